@@ -1,0 +1,75 @@
+# Linli — the two commands that matter: `make demo` and `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON := $(shell scripts/find-python)
+UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
+UV_VERSION := 0.13.9
+VENV := .venv
+LINLI := $(VENV)/bin/linli
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export UV_PYTHON := $(PYTHON)
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+
+DEMO_ENV = LINLI_SECRET_KEY_FILE=var/secret_key \
+	LINLI_ALLOWED_HOSTS=127.0.0.1,localhost,$(HOST) \
+	LINLI_CSRF_TRUSTED_ORIGINS=http://$(HOST):$(PORT)
+TEST_ENV = LINLI_SECRET_KEY=test-only-not-a-secret LINLI_DATA_DIR=var/test \
+	LINLI_MANIFEST_STATIC=0
+PG_URL ?= postgres://linli:linli@127.0.0.1:5432/linli
+
+.PHONY: help demo build test test-pg lint openapi messages clean
+
+help:
+	@echo "make demo     build, migrate, seed demo data and serve on http://$(HOST):$(PORT)/"
+	@echo "make test     ruff + the whole suite on SQLite"
+	@echo "make test-pg  the suite on PostgreSQL (DATABASE_URL, default $(PG_URL))"
+	@echo "make openapi  rewrite the committed OpenAPI snapshot (docs/api/openapi.json)"
+	@echo "make messages extract strings into the .po files (needs GNU gettext)"
+
+.tools/bin/uv:
+	$(PYTHON) -m venv .tools
+	.tools/bin/pip install --quiet uv==$(UV_VERSION)
+
+$(VENV)/.synced: pyproject.toml uv.lock | $(UV)
+	$(UV) sync --frozen --quiet
+	touch $@
+
+var/secret_key:
+	mkdir -p var
+	$(PYTHON) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
+	chmod 600 $@
+
+build: $(VENV)/.synced var/secret_key
+	$(DEMO_ENV) $(LINLI) messages compile
+	$(DEMO_ENV) $(LINLI) collectstatic --noinput --verbosity 0
+
+demo: build
+	$(DEMO_ENV) $(LINLI) migrate --noinput --verbosity 0
+	$(DEMO_ENV) $(LINLI) seed demo
+	$(DEMO_ENV) HOST=$(HOST) PORT=$(PORT) scripts/demo-serve
+
+lint: $(VENV)/.synced
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+test: lint
+	$(TEST_ENV) $(LINLI) messages compile
+	$(TEST_ENV) $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+test-pg: $(VENV)/.synced
+	$(TEST_ENV) $(LINLI) messages compile
+	$(TEST_ENV) DATABASE_URL=$${DATABASE_URL:-$(PG_URL)} $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+openapi: $(VENV)/.synced
+	$(TEST_ENV) $(LINLI) export_openapi_schema --api linli.api.api --indent 2 \
+		--sorted --output docs/api/openapi.json
+
+messages: $(VENV)/.synced
+	$(TEST_ENV) $(LINLI) makemessages --locale zh_Hans --no-location --no-obsolete \
+		--ignore '.venv/*' --ignore '.tools/*' --ignore 'var/*' --ignore 'linli/static/*'
+	$(TEST_ENV) $(LINLI) messages compile
+
+clean:
+	rm -rf $(VENV) .tools var

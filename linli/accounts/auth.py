@@ -1,0 +1,31 @@
+"""API authentication: personal access tokens (`Authorization: Bearer …`)."""
+
+from datetime import timedelta
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja.errors import AuthenticationError
+from ninja.security import HttpBearer
+
+from linli.accounts.models import AccessToken
+from linli.accounts.services import token_digest
+
+LAST_USED_RESOLUTION = timedelta(minutes=1)
+
+
+class BearerTokenAuth(HttpBearer):
+    def authenticate(self, request, token: str):
+        found = (
+            AccessToken.objects.select_related("user").filter(digest=token_digest(token)).first()
+        )
+        if found is None or not found.user.is_active:
+            raise AuthenticationError(message=_("The access token is not valid."))
+        if found.revoked_at is not None:
+            raise AuthenticationError(message=_("The access token has been revoked."))
+        now = timezone.now()
+        if found.expires_at <= now:
+            raise AuthenticationError(message=_("The access token has expired."))
+        if found.last_used_at is None or now - found.last_used_at > LAST_USED_RESOLUTION:
+            AccessToken.objects.filter(pk=found.pk).update(last_used_at=now)
+        request.user = found.user
+        return found

@@ -1,0 +1,165 @@
+"""Writes for accounts: users, role grants, access tokens and sign-in attempts."""
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from linli.accounts.models import AccessToken, LoginAttempt, RoleGrant, User
+from linli.accounts.permissions import GRANTABLE_ROLES, ROLE_LEVELS, USER_MANAGE
+from linli.core.permissions import Role
+from linli.regions.choices import Level
+from linli.regions.models import Region
+
+TOKEN_PREFIX = "linli_"  # noqa: S105 (a label, not a secret)
+
+
+def token_digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def _grantable_roles(by: User, region: Region) -> frozenset[str]:
+    """Roles `by` may grant or revoke at `region`: from their admin grants above it."""
+    if by.is_superuser:
+        return frozenset(Role)
+    roles: set[str] = set()
+    for grant in by.active_grants():
+        if region.path.startswith(grant.region.path):
+            roles |= GRANTABLE_ROLES.get(grant.role, frozenset())
+    return frozenset(roles)
+
+
+def _check_grant(*, role: str, region: Region, by: User | None) -> None:
+    """Check that `by` may grant `role` at `region` (by=None: the system, which may
+    grant anything at a fitting level)."""
+    if role not in Role.values:
+        raise ValidationError({"role": _("Unknown role %(role)s.") % {"role": role}})
+    if by is not None:
+        _check_grantor(role=role, region=region, by=by)
+    if region.is_retired:
+        raise ValidationError(
+            {
+                "region": _("%(name)s is retired; roles cannot be granted there.")
+                % {"name": region.name}
+            }
+        )
+    if region.level not in ROLE_LEVELS[role]:
+        levels = ", ".join(str(Level(level).label) for level in sorted(ROLE_LEVELS[role]))
+        raise ValidationError(
+            {
+                "region": _("The role %(role)s is held at: %(levels)s.")
+                % {"role": Role(role).label, "levels": levels}
+            }
+        )
+
+
+def _check_grantor(*, role: str, region: Region, by: User) -> None:
+    if not by.has_action(USER_MANAGE):
+        raise PermissionDenied
+    if not Region.objects.visible_to(by, USER_MANAGE).filter(pk=region.pk).exists():
+        # Outside the admin's scope: answer as if the region did not exist.
+        raise ValidationError(
+            {"region": _("Unknown region code %(code)s.") % {"code": region.code}}
+        )
+    if role not in _grantable_roles(by, region):
+        raise ValidationError(
+            {"role": _("You may not grant the role %(role)s.") % {"role": Role(role).label}}
+        )
+
+
+@transaction.atomic
+def grant_create(*, user: User, role: str, region: Region, by: User | None) -> RoleGrant:
+    _check_grant(role=role, region=region, by=by)
+    if RoleGrant.objects.active().filter(user=user, role=role, region=region).exists():
+        raise ValidationError(_("This user already holds this role here."))
+    return RoleGrant.objects.create(user=user, role=role, region=region, granted_by=by)
+
+
+@transaction.atomic
+def grant_revoke(*, grant: RoleGrant, by: User) -> RoleGrant:
+    if grant.user_id == by.pk:
+        raise ValidationError(_("You cannot revoke your own role; ask another administrator."))
+    grant = RoleGrant.objects.select_for_update().select_related("region").get(pk=grant.pk)
+    if grant.revoked_at is not None:
+        raise ValidationError(_("This role grant is already revoked."))
+    _check_grantor(role=grant.role, region=grant.region, by=by)
+    grant.revoked_at = timezone.now()
+    grant.revoked_by = by
+    grant.save(update_fields=["revoked_at", "revoked_by"])
+    return grant
+
+
+@transaction.atomic
+def user_create(
+    *,
+    username: str,
+    full_name: str,
+    password: str,
+    role: str,
+    region: Region,
+    by: User | None,
+    phone: str | None = None,
+    email: str = "",
+) -> User:
+    """Create a user together with their first role grant (a user is never out of scope)."""
+    _check_grant(role=role, region=region, by=by)
+    user = User(
+        username=username.strip(),
+        full_name=full_name.strip(),
+        phone=(phone or "").strip() or None,
+        email=email.strip(),
+    )
+    errors: dict[str, list[str]] = {}
+    try:
+        user.full_clean(exclude=["password"])
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        errors["password"] = exc.messages
+    if errors:
+        raise ValidationError(errors)
+    user.set_password(password)
+    user.save()
+    RoleGrant.objects.create(user=user, role=role, region=region, granted_by=by)
+    return user
+
+
+def token_create(*, user: User, name: str, days: int) -> tuple[AccessToken, str]:
+    """Create a token; the secret is returned once and only its digest is stored."""
+    name = (name or "").strip()
+    if not name or len(name) > 80:
+        raise ValidationError({"name": _("Give the token a name of at most 80 characters.")})
+    if not 1 <= days <= settings.LINLI_TOKEN_MAX_DAYS:
+        raise ValidationError(
+            {"days": _("A token lasts 1 to %(max)s days.") % {"max": settings.LINLI_TOKEN_MAX_DAYS}}
+        )
+    secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = AccessToken.objects.create(
+        user=user,
+        name=name,
+        prefix=secret[: len(TOKEN_PREFIX) + 6],
+        digest=token_digest(secret),
+        expires_at=timezone.now() + timedelta(days=days),
+    )
+    return token, secret
+
+
+def token_revoke(*, token: AccessToken) -> AccessToken:
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+    return token
+
+
+def login_attempt_record(*, identifier: str, ip_address: str | None, succeeded: bool) -> None:
+    LoginAttempt.objects.create(
+        identifier=identifier.strip().lower()[:60], ip_address=ip_address, succeeded=succeeded
+    )

@@ -1,0 +1,35 @@
+"""The one API of Linli, at /api/v1/: every app's router is mounted here."""
+
+from ninja import NinjaAPI
+from ninja.renderers import JSONRenderer
+from ninja.security import SessionAuth
+
+from linli.accounts.api import router as accounts_router
+from linli.accounts.auth import BearerTokenAuth
+from linli.core import problems
+from linli.regions.api import router as regions_router
+
+
+class UnicodeJSONRenderer(JSONRenderer):
+    """Chinese text as UTF-8, not \\uXXXX escapes: readable and a third smaller."""
+
+    json_dumps_params = {"ensure_ascii": False}
+
+
+api = NinjaAPI(
+    title="Linli API",
+    version="1",
+    description=(
+        "The API of Linli (邻里), a smart community platform. Authenticate with a "
+        "personal access token (`Authorization: Bearer …`) or a console session. "
+        "Errors are RFC 7807 `application/problem+json`. Every list is paginated with "
+        "`page` and `page_size` and shows only what the caller's role grants reach."
+    ),
+    auth=[BearerTokenAuth(), SessionAuth()],
+    urls_namespace="api",
+    docs_url="/docs",
+    renderer=UnicodeJSONRenderer(),
+)
+problems.install(api)
+api.add_router("", accounts_router)
+api.add_router("", regions_router)

@@ -1,0 +1,19 @@
+"""One view serves a page and its fragments (Django template partials)."""
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+
+def htmx_partial(request: HttpRequest, partial: str) -> str | None:
+    """The partial to render for this request: `partial` on an htmx request, else None."""
+    htmx = getattr(request, "htmx", None)
+    if htmx and not htmx.boosted:
+        return partial
+    return None
+
+
+def render_page(
+    request: HttpRequest, template: str, context: dict, *, partial: str = "results"
+) -> HttpResponse:
+    fragment = htmx_partial(request, partial)
+    return render(request, f"{template}#{fragment}" if fragment else template, context)

@@ -1,0 +1,26 @@
+from importlib import import_module
+
+from django.apps import apps
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+
+class Command(BaseCommand):
+    help = "Load data. `seed demo` fills the database with 周村区's demo data (idempotent)."
+
+    def add_arguments(self, parser):
+        sub = parser.add_subparsers(dest="dataset", required=True)
+        sub.add_parser("demo", help="Demo data for every app, in INSTALLED_APPS order.")
+
+    def handle(self, *args, **options):
+        for config in apps.get_app_configs():
+            if not config.name.startswith("linli."):
+                continue
+            try:
+                module = import_module(f"{config.name}.demo")
+            except ModuleNotFoundError as exc:
+                if exc.name != f"{config.name}.demo":
+                    raise
+                continue
+            with transaction.atomic():
+                module.seed(self.stdout)

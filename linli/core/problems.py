@@ -1,0 +1,101 @@
+"""RFC 7807 `application/problem+json` answers for every API error."""
+
+import logging
+
+from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, Throttled
+from ninja.errors import ValidationError as SchemaValidationError
+from pydantic_core import to_json
+
+logger = logging.getLogger(__name__)
+
+PROBLEM_CONTENT_TYPE = "application/problem+json"
+
+
+def problem(
+    request: HttpRequest,
+    status: int,
+    title: str,
+    detail: str | None = None,
+    errors: list[dict] | None = None,
+) -> HttpResponse:
+    body: dict = {"type": "about:blank", "title": title, "status": status}
+    if detail:
+        body["detail"] = detail
+    body["instance"] = request.path
+    if errors:
+        body["errors"] = errors
+    return HttpResponse(to_json(body), status=status, content_type=PROBLEM_CONTENT_TYPE)
+
+
+def _schema_errors(exc: SchemaValidationError) -> list[dict]:
+    return [
+        {"field": ".".join(str(p) for p in err.get("loc", ())), "message": err.get("msg", "")}
+        for err in exc.errors
+    ]
+
+
+def _validation_errors(exc: ValidationError) -> list[dict]:
+    if hasattr(exc, "error_dict"):
+        return [
+            {"field": field, "message": message}
+            for field, messages in exc.message_dict.items()
+            for message in messages
+        ]
+    return [{"field": "", "message": message} for message in exc.messages]
+
+
+def install(api: NinjaAPI) -> None:
+    """Register the handlers that turn every exception into a problem."""
+
+    @api.exception_handler(SchemaValidationError)
+    def schema_invalid(request, exc):
+        return problem(request, 422, _("The request is not valid."), errors=_schema_errors(exc))
+
+    @api.exception_handler(ValidationError)
+    def domain_invalid(request, exc):
+        errors = _validation_errors(exc)
+        detail = errors[0]["message"] if len(errors) == 1 else None
+        return problem(request, 422, _("The request is not valid."), detail, errors)
+
+    @api.exception_handler(AuthenticationError)
+    def unauthenticated(request, exc):
+        # Ninja raises it with the English default when no credential was sent at all.
+        detail = (
+            exc.message
+            if exc.message != "Unauthorized"
+            else _("Sign in or send a valid access token.")
+        )
+        response = problem(request, 401, _("Authentication required."), detail)
+        response["WWW-Authenticate"] = "Bearer"
+        return response
+
+    @api.exception_handler(PermissionDenied)
+    def forbidden(request, exc):
+        return problem(
+            request, 403, _("Permission denied."), _("Your roles do not allow this action.")
+        )
+
+    @api.exception_handler(Http404)
+    @api.exception_handler(ObjectDoesNotExist)
+    def not_found(request, exc):
+        return problem(request, 404, _("Not found."))
+
+    @api.exception_handler(Throttled)
+    def throttled(request, exc):
+        return problem(request, 429, _("Too many requests."))
+
+    @api.exception_handler(HttpError)
+    def http_error(request, exc):
+        return problem(request, exc.status_code, exc.message)
+
+    @api.exception_handler(Exception)
+    def server_error(request, exc):
+        if settings.DEBUG:
+            raise exc
+        logger.exception("Unhandled API error on %s %s", request.method, request.path)
+        return problem(request, 500, _("Internal server error."))

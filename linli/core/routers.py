@@ -1,0 +1,24 @@
+"""The base API router: every route must declare what it needs.
+
+Routes are decorated with `requires(action)` or `signed_in` (linli.core.access)
+below the router decorator; a route without either is refused at import time,
+so no endpoint can ship without an access rule. `operation_id`, `url_name` and
+`response` are required too (DESIGN.md, pattern 7).
+"""
+
+from django.core.exceptions import ImproperlyConfigured
+from ninja import Router as NinjaRouter
+from ninja.constants import NOT_SET
+
+
+class Router(NinjaRouter):
+    def add_api_operation(self, path, methods, view_func, **kwargs) -> None:
+        if not getattr(view_func, "linli_action", None):
+            raise ImproperlyConfigured(
+                f"API route {methods} {path} ({view_func.__qualname__}) declares no action: "
+                "decorate it with requires(...) or signed_in (linli.core.access)."
+            )
+        for key in ("operation_id", "url_name", "response"):
+            if kwargs.get(key) in (None, NOT_SET):
+                raise ImproperlyConfigured(f"API route {methods} {path} needs {key}=.")
+        super().add_api_operation(path, methods, view_func, **kwargs)

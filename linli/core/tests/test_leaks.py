@@ -1,0 +1,170 @@
+"""The generic leak test: no route shows anything of a community to people outside it.
+
+It walks every URL the project registers — console pages and API routes alike,
+including routes added after this test was written — and calls each, with every
+method it accepts, as people whose grants lie beside community B (a sibling
+community's worker, a sibling subdistrict's admin). Path parameters are filled
+with the keys of B's objects; lists are also searched for B's names. No answer
+may contain a marker of B's objects, no mutating call may succeed, and B's data
+must be unchanged afterwards. As a control, B's own admin must see the markers
+on several routes, so the test cannot pass by seeing nothing.
+
+When a later issue adds a region-owned model, add one object of it in community
+B below (`leak_world`): the test fails until every model with `visible_to` has one.
+"""
+
+import json
+import re
+from itertools import chain
+from urllib.parse import unquote
+
+import pytest
+from django.apps import apps
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from linli.accounts.models import RoleGrant
+from linli.accounts.services import token_create
+
+# Django's own admin is for platform operators (is_staff) only and unscoped by design;
+# the test users are not staff, so it answers them with its login page.
+EXCLUDED_PREFIXES = ("django-admin/", "static/")
+METHODS = ("get", "post", "patch", "put", "delete")
+MIN_ROUTES_SHOWING_B_TO_ITS_ADMIN = 6
+
+
+def walk(patterns, prefix=""):
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            yield from walk(entry.url_patterns, prefix + str(entry.pattern))
+        elif isinstance(entry, URLPattern):
+            yield prefix + str(entry.pattern)
+
+
+def routes() -> list[str]:
+    found = sorted(set(walk(get_resolver().url_patterns)))
+    return [r for r in found if not r.startswith(EXCLUDED_PREFIXES)]
+
+
+PARAM = re.compile(r"<(?:(?P<conv>\w+):)?(?P<name>\w+)>")
+
+
+@pytest.fixture
+def leak_world(world):
+    """Community B's objects, one at least of every scoped model, and their markers."""
+    b_objects = {
+        "region": [world.b, world.b1],
+        "user": [world.worker_b],
+        "rolegrant": list(RoleGrant.objects.filter(user=world.worker_b)),
+        "accesstoken": [token_create(user=world.worker_b, name="市南对接", days=30)[0]],
+    }
+    markers = [
+        world.b.name,
+        world.b.code,
+        world.b1.name,
+        world.b1.code,
+        world.worker_b.username,
+        world.worker_b.full_name,
+        "市南对接",
+    ]
+    return world, b_objects, markers
+
+
+def candidates(name: str, b_objects) -> list[str]:
+    """Values to put in a path parameter: B's codes for `code`, B's keys for ids."""
+    objects = list(chain.from_iterable(b_objects.values()))
+    if name == "code":
+        return [o.code for o in objects if hasattr(o, "code")]
+    if name == "pk" or name.endswith("_id"):
+        return sorted({str(o.pk) for o in objects})
+    raise AssertionError(f"The leak test cannot fill <{name}>: teach candidates() about it.")
+
+
+def urls_for(route: str, b_objects) -> list[str]:
+    names = [m.group("name") for m in PARAM.finditer(route)]
+    if not names:
+        return ["/" + route]
+    assert len(names) == 1, f"Several parameters in {route}: extend urls_for()."
+    return ["/" + PARAM.sub(value, route) for value in candidates(names[0], b_objects)]
+
+
+def snapshot(b_objects) -> list[tuple]:
+    rows = []
+    for objects in b_objects.values():
+        for obj in objects:
+            fresh = type(obj).objects.get(pk=obj.pk)
+            rows.append(
+                tuple(
+                    getattr(fresh, f.attname)
+                    for f in fresh._meta.concrete_fields
+                    if f.attname not in {"last_login", "updated_at"}
+                )
+            )
+    return rows
+
+
+def shown(response, url: str, markers: list[str]) -> list[str]:
+    """B's markers in the answer, leaving out those the request itself carried
+    (a page may echo its own URL or search words back)."""
+    body = response.content.decode("utf-8", "replace")
+    if "json" in response.get("Content-Type", ""):
+        body = json.dumps(json.loads(body), ensure_ascii=False)  # undo \uXXXX escapes
+    return [m for m in markers if m not in unquote(url) and m in body]
+
+
+def calls(client, user, b_objects, markers, methods=METHODS):
+    """Every (method, url, response) for this user over every route."""
+    for route in routes():
+        for url in urls_for(route, b_objects):
+            queries = [""] if "<" in route else ["", "?q=" + markers[0], "?q=" + markers[4]]
+            for method in methods:
+                for query in queries if method == "get" else [""]:
+                    client.force_login(user)
+                    send = getattr(client, method)
+                    if method == "get":
+                        response = send(url + query)
+                    else:
+                        response = send(url, data="{}", content_type="application/json")
+                    yield route, method, url + query, response
+
+
+def test_every_scoped_model_has_an_object_in_the_leak_world(leak_world):
+    _world, b_objects, _markers = leak_world
+    scoped = {
+        m._meta.model_name
+        for m in apps.get_models()
+        if hasattr(m.objects, "visible_to") and m.__module__.startswith("linli.")
+    }
+    assert scoped, "No scoped model found"
+    missing = scoped - set(b_objects)
+    assert not missing, f"Add objects of {sorted(missing)} in community B to leak_world."
+
+
+@pytest.mark.parametrize(
+    "outsider", ["worker_a", "other_subdistrict_admin", "grid_worker_a1", "resident_a"]
+)
+def test_no_route_shows_a_sibling_communitys_objects(client, leak_world, outsider):
+    world, b_objects, markers = leak_world
+    before = snapshot(b_objects)
+    leaks = []
+    for route, method, url, response in calls(client, getattr(world, outsider), b_objects, markers):
+        seen = shown(response, url, markers)
+        if seen:
+            leaks.append(f"{method.upper()} {url} → {response.status_code} shows {seen}")
+        elif "<" in route and method != "get" and 200 <= response.status_code < 300:
+            leaks.append(f"{method.upper()} {url} → {response.status_code} (acted on B)")
+    assert not leaks, "\n".join(leaks)
+    assert snapshot(b_objects) == before, "A call from outside changed community B's data"
+
+
+def test_the_control_bs_admin_sees_b_on_many_routes(client, leak_world):
+    world, b_objects, markers = leak_world
+    showing = {
+        route
+        for route, method, _url, response in calls(
+            client, world.subdistrict_admin, b_objects, markers, methods=["get"]
+        )
+        if response.status_code == 200 and shown(response, _url, markers)
+    }
+    assert len(showing) >= MIN_ROUTES_SHOWING_B_TO_ITS_ADMIN, sorted(showing)
+    assert "api/v1/regions/<code>" in showing
+    assert "regions/<str:code>/" in showing

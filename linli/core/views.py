@@ -1,0 +1,41 @@
+from django.conf import settings
+from django.db import connection
+from django.db.utils import DatabaseError
+from django.http import HttpRequest, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from linli.core.access import signed_in
+
+
+@require_GET
+@never_cache
+def healthz(request: HttpRequest) -> JsonResponse:
+    """Liveness and database reachability, for load balancers and monitoring."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+        database = "ok"
+    except DatabaseError:
+        database = "unreachable"
+    healthy = database == "ok"
+    return JsonResponse(
+        {"status": "ok" if healthy else "error", "version": settings.VERSION, "database": database},
+        status=200 if healthy else 503,
+    )
+
+
+@signed_in
+@require_GET
+def home(request: HttpRequest):
+    return render(request, "core/home.html", {"grants": request.user.active_grants()})
+
+
+def error_403(request: HttpRequest, exception=None):
+    return render(request, "403.html", status=403)
+
+
+def error_404(request: HttpRequest, exception=None):
+    return render(request, "404.html", status=404)

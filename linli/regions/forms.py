@@ -1,0 +1,21 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from linli.regions.services import MAX_NAME_LENGTH
+
+
+class GridForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=MAX_NAME_LENGTH)
+    boundary = forms.CharField(
+        label=_("Boundary (GeoJSON)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8, "class": "font-monospace"}),
+        help_text=_(
+            "A GeoJSON Polygon or MultiPolygon in longitude/latitude (WGS 84). "
+            "Leave empty for none."
+        ),
+    )
+
+
+class RegionSearchForm(forms.Form):
+    q = forms.CharField(label=_("Search by name or code"), max_length=100, required=False)

@@ -1,0 +1,90 @@
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import Substr
+from django.utils.translation import gettext as _
+
+from linli.core.scoping import collapse_paths
+from linli.regions.choices import CHILD_LEVEL, PATH_LENGTH, Level
+from linli.regions.models import Region
+from linli.regions.permissions import REGION_VIEW
+
+
+def regions_visible(*, user, action: str = REGION_VIEW) -> QuerySet[Region]:
+    return Region.objects.visible_to(user, action)
+
+
+def region_roots(*, user, action: str = REGION_VIEW) -> QuerySet[Region]:
+    """The top nodes of the user's part of the tree: where their browsing starts."""
+    if user.is_superuser:
+        return Region.objects.filter(parent__isnull=True)
+    return Region.objects.filter(path__in=collapse_paths(set(user.scope_paths(action))))
+
+
+def region_search(*, user, q: str, within: Region | None = None, include_retired: bool = False):
+    """Regions visible to the user whose name contains `q` or whose code starts with it."""
+    q = q.strip()
+    found = regions_visible(user=user)
+    if within is not None:
+        found = found.filter(path__startswith=within.path)
+    if not include_retired:
+        found = found.active()
+    if q.isdigit():
+        return found.filter(code__startswith=q)
+    return found.filter(Q(name__icontains=q))
+
+
+def region_breadcrumbs(*, user, region: Region) -> list[Region]:
+    """Every ancestor of a region, root first, each with `can_open` for this user.
+
+    Ancestors' names are shown to everyone inside them; links only where the
+    user's scope reaches.
+    """
+    ancestors = list(Region.objects.filter(path__in=region.ancestor_paths()).order_by("path"))
+    paths = None if user.is_superuser else user.scope_paths(REGION_VIEW)
+    for ancestor in ancestors:
+        ancestor.can_open = paths is None or any(ancestor.path.startswith(p) for p in paths)
+    return ancestors
+
+
+def region_children(*, user, region: Region, include_retired: bool = False) -> list[Region]:
+    """The visible children of a region, each with `community_count` and `grid_count`.
+
+    The counts are of active descendants, taken in one grouped query per level.
+    """
+    children = regions_visible(user=user).filter(parent=region)
+    if not include_retired:
+        children = children.active()
+    children = list(children.order_by("code"))
+    child_level = CHILD_LEVEL.get(region.level)
+    if not children or child_level is None:
+        return children
+    width = PATH_LENGTH[child_level]
+    counts = {
+        level: _descendant_counts(region.path, level, width)
+        for level in (Level.COMMUNITY, Level.GRID)
+        if PATH_LENGTH[level] >= width
+    }
+    for child in children:
+        child.community_count = counts.get(Level.COMMUNITY, {}).get(child.path, 0)
+        child.grid_count = counts.get(Level.GRID, {}).get(child.path, 0)
+    return children
+
+
+def _descendant_counts(path: str, level: str, width: int) -> dict[str, int]:
+    rows = (
+        Region.objects.filter(path__startswith=path, level=level, retired_at__isnull=True)
+        .annotate(prefix=Substr("path", 1, width))
+        .values("prefix")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return {row["prefix"]: row["n"] for row in rows}
+
+
+def region_by_code(code: str) -> Region:
+    """The region with this code, for a form or payload naming one (not scoped: the
+    service that uses it checks the actor's scope and answers alike when outside)."""
+    region = Region.objects.filter(code=code).first()
+    if region is None:
+        raise ValidationError({"region": _("Unknown region code %(code)s.") % {"code": code}})
+    return region

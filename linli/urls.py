@@ -1,0 +1,18 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from linli.api import api
+from linli.core import views as core_views
+
+urlpatterns = [
+    path("", include("linli.core.urls")),
+    path("accounts/", include("linli.accounts.urls")),
+    path("regions/", include("linli.regions.urls")),
+    path("api/v1/", api.urls),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("django-admin/", admin.site.urls),
+]
+
+handler403 = "linli.core.views.error_403"
+handler404 = "linli.core.views.error_404"
