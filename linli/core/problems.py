@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as SchemaValidationError
 from pydantic_core import to_json
@@ -14,6 +14,26 @@ from pydantic_core import to_json
 logger = logging.getLogger(__name__)
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
+
+
+class FieldError(Schema):
+    field: str
+    message: str
+
+
+class Problem(Schema):
+    """An RFC 7807 problem document, served as application/problem+json."""
+
+    type: str = "about:blank"
+    title: str
+    status: int
+    detail: str | None = None
+    instance: str
+    errors: list[FieldError] | None = None
+
+
+# Documented on every route (the handlers below produce them).
+PROBLEM_RESPONSES = {401: Problem, 403: Problem, 404: Problem, 422: Problem}
 
 
 def problem(

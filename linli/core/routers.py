@@ -3,12 +3,15 @@
 Routes are decorated with `requires(action)` or `signed_in` (linli.core.access)
 below the router decorator; a route without either is refused at import time,
 so no endpoint can ship without an access rule. `operation_id`, `url_name` and
-`response` are required too (DESIGN.md, pattern 7).
+`response` are required too (DESIGN.md, pattern 7), and the RFC 7807 problem
+answers every route can give are added to its documented responses.
 """
 
 from django.core.exceptions import ImproperlyConfigured
 from ninja import Router as NinjaRouter
 from ninja.constants import NOT_SET
+
+from linli.core.problems import PROBLEM_RESPONSES
 
 
 class Router(NinjaRouter):
@@ -21,4 +24,8 @@ class Router(NinjaRouter):
         for key in ("operation_id", "url_name", "response"):
             if kwargs.get(key) in (None, NOT_SET):
                 raise ImproperlyConfigured(f"API route {methods} {path} needs {key}=.")
+        response = kwargs["response"]
+        if not isinstance(response, dict):
+            response = {200: response}
+        kwargs["response"] = {**PROBLEM_RESPONSES, **response}
         super().add_api_operation(path, methods, view_func, **kwargs)

@@ -1,0 +1,63 @@
+"""In a real browser: a community worker signs in, drills down to a grid, and
+cannot open a sibling community's page.
+
+Drives Debian's `chromium` through Playwright. Without Chromium on PATH the test
+is skipped, except where LINLI_REQUIRE_BROWSER=1 (CI), where it fails.
+"""
+
+import os
+import shutil
+
+import pytest
+
+from linli.conftest import PASSWORD
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def page(live_server):
+    if CHROMIUM is None:
+        if os.environ.get("LINLI_REQUIRE_BROWSER") == "1":
+            pytest.fail("Chromium is required (LINLI_REQUIRE_BROWSER=1) but not on PATH")
+        pytest.skip("Chromium is not installed: apt-get install chromium")
+    from playwright.sync_api import sync_playwright
+
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        context = browser.new_context(locale="zh-CN", base_url=live_server.url)
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        yield page
+        browser.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_community_worker_drills_down_to_a_grid_but_not_next_door(page, world):
+    page.goto("/")
+    assert "/accounts/login/" in page.url
+    page.fill("#id_username", "13805330004")  # 张丽 signs in with her phone number
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit].btn-primary")
+
+    # Home: her role at her community; open it.
+    page.get_by_role("link", name="车站社区居委会").click()
+    assert page.locator("h1").inner_text() == "车站社区居委会"
+    breadcrumb = page.locator(".breadcrumb")
+    assert "丝绸路街道" in breadcrumb.inner_text()
+    assert breadcrumb.get_by_role("link", name="丝绸路街道").count() == 0  # above her scope
+
+    # Drill down to her grid.
+    page.locator("[data-testid=children]").get_by_role("link", name="车站第一网格").click()
+    assert page.locator("h1").inner_text() == "车站第一网格"
+    assert world.a1.code in page.content()
+
+    # The sibling community's page does not exist for her.
+    response = page.goto(f"/regions/{world.b.code}/")
+    assert response.status == 404
+    assert "市南社区居委会" not in page.content()
+    assert "404" in page.locator("h1").inner_text()
