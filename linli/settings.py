@@ -15,6 +15,11 @@ DEBUG = env_bool("LINLI_DEBUG", False)
 SECRET_KEY = env_str("LINLI_SECRET_KEY")
 ALLOWED_HOSTS = env_list("LINLI_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("LINLI_CSRF_TRUSTED_ORIGINS", [])
+# Behind a reverse proxy (nginx) that sets X-Forwarded-Proto/-Host/-For.
+LINLI_BEHIND_PROXY = env_bool("LINLI_BEHIND_PROXY", False)
+if LINLI_BEHIND_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    USE_X_FORWARDED_HOST = True
 
 INSTALLED_APPS = [
     "linli.core",

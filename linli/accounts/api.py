@@ -1,6 +1,6 @@
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Field, Query, Schema
+from ninja import Field, Query, Schema, Status
 from ninja.pagination import paginate
 
 from linli.accounts import selectors, services
@@ -15,6 +15,7 @@ from linli.accounts.schemas import (
     TokenOut,
     UserIn,
     UserOut,
+    UserPatch,
 )
 from linli.core.access import requires, signed_in
 from linli.core.permissions import vocabulary
@@ -67,12 +68,24 @@ def user_create(request: HttpRequest, payload: UserIn):
         region=region_by_code(payload.region_code),
         by=request.user,
     )
-    return 201, _user(request, user.pk)
+    return Status(201, _user(request, user.pk))
 
 
 @router.get("/users/{user_id}", response=UserOut, operation_id="user_get", url_name="user-detail")
 @requires(USER_VIEW)
 def user_get(request: HttpRequest, user_id: int):
+    return _user(request, user_id)
+
+
+@router.patch(
+    "/users/{user_id}", response=UserOut, operation_id="user_update", url_name="user-update"
+)
+@requires(USER_MANAGE)
+def user_update(request: HttpRequest, user_id: int, payload: UserPatch):
+    """Deactivate or reactivate a user; their role grants are kept."""
+    services.user_set_active(
+        user=_user(request, user_id, USER_MANAGE), active=payload.is_active, by=request.user
+    )
     return _user(request, user_id)
 
 
@@ -90,7 +103,7 @@ def grant_create(request: HttpRequest, user_id: int, payload: GrantIn):
         region=region_by_code(payload.region_code),
         by=request.user,
     )
-    return 201, grant
+    return Status(201, grant)
 
 
 @router.delete(
@@ -105,11 +118,12 @@ def grant_revoke(request: HttpRequest, grant_id: int):
         pk=grant_id,
     )
     services.grant_revoke(grant=grant, by=request.user)
-    return 204, None
+    return Status(204, None)
 
 
 @router.get("/tokens", response=list[TokenOut], operation_id="token_list", url_name="token-list")
 @signed_in
+@paginate
 def token_list(request: HttpRequest):
     """The caller's own access tokens (never their secrets)."""
     return selectors.tokens_of(user=request.user)
@@ -123,7 +137,7 @@ def token_create(request: HttpRequest, payload: TokenIn):
     """Create an access token for the caller; the secret is in this answer only."""
     token, secret = services.token_create(user=request.user, name=payload.name, days=payload.days)
     token.token = secret
-    return 201, token
+    return Status(201, token)
 
 
 @router.delete(
@@ -134,4 +148,4 @@ def token_revoke(request: HttpRequest, token_id: int):
     services.token_revoke(
         token=get_object_or_404(selectors.tokens_of(user=request.user), pk=token_id)
     )
-    return 204, None
+    return Status(204, None)

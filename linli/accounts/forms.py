@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from linli.accounts import selectors, services
+from linli.core.network import client_ip
 from linli.core.permissions import Role
 
 
@@ -38,7 +39,7 @@ class LoginForm(forms.Form):
         self._raise_if_locked(identifier)
         user = authenticate(self.request, username=identifier, password=password)
         services.login_attempt_record(
-            identifier=identifier, ip_address=self._ip(), succeeded=user is not None
+            identifier=identifier, ip_address=client_ip(self.request), succeeded=user is not None
         )
         if user is None:
             self._raise_if_locked(identifier)
@@ -59,9 +60,6 @@ class LoginForm(forms.Form):
                 % {"attempts": settings.LINLI_LOCKOUT_ATTEMPTS, "minutes": minutes},
                 code="locked",
             )
-
-    def _ip(self) -> str | None:
-        return self.request.META.get("REMOTE_ADDR") or None
 
 
 class RegionCodeField(forms.CharField):

@@ -2,6 +2,7 @@ from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Permis
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -12,8 +13,11 @@ phone_validator = RegexValidator(
     r"^1[3-9]\d{9}$", _("Enter an 11-digit mainland mobile number, e.g. 13812345678.")
 )
 username_validator = RegexValidator(
-    r"^[A-Za-z0-9_.-]{3,40}$",
-    _("A username has 3–40 letters, digits, dots, dashes or underscores."),
+    r"^[A-Za-z][A-Za-z0-9_.-]{2,39}$",
+    _(
+        "A username has 3–40 letters, digits, dots, dashes or underscores, "
+        "and starts with a letter."
+    ),
 )
 
 
@@ -74,6 +78,13 @@ class User(AbstractBaseUser, PermissionsMixin):
         verbose_name = _("user")
         verbose_name_plural = _("users")
         ordering = ["username"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("username"),
+                name="user_username_ci_unique",
+                violation_error_message=_("This username is taken (case does not matter)."),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.full_name} ({self.username})" if self.full_name else self.username

@@ -45,6 +45,10 @@ class GrantIn(Schema):
     region_code: str = Field(pattern=r"^\d{12}(\d{3})?$")
 
 
+class UserPatch(Schema):
+    is_active: bool = Field(description="false deactivates: no sign-in, no tokens.")
+
+
 class TokenIn(Schema):
     name: str = Field(max_length=80)
     days: int = Field(90, ge=1, description="Validity in days.")

@@ -4,16 +4,21 @@ from django.conf import settings
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from linli.accounts.backends import attempt_key, identifier_lookup
 from linli.accounts.models import AccessToken, LoginAttempt, RoleGrant, User
 from linli.accounts.permissions import USER_VIEW
 
 
 def users_visible(*, user: User, action: str = USER_VIEW, q: str = "") -> QuerySet[User]:
-    """Users the viewer may see, with their active grants prefetched (no N+1)."""
+    """Users the viewer may see, with their active grants prefetched (no N+1).
+
+    `current_grants` holds only the grants inside the viewer's scope: a person
+    working in two subdistricts shows each subdistrict's admin only their own part.
+    """
     found = User.objects.visible_to(user, action).prefetch_related(
         Prefetch(
             "grants",
-            queryset=RoleGrant.objects.active().select_related("region"),
+            queryset=RoleGrant.objects.active().visible_to(user, action).select_related("region"),
             to_attr="current_grants",
         )
     )
@@ -31,20 +36,37 @@ def tokens_of(*, user: User) -> QuerySet[AccessToken]:
     return AccessToken.objects.filter(user=user)
 
 
+def login_attempt_keys(*, identifier: str) -> list[str]:
+    """The identifiers whose sign-in attempts count for this one: what was typed and,
+    when it names an account, that account's username and phone, so failures by
+    phone and by username lock the same account (unknown names lock on their own)."""
+    typed = identifier.strip()
+    keys = {attempt_key(typed)}
+    account = (
+        User.objects.filter(**{identifier_lookup(typed): typed})
+        .values_list("username", "phone")
+        .first()
+    )
+    if account is not None:
+        keys.update(attempt_key(value) for value in account if value)
+    return sorted(keys)
+
+
 def locked_until(*, identifier: str) -> datetime | None:
     """When sign-in for this username or phone opens again, or None if it is open.
 
     Locked after LINLI_LOCKOUT_ATTEMPTS failures within LINLI_LOCKOUT_MINUTES
-    with no success since; it opens a window after the oldest of those failures.
+    with no success since, counting attempts by any identifier of the same account;
+    it opens a window after the oldest of those failures.
     """
     window = timedelta(minutes=settings.LINLI_LOCKOUT_MINUTES)
     limit = settings.LINLI_LOCKOUT_ATTEMPTS
     now = timezone.now()
     attempts = LoginAttempt.objects.filter(
-        identifier=identifier.strip().lower()[:60], at__gte=now - window
+        identifier__in=login_attempt_keys(identifier=identifier), at__gte=now - window
     ).order_by("-at")
     failures = []
-    for attempt in attempts[: limit + 1].iterator():
+    for attempt in attempts[:limit].iterator():
         if attempt.succeeded:
             break
         failures.append(attempt.at)

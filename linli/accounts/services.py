@@ -10,7 +10,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
+from linli.accounts.backends import attempt_key
 from linli.accounts.models import AccessToken, LoginAttempt, RoleGrant, User
 from linli.accounts.permissions import GRANTABLE_ROLES, ROLE_LEVELS, USER_MANAGE
 from linli.core.permissions import Role
@@ -50,7 +52,8 @@ def _check_grant(*, role: str, region: Region, by: User | None) -> None:
             }
         )
     if region.level not in ROLE_LEVELS[role]:
-        levels = ", ".join(str(Level(level).label) for level in sorted(ROLE_LEVELS[role]))
+        separator = pgettext("list separator", ", ")
+        levels = separator.join(str(Level(level).label) for level in sorted(ROLE_LEVELS[role]))
         raise ValidationError(
             {
                 "region": _("The role %(role)s is held at: %(levels)s.")
@@ -69,7 +72,10 @@ def _check_grantor(*, role: str, region: Region, by: User) -> None:
         )
     if role not in _grantable_roles(by, region):
         raise ValidationError(
-            {"role": _("You may not grant the role %(role)s.") % {"role": Role(role).label}}
+            {
+                "role": _("You may not grant or revoke the role %(role)s.")
+                % {"role": Role(role).label}
+            }
         )
 
 
@@ -89,10 +95,33 @@ def grant_revoke(*, grant: RoleGrant, by: User) -> RoleGrant:
     if grant.revoked_at is not None:
         raise ValidationError(_("This role grant is already revoked."))
     _check_grantor(role=grant.role, region=grant.region, by=by)
+    if not RoleGrant.objects.active().filter(user_id=grant.user_id).exclude(pk=grant.pk).exists():
+        raise ValidationError(
+            _(
+                "This is the user's last role: grant another one first, "
+                "or deactivate the user instead."
+            )
+        )
     grant.revoked_at = timezone.now()
     grant.revoked_by = by
     grant.save(update_fields=["revoked_at", "revoked_by"])
     return grant
+
+
+@transaction.atomic
+def user_set_active(*, user: User, active: bool, by: User) -> User:
+    """Deactivate a user (they can no longer sign in or use tokens) or reactivate them.
+
+    Their grants stay, so they stay visible to the admins who manage them.
+    """
+    if user.pk == by.pk:
+        raise ValidationError(_("You cannot deactivate yourself; ask another administrator."))
+    if not User.objects.visible_to(by, USER_MANAGE).filter(pk=user.pk).exists():
+        raise PermissionDenied
+    if user.is_active != active:
+        user.is_active = active
+        user.save(update_fields=["is_active"])
+    return user
 
 
 @transaction.atomic
@@ -161,5 +190,5 @@ def token_revoke(*, token: AccessToken) -> AccessToken:
 
 def login_attempt_record(*, identifier: str, ip_address: str | None, succeeded: bool) -> None:
     LoginAttempt.objects.create(
-        identifier=identifier.strip().lower()[:60], ip_address=ip_address, succeeded=succeeded
+        identifier=attempt_key(identifier), ip_address=ip_address, succeeded=succeeded
     )

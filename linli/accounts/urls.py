@@ -13,5 +13,6 @@ urlpatterns = [
     path("users/", views.user_list, name="user-list"),
     path("users/new/", views.user_create, name="user-create"),
     path("users/<int:pk>/", views.user_detail, name="user-detail"),
+    path("users/<int:pk>/active/", views.user_set_active, name="user-set-active"),
     path("grants/<int:pk>/revoke/", views.grant_revoke, name="grant-revoke"),
 ]

@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth.forms import PasswordChangeForm
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404, redirect, render
@@ -151,6 +151,8 @@ def user_detail(request: HttpRequest, pk: int):
     may_manage = (
         selectors.users_visible(user=request.user, action=USER_MANAGE).filter(pk=pk).exists()
     )
+    if request.method == "POST" and not may_manage:
+        raise PermissionDenied
     form = GrantForm(request.POST or None) if may_manage else None
     if form is not None and request.method == "POST" and form.is_valid():
         try:
@@ -179,6 +181,22 @@ def user_detail(request: HttpRequest, pk: int):
 
 @requires(USER_MANAGE)
 @require_POST
+def user_set_active(request: HttpRequest, pk: int):
+    person = get_object_or_404(
+        selectors.users_visible(user=request.user, action=USER_MANAGE), pk=pk
+    )
+    active = request.POST.get("active") == "1"
+    try:
+        services.user_set_active(user=person, active=active, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("User reactivated.") if active else _("User deactivated."))
+    return redirect("accounts:user-detail", pk=pk)
+
+
+@requires(USER_MANAGE)
+@require_POST
 def grant_revoke(request: HttpRequest, pk: int):
     grant = get_object_or_404(
         selectors.grants_visible(user=request.user, action=USER_MANAGE).filter(
@@ -192,6 +210,9 @@ def grant_revoke(request: HttpRequest, pk: int):
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, _("Role revoked."))
+        if not selectors.users_visible(user=request.user).filter(pk=grant.user_id).exists():
+            # That was their last role in the admin's scope: their page is gone too.
+            return redirect("accounts:user-list")
     return redirect("accounts:user-detail", pk=grant.user_id)
 
 
