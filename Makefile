@@ -16,7 +16,7 @@ DEMO_ENV = LINLI_SECRET_KEY_FILE=var/secret_key \
 	LINLI_ALLOWED_HOSTS=127.0.0.1,localhost,$(HOST) \
 	LINLI_CSRF_TRUSTED_ORIGINS=http://$(HOST):$(PORT)
 TEST_ENV = LINLI_SECRET_KEY=test-only-not-a-secret LINLI_DATA_DIR=var/test \
-	LINLI_MANIFEST_STATIC=0
+	LINLI_MANIFEST_STATIC=0 LINLI_DB_CONN_MAX_AGE=0
 PG_URL ?= postgres://linli:linli@127.0.0.1:5432/linli
 
 .PHONY: help demo build test test-pg lint openapi messages clean

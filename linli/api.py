@@ -7,6 +7,7 @@ from ninja.security import SessionAuth
 from linli.accounts.api import router as accounts_router
 from linli.accounts.auth import BearerTokenAuth
 from linli.core import problems
+from linli.core.routers import Router
 from linli.regions.api import router as regions_router
 
 
@@ -29,6 +30,7 @@ api = NinjaAPI(
     urls_namespace="api",
     docs_url="/docs",
     renderer=UnicodeJSONRenderer(),
+    default_router=Router(),  # so even @api.get(...) routes must declare an action
 )
 problems.install(api)
 api.add_router("", accounts_router)

@@ -48,6 +48,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "linli.core.problems.MethodNotAllowedMiddleware",
 ]
 
 ROOT_URLCONF = "linli.urls"

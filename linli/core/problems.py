@@ -14,6 +14,7 @@ from pydantic_core import to_json
 logger = logging.getLogger(__name__)
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
+API_PREFIX = "/api/"
 
 
 class FieldError(Schema):
@@ -111,6 +112,13 @@ def install(api: NinjaAPI) -> None:
 
     @api.exception_handler(HttpError)
     def http_error(request, exc):
+        if exc.status_code == 400:  # Ninja's own: the body is not parseable
+            return problem(
+                request,
+                400,
+                _("The request body cannot be read."),
+                _("Send valid JSON with the header Content-Type: application/json."),
+            )
         return problem(request, exc.status_code, exc.message)
 
     @api.exception_handler(Exception)
@@ -119,3 +127,27 @@ def install(api: NinjaAPI) -> None:
             raise exc
         logger.exception("Unhandled API error on %s %s", request.method, request.path)
         return problem(request, 500, _("Internal server error."))
+
+
+class MethodNotAllowedMiddleware:
+    """Ninja answers a wrong method on an API path with plain text: make it a problem."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (
+            response.status_code == 405
+            and request.path.startswith(API_PREFIX)
+            and response.get("Content-Type") != PROBLEM_CONTENT_TYPE
+        ):
+            allowed = response.get("Allow", "")
+            response = problem(
+                request,
+                405,
+                _("Method not allowed."),
+                _("This address accepts: %(methods)s.") % {"methods": allowed},
+            )
+            response["Allow"] = allowed
+        return response

@@ -3,10 +3,12 @@ from django.db import connection
 from django.db.utils import DatabaseError
 from django.http import HttpRequest, JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from linli.core.access import signed_in
+from linli.core.problems import API_PREFIX, problem
 
 
 @require_GET
@@ -38,4 +40,7 @@ def error_403(request: HttpRequest, exception=None):
 
 
 def error_404(request: HttpRequest, exception=None):
+    if request.path.startswith(API_PREFIX):
+        # A URL under the API that no route matches: answer as the API does.
+        return problem(request, 404, _("Not found."))
     return render(request, "404.html", status=404)

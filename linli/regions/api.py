@@ -1,6 +1,6 @@
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Query
+from ninja import Query, Status
 from ninja.pagination import paginate
 
 from linli.core.access import requires
@@ -61,7 +61,7 @@ def grid_create(request: HttpRequest, code: str, payload: GridIn):
     grid = services.grid_create(
         community=community, name=payload.name, boundary=payload.boundary, by=request.user
     )
-    return 201, grid
+    return Status(201, grid)
 
 
 def _grid(request: HttpRequest, code: str) -> Region:

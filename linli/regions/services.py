@@ -9,7 +9,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from linli.core.geojson import parse_boundary
-from linli.regions.choices import DIVISION_CODE_LENGTH, GRID_CODE_LENGTH, PATH_LENGTH, Level
+from linli.regions.choices import (
+    CHILD_LEVEL,
+    DIVISION_CODE_LENGTH,
+    GRID_CODE_LENGTH,
+    PATH_LENGTH,
+    Level,
+)
 from linli.regions.models import Region
 from linli.regions.permissions import GRID_MANAGE
 
@@ -45,13 +51,16 @@ def regions_import(*, records: Iterable[dict]) -> tuple[int, int]:
     by_code = {r.code: r for r in Region.objects.all()}
     created = updated = 0
     for number, record in enumerate(records, start=1):
+        if not isinstance(record, dict):
+            raise ValidationError(_("Record %(n)s is not a JSON object."), params={"n": number})
         try:
-            code, name, level = str(record["code"]), str(record["name"]).strip(), record["level"]
+            code, name, level = str(record["code"]), record["name"], record["level"]
         except KeyError as exc:
             raise ValidationError(
                 _("Record %(n)s lacks the field %(field)s."),
                 params={"n": number, "field": exc.args[0]},
             ) from exc
+        name = name.strip() if isinstance(name, str) else ""  # null is no name, not "None"
         if level not in Level.values or level == Level.GRID:
             raise ValidationError(
                 _("Record %(n)s: unknown level %(level)s."), params={"n": number, "level": level}
@@ -65,7 +74,7 @@ def regions_import(*, records: Iterable[dict]) -> tuple[int, int]:
                     _("Record %(n)s: unknown parent region %(code)s."),
                     params={"n": number, "code": record["parent"]},
                 )
-            if not path.startswith(parent.path) or len(path) <= len(parent.path):
+            if not path.startswith(parent.path) or CHILD_LEVEL.get(parent.level) != level:
                 raise ValidationError(
                     _("Record %(n)s: %(code)s cannot lie under %(parent)s."),
                     params={"n": number, "code": code, "parent": parent.code},
@@ -81,7 +90,7 @@ def regions_import(*, records: Iterable[dict]) -> tuple[int, int]:
         values = {
             "name": name,
             "level": level,
-            "parent": parent,
+            "parent_id": parent.pk if parent else None,
             "path": path,
             "urban": record.get("urban"),
         }
@@ -92,7 +101,7 @@ def regions_import(*, records: Iterable[dict]) -> tuple[int, int]:
         elif any(getattr(region, k) != v for k, v in values.items()):
             for key, value in values.items():
                 setattr(region, key, value)
-            region.save(update_fields=[*values, "updated_at"])
+            region.save(update_fields=[key.removesuffix("_id") for key in values] + ["updated_at"])
             updated += 1
     return created, updated
 

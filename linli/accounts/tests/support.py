@@ -2,23 +2,10 @@
 
 import json
 
-from django.contrib.auth.hashers import Argon2PasswordHasher
-
 from linli.accounts.models import RoleGrant, User
 
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 PROBLEM = "application/problem+json"
-
-
-class FastArgon2PasswordHasher(Argon2PasswordHasher):
-    """Argon2 at a tiny cost: same algorithm and hash format, ~1000× faster.
-
-    Production Argon2 takes ~0.3 s a hash and the `world` fixture alone makes ten.
-    """
-
-    time_cost = 1
-    memory_cost = 8
-    parallelism = 1
 
 
 def bearer(secret: str) -> dict:

@@ -85,7 +85,7 @@ def test_the_api_creates_a_token_and_shows_its_secret_once(client, world):
     assert token.digest == sha256(secret)
     assert not stored_anywhere(secret)
     assert body["prefix"] == token.prefix == secret[:12]
-    listed = client.get("/api/v1/tokens").json()
+    listed = client.get("/api/v1/tokens").json()["items"]
     assert [t["id"] for t in listed] == [token.pk]
     assert "token" not in listed[0] and "digest" not in listed[0]
     assert secret not in client.get("/api/v1/tokens").content.decode()
@@ -125,7 +125,7 @@ def test_the_tokens_list_is_only_the_callers_own(client, world):
     services.token_create(user=world.worker_b, name="市南对接", days=30)
     services.token_create(user=world.worker_a, name="mine", days=30)
     client.force_login(world.worker_a)
-    assert [t["name"] for t in client.get("/api/v1/tokens").json()] == ["mine"]
+    assert [t["name"] for t in client.get("/api/v1/tokens").json()["items"]] == ["mine"]
     assertNotContains(client.get("/accounts/profile/"), "市南对接")
 
 

@@ -26,7 +26,7 @@ class Command(BaseCommand):
         path: Path = options["file"]
         try:
             records = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, json.JSONDecodeError) as exc:
+        except (OSError, ValueError) as exc:  # ValueError: bad JSON, or not UTF-8
             raise CommandError(f"Cannot read {path}: {exc}") from exc
         if not isinstance(records, list):
             raise CommandError(f"{path} must hold a JSON list of region records.")

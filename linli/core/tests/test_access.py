@@ -1,0 +1,88 @@
+"""The access decorators (`requires`, `signed_in`) and the navigation they feed."""
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.test import RequestFactory
+from django.urls import reverse
+from django.utils import translation
+
+from linli.core.access import SIGNED_IN, requires, signed_in
+from linli.core.navigation import navigation
+
+
+@requires("grid.manage")
+def manage_view(request, code):
+    return HttpResponse(f"managing {code}")
+
+
+@signed_in
+def own_view(request):
+    return HttpResponse("mine")
+
+
+def request_as(user, path="/somewhere/?x=1"):
+    request = RequestFactory().get(path)
+    request.user = user
+    return request
+
+
+def test_decorators_record_the_declared_action():
+    assert manage_view.linli_action == "grid.manage"
+    assert own_view.linli_action == SIGNED_IN
+    assert manage_view.__name__ == "manage_view"
+
+
+@pytest.mark.parametrize("view", [manage_view, own_view])
+def test_anonymous_visitors_are_sent_to_sign_in_and_back(view, db):
+    kwargs = {"code": "1"} if view is manage_view else {}
+
+    response = view(request_as(AnonymousUser()), **kwargs)
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("accounts:login") + "?next=/somewhere/%3Fx%3D1"
+
+
+def test_a_user_without_the_action_gets_permission_denied(world):
+    with pytest.raises(PermissionDenied):
+        manage_view(request_as(world.grid_worker_a1), code="1")
+
+
+def test_a_user_with_the_action_anywhere_reaches_the_view(world):
+    # Which objects they may touch is the view's business (visible_to → 404).
+    response = manage_view(request_as(world.worker_a), code="370306001003")
+
+    assert response.content == b"managing 370306001003"
+
+
+def test_signed_in_lets_every_signed_in_user_through(world):
+    assert own_view(request_as(world.resident_a)).content == b"mine"
+
+
+def nav_labels(user) -> list[str]:
+    with translation.override("en"):
+        return [str(item["label"]) for item in navigation(request_as(user))["nav_items"]]
+
+
+def test_navigation_is_empty_for_anonymous_visitors(db):
+    assert nav_labels(AnonymousUser()) == []
+
+
+def test_navigation_shows_regions_to_every_role(world):
+    for user in [world.platform_admin, world.worker_a, world.grid_worker_a1, world.resident_a]:
+        assert "Regions" in nav_labels(user), user
+
+
+def test_navigation_leaves_out_entries_the_user_may_not_use(world):
+    assert "Users" in nav_labels(world.district_admin)
+    assert "Users" not in nav_labels(world.grid_worker_a1)
+
+
+def test_navigation_marks_the_current_app_active(client, world):
+    client.force_login(world.worker_a)
+
+    response = client.get("/regions/370306001001/")
+
+    active = [item for item in response.context["nav_items"] if item["active"]]
+    assert [item["url"] for item in active] == ["/regions/"]

@@ -1,0 +1,149 @@
+"""Every API route declares its access rule; the base Router refuses one that does not."""
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+from django.urls import URLPattern, URLResolver, get_resolver
+from ninja import Schema
+
+from linli.api import api
+from linli.core.access import SIGNED_IN, requires, signed_in
+from linli.core.permissions import vocabulary
+from linli.core.routers import Router
+
+
+class Out(Schema):
+    ok: bool
+
+
+def undecorated(request):
+    return {"ok": True}
+
+
+def test_router_refuses_a_route_without_an_action():
+    router = Router()
+
+    with pytest.raises(ImproperlyConfigured) as caught:
+        router.get("/open", response=Out, operation_id="open_get", url_name="open")(undecorated)
+
+    message = str(caught.value)
+    assert "['GET'] /open" in message
+    assert "undecorated" in message
+    assert "declares no action" in message
+
+
+def test_router_refuses_a_route_whose_access_decorator_sits_above_it():
+    router = Router()
+
+    # requires() must wrap the view *below* the router decorator; above, the router
+    # sees the bare function.
+    with pytest.raises(ImproperlyConfigured, match="declares no action"):
+
+        @requires("region.view")
+        @router.get("/wrong", response=Out, operation_id="wrong_get", url_name="wrong")
+        def wrong(request):
+            return {"ok": True}
+
+
+@pytest.mark.parametrize("missing", ["operation_id", "url_name", "response"])
+def test_router_refuses_a_route_without_operation_id_url_name_or_response(missing):
+    router = Router()
+    kwargs = {"response": Out, "operation_id": "thing_get", "url_name": "thing"}
+    del kwargs[missing]
+
+    with pytest.raises(ImproperlyConfigured) as caught:
+        router.get("/thing", **kwargs)(requires("region.view")(undecorated))
+
+    assert f"needs {missing}=" in str(caught.value)
+
+
+def test_router_accepts_a_fully_declared_route():
+    router = Router()
+
+    router.get("/thing", response=Out, operation_id="thing_get", url_name="thing")(
+        signed_in(undecorated)
+    )
+    router.post("/thing", response={201: Out}, operation_id="thing_post", url_name="thing-post")(
+        requires("grid.manage")(undecorated)
+    )
+
+    operations = router.path_operations["/thing"].operations
+    assert [op.view_func.linli_action for op in operations] == [SIGNED_IN, "grid.manage"]
+
+
+def test_requires_refuses_an_unknown_action_at_import_time():
+    with pytest.raises(LookupError, match=r"region\.destroy"):
+        requires("region.destroy")
+
+
+def api_operations():
+    """(method, path, operation) for every operation of every router mounted on the API."""
+    for prefix, router, *_ in api._routers:
+        for path, view in router.path_operations.items():
+            for operation in view.operations:
+                for method in operation.methods:
+                    yield method, prefix + path, router, operation
+
+
+def test_every_api_route_declares_a_known_action():
+    undeclared = []
+    for method, path, _router, operation in api_operations():
+        action = getattr(operation.view_func, "linli_action", None)
+        if action != SIGNED_IN and action not in vocabulary.labels:
+            undeclared.append(f"{method} {path}: {action!r}")
+
+    assert not undeclared, undeclared
+
+
+def test_every_api_route_comes_from_a_linli_router():
+    # Routes added with @api.get(...) land on Ninja's default router, which does not
+    # enforce the access rule; they must not exist.
+    stray = [
+        f"{method} {path}"
+        for method, path, router, _op in api_operations()
+        if not isinstance(router, Router)
+    ]
+
+    assert not stray, stray
+
+
+def test_the_api_has_the_regions_routes():
+    found = {(method, path) for method, path, _r, _o in api_operations()}
+
+    assert {
+        ("GET", "/regions"),
+        ("GET", "/regions/{code}"),
+        ("POST", "/regions/{code}/grids"),
+        ("PATCH", "/grids/{code}"),
+        ("POST", "/grids/{code}/retire"),
+    } <= found
+
+
+def test_every_regions_and_core_console_view_declares_an_action():
+    def walk(patterns):
+        for entry in patterns:
+            if isinstance(entry, URLResolver):
+                yield from walk(entry.url_patterns)
+            elif isinstance(entry, URLPattern):
+                yield entry
+
+    views = [
+        p
+        for p in walk(get_resolver().url_patterns)
+        if p.lookup_str.startswith(("linli.regions.", "linli.core."))
+    ]
+    assert {p.lookup_str for p in views} >= {
+        "linli.core.views.home",
+        "linli.regions.views.index",
+        "linli.regions.views.detail",
+        "linli.regions.views.grid_create",
+        "linli.regions.views.grid_edit",
+        "linli.regions.views.grid_retire",
+    }
+
+    undeclared = [
+        p.lookup_str
+        for p in views
+        if getattr(p.callback, "linli_action", None) is None
+        and p.lookup_str != "linli.core.views.healthz"  # public by design
+    ]
+    assert not undeclared, undeclared
