@@ -36,8 +36,10 @@ def page(live_server):
         browser.close()
 
 
+# `world` before `page`: data made inside Playwright's event loop would use a
+# database connection of that loop's context, left open after the test.
 @pytest.mark.django_db(transaction=True)
-def test_a_community_worker_drills_down_to_a_grid_but_not_next_door(page, world):
+def test_a_community_worker_drills_down_to_a_grid_but_not_next_door(world, page):
     page.goto("/")
     assert "/accounts/login/" in page.url
     page.fill("#id_username", "13805330004")  # 张丽 signs in with her phone number
