@@ -79,6 +79,12 @@ class GrantForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
     region_code = RegionCodeField()
 
+    def __init__(self, *args, roles: list[str] | None = None, **kwargs):
+        """`roles`: offer only these (what the admin may grant); the service re-checks."""
+        super().__init__(*args, **kwargs)
+        if roles is not None:
+            self.fields["role"].choices = [(r, Role(r).label) for r in roles]
+
 
 class UserCreateForm(GrantForm):
     username = forms.CharField(label=_("Username"), max_length=40)

@@ -6,7 +6,8 @@ from django.utils import timezone
 
 from linli.accounts.backends import attempt_key, identifier_lookup
 from linli.accounts.models import AccessToken, LoginAttempt, RoleGrant, User
-from linli.accounts.permissions import USER_VIEW
+from linli.accounts.permissions import GRANTABLE_ROLES, USER_VIEW
+from linli.core.permissions import Role
 
 
 def users_visible(*, user: User, action: str = USER_VIEW, q: str = "") -> QuerySet[User]:
@@ -26,6 +27,14 @@ def users_visible(*, user: User, action: str = USER_VIEW, q: str = "") -> QueryS
     if q:
         found = found.filter(Q(username__icontains=q) | Q(full_name__icontains=q))
     return found.order_by("username")
+
+
+def roles_grantable_by(*, user: User) -> list[str]:
+    """The roles `user` may grant somewhere in their scope, in the order of `Role`."""
+    if user.is_superuser:
+        return list(Role)
+    roles = set().union(*(GRANTABLE_ROLES.get(g.role, ()) for g in user.active_grants()))
+    return [role for role in Role if role in roles]
 
 
 def grants_visible(*, user: User, action: str = USER_VIEW) -> QuerySet[RoleGrant]:

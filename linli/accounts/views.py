@@ -123,7 +123,9 @@ def user_list(request: HttpRequest):
 @sensitive_post_parameters("password")
 @require_http_methods(["GET", "POST"])
 def user_create(request: HttpRequest):
-    form = UserCreateForm(request.POST or None)
+    form = UserCreateForm(
+        request.POST or None, roles=selectors.roles_grantable_by(user=request.user)
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -153,7 +155,11 @@ def user_detail(request: HttpRequest, pk: int):
     )
     if request.method == "POST" and not may_manage:
         raise PermissionDenied
-    form = GrantForm(request.POST or None) if may_manage else None
+    form = (
+        GrantForm(request.POST or None, roles=selectors.roles_grantable_by(user=request.user))
+        if may_manage
+        else None
+    )
     if form is not None and request.method == "POST" and form.is_valid():
         try:
             services.grant_create(

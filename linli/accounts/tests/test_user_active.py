@@ -1,4 +1,6 @@
-"""Deactivating and reactivating users; usernames that cannot be confused."""
+"""Deactivating and reactivating users; usernames that cannot be confused; role choices."""
+
+import re
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -103,3 +105,12 @@ def test_the_client_ip_behind_a_proxy_is_the_one_the_proxy_saw():
     assert client_ip(request) == "10.0.0.2"
     with override_settings(LINLI_BEHIND_PROXY=True):
         assert client_ip(request) == "203.0.113.7"
+
+
+def test_the_grant_form_offers_only_the_roles_the_admin_may_grant(client, world):
+    client.force_login(world.subdistrict_admin)
+    page = client.get(f"/accounts/users/{world.worker_a.pk}/").content.decode()
+    offered = set(re.findall(r'<option value="(\w+)"', page))
+    assert offered == {Role.COMMUNITY_WORKER, Role.GRID_WORKER, Role.RESIDENT}
+    page = client.get("/accounts/users/new/").content.decode()
+    assert set(re.findall(r'<option value="(\w+)"', page)) == offered
