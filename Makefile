@@ -12,10 +12,13 @@ PORT ?= 8000
 export UV_PYTHON := $(PYTHON)
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-DEMO_ENV = LINLI_SECRET_KEY_FILE=var/secret_key \
+DEMO_ENV = LINLI_SECRET_KEY_FILE=var/secret_key LINLI_PII_KEYS_FILE=var/pii_keys \
+	LINLI_PII_INDEX_KEY_FILE=var/pii_index_key \
 	LINLI_ALLOWED_HOSTS=127.0.0.1,localhost,$(HOST) \
 	LINLI_CSRF_TRUSTED_ORIGINS=http://$(HOST):$(PORT)
 TEST_ENV = LINLI_SECRET_KEY=test-only-not-a-secret LINLI_DATA_DIR=var/test \
+	LINLI_PII_KEYS=test1:MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY= \
+	LINLI_PII_INDEX_KEY=dGVzdC1vbmx5LWJsaW5kLWluZGV4LWtleS0wMDAwMDA= \
 	LINLI_MANIFEST_STATIC=0 LINLI_DB_CONN_MAX_AGE=0
 PG_URL ?= postgres://linli:linli@127.0.0.1:5432/linli
 
@@ -41,7 +44,17 @@ var/secret_key:
 	$(PYTHON) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
 	chmod 600 $@
 
-build: $(VENV)/.synced var/secret_key
+var/pii_keys:
+	mkdir -p var
+	$(PYTHON) -c "import base64, os; print('k1:' + base64.b64encode(os.urandom(32)).decode())" > $@
+	chmod 600 $@
+
+var/pii_index_key:
+	mkdir -p var
+	$(PYTHON) -c "import base64, os; print(base64.b64encode(os.urandom(32)).decode())" > $@
+	chmod 600 $@
+
+build: $(VENV)/.synced var/secret_key var/pii_keys var/pii_index_key
 	$(DEMO_ENV) $(LINLI) messages compile
 	$(DEMO_ENV) $(LINLI) collectstatic --noinput --verbosity 0
 

@@ -6,9 +6,11 @@ from ninja.security import SessionAuth
 
 from linli.accounts.api import router as accounts_router
 from linli.accounts.auth import BearerTokenAuth
+from linli.audit.api import router as audit_router
 from linli.core import problems
 from linli.core.routers import Router
 from linli.regions.api import router as regions_router
+from linli.registry.api import router as registry_router
 
 
 class UnicodeJSONRenderer(JSONRenderer):
@@ -35,3 +37,5 @@ api = NinjaAPI(
 problems.install(api)
 api.add_router("", accounts_router)
 api.add_router("", regions_router)
+api.add_router("", audit_router)
+api.add_router("/registry", registry_router)

@@ -25,6 +25,8 @@ INSTALLED_APPS = [
     "linli.core",
     "linli.regions",
     "linli.accounts",
+    "linli.audit",
+    "linli.registry",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -44,6 +46,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "linli.audit.middleware.audit_context",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -131,6 +134,13 @@ SECURE_CSP = {
     "object-src": ["'none'"],
     "frame-ancestors": ["'none'"],
 }
+
+# Personal data: AES-256-GCM keys ("id:base64", newest first, comma-separated) and
+# the HMAC key of the blind indexes (base64). See linli/core/crypto.py.
+LINLI_PII_KEYS = env_str("LINLI_PII_KEYS")
+LINLI_PII_INDEX_KEY = env_str("LINLI_PII_INDEX_KEY")
+# Audit trail retention in days; never below 183 (six months).
+LINLI_AUDIT_RETENTION_DAYS = env_int("LINLI_AUDIT_RETENTION_DAYS", 365, minimum=183)
 
 # Language and time
 LANGUAGE_CODE = "zh-hans"

@@ -8,6 +8,8 @@ urlpatterns = [
     path("", include("linli.core.urls")),
     path("accounts/", include("linli.accounts.urls")),
     path("regions/", include("linli.regions.urls")),
+    path("audit/", include("linli.audit.urls")),
+    path("registry/", include("linli.registry.urls")),
     path("api/v1/", api.urls),
     path("healthz", core_views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -21,7 +21,7 @@ DEMO_USERS = [
 ]
 
 
-def seed(stdout) -> None:
+def seed(stdout, **_options) -> None:
     created = 0
     for username, full_name, phone, role, code in DEMO_USERS:
         region = Region.objects.get(code=code)

@@ -7,7 +7,6 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from linli.accounts import selectors, services
-from linli.core.network import client_ip
 from linli.core.permissions import Role
 
 
@@ -36,30 +35,33 @@ class LoginForm(forms.Form):
         password = self.cleaned_data.get("password")
         if not identifier or password is None:
             return self.cleaned_data
-        self._raise_if_locked(identifier)
+        until = selectors.locked_until(identifier=identifier)
+        if until is not None:
+            services.login_refusal_record(identifier=identifier, until=until, request=self.request)
+            raise self._locked(until)
         user = authenticate(self.request, username=identifier, password=password)
-        services.login_attempt_record(
-            identifier=identifier, ip_address=client_ip(self.request), succeeded=user is not None
+        until = services.login_attempt_record(
+            identifier=identifier, user=user, request=self.request
         )
         if user is None:
-            self._raise_if_locked(identifier)
+            if until is not None:
+                raise self._locked(until)
             raise ValidationError(_("Wrong username/phone or password."), code="invalid_login")
         self.user = user
         return self.cleaned_data
 
-    def _raise_if_locked(self, identifier: str) -> None:
-        until = selectors.locked_until(identifier=identifier)
-        if until is not None:
-            minutes = max(1, round((until - timezone.now()).total_seconds() / 60))
-            raise ValidationError(
-                ngettext(
-                    "Too many failed sign-ins (%(attempts)s). Try again in %(minutes)s minute.",
-                    "Too many failed sign-ins (%(attempts)s). Try again in %(minutes)s minutes.",
-                    minutes,
-                )
-                % {"attempts": settings.LINLI_LOCKOUT_ATTEMPTS, "minutes": minutes},
-                code="locked",
+    @staticmethod
+    def _locked(until) -> ValidationError:
+        minutes = max(1, round((until - timezone.now()).total_seconds() / 60))
+        return ValidationError(
+            ngettext(
+                "Too many failed sign-ins (%(attempts)s). Try again in %(minutes)s minute.",
+                "Too many failed sign-ins (%(attempts)s). Try again in %(minutes)s minutes.",
+                minutes,
             )
+            % {"attempts": settings.LINLI_LOCKOUT_ATTEMPTS, "minutes": minutes},
+            code="locked",
+        )
 
 
 class RegionCodeField(forms.CharField):

@@ -208,7 +208,7 @@ class AccessToken(models.Model):
 
 
 class LoginAttempt(models.Model):
-    """One sign-in attempt, kept for lockout (and, later, the audit trail)."""
+    """One sign-in attempt, kept for lockout (the audit trail records sign-ins too)."""
 
     identifier = models.CharField(_("username or phone"), max_length=60)
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)

@@ -8,6 +8,8 @@ from linli.accounts.backends import attempt_key, identifier_lookup
 from linli.accounts.models import AccessToken, LoginAttempt, RoleGrant, User
 from linli.accounts.permissions import GRANTABLE_ROLES, USER_VIEW
 from linli.core.permissions import Role
+from linli.regions.choices import PATH_LENGTH
+from linli.regions.models import Region
 
 
 def users_visible(*, user: User, action: str = USER_VIEW, q: str = "") -> QuerySet[User]:
@@ -82,3 +84,27 @@ def locked_until(*, identifier: str) -> datetime | None:
     if len(failures) < limit:
         return None
     return failures[limit - 1] + window
+
+
+def account_named(*, identifier: str) -> User | None:
+    """The account a typed sign-in name names (username, any case, or phone), active
+    or not. Not scoped: signing in comes before any scope."""
+    typed = identifier.strip()
+    if not typed:
+        return None
+    return User.objects.filter(**{identifier_lookup(typed): typed}).first()
+
+
+def home_region(*, user: User) -> Region | None:
+    """Where entries about a person are filed in the audit trail: the lowest region
+    above all their active grants (their grant's region when they hold one place),
+    so the auditors of that part of the tree see them. None without grants."""
+    regions = {g.region.path: g.region for g in user.active_grants()}
+    if len(regions) <= 1:
+        return next(iter(regions.values()), None)
+    first = next(iter(regions))
+    shared = [w for w in PATH_LENGTH.values() if all(p[:w] == first[:w] for p in regions)]
+    if not shared:
+        return None
+    path = first[: max(shared)]
+    return regions.get(path) or Region.objects.filter(path=path).first()

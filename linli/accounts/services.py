@@ -2,19 +2,24 @@
 
 import hashlib
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from linli.accounts.backends import attempt_key
+from linli.accounts import selectors
+from linli.accounts.backends import attempt_key, identifier_lookup
 from linli.accounts.models import AccessToken, LoginAttempt, RoleGrant, User
 from linli.accounts.permissions import GRANTABLE_ROLES, ROLE_LEVELS, USER_MANAGE
+from linli.audit.choices import AuditAction
+from linli.audit.services import audit_record
+from linli.core.network import client_ip
 from linli.core.permissions import Role
 from linli.regions.choices import Level
 from linli.regions.models import Region
@@ -84,14 +89,26 @@ def grant_create(*, user: User, role: str, region: Region, by: User | None) -> R
     _check_grant(role=role, region=region, by=by)
     if RoleGrant.objects.active().filter(user=user, role=role, region=region).exists():
         raise ValidationError(_("This user already holds this role here."))
-    return RoleGrant.objects.create(user=user, role=role, region=region, granted_by=by)
+    grant = RoleGrant.objects.create(user=user, role=role, region=region, granted_by=by)
+    _audit_grant(AuditAction.GRANT_CREATE, grant, by)
+    return grant
+
+
+def _audit_grant(action: str, grant: RoleGrant, by: User | None) -> None:
+    audit_record(
+        action=action,
+        actor=by,
+        obj=grant,
+        object_label=f"{grant.user.username} · {grant.role}",
+        details={"user_id": grant.user_id, "role": grant.role, "region_code": grant.region.code},
+    )
 
 
 @transaction.atomic
 def grant_revoke(*, grant: RoleGrant, by: User) -> RoleGrant:
     if grant.user_id == by.pk:
         raise ValidationError(_("You cannot revoke your own role; ask another administrator."))
-    grant = RoleGrant.objects.select_for_update().select_related("region").get(pk=grant.pk)
+    grant = RoleGrant.objects.select_for_update().select_related("region", "user").get(pk=grant.pk)
     if grant.revoked_at is not None:
         raise ValidationError(_("This role grant is already revoked."))
     _check_grantor(role=grant.role, region=grant.region, by=by)
@@ -105,6 +122,7 @@ def grant_revoke(*, grant: RoleGrant, by: User) -> RoleGrant:
     grant.revoked_at = timezone.now()
     grant.revoked_by = by
     grant.save(update_fields=["revoked_at", "revoked_by"])
+    _audit_grant(AuditAction.GRANT_REVOKE, grant, by)
     return grant
 
 
@@ -121,6 +139,13 @@ def user_set_active(*, user: User, active: bool, by: User) -> User:
     if user.is_active != active:
         user.is_active = active
         user.save(update_fields=["is_active"])
+        audit_record(
+            action=AuditAction.USER_REACTIVATE if active else AuditAction.USER_DEACTIVATE,
+            actor=by,
+            obj=user,
+            region=selectors.home_region(user=user),
+            object_label=user.username,
+        )
     return user
 
 
@@ -158,6 +183,14 @@ def user_create(
     user.set_password(password)
     user.save()
     RoleGrant.objects.create(user=user, role=role, region=region, granted_by=by)
+    audit_record(
+        action=AuditAction.USER_CREATE,
+        actor=by,
+        obj=user,
+        region=region,
+        object_label=user.username,
+        details={"role": role, "region_code": region.code},
+    )
     return user
 
 
@@ -188,7 +221,88 @@ def token_revoke(*, token: AccessToken) -> AccessToken:
     return token
 
 
-def login_attempt_record(*, identifier: str, ip_address: str | None, succeeded: bool) -> None:
+def masked_identifier(identifier: str) -> str:
+    """A typed sign-in name that names no account, as the audit trail writes it:
+    a phone number masked, anything else cut to two characters (people sometimes
+    type their password into the name field)."""
+    typed = identifier.strip()
+    if identifier_lookup(typed) == "phone":
+        return f"{typed[:3]}****{typed[-4:]}"
+    return f"{typed[:2]}…" if len(typed) > 2 else "…"
+
+
+def _audit_sign_in(
+    action: str, *, identifier: str, request: HttpRequest | None, details: dict | None = None
+) -> None:
+    account = selectors.account_named(identifier=identifier)
+    if account is None:
+        audit_record(
+            action=action,
+            object_type=User._meta.label_lower,
+            object_label=masked_identifier(identifier),
+            details=details,
+            request=request,
+        )
+    else:
+        audit_record(
+            action=action,
+            obj=account,
+            region=selectors.home_region(user=account),
+            object_label=account.username,
+            details=details,
+            request=request,
+        )
+
+
+@transaction.atomic
+def login_attempt_record(
+    *, identifier: str, user: User | None, request: HttpRequest | None = None
+) -> datetime | None:
+    """Record a sign-in attempt: the LoginAttempt that drives the lockout, and its
+    audit entry — `login` when the credentials opened `user`'s account, else
+    `login_failed`, or `lockout` when this failure locks the account.
+
+    Returns when sign-in opens again if this failure locked it, else None.
+    """
     LoginAttempt.objects.create(
-        identifier=attempt_key(identifier), ip_address=ip_address, succeeded=succeeded
+        identifier=attempt_key(identifier),
+        ip_address=client_ip(request) if request is not None else None,
+        succeeded=user is not None,
+    )
+    if user is not None:
+        audit_record(
+            action=AuditAction.LOGIN,
+            actor=user,
+            obj=user,
+            region=selectors.home_region(user=user),
+            object_label=user.username,
+            request=request,
+        )
+        return None
+    until = selectors.locked_until(identifier=identifier)
+    if until is None:
+        _audit_sign_in(AuditAction.LOGIN_FAILED, identifier=identifier, request=request)
+    else:
+        _audit_sign_in(
+            AuditAction.LOCKOUT,
+            identifier=identifier,
+            request=request,
+            details={
+                "failures": settings.LINLI_LOCKOUT_ATTEMPTS,
+                "minutes": settings.LINLI_LOCKOUT_MINUTES,
+                "until": until.isoformat(timespec="seconds"),
+            },
+        )
+    return until
+
+
+@transaction.atomic
+def login_refusal_record(*, identifier: str, until: datetime, request: HttpRequest | None) -> None:
+    """Audit a sign-in refused because the account is locked. No LoginAttempt is
+    written: attempts while locked do not extend the lock."""
+    _audit_sign_in(
+        AuditAction.LOGIN_REFUSED,
+        identifier=identifier,
+        request=request,
+        details={"until": until.isoformat(timespec="seconds")},
     )

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.core import checks
 from django.utils.translation import gettext_lazy as _
 
 
@@ -8,6 +9,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
-        from linli.core import permissions
+        from linli.core import crypto, permissions
 
         permissions.autodiscover()
+        checks.register(crypto.check_keys)

@@ -19,7 +19,7 @@ CELL = 0.006  # degrees, about 550 m by 650 m
 SUBDISTRICTS_PER_ROW = 4
 
 
-def seed(stdout) -> None:
+def seed(stdout, **_options) -> None:
     created, _updated = regions_import(records=json.loads(DEFAULT_FIXTURE.read_text("utf-8")))
     stdout.write(f"regions: {created} division-code regions created")
     grids = 0

@@ -15,6 +15,7 @@ B below (`leak_world`): the test fails until every model with `visible_to` has o
 
 import json
 import re
+from datetime import date
 from itertools import chain
 from urllib.parse import unquote
 
@@ -24,6 +25,15 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from linli.accounts.models import RoleGrant
 from linli.accounts.services import token_create
+from linli.audit.choices import AuditAction
+from linli.audit.models import AuditEntry
+from linli.audit.services import audit_record
+from linli.core.crypto import mask_id_number
+from linli.core.scoping import ScopedQuerySet
+from linli.registry import services as registry
+from linli.registry.choices import Relation
+from linli.registry.idnumber import make_id_number
+from linli.registry.models import RecordChange
 
 # Django's own admin is for platform operators (is_staff) only and unscoped by design;
 # the test users are not staff, so it answers them with its login page.
@@ -56,7 +66,9 @@ def leak_world(world):
         "user": [world.worker_b],
         "rolegrant": list(RoleGrant.objects.filter(user=world.worker_b)),
         "accesstoken": [token_create(user=world.worker_b, name="市南对接", days=30)[0]],
+        **registry_objects(world.b1),
     }
+    b_objects["auditentry"] = [*b_objects.get("auditentry", []), audit_entry_in(world.b)]
     markers = [
         world.b.name,
         world.b.code,
@@ -65,8 +77,73 @@ def leak_world(world):
         world.worker_b.username,
         world.worker_b.full_name,
         "市南对接",
+        *REGISTRY_MARKERS,
+        AUDIT_MARKER,
     ]
     return world, b_objects, markers
+
+
+AUDIT_MARKER = "市南审计标记"
+
+
+def audit_entry_in(community):
+    """An audit entry filed under community B, its label and details carrying a marker."""
+    return audit_record(
+        action=AuditAction.RECORD_UPDATE,
+        region=community,
+        object_type="registry.resident",
+        object_id="0",
+        object_label=AUDIT_MARKER,
+        details={"note": AUDIT_MARKER},
+    )
+
+
+B_ID_NUMBER = make_id_number("370306", date(1961, 3, 8), 7, "female")
+B_PHONE = "13953300077"
+REGISTRY_MARKERS = [
+    "欧阳泄漏",
+    "市南泄漏楼",
+    "市南泄漏商店",
+    B_ID_NUMBER,
+    B_PHONE,
+    mask_id_number(B_ID_NUMBER),
+]
+# Searches every list is also called with (unknown parameters are ignored by lists).
+SEARCHES = [
+    "?q=市南社区居委会",
+    "?q=worker.b",
+    "?q=欧阳",
+    f"?id_number={B_ID_NUMBER}&phone={B_PHONE}&status=all",
+]
+
+
+def registry_objects(grid) -> dict:
+    """A building, house, household, resident (with history) and organisation in B."""
+    building = registry.building_create(
+        grid=grid, name="市南泄漏楼", address="正阳路9号", floors=6, by=None
+    )
+    house = registry.house_create(building=building, floor=3, number="301", by=None)
+    household = registry.household_create(house=house, by=None)
+    resident = registry.resident_move_in(
+        household=household,
+        name="欧阳泄漏",
+        id_number=B_ID_NUMBER,
+        phone=B_PHONE,
+        relation=Relation.HEAD,
+        by=None,
+    )
+    organisation = registry.organisation_create(
+        grid=grid, name="市南泄漏商店", kind="shop", address="正阳路10号", by=None
+    )
+    return {
+        "building": [building],
+        "house": [house],
+        "household": [household],
+        "resident": [resident],
+        "organisation": [organisation],
+        "recordchange": list(RecordChange.objects.filter(grid=grid)),
+        "auditentry": list(AuditEntry.objects.filter(region=grid)),  # written by the services
+    }
 
 
 def candidates(name: str, b_objects) -> list[str]:
@@ -74,7 +151,7 @@ def candidates(name: str, b_objects) -> list[str]:
     objects = list(chain.from_iterable(b_objects.values()))
     if name == "code":
         return [o.code for o in objects if hasattr(o, "code")]
-    if name == "pk" or name.endswith("_id"):
+    if name == "pk" or name.endswith(("_id", "_pk")):
         return sorted({str(o.pk) for o in objects})
     raise AssertionError(f"The leak test cannot fill <{name}>: teach candidates() about it.")
 
@@ -87,8 +164,17 @@ def urls_for(route: str, b_objects) -> list[str]:
     return ["/" + PARAM.sub(value, route) for value in candidates(names[0], b_objects)]
 
 
-def snapshot(b_objects) -> list[tuple]:
-    rows = []
+def snapshot(b_objects, b_path: str) -> list[tuple]:
+    """B's objects field by field, and how many rows of each region-owned model lie in B
+    (so a record created there from outside shows too)."""
+    rows = [
+        (
+            model._meta.label,
+            model.objects.filter(**{f"{qs.region_path}__startswith": b_path}).count(),
+        )
+        for model in apps.get_models()
+        if isinstance(qs := model.objects.all(), ScopedQuerySet)
+    ]
     for objects in b_objects.values():
         for obj in objects:
             fresh = type(obj).objects.get(pk=obj.pk)
@@ -115,7 +201,7 @@ def calls(client, user, b_objects, markers, methods=METHODS):
     """Every (method, url, response) for this user over every route."""
     for route in routes():
         for url in urls_for(route, b_objects):
-            queries = [""] if "<" in route else ["", "?q=" + markers[0], "?q=" + markers[4]]
+            queries = [""] if "<" in route else ["", *SEARCHES]
             for method in methods:
                 for query in queries if method == "get" else [""]:
                     client.force_login(user)
@@ -144,16 +230,22 @@ def test_every_scoped_model_has_an_object_in_the_leak_world(leak_world):
 )
 def test_no_route_shows_a_sibling_communitys_objects(client, leak_world, outsider):
     world, b_objects, markers = leak_world
-    before = snapshot(b_objects)
+    before = snapshot(b_objects, world.b.path)
     leaks = []
     for route, method, url, response in calls(client, getattr(world, outsider), b_objects, markers):
         seen = shown(response, url, markers)
         if seen:
             leaks.append(f"{method.upper()} {url} → {response.status_code} shows {seen}")
-        elif "<" in route and method != "get" and 200 <= response.status_code < 300:
+        elif by_code(route) and method != "get" and 200 <= response.status_code < 300:
             leaks.append(f"{method.upper()} {url} → {response.status_code} (acted on B)")
     assert not leaks, "\n".join(leaks)
-    assert snapshot(b_objects) == before, "A call from outside changed community B's data"
+    assert snapshot(b_objects, world.b.path) == before, "A call from outside changed B's data"
+
+
+def by_code(route: str) -> bool:
+    """Whether the route names its object by a region code: unique, unlike numeric ids,
+    which may be an id of the caller's own objects too."""
+    return any(m.group("name") == "code" for m in PARAM.finditer(route))
 
 
 def test_the_control_bs_admin_sees_b_on_many_routes(client, leak_world):

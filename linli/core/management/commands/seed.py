@@ -10,7 +10,13 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="dataset", required=True)
-        sub.add_parser("demo", help="Demo data for every app, in INSTALLED_APPS order.")
+        demo = sub.add_parser("demo", help="Demo data for every app, in INSTALLED_APPS order.")
+        demo.add_argument(
+            "--residents",
+            type=int,
+            default=20_000,
+            help="Residents in the registry (default 20,000; adds only what is missing).",
+        )
 
     def handle(self, *args, **options):
         for config in apps.get_app_configs():
@@ -23,4 +29,4 @@ class Command(BaseCommand):
                     raise
                 continue
             with transaction.atomic():
-                module.seed(self.stdout)
+                module.seed(self.stdout, residents=options["residents"])

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditConfig(AppConfig):
+    name = "linli.audit"
+    label = "audit"
+    verbose_name = _("Audit trail")
+
+    def ready(self) -> None:
+        from linli.audit.models import AUDIT_VIEW
+        from linli.core import navigation
+
+        navigation.register(navigation.NavItem(_("Audit trail"), "audit:index", AUDIT_VIEW, 95))

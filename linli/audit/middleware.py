@@ -1,0 +1,28 @@
+"""Remembers the client's address during a request, for the audit entries it writes.
+
+Services do not take the request; `audit_record` falls back on this address when
+it is not given one, so every entry written while answering a request carries the
+address of the person's machine (`linli.core.network.client_ip`).
+"""
+
+from contextvars import ContextVar
+
+from linli.core.network import client_ip
+
+_request_ip: ContextVar[str | None] = ContextVar("linli_audit_request_ip", default=None)
+
+
+def current_ip() -> str | None:
+    """The client address of the request being answered, or None outside one."""
+    return _request_ip.get()
+
+
+def audit_context(get_response):
+    def middleware(request):
+        token = _request_ip.set(client_ip(request))
+        try:
+            return get_response(request)
+        finally:
+            _request_ip.reset(token)
+
+    return middleware

@@ -1,0 +1,13 @@
+from django.utils.translation import gettext_lazy as _
+
+from linli.audit.models import AUDIT_VIEW
+from linli.core.permissions import Role, vocabulary
+
+vocabulary.register(
+    {AUDIT_VIEW: _("Browse the audit trail")},
+    {
+        Role.PLATFORM_ADMIN: {AUDIT_VIEW},
+        Role.DISTRICT_ADMIN: {AUDIT_VIEW},
+        Role.AUDITOR: {AUDIT_VIEW},
+    },
+)

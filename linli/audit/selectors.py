@@ -1,0 +1,14 @@
+from django.db.models import QuerySet
+
+from linli.audit.filters import AuditFilter
+from linli.audit.models import AUDIT_VIEW, AuditEntry
+
+
+def entries_visible(*, user, action: str = AUDIT_VIEW) -> QuerySet[AuditEntry]:
+    """Audit entries the user may see (their subtrees; region-less ones at city level)."""
+    return AuditEntry.objects.visible_to(user, action)
+
+
+def entries_filtered(*, user, filters: AuditFilter) -> QuerySet[AuditEntry]:
+    """The entries a list shows: visible, filtered, newest first, regions joined."""
+    return filters.apply(entries_visible(user=user)).select_related("region").order_by("-seq")

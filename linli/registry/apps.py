@@ -1,0 +1,19 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class RegistryConfig(AppConfig):
+    name = "linli.registry"
+    label = "registry"
+    verbose_name = _("Registry")
+
+    def ready(self) -> None:
+        from linli.core import navigation
+        from linli.registry.permissions import REGISTRY_VIEW
+
+        navigation.register(
+            navigation.NavItem(_("Residents"), "registry:resident-list", REGISTRY_VIEW, 20),
+            navigation.NavItem(_("Buildings"), "registry:building-list", REGISTRY_VIEW, 21),
+            navigation.NavItem(_("To verify"), "registry:freshness", REGISTRY_VIEW, 22),
+            navigation.NavItem(_("Organisations"), "registry:organisation-list", REGISTRY_VIEW, 23),
+        )

@@ -1,0 +1,90 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from linli.registry.choices import (
+    ETHNICITIES,
+    HAN,
+    BuildingType,
+    HouseholdType,
+    HouseUse,
+    PoliticalStatus,
+    Relation,
+    ResidenceType,
+)
+from linli.registry.models import Label
+
+DATE = forms.DateInput(attrs={"type": "date"})
+
+
+class ResidentForm(forms.Form):
+    """Move a person in, or (without the ID number) change their details."""
+
+    name = forms.CharField(label=_("Name"), max_length=50)
+    id_number = forms.CharField(label=_("ID number"), max_length=18, min_length=18)
+    phone = forms.CharField(label=_("Mobile phone"), max_length=11, required=False)
+    relation = forms.ChoiceField(label=_("Relation to head"), choices=Relation.choices)
+    ethnicity = forms.ChoiceField(label=_("Ethnicity"), choices=ETHNICITIES, initial=HAN)
+    political_status = forms.ChoiceField(
+        label=_("Political status"), choices=PoliticalStatus.choices
+    )
+    residence_type = forms.ChoiceField(label=_("Residence type"), choices=ResidenceType.choices)
+    moved_in_on = forms.DateField(label=_("Moved in on"), required=False, widget=DATE)
+
+    def __init__(self, *args, editing: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if editing:  # the ID number is fixed once recorded: it names the person
+            del self.fields["id_number"], self.fields["moved_in_on"]
+
+    def cleaned_fields(self) -> dict:
+        return {k: v for k, v in self.cleaned_data.items() if v not in (None, "") or k == "phone"}
+
+
+class LeaveForm(forms.Form):
+    on = forms.DateField(label=_("Date"), widget=DATE)
+    note = forms.CharField(label=_("Note"), max_length=200, required=False)
+
+
+class RevealForm(forms.Form):
+    field = forms.ChoiceField(
+        label=_("Show"), choices=[("id_number", _("ID number")), ("phone", _("Mobile phone"))]
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=200,
+        help_text=_("Recorded in the audit trail with your name."),
+    )
+
+
+class LabelsForm(forms.Form):
+    codes = forms.MultipleChoiceField(
+        label=_("Labels"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["codes"].choices = list(
+            Label.objects.filter(derived=False).values_list("code", "name")
+        )
+
+
+class BuildingForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=50)
+    address = forms.CharField(label=_("Address"), max_length=200)
+    kind = forms.ChoiceField(label=_("Type"), choices=BuildingType.choices)
+    floors = forms.IntegerField(label=_("Floors"), min_value=1, max_value=200)
+    units = forms.IntegerField(label=_("Units"), min_value=1, max_value=50, initial=1)
+
+
+class HouseForm(forms.Form):
+    unit = forms.IntegerField(label=_("Unit"), min_value=1, max_value=50, initial=1)
+    floor = forms.IntegerField(label=_("Floor"), min_value=-5, max_value=200)
+    number = forms.CharField(label=_("Number"), max_length=10)
+    area = forms.DecimalField(
+        label=_("Area (m²)"), max_digits=7, decimal_places=2, min_value=1, required=False
+    )
+    use = forms.ChoiceField(label=_("Use"), choices=HouseUse.choices)
+
+
+class HouseholdForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Type"), choices=HouseholdType.choices)
+    number = forms.CharField(label=_("Household number"), max_length=30, required=False)

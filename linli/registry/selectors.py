@@ -1,0 +1,164 @@
+from datetime import timedelta
+
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.utils import timezone
+
+from linli.registry.choices import PoliticalStatus, ResidentStatus
+from linli.registry.filters import HouseholdFilter, ResidentFilter
+from linli.registry.labels import (
+    DERIVED_NAMES,
+    ELDERLY,
+    ELDERLY_AGE,
+    ELDERLY_ALONE,
+    PARTY_MEMBER,
+    years_ago,
+)
+from linli.registry.models import (
+    Building,
+    House,
+    Household,
+    Organisation,
+    RecordChange,
+    Resident,
+    ResidentLabel,
+)
+from linli.registry.permissions import REGISTRY_VIEW
+
+
+def residents_visible(*, user, action: str = REGISTRY_VIEW) -> QuerySet[Resident]:
+    return Resident.objects.visible_to(user, action)
+
+
+def _living_members_count():
+    return Subquery(
+        Resident.objects.filter(household=OuterRef("household"), status=ResidentStatus.LIVING)
+        .order_by()
+        .values("household")
+        .annotate(n=Count("pk"))
+        .values("n")[:1]
+    )
+
+
+def _with_display_data(residents: QuerySet[Resident]) -> QuerySet[Resident]:
+    """What every page, API answer and export shows of a resident, in a fixed number of
+    queries: address, grid, typed labels and the household's living count."""
+    return (
+        residents.select_related("household__house__building", "grid")
+        .prefetch_related(
+            Prefetch("label_links", queryset=ResidentLabel.objects.select_related("label"))
+        )
+        .annotate(household_living=_living_members_count())
+    )
+
+
+def resident_list(*, user, filters: ResidentFilter, action: str = REGISTRY_VIEW):
+    """Residents the user may see, filtered, with what list pages and exports show."""
+    return _with_display_data(filters.apply(residents_visible(user=user, action=action))).order_by(
+        "name", "pk"
+    )
+
+
+def resident_get(*, user, pk: int, action: str = REGISTRY_VIEW) -> Resident:
+    return resident_list(user=user, filters=ResidentFilter(status=None), action=action).get(pk=pk)
+
+
+def labels_of(resident: Resident) -> list[str]:
+    """Every label of a resident: typed ones and those derived from the data.
+
+    Needs `label_links` prefetched and `household_living` annotated (resident_list does).
+    """
+    codes = []
+    living = resident.status == ResidentStatus.LIVING
+    if resident.birth_date <= years_ago(ELDERLY_AGE):
+        codes.append(ELDERLY)
+        if living and getattr(resident, "household_living", 0) == 1:
+            codes.append(ELDERLY_ALONE)
+    if resident.political_status in (PoliticalStatus.CPC_MEMBER, PoliticalStatus.CPC_PROBATIONARY):
+        codes.append(PARTY_MEMBER)
+    derived = [DERIVED_NAMES[code] for code in codes]
+    return derived + [link.label.name for link in resident.label_links.all()]
+
+
+def households_visible(*, user, action: str = REGISTRY_VIEW) -> QuerySet[Household]:
+    return Household.objects.visible_to(user, action)
+
+
+def household_list(*, user, filters: HouseholdFilter):
+    found = households_visible(user=user).filter(dissolved_at__isnull=True)
+    if filters.kind:
+        found = found.filter(kind=filters.kind)
+    if filters.grid:
+        found = found.filter(grid__path__startswith=filters.grid)
+    if filters.stale_days:
+        cutoff = timezone.now() - timedelta(days=filters.stale_days)
+        found = found.filter(Q(verified_at__isnull=True) | Q(verified_at__lt=cutoff))
+        order = ["verified_at", "pk"]  # never verified first (NULLs sort first ascending)
+    else:
+        order = ["house__building__name", "house__unit", "house__number", "pk"]
+    return (
+        found.select_related("house__building", "head", "grid")
+        .annotate(living=Count("members", filter=Q(members__status=ResidentStatus.LIVING)))
+        .order_by(*order)
+    )
+
+
+def household_detail_queryset(*, user) -> QuerySet[Household]:
+    """Households with their house, head and every member (living first)."""
+    return (
+        households_visible(user=user)
+        .select_related("house__building", "grid__parent", "head")
+        .prefetch_related(
+            Prefetch(
+                "members", queryset=_with_display_data(Resident.objects.order_by("status", "pk"))
+            )
+        )
+    )
+
+
+def buildings_visible(*, user, action: str = REGISTRY_VIEW) -> QuerySet[Building]:
+    return Building.objects.visible_to(user, action)
+
+
+def building_list(*, user, grid: str | None = None, q: str = ""):
+    found = buildings_visible(user=user)
+    if grid:
+        found = found.filter(grid__path__startswith=grid)
+    if q:
+        found = found.filter(Q(name__contains=q) | Q(address__contains=q))
+    return (
+        found.select_related("grid")
+        .annotate(house_count=Count("houses"))
+        .order_by("grid__path", "name")
+    )
+
+
+def building_detail_queryset(*, user) -> QuerySet[Building]:
+    """Buildings with their houses, each with its households and living count."""
+    houses = (
+        House.objects.order_by("unit", "floor", "number")
+        .annotate(
+            living=Count(
+                "households__members", filter=Q(households__members__status=ResidentStatus.LIVING)
+            )
+        )
+        .prefetch_related(
+            Prefetch("households", queryset=Household.objects.filter(dissolved_at__isnull=True))
+        )
+    )
+    return (
+        buildings_visible(user=user)
+        .select_related("grid__parent")
+        .prefetch_related(Prefetch("houses", queryset=houses))
+    )
+
+
+def organisations_visible(*, user, action: str = REGISTRY_VIEW) -> QuerySet[Organisation]:
+    return Organisation.objects.visible_to(user, action).select_related("grid")
+
+
+def history_of(*, user, record) -> QuerySet[RecordChange]:
+    return (
+        RecordChange.objects.visible_to(user)
+        .filter(object_type=record._meta.model_name, object_id=record.pk)
+        .select_related("actor")
+    )

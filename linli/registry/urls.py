@@ -1,0 +1,29 @@
+from django.urls import path
+
+from linli.registry import views
+
+app_name = "registry"
+
+urlpatterns = [
+    path("", views.resident_list, name="resident-list"),
+    path("residents/<int:pk>/", views.resident_detail, name="resident-detail"),
+    path("residents/<int:pk>/reveal/", views.resident_reveal, name="resident-reveal"),
+    path("residents/<int:pk>/edit/", views.resident_edit, name="resident-edit"),
+    path("residents/<int:pk>/labels/", views.resident_labels, name="resident-labels"),
+    path(
+        "residents/<int:pk>/move-out/",
+        views.resident_leave,
+        {"event": "move-out"},
+        name="resident-move-out",
+    ),
+    path(
+        "residents/<int:pk>/death/", views.resident_leave, {"event": "death"}, name="resident-death"
+    ),
+    path("households/<int:pk>/", views.household_detail, name="household-detail"),
+    path("households/<int:pk>/verify/", views.household_verify, name="household-verify"),
+    path("houses/<int:house_pk>/households/", views.household_create, name="household-create"),
+    path("buildings/", views.building_list, name="building-list"),
+    path("buildings/<int:pk>/", views.building_detail, name="building-detail"),
+    path("freshness/", views.freshness, name="freshness"),
+    path("organisations/", views.organisation_list, name="organisation-list"),
+]

@@ -1,0 +1,363 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from pydantic import ValidationError as SchemaError
+
+from linli.core.access import requires
+from linli.core.forms import apply_errors
+from linli.core.htmx import render_page
+from linli.regions.models import Region
+from linli.registry import selectors, services
+from linli.registry.filters import HouseholdFilter, ResidentFilter
+from linli.registry.forms import (
+    BuildingForm,
+    HouseForm,
+    HouseholdForm,
+    LabelsForm,
+    LeaveForm,
+    ResidentForm,
+    RevealForm,
+)
+from linli.registry.models import House, Label
+from linli.registry.permissions import (
+    REGISTRY_EDIT,
+    REGISTRY_REVEAL_PII,
+    REGISTRY_VIEW,
+)
+
+PAGE_SIZE = 50
+STALE_DAYS = 90
+
+
+def _filters(request: HttpRequest, schema):
+    """The list's filter from the query string, and messages for what was invalid."""
+    data = {k: v for k, v in request.GET.items() if v != "" and k in schema.model_fields}
+    if "label" in schema.model_fields:
+        data["label"] = request.GET.getlist("label")
+    if request.GET.get("status") == "all":
+        data["status"] = None
+    try:
+        return schema(**data), []
+    except SchemaError as exc:
+        errors = [f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()]
+        return schema(), errors
+
+
+def _page(request: HttpRequest, queryset):
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def _query(request: HttpRequest) -> str:
+    """The list's query string without the page, for the pagination links."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+@requires(REGISTRY_VIEW)
+@require_GET
+def resident_list(request: HttpRequest):
+    filters, errors = _filters(request, ResidentFilter)
+    page = _page(request, selectors.resident_list(user=request.user, filters=filters))
+    return render_page(
+        request,
+        "registry/resident_list.html",
+        {
+            "filters": filters,
+            "errors": errors,
+            "page": page,
+            "query": _query(request),
+            "labels": Label.objects.all(),
+        },
+    )
+
+
+def _resident(request: HttpRequest, pk: int, action: str = REGISTRY_VIEW):
+    return get_object_or_404(
+        selectors.resident_list(
+            user=request.user, filters=ResidentFilter(status=None), action=action
+        ),
+        pk=pk,
+    )
+
+
+def _resident_page(request: HttpRequest, resident, **extra):
+    return render(
+        request,
+        "registry/resident_detail.html",
+        {
+            "resident": resident,
+            "labels": selectors.labels_of(resident),
+            "history": selectors.history_of(user=request.user, record=resident)[:50],
+            "may_edit": _may(request, resident.grid, REGISTRY_EDIT),
+            "may_reveal": _may(request, resident.grid, REGISTRY_REVEAL_PII),
+            "reveal_form": extra.pop("reveal_form", RevealForm()),
+            "leave_form": extra.pop("leave_form", LeaveForm()),
+            "labels_form": extra.pop(
+                "labels_form",
+                LabelsForm(
+                    initial={"codes": [link.label.code for link in resident.label_links.all()]}
+                ),
+            ),
+            **extra,
+        },
+        status=extra.pop("status", 200),
+    )
+
+
+def _may(request: HttpRequest, grid: Region, action: str) -> bool:
+    return Region.objects.visible_to(request.user, action).filter(pk=grid.pk).exists()
+
+
+@requires(REGISTRY_VIEW)
+@require_GET
+def resident_detail(request: HttpRequest, pk: int):
+    return _resident_page(request, _resident(request, pk))
+
+
+@requires(REGISTRY_REVEAL_PII)
+@require_POST
+def resident_reveal(request: HttpRequest, pk: int):
+    """Show one full value on this page, once; it never goes into a URL or a log."""
+    resident = _resident(request, pk, REGISTRY_REVEAL_PII)
+    form = RevealForm(request.POST)
+    revealed = None
+    if form.is_valid():
+        try:
+            revealed = services.resident_reveal(
+                resident=resident, by=request.user, request=request, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+    return _resident_page(
+        request,
+        resident,
+        reveal_form=form,
+        revealed=revealed,
+        revealed_field=form.cleaned_data.get("field") if revealed else None,
+        status=200 if revealed is not None else 422,
+    )
+
+
+@requires(REGISTRY_EDIT)
+@require_http_methods(["GET", "POST"])
+def resident_edit(request: HttpRequest, pk: int):
+    resident = _resident(request, pk, REGISTRY_EDIT)
+    initial = {f: getattr(resident, f) for f in ResidentForm.base_fields}
+    form = ResidentForm(request.POST or None, initial=initial, editing=True)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.resident_update(resident=resident, by=request.user, **form.cleaned_fields())
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("registry:resident-detail", pk=pk)
+    return render(
+        request,
+        "registry/resident_form.html",
+        {"form": form, "resident": resident, "household": resident.household},
+    )
+
+
+@requires(REGISTRY_EDIT)
+@require_POST
+def resident_leave(request: HttpRequest, pk: int, event: str):
+    """Move out or record a death: the record stays, with its status and date."""
+    resident = _resident(request, pk, REGISTRY_EDIT)
+    form = LeaveForm(request.POST)
+    if form.is_valid():
+        service = {"move-out": services.resident_move_out, "death": services.resident_record_death}[
+            event
+        ]
+        try:
+            service(resident=resident, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("Recorded."))
+            return redirect("registry:resident-detail", pk=pk)
+    return _resident_page(request, resident, leave_form=form, status=422)
+
+
+@requires(REGISTRY_EDIT)
+@require_POST
+def resident_labels(request: HttpRequest, pk: int):
+    resident = _resident(request, pk, REGISTRY_EDIT)
+    form = LabelsForm(request.POST)
+    if form.is_valid():
+        try:
+            services.resident_set_labels(
+                resident=resident, codes=form.cleaned_data["codes"], by=request.user
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("Labels saved."))
+            return redirect("registry:resident-detail", pk=pk)
+    return _resident_page(request, resident, labels_form=form, status=422)
+
+
+@requires(REGISTRY_VIEW)
+@require_http_methods(["GET", "POST"])
+def household_detail(request: HttpRequest, pk: int):
+    """A household and its members; staff who may edit move people in here."""
+    household = get_object_or_404(selectors.household_detail_queryset(user=request.user), pk=pk)
+    may_edit = _may(request, household.grid, REGISTRY_EDIT) and not household.dissolved_at
+    form = ResidentForm(request.POST or None) if may_edit else None
+    if request.method == "POST":
+        if form is None:
+            return redirect("registry:household-detail", pk=pk)
+        if form.is_valid():
+            try:
+                resident = services.resident_move_in(
+                    household=household, by=request.user, **form.cleaned_fields()
+                )
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            else:
+                messages.success(request, _("%(name)s moved in.") % {"name": resident.name})
+                return redirect("registry:household-detail", pk=pk)
+    return render(
+        request,
+        "registry/household_detail.html",
+        {
+            "household": household,
+            "members": household.members.all(),
+            "form": form,
+            "may_edit": may_edit,
+            "history": selectors.history_of(user=request.user, record=household)[:20],
+        },
+        status=422 if form is not None and form.errors else 200,
+    )
+
+
+@requires(REGISTRY_EDIT)
+@require_POST
+def household_verify(request: HttpRequest, pk: int):
+    household = get_object_or_404(
+        selectors.households_visible(user=request.user, action=REGISTRY_EDIT), pk=pk
+    )
+    services.household_verify(household=household, by=request.user)
+    messages.success(request, _("Marked as verified today."))
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(target, {request.get_host()}):
+        return redirect(target)  # back to the to-do list it was ticked off from
+    return redirect("registry:household-detail", pk=pk)
+
+
+@requires(REGISTRY_VIEW)
+@require_GET
+def freshness(request: HttpRequest):
+    """Households not verified for N days: the grid workers' to-do list."""
+    filters, errors = _filters(request, HouseholdFilter)
+    if not filters.stale_days:
+        filters.stale_days = STALE_DAYS
+    page = _page(request, selectors.household_list(user=request.user, filters=filters))
+    return render_page(
+        request,
+        "registry/freshness.html",
+        {"filters": filters, "errors": errors, "page": page, "query": _query(request)},
+    )
+
+
+@requires(REGISTRY_VIEW)
+@require_http_methods(["GET", "POST"])
+def building_list(request: HttpRequest):
+    q = request.GET.get("q", "")[:50]
+    grid_code = request.GET.get("grid", "")
+    page = _page(
+        request,
+        selectors.building_list(
+            user=request.user, q=q, grid=grid_code if grid_code.isdigit() else None
+        ),
+    )
+    grids = (
+        Region.objects.visible_to(request.user, REGISTRY_EDIT)
+        .filter(level="grid", retired_at__isnull=True)
+        .order_by("path")[:500]
+    )
+    form = BuildingForm(request.POST or None)
+    if request.method == "POST":
+        grid = get_object_or_404(
+            Region.objects.visible_to(request.user, REGISTRY_EDIT),
+            code=request.POST.get("grid_code", ""),
+            level="grid",
+        )
+        if form.is_valid():
+            try:
+                building = services.building_create(grid=grid, by=request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            else:
+                return redirect("registry:building-detail", pk=building.pk)
+    return render_page(
+        request,
+        "registry/building_list.html",
+        {
+            "page": page,
+            "q": q,
+            "grid_code": grid_code,
+            "grids": grids,
+            "form": form,
+            "query": _query(request),
+            "may_edit": request.user.has_action(REGISTRY_EDIT),
+        },
+    )
+
+
+@requires(REGISTRY_VIEW)
+@require_http_methods(["GET", "POST"])
+def building_detail(request: HttpRequest, pk: int):
+    building = get_object_or_404(selectors.building_detail_queryset(user=request.user), pk=pk)
+    may_edit = _may(request, building.grid, REGISTRY_EDIT)
+    form = HouseForm(request.POST or None) if may_edit else None
+    if request.method == "POST" and form is not None and form.is_valid():
+        try:
+            services.house_create(building=building, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("House added."))
+            return redirect("registry:building-detail", pk=pk)
+    return render(
+        request,
+        "registry/building_detail.html",
+        {
+            "building": building,
+            "form": form,
+            "may_edit": may_edit,
+            "household_form": HouseholdForm(),
+        },
+    )
+
+
+@requires(REGISTRY_EDIT)
+@require_POST
+def household_create(request: HttpRequest, house_pk: int):
+    house = get_object_or_404(House.objects.visible_to(request.user, REGISTRY_EDIT), pk=house_pk)
+    form = HouseholdForm(request.POST)
+    if form.is_valid():
+        household = services.household_create(house=house, by=request.user, **form.cleaned_data)
+        return redirect("registry:household-detail", pk=household.pk)
+    messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+    return redirect("registry:building-detail", pk=house.building_id)
+
+
+@requires(REGISTRY_VIEW)
+@require_GET
+def organisation_list(request: HttpRequest):
+    q = request.GET.get("q", "")[:50]
+    found = selectors.organisations_visible(user=request.user)
+    if q:
+        found = found.filter(name__contains=q)
+    return render_page(
+        request,
+        "registry/organisation_list.html",
+        {"page": _page(request, found.order_by("name", "pk")), "q": q, "query": _query(request)},
+    )
