@@ -14,6 +14,7 @@ from linli.accounts.models import RoleGrant, User
 from linli.core.permissions import Role
 from linli.regions.models import Region
 from linli.regions.services import grid_create, regions_import
+from linli.registry.services import labels_ensure_defaults
 
 TREE = [
     {"code": "370300000000", "name": "淄博市", "level": "city", "parent": None},
@@ -82,6 +83,7 @@ class World:
 
 @pytest.fixture
 def world(db) -> World:
+    labels_ensure_defaults()  # gone if an earlier transactional test flushed the database
     regions_import(records=TREE)
     w = World()
     w.city, w.district = w.region("370300000000"), w.region("370306000000")

@@ -154,16 +154,19 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+MANIFEST_STATIC = env_bool("LINLI_MANIFEST_STATIC", not DEBUG)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
-            if env_bool("LINLI_MANIFEST_STATIC", not DEBUG)
+            if MANIFEST_STATIC
             else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )
     },
 }
+# Without collected, hashed files (development, tests), serve straight from the sources.
+WHITENOISE_USE_FINDERS = not MANIFEST_STATIC
 
 # Background work: django.tasks, database backend in-process by default.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}

@@ -4,7 +4,7 @@ from ninja.pagination import paginate
 
 from linli.audit import selectors
 from linli.audit.filters import AuditFilter
-from linli.audit.models import AUDIT_VIEW
+from linli.audit.permissions import AUDIT_VIEW
 from linli.audit.schemas import AuditEntryOut
 from linli.core.access import requires
 from linli.core.routers import Router

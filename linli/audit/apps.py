@@ -8,7 +8,7 @@ class AuditConfig(AppConfig):
     verbose_name = _("Audit trail")
 
     def ready(self) -> None:
-        from linli.audit.models import AUDIT_VIEW
+        from linli.audit.permissions import AUDIT_VIEW
         from linli.core import navigation
 
         navigation.register(navigation.NavItem(_("Audit trail"), "audit:index", AUDIT_VIEW, 95))

@@ -78,6 +78,16 @@ def entry_hash(values: Mapping) -> str:
     return hashlib.sha256(canonical(values)).hexdigest()
 
 
+def current_head() -> AuditHead | None:
+    """The head row, up to date. On PostgreSQL a deferred trigger moves it at commit;
+    inside a transaction that wrote entries, this moves it now."""
+    if connection.vendor == "postgresql" and connection.in_atomic_block:
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS audit_head_tip IMMEDIATE")
+            cursor.execute("SET CONSTRAINTS audit_head_tip DEFERRED")
+    return AuditHead.objects.filter(pk=HEAD_ID).first()
+
+
 @dataclass(frozen=True)
 class Break:
     """The first broken link: the entry at which verification failed, and why."""
@@ -120,7 +130,7 @@ def verify(*, chunk_size: int = 2000) -> Verification:
             return _walk(chunk_size)
     result = _walk(chunk_size)
     if not result.ok:
-        head = AuditHead.objects.filter(pk=HEAD_ID).first()
+        head = current_head()
         if head is not None and head.anchor_seq != result.anchor_seq:
             result = _walk(chunk_size)
     return result
@@ -137,7 +147,7 @@ def _rows(upto: int, chunk_size: int) -> Iterator[dict]:
 
 
 def _walk(chunk_size: int) -> Verification:
-    head = AuditHead.objects.filter(pk=HEAD_ID).first()
+    head = current_head()
     if head is None:
         first = AuditEntry.objects.order_by("seq").values_list("seq", flat=True).first()
         broken = Break(first, "the chain's head row is missing.") if first else None
@@ -199,7 +209,7 @@ def check_point(seq: int, expected_hash: str) -> str | None:
     """
     stored = AuditEntry.objects.filter(seq=seq).values_list("hash", flat=True).first()
     if stored is None:
-        head = AuditHead.objects.filter(pk=HEAD_ID).first()
+        head = current_head()
         if head is not None and seq <= head.anchor_seq:
             return None
         return f"entry {seq} is missing."

@@ -16,11 +16,11 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from linli.audit.choices import GENESIS_HASH, AuditAction
+from linli.audit.permissions import AUDIT_VIEW
 from linli.core.scoping import ScopedQuerySet, scope_filter
 from linli.regions.choices import PATH_LENGTH, Level
 
 HEAD_ID = 1
-AUDIT_VIEW = "audit.view"
 
 
 class AppendOnlyError(Exception):

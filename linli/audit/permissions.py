@@ -1,7 +1,8 @@
 from django.utils.translation import gettext_lazy as _
 
-from linli.audit.models import AUDIT_VIEW
 from linli.core.permissions import Role, vocabulary
+
+AUDIT_VIEW = "audit.view"
 
 vocabulary.register(
     {AUDIT_VIEW: _("Browse the audit trail")},

@@ -1,7 +1,8 @@
 from django.db.models import QuerySet
 
 from linli.audit.filters import AuditFilter
-from linli.audit.models import AUDIT_VIEW, AuditEntry
+from linli.audit.models import AuditEntry
+from linli.audit.permissions import AUDIT_VIEW
 
 
 def entries_visible(*, user, action: str = AUDIT_VIEW) -> QuerySet[AuditEntry]:

@@ -9,11 +9,11 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from linli.audit.chain import canonical_ip, canonical_time, entry_hash
+from linli.audit.chain import canonical_ip, canonical_time, current_head, entry_hash
 from linli.audit.choices import GENESIS_HASH, MIN_RETENTION_DAYS, AuditAction
 from linli.audit.middleware import current_ip
 from linli.audit.models import HEAD_ID, AuditEntry, AuditHead
@@ -97,6 +97,15 @@ def _locked_head() -> AuditHead:
     return head
 
 
+def _tip(head: AuditHead) -> tuple[int, str]:
+    """The seq and hash of the chain's last entry: the head's, unless this
+    transaction has written entries the head does not know yet (PostgreSQL)."""
+    newest = AuditEntry.objects.order_by("-seq").values_list("seq", "hash").first()
+    if newest is not None and newest[0] > head.last_seq:
+        return newest
+    return head.last_seq, head.last_hash
+
+
 @transaction.atomic
 def audit_record(
     *,
@@ -139,14 +148,15 @@ def audit_record(
         object_id = str(obj.pk)
         if region is None:
             region = region_of(obj)
-    if actor is None and request is not None and request.user.is_authenticated:
+    if actor is None and getattr(getattr(request, "user", None), "is_authenticated", False):
         actor = request.user
     ip = canonical_ip(client_ip(request)) if request is not None else current_ip()
     details = _normalised_details(details)
 
     head = _locked_head()
+    tip_seq, tip_hash = _tip(head)
     entry = AuditEntry(
-        seq=head.last_seq + 1,
+        seq=tip_seq + 1,
         at=_now(),
         actor=actor,
         actor_name=actor.get_username() if actor is not None else "",
@@ -158,11 +168,15 @@ def audit_record(
         region_path=region.path if region is not None else "",
         ip_address=canonical_ip(ip),
         details=details,
-        prev_hash=head.last_hash,
+        prev_hash=tip_hash,
     )
     entry.hash = entry_hash(entry.hashed_values())
     entry.save()
-    AuditHead.objects.filter(pk=HEAD_ID).update(last_seq=entry.seq, last_hash=entry.hash)
+    if connection.vendor != "postgresql":
+        # PostgreSQL moves the head once, at commit (a deferred trigger, migration
+        # 0003): updating one row at every entry of a long transaction gets slower
+        # with each entry there.
+        AuditHead.objects.filter(pk=HEAD_ID).update(last_seq=entry.seq, last_hash=entry.hash)
     return entry
 
 
@@ -195,13 +209,13 @@ def _prune_upto(head: AuditHead, cutoff: datetime) -> int:
         .values_list("seq", flat=True)
         .first()
     )
-    return head.last_seq if first_kept is None else first_kept - 1
+    return _tip(head)[0] if first_kept is None else first_kept - 1
 
 
 def audit_prune_plan() -> tuple[datetime, int]:
     """What `audit_prune` would do now: the cutoff and how many entries go."""
     cutoff = _now() - timedelta(days=retention_days())
-    head = AuditHead.objects.filter(pk=HEAD_ID).first()
+    head = current_head()
     if head is None:
         return cutoff, 0
     return cutoff, max(0, _prune_upto(head, cutoff) - head.anchor_seq)
@@ -218,6 +232,7 @@ def audit_prune(*, verified: bool = True) -> Prune:
     just before) is recorded too.
     """
     cutoff = _now() - timedelta(days=retention_days())
+    current_head()  # PostgreSQL: the head catches up with this transaction's entries
     head = _locked_head()
     upto = _prune_upto(head, cutoff)
     if upto <= head.anchor_seq:

@@ -4,7 +4,7 @@ from django.views.decorators.http import require_GET
 
 from linli.audit import selectors
 from linli.audit.forms import AuditFilterForm
-from linli.audit.models import AUDIT_VIEW
+from linli.audit.permissions import AUDIT_VIEW
 from linli.core.access import requires
 from linli.core.htmx import render_page
 

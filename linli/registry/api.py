@@ -6,10 +6,15 @@ from ninja.pagination import paginate
 from linli.core.access import requires
 from linli.core.routers import Router
 from linli.regions.models import Region
-from linli.registry import selectors, services
+from linli.registry import ledger, selectors, services
 from linli.registry.filters import HouseholdFilter, ResidentFilter
 from linli.registry.models import Building, House, Label
-from linli.registry.permissions import REGISTRY_EDIT, REGISTRY_REVEAL_PII, REGISTRY_VIEW
+from linli.registry.permissions import (
+    REGISTRY_EDIT,
+    REGISTRY_EXPORT,
+    REGISTRY_REVEAL_PII,
+    REGISTRY_VIEW,
+)
 from linli.registry.schemas import (
     BuildingIn,
     BuildingOut,
@@ -70,6 +75,29 @@ def _grid(request, code: str, action: str = REGISTRY_EDIT) -> Region:
 def resident_list(request: HttpRequest, filters: Query[ResidentFilter]):
     """Residents in the caller's regions; ID and phone numbers are masked."""
     return selectors.resident_list(user=request.user, filters=filters)
+
+
+@router.get(
+    "/residents/export",
+    response={200: None},
+    operation_id="resident_export",
+    url_name="resident-export",
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "The residents as an Excel ledger (.xlsx), numbers masked.",
+                "content": {
+                    ledger.XLSX_CONTENT_TYPE: {"schema": {"type": "string", "format": "binary"}}
+                },
+            }
+        }
+    },
+)
+@requires(REGISTRY_EXPORT)
+def resident_export(request: HttpRequest, filters: Query[ResidentFilter]):
+    """The residents list as an Excel ledger: the same filter, only residents the caller
+    may export, ID and phone numbers masked; every export is audited."""
+    return ledger.export_download(user=request.user, filters=filters)
 
 
 @router.get(

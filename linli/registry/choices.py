@@ -155,3 +155,19 @@ class ChangeKind(models.TextChoices):
     MERGE = "merge", _("Households merged")
     VERIFY = "verify", _("Verified")
     LABEL = "label", _("Labels changed")
+
+
+class LedgerImportStatus(models.TextChoices):
+    QUEUED = "queued", _("Waiting to be checked")
+    VALIDATING = "validating", _("Checking the rows")
+    HAS_ERRORS = "has_errors", _("Errors found: nothing saved")
+    SAVE_QUEUED = "save_queued", _("Waiting to import the valid rows")
+    SAVING = "saving", _("Saving")
+    DONE = "done", _("Imported")
+    FAILED = "failed", _("Failed")
+    DISCARDED = "discarded", _("Discarded")
+
+
+class LedgerImportMode(models.TextChoices):
+    ALL = "all", _("All rows or nothing")
+    VALID_ONLY = "valid_only", _("Only the valid rows")

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, OuterRef, Subquery
 from faker import Faker
 
 from linli.regions.choices import Level
@@ -40,9 +40,11 @@ from linli.registry.models import (
     Resident,
     ResidentLabel,
 )
+from linli.registry.services import labels_ensure_defaults
 
 DEFAULT_RESIDENTS = 20_000
-BATCH = 5_000
+BATCH = 2_000
+CHUNK_RESIDENTS = 20_000
 TODAY = date(2026, 11, 1)  # fixed, so the demo is the same every time
 # Age bands (years) and their share of the population: 20 % are 60 or older.
 AGE_BANDS = [
@@ -82,11 +84,26 @@ STREETS = [
 
 @dataclass
 class Plan:
-    """How many people each grid gets, and the generator's state."""
+    """The generator's random state, name pools and ID sequences."""
 
     rng: random.Random
     fake: Faker
     sequence: dict = field(default_factory=dict)
+    names: dict = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        # Faker is slow per call: draw pools once (weighted as Faker weights them).
+        self.names = {
+            "family": [self.fake.last_name() for _ in range(3000)],
+            Sex.MALE: [self.fake.first_name_male() for _ in range(2000)],
+            Sex.FEMALE: [self.fake.first_name_female() for _ in range(2000)],
+        }
+
+    def family_name(self) -> str:
+        return self.rng.choice(self.names["family"])
+
+    def given_name(self, sex: str) -> str:
+        return self.rng.choice(self.names[sex])
 
     def birth_date(self) -> date:
         ((low, high),) = self.rng.choices(
@@ -104,6 +121,42 @@ class Plan:
         return f"1{self.rng.choice('3578')}{self.rng.randint(0, 999_999_999):09d}"
 
 
+@dataclass
+class Chunk:
+    """Rows made in memory for a few grids, written together."""
+
+    buildings: list = field(default_factory=list)
+    houses: list = field(default_factory=list)
+    households: list = field(default_factory=list)
+    residents: list = field(default_factory=list)
+    labels: list = field(default_factory=list)
+
+    def write(self) -> int:
+        with transaction.atomic():
+            Building.objects.bulk_create(self.buildings, batch_size=BATCH)
+            for house in self.houses:
+                house.building_id = house.building.pk
+            House.objects.bulk_create(self.houses, batch_size=BATCH)
+            for household in self.households:
+                household.house_id = household.house.pk
+            Household.objects.bulk_create(self.households, batch_size=BATCH)
+            for resident in self.residents:
+                resident.household_id = resident.household.pk
+            Resident.objects.bulk_create(self.residents, batch_size=BATCH)
+            ids = [h.pk for h in self.households]
+            Household.objects.filter(pk__gte=min(ids), pk__lte=max(ids)).update(
+                head=Subquery(
+                    Resident.objects.filter(household=OuterRef("pk"), relation=Relation.HEAD)
+                    .order_by("pk")
+                    .values("pk")[:1]
+                )
+            )
+            for link in self.labels:
+                link.resident_id = link.resident.pk
+            ResidentLabel.objects.bulk_create(self.labels, batch_size=BATCH)
+        return len(self.residents)
+
+
 def seed(stdout, *, residents: int = DEFAULT_RESIDENTS, **_options) -> None:
     """Add residents until there are `residents` of them (a second run adds nothing)."""
     existing = Resident.objects.count()
@@ -112,9 +165,9 @@ def seed(stdout, *, residents: int = DEFAULT_RESIDENTS, **_options) -> None:
         return
     residents -= existing
     grids = list(
-        Region.objects.filter(
-            level=Level.GRID, path__startswith="370306", retired_at__isnull=True
-        ).order_by("path")
+        Region.objects.filter(level=Level.GRID, path__startswith="370306", retired_at__isnull=True)
+        .select_related("parent")
+        .order_by("path")
     )
     if not grids:
         stdout.write("registry: no grids, nothing to seed")
@@ -129,12 +182,18 @@ def seed(stdout, *, residents: int = DEFAULT_RESIDENTS, **_options) -> None:
                 plan.sequence[(county, row["birth_date"])] = row["n"]
     weights = [3.0 if g.urban else 1.0 for g in grids]
     per_grid = _spread(residents, weights, rng)
+    labels_ensure_defaults()
     labels = {label.code: label for label in Label.objects.all()}
-    made = 0
+    buildings_so_far = dict(Building.objects.values_list("grid").annotate(n=Count("pk")).order_by())
+    made, chunk = 0, Chunk()
     for grid, count in zip(grids, per_grid, strict=True):
         if count:
-            with transaction.atomic():
-                made += _seed_grid(grid, count, plan, labels)
+            _plan_grid(chunk, grid, count, plan, labels, buildings_so_far.get(grid.pk, 0))
+        if len(chunk.residents) >= CHUNK_RESIDENTS:
+            made += chunk.write()
+            chunk = Chunk()
+    if chunk.residents:
+        made += chunk.write()
     if not Organisation.objects.exists():
         _seed_organisations(grids, plan)
     stdout.write(f"registry: {made} demo residents created")
@@ -148,12 +207,14 @@ def _spread(total: int, weights: list[float], rng: random.Random) -> list[int]:
     return counts
 
 
-def _seed_grid(grid: Region, count: int, plan: Plan, labels: dict) -> int:
+def _plan_grid(
+    chunk: Chunk, grid: Region, count: int, plan: Plan, labels: dict, buildings_before: int
+) -> None:
     rng = plan.rng
-    households = _household_sizes(count, rng)
-    houses = _make_houses(grid, len(households), plan)
-    household_rows = [
-        Household(
+    sizes = _household_sizes(count, rng)
+    houses = _make_houses(chunk, grid, len(sizes), plan, buildings_before)
+    for house, size in zip(houses, sizes, strict=True):
+        household = Household(
             grid=grid,
             house=house,
             kind=rng.choices(
@@ -161,26 +222,15 @@ def _seed_grid(grid: Region, count: int, plan: Plan, labels: dict) -> int:
                 weights=[80, 12, 8],
             )[0],
         )
-        for house in houses
-    ]
-    Household.objects.bulk_create(household_rows, batch_size=BATCH)
-    residents, heads = [], []
-    for household, size in zip(household_rows, households, strict=True):
+        chunk.households.append(household)
         members = _members(household, size, plan)
-        residents.extend(members)
-        heads.append(members[0])
-    Resident.objects.bulk_create(residents, batch_size=BATCH)
-    for household, head in zip(household_rows, heads, strict=True):
-        household.head = head
-    Household.objects.bulk_update(household_rows, ["head"], batch_size=BATCH)
-    links = [
-        ResidentLabel(resident=r, label=labels[code], since=TODAY)
-        for r in residents
-        for code, rate in TYPED_LABEL_RATES.items()
-        if rng.random() < rate
-    ]
-    ResidentLabel.objects.bulk_create(links, batch_size=BATCH)
-    return len(residents)
+        chunk.residents.extend(members)
+        chunk.labels.extend(
+            ResidentLabel(resident=r, label=labels[code], since=TODAY)
+            for r in members
+            for code, rate in TYPED_LABEL_RATES.items()
+            if rng.random() < rate
+        )
 
 
 def _household_sizes(count: int, rng: random.Random) -> list[int]:
@@ -192,11 +242,10 @@ def _household_sizes(count: int, rng: random.Random) -> list[int]:
     return sizes
 
 
-def _make_houses(grid: Region, needed: int, plan: Plan) -> list[House]:
+def _make_houses(chunk: Chunk, grid: Region, needed: int, plan: Plan, number: int) -> list[House]:
     rng = plan.rng
     street = rng.choice(STREETS)
     buildings, houses = [], []
-    number = Building.objects.filter(grid=grid).count()
     while len(houses) < needed:
         number += 1
         if grid.urban:
@@ -242,10 +291,8 @@ def _make_houses(grid: Region, needed: int, plan: Plan) -> list[House]:
                     ],
                 )
             )
-    Building.objects.bulk_create(buildings, batch_size=BATCH)
-    for house in houses:
-        house.building_id = house.building.pk
-    House.objects.bulk_create(houses, batch_size=BATCH)
+    chunk.buildings.extend(buildings)
+    chunk.houses.extend(houses)
     return houses
 
 
@@ -261,10 +308,10 @@ def _point(grid: Region, rng: random.Random) -> dict:
 
 
 def _members(household: Household, size: int, plan: Plan) -> list[Resident]:
-    rng, fake = plan.rng, plan.fake
+    rng = plan.rng
     floating = household.kind == HouseholdType.FLOATING
     county = rng.choice(OTHER_COUNTIES) if floating else "370306"
-    surname = fake.last_name()
+    surname = plan.family_name()
     if size == 1:
         # About 8 % of the elderly live alone: with ~20 % elderly and ~5 % of people in
         # one-person households, about 3 in 10 of those households are an elderly person.
@@ -278,7 +325,11 @@ def _members(household: Household, size: int, plan: Plan) -> list[Resident]:
     if size >= 2:
         spouse_born = head_born + timedelta(days=rng.randint(-5 * 365, 5 * 365))
         people.append(
-            (Relation.SPOUSE, min(spouse_born, TODAY - timedelta(days=20 * 365)), fake.last_name())
+            (
+                Relation.SPOUSE,
+                min(spouse_born, TODAY - timedelta(days=20 * 365)),
+                plan.family_name(),
+            )
         )
     for _ in range(size - len(people)):
         child_born = head_born + timedelta(days=rng.randint(22 * 365, 38 * 365))
@@ -291,7 +342,7 @@ def _members(household: Household, size: int, plan: Plan) -> list[Resident]:
         sex = rng.choice([Sex.MALE, Sex.FEMALE])
         if index == 1:
             sex = Sex.FEMALE if members[0].sex == Sex.MALE else Sex.MALE
-        given = fake.first_name_male() if sex == Sex.MALE else fake.first_name_female()
+        given = plan.given_name(sex)
         adult = born < TODAY - timedelta(days=18 * 365)
         members.append(
             Resident(

@@ -30,13 +30,28 @@ class ResidentForm(forms.Form):
     residence_type = forms.ChoiceField(label=_("Residence type"), choices=ResidenceType.choices)
     moved_in_on = forms.DateField(label=_("Moved in on"), required=False, widget=DATE)
 
-    def __init__(self, *args, editing: bool = False, **kwargs):
+    def __init__(self, *args, editing: bool = False, masked_phone: str = "", **kwargs):
         super().__init__(*args, **kwargs)
+        self.editing = editing
         if editing:  # the ID number is fixed once recorded: it names the person
             del self.fields["id_number"], self.fields["moved_in_on"]
+            # The current phone is never put into the page in full: an empty field
+            # keeps it, and removing it is a choice of its own.
+            self.fields["phone"].widget.attrs["placeholder"] = masked_phone
+            self.fields["phone"].help_text = _("Leave empty to keep the current number.")
+            self.fields["remove_phone"] = forms.BooleanField(
+                label=_("Remove the phone number"), required=False
+            )
 
     def cleaned_fields(self) -> dict:
-        return {k: v for k, v in self.cleaned_data.items() if v not in (None, "") or k == "phone"}
+        data = {
+            k: v
+            for k, v in self.cleaned_data.items()
+            if v not in (None, "") or (k == "phone" and not self.editing)
+        }
+        if data.pop("remove_phone", False):
+            data["phone"] = None
+        return data
 
 
 class LeaveForm(forms.Form):
@@ -88,3 +103,18 @@ class HouseForm(forms.Form):
 class HouseholdForm(forms.Form):
     kind = forms.ChoiceField(label=_("Type"), choices=HouseholdType.choices)
     number = forms.CharField(label=_("Household number"), max_length=30, required=False)
+
+
+class LedgerUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Ledger file (.xlsx)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
+    )
+    valid_only = forms.BooleanField(
+        label=_("If some rows have errors, import the valid rows anyway"),
+        required=False,
+        help_text=_(
+            "Without this, a file with any error saves nothing: you see the errors first "
+            "and then decide."
+        ),
+    )

@@ -4,10 +4,12 @@
 men, even for women) and a check character computed with ISO 7064 MOD 11-2.
 """
 
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -26,10 +28,16 @@ def check_character(first17: str) -> str:
 
 
 def parse_id_number(raw: str, *, today: date | None = None) -> IdNumber:
-    """Validate an ID number and return it with the birth date and sex it encodes."""
-    value = (raw or "").strip().upper()
+    """Validate an ID number and return it with the birth date and sex it encodes.
+
+    Full-width characters (typed with a Chinese input method) count as their ASCII
+    forms; any other non-ASCII character is refused. The future is judged against
+    today in the site's time zone.
+    """
+    value = unicodedata.normalize("NFKC", raw or "").strip().upper()
     if (
         len(value) != 18
+        or not value.isascii()
         or not value[:17].isdigit()
         or not (value[17].isdigit() or value[17] == "X")
     ):
@@ -50,7 +58,7 @@ def parse_id_number(raw: str, *, today: date | None = None) -> IdNumber:
             code="id_birth_date",
             params={"digits": value[6:14]},
         ) from None
-    today = today or date.today()
+    today = today or timezone.localdate()
     if born > today or born.year < 1890:
         raise ValidationError(
             _("This ID number holds an impossible birth date (%(digits)s)."),

@@ -7,6 +7,7 @@ true to the data (a resident turns 60 without anybody relabelling them).
 from datetime import date
 
 from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from linli.registry.choices import PoliticalStatus, ResidentStatus
@@ -40,8 +41,9 @@ DERIVED_RULES = {
 
 
 def years_ago(years: int, today: date | None = None) -> date:
-    """The date `years` years before today (28 February for 29 February)."""
-    today = today or date.today()
+    """The date `years` years before today in the site's time zone (28 February for
+    29 February)."""
+    today = today or timezone.localdate()
     try:
         return today.replace(year=today.year - years)
     except ValueError:

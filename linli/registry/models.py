@@ -21,6 +21,8 @@ from linli.registry.choices import (
     ChangeKind,
     HouseholdType,
     HouseUse,
+    LedgerImportMode,
+    LedgerImportStatus,
     OrganisationType,
     PoliticalStatus,
     Relation,
@@ -358,3 +360,67 @@ class RecordChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.object_type}#{self.object_id} {self.kind}"
+
+
+class LedgerImportQuerySet(models.QuerySet):
+    """Imports belong to the person who uploaded them: nobody else sees them (their
+    rows hold personal data until the import finishes). Not region-scoped."""
+
+    def of_user(self, user):
+        """The user's own imports, without the stored file (it is read by the import
+        itself only; decrypting it on every status poll would be wasted work)."""
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        return self.filter(user=user).defer("upload")
+
+
+class LedgerImport(models.Model):
+    """One upload of a resident ledger (台账) and its progress.
+
+    The uploaded file is kept, encrypted, only until the import is finished,
+    discarded or fails; the error report holds row numbers, columns and messages,
+    never the cells' personal data.
+    """
+
+    UPLOAD_CONTEXT = "registry.ledgerimport.upload"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.CASCADE, related_name="+", verbose_name=_("by")
+    )
+    file_name = models.CharField(_("file name"), max_length=200)
+    file_size = models.PositiveIntegerField(_("file size (bytes)"))
+    upload = EncryptedTextField(
+        _("uploaded file"), context=UPLOAD_CONTEXT, blank=True, default="", editable=False
+    )
+    language = models.CharField(_("language"), max_length=10, default="zh-hans")
+    mode = models.CharField(
+        _("mode"), max_length=12, choices=LedgerImportMode.choices, default=LedgerImportMode.ALL
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=12,
+        choices=LedgerImportStatus.choices,
+        default=LedgerImportStatus.QUEUED,
+    )
+    total_rows = models.PositiveIntegerField(_("rows"), default=0)
+    processed_rows = models.PositiveIntegerField(_("rows checked"), default=0)
+    saved_rows = models.PositiveIntegerField(_("rows saved"), default=0)
+    valid_rows = models.PositiveIntegerField(_("valid rows"), default=0)
+    invalid_rows = models.PositiveIntegerField(_("rows with errors"), default=0)
+    errors = models.JSONField(_("error report"), default=list, blank=True)
+    summary = models.JSONField(_("summary"), default=dict, blank=True)
+    failure = models.CharField(_("failure"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    objects = LedgerImportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("ledger import")
+        verbose_name_plural = _("ledger imports")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["user", "-created_at"], name="ledgerimport_user_recent")]
+
+    def __str__(self) -> str:
+        return self.file_name

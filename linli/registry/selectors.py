@@ -1,6 +1,6 @@
 from datetime import timedelta
 
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from linli.registry.choices import PoliticalStatus, ResidentStatus
@@ -45,7 +45,12 @@ def _with_display_data(residents: QuerySet[Resident]) -> QuerySet[Resident]:
     return (
         residents.select_related("household__house__building", "grid")
         .prefetch_related(
-            Prefetch("label_links", queryset=ResidentLabel.objects.select_related("label"))
+            Prefetch(
+                "label_links",
+                queryset=ResidentLabel.objects.select_related("label").order_by(
+                    "label__order", "label__name"
+                ),
+            )
         )
         .annotate(household_living=_living_members_count())
     )
@@ -92,7 +97,8 @@ def household_list(*, user, filters: HouseholdFilter):
     if filters.stale_days:
         cutoff = timezone.now() - timedelta(days=filters.stale_days)
         found = found.filter(Q(verified_at__isnull=True) | Q(verified_at__lt=cutoff))
-        order = ["verified_at", "pk"]  # never verified first (NULLs sort first ascending)
+        # Never verified first: explicitly, as PostgreSQL sorts NULLs last (SQLite first).
+        order = [F("verified_at").asc(nulls_first=True), "pk"]
     else:
         order = ["house__building__name", "house__unit", "house__number", "pk"]
     return (

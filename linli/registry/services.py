@@ -3,6 +3,7 @@ data as ciphertext) and an audit entry, in the same transaction; nothing is dele
 people move out or die, households dissolve."""
 
 import re
+import unicodedata
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -23,7 +24,7 @@ from linli.registry.choices import (
     ResidentStatus,
 )
 from linli.registry.idnumber import parse_id_number
-from linli.registry.labels import DERIVED_LABELS
+from linli.registry.labels import DERIVED_LABELS, SEED_LABELS
 from linli.registry.models import (
     Building,
     House,
@@ -36,7 +37,7 @@ from linli.registry.models import (
 )
 from linli.registry.permissions import REGISTRY_EDIT, REGISTRY_REVEAL_PII
 
-PHONE = re.compile(r"^1[3-9]\d{9}$")
+PHONE = re.compile(r"1[3-9][0-9]{9}")  # ASCII digits only (\d takes any script's)
 RESIDENT_FIELDS = {
     "name",
     "id_number",
@@ -94,7 +95,11 @@ def _diff(before: dict, obj: models.Model) -> dict:
     return changes
 
 
-def _log(obj: models.Model, kind: str, changes: dict, by, note: str = "") -> None:
+def _log(
+    obj: models.Model, kind: str, changes: dict, by, note: str = "", created: bool = False
+) -> None:
+    """A RecordChange and an audit entry (`record_create` for a new row, such as a
+    resident's move-in, else `record_update`)."""
     RecordChange.objects.create(
         grid_id=obj.grid_id,
         object_type=obj._meta.model_name,
@@ -105,7 +110,7 @@ def _log(obj: models.Model, kind: str, changes: dict, by, note: str = "") -> Non
         actor=by,
     )
     audit_record(
-        action="record_create" if kind == ChangeKind.CREATE else "record_update",
+        action="record_create" if created else "record_update",
         actor=by,
         obj=obj,
         region=obj.grid,
@@ -135,7 +140,7 @@ def _save(obj: models.Model, kind: str, by, before: dict | None = None, note: st
     changes = (
         _diff(before, obj) if before is not None else _diff(dict.fromkeys(_snapshot(obj)), obj)
     )
-    _log(obj, kind, changes, by, note)
+    _log(obj, kind, changes, by, note, created=before is None)
     return obj
 
 
@@ -236,9 +241,11 @@ def household_split(
     if head_id not in ids:
         raise ValidationError(_("The new household's head must be one of those who leave."))
     new = household_create(house=house, by=by, kind=kind or household.kind)
-    for pk in sorted(ids):
-        _move(living[pk], new, ChangeKind.SPLIT, by)
+    # The new head first, so that a former head leaving with them stops being "head".
+    _move(living[head_id], new, ChangeKind.SPLIT, by)
     _set_head(new, living[head_id], by)
+    for pk in sorted(ids - {head_id}):
+        _move(living[pk], new, ChangeKind.SPLIT, by)
     if household.head_id in ids:
         _set_head(household, None, by)
     return new
@@ -301,9 +308,12 @@ def _clean_resident_fields(fields: dict, *, resident: Resident | None = None) ->
             if given_sex and given_sex != parsed.sex:
                 errors["sex"] = [_("The sex does not match the ID number.")]
             data["birth_date"], data["sex"] = parsed.birth_date, parsed.sex
+    moved_in_on = data.get("moved_in_on")
+    if moved_in_on and moved_in_on > timezone.localdate():
+        errors["moved_in_on"] = [_("The date cannot be in the future.")]
     if data.get("phone"):
-        data["phone"] = str(data["phone"]).strip()
-        if not PHONE.match(data["phone"]):
+        data["phone"] = unicodedata.normalize("NFKC", str(data["phone"])).strip()
+        if not PHONE.fullmatch(data["phone"]):
             errors["phone"] = [_("Enter an 11-digit mainland mobile number, e.g. 13812345678.")]
     elif "phone" in data:
         data["phone"] = None
@@ -399,6 +409,8 @@ def _leave(
 ) -> Resident:
     if on > timezone.localdate():
         raise ValidationError({date_field: _("The date cannot be in the future.")})
+    if on < resident.birth_date:
+        raise ValidationError({date_field: _("The date cannot be before the birth date.")})
     before = _snapshot(resident)
     resident.status = status
     setattr(resident, date_field, on)
@@ -427,8 +439,9 @@ def resident_record_death(*, resident: Resident, on: date, by, note: str = "") -
 
 @transaction.atomic
 def resident_set_labels(*, resident: Resident, codes: list[str], by) -> Resident:
-    """Set the typed labels of a resident (derived labels follow from data)."""
+    """Set the typed labels of a living resident (derived labels follow from data)."""
     ensure_may(by, resident.grid)
+    resident = _living_resident(resident)
     derived = sorted(set(codes) & DERIVED_LABELS)
     if derived:
         raise ValidationError(
@@ -452,6 +465,15 @@ def resident_set_labels(*, resident: Resident, codes: list[str], by) -> Resident
         resident, ChangeKind.LABEL, {"labels": {"old": sorted(current), "new": sorted(wanted)}}, by
     )
     return resident
+
+
+def labels_ensure_defaults() -> None:
+    """Create the seeded labels that are missing (migrations do it on install; tests
+    that flush the database and the demo call this)."""
+    for order, (code, name, derived) in enumerate(SEED_LABELS, start=1):
+        Label.objects.get_or_create(
+            code=code, defaults={"name": name, "derived": derived, "order": order * 10}
+        )
 
 
 @transaction.atomic

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from linli.registry import views
+from linli.registry import ledger_views, views
 
 app_name = "registry"
 
@@ -26,4 +26,15 @@ urlpatterns = [
     path("buildings/<int:pk>/", views.building_detail, name="building-detail"),
     path("freshness/", views.freshness, name="freshness"),
     path("organisations/", views.organisation_list, name="organisation-list"),
+    path("export/", ledger_views.ledger_export, name="ledger-export"),
+    path("import/", ledger_views.ledger_import, name="ledger-import"),
+    path("import/template.xlsx", ledger_views.ledger_template, name="ledger-template"),
+    path("import/<int:pk>/", ledger_views.ledger_import_detail, name="ledger-import-detail"),
+    path("import/<int:pk>/errors.xlsx", ledger_views.ledger_import_errors, name="ledger-errors"),
+    path(
+        "import/<int:pk>/valid-rows/",
+        ledger_views.ledger_import_valid_rows,
+        name="ledger-import-valid-rows",
+    ),
+    path("import/<int:pk>/discard/", ledger_views.ledger_import_discard, name="ledger-discard"),
 ]

@@ -26,6 +26,8 @@ from linli.registry.forms import (
 from linli.registry.models import House, Label
 from linli.registry.permissions import (
     REGISTRY_EDIT,
+    REGISTRY_EXPORT,
+    REGISTRY_IMPORT,
     REGISTRY_REVEAL_PII,
     REGISTRY_VIEW,
 )
@@ -73,6 +75,8 @@ def resident_list(request: HttpRequest):
             "page": page,
             "query": _query(request),
             "labels": Label.objects.all(),
+            "may_import": request.user.has_action(REGISTRY_IMPORT),
+            "may_export": request.user.has_action(REGISTRY_EXPORT),
         },
     )
 
@@ -148,8 +152,10 @@ def resident_reveal(request: HttpRequest, pk: int):
 @require_http_methods(["GET", "POST"])
 def resident_edit(request: HttpRequest, pk: int):
     resident = _resident(request, pk, REGISTRY_EDIT)
-    initial = {f: getattr(resident, f) for f in ResidentForm.base_fields}
-    form = ResidentForm(request.POST or None, initial=initial, editing=True)
+    initial = {f: getattr(resident, f) for f in ResidentForm.base_fields if f != "phone"}
+    form = ResidentForm(
+        request.POST or None, initial=initial, editing=True, masked_phone=resident.masked_phone
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.resident_update(resident=resident, by=request.user, **form.cleaned_fields())

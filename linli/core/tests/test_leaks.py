@@ -16,12 +16,14 @@ B below (`leak_world`): the test fails until every model with `visible_to` has o
 import json
 import re
 from datetime import date
+from io import BytesIO
 from itertools import chain
 from urllib.parse import unquote
 
 import pytest
 from django.apps import apps
 from django.urls import URLPattern, URLResolver, get_resolver
+from openpyxl import load_workbook
 
 from linli.accounts.models import RoleGrant
 from linli.accounts.services import token_create
@@ -39,6 +41,7 @@ from linli.registry.models import RecordChange
 # the test users are not staff, so it answers them with its login page.
 EXCLUDED_PREFIXES = ("django-admin/", "static/")
 METHODS = ("get", "post", "patch", "put", "delete")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MIN_ROUTES_SHOWING_B_TO_ITS_ADMIN = 6
 
 
@@ -190,9 +193,22 @@ def snapshot(b_objects, b_path: str) -> list[tuple]:
 
 def shown(response, url: str, markers: list[str]) -> list[str]:
     """B's markers in the answer, leaving out those the request itself carried
-    (a page may echo its own URL or search words back)."""
-    body = response.content.decode("utf-8", "replace")
-    if "json" in response.get("Content-Type", ""):
+    (a page may echo its own URL or search words back). Downloads are read too:
+    an Excel workbook by the text of its cells."""
+    raw = b"".join(response.streaming_content) if response.streaming else response.content
+    content_type = response.get("Content-Type", "")
+    if content_type.startswith(XLSX):
+        workbook = load_workbook(BytesIO(raw), read_only=True)
+        body = " ".join(
+            str(value)
+            for sheet in workbook.worksheets
+            for row in sheet.iter_rows(values_only=True)
+            for value in row
+            if value is not None
+        )
+    else:
+        body = raw.decode("utf-8", "replace")
+    if "json" in content_type:
         body = json.dumps(json.loads(body), ensure_ascii=False)  # undo \uXXXX escapes
     return [m for m in markers if m not in unquote(url) and m in body]
 

@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from linli.audit import chain, services
 
@@ -68,7 +69,7 @@ class Command(BaseCommand):
 
     def _prune(self, *, dry_run: bool, allow_broken: bool) -> None:
         cutoff, count = services.audit_prune_plan()
-        when = f"{cutoff:%Y-%m-%d %H:%M:%S %Z}"
+        when = f"{timezone.localtime(cutoff):%Y-%m-%d %H:%M:%S %Z}"
         if dry_run:
             self.stdout.write(f"Would delete {count} entries older than {when}.")
             return

@@ -1,0 +1,204 @@
+"""Console pages of the resident ledgers (台账): template, import, status, export.
+
+The work is done in `linli.registry.ledger`; these views check access, take the
+upload, and start the check in the request (small files) or as a task.
+"""
+
+from io import BytesIO
+
+from django.contrib import messages
+from django.core.files.uploadhandler import FileUploadHandler, StopUpload
+from django.db import transaction
+from django.http import FileResponse, HttpRequest
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from linli.core.access import requires
+from linli.core.htmx import render_page
+from linli.registry import ledger
+from linli.registry.choices import LedgerImportMode, LedgerImportStatus
+from linli.registry.filters import ResidentFilter
+from linli.registry.forms import LedgerUploadForm
+from linli.registry.models import LedgerImport
+from linli.registry.permissions import REGISTRY_EXPORT, REGISTRY_IMPORT
+from linli.registry.tasks import ledger_import_run
+from linli.registry.views import _filters, _query
+
+SHOWN_ERRORS = 500
+RUNNING = {
+    LedgerImportStatus.QUEUED,
+    LedgerImportStatus.VALIDATING,
+    LedgerImportStatus.SAVE_QUEUED,
+    LedgerImportStatus.SAVING,
+}
+
+
+def _xlsx(data: bytes, filename: str) -> FileResponse:
+    return ledger.xlsx_download(BytesIO(data), filename)
+
+
+@requires(REGISTRY_IMPORT)
+@require_GET
+def ledger_template(request: HttpRequest):
+    return _xlsx(ledger.ledger_template(), "居民台账模板.xlsx")
+
+
+class _SizeLimit(FileUploadHandler):
+    """Stops storing an upload once it passes the size limit: an oversize file is read
+    and dropped, never written to a temporary file in full."""
+
+    def __init__(self, request=None):
+        super().__init__(request)
+        self.exceeded = False
+
+    def receive_data_chunk(self, raw_data, start):
+        if start + len(raw_data) > ledger.MAX_FILE_BYTES:
+            self.exceeded = True
+            raise StopUpload(connection_reset=False)
+        return raw_data
+
+    def file_complete(self, file_size):
+        return None
+
+
+def _start(imp: LedgerImport, background: bool) -> None:
+    """Check (and save) now, or hand the import to the worker once the upload is committed."""
+    if background:
+        transaction.on_commit(lambda: ledger_import_run.enqueue(imp.pk))
+    else:
+        ledger.ledger_run(imp.pk)
+
+
+@requires(REGISTRY_IMPORT)
+@csrf_exempt  # the CSRF check runs below, after the size limit is installed
+@require_http_methods(["GET", "POST"])
+def ledger_import(request: HttpRequest):
+    limit = _SizeLimit(request)
+    request.upload_handlers.insert(0, limit)
+    return _ledger_import(request, limit)
+
+
+@csrf_protect
+def _ledger_import(request: HttpRequest, limit: _SizeLimit):
+    ledger.ledger_tidy()
+    form = LedgerUploadForm()
+    status = 200
+    if request.method == "POST":
+        form = LedgerUploadForm(request.POST, request.FILES)
+        if limit.exceeded:  # the file was dropped: say why, not "required"
+            form.is_valid()
+            form.errors["file"] = form.error_class(
+                [
+                    _("The file is larger than %(mb)s MB.")
+                    % {"mb": ledger.MAX_FILE_BYTES // (1024 * 1024)}
+                ]
+            )
+        elif form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                imp, inspection = ledger.ledger_upload(
+                    user=request.user,
+                    file_name=upload.name,
+                    data=upload.read(),
+                    mode=LedgerImportMode.VALID_ONLY
+                    if form.cleaned_data["valid_only"]
+                    else LedgerImportMode.ALL,
+                    language=translation.get_language(),
+                )
+            except ledger.LedgerError as exc:
+                form.add_error("file", str(exc))
+            else:
+                _start(imp, ledger.runs_in_background(inspection))
+                return redirect("registry:ledger-import-detail", pk=imp.pk)
+        status = 422
+    return render(
+        request,
+        "registry/ledger_import.html",
+        {
+            "form": form,
+            "imports": LedgerImport.objects.of_user(request.user).defer("errors")[:20],
+            "max_mb": ledger.MAX_FILE_BYTES // (1024 * 1024),
+            "max_rows": ledger.MAX_ROWS,
+            "background_rows": ledger.BACKGROUND_ROWS,
+        },
+        status=status,
+    )
+
+
+def _import(request: HttpRequest, pk: int) -> LedgerImport:
+    return get_object_or_404(LedgerImport.objects.of_user(request.user), pk=pk)
+
+
+@requires(REGISTRY_IMPORT)
+@require_GET
+def ledger_import_detail(request: HttpRequest, pk: int):
+    """An import's progress (polled by htmx every 2 s while it runs) and its report."""
+    imp = _import(request, pk)
+    return render_page(
+        request,
+        "registry/ledger_import_detail.html",
+        {
+            "imp": imp,
+            "running": imp.status in RUNNING,
+            "errors": imp.errors[:SHOWN_ERRORS],
+            "more_errors": max(0, len(imp.errors) - SHOWN_ERRORS),
+            "percent": _percent(imp),
+        },
+        partial="status",
+    )
+
+
+def _percent(imp: LedgerImport) -> int:
+    if imp.status in (LedgerImportStatus.DONE, LedgerImportStatus.HAS_ERRORS):
+        return 100
+    if imp.status == LedgerImportStatus.SAVING and imp.mode == LedgerImportMode.VALID_ONLY:
+        return min(99, 50 + 50 * imp.saved_rows // max(1, imp.valid_rows))
+    if imp.total_rows:
+        return min(50, 50 * imp.processed_rows // imp.total_rows)
+    return 0
+
+
+@requires(REGISTRY_IMPORT)
+@require_GET
+def ledger_import_errors(request: HttpRequest, pk: int):
+    imp = _import(request, pk)
+    return _xlsx(ledger.error_report(imp), f"错误报告-{imp.pk}.xlsx")
+
+
+@requires(REGISTRY_IMPORT)
+@require_POST
+def ledger_import_valid_rows(request: HttpRequest, pk: int):
+    """The explicit choice: import the rows without error, leave the others out."""
+    imp = _import(request, pk)
+    if ledger.ledger_import_valid_rows(imp=imp):
+        _start(imp, imp.total_rows > ledger.BACKGROUND_ROWS)
+    else:
+        messages.error(request, _("This import is not waiting for a decision."))
+    return redirect("registry:ledger-import-detail", pk=imp.pk)
+
+
+@requires(REGISTRY_IMPORT)
+@require_POST
+def ledger_import_discard(request: HttpRequest, pk: int):
+    imp = _import(request, pk)
+    if ledger.ledger_discard(imp=imp):
+        messages.success(request, _("Discarded: the uploaded file is deleted."))
+    else:
+        messages.error(request, _("This import is not waiting for a decision."))
+    return redirect("registry:ledger-import")
+
+
+@requires(REGISTRY_EXPORT)
+@require_GET
+def ledger_export(request: HttpRequest):
+    """The residents list as a ledger: same filter as the page, numbers masked, audited."""
+    filters, errors = _filters(request, ResidentFilter)
+    if errors:
+        for error in errors:
+            messages.error(request, error)
+        return redirect(f"{reverse('registry:resident-list')}?{_query(request)}")
+    return ledger.export_download(user=request.user, filters=filters)
