@@ -32,6 +32,13 @@ from linli.registry.choices import (
 )
 
 
+class RegistryQuerySet(ScopedQuerySet):
+    """Registry records are scoped by their grid's region path."""
+
+    region_path = "grid__path"
+    view_action = "registry.view"
+
+
 class GridOwned(models.Model):
     grid = models.ForeignKey(
         "regions.Region",
@@ -45,11 +52,6 @@ class GridOwned(models.Model):
 
     class Meta:
         abstract = True
-
-
-class BuildingQuerySet(ScopedQuerySet):
-    region_path = "grid__path"
-    view_action = "registry.view"
 
 
 class Building(GridOwned):
@@ -71,7 +73,7 @@ class Building(GridOwned):
         _("latitude"), max_digits=8, decimal_places=6, null=True, blank=True
     )
 
-    objects = BuildingQuerySet.as_manager()
+    objects = RegistryQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("building")
@@ -87,11 +89,6 @@ class Building(GridOwned):
 
     def __str__(self) -> str:
         return self.name
-
-
-class HouseQuerySet(ScopedQuerySet):
-    region_path = "grid__path"
-    view_action = "registry.view"
 
 
 class House(GridOwned):
@@ -110,7 +107,7 @@ class House(GridOwned):
         _("use"), max_length=16, choices=HouseUse.choices, default=HouseUse.OWNER_OCCUPIED
     )
 
-    objects = HouseQuerySet.as_manager()
+    objects = RegistryQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("house")
@@ -126,11 +123,6 @@ class House(GridOwned):
 
     def __str__(self) -> str:
         return f"{self.building.name} {self.unit}-{self.number}"
-
-
-class HouseholdQuerySet(ScopedQuerySet):
-    region_path = "grid__path"
-    view_action = "registry.view"
 
 
 class Household(GridOwned):
@@ -154,7 +146,7 @@ class Household(GridOwned):
     verified_at = models.DateTimeField(_("last verified"), null=True, blank=True)
     dissolved_at = models.DateTimeField(_("dissolved at"), null=True, blank=True)
 
-    objects = HouseholdQuerySet.as_manager()
+    objects = RegistryQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("household")
@@ -166,10 +158,7 @@ class Household(GridOwned):
         return str(self.house)
 
 
-class ResidentQuerySet(ScopedQuerySet):
-    region_path = "grid__path"
-    view_action = "registry.view"
-
+class ResidentQuerySet(RegistryQuerySet):
     def living(self):
         return self.filter(status=ResidentStatus.LIVING)
 
@@ -283,11 +272,6 @@ class ResidentLabel(models.Model):
         return f"{self.resident} · {self.label}"
 
 
-class OrganisationQuerySet(ScopedQuerySet):
-    region_path = "grid__path"
-    view_action = "registry.view"
-
-
 class Organisation(GridOwned):
     """社会组织、企业、商户、物业公司、机关单位、学校、医疗机构."""
 
@@ -304,7 +288,7 @@ class Organisation(GridOwned):
         House, blank=True, related_name="organisations", verbose_name=_("houses occupied")
     )
 
-    objects = OrganisationQuerySet.as_manager()
+    objects = RegistryQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("organisation")
@@ -321,11 +305,6 @@ class Organisation(GridOwned):
 
     def __str__(self) -> str:
         return self.name
-
-
-class RecordChangeQuerySet(ScopedQuerySet):
-    region_path = "grid__path"
-    view_action = "registry.view"
 
 
 class RecordChange(models.Model):
@@ -350,7 +329,7 @@ class RecordChange(models.Model):
     )
     at = models.DateTimeField(_("at"), auto_now_add=True)
 
-    objects = RecordChangeQuerySet.as_manager()
+    objects = RegistryQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("record change")
