@@ -13,6 +13,16 @@ class ResidentFilter(Schema):
     q: str | None = Field(None, max_length=50, description="Start of the name.")
     id_number: str | None = Field(None, max_length=18, description="Exact ID number.")
     phone: str | None = Field(None, max_length=11, description="Exact mobile number.")
+    id_index: str | None = Field(
+        None,
+        pattern=r"^[0-9a-f]{64}$",
+        description="The ID number's blind index instead of the number (keeps it out of URLs).",
+    )
+    phone_index: str | None = Field(
+        None,
+        pattern=r"^[0-9a-f]{64}$",
+        description="The phone's blind index instead of the number.",
+    )
     address: str | None = Field(None, max_length=100, description="Part of the address.")
     label: list[str] = Field(default_factory=list, description="Label codes (all must match).")
     age_min: int | None = Field(None, ge=0, le=130)
@@ -25,14 +35,25 @@ class ResidentFilter(Schema):
         description="Community or grid code: only residents below it.",
     )
 
+    def number_indexes(self) -> tuple[str | None, str | None]:
+        """The blind indexes searched for: given, or computed from the numbers."""
+        id_index = self.id_index or (
+            blind_index(self.id_number, Resident.ID_NUMBER_CONTEXT) if self.id_number else None
+        )
+        phone_index = self.phone_index or (
+            blind_index(self.phone, Resident.PHONE_CONTEXT) if self.phone else None
+        )
+        return id_index, phone_index
+
     def apply(self, residents: QuerySet) -> QuerySet:
         conditions = Q()
         if self.q:
             conditions &= Q(name__startswith=self.q.strip())
-        if self.id_number:
-            conditions &= Q(id_number_index=blind_index(self.id_number, Resident.ID_NUMBER_CONTEXT))
-        if self.phone:
-            conditions &= Q(phone_index=blind_index(self.phone, Resident.PHONE_CONTEXT))
+        id_index, phone_index = self.number_indexes()
+        if id_index:
+            conditions &= Q(id_number_index=id_index)
+        if phone_index:
+            conditions &= Q(phone_index=phone_index)
         if self.address:
             conditions &= Q(household__house__building__address__contains=self.address.strip())
         if self.age_min is not None:

@@ -6,6 +6,7 @@ app_name = "registry"
 
 urlpatterns = [
     path("", views.resident_list, name="resident-list"),
+    path("search/", views.resident_search, name="resident-search"),
     path("residents/<int:pk>/", views.resident_detail, name="resident-detail"),
     path("residents/<int:pk>/reveal/", views.resident_reveal, name="resident-reveal"),
     path("residents/<int:pk>/edit/", views.resident_edit, name="resident-edit"),

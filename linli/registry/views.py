@@ -3,12 +3,14 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from pydantic import ValidationError as SchemaError
 
 from linli.core.access import requires
+from linli.core.crypto import blind_index
 from linli.core.forms import apply_errors
 from linli.core.htmx import render_page
 from linli.regions.models import Region
@@ -23,7 +25,7 @@ from linli.registry.forms import (
     ResidentForm,
     RevealForm,
 )
-from linli.registry.models import House, Label
+from linli.registry.models import House, Label, Resident
 from linli.registry.permissions import (
     REGISTRY_EDIT,
     REGISTRY_EXPORT,
@@ -61,9 +63,43 @@ def _query(request: HttpRequest) -> str:
     return query.urlencode()
 
 
+def _without_numbers(request: HttpRequest, data) -> str | None:
+    """The list's query with ID and phone numbers swapped for their blind indexes,
+    or None when it carries no plain number."""
+    if not (data.get("id_number") or data.get("phone")):
+        return None
+    query = data.copy()
+    for plain, index, context in (
+        ("id_number", "id_index", Resident.ID_NUMBER_CONTEXT),
+        ("phone", "phone_index", Resident.PHONE_CONTEXT),
+    ):
+        value = query.pop(plain, [""])[-1].strip()
+        if value:
+            query[index] = blind_index(value, context)
+    for key in ("csrfmiddlewaretoken", "page"):
+        query.pop(key, None)
+    return query.urlencode()
+
+
+@requires(REGISTRY_VIEW)
+@require_POST
+def resident_search(request: HttpRequest):
+    """The search form posts here, so that ID and phone numbers never reach a URL (nor
+    browser history or access logs): they travel on as blind indexes."""
+    query = _without_numbers(request, request.POST)
+    if query is None:
+        query = request.POST.copy()
+        query.pop("csrfmiddlewaretoken", None)
+        query = query.urlencode()
+    return redirect(f"{reverse('registry:resident-list')}?{query}")
+
+
 @requires(REGISTRY_VIEW)
 @require_GET
 def resident_list(request: HttpRequest):
+    clean = _without_numbers(request, request.GET)
+    if clean is not None:  # a hand-typed URL with a number: do not keep it in history
+        return redirect(f"{request.path}?{clean}")
     filters, errors = _filters(request, ResidentFilter)
     page = _page(request, selectors.resident_list(user=request.user, filters=filters))
     return render_page(

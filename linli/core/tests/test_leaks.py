@@ -30,7 +30,7 @@ from linli.accounts.services import token_create
 from linli.audit.choices import AuditAction
 from linli.audit.models import AuditEntry
 from linli.audit.services import audit_record
-from linli.core.crypto import mask_id_number
+from linli.core.crypto import blind_index, mask_id_number
 from linli.core.scoping import ScopedQuerySet
 from linli.registry import services as registry
 from linli.registry.choices import Relation
@@ -117,6 +117,7 @@ SEARCHES = [
     "?q=worker.b",
     "?q=欧阳",
     f"?id_number={B_ID_NUMBER}&phone={B_PHONE}&status=all",
+    f"?id_index={blind_index(B_ID_NUMBER, 'registry.resident.id_number')}&status=all",
 ]
 
 

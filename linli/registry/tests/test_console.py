@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from linli.audit.models import AuditEntry
+from linli.core.crypto import blind_index
 from linli.registry import services
 from linli.registry.choices import Relation, ResidentStatus
 from linli.registry.models import Building, House, Household, Resident
@@ -111,8 +112,10 @@ def test_the_list_filters(world, a, page):
     assert names("status=all") == ["周芳", "张小明", "张建国"]
     assert names("status=moved_out") == ["张建国"]
     assert names("q=张") == ["张小明"]
-    assert names(f"id_number={a.stranger.id_number.lower()}") == ["周芳"]
-    assert names("phone=13905330005") == ["周芳"]
+    assert names(f"id_index={blind_index(a.stranger.id_number, Resident.ID_NUMBER_CONTEXT)}") == [
+        "周芳"
+    ]
+    assert names(f"phone_index={blind_index('13905330005', Resident.PHONE_CONTEXT)}") == ["周芳"]
     assert names("label=disabled") == ["张小明"]
     assert names("label=elderly&status=all") == ["张建国"]
     assert names("age_min=10&age_max=13") == ["张小明"]
@@ -120,8 +123,25 @@ def test_the_list_filters(world, a, page):
     assert names("address=丝绸") == []
 
 
-def test_the_search_boxes_for_numbers_are_not_refilled(world, a, page):
-    response = ok(page(world.worker_a, f"/registry/?id_number={a.head.id_number}&phone={PHONE}"))
+def test_numbers_searched_for_never_reach_a_url(world, a, client):
+    client.force_login(world.worker_a)
+    response = client.post(
+        "/registry/search/",
+        {"id_number": a.head.id_number.lower(), "phone": PHONE, "status": "living"},
+    )
+    assert response.status_code == 302
+    assert a.head.id_number not in response["Location"] and PHONE not in response["Location"]
+    assert "id_index=" in response["Location"] and "phone_index=" in response["Location"]
+    typed = client.get(f"/registry/?id_number={a.head.id_number}&phone={PHONE}")
+    assert typed.status_code == 302 and PHONE not in typed["Location"]
+
+
+def test_the_search_boxes_for_numbers_are_not_refilled(world, a, page, client):
+    client.force_login(world.worker_a)
+    location = client.post("/registry/search/", {"id_number": a.head.id_number, "phone": PHONE})[
+        "Location"
+    ]
+    response = ok(page(world.worker_a, location))
 
     html = response.content.decode()
     assert 'name="id_number" value=""' in html
