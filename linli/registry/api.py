@@ -154,13 +154,7 @@ def resident_update(request: HttpRequest, resident_id: int, payload: ResidentPat
 )
 @requires(REGISTRY_EDIT)
 def resident_move_out(request: HttpRequest, resident_id: int, payload: LeaveIn):
-    resident = services.resident_move_out(
-        resident=_resident(request, resident_id, REGISTRY_EDIT),
-        on=payload.on,
-        note=payload.note,
-        by=request.user,
-    )
-    return _resident(request, resident.pk)
+    return _leave(request, resident_id, payload, services.resident_move_out)
 
 
 @router.post(
@@ -171,7 +165,12 @@ def resident_move_out(request: HttpRequest, resident_id: int, payload: LeaveIn):
 )
 @requires(REGISTRY_EDIT)
 def resident_record_death(request: HttpRequest, resident_id: int, payload: LeaveIn):
-    resident = services.resident_record_death(
+    return _leave(request, resident_id, payload, services.resident_record_death)
+
+
+def _leave(request: HttpRequest, resident_id: int, payload: LeaveIn, service):
+    """Move out or record a death: the record stays, with its new status and date."""
+    resident = service(
         resident=_resident(request, resident_id, REGISTRY_EDIT),
         on=payload.on,
         note=payload.note,

@@ -26,7 +26,7 @@ from linli.registry.forms import LedgerUploadForm
 from linli.registry.models import LedgerImport
 from linli.registry.permissions import REGISTRY_EXPORT, REGISTRY_IMPORT
 from linli.registry.tasks import ledger_import_run
-from linli.registry.views import _filters, _query
+from linli.registry.views import filters_from_query, query_without_page
 
 SHOWN_ERRORS = 500
 RUNNING = {
@@ -196,9 +196,9 @@ def ledger_import_discard(request: HttpRequest, pk: int):
 @require_GET
 def ledger_export(request: HttpRequest):
     """The residents list as a ledger: same filter as the page, numbers masked, audited."""
-    filters, errors = _filters(request, ResidentFilter)
+    filters, errors = filters_from_query(request, ResidentFilter)
     if errors:
         for error in errors:
             messages.error(request, error)
-        return redirect(f"{reverse('registry:resident-list')}?{_query(request)}")
+        return redirect(f"{reverse('registry:resident-list')}?{query_without_page(request)}")
     return ledger.export_download(user=request.user, filters=filters)

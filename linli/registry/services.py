@@ -113,7 +113,6 @@ def _log(
         action="record_create" if created else "record_update",
         actor=by,
         obj=obj,
-        region=obj.grid,
         object_label=_label(obj),
         details={"change": kind, "fields": sorted(changes)},
     )
@@ -497,7 +496,6 @@ def resident_reveal(*, resident: Resident, field: str, reason: str, by, request=
         action="pii_reveal",
         actor=by,
         obj=resident,
-        region=resident.grid,
         object_label=_label(resident),
         details={"field": field, "reason": reason[:200]},
         request=request,

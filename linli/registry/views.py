@@ -38,7 +38,7 @@ PAGE_SIZE = 50
 STALE_DAYS = 90
 
 
-def _filters(request: HttpRequest, schema):
+def filters_from_query(request: HttpRequest, schema):
     """The list's filter from the query string, and messages for what was invalid."""
     data = {k: v for k, v in request.GET.items() if v != "" and k in schema.model_fields}
     if "label" in schema.model_fields:
@@ -56,7 +56,7 @@ def _page(request: HttpRequest, queryset):
     return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
-def _query(request: HttpRequest) -> str:
+def query_without_page(request: HttpRequest) -> str:
     """The list's query string without the page, for the pagination links."""
     query = request.GET.copy()
     query.pop("page", None)
@@ -100,7 +100,7 @@ def resident_list(request: HttpRequest):
     clean = _without_numbers(request, request.GET)
     if clean is not None:  # a hand-typed URL with a number: do not keep it in history
         return redirect(f"{request.path}?{clean}")
-    filters, errors = _filters(request, ResidentFilter)
+    filters, errors = filters_from_query(request, ResidentFilter)
     page = _page(request, selectors.resident_list(user=request.user, filters=filters))
     return render_page(
         request,
@@ -109,7 +109,7 @@ def resident_list(request: HttpRequest):
             "filters": filters,
             "errors": errors,
             "page": page,
-            "query": _query(request),
+            "query": query_without_page(request),
             "labels": Label.objects.all(),
             "may_import": request.user.has_action(REGISTRY_IMPORT),
             "may_export": request.user.has_action(REGISTRY_EXPORT),
@@ -297,14 +297,14 @@ def household_verify(request: HttpRequest, pk: int):
 @require_GET
 def freshness(request: HttpRequest):
     """Households not verified for N days: the grid workers' to-do list."""
-    filters, errors = _filters(request, HouseholdFilter)
+    filters, errors = filters_from_query(request, HouseholdFilter)
     if not filters.stale_days:
         filters.stale_days = STALE_DAYS
     page = _page(request, selectors.household_list(user=request.user, filters=filters))
     return render_page(
         request,
         "registry/freshness.html",
-        {"filters": filters, "errors": errors, "page": page, "query": _query(request)},
+        {"filters": filters, "errors": errors, "page": page, "query": query_without_page(request)},
     )
 
 
@@ -347,7 +347,7 @@ def building_list(request: HttpRequest):
             "grid_code": grid_code,
             "grids": grids,
             "form": form,
-            "query": _query(request),
+            "query": query_without_page(request),
             "may_edit": request.user.has_action(REGISTRY_EDIT),
         },
     )
@@ -401,5 +401,9 @@ def organisation_list(request: HttpRequest):
     return render_page(
         request,
         "registry/organisation_list.html",
-        {"page": _page(request, found.order_by("name", "pk")), "q": q, "query": _query(request)},
+        {
+            "page": _page(request, found.order_by("name", "pk")),
+            "q": q,
+            "query": query_without_page(request),
+        },
     )
