@@ -9,12 +9,14 @@ For each backend, one database grows through the sizes (`linli seed demo
 
 - seeding: the rows the step added (buildings, houses, households, residents,
   labels) per second, and, as the baseline measured in the same run, the same
-  rows copied with a raw `executemany` INSERT into scratch tables;
+  rows copied with a raw `executemany` INSERT into scratch tables of the same
+  shape (columns and indexes);
 - latency: gunicorn (as in `make demo`) serves the console to a community worker
   (车站社区, user `chezhan`) over HTTP on loopback; for each query the median
   (p50) and p95 of `--requests` sequential requests after a warm-up: the first
   page of the residents list, a search by name prefix, a lookup by ID number
-  (blind index), and a household's page.
+  (the page the search form's POST redirects to: the list filtered by the
+  number's blind index), and a household's page.
 
 Results go to bench/results/registry-<date>.json and are summarised for
 docs/performance.md. This is a benchmark, not a test: nothing here asserts.
@@ -56,7 +58,8 @@ COMMUNITY = "370306001001"
 
 SEED_SNIPPET = """
 import json, sys, time
-from django.db import connection
+from django.db import connection, transaction
+from linli.core.crypto import blind_index
 from linli.registry import demo
 from linli.registry.models import Resident
 tables = {tables!r}
@@ -82,24 +85,33 @@ with connection.cursor() as c:
         columns = [col[0] for col in c.description]
         scratch = "bench_raw_" + t
         c.execute(f"DROP TABLE IF EXISTS {{scratch}}")
-        if connection.vendor == "postgresql":
+        if connection.vendor == "postgresql":  # same columns, indexes and foreign keys
             c.execute(f"CREATE TABLE {{scratch}} (LIKE {{t}} INCLUDING ALL)")
-        else:
-            c.execute(f"CREATE TABLE {{scratch}} AS SELECT * FROM {{t}} WHERE 0")
+            c.execute("SELECT pg_get_constraintdef(oid) FROM pg_constraint "
+                      "WHERE conrelid = %s::regclass AND contype = 'f'", [t])
+            for (definition,) in c.fetchall():
+                c.execute(f"ALTER TABLE {{scratch}} ADD {{definition}}")
+        else:  # the same table with the same indexes, under other names
+            c.execute("SELECT sql FROM sqlite_master WHERE tbl_name = %s AND sql IS NOT NULL "
+                      "ORDER BY type DESC", [t])
+            for (ddl,) in c.fetchall():
+                for old, new in ((f'"{{t}}"', f'"{{scratch}}"'), ('INDEX "', 'INDEX "bench_raw_')):
+                    ddl = ddl.replace(old, new)
+                c.execute(ddl)
         marks = ", ".join(["%s"] * len(columns))
         sql = f"INSERT INTO {{scratch}} ({{', '.join(columns)}}) VALUES ({{marks}})"
         t0 = time.perf_counter()
-        with connection.constraint_checks_disabled():
+        with transaction.atomic():  # one transaction, as the seeding's chunks
             for i in range(0, len(data), 2000):
                 c.executemany(sql, data[i:i + 2000])
-        connection.commit() if not connection.in_atomic_block else None
         raw_seconds += time.perf_counter() - t0
         c.execute(f"DROP TABLE {{scratch}}")
 r = Resident.objects.filter(grid__path__startswith="{community}", status="living").order_by("pk")
 sample = r.select_related("household").first()
 print(json.dumps({{"rows": rows, "seconds": seconds, "raw_seconds": raw_seconds,
                   "residents": Resident.objects.count(),
-                  "id_number": sample.id_number, "household": sample.household_id}}))
+                  "id_index": blind_index(sample.id_number, Resident.ID_NUMBER_CONTEXT),
+                  "household": sample.household_id}}))
 """
 
 
@@ -226,7 +238,7 @@ def measure_http(env: dict, sample: dict, requests: int) -> dict:
             "first_list_page": client.timed("/registry/", requests),
             "name_prefix_search": client.timed("/registry/?" + urlencode({"q": "王"}), requests),
             "id_number_lookup": client.timed(
-                "/registry/?" + urlencode({"id_number": sample["id_number"]}), requests
+                "/registry/?" + urlencode({"id_index": sample["id_index"]}), requests
             ),
             "household_detail": client.timed(
                 f"/registry/households/{sample['household']}/", requests

@@ -24,7 +24,6 @@ by default. Empty or None gives "".
 import base64
 import binascii
 import functools
-import hashlib
 import hmac
 import os
 import re
@@ -129,6 +128,7 @@ def check_context(context: str) -> str:
     return context
 
 
+@functools.lru_cache(maxsize=256)
 def _aad(key_id: str, context: str) -> bytes:
     return f"{FORMAT_VERSION}|{key_id}|{check_context(context)}".encode()
 
@@ -192,8 +192,13 @@ def normalise(value: str) -> str:
 
 def blind_index(value: str, context: str) -> str:
     """HMAC-SHA256 (LINLI_PII_INDEX_KEY) of context and normalised value, 64 hex digits."""
-    message = f"{check_context(context)}\x00{normalise(value)}".encode()
-    return hmac.new(_index_key(), message, hashlib.sha256).hexdigest()
+    message = _index_prefix(context) + normalise(value).encode()
+    return hmac.digest(_index_key(), message, "sha256").hex()
+
+
+@functools.lru_cache(maxsize=256)
+def _index_prefix(context: str) -> bytes:
+    return f"{check_context(context)}\x00".encode()
 
 
 def _mask(value: str | None, keep_start: int, keep_end: int) -> str:

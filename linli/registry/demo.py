@@ -1,23 +1,27 @@
 """Demo data for the registry: 周村区's buildings, houses, households and residents.
 
 `linli seed demo` makes about 20,000 residents; `linli seed demo --residents N`
-scales to millions. Rows are made in memory and written with bulk inserts in
-batches (encryption and blind indexes are computed by the fields as usual); the
-demo writes no change history or audit entries, as nobody changed anything yet.
+scales to millions. Encryption and blind indexes are computed as the fields
+compute them; the demo writes no change history or audit entries, as nobody
+changed anything yet.
+
+Rows go in through `linli.core.bulk` (plain tuples, one prepared INSERT per
+table) in one transaction per chunk of grids.
 
 The population is plausible, not real: Chinese names (Faker zh_CN), valid ID
 numbers (mostly 370306 address codes), an age pyramid with about 20 % aged 60+,
 about 8 % of whom live alone, typed labels at realistic rates.
 """
 
+import itertools
 import random
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db import transaction
-from django.db.models import Count, OuterRef, Subquery
+from django.db.models import Count
 from faker import Faker
 
+from linli.core.bulk import BulkInsert, TableWriter, analyze
 from linli.regions.choices import Level
 from linli.regions.models import Region
 from linli.registry.choices import (
@@ -55,6 +59,9 @@ AGE_BANDS = [
     ((60, 74), 0.15),
     ((75, 95), 0.07),
 ]
+HOUSEHOLD_TYPES = [HouseholdType.REGISTERED, HouseholdType.RESIDENT, HouseholdType.FLOATING]
+BANDS = [band for band, _share in AGE_BANDS]
+BAND_CUMULATIVE = list(itertools.accumulate(share for _band, share in AGE_BANDS))
 ALONE_HOUSEHOLDS_ELDERLY = 0.28
 TYPED_LABEL_RATES = {
     "disabled": 0.02,
@@ -94,9 +101,9 @@ class Plan:
     def __post_init__(self) -> None:
         # Faker is slow per call: draw pools once (weighted as Faker weights them).
         self.names = {
-            "family": [self.fake.last_name() for _ in range(3000)],
-            Sex.MALE: [self.fake.first_name_male() for _ in range(2000)],
-            Sex.FEMALE: [self.fake.first_name_female() for _ in range(2000)],
+            "family": [self.fake.last_name() for _ in range(1000)],
+            Sex.MALE: [self.fake.first_name_male() for _ in range(1000)],
+            Sex.FEMALE: [self.fake.first_name_female() for _ in range(1000)],
         }
 
     def family_name(self) -> str:
@@ -106,9 +113,7 @@ class Plan:
         return self.rng.choice(self.names[sex])
 
     def birth_date(self) -> date:
-        ((low, high),) = self.rng.choices(
-            [b for b, _w in AGE_BANDS], weights=[w for _b, w in AGE_BANDS]
-        )
+        ((low, high),) = self.rng.choices(BANDS, cum_weights=BAND_CUMULATIVE)
         age_days = self.rng.randint(low * 365, high * 365 + 364)
         return TODAY - timedelta(days=age_days)
 
@@ -122,39 +127,42 @@ class Plan:
 
 
 @dataclass
-class Chunk:
-    """Rows made in memory for a few grids, written together."""
+class Writers:
+    """The tables one chunk of grids writes to."""
 
-    buildings: list = field(default_factory=list)
-    houses: list = field(default_factory=list)
-    households: list = field(default_factory=list)
-    residents: list = field(default_factory=list)
-    labels: list = field(default_factory=list)
+    buildings: TableWriter
+    houses: TableWriter
+    households: TableWriter
+    residents: TableWriter
+    labels: TableWriter
 
-    def write(self) -> int:
-        with transaction.atomic():
-            Building.objects.bulk_create(self.buildings, batch_size=BATCH)
-            for house in self.houses:
-                house.building_id = house.building.pk
-            House.objects.bulk_create(self.houses, batch_size=BATCH)
-            for household in self.households:
-                household.house_id = household.house.pk
-            Household.objects.bulk_create(self.households, batch_size=BATCH)
-            for resident in self.residents:
-                resident.household_id = resident.household.pk
-            Resident.objects.bulk_create(self.residents, batch_size=BATCH)
-            ids = [h.pk for h in self.households]
-            Household.objects.filter(pk__gte=min(ids), pk__lte=max(ids)).update(
-                head=Subquery(
-                    Resident.objects.filter(household=OuterRef("pk"), relation=Relation.HEAD)
-                    .order_by("pk")
-                    .values("pk")[:1]
-                )
-            )
-            for link in self.labels:
-                link.resident_id = link.resident.pk
-            ResidentLabel.objects.bulk_create(self.labels, batch_size=BATCH)
-        return len(self.residents)
+    @classmethod
+    def open(cls, bulk: BulkInsert) -> "Writers":
+        return cls(
+            bulk.table(
+                Building,
+                ["grid", "name", "kind", "address", "floors", "units", "longitude", "latitude"],
+            ),
+            bulk.table(House, ["grid", "building", "unit", "floor", "number", "area", "use"]),
+            bulk.table(Household, ["grid", "house", "kind", "head"]),
+            bulk.table(Resident, RESIDENT_COLUMNS),
+            bulk.table(ResidentLabel, ["resident", "label", "since"]),
+        )
+
+
+RESIDENT_COLUMNS = [
+    "grid",
+    "household",
+    "name",
+    "sex",
+    "birth_date",
+    "id_number",
+    "phone",
+    "relation",
+    "moved_in_on",
+    "residence_type",
+    "political_status",
+]
 
 
 def seed(stdout, *, residents: int = DEFAULT_RESIDENTS, **_options) -> None:
@@ -183,19 +191,22 @@ def seed(stdout, *, residents: int = DEFAULT_RESIDENTS, **_options) -> None:
     weights = [3.0 if g.urban else 1.0 for g in grids]
     per_grid = _spread(residents, weights, rng)
     labels_ensure_defaults()
-    labels = {label.code: label for label in Label.objects.all()}
+    labels = dict(Label.objects.values_list("code", "pk"))
     buildings_so_far = dict(Building.objects.values_list("grid").annotate(n=Count("pk")).order_by())
-    made, chunk = 0, Chunk()
-    for grid, count in zip(grids, per_grid, strict=True):
-        if count:
-            _plan_grid(chunk, grid, count, plan, labels, buildings_so_far.get(grid.pk, 0))
-        if len(chunk.residents) >= CHUNK_RESIDENTS:
-            made += chunk.write()
-            chunk = Chunk()
-    if chunk.residents:
-        made += chunk.write()
+    made, start = 0, 0
+    while start < len(grids):  # one transaction per ~CHUNK_RESIDENTS residents
+        with BulkInsert() as bulk:
+            writers, chunk = Writers.open(bulk), 0
+            while start < len(grids) and chunk < CHUNK_RESIDENTS:
+                grid, count = grids[start], per_grid[start]
+                if count:
+                    before = buildings_so_far.get(grid.pk, 0)
+                    _plan_grid(writers, grid, count, plan, labels, before)
+                start, chunk = start + 1, chunk + count
+        made += chunk
     if not Organisation.objects.exists():
         _seed_organisations(grids, plan)
+    analyze(Building, House, Household, Resident, ResidentLabel, Organisation)
     stdout.write(f"registry: {made} demo residents created")
 
 
@@ -208,57 +219,47 @@ def _spread(total: int, weights: list[float], rng: random.Random) -> list[int]:
 
 
 def _plan_grid(
-    chunk: Chunk, grid: Region, count: int, plan: Plan, labels: dict, buildings_before: int
+    writers: Writers, grid: Region, count: int, plan: Plan, labels: dict, buildings_before: int
 ) -> None:
     rng = plan.rng
     sizes = _household_sizes(count, rng)
-    houses = _make_houses(chunk, grid, len(sizes), plan, buildings_before)
+    houses = _make_houses(writers, grid, len(sizes), plan, buildings_before)
     for house, size in zip(houses, sizes, strict=True):
-        household = Household(
-            grid=grid,
-            house=house,
-            kind=rng.choices(
-                [HouseholdType.REGISTERED, HouseholdType.RESIDENT, HouseholdType.FLOATING],
-                weights=[80, 12, 8],
-            )[0],
-        )
-        chunk.households.append(household)
-        members = _members(household, size, plan)
-        chunk.residents.extend(members)
-        chunk.labels.extend(
-            ResidentLabel(resident=r, label=labels[code], since=TODAY)
-            for r in members
-            for code, rate in TYPED_LABEL_RATES.items()
-            if rng.random() < rate
-        )
+        kind = rng.choices(HOUSEHOLD_TYPES, cum_weights=[80, 92, 100])[0]
+        members = _members(kind, size, plan)
+        # The head is the first member: the next resident row written.
+        household = writers.households.add(grid.pk, house, kind, writers.residents.next_id)
+        for member in members:
+            resident = writers.residents.add(grid.pk, household, *member)
+            draw = rng.random()  # one draw: at most one typed label each
+            for code, rate in TYPED_LABEL_RATES.items():
+                if draw < rate:
+                    writers.labels.add(resident, labels[code], TODAY)
+                    break
+                draw -= rate
 
 
 def _household_sizes(count: int, rng: random.Random) -> list[int]:
     sizes = []
     while count > 0:
-        size = min(count, rng.choices([1, 2, 3, 4, 5], weights=[14, 30, 28, 18, 10])[0])
+        size = min(count, rng.choices([1, 2, 3, 4, 5], cum_weights=[14, 44, 72, 90, 100])[0])
         sizes.append(size)
         count -= size
     return sizes
 
 
-def _make_houses(chunk: Chunk, grid: Region, needed: int, plan: Plan, number: int) -> list[House]:
+def _make_houses(writers: Writers, grid: Region, needed: int, plan: Plan, number: int) -> list[int]:
+    """Buildings (flats in the town, courtyards in villages) with `needed` houses; their pks."""
     rng = plan.rng
     street = rng.choice(STREETS)
-    buildings, houses = [], []
+    houses: list[int] = []
     while len(houses) < needed:
         number += 1
+        longitude, latitude = _point(grid, rng)
         if grid.urban:
             floors, units, per_floor = rng.choice([(6, 2, 2), (6, 3, 2), (11, 2, 2), (18, 2, 4)])
-            building = Building(
-                grid=grid,
-                name=f"{number}号楼",
-                kind=BuildingType.RESIDENTIAL,
-                address=f"{street}{rng.randint(1, 200)}号",
-                floors=floors,
-                units=units,
-                **_point(grid, rng),
-            )
+            name, kind = f"{number}号楼", BuildingType.RESIDENTIAL
+            address = f"{street}{rng.randint(1, 200)}号"
             flats = [
                 (u, f, f"{f}{k:02d}")
                 for u in range(1, units + 1)
@@ -266,57 +267,43 @@ def _make_houses(chunk: Chunk, grid: Region, needed: int, plan: Plan, number: in
                 for k in range(1, per_floor + 1)
             ]
         else:
-            building = Building(
-                grid=grid,
-                name=f"{number}号院",
-                kind=BuildingType.BUNGALOW,
-                address=f"{grid.parent.name.removesuffix('村委会')}{number}号",
-                floors=1,
-                units=1,
-                **_point(grid, rng),
-            )
+            floors, units = 1, 1
+            name, kind = f"{number}号院", BuildingType.BUNGALOW
+            address = f"{grid.parent.name.removesuffix('村委会')}{number}号"
             flats = [(1, 1, "1")]
-        buildings.append(building)
+        building = writers.buildings.add(
+            grid.pk, name, kind, address, floors, units, longitude, latitude
+        )
         for unit, floor, flat in flats[: needed - len(houses)]:
-            houses.append(
-                House(
-                    grid=grid,
-                    building=building,
-                    unit=unit,
-                    floor=floor,
-                    number=flat,
-                    area=round(rng.uniform(45, 140), 1),
-                    use=rng.choices([HouseUse.OWNER_OCCUPIED, HouseUse.RENTED], weights=[85, 15])[
-                        0
-                    ],
-                )
-            )
-    chunk.buildings.extend(buildings)
-    chunk.houses.extend(houses)
+            area = round(rng.uniform(45, 140), 1)
+            use = HouseUse.RENTED if rng.random() < 0.15 else HouseUse.OWNER_OCCUPIED
+            houses.append(writers.houses.add(grid.pk, building, unit, floor, flat, area, use))
     return houses
 
 
-def _point(grid: Region, rng: random.Random) -> dict:
+def _point(grid: Region, rng: random.Random) -> tuple[float | None, float | None]:
     ring = grid.boundary["coordinates"][0] if grid.boundary else None
     if not ring:
-        return {}
+        return None, None
     lons, lats = [p[0] for p in ring], [p[1] for p in ring]
-    return {
-        "longitude": round(rng.uniform(min(lons), max(lons)), 6),
-        "latitude": round(rng.uniform(min(lats), max(lats)), 6),
-    }
+    return (
+        round(rng.uniform(min(lons), max(lons)), 6),
+        round(rng.uniform(min(lats), max(lats)), 6),
+    )
 
 
-def _members(household: Household, size: int, plan: Plan) -> list[Resident]:
+def _members(kind: str, size: int, plan: Plan) -> list[tuple]:
+    """A household's people, head first, as values for RESIDENT_COLUMNS[2:]."""
     rng = plan.rng
-    floating = household.kind == HouseholdType.FLOATING
+    floating = kind == HouseholdType.FLOATING
     county = rng.choice(OTHER_COUNTIES) if floating else "370306"
     surname = plan.family_name()
     if size == 1:
         # About 8 % of the elderly live alone: with ~20 % elderly and ~5 % of people in
         # one-person households, about 3 in 10 of those households are an elderly person.
         old = rng.random() < ALONE_HOUSEHOLDS_ELDERLY
-        head_born = TODAY - timedelta(days=rng.randint(*((60, 92) if old else (20, 59))) * 365)
+        low, high = (60, 92) if old else (20, 59)
+        head_born = TODAY - timedelta(days=rng.randint(low * 365, high * 365 + 364))
     else:
         head_born = plan.birth_date()
         while head_born > TODAY - timedelta(days=20 * 365):
@@ -327,7 +314,7 @@ def _members(household: Household, size: int, plan: Plan) -> list[Resident]:
         people.append(
             (
                 Relation.SPOUSE,
-                min(spouse_born, TODAY - timedelta(days=20 * 365)),
+                min(spouse_born, TODAY - timedelta(days=rng.randint(20 * 365, 23 * 365))),
                 plan.family_name(),
             )
         )
@@ -338,32 +325,32 @@ def _members(household: Household, size: int, plan: Plan) -> list[Resident]:
             child_born = head_born - timedelta(days=rng.randint(22 * 365, 35 * 365))
         people.append((relation, child_born, surname))
     members = []
+    head_sex = None
     for index, (relation, born, family_name) in enumerate(people):
         sex = rng.choice([Sex.MALE, Sex.FEMALE])
-        if index == 1:
-            sex = Sex.FEMALE if members[0].sex == Sex.MALE else Sex.MALE
-        given = plan.given_name(sex)
+        if index == 0:
+            head_sex = sex
+        elif index == 1:
+            sex = Sex.FEMALE if head_sex == Sex.MALE else Sex.MALE
         adult = born < TODAY - timedelta(days=18 * 365)
+        party = adult and rng.random() < 0.08
+        if floating:
+            residence = ResidenceType.FLOATING
+        elif rng.random() < 0.08:
+            residence = ResidenceType.LIVING_HERE_REGISTERED_ELSEWHERE
+        else:
+            residence = ResidenceType.REGISTERED_HERE
         members.append(
-            Resident(
-                grid_id=household.grid_id,
-                household=household,
-                name=family_name + given,
-                sex=sex,
-                birth_date=born,
-                id_number=plan.id_number(born, sex, county),
-                phone=plan.phone() if adult and rng.random() < 0.9 else None,
-                relation=relation,
-                moved_in_on=TODAY - timedelta(days=rng.randint(30, 9000)),
-                residence_type=ResidenceType.FLOATING
-                if floating
-                else rng.choices(
-                    [ResidenceType.REGISTERED_HERE, ResidenceType.LIVING_HERE_REGISTERED_ELSEWHERE],
-                    weights=[92, 8],
-                )[0],
-                political_status=PoliticalStatus.CPC_MEMBER
-                if adult and rng.random() < 0.08
-                else PoliticalStatus.MASSES,
+            (
+                family_name + plan.given_name(sex),
+                sex,
+                born,
+                plan.id_number(born, sex, county),
+                plan.phone() if adult and rng.random() < 0.9 else None,
+                relation,
+                TODAY - timedelta(days=rng.randint(30, 9000)),
+                residence,
+                PoliticalStatus.CPC_MEMBER if party else PoliticalStatus.MASSES,
             )
         )
     return members

@@ -4,6 +4,7 @@
 men, even for women) and a check character computed with ISO 7064 MOD 11-2.
 """
 
+import operator
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
@@ -24,7 +25,9 @@ class IdNumber:
 
 
 def check_character(first17: str) -> str:
-    return CHECK_CHARACTERS[sum(int(d) * w for d, w in zip(first17, WEIGHTS, strict=True)) % 11]
+    if len(first17) != len(WEIGHTS):
+        raise ValueError("check_character() takes the first 17 digits.")
+    return CHECK_CHARACTERS[sum(map(operator.mul, map(int, first17), WEIGHTS)) % 11]
 
 
 def parse_id_number(raw: str, *, today: date | None = None) -> IdNumber:
