@@ -1,5 +1,7 @@
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Query, Status
 from ninja.pagination import paginate
 
@@ -7,7 +9,7 @@ from linli.core.access import requires
 from linli.core.routers import Router
 from linli.regions.models import Region
 from linli.registry import ledger, selectors, services
-from linli.registry.filters import HouseholdFilter, ResidentFilter
+from linli.registry.filters import PLAIN_NUMBERS, HouseholdFilter, ResidentFilter, ResidentSearch
 from linli.registry.models import Building, House, Label
 from linli.registry.permissions import (
     REGISTRY_EDIT,
@@ -67,13 +69,41 @@ def _grid(request, code: str, action: str = REGISTRY_EDIT) -> Region:
 # --- residents ---
 
 
+def _no_numbers_in_url(request: HttpRequest) -> None:
+    """Plain ID and phone numbers are refused in query strings (they would end up in
+    access logs and proxies): they go in the body of POST /residents/search."""
+    given = [name for name in PLAIN_NUMBERS if name in request.GET]
+    if given:
+        message = _(
+            "ID and phone numbers are not accepted in URLs: send them in the body of "
+            "POST /api/v1/registry/residents/search, or give their blind indexes."
+        )
+        raise ValidationError(dict.fromkeys(given, message))
+
+
 @router.get(
     "/residents", response=list[ResidentOut], operation_id="resident_list", url_name="resident-list"
 )
 @requires(REGISTRY_VIEW)
 @paginate
 def resident_list(request: HttpRequest, filters: Query[ResidentFilter]):
-    """Residents in the caller's regions; ID and phone numbers are masked."""
+    """Residents in the caller's regions; ID and phone numbers are masked. To find
+    someone by ID or phone number, use POST /residents/search."""
+    _no_numbers_in_url(request)
+    return selectors.resident_list(user=request.user, filters=filters)
+
+
+@router.post(
+    "/residents/search",
+    response=list[ResidentOut],
+    operation_id="resident_search",
+    url_name="resident-search",
+)
+@requires(REGISTRY_VIEW)
+@paginate
+def resident_search(request: HttpRequest, filters: ResidentSearch):
+    """The residents list with the filter in the body, where exact ID and phone
+    numbers may be given (found through their blind indexes); answers as the list."""
     return selectors.resident_list(user=request.user, filters=filters)
 
 
@@ -97,6 +127,7 @@ def resident_list(request: HttpRequest, filters: Query[ResidentFilter]):
 def resident_export(request: HttpRequest, filters: Query[ResidentFilter]):
     """The residents list as an Excel ledger: the same filter, only residents the caller
     may export, ID and phone numbers masked; every export is audited."""
+    _no_numbers_in_url(request)
     return ledger.export_download(user=request.user, filters=filters)
 
 

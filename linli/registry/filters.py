@@ -10,18 +10,19 @@ from linli.registry.models import Resident
 
 
 class ResidentFilter(Schema):
+    """The residents list's filter, as it travels in URLs: ID and phone numbers only
+    as their blind indexes (see ResidentSearch for the numbers themselves)."""
+
     q: str | None = Field(None, max_length=50, description="Start of the name.")
-    id_number: str | None = Field(None, max_length=18, description="Exact ID number.")
-    phone: str | None = Field(None, max_length=11, description="Exact mobile number.")
     id_index: str | None = Field(
         None,
         pattern=r"^[0-9a-f]{64}$",
-        description="The ID number's blind index instead of the number (keeps it out of URLs).",
+        description="The ID number's blind index (what the search form sends on).",
     )
     phone_index: str | None = Field(
         None,
         pattern=r"^[0-9a-f]{64}$",
-        description="The phone's blind index instead of the number.",
+        description="The mobile number's blind index.",
     )
     address: str | None = Field(None, max_length=100, description="Part of the address.")
     label: list[str] = Field(default_factory=list, description="Label codes (all must match).")
@@ -36,14 +37,8 @@ class ResidentFilter(Schema):
     )
 
     def number_indexes(self) -> tuple[str | None, str | None]:
-        """The blind indexes searched for: given, or computed from the numbers."""
-        id_index = self.id_index or (
-            blind_index(self.id_number, Resident.ID_NUMBER_CONTEXT) if self.id_number else None
-        )
-        phone_index = self.phone_index or (
-            blind_index(self.phone, Resident.PHONE_CONTEXT) if self.phone else None
-        )
-        return id_index, phone_index
+        """The blind indexes of the ID and phone numbers searched for."""
+        return self.id_index, self.phone_index
 
     def apply(self, residents: QuerySet) -> QuerySet:
         conditions = Q()
@@ -81,3 +76,23 @@ class HouseholdFilter(Schema):
         None, ge=1, le=3650, description="Only households not verified for this many days."
     )
     grid: str | None = Field(None, pattern=r"^\d{12}(\d{3})?$")
+
+
+class ResidentSearch(ResidentFilter):
+    """The filter with the plain numbers, for request bodies only (the API's POST
+    search, the console's search form), so that numbers stay out of URLs, browser
+    history and access logs."""
+
+    id_number: str | None = Field(None, max_length=18, description="Exact ID number.")
+    phone: str | None = Field(None, max_length=11, description="Exact mobile number.")
+
+    def number_indexes(self) -> tuple[str | None, str | None]:
+        id_index, phone_index = super().number_indexes()
+        if self.id_number:
+            id_index = blind_index(self.id_number, Resident.ID_NUMBER_CONTEXT)
+        if self.phone:
+            phone_index = blind_index(self.phone, Resident.PHONE_CONTEXT)
+        return id_index, phone_index
+
+
+PLAIN_NUMBERS = ("id_number", "phone")  # never accepted in a query string

@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from linli.audit.models import AuditEntry
+from linli.core.crypto import blind_index
 from linli.registry import services
 from linli.registry.choices import Relation
 from linli.registry.models import Building, House, Household, Organisation, Resident
@@ -122,12 +123,46 @@ def test_the_list_takes_the_shared_filters(world, a, api):
         return sorted(item["name"] for item in body["items"])
 
     assert found(q="张") == ["张小明", "张建国"]
-    assert found(id_number=a.head.id_number.lower()) == ["张建国"]
-    assert found(phone=PHONE) == ["张建国"]
     assert found(label="elderly") == ["张建国"]
     assert found(age_max=17) == ["张小明"]
     assert found(grid=world.b.code) == ["周芳"]
     assert found(address="正阳路8") == ["周芳", "张小明", "张建国"]
+
+
+def test_search_finds_by_id_or_phone_number_given_in_the_body(world, a, api):
+    def found(**body):
+        answer = ok(api(world.subdistrict_admin, "post", "/residents/search", body))
+        return sorted(item["name"] for item in answer["items"])
+
+    assert found(id_number=a.head.id_number.lower()) == ["张建国"]
+    assert found(phone=PHONE) == ["张建国"]
+    assert found(phone=PHONE, q="李") == []
+    assert found(q="张", label=["elderly"]) == ["张建国"]
+    assert found(id_number=a.stranger.id_number) == ["周芳"]
+    assert (
+        ok(api(world.worker_a, "post", "/residents/search", {"phone": "13905330005"}))["count"] == 0
+    ), "周芳 is outside worker A's community"
+
+
+def test_search_refuses_a_malformed_body(world, a, api):
+    answer = ok(api(world.worker_a, "post", "/residents/search", {"id_number": "1" * 19}), 422)
+
+    assert [e["field"] for e in answer["errors"]] == ["body.filters.id_number"]
+
+
+@pytest.mark.parametrize("path", ["/residents", "/residents/export"])
+def test_numbers_in_the_query_string_are_refused(world, a, api, path):
+    answer = ok(api(world.subdistrict_admin, "get", path, id_number=a.head.id_number), 422)
+
+    assert [e["field"] for e in answer["errors"]] == ["id_number"]
+    assert "POST /api/v1/registry/residents/search" in answer["errors"][0]["message"]
+
+
+def test_the_list_takes_blind_indexes_in_the_query_string(world, a, api):
+    index = blind_index(a.head.id_number, Resident.ID_NUMBER_CONTEXT)
+    body = ok(api(world.subdistrict_admin, "get", "/residents", id_index=index))
+
+    assert [item["name"] for item in body["items"]] == ["张建国"]
 
 
 def test_several_labels_must_all_match(world, a, api):
@@ -724,10 +759,16 @@ LIST_ENDPOINTS = [
 ]
 
 
+SEARCH = ("/residents/search?page_size=100", {"q": "甲", "label": ["elderly"]})
+
+
 def queries(client, user, url) -> int:
     client.force_login(user)
     with CaptureQueriesContext(connection) as captured:
-        response = client.get(API + url)
+        if url == SEARCH[0]:
+            response = client.post(API + url, SEARCH[1], content_type="application/json")
+        else:
+            response = client.get(API + url)
     assert response.status_code == 200, response.content
     return len(captured)
 
@@ -744,6 +785,8 @@ def test_list_endpoints_run_a_fixed_number_of_queries(world, client, django_asse
     for url, pinned in urls:
         with django_assert_max_num_queries(pinned, info=url):
             assert client.get(API + url).status_code == 200
+    urls.append((SEARCH[0], 6))
+    assert queries(client, world.worker_a, SEARCH[0]) <= 6
     at_30 = {url: queries(client, world.worker_a, url) for url, _pinned in urls}
 
     populate(world.a1, 10, start=10)  # 60 residents

@@ -1,4 +1,5 @@
-"""ResidentFilter: the one filter of the resident list (console page, API, export)."""
+"""ResidentFilter: the one filter of the resident list (console page, API, export), and
+ResidentSearch, the same with plain ID and phone numbers for request bodies."""
 
 import pytest
 from django.utils import timezone
@@ -6,7 +7,7 @@ from pydantic import ValidationError as SchemaError
 
 from linli.core.crypto import blind_index
 from linli.registry import selectors, services
-from linli.registry.filters import HouseholdFilter, ResidentFilter
+from linli.registry.filters import HouseholdFilter, ResidentFilter, ResidentSearch
 from linli.registry.models import Resident
 from linli.registry.tests import support
 from linli.registry.tests.support import aged, move_in
@@ -39,7 +40,7 @@ def people(world):
 
 def names(world, user=None, **filters) -> list[str]:
     found = selectors.resident_list(
-        user=user or world.district_admin, filters=ResidentFilter(**filters)
+        user=user or world.district_admin, filters=ResidentSearch(**filters)
     )
     return sorted(r.name for r in found)
 
@@ -98,7 +99,7 @@ def test_phone_filter_finds_the_exact_number(world, people):
 def test_a_found_resident_is_still_shown_masked(world, people):
     number = people["张三"].id_number
     (found,) = selectors.resident_list(
-        user=world.worker_a, filters=ResidentFilter(id_number=number)
+        user=world.worker_a, filters=ResidentSearch(id_number=number)
     )
 
     assert found.masked_id_number == f"370306********{number[-4:]}"
@@ -167,7 +168,11 @@ def test_filters_combine(world, people):
 )
 def test_invalid_filters_are_refused_by_the_schema(bad):
     with pytest.raises(SchemaError):
-        ResidentFilter(**bad)
+        ResidentSearch(**bad)
+
+
+def test_the_url_filter_has_no_plain_numbers():
+    assert not {"id_number", "phone"} & set(ResidentFilter.model_fields)
 
 
 def test_household_filter_refuses_silly_staleness():
