@@ -15,17 +15,20 @@ checked — nothing is written meanwhile — and:
   report (row, column, message) is shown and can be downloaded; the user may then
   choose explicitly to import only the valid rows, or discard the upload;
 - errors, in the mode "only the valid rows" (chosen at upload or after the
-  report): the rows without error are saved, in transactions of SAVE_BATCH rows
-  with a savepoint per row, so a row that fails while saving (someone registered
-  the same person meanwhile) is added to the report and the others go on.
+  report): the rows without error are saved, in one transaction.
 
-Rows are saved through the registry services with the uploading user as the actor
-(`building_create`, `house_create`, `household_create`, `resident_move_in`,
-`resident_set_labels`), so the usual checks, change history and audit entries
-apply; one more audit entry (action "import") records the import itself with its
-counts and file name. Buildings, houses and households a row names that do not
-exist yet are **created**, inside grids the user may import into and edit (see
-docs/registry.md for how rows are matched to existing ones).
+Saving is set-based (`linli.core.bulk`), not row by row through the services:
+the registry tables are write-locked for the transaction and the rows are
+**checked again under the lock** (duplicates, households, heads, grids), so
+nothing saved by others since the first check can slip in; a row failing now
+sends an all-or-nothing import back to the report with nothing saved, and is
+left out (and reported) in the mode "only the valid rows". Buildings, houses and
+households a row names that do not exist yet are **created**, inside grids the
+user may import into and edit (see docs/registry.md for how rows are matched to
+existing ones). Every record created gets its change history (note "Ledger
+import #id", the uploading user as the actor; ID and phone numbers encrypted),
+and one audit entry (action "import") records the import with its counts and
+file name, in place of the per-record entries a console edit writes.
 
 Files with more than BACKGROUND_ROWS rows are checked and saved by a background
 task (`linli.registry.tasks.ledger_import_run`); smaller ones within the request.
@@ -52,8 +55,7 @@ from datetime import date, datetime, timedelta
 from io import BytesIO
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.core.exceptions import ValidationError
 from django.http import FileResponse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -69,6 +71,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from linli.accounts.selectors import home_region
 from linli.audit.choices import AuditAction
 from linli.audit.services import audit_record
+from linli.core.bulk import BulkInsert
 from linli.core.crypto import blind_index, mask_id_number, mask_phone
 from linli.regions.choices import PATH_LENGTH, Level
 from linli.regions.models import Region
@@ -76,6 +79,7 @@ from linli.registry import services
 from linli.registry.choices import (
     ETHNICITIES,
     HAN,
+    ChangeKind,
     HouseholdType,
     LedgerImportMode,
     LedgerImportStatus,
@@ -83,9 +87,19 @@ from linli.registry.choices import (
     Relation,
     ResidenceType,
     ResidentStatus,
+    Sex,
 )
 from linli.registry.idnumber import parse_id_number
-from linli.registry.models import Building, House, Household, Label, LedgerImport, Resident
+from linli.registry.models import (
+    Building,
+    House,
+    Household,
+    Label,
+    LedgerImport,
+    RecordChange,
+    Resident,
+    ResidentLabel,
+)
 from linli.registry.permissions import REGISTRY_EDIT, REGISTRY_EXPORT, REGISTRY_IMPORT
 from linli.registry.selectors import labels_of, resident_list
 
@@ -96,7 +110,6 @@ MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_UNPACKED_BYTES = 400 * 1024 * 1024  # a zip bomb is refused before openpyxl reads it
 MAX_ROWS = 100_000
 BACKGROUND_ROWS = 300
-SAVE_BATCH = 200
 PROGRESS_EVERY = 1_000
 MAX_STORED_ERRORS = 10_000
 STALE_AFTER = timedelta(hours=24)
@@ -296,26 +309,6 @@ COLUMNS = (
 )
 HEADERS = [c.header for c in COLUMNS]
 HEADER_OF = {c.key: c.header for c in COLUMNS}
-# Where a service's field errors belong in the ledger.
-FIELD_COLUMNS = {
-    "name": "姓名",
-    "id_number": "公民身份号码",
-    "birth_date": "公民身份号码",
-    "sex": "公民身份号码",
-    "phone": "联系电话",
-    "relation": "与户主关系",
-    "ethnicity": "民族",
-    "political_status": "政治面貌",
-    "residence_type": "居住类型",
-    "moved_in_on": "迁入日期",
-    "grid": "网格代码",
-    "number": "房号",
-    "floor": "房号",
-    "unit": "单元",
-    "floors": "房号",
-    "units": "单元",
-    "kind": "户类型",
-}
 EXPORT_EXTRA_HEADERS = ["性别", "出生日期", "状态", "迁出或死亡日期", "地址", "网格"]
 
 
@@ -1001,22 +994,13 @@ def validate(data: bytes, *, user, progress: Callable[[int], None] | None = None
 # --- saving -------------------------------------------------------------------------------
 
 
-class RowFailed(Exception):
+class LateProblems(Exception):
+    """Rows that passed the check fail it again under the lock (someone changed the
+    registry meanwhile): an all-or-nothing import saves nothing."""
+
     def __init__(self, problems: list[Problem]):
-        super().__init__("row failed")
+        super().__init__("rows failed when checked again")
         self.problems = problems
-
-
-def _service_problems(row: int, exc: Exception) -> list[Problem]:
-    if isinstance(exc, PermissionDenied):
-        return [Problem(row, HEADER_OF["grid"], _("You may not import into this grid."))]
-    if hasattr(exc, "error_dict"):
-        return [
-            Problem(row, FIELD_COLUMNS.get(name, ""), message)
-            for name, errors in exc.message_dict.items()
-            for message in errors
-        ]
-    return [Problem(row, "", message) for message in exc.messages]
 
 
 def _community_name(grid: Region) -> str:
@@ -1026,84 +1010,170 @@ def _community_name(grid: Region) -> str:
     return name
 
 
-@dataclass
-class Saver:
-    """Saves valid rows through the services, creating what the plan lacks."""
+RESIDENT_COLUMNS = [
+    "grid",
+    "household",
+    "name",
+    "sex",
+    "birth_date",
+    "id_number",
+    "phone",
+    "ethnicity",
+    "political_status",
+    "residence_type",
+    "relation",
+    "moved_in_on",
+]
 
-    plan: Plan
+
+@dataclass
+class Writer:
+    """Writes valid rows set-based (`linli.core.bulk`): what the plan lacks is created,
+    each record with its change history; the import's one audit entry stands for the
+    per-record entries a console edit writes."""
+
+    bulk: BulkInsert
     user: object
+    note: str
     created: dict[str, int] = field(
         default_factory=lambda: {"buildings": 0, "houses": 0, "households": 0, "residents": 0}
     )
 
-    def save(self, r: LedgerRow) -> None:
-        new: dict[str, dict] = {"buildings": {}, "houses": {}, "households": {}}
-        grid = self.plan.grids[r.grid_code]
-        building_key = (r.grid_code, r.building)
-        building = self.plan.buildings.get(building_key)
-        if building is None:
-            building = services.building_create(
-                grid=grid,
-                name=r.building,
-                address=f"{_community_name(grid)}{r.building}"[:200],
-                floors=self.plan.floors.get(building_key, r.floor),
-                units=self.plan.units.get(building_key, r.unit),
-                by=self.user,
-            )
-            building.grid = grid
-            new["buildings"][building_key] = building
-        house = self.plan.houses.get(r.location)
-        if house is None:
-            house = services.house_create(
-                building=building, unit=r.unit, floor=r.floor, number=r.house, by=self.user
-            )
-            house.grid = grid
-            new["houses"][r.location] = house
-        household = self.plan.households.get(r.household_key)
-        if household is None:
-            household = services.household_create(
-                house=house,
-                kind=r.household_kind or HouseholdType.REGISTERED,
-                number=r.household,
-                by=self.user,
-            )
-            household.grid = grid
-            new["households"][r.household_key] = household
-        fields = {
+    def __post_init__(self) -> None:
+        table = self.bulk.table
+        self.buildings = table(Building, ["grid", "name", "address", "floors", "units"])
+        self.houses = table(House, ["grid", "building", "unit", "floor", "number"])
+        self.households = table(Household, ["grid", "house", "kind", "number", "head"])
+        self.residents = table(Resident, RESIDENT_COLUMNS)
+        self.labels = table(ResidentLabel, ["resident", "label", "since"])
+        self.history = table(
+            RecordChange, ["grid", "object_type", "object_id", "kind", "changes", "note", "actor"]
+        )
+        self.today = timezone.localdate()
+        self.label_ids = dict(Label.objects.values_list("code", "pk"))
+
+    def _log(self, model, pk: int, grid: Region, kind: str, values: dict) -> None:
+        changes = (
+            values
+            if kind in (ChangeKind.UPDATE, ChangeKind.LABEL)
+            else (services.creation_changes(model, values))
+        )
+        self.history.add(
+            grid.pk, model._meta.model_name, pk, kind, changes, self.note, self.user.pk
+        )
+
+    def _new(self, model, writer, grid: Region, values: dict) -> int:
+        pk = writer.add(*values.values())
+        self._log(model, pk, grid, ChangeKind.CREATE, values)
+        self.created[f"{model._meta.model_name}s"] += 1
+        return pk
+
+    def write(self, rows: list[LedgerRow], plan: Plan) -> None:
+        buildings = {key: b.pk for key, b in plan.buildings.items()}
+        houses = {key: h.pk for key, h in plan.houses.items()}
+        households = {key: h.pk for key, h in plan.households.items() if h}
+        # One resident per row, written in row order: the pk each row's resident gets
+        # is known before any is written, so a household names its head at once.
+        first = self.residents.next_id
+        heads: dict[tuple, int] = {}
+        for index, r in enumerate(rows):
+            if r.relation == Relation.HEAD:
+                heads.setdefault(r.household_key, first + index)
+        for index, r in enumerate(rows):
+            grid = plan.grids[r.grid_code]
+            building_key = (r.grid_code, r.building)
+            if building_key not in buildings:
+                values = {
+                    "grid_id": grid.pk,
+                    "name": r.building,
+                    "address": f"{_community_name(grid)}{r.building}"[:200],
+                    "floors": plan.floors.get(building_key, r.floor),
+                    "units": plan.units.get(building_key, r.unit),
+                }
+                buildings[building_key] = self._new(Building, self.buildings, grid, values)
+            if r.location not in houses:
+                values = {
+                    "grid_id": grid.pk,
+                    "building_id": buildings[building_key],
+                    "unit": r.unit,
+                    "floor": r.floor,
+                    "number": r.house,
+                }
+                houses[r.location] = self._new(House, self.houses, grid, values)
+            key = r.household_key
+            if key not in households:
+                values = {
+                    "grid_id": grid.pk,
+                    "house_id": houses[r.location],
+                    "kind": r.household_kind or HouseholdType.REGISTERED,
+                    "number": r.household,
+                    "head_id": heads.get(key),
+                }
+                households[key] = self._new(Household, self.households, grid, values)
+            elif heads.get(key) == first + index:  # an existing household without a head
+                self._set_head(households[key], grid, first + index)
+            self._resident(r, grid, households[key])
+
+    def _resident(self, r: LedgerRow, grid: Region, household: int) -> None:
+        values = {
+            "grid_id": grid.pk,
+            "household_id": household,
             "name": r.name,
+            "sex": Sex.MALE if int(r.id_number[16]) % 2 else Sex.FEMALE,
+            "birth_date": r.birth_date,
             "id_number": r.id_number,
-            "phone": r.phone,
+            "phone": r.phone or None,
             "ethnicity": r.ethnicity,
             "political_status": r.political_status,
             "residence_type": r.residence_type,
             "relation": r.relation,
+            "moved_in_on": r.moved_in_on or self.today,
         }
-        if r.moved_in_on:
-            fields["moved_in_on"] = r.moved_in_on
-        resident = services.resident_move_in(household=household, by=self.user, **fields)
+        pk = self.residents.add(*values.values())
+        self._log(Resident, pk, grid, ChangeKind.MOVE_IN, values)
         if r.labels:
-            resident.grid = grid
-            services.resident_set_labels(resident=resident, codes=r.labels, by=self.user)
-        # Only now (the row's savepoint holds) may later rows use what it created.
-        for kind, objects in new.items():
-            getattr(self.plan, kind).update(objects)
-            self.created[kind] += len(objects)
+            for code in r.labels:
+                self.labels.add(pk, self.label_ids[code], self.today)
+            changes = {"labels": {"old": [], "new": sorted(r.labels)}}
+            self._log(Resident, pk, grid, ChangeKind.LABEL, changes)
         self.created["residents"] += 1
 
-    def save_or_fail(self, r: LedgerRow, *, savepoint: bool) -> None:
-        """Save a row; RowFailed with its problems if a service refuses it. With
-        `savepoint`, the row's writes are undone and the others stay."""
-        try:
-            if savepoint:
-                with transaction.atomic():
-                    self.save(r)
-            else:
-                self.save(r)
-        except (ValidationError, PermissionDenied) as exc:
-            household = self.plan.households.get(r.household_key)
-            if savepoint and household is not None:
-                household.refresh_from_db(fields=["head"])  # undone with the row
-            raise RowFailed(_service_problems(r.row, exc)) from None
+    def _set_head(self, household: int, grid: Region, head: int) -> None:
+        """An existing household without a head gets the row's 户主 (a row per
+        household: few, so one UPDATE each)."""
+        Household.objects.filter(pk=household, head__isnull=True).update(
+            head_id=head, updated_at=timezone.now()
+        )
+        self._log(
+            Household,
+            household,
+            grid,
+            ChangeKind.UPDATE,
+            {"head_id": {"old": None, "new": head}},
+        )
+
+
+def _save(validation: Validation, *, user, imp: LedgerImport) -> list[Problem]:
+    """Write the valid rows in one transaction; the rows are checked again under the
+    tables' write lock first, so what others saved since the first check cannot slip
+    in between. All or nothing: LateProblems if a row fails now; only the valid
+    rows: those failing now are left out and returned."""
+    with BulkInsert() as bulk:
+        writer = Writer(bulk, user, _("Ledger import #%(id)s") % {"id": imp.pk})  # locks
+        rows = validation.rows
+        _check_duplicates(rows)
+        plan = _plan(rows, user)
+        _check_against_plan(rows, plan)
+        late = [p for r in rows for p in r.problems]
+        if late and imp.mode == LedgerImportMode.ALL:
+            raise LateProblems(late)
+        rows = [r for r in rows if not r.problems]
+        plan.floors, plan.units = validation.plan.floors, validation.plan.units
+        writer.write(rows, plan)
+        touched = {plan.grids[r.grid_code].path for r in rows}
+        _audit_import(imp, user, writer.created, touched)
+        imp.summary = {"created": writer.created}
+    return late
 
 
 def common_region(paths: Iterable[str]) -> Region | None:
@@ -1124,7 +1194,7 @@ def common_region(paths: Iterable[str]) -> Region | None:
     return None
 
 
-def _audit_import(imp: LedgerImport, user, saver: Saver, touched: set[str]) -> None:
+def _audit_import(imp: LedgerImport, user, created: dict, touched: set[str]) -> None:
     audit_record(
         action=AuditAction.IMPORT,
         actor=user,
@@ -1136,9 +1206,9 @@ def _audit_import(imp: LedgerImport, user, saver: Saver, touched: set[str]) -> N
             "file_name": imp.file_name[:100],
             "mode": imp.mode,
             "rows": imp.total_rows,
-            "saved": saver.created["residents"],
+            "saved": created["residents"],
             "rows_with_errors": imp.invalid_rows,
-            "created": saver.created,
+            "created": created,
         },
     )
 
@@ -1258,57 +1328,29 @@ def _run(imp: LedgerImport) -> None:
         _finish(imp, LedgerImportStatus.FAILED, failure=_("No row is valid: nothing was saved."))
         return
     _update(imp, status=LedgerImportStatus.SAVING)
-    saver = Saver(plan=validation.plan, user=user)
-    touched = {validation.plan.grids[r.grid_code].path for r in validation.rows}
-    if imp.mode == LedgerImportMode.ALL:
-        try:
-            with transaction.atomic():
-                for r in validation.rows:
-                    saver.save_or_fail(r, savepoint=False)
-                _audit_import(imp, user, saver, touched)
-        except RowFailed as failed:
-            # Something changed since the check (e.g. the same person registered
-            # meanwhile): nothing is saved; the row joins the report.
-            problems = validation.problems + failed.problems
-            _update(
-                imp,
-                status=LedgerImportStatus.HAS_ERRORS,
-                valid_rows=len(validation.rows) - 1,
-                invalid_rows=validation.invalid_rows + 1,
-                errors=_report(problems),
-            )
-            return
-        _finish(
+    try:
+        late = _save(validation, user=user, imp=imp)
+    except LateProblems as failed:
+        # Something changed since the check (e.g. the same person registered
+        # meanwhile): nothing is saved; the rows join the report.
+        failed_rows = len({p.row for p in failed.problems})
+        _update(
             imp,
-            LedgerImportStatus.DONE,
-            saved_rows=saver.created["residents"],
-            summary={"created": saver.created},
+            status=LedgerImportStatus.HAS_ERRORS,
+            valid_rows=len(validation.rows) - failed_rows,
+            invalid_rows=validation.invalid_rows + failed_rows,
+            errors=_report(validation.problems + failed.problems),
         )
         return
-    # Only the valid rows: batches, a savepoint per row; a row failing now is reported.
-    late: list[Problem] = []
-    for batch in _chunks(validation.rows, SAVE_BATCH):
-        with transaction.atomic():
-            for r in batch:
-                try:
-                    saver.save_or_fail(r, savepoint=True)
-                except RowFailed as failed:
-                    late.extend(failed.problems)
-        _update(imp, saved_rows=saver.created["residents"])
     failed_rows = len({p.row for p in late})
-    _update(
-        imp,
-        valid_rows=len(validation.rows) - failed_rows,
-        invalid_rows=validation.invalid_rows + failed_rows,
-        errors=_report(validation.problems + late),
-    )
-    with transaction.atomic():
-        _audit_import(imp, user, saver, touched)
     _finish(
         imp,
         LedgerImportStatus.DONE,
-        saved_rows=saver.created["residents"],
-        summary={"created": saver.created},
+        valid_rows=len(validation.rows) - failed_rows,
+        invalid_rows=validation.invalid_rows + failed_rows,
+        errors=_report(validation.problems + late),
+        saved_rows=imp.summary["created"]["residents"],
+        summary=imp.summary,
     )
 
 
@@ -1483,7 +1525,7 @@ def export_filter_details(filters) -> dict:
     """The filter as audit details: which personal-data searches were used, not their
     values."""
     data = filters.dict(exclude_none=True)
-    for name in ("id_number", "phone"):
+    for name in ("id_number", "phone", "id_index", "phone_index"):
         if data.get(name):
             data[name] = "given"
     if not data.get("label"):

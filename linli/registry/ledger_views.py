@@ -26,7 +26,7 @@ from linli.registry.forms import LedgerUploadForm
 from linli.registry.models import LedgerImport
 from linli.registry.permissions import REGISTRY_EXPORT, REGISTRY_IMPORT
 from linli.registry.tasks import ledger_import_run
-from linli.registry.views import filters_from_query, query_without_page
+from linli.registry.views import filters_from_query, numbers_as_indexes, query_without_page
 
 SHOWN_ERRORS = 500
 RUNNING = {
@@ -196,6 +196,9 @@ def ledger_import_discard(request: HttpRequest, pk: int):
 @require_GET
 def ledger_export(request: HttpRequest):
     """The residents list as a ledger: same filter as the page, numbers masked, audited."""
+    clean = numbers_as_indexes(request, request.GET)
+    if clean is not None:  # a hand-typed number: keep it out of history, as the list does
+        return redirect(f"{request.path}?{clean}")
     filters, errors = filters_from_query(request, ResidentFilter)
     if errors:
         for error in errors:

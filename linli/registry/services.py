@@ -7,7 +7,7 @@ import unicodedata
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -95,6 +95,24 @@ def _diff(before: dict, obj: models.Model) -> dict:
     return changes
 
 
+def creation_changes(model: type[models.Model], values: dict) -> dict:
+    """The change history of a record made with `values` ({attname: value}): each
+    field set, from None; personal data encrypted. Keys that are not fields (the
+    labels a ledger row gives) are kept as they are."""
+    changes = {}
+    for name, new in values.items():
+        if new is None:
+            continue
+        try:
+            field = model._meta.get_field(name)
+        except FieldDoesNotExist:
+            field = None
+        if isinstance(field, EncryptedTextField):
+            new = encrypt(new, field.context) if new else None
+        changes[name] = {"old": None, "new": _plain(new)}
+    return changes
+
+
 def _log(
     obj: models.Model, kind: str, changes: dict, by, note: str = "", created: bool = False
 ) -> None:
@@ -137,7 +155,7 @@ def _save(obj: models.Model, kind: str, by, before: dict | None = None, note: st
     except IntegrityError as exc:  # a race past full_clean's checks
         raise ValidationError(_("This record conflicts with one saved meanwhile.")) from exc
     changes = (
-        _diff(before, obj) if before is not None else _diff(dict.fromkeys(_snapshot(obj)), obj)
+        _diff(before, obj) if before is not None else creation_changes(type(obj), _snapshot(obj))
     )
     _log(obj, kind, changes, by, note, created=before is None)
     return obj
@@ -231,6 +249,7 @@ def household_split(
     """Some members leave to form a new household in `house`; `head_id` heads it."""
     ensure_may(by, household.grid)
     ensure_may(by, house.grid)
+    household = Household.objects.select_for_update().get(pk=household.pk)
     ids = set(member_ids)
     living = {m.pk: m for m in _living(household).select_for_update()}
     if not ids or not ids <= living.keys():
@@ -259,8 +278,10 @@ def household_merge(*, source: Household, target: Household, by) -> Household:
     ensure_may(by, target.grid)
     if source.dissolved_at or target.dissolved_at:
         raise ValidationError(_("A dissolved household cannot be merged."))
-    for member in _living(source):
+    target = Household.objects.select_for_update().get(pk=target.pk)
+    for member in _living(source).order_by("pk"):
         _move(member, target, ChangeKind.MERGE, by)
+        _arrive(target, member, by)
     before = _snapshot(source)
     source.dissolved_at = timezone.now()
     source.head = None
@@ -284,8 +305,11 @@ def _set_head(household: Household, head: Resident | None, by) -> None:
 # --- residents --------------------------------------------------------------------------
 
 
-def _clean_resident_fields(fields: dict, *, resident: Resident | None = None) -> dict:
-    """Check and complete a resident's fields: ID number → birth date and sex."""
+def _clean_resident_fields(
+    fields: dict, *, household: Household, resident: Resident | None = None
+) -> dict:
+    """Check and complete a resident's fields: ID number → birth date and sex; one
+    head per household."""
     unknown = set(fields) - RESIDENT_FIELDS
     if unknown:
         raise TypeError(f"Unknown resident fields {sorted(unknown)}")
@@ -328,6 +352,17 @@ def _clean_resident_fields(fields: dict, *, resident: Resident | None = None) ->
             errors["id_number"] = [
                 _("A resident with this ID number already lives in the district.")
             ]
+    if data.get("relation") == Relation.HEAD and household.head_id not in (
+        None,
+        getattr(resident, "pk", None),
+    ):
+        errors["relation"] = [
+            _(
+                "This household already has a head (%(name)s): choose another relation, "
+                "or change the head's relation first."
+            )
+            % {"name": household.head.name}
+        ]
     if errors:
         raise ValidationError(errors)
     return data
@@ -341,13 +376,13 @@ def resident_move_in(*, household: Household, by, **fields) -> Resident:
         raise ValidationError(_("This household is dissolved; choose another."))
     if "id_number" not in fields:
         raise ValidationError({"id_number": _("The ID number is required.")})
-    data = _clean_resident_fields(fields)
+    household = Household.objects.select_for_update().get(pk=household.pk)
+    data = _clean_resident_fields(fields, household=household)
     data.setdefault("moved_in_on", timezone.localdate())
     resident = _save(
         Resident(household=household, grid_id=household.grid_id, **data), ChangeKind.MOVE_IN, by
     )
-    if data.get("relation") == Relation.HEAD and household.head_id is None:
-        _set_head(household, resident, by)
+    _arrive(household, resident, by)
     return resident
 
 
@@ -357,11 +392,23 @@ def resident_update(*, resident: Resident, by, note: str = "", **fields) -> Resi
     resident = Resident.objects.select_for_update().get(pk=resident.pk)
     if resident.status != ResidentStatus.LIVING:
         raise ValidationError(_("Only people living here can be changed."))
-    data = _clean_resident_fields(fields, resident=resident)
+    household = Household.objects.select_for_update().get(pk=resident.household_id)
+    data = _clean_resident_fields(fields, resident=resident, household=household)
     before = _snapshot(resident)
     for name, value in data.items():
         setattr(resident, name, value)
-    return _save(resident, ChangeKind.UPDATE, by, before, note)
+    resident = _save(resident, ChangeKind.UPDATE, by, before, note)
+    if household.head_id == resident.pk and resident.relation != Relation.HEAD:
+        _set_head(household, None, by)  # the head named another relation: headless now
+    _arrive(household, resident, by)
+    return resident
+
+
+def _arrive(household: Household, resident: Resident, by) -> None:
+    """Someone who comes (or is named) "head" heads a household without one; where
+    the household has a head, `_move` made them "other" and the checks refused it."""
+    if resident.relation == Relation.HEAD and household.head_id is None:
+        _set_head(household, resident, by)
 
 
 def _move(resident: Resident, household: Household, kind: str, by) -> Resident:
@@ -397,9 +444,11 @@ def resident_move_within(*, resident: Resident, household: Household, by) -> Res
     if household.dissolved_at:
         raise ValidationError(_("This household is dissolved; choose another."))
     old = resident.household
+    household = Household.objects.select_for_update().get(pk=household.pk)
     _move(resident, household, ChangeKind.MOVE_WITHIN, by)
     if old.head_id == resident.pk:
         _set_head(old, None, by)
+    _arrive(household, resident, by)
     return resident
 
 

@@ -63,9 +63,9 @@ def query_without_page(request: HttpRequest) -> str:
     return query.urlencode()
 
 
-def _without_numbers(request: HttpRequest, data) -> str | None:
-    """The list's query with ID and phone numbers swapped for their blind indexes,
-    or None when it carries no plain number."""
+def numbers_as_indexes(request: HttpRequest, data) -> str | None:
+    """The list's (or export's) query with ID and phone numbers swapped for their
+    blind indexes, or None when it carries no plain number."""
     if not (data.get("id_number") or data.get("phone")):
         return None
     query = data.copy()
@@ -86,7 +86,7 @@ def _without_numbers(request: HttpRequest, data) -> str | None:
 def resident_search(request: HttpRequest):
     """The search form posts here, so that ID and phone numbers never reach a URL (nor
     browser history or access logs): they travel on as blind indexes."""
-    query = _without_numbers(request, request.POST)
+    query = numbers_as_indexes(request, request.POST)
     if query is None:
         query = request.POST.copy()
         query.pop("csrfmiddlewaretoken", None)
@@ -97,7 +97,7 @@ def resident_search(request: HttpRequest):
 @requires(REGISTRY_VIEW)
 @require_GET
 def resident_list(request: HttpRequest):
-    clean = _without_numbers(request, request.GET)
+    clean = numbers_as_indexes(request, request.GET)
     if clean is not None:  # a hand-typed URL with a number: do not keep it in history
         return redirect(f"{request.path}?{clean}")
     filters, errors = filters_from_query(request, ResidentFilter)

@@ -134,7 +134,7 @@ def test_the_empty_template_is_refused_as_holding_no_rows(worker):
 # --- a clean file ---
 
 
-def test_a_clean_file_imports_every_row_through_the_services(worker, world):
+def test_a_clean_file_imports_every_row_with_its_history(worker, world):
     existing = registry.building_create(
         grid=world.a1, name="2号楼", address="正阳路2号", floors=6, by=None
     )
@@ -181,11 +181,21 @@ def test_a_clean_file_imports_every_row_through_the_services(worker, world):
     assert new_building.grid == world.a1 and new_building.floors == 12
     assert new_building.address == "车站社区3号楼"
 
-    # The services wrote their change history, with the importer as the actor …
+    # Every record created has its change history, with the importer as the actor …
     moved_in = RecordChange.objects.filter(object_type="resident", kind="move_in")
     assert moved_in.count() == 6
     assert set(moved_in.values_list("actor", flat=True)) == {world.worker_a.pk}
+    assert set(moved_in.values_list("note", flat=True)) == {f"Ledger import #{imp.pk}"}
+    history = moved_in.get(object_id=zhang.pk).changes
+    assert history["name"] == {"old": None, "new": "张建国"}
+    assert history["id_number"]["new"].startswith("v1.")  # encrypted, as in the services
+    assert id_number(1) not in str(history) and "13812345678" not in str(history)
     assert RecordChange.objects.filter(object_type="resident", kind="label").count() == 1
+    created = RecordChange.objects.filter(kind="create", note=f"Ledger import #{imp.pk}")
+    created = created.values_list("object_type", flat=True)
+    assert sorted(created) == ["building"] * 2 + ["house"] * 3 + ["household"] * 4
+    head_set = RecordChange.objects.get(object_type="household", object_id=zhang.household_id)
+    assert head_set.changes["head_id"] == {"old": None, "new": zhang.pk}
     # … and the import one audit entry of its own, without personal data.
     entry = AuditEntry.objects.get(action="import")
     assert entry.actor == world.worker_a
@@ -195,7 +205,7 @@ def test_a_clean_file_imports_every_row_through_the_services(worker, world):
     assert entry.region == world.a1
     text = str(entry.details) + entry.object_label
     assert "张建国" not in text and id_number(1) not in text and "13812345678" not in text
-    assert AuditEntry.objects.count() > before_audit + 1  # the services' own entries too
+    assert AuditEntry.objects.count() == before_audit + 1  # it stands for the records
 
     # The uploaded file is gone once the import is finished.
     assert raw_upload(imp) == ""
@@ -379,9 +389,10 @@ def test_a_discarded_upload_saves_nothing_and_deletes_the_file(worker, file_with
     assert counts() == before
 
 
-def test_a_row_refused_while_saving_undoes_the_whole_file(worker, world, monkeypatch):
-    """Something the check did not see (here: the duplicate check is switched off, as if
-    the same person had been registered meanwhile) stops an all-or-nothing import."""
+@pytest.fixture
+def registered_meanwhile(world, monkeypatch):
+    """The person of row 4 (id_number(3)) is registered between the check and the
+    saving: the first duplicate check does not see them, the one under the lock does."""
     registry.resident_move_in(
         household=registry.household_create(
             house=registry.house_create(
@@ -399,19 +410,42 @@ def test_a_row_refused_while_saving_undoes_the_whole_file(worker, world, monkeyp
         relation=Relation.HEAD,
         by=None,
     )
-    monkeypatch.setattr(ledger, "_check_duplicates", lambda rows: None)
-    before, audit_before = counts(), AuditEntry.objects.count()
-    rows = [
+    check = ledger._check_duplicates
+    calls = []
+    monkeypatch.setattr(
+        ledger,
+        "_check_duplicates",
+        lambda rows: calls.append(1) or (check(rows) if len(calls) > 1 else None),
+    )
+    return [
         person(world.a1, 1),
         person(world.a1, 2, 与户主关系="配偶"),
         person(world.a1, 3, 房号="102"),
     ]
-    post(worker, ledger_bytes(rows))
+
+
+def test_a_row_refused_while_saving_undoes_the_whole_file(worker, registered_meanwhile):
+    before, audit_before = counts(), AuditEntry.objects.count()
+    post(worker, ledger_bytes(registered_meanwhile))
     imp = LedgerImport.objects.get()
     assert imp.status == LedgerImportStatus.HAS_ERRORS
     assert counts() == before
     assert AuditEntry.objects.count() == audit_before
     assert problems(imp) == {(4, "公民身份号码")}
+    assert (imp.valid_rows, imp.invalid_rows) == (2, 1)
+
+
+def test_a_row_refused_while_saving_is_left_out_of_a_valid_rows_import(
+    worker, registered_meanwhile
+):
+    before = Resident.objects.count()
+    post(worker, ledger_bytes(registered_meanwhile), valid_only="on")
+    imp = LedgerImport.objects.get()
+    assert imp.status == LedgerImportStatus.DONE
+    assert (imp.saved_rows, imp.valid_rows, imp.invalid_rows) == (2, 2, 1)
+    assert problems(imp) == {(4, "公民身份号码")}
+    assert Resident.objects.count() == before + 2
+    assert Resident.objects.filter(name="先到").count() == 1
 
 
 def test_more_problems_of_one_row_are_all_reported(worker, world):

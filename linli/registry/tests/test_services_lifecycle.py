@@ -206,6 +206,65 @@ def test_moving_in_a_family_member_keeps_the_head(home, by):
     assert (child.relation, child.moved_in_on) == (Relation.CHILD, date(2010, 3, 5))
 
 
+def test_a_second_head_cannot_move_in(home):
+    move_in(home.household, name="张建国")
+
+    error = refused(support.move_in, household=home.household, name="李四", relation=Relation.HEAD)
+
+    assert error.message_dict == {
+        "relation": [
+            "This household already has a head (张建国): choose another relation, "
+            "or change the head's relation first."
+        ]
+    }
+
+
+def test_naming_a_member_head_of_a_headless_household_makes_them_its_head(home, by):
+    head = move_in(home.household, name="张建国")
+    son = move_in(home.household, name="张伟", born=date(1995, 1, 1), relation=Relation.CHILD)
+    services.resident_move_out(resident=head, on=timezone.localdate(), by=None)
+
+    services.resident_update(resident=son, relation=Relation.HEAD, by=by)
+
+    home.household.refresh_from_db()
+    assert home.household.head == son
+    assert [c.changes["head_id"] for c in support.changes_of(home.household, ChangeKind.UPDATE)][
+        -1
+    ] == {"old": None, "new": son.pk}
+
+
+def test_naming_a_member_head_where_there_is_one_is_refused(home):
+    move_in(home.household, name="张建国")
+    son = move_in(home.household, name="张伟", born=date(1995, 1, 1), relation=Relation.CHILD)
+
+    error = refused(services.resident_update, resident=son, relation=Relation.HEAD, by=None)
+
+    assert list(error.message_dict) == ["relation"]
+
+
+def test_the_head_named_another_relation_leaves_the_household_headless(home, by):
+    head = move_in(home.household, name="张建国")
+
+    services.resident_update(resident=head, relation=Relation.OTHER, by=by)
+
+    home.household.refresh_from_db()
+    assert home.household.head is None
+    services.resident_update(resident=head, relation=Relation.HEAD, by=by)  # and back
+    home.household.refresh_from_db()
+    assert home.household.head == head
+
+
+def test_a_head_moving_into_a_headless_household_heads_it(world, home, by):
+    other = support.place(world.a1, number="102").household
+    head = move_in(other, name="王强")
+
+    services.resident_move_within(resident=head, household=home.household, by=by)
+
+    home.household.refresh_from_db()
+    other.refresh_from_db()
+    assert (home.household.head, other.head) == (head, None)
+
+
 def test_a_move_in_date_in_the_future_is_refused(home):
     tomorrow = timezone.localdate() + timedelta(days=1)
 
@@ -680,6 +739,20 @@ def test_merge_moves_everyone_living_and_dissolves_the_source(world, home, by):
     (change,) = support.changes_of(source, ChangeKind.MERGE)
     assert change.note == str(home.household.pk)
     assert Household.objects.filter(pk=source.pk).exists(), "nothing is deleted"
+
+
+def test_merging_into_a_headless_household_brings_the_sources_head(world, home, by):
+    son = move_in(home.household, name="张伟", relation=Relation.CHILD)
+    source = support.place(world.a1, number="102").household
+    old = move_in(source, name="王大妈", born=date(1950, 1, 1), sex="female")
+
+    services.household_merge(source=source, target=home.household, by=by)
+
+    home.household.refresh_from_db()
+    old.refresh_from_db()
+    assert home.household.head == old and old.relation == Relation.HEAD
+    son.refresh_from_db()
+    assert son.relation == Relation.CHILD
 
 
 def test_a_household_cannot_merge_into_itself_or_a_dissolved_one(world, home):
