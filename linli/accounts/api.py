@@ -135,7 +135,9 @@ def token_list(request: HttpRequest):
 @signed_in
 def token_create(request: HttpRequest, payload: TokenIn):
     """Create an access token for the caller; the secret is in this answer only."""
-    token, secret = services.token_create(user=request.user, name=payload.name, days=payload.days)
+    token, secret = services.token_create(
+        user=request.user, name=payload.name, days=payload.days, by=request.user
+    )
     token.token = secret
     return Status(201, token)
 
@@ -146,6 +148,7 @@ def token_create(request: HttpRequest, payload: TokenIn):
 @signed_in
 def token_revoke(request: HttpRequest, token_id: int):
     services.token_revoke(
-        token=get_object_or_404(selectors.tokens_of(user=request.user), pk=token_id)
+        token=get_object_or_404(selectors.tokens_of(user=request.user), pk=token_id),
+        by=request.user,
     )
     return Status(204, None)

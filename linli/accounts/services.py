@@ -194,8 +194,10 @@ def user_create(
     return user
 
 
-def token_create(*, user: User, name: str, days: int) -> tuple[AccessToken, str]:
-    """Create a token; the secret is returned once and only its digest is stored."""
+@transaction.atomic
+def token_create(*, user: User, name: str, days: int, by: User | None) -> tuple[AccessToken, str]:
+    """Create a token; the secret is returned once and only its digest is stored.
+    `by` is the user themselves, or None when an operator runs `linli token create`."""
     name = (name or "").strip()
     if not name or len(name) > 80:
         raise ValidationError({"name": _("Give the token a name of at most 80 characters.")})
@@ -211,14 +213,50 @@ def token_create(*, user: User, name: str, days: int) -> tuple[AccessToken, str]
         digest=token_digest(secret),
         expires_at=timezone.now() + timedelta(days=days),
     )
+    _audit_token(AuditAction.TOKEN_CREATE, token, by, details={"days": days})
     return token, secret
 
 
-def token_revoke(*, token: AccessToken) -> AccessToken:
+@transaction.atomic
+def token_revoke(*, token: AccessToken, by: User | None) -> AccessToken:
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
+        _audit_token(AuditAction.TOKEN_REVOKE, token, by)
     return token
+
+
+def _audit_token(action: str, token: AccessToken, by: User | None, details=None) -> None:
+    audit_record(
+        action=action,
+        actor=by,
+        obj=token,
+        region=selectors.home_region(user=token.user),
+        object_label=f"{token.user.username}: {token.name[:40]} ({token.prefix}…)",
+        details=details or {},
+    )
+
+
+@transaction.atomic
+def password_change(*, user: User, password: str, request: HttpRequest | None = None) -> User:
+    """A user sets a new password (the caller checked the old one): validated by the
+    site's password rules, audited; the user's sessions elsewhere end, as Django ends
+    sessions whose hash no longer matches."""
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise ValidationError({"password": exc.messages}) from exc
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    audit_record(
+        action=AuditAction.PASSWORD_CHANGE,
+        actor=user,
+        obj=user,
+        region=selectors.home_region(user=user),
+        object_label=user.username,
+        request=request,
+    )
+    return user
 
 
 def masked_identifier(identifier: str) -> str:

@@ -56,7 +56,11 @@ def logout_view(request: HttpRequest):
 def profile(request: HttpRequest):
     password_form = PasswordChangeForm(request.user, request.POST or None)
     if request.method == "POST" and password_form.is_valid():
-        user = password_form.save()
+        user = services.password_change(
+            user=request.user,
+            password=password_form.cleaned_data["new_password1"],
+            request=request,
+        )
         update_session_auth_hash(request, user)
         messages.success(request, _("Your password has been changed."))
         return redirect("accounts:profile")
@@ -79,7 +83,9 @@ def token_create(request: HttpRequest):
     secret = None
     if form.is_valid():
         try:
-            _token, secret = services.token_create(user=request.user, **form.cleaned_data)
+            _token, secret = services.token_create(
+                user=request.user, by=request.user, **form.cleaned_data
+            )
         except ValidationError as exc:
             apply_errors(form, exc)
     return render(
@@ -94,7 +100,7 @@ def token_create(request: HttpRequest):
 @require_POST
 def token_revoke(request: HttpRequest, pk: int):
     token = get_object_or_404(selectors.tokens_of(user=request.user), pk=pk)
-    services.token_revoke(token=token)
+    services.token_revoke(token=token, by=request.user)
     messages.success(request, _("Token “%(name)s” revoked.") % {"name": token.name})
     return redirect("accounts:profile")
 

@@ -21,6 +21,9 @@ class AuditAction(models.TextChoices):
     USER_DEACTIVATE = "user_deactivate", _("User deactivated")
     USER_REACTIVATE = "user_reactivate", _("User reactivated")
     AUDIT_PRUNE = "audit_prune", _("Audit trail pruned")
+    TOKEN_CREATE = "token_create", _("Access token created")
+    TOKEN_REVOKE = "token_revoke", _("Access token revoked")
+    PASSWORD_CHANGE = "password_change", _("Password changed")
 
 
 # The `prev_hash` of the very first entry (and the anchor before any pruning).

@@ -365,7 +365,7 @@ def test_a_revoked_admin_loses_the_console_at_once(client, world):
 
 
 def test_a_revoked_admins_token_loses_its_power_at_once(client, world):
-    _token, secret = services.token_create(user=world.subdistrict_admin, name="t", days=30)
+    _token, secret = services.token_create(user=world.subdistrict_admin, name="t", days=30, by=None)
     assert client.get("/api/v1/users", **bearer(secret)).status_code == 200
     client.force_login(world.district_admin)
     grant = world.subdistrict_admin.grants.get()
@@ -382,7 +382,7 @@ def test_a_revoked_grant_narrows_the_scope_at_once(client, world):
     extra = services.grant_create(
         user=world.worker_a, role=Role.COMMUNITY_WORKER, region=world.b, by=None
     )
-    _token, secret = services.token_create(user=world.worker_a, name="t", days=30)
+    _token, secret = services.token_create(user=world.worker_a, name="t", days=30, by=None)
     assert client.get(f"/api/v1/regions/{world.b.code}", **bearer(secret)).status_code == 200
     services.grant_revoke(grant=extra, by=world.subdistrict_admin)
     assert client.get(f"/api/v1/regions/{world.b.code}", **bearer(secret)).status_code == 404

@@ -6,6 +6,7 @@ from pytest_django.asserts import assertContains, assertRedirects
 import linli.settings as project_settings
 from linli.accounts import services
 from linli.accounts.models import User
+from linli.audit.models import AuditEntry
 from linli.conftest import PASSWORD
 from linli.core.permissions import Role
 
@@ -70,6 +71,8 @@ def test_a_user_changes_their_password_on_the_profile_page(client, world):
     assert world.worker_a.password.startswith("argon2")
     assert world.worker_a.check_password("Willow-river-2031")
     assert not world.worker_a.check_password(PASSWORD)
+    entry = AuditEntry.objects.get(action="password_change")
+    assert (entry.actor, entry.object_label, entry.details) == (world.worker_a, "worker.a", {})
 
 
 def test_a_password_change_needs_the_old_password_and_a_strong_new_one(client, world):
@@ -87,3 +90,4 @@ def test_a_password_change_needs_the_old_password_and_a_strong_new_one(client, w
     assertContains(response, "This password is too common.")
     assertContains(response, "This password is too short. It must contain at least 10 characters.")
     assert User.objects.get(pk=world.worker_a.pk).password == before
+    assert not AuditEntry.objects.filter(action="password_change").exists()

@@ -11,6 +11,7 @@ from pytest_django.asserts import assertContains, assertNotContains, assertRedir
 from linli.accounts import services
 from linli.accounts.models import AccessToken
 from linli.accounts.tests.support import EN, PROBLEM, bearer, post_json, problem_of
+from linli.audit.models import AuditEntry
 
 SECRET = re.compile(r"linli_[A-Za-z0-9_-]{43}")
 
@@ -92,7 +93,7 @@ def test_the_api_creates_a_token_and_shows_its_secret_once(client, world):
 
 
 def test_the_api_creates_a_token_when_called_with_a_token(client, world):
-    _token, secret = services.token_create(user=world.worker_a, name="first", days=1)
+    _token, secret = services.token_create(user=world.worker_a, name="first", days=1, by=None)
     response = post_json(client, "/api/v1/tokens", {"name": "second"}, **bearer(secret))
     assert response.status_code == 201
     created = AccessToken.objects.get(pk=response.json()["id"])
@@ -122,8 +123,8 @@ def test_the_api_refuses_a_token_for_no_days(client, world):
 
 
 def test_the_tokens_list_is_only_the_callers_own(client, world):
-    services.token_create(user=world.worker_b, name="市南对接", days=30)
-    services.token_create(user=world.worker_a, name="mine", days=30)
+    services.token_create(user=world.worker_b, name="市南对接", days=30, by=None)
+    services.token_create(user=world.worker_a, name="mine", days=30, by=None)
     client.force_login(world.worker_a)
     assert [t["name"] for t in client.get("/api/v1/tokens").json()["items"]] == ["mine"]
     assertNotContains(client.get("/accounts/profile/"), "市南对接")
@@ -133,7 +134,7 @@ def test_the_tokens_list_is_only_the_callers_own(client, world):
 
 
 def test_a_bearer_token_authenticates_api_calls(client, world):
-    token, secret = services.token_create(user=world.worker_a, name="bridge", days=30)
+    token, secret = services.token_create(user=world.worker_a, name="bridge", days=30, by=None)
     response = client.get("/api/v1/me", **bearer(secret))
     assert response.status_code == 200
     me = response.json()
@@ -147,8 +148,10 @@ def test_a_bearer_token_authenticates_api_calls(client, world):
 
 
 def test_a_bearer_token_carries_the_users_roles(client, world):
-    _token, worker_secret = services.token_create(user=world.worker_a, name="w", days=30)
-    _token, admin_secret = services.token_create(user=world.subdistrict_admin, name="a", days=30)
+    _token, worker_secret = services.token_create(user=world.worker_a, name="w", days=30, by=None)
+    _token, admin_secret = services.token_create(
+        user=world.subdistrict_admin, name="a", days=30, by=None
+    )
     assert client.get("/api/v1/users", **bearer(worker_secret)).status_code == 403
     assert client.get("/api/v1/users", **bearer(admin_secret)).status_code == 200
 
@@ -161,22 +164,22 @@ def test_no_credentials_get_a_401_problem(client, db):
 
 
 def test_an_expired_token_gets_a_401_saying_so(client, world):
-    token, secret = services.token_create(user=world.worker_a, name="old", days=1)
+    token, secret = services.token_create(user=world.worker_a, name="old", days=1, by=None)
     AccessToken.objects.filter(pk=token.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
     body = problem_of(client.get("/api/v1/me", **bearer(secret)), 401)
     assert body["detail"] == "The access token has expired."
 
 
 def test_a_revoked_token_gets_a_401_saying_so(client, world):
-    token, secret = services.token_create(user=world.worker_a, name="gone", days=30)
-    services.token_revoke(token=token)
+    token, secret = services.token_create(user=world.worker_a, name="gone", days=30, by=None)
+    services.token_revoke(token=token, by=None)
     body = problem_of(client.get("/api/v1/me", **bearer(secret)), 401)
     assert body["detail"] == "The access token has been revoked."
 
 
 @pytest.mark.parametrize("garbage", ["nonsense", "linli_" + "A" * 43, "''", "a b c"])
 def test_a_garbage_token_gets_a_401_saying_it_is_not_valid(client, world, garbage):
-    services.token_create(user=world.worker_a, name="real", days=30)
+    services.token_create(user=world.worker_a, name="real", days=30, by=None)
     response = client.get("/api/v1/me", **bearer(garbage))
     body = problem_of(response, 401)
     assert body["detail"] == "The access token is not valid."
@@ -185,10 +188,10 @@ def test_a_garbage_token_gets_a_401_saying_it_is_not_valid(client, world, garbag
 
 
 def test_the_three_token_failures_are_told_apart(client, world):
-    expired, expired_secret = services.token_create(user=world.worker_a, name="e", days=1)
+    expired, expired_secret = services.token_create(user=world.worker_a, name="e", days=1, by=None)
     AccessToken.objects.filter(pk=expired.pk).update(expires_at=timezone.now())
-    revoked, revoked_secret = services.token_create(user=world.worker_a, name="r", days=1)
-    services.token_revoke(token=revoked)
+    revoked, revoked_secret = services.token_create(user=world.worker_a, name="r", days=1, by=None)
+    services.token_revoke(token=revoked, by=None)
     details = {
         problem_of(client.get("/api/v1/me", **bearer(secret)), 401)["detail"]
         for secret in (expired_secret, revoked_secret, "garbage")
@@ -197,7 +200,7 @@ def test_the_three_token_failures_are_told_apart(client, world):
 
 
 def test_a_token_of_an_inactive_user_is_not_valid(client, world):
-    _token, secret = services.token_create(user=world.worker_a, name="bridge", days=30)
+    _token, secret = services.token_create(user=world.worker_a, name="bridge", days=30, by=None)
     world.worker_a.is_active = False
     world.worker_a.save()
     body = problem_of(client.get("/api/v1/me", **bearer(secret)), 401)
@@ -214,7 +217,7 @@ def test_a_token_problem_is_json_even_on_routes_needing_an_action(client, world)
 
 
 def test_the_api_revokes_a_token_and_it_stops_working(client, world):
-    token, secret = services.token_create(user=world.worker_a, name="bridge", days=30)
+    token, secret = services.token_create(user=world.worker_a, name="bridge", days=30, by=None)
     response = client.delete(f"/api/v1/tokens/{token.pk}", **bearer(secret))
     assert response.status_code == 204
     token.refresh_from_db()
@@ -223,8 +226,31 @@ def test_the_api_revokes_a_token_and_it_stops_working(client, world):
     assert body["detail"] == "The access token has been revoked."
 
 
+def test_creating_and_revoking_a_token_are_audited_without_the_secret(client, world):
+    client.force_login(world.worker_a)
+    answer = post_json(client, "/api/v1/tokens", {"name": "对接", "days": 7}).json()
+    client.delete(f"/api/v1/tokens/{answer['id']}")
+    client.delete(f"/api/v1/tokens/{answer['id']}")  # a second revoke changes nothing
+
+    created, revoked = AuditEntry.objects.filter(
+        action__in=["token_create", "token_revoke"]
+    ).order_by("seq")
+    assert AuditEntry.objects.filter(action="token_revoke").count() == 1
+    for entry in (created, revoked):
+        assert entry.actor == world.worker_a
+        assert entry.object_id == str(answer["id"])
+        assert entry.object_label.startswith("worker.a: 对接 (linli_")
+        assert entry.region == world.a
+        assert answer["token"] not in str(entry.details) + entry.object_label
+    assert (created.action, created.details, revoked.action) == (
+        "token_create",
+        {"days": 7},
+        "token_revoke",
+    )
+
+
 def test_revoking_twice_keeps_the_first_revocation_time(client, world):
-    token, _secret = services.token_create(user=world.worker_a, name="bridge", days=30)
+    token, _secret = services.token_create(user=world.worker_a, name="bridge", days=30, by=None)
     client.force_login(world.worker_a)
     assert client.delete(f"/api/v1/tokens/{token.pk}").status_code == 204
     first = AccessToken.objects.get(pk=token.pk).revoked_at
@@ -233,8 +259,10 @@ def test_revoking_twice_keeps_the_first_revocation_time(client, world):
 
 
 def test_the_api_will_not_revoke_someone_elses_token(client, world):
-    theirs, their_secret = services.token_create(user=world.worker_b, name="市南对接", days=30)
-    _mine, my_secret = services.token_create(user=world.worker_a, name="mine", days=30)
+    theirs, their_secret = services.token_create(
+        user=world.worker_b, name="市南对接", days=30, by=None
+    )
+    _mine, my_secret = services.token_create(user=world.worker_a, name="mine", days=30, by=None)
     response = client.delete(f"/api/v1/tokens/{theirs.pk}", **bearer(my_secret))
     problem_of(response, 404)
     assert AccessToken.objects.get(pk=theirs.pk).revoked_at is None
@@ -242,7 +270,7 @@ def test_the_api_will_not_revoke_someone_elses_token(client, world):
 
 
 def test_not_even_an_admin_revokes_someone_elses_token(client, world):
-    theirs, _secret = services.token_create(user=world.worker_a, name="bridge", days=30)
+    theirs, _secret = services.token_create(user=world.worker_a, name="bridge", days=30, by=None)
     client.force_login(world.platform_admin)
     problem_of(client.delete(f"/api/v1/tokens/{theirs.pk}"), 404)
     assert client.post(f"/accounts/profile/tokens/{theirs.pk}/revoke/").status_code == 404
@@ -250,7 +278,7 @@ def test_not_even_an_admin_revokes_someone_elses_token(client, world):
 
 
 def test_the_console_revokes_a_token(client, world):
-    token, secret = services.token_create(user=world.worker_a, name="热线对接", days=30)
+    token, secret = services.token_create(user=world.worker_a, name="热线对接", days=30, by=None)
     client.force_login(world.worker_a)
     response = client.post(f"/accounts/profile/tokens/{token.pk}/revoke/", follow=True)
     assertRedirects(response, "/accounts/profile/")
@@ -261,21 +289,21 @@ def test_the_console_revokes_a_token(client, world):
 
 
 def test_the_console_revokes_only_by_post(client, world):
-    token, _secret = services.token_create(user=world.worker_a, name="bridge", days=30)
+    token, _secret = services.token_create(user=world.worker_a, name="bridge", days=30, by=None)
     client.force_login(world.worker_a)
     assert client.get(f"/accounts/profile/tokens/{token.pk}/revoke/").status_code == 405
     assert AccessToken.objects.get(pk=token.pk).revoked_at is None
 
 
 def test_the_console_will_not_revoke_someone_elses_token(client, world):
-    theirs, _secret = services.token_create(user=world.worker_b, name="市南对接", days=30)
+    theirs, _secret = services.token_create(user=world.worker_b, name="市南对接", days=30, by=None)
     client.force_login(world.worker_a)
     assert client.post(f"/accounts/profile/tokens/{theirs.pk}/revoke/").status_code == 404
     assert AccessToken.objects.get(pk=theirs.pk).revoked_at is None
 
 
 def test_the_profile_marks_expired_tokens(client, world):
-    token, _secret = services.token_create(user=world.worker_a, name="old", days=1)
+    token, _secret = services.token_create(user=world.worker_a, name="old", days=1, by=None)
     AccessToken.objects.filter(pk=token.pk).update(expires_at=timezone.now() - timedelta(days=1))
     client.force_login(world.worker_a)
     response = client.get("/accounts/profile/")

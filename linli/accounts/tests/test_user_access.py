@@ -186,7 +186,7 @@ def test_an_auditor_cannot_revoke_roles(client, world):
 
 
 def test_an_auditors_token_is_read_only_too(client, world):
-    _token, secret = services.token_create(user=world.auditor, name="audit", days=30)
+    _token, secret = services.token_create(user=world.auditor, name="audit", days=30, by=None)
     assert client.get("/api/v1/users", **bearer(secret)).status_code == 200
     before = counts()
     problem_of(post_json(client, "/api/v1/users", NEW_USER, **bearer(secret)), 403)

@@ -16,7 +16,7 @@ from linli.core.permissions import Role
 
 
 def test_an_admin_deactivates_a_user_who_then_cannot_sign_in(client, world):
-    _token, secret = services.token_create(user=world.worker_a, name="t", days=30)
+    _token, secret = services.token_create(user=world.worker_a, name="t", days=30, by=None)
     client.force_login(world.subdistrict_admin)
     response = client.post(
         f"/accounts/users/{world.worker_a.pk}/active/", {"active": "0"}, follow=True

@@ -68,7 +68,7 @@ def leak_world(world):
         "region": [world.b, world.b1],
         "user": [world.worker_b],
         "rolegrant": list(RoleGrant.objects.filter(user=world.worker_b)),
-        "accesstoken": [token_create(user=world.worker_b, name="市南对接", days=30)[0]],
+        "accesstoken": [token_create(user=world.worker_b, name="市南对接", days=30, by=None)[0]],
         **registry_objects(world.b1),
     }
     b_objects["auditentry"] = [*b_objects.get("auditentry", []), audit_entry_in(world.b)]

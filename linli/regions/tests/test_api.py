@@ -190,7 +190,7 @@ def test_region_list_hides_retired_grids_unless_asked(client, world):
 
 
 def test_region_list_works_with_a_bearer_token(client, world):
-    _token, secret = token_create(user=world.worker_a, name="对接", days=1)
+    _token, secret = token_create(user=world.worker_a, name="对接", days=1, by=None)
 
     response = client.get("/api/v1/regions", HTTP_AUTHORIZATION=f"Bearer {secret}")
 

@@ -42,7 +42,7 @@ class Command(BaseCommand):
         if not user.is_active:
             raise CommandError(f"User {username!r} is inactive; a token for them would not work.")
         try:
-            token, secret = services.token_create(user=user, name=name, days=days)
+            token, secret = services.token_create(user=user, name=name, days=days, by=None)
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from exc
         self.stdout.write(secret)
