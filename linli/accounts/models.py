@@ -6,6 +6,8 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from linli.core.crypto import mask_phone
+from linli.core.fields import BlindIndexField, EncryptedTextField
 from linli.core.permissions import Role, vocabulary
 from linli.core.scoping import collapse_paths, scope_filter
 
@@ -52,14 +54,15 @@ class User(AbstractBaseUser, PermissionsMixin):
         _("username"), max_length=40, unique=True, validators=[username_validator]
     )
     full_name = models.CharField(_("full name"), max_length=60)
-    phone = models.CharField(
+    PHONE_CONTEXT = "accounts.user.phone"
+    phone = EncryptedTextField(
         _("mobile phone"),
-        max_length=11,
-        unique=True,
+        context=PHONE_CONTEXT,
         null=True,
         blank=True,
         validators=[phone_validator],
     )
+    phone_index = BlindIndexField(source="phone", context=PHONE_CONTEXT)
     email = models.EmailField(_("email"), blank=True)
     is_active = models.BooleanField(_("active"), default=True)
     is_staff = models.BooleanField(
@@ -84,6 +87,11 @@ class User(AbstractBaseUser, PermissionsMixin):
                 name="user_username_ci_unique",
                 violation_error_message=_("This username is taken (case does not matter)."),
             ),
+            models.UniqueConstraint(
+                fields=["phone_index"],
+                name="user_phone_unique",
+                violation_error_message=_("Another user has this mobile phone number."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -97,7 +105,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     @property
     def masked_phone(self) -> str:
-        return f"{self.phone[:3]}****{self.phone[-4:]}" if self.phone else ""
+        return mask_phone(self.phone)
 
     # Scope: computed once per request from the user's active grants.
     def active_grants(self) -> list["RoleGrant"]:

@@ -54,9 +54,7 @@ def login_attempt_keys(*, identifier: str) -> list[str]:
     typed = identifier.strip()
     keys = {attempt_key(typed)}
     account = (
-        User.objects.filter(**{identifier_lookup(typed): typed})
-        .values_list("username", "phone")
-        .first()
+        User.objects.filter(**identifier_lookup(typed)).values_list("username", "phone").first()
     )
     if account is not None:
         keys.update(attempt_key(value) for value in account if value)
@@ -92,7 +90,7 @@ def account_named(*, identifier: str) -> User | None:
     typed = identifier.strip()
     if not typed:
         return None
-    return User.objects.filter(**{identifier_lookup(typed): typed}).first()
+    return User.objects.filter(**identifier_lookup(typed)).first()
 
 
 def home_region(*, user: User) -> Region | None:

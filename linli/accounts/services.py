@@ -14,17 +14,22 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from linli.accounts import selectors
-from linli.accounts.backends import attempt_key, identifier_lookup
+from linli.accounts.backends import attempt_key, identifier_lookup, is_phone
 from linli.accounts.models import AccessToken, LoginAttempt, RoleGrant, User
 from linli.accounts.permissions import GRANTABLE_ROLES, ROLE_LEVELS, USER_MANAGE
 from linli.audit.choices import AuditAction
 from linli.audit.services import audit_record
+from linli.core.crypto import mask_phone
 from linli.core.network import client_ip
 from linli.core.permissions import Role
 from linli.regions.choices import Level
 from linli.regions.models import Region
 
 TOKEN_PREFIX = "linli_"  # noqa: S105 (a label, not a secret)
+
+
+def account_named_by_phone(phone: str) -> bool:
+    return User.objects.filter(**identifier_lookup(phone)).exists()
 
 
 def token_digest(secret: str) -> str:
@@ -174,6 +179,9 @@ def user_create(
         user.full_clean(exclude=["password"])
     except ValidationError as exc:
         errors.update(exc.message_dict)
+    # The unique constraint is on the blind index, which is computed on save only.
+    if user.phone and "phone" not in errors and account_named_by_phone(user.phone):
+        errors["phone"] = [_("Another user has this mobile phone number.")]
     try:
         validate_password(password, user)
     except ValidationError as exc:
@@ -264,8 +272,8 @@ def masked_identifier(identifier: str) -> str:
     a phone number masked, anything else cut to two characters (people sometimes
     type their password into the name field)."""
     typed = identifier.strip()
-    if identifier_lookup(typed) == "phone":
-        return f"{typed[:3]}****{typed[-4:]}"
+    if is_phone(typed):
+        return mask_phone(typed)
     return f"{typed[:2]}…" if len(typed) > 2 else "…"
 
 

@@ -92,7 +92,7 @@ def test_a_phone_is_optional(client, world):
         ({"username": "admin"}, "User with this Username already exists."),
         ({"phone": "12345"}, "Enter an 11-digit mainland mobile number, e.g. 13812345678."),
         ({"phone": "12912345678"}, "Enter an 11-digit mainland mobile number, e.g. 13812345678."),
-        ({"phone": "13805330004"}, "User with this Mobile phone already exists."),
+        ({"phone": "13805330004"}, "Another user has this mobile phone number."),
         ({"password": "password"}, "This password is too common."),
         ({"password": "Short-1"}, "This password is too short."),
         ({"password": "3141592653589"}, "This password is entirely numeric."),

@@ -1,6 +1,6 @@
 """Personal data at rest and in logs (issue 3, §2): "a dump of the demo database (the
 SQLite file's bytes, and pg_dump output in the PostgreSQL run) contains none of the
-demo residents' plaintext ID numbers or phone numbers".
+demo residents' plaintext ID numbers or phone numbers" — nor staff phone numbers.
 
 The demo is seeded into the test database and committed (a transactional test), a
 little activity is added so that the change history and the audit trail hold rows
@@ -21,8 +21,10 @@ from datetime import date
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.utils import timezone
 
+from linli.accounts.models import LoginAttempt, User
 from linli.regions import demo as regions_demo
 from linli.registry import demo as registry_demo
 from linli.registry import services
@@ -54,7 +56,12 @@ def demo(world):
     plaintext = {r.id_number for r in residents} | {r.phone for r in residents if r.phone}
     plaintext |= {CHANGED_PHONE} | ({old_phone} if old_phone else set())
     assert len(plaintext) > 1.5 * DEMO_RESIDENTS, "most demo residents have a phone"
-    return residents, sorted(plaintext)
+    # Staff phones too, and a failed sign-in by phone (attempts are kept for lockouts).
+    staff = [u.phone for u in User.objects.filter(phone__isnull=False)]
+    assert len(staff) >= 2
+    Client().post("/accounts/login/", {"username": staff[0], "password": "wrong-password"})
+    assert LoginAttempt.objects.filter(succeeded=False).exists()
+    return residents, sorted(plaintext | set(staff))
 
 
 def found_in(dump: bytes, values) -> list[str]:
