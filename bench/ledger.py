@@ -20,15 +20,13 @@ import json
 import os
 import platform
 import shutil
-import subprocess
 import sys
-import time
 from datetime import UTC, datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from registry import LINLI, ROOT, WORK, env_for, fresh_database, run  # noqa: E402
+from registry import LINLI, ROOT, WORK, env_for, fresh_database, run
 
 SNIPPET = """
 import json, time

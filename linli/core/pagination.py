@@ -1,5 +1,8 @@
-"""The one paginator of the API: `?page=N&page_size=M`, at most 100 a page."""
+"""The one paginator of the API: `?page=N&page_size=M`, at most 100 a page; and
+`KeyedRows`, for lists whose rows are costly to show (joins, annotations): the
+page is picked on the keys alone, then only its rows are loaded."""
 
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.db.models import QuerySet
@@ -30,3 +33,32 @@ class PagePagination(PaginationBase):
             "page": pagination.page,
             "page_size": pagination.page_size,
         }
+
+
+class KeyedRows:
+    """Something to paginate (Django's `Paginator`, `PagePagination`) in two steps.
+
+    `keys` is the list's filtered, ordered queryset of primary keys: counting it and
+    slicing a page out of it touch one table and its indexes only. `load(pks)` then
+    fetches the page's rows with everything they show (joins, annotations,
+    prefetches), and they are returned in the keys' order. With the joins done
+    before sorting, a page of a community of 12,000 residents cost 3 index scans per
+    resident; this way it costs 3 per row shown.
+    """
+
+    def __init__(self, keys: QuerySet, load: Callable[[list], Iterable]):
+        self.keys = keys
+        self.load = load
+
+    def count(self) -> int:
+        return self.keys.count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, page: slice) -> list:
+        if not isinstance(page, slice):
+            raise TypeError("KeyedRows are read a page (a slice) at a time.")
+        pks = list(self.keys[page])
+        rows = {row.pk: row for row in self.load(pks)}
+        return [rows[pk] for pk in pks if pk in rows]

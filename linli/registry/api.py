@@ -90,7 +90,7 @@ def resident_list(request: HttpRequest, filters: Query[ResidentFilter]):
     """Residents in the caller's regions; ID and phone numbers are masked. To find
     someone by ID or phone number, use POST /residents/search."""
     _no_numbers_in_url(request)
-    return selectors.resident_list(user=request.user, filters=filters)
+    return selectors.resident_pages(user=request.user, filters=filters)
 
 
 @router.post(
@@ -104,7 +104,7 @@ def resident_list(request: HttpRequest, filters: Query[ResidentFilter]):
 def resident_search(request: HttpRequest, filters: ResidentSearch):
     """The residents list with the filter in the body, where exact ID and phone
     numbers may be given (found through their blind indexes); answers as the list."""
-    return selectors.resident_list(user=request.user, filters=filters)
+    return selectors.resident_pages(user=request.user, filters=filters)
 
 
 @router.get(

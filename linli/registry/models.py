@@ -209,7 +209,13 @@ class Resident(GridOwned):
         verbose_name_plural = _("residents")
         ordering = ["name", "pk"]
         indexes = [
-            models.Index(fields=["grid", "status", "name"], name="resident_grid_status_name"),
+            # Name-prefix searches inside a grid (LIKE '王%': the pattern operator class
+            # on PostgreSQL, whose default collation cannot serve LIKE).
+            models.Index(
+                fields=["grid", "status", "name"],
+                name="resident_grid_status_name",
+                opclasses=["int8_ops", "varchar_pattern_ops", "varchar_pattern_ops"],
+            ),
             models.Index(fields=["birth_date"], name="resident_birth_date"),
         ]
         constraints = [

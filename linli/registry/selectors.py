@@ -3,6 +3,7 @@ from datetime import timedelta
 from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
+from linli.core.pagination import KeyedRows
 from linli.registry.choices import PoliticalStatus, ResidentStatus
 from linli.registry.filters import HouseholdFilter, ResidentFilter
 from linli.registry.labels import (
@@ -23,6 +24,8 @@ from linli.registry.models import (
     ResidentLabel,
 )
 from linli.registry.permissions import REGISTRY_VIEW
+
+RESIDENT_ORDER = ("name", "pk")
 
 
 def residents_visible(*, user, action: str = REGISTRY_VIEW) -> QuerySet[Resident]:
@@ -59,7 +62,17 @@ def _with_display_data(residents: QuerySet[Resident]) -> QuerySet[Resident]:
 def resident_list(*, user, filters: ResidentFilter, action: str = REGISTRY_VIEW):
     """Residents the user may see, filtered, with what list pages and exports show."""
     return _with_display_data(filters.apply(residents_visible(user=user, action=action))).order_by(
-        "name", "pk"
+        *RESIDENT_ORDER
+    )
+
+
+def resident_pages(*, user, filters: ResidentFilter, action: str = REGISTRY_VIEW) -> KeyedRows:
+    """The same list, to show a page at a time: pages are picked on the residents
+    table alone, and only the rows of a page are loaded with their display data."""
+    keys = filters.apply(residents_visible(user=user, action=action)).order_by(*RESIDENT_ORDER)
+    return KeyedRows(
+        keys.values_list("pk", flat=True),
+        lambda pks: _with_display_data(Resident.objects.filter(pk__in=pks)),
     )
 
 

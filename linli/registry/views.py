@@ -101,7 +101,7 @@ def resident_list(request: HttpRequest):
     if clean is not None:  # a hand-typed URL with a number: do not keep it in history
         return redirect(f"{request.path}?{clean}")
     filters, errors = filters_from_query(request, ResidentFilter)
-    page = _page(request, selectors.resident_list(user=request.user, filters=filters))
+    page = _page(request, selectors.resident_pages(user=request.user, filters=filters))
     return render_page(
         request,
         "registry/resident_list.html",

@@ -715,8 +715,8 @@ def populate(grid, households: int, start: int = 0) -> None:
 
 # Session, user and grants are three queries; the rest is the page's own.
 PAGES = [
-    ("/registry/", 7),
-    ("/registry/?label=elderly&age_min=60&address=正阳路", 7),
+    ("/registry/", 8),  # the page's keys, then its rows (KeyedRows)
+    ("/registry/?label=elderly&age_min=60&address=正阳路", 8),
     ("/registry/freshness/", 5),
     ("/registry/buildings/", 7),
     ("/registry/organisations/", 5),
