@@ -105,6 +105,41 @@ class HouseholdForm(forms.Form):
     number = forms.CharField(label=_("Household number"), max_length=30, required=False)
 
 
+class SplitForm(forms.Form):
+    """分户: some living members leave to form a new household."""
+
+    members = forms.TypedMultipleChoiceField(
+        label=_("Who leaves"), coerce=int, widget=forms.CheckboxSelectMultiple
+    )
+    head = forms.TypedChoiceField(label=_("Head of the new household"), coerce=int)
+    house = forms.TypedChoiceField(
+        label=_("House of the new household"),
+        coerce=int,
+        help_text=_("A house of the same building; the same house for a split in place."),
+    )
+    kind = forms.ChoiceField(label=_("Type"), choices=HouseholdType.choices)
+
+    def __init__(self, *args, members, houses, **kwargs):
+        super().__init__(*args, **kwargs)
+        people = [(m.pk, m.name) for m in members]
+        self.fields["members"].choices = people
+        self.fields["head"].choices = people
+        self.fields["house"].choices = [(h.pk, f"{h.unit}-{h.number}") for h in houses]
+
+
+class MergeForm(forms.Form):
+    """合户: everyone living here joins another household; this one is dissolved."""
+
+    target = forms.TypedChoiceField(label=_("Join the household of"), coerce=int)
+
+    def __init__(self, *args, households, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["target"].choices = [
+            (h.pk, f"{h.house.unit}-{h.house.number} {h.head.name if h.head else ''}".strip())
+            for h in households
+        ]
+
+
 class LedgerUploadForm(forms.Form):
     file = forms.FileField(
         label=_("Ledger file (.xlsx)"),

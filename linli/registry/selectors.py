@@ -121,6 +121,24 @@ def household_list(*, user, filters: HouseholdFilter):
     )
 
 
+def houses_of_building(*, user, building: Building, action: str = REGISTRY_VIEW):
+    return (
+        House.objects.visible_to(user, action)
+        .filter(building=building)
+        .order_by("unit", "floor", "number")
+    )
+
+
+def households_of_building(*, user, building: Building, action: str = REGISTRY_VIEW):
+    """The building's current households, with house and head (for choosing one)."""
+    return (
+        households_visible(user=user, action=action)
+        .filter(house__building=building, dissolved_at__isnull=True)
+        .select_related("house", "head")
+        .order_by("house__unit", "house__number", "pk")
+    )
+
+
 def household_detail_queryset(*, user) -> QuerySet[Household]:
     """Households with their house, head and every member (living first)."""
     return (

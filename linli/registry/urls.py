@@ -22,6 +22,8 @@ urlpatterns = [
     ),
     path("households/<int:pk>/", views.household_detail, name="household-detail"),
     path("households/<int:pk>/verify/", views.household_verify, name="household-verify"),
+    path("households/<int:pk>/split/", views.household_split, name="household-split"),
+    path("households/<int:pk>/merge/", views.household_merge, name="household-merge"),
     path("houses/<int:house_pk>/households/", views.household_create, name="household-create"),
     path("buildings/", views.building_list, name="building-list"),
     path("buildings/<int:pk>/", views.building_detail, name="building-detail"),

@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -15,6 +15,7 @@ from linli.core.forms import apply_errors
 from linli.core.htmx import render_page
 from linli.regions.models import Region
 from linli.registry import selectors, services
+from linli.registry.choices import ResidentStatus
 from linli.registry.filters import HouseholdFilter, ResidentFilter
 from linli.registry.forms import (
     BuildingForm,
@@ -22,8 +23,10 @@ from linli.registry.forms import (
     HouseholdForm,
     LabelsForm,
     LeaveForm,
+    MergeForm,
     ResidentForm,
     RevealForm,
+    SplitForm,
 )
 from linli.registry.models import House, Label, Resident
 from linli.registry.permissions import (
@@ -265,18 +268,93 @@ def household_detail(request: HttpRequest, pk: int):
             else:
                 messages.success(request, _("%(name)s moved in.") % {"name": resident.name})
                 return redirect("registry:household-detail", pk=pk)
-    return render(
-        request,
-        "registry/household_detail.html",
-        {
-            "household": household,
-            "members": household.members.all(),
-            "form": form,
-            "may_edit": may_edit,
-            "history": selectors.history_of(user=request.user, record=household)[:20],
-        },
-        status=422 if form is not None and form.errors else 200,
+    return _household_page(request, household, may_edit=may_edit, form=form)
+
+
+def _household_page(request: HttpRequest, household, *, may_edit: bool, **forms):
+    """The household page; with `may_edit`, the move-in, split and merge forms (those
+    given are bound and may hold errors: the page then answers 422)."""
+    context = {
+        "household": household,
+        "members": household.members.all(),
+        "may_edit": may_edit,
+        "history": selectors.history_of(user=request.user, record=household)[:20],
+        "form": None,
+    }
+    if may_edit:
+        context["split_form"] = forms.get("split_form") or _split_form(request, household)
+        context["merge_form"] = forms.get("merge_form") or _merge_form(request, household)
+        context["form"] = forms.get("form") or ResidentForm()
+    failed = any(f is not None and f.is_bound and f.errors for f in forms.values())
+    return render(request, "registry/household_detail.html", context, status=422 if failed else 200)
+
+
+def _split_form(request: HttpRequest, household, data=None) -> SplitForm:
+    living = [m for m in household.members.all() if m.status == ResidentStatus.LIVING]
+    houses = selectors.houses_of_building(
+        user=request.user, building=household.house.building, action=REGISTRY_EDIT
     )
+    return SplitForm(data, members=living, houses=houses, initial={"house": household.house_id})
+
+
+def _merge_form(request: HttpRequest, household, data=None) -> MergeForm:
+    others = selectors.households_of_building(
+        user=request.user, building=household.house.building, action=REGISTRY_EDIT
+    ).exclude(pk=household.pk)
+    return MergeForm(data, households=others)
+
+
+def _editable_household(request: HttpRequest, pk: int):
+    household = get_object_or_404(selectors.household_detail_queryset(user=request.user), pk=pk)
+    if household.dissolved_at or not _may(request, household.grid, REGISTRY_EDIT):
+        raise Http404
+    return household
+
+
+@requires(REGISTRY_EDIT)
+@require_POST
+def household_split(request: HttpRequest, pk: int):
+    household = _editable_household(request, pk)
+    form = _split_form(request, household, request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            new = services.household_split(
+                household=household,
+                member_ids=data["members"],
+                head_id=data["head"],
+                house=get_object_or_404(
+                    House.objects.visible_to(request.user, REGISTRY_EDIT), pk=data["house"]
+                ),
+                kind=data["kind"],
+                by=request.user,
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("The new household is registered."))
+            return redirect("registry:household-detail", pk=new.pk)
+    return _household_page(request, household, may_edit=True, split_form=form)
+
+
+@requires(REGISTRY_EDIT)
+@require_POST
+def household_merge(request: HttpRequest, pk: int):
+    household = _editable_household(request, pk)
+    form = _merge_form(request, household, request.POST)
+    if form.is_valid():
+        target = get_object_or_404(
+            selectors.households_visible(user=request.user, action=REGISTRY_EDIT),
+            pk=form.cleaned_data["target"],
+        )
+        try:
+            services.household_merge(source=household, target=target, by=request.user)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("Merged: this household is dissolved."))
+            return redirect("registry:household-detail", pk=target.pk)
+    return _household_page(request, household, may_edit=True, merge_form=form)
 
 
 @requires(REGISTRY_EDIT)

@@ -454,6 +454,79 @@ def test_the_household_page_lists_members_masked(world, a, page):
     assert "Last verified: never" in text_of(response)
 
 
+def test_splitting_a_household_through_its_page(world, a, page):
+    flat = services.house_create(building=a.home.building, floor=2, number="201", by=None)
+    url = f"/registry/households/{a.home.household.pk}/"
+    assert "Split the household" in text_of(ok(page(world.worker_a, url)))
+
+    response = page(
+        world.worker_a,
+        url + "split/",
+        {"members": [a.child.pk], "head": a.child.pk, "house": flat.pk, "kind": "resident"},
+    )
+
+    assert response.status_code == 302
+    a.child.refresh_from_db()
+    new = a.child.household
+    assert response["Location"] == f"/registry/households/{new.pk}/"
+    assert (new.house, new.head, new.kind) == (flat, a.child, "resident")
+    a.home.household.refresh_from_db()
+    assert a.home.household.head == a.head
+
+
+def test_a_split_that_the_service_refuses_is_explained_and_changes_nothing(world, a, page):
+    before = support.state()
+    url = f"/registry/households/{a.home.household.pk}/split/"
+
+    response = page(
+        world.worker_a,
+        url,
+        {
+            "members": [a.head.pk, a.child.pk],
+            "head": a.head.pk,
+            "house": a.home.house.pk,
+            "kind": "registered",
+        },
+    )
+
+    ok(response, 422)
+    assert "At least one member must stay in the old household." in text_of(response)
+    assert support.state() == before
+
+
+def test_merging_a_household_through_its_page(world, a, page):
+    other = support.place(world.a1, number="102")
+    guest = move_in(other.household, name="王强")
+    url = f"/registry/households/{other.household.pk}/"
+
+    response = page(world.worker_a, url + "merge/", {"target": a.home.household.pk})
+
+    assert response.status_code == 302
+    assert response["Location"] == f"/registry/households/{a.home.household.pk}/"
+    guest.refresh_from_db()
+    other.household.refresh_from_db()
+    assert guest.household == a.home.household and guest.relation == Relation.OTHER
+    assert other.household.dissolved_at is not None
+    shown = text_of(ok(page(world.worker_a, url)))
+    assert "Dissolved" in shown and "Split the household" not in shown
+
+
+def test_split_and_merge_are_refused_outside_ones_rights(world, a, page):
+    url = f"/registry/households/{a.home.household.pk}/"
+    other = support.place(world.a1, number="102")
+    before = support.state()
+
+    for user in (world.worker_b, world.resident_a):
+        assert page(user, url + "merge/", {"target": other.household.pk}).status_code in (403, 404)
+        response = page(
+            user,
+            url + "split/",
+            {"members": [a.child.pk], "head": a.child.pk, "house": a.home.house.pk},
+        )
+        assert response.status_code in (403, 404)
+    assert support.state() == before
+
+
 def test_moving_in_through_the_household_page(world, a, page):
     data = move_in_form()
     a.plaintext.append(data["id_number"])
@@ -720,7 +793,7 @@ PAGES = [
     ("/registry/freshness/", 5),
     ("/registry/buildings/", 7),
     ("/registry/organisations/", 5),
-    ("/registry/households/{household}/", 8),
+    ("/registry/households/{household}/", 10),  # + the split and merge choices
     ("/registry/buildings/{building}/", 7),
 ]
 
