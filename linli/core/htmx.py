@@ -13,7 +13,14 @@ def htmx_partial(request: HttpRequest, partial: str) -> str | None:
 
 
 def render_page(
-    request: HttpRequest, template: str, context: dict, *, partial: str = "results"
+    request: HttpRequest,
+    template: str,
+    context: dict,
+    *,
+    partial: str = "results",
+    status: int = 200,
 ) -> HttpResponse:
     fragment = htmx_partial(request, partial)
-    return render(request, f"{template}#{fragment}" if fragment else template, context)
+    return render(
+        request, f"{template}#{fragment}" if fragment else template, context, status=status
+    )

@@ -7,6 +7,7 @@ from linli.registry.choices import (
     BuildingType,
     HouseholdType,
     HouseUse,
+    OrganisationType,
     PoliticalStatus,
     Relation,
     ResidenceType,
@@ -88,6 +89,20 @@ class BuildingForm(forms.Form):
     kind = forms.ChoiceField(label=_("Type"), choices=BuildingType.choices)
     floors = forms.IntegerField(label=_("Floors"), min_value=1, max_value=200)
     units = forms.IntegerField(label=_("Units"), min_value=1, max_value=50, initial=1)
+
+
+class OrganisationForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=100)
+    kind = forms.ChoiceField(label=_("Type"), choices=OrganisationType.choices)
+    credit_code = forms.RegexField(
+        label=_("Unified social credit code"),
+        regex=r"^[0-9A-HJ-NPQRTUWXY]{18}$",
+        required=False,
+        error_messages={"invalid": _("18 digits and capital letters (no I, O, S, V, Z).")},
+    )
+    address = forms.CharField(label=_("Address"), max_length=200)
+    contact_name = forms.CharField(label=_("Contact person"), max_length=50, required=False)
+    contact_phone = forms.CharField(label=_("Contact phone"), max_length=20, required=False)
 
 
 class HouseForm(forms.Form):

@@ -24,6 +24,7 @@ from linli.registry.forms import (
     LabelsForm,
     LeaveForm,
     MergeForm,
+    OrganisationForm,
     ResidentForm,
     RevealForm,
     SplitForm,
@@ -386,6 +387,24 @@ def freshness(request: HttpRequest):
     )
 
 
+def _editable_grids(request: HttpRequest):
+    """Active grids the user may add records to (the new-record forms' choice)."""
+    return (
+        Region.objects.visible_to(request.user, REGISTRY_EDIT)
+        .filter(level="grid", retired_at__isnull=True)
+        .select_related("parent")
+        .order_by("path")[:500]
+    )
+
+
+def _posted_grid(request: HttpRequest) -> Region:
+    return get_object_or_404(
+        Region.objects.visible_to(request.user, REGISTRY_EDIT),
+        code=request.POST.get("grid_code", ""),
+        level="grid",
+    )
+
+
 @requires(REGISTRY_VIEW)
 @require_http_methods(["GET", "POST"])
 def building_list(request: HttpRequest):
@@ -397,18 +416,9 @@ def building_list(request: HttpRequest):
             user=request.user, q=q, grid=grid_code if grid_code.isdigit() else None
         ),
     )
-    grids = (
-        Region.objects.visible_to(request.user, REGISTRY_EDIT)
-        .filter(level="grid", retired_at__isnull=True)
-        .order_by("path")[:500]
-    )
     form = BuildingForm(request.POST or None)
     if request.method == "POST":
-        grid = get_object_or_404(
-            Region.objects.visible_to(request.user, REGISTRY_EDIT),
-            code=request.POST.get("grid_code", ""),
-            level="grid",
-        )
+        grid = _posted_grid(request)
         if form.is_valid():
             try:
                 building = services.building_create(grid=grid, by=request.user, **form.cleaned_data)
@@ -423,7 +433,7 @@ def building_list(request: HttpRequest):
             "page": page,
             "q": q,
             "grid_code": grid_code,
-            "grids": grids,
+            "grids": _editable_grids(request),
             "form": form,
             "query": query_without_page(request),
             "may_edit": request.user.has_action(REGISTRY_EDIT),
@@ -470,12 +480,26 @@ def household_create(request: HttpRequest, house_pk: int):
 
 
 @requires(REGISTRY_VIEW)
-@require_GET
+@require_http_methods(["GET", "POST"])
 def organisation_list(request: HttpRequest):
+    """Organisations in scope; those who may edit register new ones here."""
     q = request.GET.get("q", "")[:50]
     found = selectors.organisations_visible(user=request.user)
     if q:
         found = found.filter(name__contains=q)
+    form = OrganisationForm(request.POST or None)
+    if request.method == "POST":
+        grid = _posted_grid(request)
+        if form.is_valid():
+            try:
+                organisation = services.organisation_create(
+                    grid=grid, by=request.user, **form.cleaned_data
+                )
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            else:
+                messages.success(request, _("%(name)s registered.") % {"name": organisation.name})
+                return redirect("registry:organisation-list")
     return render_page(
         request,
         "registry/organisation_list.html",
@@ -483,5 +507,9 @@ def organisation_list(request: HttpRequest):
             "page": _page(request, found.order_by("name", "pk")),
             "q": q,
             "query": query_without_page(request),
+            "form": form,
+            "grids": _editable_grids(request),
+            "may_edit": request.user.has_action(REGISTRY_EDIT),
         },
+        status=422 if form.errors else 200,
     )

@@ -14,7 +14,7 @@ from linli.audit.models import AuditEntry
 from linli.core.crypto import blind_index
 from linli.registry import services
 from linli.registry.choices import Relation, ResidentStatus
-from linli.registry.models import Building, House, Household, Resident
+from linli.registry.models import Building, House, Household, Organisation, Resident
 from linli.registry.tests import support
 from linli.registry.tests.support import EN, aged, move_in
 
@@ -792,7 +792,7 @@ PAGES = [
     ("/registry/?label=elderly&age_min=60&address=正阳路", 8),
     ("/registry/freshness/", 5),
     ("/registry/buildings/", 7),
-    ("/registry/organisations/", 5),
+    ("/registry/organisations/", 6),  # + the grids of the new-organisation form
     ("/registry/households/{household}/", 10),  # + the split and merge choices
     ("/registry/buildings/{building}/", 7),
 ]
@@ -839,3 +839,43 @@ def test_the_move_in_form_explains_errors_in_chinese_by_default(world, a, client
     assert response.status_code == 422
     assert "身份号码" in text_of(response)
     assert "check character" not in text_of(response)
+
+
+def test_registering_an_organisation_in_the_console(world, a, page):
+    data = {
+        "grid_code": world.a1.code,
+        "name": "周村烧饼店",
+        "kind": "shop",
+        "credit_code": "91370306MA3C123456",
+        "address": "大街12号",
+        "contact_name": "王强",
+        "contact_phone": "0533-6123456",
+    }
+
+    response = page(world.worker_a, "/registry/organisations/", data)
+
+    assert response.status_code == 302
+    organisation = Organisation.objects.get(name="周村烧饼店")
+    assert (organisation.grid, organisation.credit_code) == (world.a1, "91370306MA3C123456")
+    assert support.changes_of(organisation)[0].actor == world.worker_a
+
+
+def test_a_bad_organisation_is_explained_and_nothing_saved(world, a, page):
+    before = support.state()
+    bad = {
+        "grid_code": world.a1.code,
+        "name": "",
+        "kind": "moon",
+        "credit_code": "123",
+        "address": "x",
+    }
+
+    response = ok(page(world.worker_a, "/registry/organisations/", bad), 422)
+
+    shown = text_of(response)
+    assert "This field is required." in shown
+    assert "18 digits and capital letters" in shown
+    assert support.state() == before
+    outside = dict(bad, grid_code=world.b1.code, name="越界", kind="shop", credit_code="")
+    assert page(world.worker_a, "/registry/organisations/", outside).status_code == 404
+    assert support.state() == before
