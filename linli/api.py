@@ -7,6 +7,7 @@ from ninja.security import SessionAuth
 from linli.accounts.api import router as accounts_router
 from linli.accounts.auth import BearerTokenAuth
 from linli.audit.api import router as audit_router
+from linli.cases.api import router as cases_router
 from linli.core import problems
 from linli.core.routers import Router
 from linli.regions.api import router as regions_router
@@ -39,3 +40,4 @@ api.add_router("", accounts_router)
 api.add_router("", regions_router)
 api.add_router("", audit_router)
 api.add_router("/registry", registry_router)
+api.add_router("", cases_router)

@@ -9,8 +9,10 @@ The tree (codes and names from 周村区):
 
 import pytest
 from django.contrib.auth.hashers import Argon2PasswordHasher
+from django.utils import translation
 
 from linli.accounts.models import RoleGrant, User
+from linli.cases.services import categories_ensure_defaults
 from linli.core.permissions import Role
 from linli.regions.models import Region
 from linli.regions.services import grid_create, regions_import
@@ -84,6 +86,7 @@ class World:
 @pytest.fixture
 def world(db) -> World:
     labels_ensure_defaults()  # gone if an earlier transactional test flushed the database
+    categories_ensure_defaults()
     regions_import(records=TREE)
     w = World()
     w.city, w.district = w.region("370300000000"), w.region("370306000000")
@@ -105,3 +108,10 @@ def world(db) -> World:
     w.auditor = w.person("auditor", Role.AUDITOR, "370306000000")
     w.resident_a = w.person("resident.a", Role.RESIDENT, "370306001001")
     return w
+
+
+@pytest.fixture
+def english():
+    """Service messages in English (the default language is zh-hans)."""
+    with translation.override("en"):
+        yield

@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "linli.accounts",
     "linli.audit",
     "linli.registry",
+    "linli.cases",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -141,6 +142,9 @@ LINLI_PII_KEYS = env_str("LINLI_PII_KEYS")
 LINLI_PII_INDEX_KEY = env_str("LINLI_PII_INDEX_KEY")
 # Audit trail retention in days; never below 183 (six months).
 LINLI_AUDIT_RETENTION_DAYS = env_int("LINLI_AUDIT_RETENTION_DAYS", 365, minimum=183)
+
+# Cases: how long after closing a case may be reopened (else it is reported anew).
+LINLI_CASE_REOPEN_DAYS = env_int("LINLI_CASE_REOPEN_DAYS", 7, minimum=0)
 
 # Language and time
 LANGUAGE_CODE = "zh-hans"

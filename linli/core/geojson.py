@@ -1,5 +1,6 @@
 """Validation of GeoJSON area boundaries (RFC 7946), in WGS 84 longitude/latitude."""
 
+import itertools
 import json
 from typing import Any
 
@@ -90,3 +91,27 @@ def _check_position(position: Any) -> None:
             code="out_of_range",
             params={"lon": lon, "lat": lat},
         )
+
+
+def contains(boundary: dict | None, longitude: float, latitude: float) -> bool:
+    """Whether a clean Polygon/MultiPolygon (see parse_boundary) holds the point:
+    inside an outer ring and outside its holes (even-odd ray casting; a point on an
+    edge may fall either way)."""
+    if not boundary:
+        return False
+    polygons = (
+        [boundary["coordinates"]] if boundary["type"] == "Polygon" else boundary["coordinates"]
+    )
+    return any(
+        _in_ring(rings[0], longitude, latitude)
+        and not any(_in_ring(hole, longitude, latitude) for hole in rings[1:])
+        for rings in polygons
+    )
+
+
+def _in_ring(ring: list, x: float, y: float) -> bool:
+    inside = False
+    for (x1, y1), (x2, y2) in itertools.pairwise(ring):
+        if (y1 > y) != (y2 > y) and x < x1 + (y - y1) * (x2 - x1) / (y2 - y1):
+            inside = not inside
+    return inside

@@ -33,6 +33,11 @@ class Problem(Schema):
     errors: list[FieldError] | None = None
 
 
+class Conflict(ValidationError):
+    """A write refused because the object changed since the caller saw it (someone
+    else acted first): 409 in the API, the message shown on the form in the console."""
+
+
 # Documented on every route (the handlers below produce them).
 PROBLEM_RESPONSES = {401: Problem, 403: Problem, 404: Problem, 422: Problem}
 
@@ -76,6 +81,10 @@ def install(api: NinjaAPI) -> None:
     @api.exception_handler(SchemaValidationError)
     def schema_invalid(request, exc):
         return problem(request, 422, _("The request is not valid."), errors=_schema_errors(exc))
+
+    @api.exception_handler(Conflict)
+    def conflict(request, exc):
+        return problem(request, 409, _("Conflict."), " ".join(exc.messages))
 
     @api.exception_handler(ValidationError)
     def domain_invalid(request, exc):

@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
-from linli.core.geojson import MAX_POSITIONS, parse_boundary
+from linli.core.geojson import MAX_POSITIONS, contains, parse_boundary
 
 RING = [[117.87, 36.8], [117.88, 36.8], [117.88, 36.81], [117.87, 36.81], [117.87, 36.8]]
 HOLE = [[117.872, 36.802], [117.874, 36.802], [117.874, 36.804], [117.872, 36.802]]
@@ -203,3 +203,32 @@ def test_the_maximum_number_of_positions_is_counted_over_all_polygons():
     assert caught.messages == [
         f"The boundary has {MAX_POSITIONS + 1} points; at most {MAX_POSITIONS} are allowed."
     ]
+
+
+SQUARE_WITH_HOLE = {
+    "type": "Polygon",
+    "coordinates": [
+        [[0, 0], [10, 0], [10, 10], [0, 10], [0, 0]],
+        [[4, 4], [6, 4], [6, 6], [4, 6], [4, 4]],
+    ],
+}
+
+
+@pytest.mark.parametrize(
+    ("point", "inside"),
+    [((1, 1), True), ((9.5, 5), True), ((5, 5), False), ((11, 5), False), ((5, -1), False)],
+)
+def test_contains_knows_inside_outside_and_holes(point, inside):
+    assert contains(SQUARE_WITH_HOLE, *point) is inside
+
+
+def test_contains_looks_in_every_polygon_of_a_multipolygon():
+    two = {
+        "type": "MultiPolygon",
+        "coordinates": [
+            [[[0, 0], [1, 0], [1, 1], [0, 1], [0, 0]]],
+            [[[5, 5], [6, 5], [6, 6], [5, 6], [5, 5]]],
+        ],
+    }
+    assert contains(two, 5.5, 5.5) and contains(two, 0.5, 0.5) and not contains(two, 3, 3)
+    assert not contains(None, 0.5, 0.5)

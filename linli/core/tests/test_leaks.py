@@ -30,6 +30,9 @@ from linli.accounts.services import token_create
 from linli.audit.choices import AuditAction
 from linli.audit.models import AuditEntry
 from linli.audit.services import audit_record
+from linli.cases import services as cases
+from linli.cases.choices import Source
+from linli.cases.models import Category
 from linli.core.crypto import blind_index, mask_id_number
 from linli.core.scoping import ScopedQuerySet
 from linli.registry import services as registry
@@ -70,6 +73,7 @@ def leak_world(world):
         "rolegrant": list(RoleGrant.objects.filter(user=world.worker_b)),
         "accesstoken": [token_create(user=world.worker_b, name="市南对接", days=30, by=None)[0]],
         **registry_objects(world.b1),
+        "case": [case_in(world.b1)],
     }
     b_objects["auditentry"] = [*b_objects.get("auditentry", []), audit_entry_in(world.b)]
     markers = [
@@ -82,11 +86,27 @@ def leak_world(world):
         "市南对接",
         *REGISTRY_MARKERS,
         AUDIT_MARKER,
+        CASE_MARKER,
     ]
     return world, b_objects, markers
 
 
 AUDIT_MARKER = "市南审计标记"
+CASE_MARKER = "市南泄漏井盖缺失"
+
+
+def case_in(grid):
+    """A case in B, accepted, with the marker in its description."""
+    case = cases.case_report(
+        category=Category.objects.get(code="manhole-cover"),
+        description=f"{CASE_MARKER}，正阳路9号门前",
+        source=Source.HOTLINE,
+        region=grid,
+        address="正阳路9号",
+        reporter_phone=B_PHONE,
+        by=None,
+    )
+    return cases.case_accept(case=case, by=None)
 
 
 def audit_entry_in(community):

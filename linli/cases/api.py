@@ -1,0 +1,130 @@
+from django.contrib.auth import get_user_model
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Query, Status
+from ninja.pagination import paginate
+
+from linli.cases import selectors, services
+from linli.cases.filters import CaseFilter
+from linli.cases.models import Category
+from linli.cases.permissions import (
+    CASE_ACCEPT,
+    CASE_DISPATCH,
+    CASE_HANDLE,
+    CASE_REPORT,
+    CASE_VERIFY,
+    CASE_VIEW,
+)
+from linli.cases.schemas import (
+    CaseDetailOut,
+    CaseIn,
+    CaseOut,
+    CategoryOut,
+    DispatchIn,
+    RateIn,
+    StepIn,
+)
+from linli.core.access import requires, signed_in
+from linli.core.routers import Router
+from linli.regions.models import Region
+
+router = Router(tags=["cases"])
+
+
+def _case(request: HttpRequest, case_id: int):
+    return get_object_or_404(selectors.case_detail_queryset(user=request.user), pk=case_id)
+
+
+@router.get(
+    "/categories",
+    response=list[CategoryOut],
+    operation_id="case_category_list",
+    url_name="case-category-list",
+)
+@requires(CASE_REPORT)
+def category_list(request: HttpRequest):
+    """The category tree (top categories have no parent); cases take the lowest level."""
+    return list(selectors.categories())
+
+
+@router.get("/cases", response=list[CaseOut], operation_id="case_list", url_name="case-list")
+@requires(CASE_VIEW)
+@paginate
+def case_list(request: HttpRequest, filters: Query[CaseFilter]):
+    """Cases in the caller's regions, newest first."""
+    return selectors.case_list(user=request.user, filters=filters)
+
+
+@router.post(
+    "/cases", response={201: CaseDetailOut}, operation_id="case_report", url_name="case-report"
+)
+@requires(CASE_REPORT)
+def case_report(request: HttpRequest, payload: CaseIn):
+    """Report a case. Give a point (longitude/latitude) or a region code and an address;
+    the reporter's phone is stored encrypted and shown masked."""
+    category = get_object_or_404(Category, code=payload.category)
+    region = (
+        get_object_or_404(
+            Region.objects.visible_to(request.user, CASE_REPORT), code=payload.region_code
+        )
+        if payload.region_code
+        else None
+    )
+    case = services.case_report(
+        category=category,
+        region=region,
+        by=request.user,
+        **payload.dict(exclude={"category", "region_code"}),
+    )
+    return Status(201, _case(request, case.pk))
+
+
+@router.get(
+    "/cases/{case_id}", response=CaseDetailOut, operation_id="case_get", url_name="case-detail"
+)
+@signed_in
+def case_get(request: HttpRequest, case_id: int):
+    """A case with its timeline: for staff whose regions hold it, and for whoever
+    reported it (404 for anyone else)."""
+    return _case(request, case_id)
+
+
+def _step(name: str, action: str, schema, doc: str, *, lookup: str | None = None):
+    """A route for one stage change: POST /cases/{id}/<name>, for those with `action`;
+    the case is looked up among those visible for `lookup` (default: `action`)."""
+
+    @router.post(
+        f"/cases/{{case_id}}/{name}",
+        response=CaseDetailOut,
+        operation_id=f"case_{name}",
+        url_name=f"case-{name}",
+        summary=doc,
+    )
+    @requires(action)
+    def step(request: HttpRequest, case_id: int, payload: schema):
+        case = get_object_or_404(
+            selectors.cases_visible(user=request.user, action=lookup or action), pk=case_id
+        )
+        data = payload.dict()
+        if "assignee" in data:
+            data["to"] = get_object_or_404(get_user_model(), username=data.pop("assignee"))
+        getattr(services, f"case_{name}")(case=case, by=request.user, **data)
+        return _case(request, case_id)
+
+    return step
+
+
+case_accept = _step("accept", CASE_ACCEPT, StepIn, "Accept (立案) a reported case")
+case_reject = _step("reject", CASE_ACCEPT, StepIn, "Reject a reported case, with the reason")
+case_dispatch = _step("dispatch", CASE_DISPATCH, DispatchIn, "Dispatch (派遣) or reassign")
+case_start = _step("start", CASE_HANDLE, StepIn, "The assignee takes the case in hand")
+case_finish = _step("finish", CASE_HANDLE, StepIn, "The assignee reports what was done")
+case_close = _step("close", CASE_VERIFY, StepIn, "Verify the work and close (结案)")
+case_return = _step("return", CASE_VERIFY, StepIn, "Return for rework, saying what is left")
+# The reporter, or staff on their behalf (a hotline call-back).
+case_reopen = _step(
+    "reopen", CASE_REPORT, StepIn, "Reopen a closed case within the window", lookup=CASE_VIEW
+)
+case_rate = _step(
+    "rate", CASE_REPORT, RateIn, "Record the reporter's rating (1–5)", lookup=CASE_VIEW
+)

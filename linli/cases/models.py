@@ -1,0 +1,168 @@
+"""The one case engine: categories with their time limits, cases, and the log of
+every stage change (the KPIs are computed from it)."""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from linli.cases.choices import CategoryKind, Source, Stage
+from linli.core.crypto import mask_phone
+from linli.core.fields import BlindIndexField, EncryptedTextField
+from linli.core.scoping import ScopedQuerySet
+
+MAX_DESCRIPTION = 4000
+
+
+class Category(models.Model):
+    """A kind of problem, in a tree (GB/T 30428 大类 → 小类, plus community matters),
+    with the time each stage may take, in hours."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=60)
+    parent = models.ForeignKey(
+        "self", models.PROTECT, null=True, blank=True, related_name="children"
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=CategoryKind.choices)
+    accept_hours = models.PositiveSmallIntegerField(_("hours to accept"), default=2)
+    dispatch_hours = models.PositiveSmallIntegerField(_("hours to dispatch"), default=2)
+    handle_hours = models.PositiveSmallIntegerField(_("hours to handle"), default=72)
+    verify_hours = models.PositiveSmallIntegerField(_("hours to verify"), default=24)
+    order = models.PositiveSmallIntegerField(_("order"), default=100)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+        ordering = ["order", "code"]
+
+    def __str__(self) -> str:
+        return f"{self.parent.name} · {self.name}" if self.parent_id else self.name
+
+
+class CaseQuerySet(ScopedQuerySet):
+    region_path = "region__path"
+    view_action = "case.view"
+
+
+class Case(models.Model):
+    """案卷: one problem, from its report to its evaluation."""
+
+    PHONE_CONTEXT = "cases.case.reporter_phone"
+
+    code = models.CharField(_("tracking code"), max_length=16, unique=True)
+    category = models.ForeignKey(
+        Category, models.PROTECT, related_name="cases", verbose_name=_("category")
+    )
+    region = models.ForeignKey(
+        "regions.Region", models.PROTECT, related_name="+", verbose_name=_("where")
+    )
+    source = models.CharField(_("source"), max_length=12, choices=Source.choices)
+    stage = models.CharField(
+        _("stage"), max_length=12, choices=Stage.choices, default=Stage.REPORTED
+    )
+    description = models.TextField(_("description"), max_length=MAX_DESCRIPTION)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    longitude = models.DecimalField(
+        _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    latitude = models.DecimalField(
+        _("latitude"), max_digits=8, decimal_places=6, null=True, blank=True
+    )
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reported by"),
+    )
+    reporter_name = models.CharField(_("reporter's name"), max_length=50, blank=True)
+    reporter_phone = EncryptedTextField(
+        _("reporter's phone"), context=PHONE_CONTEXT, null=True, blank=True
+    )
+    reporter_phone_index = BlindIndexField(source="reporter_phone", context=PHONE_CONTEXT)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("assigned to"),
+    )
+    due_at = models.DateTimeField(_("stage due"), null=True, blank=True)
+    stage_since = models.DateTimeField(_("in this stage since"))
+    rework_count = models.PositiveSmallIntegerField(_("returned for rework"), default=0)
+    rating = models.PositiveSmallIntegerField(
+        _("rating"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+    )
+    rating_comment = models.CharField(_("comment"), max_length=500, blank=True)
+    version = models.PositiveIntegerField(_("version"), default=1)
+    created_at = models.DateTimeField(_("reported at"), auto_now_add=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["region", "stage"], name="case_region_stage"),
+            models.Index(fields=["assignee", "stage"], name="case_assignee_stage"),
+            models.Index(fields=["stage", "due_at"], name="case_stage_due"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(rating__isnull=True) | Q(rating__gte=1, rating__lte=5),
+                name="case_rating_1_to_5",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+    @property
+    def masked_reporter_phone(self) -> str:
+        return mask_phone(self.reporter_phone)
+
+
+class CaseTransition(models.Model):
+    """One stage change: who, when, from, to, to whom, the note; whether the stage
+    left was over its time limit. Written in the transaction of the change."""
+
+    case = models.ForeignKey(Case, models.CASCADE, related_name="transitions")
+    from_stage = models.CharField(_("from"), max_length=12, choices=Stage.choices, blank=True)
+    to_stage = models.CharField(_("to"), max_length=12, choices=Stage.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("assigned to"),
+    )
+    note = models.CharField(_("note"), max_length=1000, blank=True)
+    overdue = models.BooleanField(_("over the time limit"), default=False)
+    at = models.DateTimeField(_("at"))
+
+    class Meta:
+        verbose_name = _("case transition")
+        verbose_name_plural = _("case transitions")
+        ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["to_stage", "at"], name="casetransition_stage_at")]
+
+    def __str__(self) -> str:
+        return f"{self.case} {self.from_stage}→{self.to_stage}"

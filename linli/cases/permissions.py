@@ -1,0 +1,33 @@
+from django.utils.translation import gettext_lazy as _
+
+from linli.core.permissions import Role, vocabulary
+
+CASE_VIEW = "case.view"
+CASE_REPORT = "case.report"
+CASE_ACCEPT = "case.accept"
+CASE_DISPATCH = "case.dispatch"
+CASE_HANDLE = "case.handle"
+CASE_VERIFY = "case.verify"
+
+_COMMUNITY = {CASE_VIEW, CASE_REPORT, CASE_ACCEPT, CASE_DISPATCH, CASE_HANDLE, CASE_VERIFY}
+
+vocabulary.register(
+    {
+        CASE_VIEW: _("View cases and their timelines"),
+        CASE_REPORT: _("Report a case (also for a caller, on the hotline)"),
+        CASE_ACCEPT: _("Accept (立案) or reject reported cases, reopen closed ones"),
+        CASE_DISPATCH: _("Dispatch cases to a handler, reassign them"),
+        CASE_HANDLE: _("Handle cases assigned to oneself and report back"),
+        CASE_VERIFY: _("Verify handled cases: close them or return them for rework"),
+    },
+    {
+        Role.PLATFORM_ADMIN: _COMMUNITY,
+        Role.DISTRICT_ADMIN: _COMMUNITY,
+        Role.SUBDISTRICT_ADMIN: _COMMUNITY,
+        Role.COMMUNITY_WORKER: _COMMUNITY,
+        Role.GRID_WORKER: {CASE_VIEW, CASE_REPORT, CASE_HANDLE},
+        Role.DEPARTMENT_HANDLER: {CASE_VIEW, CASE_HANDLE},
+        Role.AUDITOR: {CASE_VIEW},
+        Role.RESIDENT: {CASE_REPORT},
+    },
+)

@@ -1,0 +1,93 @@
+from datetime import datetime
+from decimal import Decimal
+
+from ninja import Field, Schema
+
+from linli.cases.choices import CategoryKind, Source, Stage
+from linli.cases.models import MAX_DESCRIPTION
+
+VERSION = Field(None, ge=1, description="The case's version as last seen: 409 if it changed since.")
+
+
+class CategoryOut(Schema):
+    code: str
+    name: str
+    kind: CategoryKind
+    parent: str | None = Field(None, alias="parent.code")
+    accept_hours: int
+    dispatch_hours: int
+    handle_hours: int
+    verify_hours: int
+
+
+class CaseOut(Schema):
+    id: int
+    code: str
+    category: str = Field(alias="category.code")
+    category_name: str = Field(alias="category.name")
+    region_code: str = Field(alias="region.code")
+    source: Source
+    stage: Stage
+    description: str
+    address: str
+    longitude: Decimal | None
+    latitude: Decimal | None
+    assignee: str | None = Field(None, alias="assignee.username")
+    due_at: datetime | None
+    created_at: datetime
+    closed_at: datetime | None
+    rating: int | None
+    version: int
+
+
+class TransitionOut(Schema):
+    from_stage: Stage | None
+    to_stage: Stage
+    at: datetime
+    actor: str | None = Field(None, alias="actor.username")
+    assignee: str | None = Field(None, alias="assignee.username")
+    note: str
+    overdue: bool
+
+    @staticmethod
+    def resolve_from_stage(obj) -> str | None:
+        return obj.from_stage or None
+
+
+class CaseDetailOut(CaseOut):
+    reporter_name: str
+    reporter_phone: str = Field(alias="masked_reporter_phone", description="Masked.")
+    rework_count: int
+    rating_comment: str
+    transitions: list[TransitionOut]
+
+    @staticmethod
+    def resolve_transitions(obj) -> list:
+        return list(obj.transitions.all())
+
+
+class CaseIn(Schema):
+    category: str = Field(max_length=40, description="A lowest-level category code.")
+    description: str = Field(min_length=1, max_length=MAX_DESCRIPTION)
+    region_code: str | None = Field(None, pattern=r"^\d{12}(\d{3})?$")
+    address: str = Field("", max_length=200)
+    longitude: Decimal | None = Field(None, ge=-180, le=180, max_digits=9, decimal_places=6)
+    latitude: Decimal | None = Field(None, ge=-90, le=90, max_digits=8, decimal_places=6)
+    source: Source = Source.API
+    reporter_name: str = Field("", max_length=50)
+    reporter_phone: str | None = Field(None, max_length=11)
+
+
+class StepIn(Schema):
+    note: str = Field("", max_length=1000)
+    version: int | None = VERSION
+
+
+class DispatchIn(StepIn):
+    assignee: str = Field(max_length=40, description="Username of the handler.")
+
+
+class RateIn(Schema):
+    rating: int = Field(ge=1, le=5)
+    comment: str = Field("", max_length=500)
+    version: int | None = VERSION

@@ -1,0 +1,391 @@
+"""Writes of the case engine: reporting, and one service per stage change.
+
+Every transition locks the case (`select_for_update`), checks the stage it leaves
+and the actor's right, moves the case, and writes a `CaseTransition` row in the
+same transaction. Two people acting on one case at once: the second waits for the
+first, then finds the case in another stage (or, when they say which version they
+saw, changed) and gets a `Conflict` (409 in the API) saying so; nothing of theirs is saved.
+"""
+
+import re
+import secrets
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from linli.cases import categories
+from linli.cases.choices import TIMED_STAGES, Source, Stage
+from linli.cases.models import MAX_DESCRIPTION, Case, CaseTransition, Category
+from linli.cases.permissions import (
+    CASE_ACCEPT,
+    CASE_DISPATCH,
+    CASE_HANDLE,
+    CASE_REPORT,
+    CASE_VERIFY,
+)
+from linli.core.geojson import contains
+from linli.core.problems import Conflict
+from linli.regions.choices import Level
+from linli.regions.models import Region
+
+CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read out on the phone
+DISTRICT_PATH = "370306"  # where cases may be: the deployment's district
+PHONE_PATTERN = r"^1[3-9]\d{9}$"
+
+
+def _ensure_may(by, region: Region, action: str) -> None:
+    if by is not None and not Region.objects.visible_to(by, action).filter(pk=region.pk).exists():
+        raise PermissionDenied
+
+
+def _new_code() -> str:
+    day = timezone.localdate().strftime("%y%m%d")
+    return day + "".join(secrets.choice(CODE_ALPHABET) for _ in range(6))
+
+
+def _due(category: Category, stage: str, start: datetime) -> datetime | None:
+    hours = getattr(category, TIMED_STAGES[stage]) if stage in TIMED_STAGES else None
+    return start + timedelta(hours=hours) if hours else None
+
+
+def _locate(
+    region: Region | None, longitude: Decimal | None, latitude: Decimal | None, address: str
+) -> Region:
+    """Where the case is: the grid holding the point, else the region given."""
+    if (longitude is None) != (latitude is None):
+        raise ValidationError({"latitude": _("Give both longitude and latitude, or neither.")})
+    if longitude is None and not (region and address):
+        raise ValidationError(
+            {"address": _("Give the location: a point on the map, or the place and an address.")}
+        )
+    if longitude is not None:
+        grids = Region.objects.filter(
+            level=Level.GRID, path__startswith=region.path if region else DISTRICT_PATH
+        ).filter(retired_at__isnull=True)
+        for grid in grids.only("pk", "path", "boundary"):
+            if contains(grid.boundary, float(longitude), float(latitude)):
+                return grid
+        if region is not None and contains(region.boundary, float(longitude), float(latitude)):
+            return region
+        raise ValidationError(
+            {"latitude": _("This location is outside the district (or the place given).")}
+        )
+    if not region.path.startswith(DISTRICT_PATH) or region.level not in (
+        Level.GRID,
+        Level.COMMUNITY,
+    ):
+        raise ValidationError({"region": _("Choose a community or grid of the district.")})
+    return region
+
+
+@transaction.atomic
+def case_report(
+    *,
+    category: Category,
+    description: str,
+    source: str,
+    by,
+    region: Region | None = None,
+    address: str = "",
+    longitude: Decimal | None = None,
+    latitude: Decimal | None = None,
+    reporter_name: str = "",
+    reporter_phone: str | None = None,
+) -> Case:
+    """A new case, in stage "reported", with the time to accept it running.
+
+    Staff report in their scope (a grid worker's event, a hotline call taken for a
+    caller); residents and other systems report anywhere in the district.
+    """
+    errors: dict[str, list[str]] = {}
+    description = (description or "").strip()
+    if not description:
+        errors["description"] = [_("Describe the problem.")]
+    elif len(description) > MAX_DESCRIPTION:
+        errors["description"] = [
+            _("At most %(n)s characters (this one has %(count)s).")
+            % {"n": MAX_DESCRIPTION, "count": len(description)}
+        ]
+    if not category.active or category.children.exists():
+        errors["category"] = [_("Choose one of the active categories at the lowest level.")]
+    if source not in Source.values:
+        errors["source"] = [_("Unknown source.")]
+    if reporter_phone and not re.fullmatch(PHONE_PATTERN, reporter_phone.strip()):
+        errors["reporter_phone"] = [
+            _("Enter an 11-digit mainland mobile number, e.g. 13812345678.")
+        ]
+    if errors:
+        raise ValidationError(errors)
+    place = _locate(region, longitude, latitude, address.strip())
+    if source in (Source.GRID_WORKER, Source.HOTLINE):
+        _ensure_may(by, place, CASE_REPORT)
+    now = timezone.now()
+    case = Case(
+        code=_new_code(),
+        category=category,
+        region=place,
+        source=source,
+        description=description,
+        address=address.strip()[:200],
+        longitude=longitude,
+        latitude=latitude,
+        reporter=by if getattr(by, "is_authenticated", False) else None,
+        reporter_name=reporter_name.strip()[:50],
+        reporter_phone=(reporter_phone or "").strip() or None,
+        stage_since=now,
+        due_at=_due(category, Stage.REPORTED, now),
+    )
+    try:
+        case.full_clean(exclude=["code"])
+    except ValidationError as exc:
+        raise ValidationError(exc.message_dict) from exc
+    case.save()
+    CaseTransition.objects.create(
+        case=case, from_stage="", to_stage=Stage.REPORTED, actor=case.reporter, at=now
+    )
+    return case
+
+
+def _move(
+    case: Case,
+    *,
+    allowed: tuple[str, ...],
+    to: str,
+    by,
+    action: str | None,
+    note: str = "",
+    version: int | None = None,
+    **changes,
+) -> Case:
+    """Lock the case, check stage, version and right (`action` in the case's region;
+    None when the caller checked who may), move it, log the move."""
+    locked = Case.objects.select_for_update().select_related("category", "region").get(pk=case.pk)
+    if version is not None and locked.version != version:
+        raise Conflict(
+            _("Someone changed this case meanwhile (it is now %(stage)s): reload it.")
+            % {"stage": locked.get_stage_display()},
+            code="conflict",
+        )
+    if locked.stage not in allowed:
+        raise Conflict(
+            _("This case is %(stage)s: that step is not possible now.")
+            % {"stage": locked.get_stage_display()},
+            code="wrong_stage",
+        )
+    if action is not None:
+        _ensure_may(by, locked.region, action)
+    now = timezone.now()
+    overdue = locked.due_at is not None and now > locked.due_at
+    for name, value in changes.items():
+        setattr(locked, name, value)
+    if to != locked.stage or "due_at" not in changes:
+        locked.due_at = changes.get("due_at", _due(locked.category, to, now))
+    from_stage = locked.stage
+    locked.stage, locked.stage_since, locked.version = to, now, locked.version + 1
+    locked.save()
+    CaseTransition.objects.create(
+        case=locked,
+        from_stage=from_stage,
+        to_stage=to,
+        actor=by,
+        assignee=locked.assignee,
+        note=(note or "").strip()[:1000],
+        overdue=overdue,
+        at=now,
+    )
+    return locked
+
+
+@transaction.atomic
+def case_accept(*, case: Case, by, note: str = "", version: int | None = None) -> Case:
+    """立案: the report is a real problem for the government to solve."""
+    return _move(
+        case,
+        allowed=(Stage.REPORTED,),
+        to=Stage.ACCEPTED,
+        by=by,
+        action=CASE_ACCEPT,
+        note=note,
+        version=version,
+    )
+
+
+@transaction.atomic
+def case_reject(*, case: Case, by, note: str, version: int | None = None) -> Case:
+    """Not a case (a duplicate, not the government's matter…): the reason is required."""
+    if not (note or "").strip():
+        raise ValidationError({"note": _("Say why the report is rejected.")})
+    return _move(
+        case,
+        allowed=(Stage.REPORTED,),
+        to=Stage.REJECTED,
+        by=by,
+        action=CASE_ACCEPT,
+        note=note,
+        version=version,
+        closed_at=timezone.now(),
+    )
+
+
+def _ensure_can_handle(user, region: Region) -> None:
+    if (
+        not user.is_active
+        or not Region.objects.visible_to(user, CASE_HANDLE).filter(pk=region.pk).exists()
+    ):
+        raise ValidationError(
+            {"assignee": _("%(name)s cannot handle cases here.") % {"name": str(user)}}
+        )
+
+
+@transaction.atomic
+def case_dispatch(*, case: Case, to, by, note: str = "", version: int | None = None) -> Case:
+    """派遣 to a handler (a grid worker, a department's handler); again to reassign."""
+    _ensure_can_handle(to, case.region)
+    return _move(
+        case,
+        allowed=(Stage.ACCEPTED, Stage.DISPATCHED),
+        to=Stage.DISPATCHED,
+        by=by,
+        action=CASE_DISPATCH,
+        note=note,
+        version=version,
+        assignee=to,
+    )
+
+
+def _ensure_assignee(case: Case, by) -> None:
+    if by is not None and case.assignee_id != by.pk:
+        raise ValidationError(_("Only the person the case is assigned to can do this."))
+
+
+@transaction.atomic
+def case_start(*, case: Case, by, note: str = "", version: int | None = None) -> Case:
+    """The handler takes the case in hand; the time to handle it runs on."""
+    _ensure_assignee(case, by)
+    return _move(
+        case,
+        allowed=(Stage.DISPATCHED,),
+        to=Stage.HANDLING,
+        by=by,
+        action=CASE_HANDLE,
+        note=note,
+        version=version,
+        due_at=case.due_at,
+    )
+
+
+@transaction.atomic
+def case_finish(*, case: Case, by, note: str, version: int | None = None) -> Case:
+    """处理反馈: the handler reports what was done; the case waits to be verified."""
+    _ensure_assignee(case, by)
+    if not (note or "").strip():
+        raise ValidationError({"note": _("Say what was done.")})
+    return _move(
+        case,
+        allowed=(Stage.DISPATCHED, Stage.HANDLING),
+        to=Stage.HANDLED,
+        by=by,
+        action=CASE_HANDLE,
+        note=note,
+        version=version,
+    )
+
+
+@transaction.atomic
+def case_close(*, case: Case, by, note: str = "", version: int | None = None) -> Case:
+    """核查结案: the work is checked and the case closed."""
+    return _move(
+        case,
+        allowed=(Stage.HANDLED,),
+        to=Stage.CLOSED,
+        by=by,
+        action=CASE_VERIFY,
+        note=note,
+        version=version,
+        closed_at=timezone.now(),
+    )
+
+
+@transaction.atomic
+def case_return(*, case: Case, by, note: str, version: int | None = None) -> Case:
+    """Not done well enough: back to the handler for rework, with a fresh time limit."""
+    if not (note or "").strip():
+        raise ValidationError({"note": _("Say what is still to be done.")})
+    locked = Case.objects.get(pk=case.pk)
+    return _move(
+        case,
+        allowed=(Stage.HANDLED,),
+        to=Stage.HANDLING,
+        by=by,
+        action=CASE_VERIFY,
+        note=note,
+        version=version,
+        rework_count=locked.rework_count + 1,
+        due_at=_due(locked.category, Stage.HANDLING, timezone.now()),
+    )
+
+
+def _ensure_reporter_or_staff(case: Case, by, action: str) -> None:
+    if by is None or case.reporter_id == by.pk:
+        return
+    _ensure_may(by, case.region, action)  # staff, e.g. calling the reporter back
+
+
+@transaction.atomic
+def case_rate(
+    *, case: Case, rating: int, by, comment: str = "", version: int | None = None
+) -> Case:
+    """综合评价: the reporter's 1–5 rating and comment of a closed case."""
+    if not isinstance(rating, int) or not 1 <= rating <= 5:
+        raise ValidationError({"rating": _("Rate from 1 to 5.")})
+    _ensure_reporter_or_staff(case, by, CASE_VERIFY)
+    return _move(
+        case,
+        allowed=(Stage.CLOSED,),
+        to=Stage.EVALUATED,
+        by=by,
+        action=None,
+        note=comment,
+        version=version,
+        rating=rating,
+        rating_comment=(comment or "")[:500],
+    )
+
+
+@transaction.atomic
+def case_reopen(*, case: Case, by, note: str, version: int | None = None) -> Case:
+    """A closed case comes back (the problem returned) within the reopen window."""
+    if not (note or "").strip():
+        raise ValidationError({"note": _("Say why the case is reopened.")})
+    locked = Case.objects.get(pk=case.pk)
+    window = timedelta(days=settings.LINLI_CASE_REOPEN_DAYS)
+    if locked.closed_at and timezone.now() > locked.closed_at + window:
+        raise ValidationError(
+            _("Closed more than %(days)s days ago: report it as a new case.")
+            % {"days": settings.LINLI_CASE_REOPEN_DAYS}
+        )
+    _ensure_reporter_or_staff(locked, by, CASE_ACCEPT)
+    return _move(
+        case,
+        allowed=(Stage.CLOSED, Stage.EVALUATED),
+        to=Stage.ACCEPTED,
+        by=by,
+        action=None,
+        note=note,
+        version=version,
+        closed_at=None,
+        rating=None,
+        rating_comment="",
+        assignee=None,
+    )
+
+
+def categories_ensure_defaults() -> None:
+    """The seeded categories (the migration makes them on install; tests that flush
+    the database and the demo call this)."""
+    categories.ensure(Category)

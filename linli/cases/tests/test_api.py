@@ -1,0 +1,234 @@
+"""The cases API, /api/v1/cases…: reporting, the stage steps, scoping, masking,
+conflicts as 409 problems, pinned query counts."""
+
+import json
+import threading
+
+import pytest
+from django.db import connection, connections
+from django.test.utils import CaptureQueriesContext
+
+from linli.cases import services
+from linli.cases.choices import Source, Stage
+from linli.cases.models import Case, CaseTransition, Category
+from linli.core.problems import Conflict
+
+API = "/api/v1"
+EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
+PROBLEM = "application/problem+json"
+
+
+def call(client, user, method, path, body=None, **params):
+    client.force_login(user)
+    if method == "get":
+        return client.get(API + path, params, **EN)
+    return client.post(API + path, json.dumps(body or {}), content_type="application/json", **EN)
+
+
+def ok(response, status=200) -> dict:
+    assert response.status_code == status, response.content.decode()[:1000]
+    return response.json()
+
+
+@pytest.fixture
+def case(world):
+    return services.case_report(
+        category=Category.objects.get(code="exposed-garbage"),
+        description="丝绸路12号门前垃圾堆积三天无人清理",
+        source=Source.HOTLINE,
+        region=world.a1,
+        address="丝绸路12号",
+        reporter_name="王女士",
+        reporter_phone="13905330123",
+        by=world.worker_a,
+    )
+
+
+def test_a_grid_worker_reports_and_sees_the_case_with_the_phone_masked(client, world):
+    body = {
+        "category": "illegal-parking",
+        "description": "新建路小区门口车辆长期占用消防通道",
+        "region_code": world.a1.code,
+        "address": "新建路小区北门",
+        "source": "grid_worker",
+        "reporter_phone": "13905330456",
+    }
+
+    answer = ok(call(client, world.grid_worker_a1, "post", "/cases", body), 201)
+
+    assert answer["stage"] == "reported" and answer["category_name"] == "机动车乱停放"
+    assert answer["reporter_phone"] == "139****0456" and answer["version"] == 1
+    assert [t["to_stage"] for t in answer["transitions"]] == ["reported"]
+    assert "13905330456" not in json.dumps(answer)
+
+
+def test_the_steps_through_the_api(client, world, case):
+    path = f"/cases/{case.pk}"
+    ok(call(client, world.worker_a, "post", path + "/accept", {"version": 1}))
+    ok(call(client, world.worker_a, "post", path + "/dispatch", {"assignee": "grid.a1"}))
+    ok(call(client, world.grid_worker_a1, "post", path + "/start"))
+    ok(call(client, world.grid_worker_a1, "post", path + "/finish", {"note": "已清运"}))
+    answer = ok(call(client, world.worker_a, "post", path + "/close"))
+
+    assert answer["stage"] == "closed" and answer["assignee"] == "grid.a1"
+    assert [t["to_stage"] for t in answer["transitions"]][-1] == "closed"
+    answer = ok(call(client, world.worker_a, "post", path + "/rate", {"rating": 4}))
+    assert (answer["stage"], answer["rating"]) == ("evaluated", 4)
+
+
+def test_a_stale_version_gets_a_409_problem(client, world, case):
+    ok(call(client, world.worker_a, "post", f"/cases/{case.pk}/accept", {"version": 1}))
+
+    response = call(
+        client,
+        world.subdistrict_admin,
+        "post",
+        f"/cases/{case.pk}/reject",
+        {"note": "重复", "version": 1},
+    )
+
+    assert response.status_code == 409 and response["Content-Type"] == PROBLEM
+    assert "Someone changed this case meanwhile" in response.json()["detail"]
+    assert Case.objects.get(pk=case.pk).stage == Stage.ACCEPTED
+
+
+def test_a_step_from_the_wrong_stage_is_a_409(client, world, case):
+    response = call(client, world.worker_a, "post", f"/cases/{case.pk}/close")
+
+    assert response.status_code == 409
+    assert response.json()["detail"] == "This case is Reported: that step is not possible now."
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"category": "exposed-garbage", "description": "x" * 4001}, "body.payload.description"),
+        ({"category": "exposed-garbage", "description": "有垃圾"}, "address"),
+        (
+            {
+                "category": "exposed-garbage",
+                "description": "有垃圾",
+                "longitude": 116.4,
+                "latitude": 39.9,
+            },
+            "latitude",
+        ),
+    ],
+)
+def test_bad_reports_get_a_422_naming_the_field(client, world, body, field):
+    response = call(client, world.worker_a, "post", "/cases", body)
+
+    assert response.status_code == 422 and response["Content-Type"] == PROBLEM
+    assert field in [e["field"] for e in response.json()["errors"]]
+    assert not Case.objects.exists()
+
+
+def test_an_unknown_category_is_a_404(client, world):
+    body = {
+        "category": "ufo",
+        "description": "不明飞行物",
+        "region_code": world.a1.code,
+        "address": "x",
+    }
+    assert call(client, world.worker_a, "post", "/cases", body).status_code == 404
+
+
+def test_the_list_shows_only_the_callers_regions_and_filters(client, world, case):
+    services.case_report(
+        category=Category.objects.get(code="noise"),
+        description="市南社区楼上装修噪声",
+        source=Source.HOTLINE,
+        region=world.b1,
+        address="市南3号楼",
+        by=None,
+    )
+
+    def codes(user, **params):
+        return [c["code"] for c in ok(call(client, user, "get", "/cases", **params))["items"]]
+
+    assert codes(world.worker_a) == [case.code]
+    assert len(codes(world.subdistrict_admin)) == 2
+    assert codes(world.subdistrict_admin, category="event-appearance") == [case.code]
+    assert codes(world.subdistrict_admin, region=world.a.code) == [case.code]
+    assert codes(world.subdistrict_admin, q=case.code.lower()) == [case.code]
+    assert codes(world.worker_a, stage="closed") == []
+    assert codes(world.other_subdistrict_admin) == []
+    assert call(client, world.worker_b, "get", f"/cases/{case.pk}").status_code == 404
+
+
+def test_a_resident_follows_and_rates_their_own_report_only(client, world, case):
+    body = {
+        "category": "noise",
+        "description": "楼下夜间施工噪声",
+        "region_code": world.a.code,
+        "address": "车站社区5号楼",
+        "source": "resident",
+    }
+    mine = ok(call(client, world.resident_a, "post", "/cases", body), 201)
+
+    assert ok(call(client, world.resident_a, "get", f"/cases/{mine['id']}"))["code"] == mine["code"]
+    assert call(client, world.resident_a, "get", f"/cases/{case.pk}").status_code == 404
+    assert call(client, world.resident_a, "get", "/cases").status_code == 403
+    assert call(client, world.resident_a, "post", f"/cases/{mine['id']}/accept").status_code == 403
+
+
+def test_the_list_runs_a_fixed_number_of_queries(client, world, case):
+    def count() -> int:
+        client.force_login(world.worker_a)
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(API + "/cases?page_size=100").status_code == 200
+        return len(captured)
+
+    first = count()
+    for n in range(5):
+        services.case_report(
+            category=Category.objects.get(code="noise"),
+            description=f"噪声{n}",
+            source=Source.HOTLINE,
+            region=world.a1,
+            address="x",
+            by=None,
+        )
+    assert count() == first <= 5
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
+def test_two_people_accepting_at_once_one_wins_the_other_gets_a_conflict(world):
+    category = Category.objects.get(code="exposed-garbage")
+    case = services.case_report(
+        category=category,
+        description="垃圾",
+        source=Source.HOTLINE,
+        region=world.a1,
+        address="x",
+        by=None,
+    )
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def act(step, user, **kwargs):
+        try:
+            barrier.wait(timeout=10)
+            step(case=case, by=user, **kwargs)
+            outcomes.append("done")
+        except Conflict:
+            outcomes.append("conflict")
+        finally:
+            connections.close_all()
+
+    threads = [
+        threading.Thread(target=act, args=(services.case_accept, world.worker_a)),
+        threading.Thread(
+            target=act,
+            args=(services.case_reject, world.subdistrict_admin),
+            kwargs={"note": "重复"},
+        ),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert sorted(outcomes) == ["conflict", "done"]
+    assert CaseTransition.objects.filter(case=case).count() == 2, "one move logged, not two"
