@@ -1,6 +1,8 @@
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Query, Status
 from ninja.pagination import paginate
 
@@ -29,6 +31,7 @@ from linli.core.routers import Router
 from linli.regions.models import Region
 
 router = Router(tags=["cases"])
+MAX_KEY = 64
 
 
 def _case(request: HttpRequest, case_id: int):
@@ -61,7 +64,12 @@ def case_list(request: HttpRequest, filters: Query[CaseFilter]):
 @requires(CASE_REPORT)
 def case_report(request: HttpRequest, payload: CaseIn):
     """Report a case. Give a point (longitude/latitude) or a region code and an address;
-    the reporter's phone is stored encrypted and shown masked."""
+    the reporter's phone is stored encrypted and shown masked. With an
+    `Idempotency-Key` header, sending the same request again returns the case made
+    the first time instead of a second one."""
+    key = request.headers.get("Idempotency-Key", "").strip()
+    if len(key) > MAX_KEY:
+        raise ValidationError({"Idempotency-Key": _("At most %(n)s characters.") % {"n": MAX_KEY}})
     category = get_object_or_404(Category, code=payload.category)
     region = (
         get_object_or_404(
@@ -74,6 +82,7 @@ def case_report(request: HttpRequest, payload: CaseIn):
         category=category,
         region=region,
         by=request.user,
+        request_key=key,
         **payload.dict(exclude={"category", "region_code"}),
     )
     return Status(201, _case(request, case.pk))

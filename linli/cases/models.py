@@ -102,6 +102,12 @@ class Case(models.Model):
     )
     rating_comment = models.CharField(_("comment"), max_length=500, blank=True)
     version = models.PositiveIntegerField(_("version"), default=1)
+    request_key = models.CharField(
+        _("request key"),
+        max_length=64,
+        blank=True,
+        help_text=_("The reporter's Idempotency-Key: the same key reports one case."),
+    )
     created_at = models.DateTimeField(_("reported at"), auto_now_add=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
 
@@ -120,6 +126,11 @@ class Case(models.Model):
             models.CheckConstraint(
                 condition=Q(rating__isnull=True) | Q(rating__gte=1, rating__lte=5),
                 name="case_rating_1_to_5",
+            ),
+            models.UniqueConstraint(
+                fields=["reporter", "request_key"],
+                condition=~Q(request_key=""),
+                name="case_unique_request_key",
             ),
         ]
 

@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -96,12 +96,20 @@ def case_report(
     latitude: Decimal | None = None,
     reporter_name: str = "",
     reporter_phone: str | None = None,
+    request_key: str = "",
 ) -> Case:
     """A new case, in stage "reported", with the time to accept it running.
 
     Staff report in their scope (a grid worker's event, a hotline call taken for a
-    caller); residents and other systems report anywhere in the district.
+    caller); residents and other systems report anywhere in the district. A
+    `request_key` (the API's Idempotency-Key, the form's one-time token) makes a
+    repeated submission by the same reporter return the case made the first time.
     """
+    reporter = by if getattr(by, "is_authenticated", False) else None
+    if request_key and reporter is not None:
+        first = Case.objects.filter(reporter=reporter, request_key=request_key).first()
+        if first is not None:
+            return first
     errors: dict[str, list[str]] = {}
     description = (description or "").strip()
     if not description:
@@ -134,7 +142,8 @@ def case_report(
         address=address.strip()[:200],
         longitude=longitude,
         latitude=latitude,
-        reporter=by if getattr(by, "is_authenticated", False) else None,
+        reporter=reporter,
+        request_key=request_key[:64] if reporter is not None else "",
         reporter_name=reporter_name.strip()[:50],
         reporter_phone=(reporter_phone or "").strip() or None,
         stage_since=now,
@@ -144,7 +153,13 @@ def case_report(
         case.full_clean(exclude=["code"])
     except ValidationError as exc:
         raise ValidationError(exc.message_dict) from exc
-    case.save()
+    try:
+        with transaction.atomic():
+            case.save()
+    except IntegrityError:  # the same key, sent twice at once: the other one won
+        if not case.request_key:
+            raise
+        return Case.objects.get(reporter=reporter, request_key=case.request_key)
     CaseTransition.objects.create(
         case=case, from_stage="", to_stage=Stage.REPORTED, actor=case.reporter, at=now
     )

@@ -62,6 +62,31 @@ def test_a_grid_worker_reports_and_sees_the_case_with_the_phone_masked(client, w
     assert "13905330456" not in json.dumps(answer)
 
 
+def test_an_idempotency_key_makes_a_repeated_report_one_case(client, world):
+    body = {
+        "category": "noise",
+        "description": "夜间施工噪声",
+        "region_code": world.a1.code,
+        "address": "车站社区5号楼",
+    }
+    client.force_login(world.worker_a)
+
+    def post(key):
+        return client.post(
+            API + "/cases",
+            json.dumps(body),
+            content_type="application/json",
+            HTTP_IDEMPOTENCY_KEY=key,
+            **EN,
+        )
+
+    first, again = ok(post("k-1"), 201), ok(post("k-1"), 201)
+    assert first["id"] == again["id"] and Case.objects.count() == 1
+    assert ok(post("k-2"), 201)["id"] != first["id"]
+    too_long = post("k" * 65)
+    assert too_long.status_code == 422 and Case.objects.count() == 2
+
+
 def test_the_steps_through_the_api(client, world, case):
     path = f"/cases/{case.pk}"
     ok(call(client, world.worker_a, "post", path + "/accept", {"version": 1}))
