@@ -19,7 +19,7 @@ IMMEDIATE). On the way out the id sequences move past the new rows.
 
 Values are stored as the model's fields would store them: personal data is
 encrypted (`EncryptedTextField`), blind indexes are computed from their source
-field, `auto_now`/`auto_now_add` timestamps get the time of the insert, fields
+field, `auto_now`/`auto_now_add` timestamps not given get the time of the insert, fields
 left out get their model default (or NULL), and any
 field type not known to pass through unchanged goes through `get_db_prep_save`.
 Nothing else of `save()` runs: no signals, no `full_clean()` — callers validate
@@ -69,14 +69,17 @@ class TableWriter:
         stamped = [
             field
             for field in meta.concrete_fields
-            if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
+            if (getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False))
+            and field not in given
         ]
         now = timezone.now()
         self.constants = [field.get_db_prep_save(now, connection) for field in stamped]
         self.indexes = [
             (field, positions[field.source])
             for field in meta.concrete_fields
-            if isinstance(field, BlindIndexField) and field.name not in positions
+            if isinstance(field, BlindIndexField)
+            and field.name not in positions
+            and field.source in positions  # else both are left out: NULL
         ]
         indexed_fields = [field for field, _ in self.indexes]
         defaulted = [
