@@ -10,6 +10,7 @@ urlpatterns = [
     path("regions/", include("linli.regions.urls")),
     path("audit/", include("linli.audit.urls")),
     path("registry/", include("linli.registry.urls")),
+    path("cases/", include("linli.cases.urls")),
     path("api/v1/", api.urls),
     path("healthz", core_views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -1,8 +1,13 @@
+from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 
+from linli.accounts.models import RoleGrant
 from linli.cases.filters import CaseFilter
 from linli.cases.models import Case, Category
-from linli.cases.permissions import CASE_VIEW
+from linli.cases.permissions import CASE_HANDLE, CASE_VIEW
+from linli.core.permissions import vocabulary
+from linli.regions.choices import PATH_LENGTH
+from linli.regions.models import Region
 
 
 def cases_visible(*, user, action: str = CASE_VIEW) -> QuerySet[Case]:
@@ -31,3 +36,24 @@ def case_detail_queryset(*, user) -> QuerySet[Case]:
 def categories() -> QuerySet[Category]:
     """Every active category (not region-scoped: the same tree everywhere)."""
     return Category.objects.filter(active=True).select_related("parent")
+
+
+def may(user, region: Region, action: str) -> bool:
+    """Whether `user` may perform `action` on cases of `region` (no query)."""
+    if user.is_superuser:
+        return user.is_active
+    return any(region.path.startswith(path) for path in user.scope_paths(action))
+
+
+def handlers_for(region: Region) -> QuerySet:
+    """Active users who may handle cases of `region` (a grant with `case.handle` at the
+    region or above it): whom a case there can be dispatched to."""
+    above = [region.path[:length] for length in sorted(set(PATH_LENGTH.values()))]
+    grants = RoleGrant.objects.active().filter(
+        role__in=vocabulary.roles_allowing(CASE_HANDLE), region__path__in=above
+    )
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, pk__in=grants.values("user"))
+        .order_by("username")
+    )

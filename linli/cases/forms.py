@@ -1,0 +1,60 @@
+import uuid
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from linli.cases.choices import Source
+from linli.cases.models import MAX_DESCRIPTION, Category
+
+
+class CaseReportForm(forms.Form):
+    """A case reported in the console: a grid worker's event or a hotline call."""
+
+    category = forms.ModelChoiceField(
+        label=_("Category"),
+        queryset=Category.objects.filter(active=True, parent__isnull=False).select_related(
+            "parent"
+        ),
+    )
+    region_code = forms.ChoiceField(label=_("Grid"))
+    address = forms.CharField(label=_("Address"), max_length=200)
+    description = forms.CharField(
+        label=_("Description"), max_length=MAX_DESCRIPTION, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    source = forms.ChoiceField(
+        label=_("Source"),
+        choices=[
+            (Source.GRID_WORKER, Source.GRID_WORKER.label),
+            (Source.HOTLINE, Source.HOTLINE.label),
+        ],
+    )
+    reporter_name = forms.CharField(label=_("Caller's name"), max_length=50, required=False)
+    reporter_phone = forms.CharField(label=_("Caller's mobile"), max_length=11, required=False)
+    # One-time token: a double submission of this form reports one case.
+    request_key = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+    def __init__(self, *args, grids, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region_code"].choices = [
+            (g.code, f"{g.parent.name} · {g.name}") for g in grids
+        ]
+        self.fields["request_key"].initial = uuid.uuid4().hex
+
+
+class StepForm(forms.Form):
+    note = forms.CharField(label=_("Note"), max_length=1000, required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class DispatchForm(StepForm):
+    assignee = forms.ModelChoiceField(label=_("Handler"), queryset=None)
+
+    def __init__(self, *args, handlers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = handlers
+
+
+class RateForm(StepForm):
+    rating = forms.TypedChoiceField(
+        label=_("Rating"), coerce=int, choices=[(n, "★" * n) for n in range(5, 0, -1)]
+    )

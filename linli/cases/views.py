@@ -1,0 +1,208 @@
+"""The cases console: inboxes per role, the case page with the steps the user may
+take, and reporting (grid workers' events, hotline calls)."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from linli.cases import selectors, services
+from linli.cases.choices import OPEN_STAGES, Stage
+from linli.cases.forms import CaseReportForm, DispatchForm, RateForm, StepForm
+from linli.cases.permissions import (
+    CASE_ACCEPT,
+    CASE_DISPATCH,
+    CASE_HANDLE,
+    CASE_REPORT,
+    CASE_VERIFY,
+    CASE_VIEW,
+)
+from linli.core.access import requires, signed_in
+from linli.core.forms import apply_errors
+from linli.core.htmx import render_page
+from linli.regions.models import Region
+
+PAGE_SIZE = 50
+# Inbox: (label, the action the user needs, which cases)
+BOXES = {
+    "mine": (
+        gettext_lazy("Mine"),
+        CASE_HANDLE,
+        lambda qs, user: qs.filter(assignee=user, stage__in=OPEN_STAGES),
+    ),
+    "to_accept": (
+        gettext_lazy("To accept"),
+        CASE_ACCEPT,
+        lambda qs, user: qs.filter(stage=Stage.REPORTED),
+    ),
+    "to_dispatch": (
+        gettext_lazy("To dispatch"),
+        CASE_DISPATCH,
+        lambda qs, user: qs.filter(stage=Stage.ACCEPTED),
+    ),
+    "to_verify": (
+        gettext_lazy("To verify"),
+        CASE_VERIFY,
+        lambda qs, user: qs.filter(stage=Stage.HANDLED),
+    ),
+    "overdue": (
+        gettext_lazy("Overdue"),
+        CASE_VIEW,
+        lambda qs, user: qs.filter(stage__in=OPEN_STAGES, due_at__lt=timezone.now()),
+    ),
+    "all": (gettext_lazy("All"), CASE_VIEW, lambda qs, user: qs),
+}
+
+
+@requires(CASE_VIEW)
+@require_GET
+def case_inbox(request: HttpRequest):
+    user = request.user
+    boxes = [(key, label) for key, (label, action, _f) in BOXES.items() if user.has_action(action)]
+    box = request.GET.get("box") or boxes[0][0]
+    if box not in dict(boxes):
+        box = boxes[0][0]
+    _label, action, choose = BOXES[box]
+    found = choose(selectors.cases_visible(user=user, action=action), user)
+    q = request.GET.get("q", "").strip()[:50]
+    if q:
+        found = found.filter(code=q.upper()) | found.filter(description__contains=q)
+    found = found.select_related("category", "region", "assignee").order_by("-created_at", "-pk")
+    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render_page(
+        request,
+        "cases/case_inbox.html",
+        {
+            "boxes": boxes,
+            "box": box,
+            "page": page,
+            "q": q,
+            "now": timezone.now(),
+            "may_report": user.has_action(CASE_REPORT),
+        },
+    )
+
+
+def _steps(request: HttpRequest, case) -> dict:
+    """The forms of the steps this user may take on this case now."""
+    user, stage, region = request.user, case.stage, case.region
+    initial = {"version": case.version}
+    steps = {}
+    if stage == Stage.REPORTED and selectors.may(user, region, CASE_ACCEPT):
+        steps["accept"] = StepForm(initial=initial, prefix="accept")
+        steps["reject"] = StepForm(initial=initial, prefix="reject")
+    if stage in (Stage.ACCEPTED, Stage.DISPATCHED) and selectors.may(user, region, CASE_DISPATCH):
+        steps["dispatch"] = DispatchForm(
+            initial=initial, prefix="dispatch", handlers=selectors.handlers_for(region)
+        )
+    if case.assignee_id == user.pk:
+        if stage == Stage.DISPATCHED:
+            steps["start"] = StepForm(initial=initial, prefix="start")
+        if stage in (Stage.DISPATCHED, Stage.HANDLING):
+            steps["finish"] = StepForm(initial=initial, prefix="finish")
+    if stage == Stage.HANDLED and selectors.may(user, region, CASE_VERIFY):
+        steps["close"] = StepForm(initial=initial, prefix="close")
+        steps["return"] = StepForm(initial=initial, prefix="return")
+    reporter = case.reporter_id == user.pk
+    if stage == Stage.CLOSED and (reporter or selectors.may(user, region, CASE_VERIFY)):
+        steps["rate"] = RateForm(initial=initial, prefix="rate")
+    if stage in (Stage.CLOSED, Stage.EVALUATED) and (
+        reporter or selectors.may(user, region, CASE_ACCEPT)
+    ):
+        steps["reopen"] = StepForm(initial=initial, prefix="reopen")
+    return steps
+
+
+STEP_LABELS = {
+    "accept": gettext_lazy("Accept (立案)"),
+    "reject": gettext_lazy("Reject"),
+    "dispatch": gettext_lazy("Dispatch"),
+    "start": gettext_lazy("Start handling"),
+    "finish": gettext_lazy("Report back (处置反馈)"),
+    "close": gettext_lazy("Verify and close (结案)"),
+    "return": gettext_lazy("Return for rework"),
+    "rate": gettext_lazy("Rate"),
+    "reopen": gettext_lazy("Reopen"),
+}
+
+
+@signed_in
+@require_GET
+def case_detail(request: HttpRequest, pk: int):
+    """A case, its timeline and the steps the user may take (staff in scope, or the
+    person who reported it; 404 for anyone else)."""
+    case = get_object_or_404(selectors.case_detail_queryset(user=request.user), pk=pk)
+    steps = _steps(request, case)
+    return render(
+        request,
+        "cases/case_detail.html",
+        {
+            "case": case,
+            "steps": [(name, STEP_LABELS[name], form) for name, form in steps.items()],
+            "now": timezone.now(),
+        },
+    )
+
+
+@signed_in
+@require_POST
+def case_step(request: HttpRequest, pk: int, step: str):
+    case = get_object_or_404(selectors.case_detail_queryset(user=request.user), pk=pk)
+    form = _steps(request, case).get(step)
+    if form is None:  # not possible for this user now (a stale page, another's step)
+        messages.error(request, _("That step is not possible on this case now: reload it."))
+        return redirect("cases:case-detail", pk=pk)
+    bound = type(form)(request.POST, prefix=step, **_extra(form))
+    if not bound.is_valid():
+        messages.error(request, " ".join(e for errs in bound.errors.values() for e in errs))
+        return redirect("cases:case-detail", pk=pk)
+    data = dict(bound.cleaned_data)
+    if step == "dispatch":
+        data["to"] = data.pop("assignee")
+    if step == "rate":
+        data["comment"] = data.pop("note")
+    try:
+        getattr(services, f"case_{step}")(case=case, by=request.user, **data)
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, " ".join(getattr(exc, "messages", [_("Permission denied.")])))
+    else:
+        messages.success(request, _("Done: %(step)s.") % {"step": STEP_LABELS[step]})
+    return redirect("cases:case-detail", pk=pk)
+
+
+def _extra(form) -> dict:
+    if isinstance(form, DispatchForm):
+        return {"handlers": form.fields["assignee"].queryset}
+    return {}
+
+
+@requires(CASE_REPORT)
+@require_http_methods(["GET", "POST"])
+def case_report(request: HttpRequest):
+    grids = (
+        Region.objects.visible_to(request.user, CASE_REPORT)
+        .filter(level="grid", retired_at__isnull=True)
+        .select_related("parent")
+        .order_by("path")[:500]
+    )
+    form = CaseReportForm(request.POST or None, grids=grids)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        region = get_object_or_404(
+            Region.objects.visible_to(request.user, CASE_REPORT), code=data.pop("region_code")
+        )
+        try:
+            case = services.case_report(region=region, by=request.user, **data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("Case %(code)s reported.") % {"code": case.code})
+            return redirect("cases:case-detail", pk=case.pk)
+    return render(
+        request, "cases/case_form.html", {"form": form}, status=422 if form.errors else 200
+    )
