@@ -62,7 +62,9 @@ _AS_IS = frozenset(
 class TableWriter:
     """Rows of one model: `add(*values)` in the order of `fields`, returns the new pk."""
 
-    def __init__(self, model: type[models.Model], fields: Sequence[str], next_id: int):
+    def __init__(
+        self, model: type[models.Model], fields: Sequence[str], next_id: int, prepared: bool
+    ):
         meta = model._meta
         given = [meta.get_field(name) for name in fields]
         positions = {field.name: i for i, field in enumerate(given)}
@@ -98,7 +100,7 @@ class TableWriter:
             field.get_db_prep_save(field.get_default(), connection) for field in defaulted
         ]
         converters = [(i, _converter(field)) for i, field in enumerate(given)]
-        self.converters = [(i, convert) for i, convert in converters if convert]
+        self.converters = [] if prepared else [(i, c) for i, c in converters if c]
         columns = [meta.pk, *given, *stamped, *defaulted, *indexed_fields]
         quote = connection.ops.quote_name
         self.sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608 (names from _meta)
@@ -154,7 +156,11 @@ class BulkInsert:
         self.atomic.__enter__()
         return self
 
-    def table(self, model: type[models.Model], fields: Sequence[str]) -> TableWriter:
+    def table(
+        self, model: type[models.Model], fields: Sequence[str], *, prepared: bool = False
+    ) -> TableWriter:
+        """A writer for `model`; with `prepared`, values arrive as the database stores
+        them (personal data already encrypted, blind indexes given as fields)."""
         table = connection.ops.quote_name(model._meta.db_table)
         pk = connection.ops.quote_name(model._meta.pk.column)
         with connection.cursor() as cursor:
@@ -162,7 +168,7 @@ class BulkInsert:
                 cursor.execute(f"LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE")
             cursor.execute(f"SELECT COALESCE(MAX({pk}), 0) FROM {table}")  # noqa: S608
             (largest,) = cursor.fetchone()
-        writer = TableWriter(model, fields, largest + 1)
+        writer = TableWriter(model, fields, largest + 1, prepared)
         self.writers.append(writer)
         return writer
 

@@ -14,6 +14,7 @@ about 8 % of whom live alone, typed labels at realistic rates.
 """
 
 import itertools
+import multiprocessing
 import random
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -21,7 +22,8 @@ from datetime import date, timedelta
 from django.db.models import Count
 from faker import Faker
 
-from linli.core.bulk import BulkInsert, TableWriter, analyze
+from linli.core.bulk import BulkInsert, analyze
+from linli.core.crypto import blind_index, encrypt
 from linli.regions.choices import Level
 from linli.regions.models import Region
 from linli.registry.choices import (
@@ -127,27 +129,46 @@ class Plan:
 
 
 @dataclass
-class Writers:
-    """The tables one chunk of grids writes to."""
+class ChunkRows:
+    """The rows of a few grids, made by the generator process: plain tuples whose
+    references to other rows of the chunk are indexes into these lists (turned into
+    keys when written), personal data already encrypted and indexed."""
 
-    buildings: TableWriter
-    houses: TableWriter
-    households: TableWriter
-    residents: TableWriter
-    labels: TableWriter
+    buildings: list = field(default_factory=list)
+    houses: list = field(default_factory=list)  # (grid, building index, …)
+    households: list = field(default_factory=list)  # (grid, house index, kind, head index)
+    residents: list = field(default_factory=list)  # (grid, household index, …)
+    labels: list = field(default_factory=list)  # (resident index, label, since)
 
-    @classmethod
-    def open(cls, bulk: BulkInsert) -> "Writers":
-        return cls(
-            bulk.table(
+    def write(self) -> None:
+        """Insert the chunk in one transaction (`linli.core.bulk`)."""
+        with BulkInsert() as bulk:
+            buildings = bulk.table(
                 Building,
                 ["grid", "name", "kind", "address", "floors", "units", "longitude", "latitude"],
-            ),
-            bulk.table(House, ["grid", "building", "unit", "floor", "number", "area", "use"]),
-            bulk.table(Household, ["grid", "house", "kind", "head"]),
-            bulk.table(Resident, RESIDENT_COLUMNS),
-            bulk.table(ResidentLabel, ["resident", "label", "since"]),
-        )
+            )
+            houses = bulk.table(
+                House, ["grid", "building", "unit", "floor", "number", "area", "use"]
+            )
+            households = bulk.table(Household, ["grid", "house", "kind", "head"])
+            residents = bulk.table(Resident, RESIDENT_COLUMNS, prepared=True)
+            labels = bulk.table(ResidentLabel, ["resident", "label", "since"])
+            first = {
+                "building": buildings.next_id,
+                "house": houses.next_id,
+                "household": households.next_id,
+                "resident": residents.next_id,
+            }
+            for row in self.buildings:
+                buildings.add(*row)
+            for grid, building, *rest in self.houses:
+                houses.add(grid, first["building"] + building, *rest)
+            for grid, house, kind, head in self.households:
+                households.add(grid, first["house"] + house, kind, first["resident"] + head)
+            for grid, household, *rest in self.residents:
+                residents.add(grid, first["household"] + household, *rest)
+            for resident, *rest in self.labels:
+                labels.add(first["resident"] + resident, *rest)
 
 
 RESIDENT_COLUMNS = [
@@ -157,7 +178,9 @@ RESIDENT_COLUMNS = [
     "sex",
     "birth_date",
     "id_number",
+    "id_number_index",
     "phone",
+    "phone_index",
     "relation",
     "moved_in_on",
     "residence_type",
@@ -166,7 +189,11 @@ RESIDENT_COLUMNS = [
 
 
 def seed(stdout, *, residents: int = DEFAULT_RESIDENTS, **_options) -> None:
-    """Add residents until there are `residents` of them (a second run adds nothing)."""
+    """Add residents until there are `residents` of them (a second run adds nothing).
+
+    A second process makes the rows (names, ID numbers, encryption: most of the
+    work) chunk after chunk, while this one writes the previous chunk.
+    """
     existing = Resident.objects.count()
     if existing >= residents:
         stdout.write(f"registry: {existing} residents already there")
@@ -193,21 +220,44 @@ def seed(stdout, *, residents: int = DEFAULT_RESIDENTS, **_options) -> None:
     labels_ensure_defaults()
     labels = dict(Label.objects.values_list("code", "pk"))
     buildings_so_far = dict(Building.objects.values_list("grid").annotate(n=Count("pk")).order_by())
-    made, start = 0, 0
-    while start < len(grids):  # one transaction per ~CHUNK_RESIDENTS residents
-        with BulkInsert() as bulk:
-            writers, chunk = Writers.open(bulk), 0
-            while start < len(grids) and chunk < CHUNK_RESIDENTS:
-                grid, count = grids[start], per_grid[start]
-                if count:
-                    before = buildings_so_far.get(grid.pk, 0)
-                    _plan_grid(writers, grid, count, plan, labels, before)
-                start, chunk = start + 1, chunk + count
-        made += chunk
+    chunks, chunk, size = [], [], 0
+    for index, (grid, count) in enumerate(zip(grids, per_grid, strict=True)):
+        if count:
+            chunk.append((index, count, buildings_so_far.get(grid.pk, 0)))
+            size += count
+        if size >= CHUNK_RESIDENTS:
+            chunks, chunk, size = [*chunks, chunk], [], 0
+    if chunk:
+        chunks.append(chunk)
+    # The generator process is forked: it inherits this one's database connection but
+    # never uses it, and ends with os._exit (multiprocessing's way), which leaves the
+    # connection to this process. The generator needs no database: it gets the grids,
+    # labels and random state it works from.
+    context = multiprocessing.get_context("fork")
+    with context.Pool(1, initializer=_generator_start, initargs=(plan, grids, labels)) as pool:
+        for rows in pool.imap(_generate, chunks):
+            rows.write()
     if not Organisation.objects.exists():
         _seed_organisations(grids, plan)
     analyze(Building, House, Household, Resident, ResidentLabel, Organisation)
-    stdout.write(f"registry: {made} demo residents created")
+    stdout.write(f"registry: {residents} demo residents created")
+
+
+_generator: dict = {}
+
+
+def _generator_start(plan: "Plan", grids: list[Region], labels: dict) -> None:
+    _generator.update(plan=plan, grids=grids, labels=labels)
+
+
+def _generate(chunk: list[tuple[int, int, int]]) -> ChunkRows:
+    """In the generator process: the rows of these grids (index, residents, buildings
+    they have already)."""
+    rows = ChunkRows()
+    for index, count, buildings_before in chunk:
+        grid = _generator["grids"][index]
+        _plan_grid(rows, grid, count, _generator["plan"], _generator["labels"], buildings_before)
+    return rows
 
 
 def _spread(total: int, weights: list[float], rng: random.Random) -> list[int]:
@@ -219,22 +269,21 @@ def _spread(total: int, weights: list[float], rng: random.Random) -> list[int]:
 
 
 def _plan_grid(
-    writers: Writers, grid: Region, count: int, plan: Plan, labels: dict, buildings_before: int
+    rows: ChunkRows, grid: Region, count: int, plan: Plan, labels: dict, buildings_before: int
 ) -> None:
     rng = plan.rng
     sizes = _household_sizes(count, rng)
-    houses = _make_houses(writers, grid, len(sizes), plan, buildings_before)
+    houses = _make_houses(rows, grid, len(sizes), plan, buildings_before)
     for house, size in zip(houses, sizes, strict=True):
         kind = rng.choices(HOUSEHOLD_TYPES, cum_weights=[80, 92, 100])[0]
-        members = _members(kind, size, plan)
-        # The head is the first member: the next resident row written.
-        household = writers.households.add(grid.pk, house, kind, writers.residents.next_id)
-        for member in members:
-            resident = writers.residents.add(grid.pk, household, *member)
+        household = len(rows.households)
+        rows.households.append((grid.pk, house, kind, len(rows.residents)))  # head: first
+        for member in _members(kind, size, plan):
+            rows.residents.append((grid.pk, household, *member))
             draw = rng.random()  # one draw: at most one typed label each
             for code, rate in TYPED_LABEL_RATES.items():
                 if draw < rate:
-                    writers.labels.add(resident, labels[code], TODAY)
+                    rows.labels.append((len(rows.residents) - 1, labels[code], TODAY))
                     break
                 draw -= rate
 
@@ -248,8 +297,9 @@ def _household_sizes(count: int, rng: random.Random) -> list[int]:
     return sizes
 
 
-def _make_houses(writers: Writers, grid: Region, needed: int, plan: Plan, number: int) -> list[int]:
-    """Buildings (flats in the town, courtyards in villages) with `needed` houses; their pks."""
+def _make_houses(rows: ChunkRows, grid: Region, needed: int, plan: Plan, number: int) -> list[int]:
+    """Buildings (flats in the town, courtyards in villages) with `needed` houses; the
+    houses' indexes in the chunk."""
     rng = plan.rng
     street = rng.choice(STREETS)
     houses: list[int] = []
@@ -271,13 +321,13 @@ def _make_houses(writers: Writers, grid: Region, needed: int, plan: Plan, number
             name, kind = f"{number}号院", BuildingType.BUNGALOW
             address = f"{grid.parent.name.removesuffix('村委会')}{number}号"
             flats = [(1, 1, "1")]
-        building = writers.buildings.add(
-            grid.pk, name, kind, address, floors, units, longitude, latitude
-        )
+        building = len(rows.buildings)
+        rows.buildings.append((grid.pk, name, kind, address, floors, units, longitude, latitude))
         for unit, floor, flat in flats[: needed - len(houses)]:
             area = round(rng.uniform(45, 140), 1)
             use = HouseUse.RENTED if rng.random() < 0.15 else HouseUse.OWNER_OCCUPIED
-            houses.append(writers.houses.add(grid.pk, building, unit, floor, flat, area, use))
+            houses.append(len(rows.houses))
+            rows.houses.append((grid.pk, building, unit, floor, flat, area, use))
     return houses
 
 
@@ -293,7 +343,8 @@ def _point(grid: Region, rng: random.Random) -> tuple[float | None, float | None
 
 
 def _members(kind: str, size: int, plan: Plan) -> list[tuple]:
-    """A household's people, head first, as values for RESIDENT_COLUMNS[2:]."""
+    """A household's people, head first, as values for RESIDENT_COLUMNS[2:] (ID and
+    phone numbers encrypted, with their blind indexes)."""
     rng = plan.rng
     floating = kind == HouseholdType.FLOATING
     county = rng.choice(OTHER_COUNTIES) if floating else "370306"
@@ -340,13 +391,17 @@ def _members(kind: str, size: int, plan: Plan) -> list[tuple]:
             residence = ResidenceType.LIVING_HERE_REGISTERED_ELSEWHERE
         else:
             residence = ResidenceType.REGISTERED_HERE
+        number = plan.id_number(born, sex, county)
+        phone = plan.phone() if adult and rng.random() < 0.9 else None
         members.append(
             (
                 family_name + plan.given_name(sex),
                 sex,
                 born,
-                plan.id_number(born, sex, county),
-                plan.phone() if adult and rng.random() < 0.9 else None,
+                encrypt(number, Resident.ID_NUMBER_CONTEXT),
+                blind_index(number, Resident.ID_NUMBER_CONTEXT),
+                encrypt(phone, Resident.PHONE_CONTEXT) if phone else None,
+                blind_index(phone, Resident.PHONE_CONTEXT) if phone else None,
                 relation,
                 TODAY - timedelta(days=rng.randint(30, 9000)),
                 residence,
