@@ -22,7 +22,7 @@ from datetime import date, timedelta
 from django.db.models import Count
 from faker import Faker
 
-from linli.core.bulk import BulkInsert, analyze
+from linli.core.bulk import BulkInsert, TableWriter, analyze
 from linli.core.crypto import blind_index, encrypt
 from linli.regions.choices import Level
 from linli.regions.models import Region
@@ -50,7 +50,8 @@ from linli.registry.services import labels_ensure_defaults
 
 DEFAULT_RESIDENTS = 20_000
 BATCH = 2_000
-CHUNK_RESIDENTS = 20_000
+CHUNK_RESIDENTS = 2_000  # small: the generator makes the next while one is written
+CHUNKS_PER_TRANSACTION = 10
 TODAY = date(2026, 11, 1)  # fixed, so the demo is the same every time
 # Age bands (years) and their share of the population: 20 % are 60 or older.
 AGE_BANDS = [
@@ -140,35 +141,48 @@ class ChunkRows:
     residents: list = field(default_factory=list)  # (grid, household index, …)
     labels: list = field(default_factory=list)  # (resident index, label, since)
 
-    def write(self) -> None:
-        """Insert the chunk in one transaction (`linli.core.bulk`)."""
-        with BulkInsert() as bulk:
-            buildings = bulk.table(
+    def write(self, writers: "Writers") -> None:
+        """Insert the chunk's rows, turning its indexes into keys."""
+        first = {
+            "building": writers.buildings.next_id,
+            "house": writers.houses.next_id,
+            "household": writers.households.next_id,
+            "resident": writers.residents.next_id,
+        }
+        for row in self.buildings:
+            writers.buildings.add(*row)
+        for grid, building, *rest in self.houses:
+            writers.houses.add(grid, first["building"] + building, *rest)
+        for grid, house, kind, head in self.households:
+            writers.households.add(grid, first["house"] + house, kind, first["resident"] + head)
+        for grid, household, *rest in self.residents:
+            writers.residents.add(grid, first["household"] + household, *rest)
+        for resident, *rest in self.labels:
+            writers.labels.add(first["resident"] + resident, *rest)
+
+
+@dataclass
+class Writers:
+    """The tables the demo writes, in one transaction (`linli.core.bulk`)."""
+
+    buildings: TableWriter
+    houses: TableWriter
+    households: TableWriter
+    residents: TableWriter
+    labels: TableWriter
+
+    @classmethod
+    def open(cls, bulk: BulkInsert) -> "Writers":
+        return cls(
+            bulk.table(
                 Building,
                 ["grid", "name", "kind", "address", "floors", "units", "longitude", "latitude"],
-            )
-            houses = bulk.table(
-                House, ["grid", "building", "unit", "floor", "number", "area", "use"]
-            )
-            households = bulk.table(Household, ["grid", "house", "kind", "head"])
-            residents = bulk.table(Resident, RESIDENT_COLUMNS, prepared=True)
-            labels = bulk.table(ResidentLabel, ["resident", "label", "since"])
-            first = {
-                "building": buildings.next_id,
-                "house": houses.next_id,
-                "household": households.next_id,
-                "resident": residents.next_id,
-            }
-            for row in self.buildings:
-                buildings.add(*row)
-            for grid, building, *rest in self.houses:
-                houses.add(grid, first["building"] + building, *rest)
-            for grid, house, kind, head in self.households:
-                households.add(grid, first["house"] + house, kind, first["resident"] + head)
-            for grid, household, *rest in self.residents:
-                residents.add(grid, first["household"] + household, *rest)
-            for resident, *rest in self.labels:
-                labels.add(first["resident"] + resident, *rest)
+            ),
+            bulk.table(House, ["grid", "building", "unit", "floor", "number", "area", "use"]),
+            bulk.table(Household, ["grid", "house", "kind", "head"]),
+            bulk.table(Resident, RESIDENT_COLUMNS, prepared=True),
+            bulk.table(ResidentLabel, ["resident", "label", "since"]),
+        )
 
 
 RESIDENT_COLUMNS = [
@@ -235,8 +249,14 @@ def seed(stdout, *, residents: int = DEFAULT_RESIDENTS, **_options) -> None:
     # labels and random state it works from.
     context = multiprocessing.get_context("fork")
     with context.Pool(1, initializer=_generator_start, initargs=(plan, grids, labels)) as pool:
-        for rows in pool.imap(_generate, chunks):
-            rows.write()
+        made = pool.imap(_generate, chunks)
+        for _ in range(0, len(chunks), CHUNKS_PER_TRANSACTION):
+            with BulkInsert() as bulk:  # fewer, larger transactions: SQLite checkpoints less
+                writers = Writers.open(bulk)
+                for rows in itertools.islice(made, CHUNKS_PER_TRANSACTION):
+                    rows.write(writers)
+        pool.close()  # then join: leaving the block would terminate, which is slow
+        pool.join()
     if not Organisation.objects.exists():
         _seed_organisations(grids, plan)
     analyze(Building, House, Household, Resident, ResidentLabel, Organisation)
