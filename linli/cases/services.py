@@ -196,11 +196,12 @@ def _move(
         _ensure_may(by, locked.region, action)
     now = timezone.now()
     overdue = locked.due_at is not None and now > locked.due_at
+    from_stage = locked.stage
+    clock = TIMED_STAGES.get(to)
+    if clock is None or clock != TIMED_STAGES.get(from_stage):  # else the clock runs on
+        locked.due_at = _due(locked.category, to, now)  # (dispatched → handling, reassign)
     for name, value in changes.items():
         setattr(locked, name, value)
-    if to != locked.stage or "due_at" not in changes:
-        locked.due_at = changes.get("due_at", _due(locked.category, to, now))
-    from_stage = locked.stage
     locked.stage, locked.stage_since, locked.version = to, now, locked.version + 1
     locked.save()
     CaseTransition.objects.create(
@@ -290,7 +291,6 @@ def case_start(*, case: Case, by, note: str = "", version: int | None = None) ->
         action=CASE_HANDLE,
         note=note,
         version=version,
-        due_at=case.due_at,
     )
 
 

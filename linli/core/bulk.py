@@ -19,11 +19,13 @@ IMMEDIATE). On the way out the id sequences move past the new rows.
 
 Values are stored as the model's fields would store them: personal data is
 encrypted (`EncryptedTextField`), blind indexes are computed from their source
-field, `auto_now`/`auto_now_add` timestamps not given get the time of the insert, fields
-left out get their model default (or NULL), and any
-field type not known to pass through unchanged goes through `get_db_prep_save`.
-Nothing else of `save()` runs: no signals, no `full_clean()` — callers validate
-first, as the ledger import and the demo generator do.
+field, `auto_now`/`auto_now_add` timestamps not given get the time of the insert,
+fields left out get their model default (or NULL), and any field type not known to
+pass through unchanged goes through `get_db_prep_save`. A writer opened with
+`prepared=True` takes values as the database stores them (the demo encrypts in
+its generator process and gives the blind indexes as fields). Nothing else of
+`save()` runs: no signals, no `full_clean()` — callers validate first, as the
+ledger import and the demo generator do.
 """
 
 from collections.abc import Callable, Sequence

@@ -1053,11 +1053,10 @@ class Writer:
         self.label_ids = dict(Label.objects.values_list("code", "pk"))
 
     def _log(self, model, pk: int, grid: Region, kind: str, values: dict) -> None:
-        changes = (
-            values
-            if kind in (ChangeKind.UPDATE, ChangeKind.LABEL)
-            else (services.creation_changes(model, values))
-        )
+        if kind in (ChangeKind.CREATE, ChangeKind.MOVE_IN):
+            changes = services.creation_changes(model, values)
+        else:  # updates and labels come as {field: {"old": …, "new": …}} already
+            changes = values
         self.history.add(
             grid.pk, model._meta.model_name, pk, kind, changes, self.note, self.user.pk
         )

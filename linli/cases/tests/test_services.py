@@ -192,12 +192,13 @@ def test_only_the_assignee_starts_and_finishes(world, manhole):
     assert error.messages == ["Only the person the case is assigned to can do this."]
 
 
-def test_reassigning_keeps_the_case_dispatched_and_logs_the_new_assignee(world, manhole):
+def test_reassigning_keeps_the_case_dispatched_and_its_time_limit(world, manhole):
     case = through(report(world, manhole), world, Stage.DISPATCHED)
+    due = case.due_at
 
     case = services.case_dispatch(case=case, to=world.worker_a, by=world.worker_a, note="改派")
 
-    assert (case.stage, case.assignee) == (Stage.DISPATCHED, world.worker_a)
+    assert (case.stage, case.assignee, case.due_at) == (Stage.DISPATCHED, world.worker_a, due)
     assert case.transitions.filter(to_stage="dispatched").count() == 2
 
 
