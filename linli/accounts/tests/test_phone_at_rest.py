@@ -15,7 +15,7 @@ from linli.core.crypto import blind_index
 def raw(sql: str, params=()) -> list[tuple]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return cursor.fetchall()
+        return cursor.fetchall() if cursor.description else []
 
 
 def test_a_phone_is_stored_encrypted_and_signs_in(client, world):
