@@ -47,6 +47,7 @@ def _with_display_data(residents: QuerySet[Resident]) -> QuerySet[Resident]:
     queries: address, grid, typed labels and the household's living count."""
     return (
         residents.select_related("household__house__building", "grid")
+        .defer("grid__boundary")
         .prefetch_related(
             Prefetch(
                 "label_links",
