@@ -3,7 +3,8 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
 PYTHON := $(shell scripts/find-python)
-UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
+# A uv on PATH that runs (a pyenv shim for another Python version does not), else ours.
+UV := $(shell uv --version >/dev/null 2>&1 && command -v uv || echo .tools/bin/uv)
 UV_VERSION := 0.13.9
 VENV := .venv
 LINLI := $(VENV)/bin/linli
