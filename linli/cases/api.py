@@ -8,7 +8,7 @@ from ninja.pagination import paginate
 
 from linli.cases import selectors, services
 from linli.cases.filters import CaseFilter
-from linli.cases.models import Category
+from linli.cases.models import Case, Category
 from linli.cases.permissions import (
     CASE_ACCEPT,
     CASE_DISPATCH,
@@ -24,6 +24,8 @@ from linli.cases.schemas import (
     CategoryOut,
     DispatchIn,
     RateIn,
+    SimilarOut,
+    SimilarQuery,
     StepIn,
 )
 from linli.core.access import requires, signed_in
@@ -48,6 +50,25 @@ def _case(request: HttpRequest, case_id: int):
 def category_list(request: HttpRequest):
     """The category tree (top categories have no parent); cases take the lowest level."""
     return list(selectors.categories())
+
+
+@router.get(
+    "/cases/similar",
+    response=list[SimilarOut],
+    operation_id="case_similar",
+    url_name="case-similar",
+)
+@requires(CASE_REPORT)
+def case_similar(request: HttpRequest, near: Query[SimilarQuery]):
+    """While reporting: open cases of the same category within about 200 m reported in
+    the last 30 days, to "+1" one of them instead of filing a duplicate."""
+    return list(
+        selectors.similar_open_cases(
+            category=get_object_or_404(Category, code=near.category),
+            longitude=near.longitude,
+            latitude=near.latitude,
+        )
+    )
 
 
 @router.get("/cases", response=list[CaseOut], operation_id="case_list", url_name="case-list")
@@ -134,6 +155,21 @@ case_return = _step("return", CASE_VERIFY, StepIn, "Return for rework, saying wh
 case_reopen = _step(
     "reopen", CASE_REPORT, StepIn, "Reopen a closed case within the window", lookup=CASE_VIEW
 )
+
+
+@router.post(
+    "/cases/{case_id}/support",
+    response=SimilarOut,
+    operation_id="case_support",
+    url_name="case-support",
+)
+@requires(CASE_REPORT)
+def case_support(request: HttpRequest, case_id: int):
+    """+1 an open case (found through /cases/similar): once per person."""
+    case = get_object_or_404(Case.objects.select_related("category"), pk=case_id)
+    return services.case_support(case=case, by=request.user)
+
+
 case_rate = _step(
     "rate", CASE_REPORT, RateIn, "Record the reporter's rating (1–5)", lookup=CASE_VIEW
 )

@@ -94,6 +94,9 @@ class Case(models.Model):
     due_at = models.DateTimeField(_("stage due"), null=True, blank=True)
     stage_since = models.DateTimeField(_("in this stage since"))
     rework_count = models.PositiveSmallIntegerField(_("returned for rework"), default=0)
+    supporters = models.PositiveIntegerField(
+        _("+1s"), default=0, help_text=_("People who reported the same problem with +1.")
+    )
     rating = models.PositiveSmallIntegerField(
         _("rating"),
         null=True,
@@ -177,3 +180,22 @@ class CaseTransition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case} {self.from_stage}→{self.to_stage}"
+
+
+class CaseSupport(models.Model):
+    """A "+1": someone met the same problem and joined this case instead of filing
+    another (once per person and case)."""
+
+    case = models.ForeignKey(Case, models.CASCADE, related_name="supports")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="+")
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("+1")
+        verbose_name_plural = _("+1s")
+        constraints = [
+            models.UniqueConstraint(fields=["case", "user"], name="casesupport_once_per_person")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case} +1"

@@ -37,7 +37,26 @@ class CaseOut(Schema):
     created_at: datetime
     closed_at: datetime | None
     rating: int | None
+    supporters: int
     version: int
+
+
+class SimilarQuery(Schema):
+    category: str = Field(max_length=40)
+    longitude: Decimal = Field(ge=-180, le=180)
+    latitude: Decimal = Field(ge=-90, le=90)
+
+
+class SimilarOut(Schema):
+    """An open case near a new report: no personal data (any reporter sees these)."""
+
+    id: int
+    code: str
+    category_name: str = Field(alias="category.name")
+    stage: Stage
+    description: str
+    created_at: datetime
+    supporters: int
 
 
 class TransitionOut(Schema):

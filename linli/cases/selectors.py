@@ -1,7 +1,12 @@
+from datetime import timedelta
+from decimal import Decimal
+
 from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from linli.accounts.models import RoleGrant
+from linli.cases.choices import OPEN_STAGES
 from linli.cases.filters import CaseFilter
 from linli.cases.models import Case, Category
 from linli.cases.permissions import CASE_HANDLE, CASE_VIEW
@@ -56,4 +61,26 @@ def handlers_for(region: Region) -> QuerySet:
         get_user_model()
         .objects.filter(is_active=True, pk__in=grants.values("user"))
         .order_by("username")
+    )
+
+
+SIMILAR_DAYS = 30
+SIMILAR_DEGREES = Decimal("0.002")  # about 200 m in 周村
+
+
+def similar_open_cases(*, category: Category, longitude: Decimal, latitude: Decimal):
+    """Open cases of the same category reported nearby in the last SIMILAR_DAYS days:
+    what a reporter is shown before filing (to "+1" one instead). Any reporter may see
+    these, so they carry no personal data (see `SimilarOut`)."""
+    since = timezone.now() - timedelta(days=SIMILAR_DAYS)
+    return (
+        Case.objects.filter(
+            category=category,
+            stage__in=OPEN_STAGES,
+            created_at__gte=since,
+            longitude__range=(longitude - SIMILAR_DEGREES, longitude + SIMILAR_DEGREES),
+            latitude__range=(latitude - SIMILAR_DEGREES, latitude + SIMILAR_DEGREES),
+        )
+        .select_related("category")
+        .order_by("-created_at")[:10]
     )

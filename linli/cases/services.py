@@ -15,12 +15,13 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from linli.cases import categories
-from linli.cases.choices import TIMED_STAGES, Source, Stage
-from linli.cases.models import MAX_DESCRIPTION, Case, CaseTransition, Category
+from linli.cases.choices import OPEN_STAGES, TIMED_STAGES, Source, Stage
+from linli.cases.models import MAX_DESCRIPTION, Case, CaseSupport, CaseTransition, Category
 from linli.cases.permissions import (
     CASE_ACCEPT,
     CASE_DISPATCH,
@@ -404,3 +405,19 @@ def categories_ensure_defaults() -> None:
     """The seeded categories (the migration makes them on install; tests that flush
     the database and the demo call this)."""
     categories.ensure(Category)
+
+
+@transaction.atomic
+def case_support(*, case: Case, by) -> Case:
+    """+1: the person met the same open problem; counted once per person."""
+    if case.stage not in OPEN_STAGES:
+        raise Conflict(
+            _("This case is %(stage)s: report the problem anew if it is back.")
+            % {"stage": case.get_stage_display()},
+            code="wrong_stage",
+        )
+    _support, created = CaseSupport.objects.get_or_create(case=case, user=by)
+    if created:
+        Case.objects.filter(pk=case.pk).update(supporters=F("supporters") + 1)
+    case.refresh_from_db(fields=["supporters"])
+    return case

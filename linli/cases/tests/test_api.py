@@ -3,6 +3,7 @@ conflicts as 409 problems, pinned query counts."""
 
 import json
 import threading
+from decimal import Decimal
 
 import pytest
 from django.db import connection, connections
@@ -11,7 +12,9 @@ from django.test.utils import CaptureQueriesContext
 from linli.cases import services
 from linli.cases.choices import Source, Stage
 from linli.cases.models import Case, CaseTransition, Category
+from linli.cases.tests.test_services import SQUARE
 from linli.core.problems import Conflict
+from linli.regions.services import grid_update
 
 API = "/api/v1"
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
@@ -257,3 +260,46 @@ def test_two_people_accepting_at_once_one_wins_the_other_gets_a_conflict(world):
 
     assert sorted(outcomes) == ["conflict", "done"]
     assert CaseTransition.objects.filter(case=case).count() == 2, "one move logged, not two"
+
+
+def test_a_reporter_sees_similar_open_cases_nearby_and_adds_a_plus_one(client, world):
+    grid_update(grid=world.a1, boundary=SQUARE, by=None)
+    near = services.case_report(
+        category=Category.objects.get(code="manhole-cover"),
+        description="井盖缺失",
+        source=Source.HOTLINE,
+        region=world.a1,
+        address="正阳路口",
+        longitude=Decimal("117.870000"),
+        latitude=Decimal("36.800000"),
+        by=None,
+    )
+    services.case_report(  # far away: not offered
+        category=Category.objects.get(code="manhole-cover"),
+        description="另一处井盖缺失",
+        source=Source.HOTLINE,
+        region=world.a1,
+        address="城北",
+        longitude=Decimal("117.879000"),
+        latitude=Decimal("36.809000"),
+        by=None,
+    )
+    params = {"category": "manhole-cover", "longitude": "117.8705", "latitude": "36.8004"}
+
+    found = ok(call(client, world.resident_a, "get", "/cases/similar", **params))
+
+    assert [c["code"] for c in found] == [near.code]
+    assert "reporter_phone" not in found[0]
+    for _ in range(2):  # a second +1 by the same person does not count
+        answer = ok(call(client, world.resident_a, "post", f"/cases/{near.pk}/support"))
+    assert answer["supporters"] == 1
+    ok(call(client, world.grid_worker_a1, "post", f"/cases/{near.pk}/support"))
+    assert Case.objects.get(pk=near.pk).supporters == 2
+
+
+def test_a_closed_case_takes_no_plus_one(client, world, case):
+    Case.objects.filter(pk=case.pk).update(stage=Stage.CLOSED)
+
+    response = call(client, world.resident_a, "post", f"/cases/{case.pk}/support")
+
+    assert response.status_code == 409 and Case.objects.get(pk=case.pk).supporters == 0
