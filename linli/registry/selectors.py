@@ -49,11 +49,12 @@ def _with_display_data(residents: QuerySet[Resident]) -> QuerySet[Resident]:
         residents.select_related("household__house__building", "grid")
         .defer("grid__boundary")
         .prefetch_related(
-            Prefetch(
+            Prefetch(  # a list per resident, not a queryset each: cheaper for long pages
                 "label_links",
                 queryset=ResidentLabel.objects.select_related("label").order_by(
                     "label__order", "label__name"
                 ),
+                to_attr="typed_labels",
             )
         )
         .annotate(household_living=_living_members_count())
@@ -73,8 +74,29 @@ def resident_pages(*, user, filters: ResidentFilter, action: str = REGISTRY_VIEW
     keys = filters.apply(residents_visible(user=user, action=action)).order_by(*RESIDENT_ORDER)
     return KeyedRows(
         keys.values_list("pk", flat=True),
-        lambda pks: _with_display_data(Resident.objects.filter(pk__in=pks)),
+        lambda pks: _with_display_data(Resident.objects.filter(pk__in=pks)).only(*LIST_FIELDS),
     )
+
+
+# What list pages and the API list show of a resident (loading less costs less: a page
+# of 50 builds some 250 model instances).
+LIST_FIELDS = (
+    "name",
+    "sex",
+    "birth_date",
+    "id_number",
+    "phone",
+    "status",
+    "residence_type",
+    "relation",
+    "political_status",
+    "household__house__unit",
+    "household__house__number",
+    "household__house__building__name",
+    "household__house__building__address",
+    "grid__code",
+    "grid__name",
+)
 
 
 def resident_get(*, user, pk: int, action: str = REGISTRY_VIEW) -> Resident:
@@ -84,7 +106,7 @@ def resident_get(*, user, pk: int, action: str = REGISTRY_VIEW) -> Resident:
 def labels_of(resident: Resident) -> list[str]:
     """Every label of a resident: typed ones and those derived from the data.
 
-    Needs `label_links` prefetched and `household_living` annotated (resident_list does).
+    Needs `typed_labels` prefetched and `household_living` annotated (resident_list does).
     """
     codes = []
     living = resident.status == ResidentStatus.LIVING
@@ -95,7 +117,7 @@ def labels_of(resident: Resident) -> list[str]:
     if resident.political_status in (PoliticalStatus.CPC_MEMBER, PoliticalStatus.CPC_PROBATIONARY):
         codes.append(PARTY_MEMBER)
     derived = [DERIVED_NAMES[code] for code in codes]
-    return derived + [link.label.name for link in resident.label_links.all()]
+    return derived + [link.label.name for link in resident.typed_labels]
 
 
 def households_visible(*, user, action: str = REGISTRY_VIEW) -> QuerySet[Household]:

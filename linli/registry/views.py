@@ -144,9 +144,7 @@ def _resident_page(request: HttpRequest, resident, **extra):
             "leave_form": extra.pop("leave_form", LeaveForm()),
             "labels_form": extra.pop(
                 "labels_form",
-                LabelsForm(
-                    initial={"codes": [link.label.code for link in resident.label_links.all()]}
-                ),
+                LabelsForm(initial={"codes": [link.label.code for link in resident.typed_labels]}),
             ),
             **extra,
         },
