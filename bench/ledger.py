@@ -9,8 +9,8 @@ new buildings and houses in the grids of 车站社区) is imported as its commun
 worker (`chezhan`) would: the row checks (`ledger.validate`) and the save
 (`ledger._save`: the tables locked, the rows checked again, set-based inserts with
 change history, one audit entry) are timed separately. As the baseline measured in
-the same run, the residents the import created are copied with a raw
-`executemany` INSERT into a table of the same shape.
+the same run, the residents the import created are copied as `registry.RAW_COPY`
+copies rows (one transaction, a table of the same shape).
 
 Results go to bench/results/ledger-<date>.json. A benchmark, not a test.
 """
@@ -26,13 +26,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from registry import LINLI, ROOT, WORK, env_for, fresh_database, run
+from registry import LINLI, RAW_COPY, ROOT, WORK, env_for, fresh_database, run
 
 SNIPPET = """
 import json, time
 from datetime import date, timedelta
 from io import BytesIO
-from django.db import connection, transaction
+from django.db import connection
 from openpyxl import Workbook
 from linli.accounts.models import User
 from linli.regions.models import Region
@@ -87,25 +87,9 @@ with connection.cursor() as c:
     c.execute("SELECT * FROM registry_resident WHERE id > %s", [last - size])
     data_rows = c.fetchall()
     columns = [col[0] for col in c.description]
-    c.execute("DROP TABLE IF EXISTS bench_raw_resident")
-    if connection.vendor == "postgresql":
-        c.execute("CREATE TABLE bench_raw_resident (LIKE registry_resident INCLUDING ALL)")
-    else:
-        c.execute("SELECT sql FROM sqlite_master WHERE tbl_name = 'registry_resident' "
-                  "AND sql IS NOT NULL ORDER BY type DESC")
-        for (ddl,) in c.fetchall():
-            c.execute(ddl.replace('"registry_resident"', '"bench_raw_resident"')
-                      .replace('INDEX "', 'INDEX "bench_raw_'))
-    sql = (f"INSERT INTO bench_raw_resident ({{', '.join(columns)}}) "
-           f"VALUES ({{', '.join(['%s'] * len(columns))}})")
-    t3 = time.perf_counter()
-    with transaction.atomic():
-        for i in range(0, len(data_rows), 2000):
-            c.executemany(sql, data_rows[i:i + 2000])
-    t4 = time.perf_counter()
-    c.execute("DROP TABLE bench_raw_resident")
+    raw_seconds = raw_copy(c, "registry_resident", data_rows, columns)
 print(json.dumps({{"file_bytes": len(data), "check_s": t1 - t0, "save_s": t2 - t1,
-                  "raw_resident_insert_s": t4 - t3,
+                  "raw_resident_insert_s": raw_seconds,
                   "residents": Resident.objects.count()}}))
 """
 
@@ -129,7 +113,7 @@ def main() -> None:
         env = env_for(backend)
         fresh_database(backend, env)
         for step, size in enumerate(int(s) for s in args.sizes.split(",")):
-            out = run([LINLI, "shell", "-c", SNIPPET.format(size=size, step=step)], env)
+            out = run([LINLI, "shell", "-c", RAW_COPY + SNIPPET.format(size=size, step=step)], env)
             measured = json.loads(out.strip().splitlines()[-1])
             result = {
                 "backend": backend,

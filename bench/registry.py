@@ -56,9 +56,42 @@ TABLES = [
 USER, PASSWORD = "chezhan", "Linli-demo-2026"
 COMMUNITY = "370306001001"
 
+# The baseline both benchmarks measure against, run inside `linli shell`: the same
+# rows copied with a raw `executemany` INSERT, in one transaction, into a scratch
+# table of the same shape (columns, indexes, foreign keys). Returns the seconds taken.
+RAW_COPY = """
+import time
+from django.db import connection, transaction
+def raw_copy(c, table, rows, columns):
+    scratch = "bench_raw_" + table
+    c.execute(f"DROP TABLE IF EXISTS {scratch}")
+    if connection.vendor == "postgresql":
+        c.execute(f"CREATE TABLE {scratch} (LIKE {table} INCLUDING ALL)")
+        c.execute("SELECT pg_get_constraintdef(oid) FROM pg_constraint "
+                  "WHERE conrelid = %s::regclass AND contype = 'f'", [table])
+        for (definition,) in c.fetchall():
+            c.execute(f"ALTER TABLE {scratch} ADD {definition}")
+    else:  # the same table and indexes, under other names
+        c.execute("SELECT sql FROM sqlite_master WHERE tbl_name = %s AND sql IS NOT NULL "
+                  "ORDER BY type DESC", [table])
+        for (ddl,) in c.fetchall():
+            for old, new in ((f'"{table}"', f'"{scratch}"'), ('INDEX "', 'INDEX "bench_raw_')):
+                ddl = ddl.replace(old, new)
+            c.execute(ddl)
+    marks = ", ".join(["%s"] * len(columns))
+    sql = f"INSERT INTO {scratch} ({', '.join(columns)}) VALUES ({marks})"
+    start = time.perf_counter()
+    with transaction.atomic():
+        for i in range(0, len(rows), 2000):
+            c.executemany(sql, rows[i:i + 2000])
+    seconds = time.perf_counter() - start
+    c.execute(f"DROP TABLE {scratch}")
+    return seconds
+"""
+
 SEED_SNIPPET = """
 import json, sys, time
-from django.db import connection, transaction
+from django.db import connection
 from linli.core.crypto import blind_index
 from linli.registry import demo
 from linli.registry.models import Resident
@@ -83,29 +116,7 @@ with connection.cursor() as c:
         data = c.fetchall()
         rows += len(data)
         columns = [col[0] for col in c.description]
-        scratch = "bench_raw_" + t
-        c.execute(f"DROP TABLE IF EXISTS {{scratch}}")
-        if connection.vendor == "postgresql":  # same columns, indexes and foreign keys
-            c.execute(f"CREATE TABLE {{scratch}} (LIKE {{t}} INCLUDING ALL)")
-            c.execute("SELECT pg_get_constraintdef(oid) FROM pg_constraint "
-                      "WHERE conrelid = %s::regclass AND contype = 'f'", [t])
-            for (definition,) in c.fetchall():
-                c.execute(f"ALTER TABLE {{scratch}} ADD {{definition}}")
-        else:  # the same table with the same indexes, under other names
-            c.execute("SELECT sql FROM sqlite_master WHERE tbl_name = %s AND sql IS NOT NULL "
-                      "ORDER BY type DESC", [t])
-            for (ddl,) in c.fetchall():
-                for old, new in ((f'"{{t}}"', f'"{{scratch}}"'), ('INDEX "', 'INDEX "bench_raw_')):
-                    ddl = ddl.replace(old, new)
-                c.execute(ddl)
-        marks = ", ".join(["%s"] * len(columns))
-        sql = f"INSERT INTO {{scratch}} ({{', '.join(columns)}}) VALUES ({{marks}})"
-        t0 = time.perf_counter()
-        with transaction.atomic():  # one transaction, as the seeding's chunks
-            for i in range(0, len(data), 2000):
-                c.executemany(sql, data[i:i + 2000])
-        raw_seconds += time.perf_counter() - t0
-        c.execute(f"DROP TABLE {{scratch}}")
+        raw_seconds += raw_copy(c, t, data, columns)
 r = Resident.objects.filter(grid__path__startswith="{community}", status="living").order_by("pk")
 sample = r.select_related("household").first()
 print(json.dumps({{"rows": rows, "seconds": seconds, "raw_seconds": raw_seconds,
@@ -270,7 +281,7 @@ def main() -> None:
         env = env_for(backend)
         fresh_database(backend, env)
         for size in [int(s) for s in args.sizes.split(",")]:
-            snippet = SEED_SNIPPET.format(tables=TABLES, size=size, community=COMMUNITY)
+            snippet = RAW_COPY + SEED_SNIPPET.format(tables=TABLES, size=size, community=COMMUNITY)
             out = run([LINLI, "shell", "-c", snippet], env)
             seeded = json.loads(out.strip().splitlines()[-1])
             run_result = {

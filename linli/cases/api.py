@@ -1,4 +1,3 @@
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
@@ -136,8 +135,13 @@ def _step(name: str, action: str, schema, doc: str, *, lookup: str | None = None
             selectors.cases_visible(user=request.user, action=lookup or action), pk=case_id
         )
         data = payload.dict()
-        if "assignee" in data:
-            data["to"] = get_object_or_404(get_user_model(), username=data.pop("assignee"))
+        if "assignee" in data:  # only among those who may handle cases there
+            username = data.pop("assignee")
+            data["to"] = selectors.handlers_for(case.region).filter(username=username).first()
+            if data["to"] is None:
+                raise ValidationError(
+                    {"assignee": _("%(name)s cannot handle cases here.") % {"name": username}}
+                )
         getattr(services, f"case_{name}")(case=case, by=request.user, **data)
         return _case(request, case_id)
 

@@ -43,13 +43,6 @@ def categories() -> QuerySet[Category]:
     return Category.objects.filter(active=True).select_related("parent")
 
 
-def may(user, region: Region, action: str) -> bool:
-    """Whether `user` may perform `action` on cases of `region` (no query)."""
-    if user.is_superuser:
-        return user.is_active
-    return any(region.path.startswith(path) for path in user.scope_paths(action))
-
-
 def handlers_for(region: Region) -> QuerySet:
     """Active users who may handle cases of `region` (a grant with `case.handle` at the
     region or above it): whom a case there can be dispatched to."""

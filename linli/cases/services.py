@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -33,15 +33,11 @@ from linli.core.geojson import contains
 from linli.core.problems import Conflict
 from linli.regions.choices import Level
 from linli.regions.models import Region
+from linli.regions.selectors import ensure_may, may
 
 CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read out on the phone
 DISTRICT_PATH = "370306"  # where cases may be: the deployment's district
 PHONE_PATTERN = r"^1[3-9]\d{9}$"
-
-
-def _ensure_may(by, region: Region, action: str) -> None:
-    if by is not None and not Region.objects.visible_to(by, action).filter(pk=region.pk).exists():
-        raise PermissionDenied
 
 
 def _new_code() -> str:
@@ -132,7 +128,7 @@ def case_report(
         raise ValidationError(errors)
     place = _locate(region, longitude, latitude, address.strip())
     if source in (Source.GRID_WORKER, Source.HOTLINE):
-        _ensure_may(by, place, CASE_REPORT)
+        ensure_may(by, place, CASE_REPORT)
     now = timezone.now()
     case = Case(
         code=_new_code(),
@@ -194,7 +190,7 @@ def _move(
             code="wrong_stage",
         )
     if action is not None:
-        _ensure_may(by, locked.region, action)
+        ensure_may(by, locked.region, action)
     now = timezone.now()
     overdue = locked.due_at is not None and now > locked.due_at
     from_stage = locked.stage
@@ -250,10 +246,7 @@ def case_reject(*, case: Case, by, note: str, version: int | None = None) -> Cas
 
 
 def _ensure_can_handle(user, region: Region) -> None:
-    if (
-        not user.is_active
-        or not Region.objects.visible_to(user, CASE_HANDLE).filter(pk=region.pk).exists()
-    ):
+    if not may(user, region, CASE_HANDLE):
         raise ValidationError(
             {"assignee": _("%(name)s cannot handle cases here.") % {"name": str(user)}}
         )
@@ -349,7 +342,7 @@ def case_return(*, case: Case, by, note: str, version: int | None = None) -> Cas
 def _ensure_reporter_or_staff(case: Case, by, action: str) -> None:
     if by is None or case.reporter_id == by.pk:
         return
-    _ensure_may(by, case.region, action)  # staff, e.g. calling the reporter back
+    ensure_may(by, case.region, action)  # staff, e.g. calling the reporter back
 
 
 @transaction.atomic

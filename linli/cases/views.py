@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from linli.cases import selectors, services
 from linli.cases.choices import OPEN_STAGES, Stage
+from linli.cases.filters import CaseFilter
 from linli.cases.forms import CaseReportForm, DispatchForm, RateForm, StepForm
 from linli.cases.permissions import (
     CASE_ACCEPT,
@@ -26,6 +27,7 @@ from linli.core.access import requires, signed_in
 from linli.core.forms import apply_errors
 from linli.core.htmx import render_page
 from linli.regions.models import Region
+from linli.regions.selectors import active_grids, may
 
 PAGE_SIZE = 50
 # Inbox: (label, the action the user needs, which cases)
@@ -71,7 +73,7 @@ def case_inbox(request: HttpRequest):
     found = choose(selectors.cases_visible(user=user, action=action), user)
     q = request.GET.get("q", "").strip()[:50]
     if q:
-        found = found.filter(code=q.upper()) | found.filter(description__contains=q)
+        found = CaseFilter(q=q).apply(found, user=user)  # the list's own filter
     found = found.select_related("category", "region", "assignee").order_by("-created_at", "-pk")
     page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
     return render_page(
@@ -88,33 +90,32 @@ def case_inbox(request: HttpRequest):
     )
 
 
-def _steps(request: HttpRequest, case) -> dict:
-    """The forms of the steps this user may take on this case now."""
+def _steps(request: HttpRequest, case, bind: str | None = None) -> dict:
+    """The forms of the steps this user may take on this case now; the one named
+    `bind` is bound to the posted data."""
     user, stage, region = request.user, case.stage, case.region
-    initial = {"version": case.version}
+
+    def form(name: str, kind=StepForm, **extra):
+        data = request.POST if name == bind else None
+        return kind(data, initial={"version": case.version}, prefix=name, **extra)
+
     steps = {}
-    if stage == Stage.REPORTED and selectors.may(user, region, CASE_ACCEPT):
-        steps["accept"] = StepForm(initial=initial, prefix="accept")
-        steps["reject"] = StepForm(initial=initial, prefix="reject")
-    if stage in (Stage.ACCEPTED, Stage.DISPATCHED) and selectors.may(user, region, CASE_DISPATCH):
-        steps["dispatch"] = DispatchForm(
-            initial=initial, prefix="dispatch", handlers=selectors.handlers_for(region)
-        )
+    if stage == Stage.REPORTED and may(user, region, CASE_ACCEPT):
+        steps["accept"], steps["reject"] = form("accept"), form("reject")
+    if stage in (Stage.ACCEPTED, Stage.DISPATCHED) and may(user, region, CASE_DISPATCH):
+        steps["dispatch"] = form("dispatch", DispatchForm, handlers=selectors.handlers_for(region))
     if case.assignee_id == user.pk:
         if stage == Stage.DISPATCHED:
-            steps["start"] = StepForm(initial=initial, prefix="start")
+            steps["start"] = form("start")
         if stage in (Stage.DISPATCHED, Stage.HANDLING):
-            steps["finish"] = StepForm(initial=initial, prefix="finish")
-    if stage == Stage.HANDLED and selectors.may(user, region, CASE_VERIFY):
-        steps["close"] = StepForm(initial=initial, prefix="close")
-        steps["return"] = StepForm(initial=initial, prefix="return")
+            steps["finish"] = form("finish")
+    if stage == Stage.HANDLED and may(user, region, CASE_VERIFY):
+        steps["close"], steps["return"] = form("close"), form("return")
     reporter = case.reporter_id == user.pk
-    if stage == Stage.CLOSED and (reporter or selectors.may(user, region, CASE_VERIFY)):
-        steps["rate"] = RateForm(initial=initial, prefix="rate")
-    if stage in (Stage.CLOSED, Stage.EVALUATED) and (
-        reporter or selectors.may(user, region, CASE_ACCEPT)
-    ):
-        steps["reopen"] = StepForm(initial=initial, prefix="reopen")
+    if stage == Stage.CLOSED and (reporter or may(user, region, CASE_VERIFY)):
+        steps["rate"] = form("rate", RateForm)
+    if stage in (Stage.CLOSED, Stage.EVALUATED) and (reporter or may(user, region, CASE_ACCEPT)):
+        steps["reopen"] = form("reopen")
     return steps
 
 
@@ -153,11 +154,10 @@ def case_detail(request: HttpRequest, pk: int):
 @require_POST
 def case_step(request: HttpRequest, pk: int, step: str):
     case = get_object_or_404(selectors.case_detail_queryset(user=request.user), pk=pk)
-    form = _steps(request, case).get(step)
-    if form is None:  # not possible for this user now (a stale page, another's step)
+    bound = _steps(request, case, bind=step).get(step)
+    if bound is None:  # not possible for this user now (a stale page, another's step)
         messages.error(request, _("That step is not possible on this case now: reload it."))
         return redirect("cases:case-detail", pk=pk)
-    bound = type(form)(request.POST, prefix=step, **_extra(form))
     if not bound.is_valid():
         messages.error(request, " ".join(e for errs in bound.errors.values() for e in errs))
         return redirect("cases:case-detail", pk=pk)
@@ -175,21 +175,10 @@ def case_step(request: HttpRequest, pk: int, step: str):
     return redirect("cases:case-detail", pk=pk)
 
 
-def _extra(form) -> dict:
-    if isinstance(form, DispatchForm):
-        return {"handlers": form.fields["assignee"].queryset}
-    return {}
-
-
 @requires(CASE_REPORT)
 @require_http_methods(["GET", "POST"])
 def case_report(request: HttpRequest):
-    grids = (
-        Region.objects.visible_to(request.user, CASE_REPORT)
-        .filter(level="grid", retired_at__isnull=True)
-        .select_related("parent")
-        .order_by("path")[:500]
-    )
+    grids = active_grids(user=request.user, action=CASE_REPORT)
     form = CaseReportForm(request.POST or None, grids=grids)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)

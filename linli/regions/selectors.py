@@ -1,4 +1,4 @@
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Substr
 from django.utils.translation import gettext as _
@@ -11,6 +11,31 @@ from linli.regions.permissions import REGION_VIEW
 
 def regions_visible(*, user, action: str = REGION_VIEW) -> QuerySet[Region]:
     return Region.objects.visible_to(user, action)
+
+
+def may(user, region: Region, action: str) -> bool:
+    """Whether `user` may perform `action` on `region` (and so on what belongs to it),
+    by their grants, without a query: the same rule as `visible_to`."""
+    if not user.is_active:
+        return False
+    return user.is_superuser or any(region.path.startswith(p) for p in user.scope_paths(action))
+
+
+def ensure_may(by, region: Region, action: str) -> None:
+    """PermissionDenied unless `by` may perform `action` on `region` (None: the system)."""
+    if by is not None and not may(by, region, action):
+        raise PermissionDenied
+
+
+def active_grids(*, user, action: str, limit: int = 500) -> QuerySet[Region]:
+    """Active grids where the user may perform `action`: the choice of new-record and
+    report forms, with their communities."""
+    return (
+        Region.objects.visible_to(user, action)
+        .filter(level=Level.GRID, retired_at__isnull=True)
+        .select_related("parent")
+        .order_by("path")[:limit]
+    )
 
 
 def region_roots(*, user, action: str = REGION_VIEW) -> QuerySet[Region]:

@@ -7,7 +7,7 @@ import unicodedata
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from linli.audit.services import audit_record
 from linli.core.crypto import blind_index, encrypt
 from linli.core.fields import EncryptedTextField
+from linli.regions import selectors as regions
 from linli.regions.choices import Level
 from linli.regions.models import Region
 from linli.registry.choices import (
@@ -58,10 +59,7 @@ MIN_REASON_LENGTH = 4
 
 def ensure_may(by, grid: Region, action: str = REGISTRY_EDIT) -> None:
     """`by` may perform `action` on records of `grid` (None: the system itself)."""
-    if by is None:
-        return
-    if not Region.objects.visible_to(by, action).filter(pk=grid.pk).exists():
-        raise PermissionDenied
+    regions.ensure_may(by, grid, action)
 
 
 def _plain(value):

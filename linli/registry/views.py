@@ -13,6 +13,7 @@ from linli.core.access import requires
 from linli.core.crypto import blind_index
 from linli.core.forms import apply_errors
 from linli.core.htmx import render_page
+from linli.regions import selectors as regions
 from linli.regions.models import Region
 from linli.registry import selectors, services
 from linli.registry.choices import ResidentStatus
@@ -153,7 +154,7 @@ def _resident_page(request: HttpRequest, resident, **extra):
 
 
 def _may(request: HttpRequest, grid: Region, action: str) -> bool:
-    return Region.objects.visible_to(request.user, action).filter(pk=grid.pk).exists()
+    return regions.may(request.user, grid, action)
 
 
 @requires(REGISTRY_VIEW)
@@ -385,16 +386,6 @@ def freshness(request: HttpRequest):
     )
 
 
-def _editable_grids(request: HttpRequest):
-    """Active grids the user may add records to (the new-record forms' choice)."""
-    return (
-        Region.objects.visible_to(request.user, REGISTRY_EDIT)
-        .filter(level="grid", retired_at__isnull=True)
-        .select_related("parent")
-        .order_by("path")[:500]
-    )
-
-
 def _posted_grid(request: HttpRequest) -> Region:
     return get_object_or_404(
         Region.objects.visible_to(request.user, REGISTRY_EDIT),
@@ -431,7 +422,7 @@ def building_list(request: HttpRequest):
             "page": page,
             "q": q,
             "grid_code": grid_code,
-            "grids": _editable_grids(request),
+            "grids": regions.active_grids(user=request.user, action=REGISTRY_EDIT),
             "form": form,
             "query": query_without_page(request),
             "may_edit": request.user.has_action(REGISTRY_EDIT),
@@ -506,7 +497,7 @@ def organisation_list(request: HttpRequest):
             "q": q,
             "query": query_without_page(request),
             "form": form,
-            "grids": _editable_grids(request),
+            "grids": regions.active_grids(user=request.user, action=REGISTRY_EDIT),
             "may_edit": request.user.has_action(REGISTRY_EDIT),
         },
         status=422 if form.errors else 200,

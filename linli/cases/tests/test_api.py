@@ -303,3 +303,20 @@ def test_a_closed_case_takes_no_plus_one(client, world, case):
     response = call(client, world.resident_a, "post", f"/cases/{case.pk}/support")
 
     assert response.status_code == 409 and Case.objects.get(pk=case.pk).supporters == 0
+
+
+def test_dispatching_to_someone_who_cannot_handle_there_is_refused_by_username(client, world, case):
+    ok(call(client, world.worker_a, "post", f"/cases/{case.pk}/accept"))
+
+    answer = ok(
+        call(
+            client, world.worker_a, "post", f"/cases/{case.pk}/dispatch", {"assignee": "worker.b"}
+        ),
+        422,
+    )
+
+    assert answer["errors"] == [
+        {"field": "assignee", "message": "worker.b cannot handle cases here."}
+    ]
+    assert "周芳" not in json.dumps(answer, ensure_ascii=False)
+    assert Case.objects.get(pk=case.pk).stage == Stage.ACCEPTED
