@@ -210,11 +210,13 @@ class Resident(GridOwned):
         ordering = ["name", "pk"]
         indexes = [
             # Name-prefix searches inside a grid (LIKE '王%': the pattern operator class
-            # on PostgreSQL, whose default collation cannot serve LIKE).
+            # on PostgreSQL, whose default collation cannot serve LIKE); with the key
+            # included, a list's page keys and count are read from this index alone.
             models.Index(
                 fields=["grid", "status", "name"],
                 name="resident_grid_status_name",
                 opclasses=["int8_ops", "varchar_pattern_ops", "varchar_pattern_ops"],
+                include=["id"],
             ),
             models.Index(fields=["birth_date"], name="resident_birth_date"),
         ]
