@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "linli.audit",
     "linli.registry",
     "linli.cases",
+    "linli.notifications",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -177,6 +178,34 @@ WHITENOISE_USE_FINDERS = not MANIFEST_STATIC
 
 # Background work: django.tasks, database backend in-process by default.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+# Working time, for time limits counted in working hours (holidays and make-up
+# working days are calendar days in the database: linli.core.workdays).
+LINLI_WORK_HOURS = env_str("LINLI_WORK_HOURS", "08:30-12:00,13:30-17:30")
+LINLI_WORK_WEEKDAYS = env_list("LINLI_WORK_WEEKDAYS", ["mon", "tue", "wed", "thu", "fri"])
+
+# Notifications: the console's notification centre always; these senders (outbound channels)
+# too (email; an SMS gateway plugs in later). Email goes through SMTP when
+# LINLI_SMTP_HOST is set, else to the log.
+LINLI_NOTIFY_SENDERS = env_list("LINLI_NOTIFY_SENDERS", ["email"])
+LINLI_SITE_URL = env_str("LINLI_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+DEFAULT_FROM_EMAIL = env_str("LINLI_EMAIL_FROM", "linli@localhost")
+if env_str("LINLI_SMTP_HOST", ""):
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": env_str("LINLI_SMTP_HOST"),
+                "port": env_int("LINLI_SMTP_PORT", 587, minimum=1),
+                "username": env_str("LINLI_SMTP_USER", ""),
+                "password": env_str("LINLI_SMTP_PASSWORD", ""),
+                "use_tls": env_bool("LINLI_SMTP_TLS", True),
+                "timeout": 10,
+            },
+        }
+    }
+else:
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 
 # API
 NINJA_PAGINATION_CLASS = "linli.core.pagination.PagePagination"

@@ -11,6 +11,7 @@ urlpatterns = [
     path("audit/", include("linli.audit.urls")),
     path("registry/", include("linli.registry.urls")),
     path("cases/", include("linli.cases.urls")),
+    path("notifications/", include("linli.notifications.urls")),
     path("api/v1/", api.urls),
     path("healthz", core_views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),

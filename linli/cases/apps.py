@@ -8,7 +8,11 @@ class CasesConfig(AppConfig):
     verbose_name = _("Cases")
 
     def ready(self) -> None:
+        from datetime import timedelta
+
         from linli.cases.permissions import CASE_VIEW
-        from linli.core import navigation
+        from linli.cases.tasks import cases_escalate
+        from linli.core import navigation, periodic
 
         navigation.register(navigation.NavItem(_("Cases"), "cases:case-inbox", CASE_VIEW, 30))
+        periodic.register("cases-escalate", cases_escalate, every=timedelta(minutes=5))

@@ -148,13 +148,18 @@ SEED = [
 ]
 
 
+# Emergencies: their time limits run day and night, not in working hours only.
+ROUND_THE_CLOCK = {"event-emergency"}
+
+
 def rows():
     """Every seeded category as a dict of fields (top ones first), with its parent's
     code under "parent"."""
     order = 0
     for code, name, kind, children in SEED:
         order += 10
-        yield {"code": code, "name": name, "kind": kind, "parent": None, "order": order}
+        clock = {"working_hours": code not in ROUND_THE_CLOCK}
+        yield {"code": code, "name": name, "kind": kind, "parent": None, "order": order, **clock}
         for child_code, child_name, handle_hours in children:
             order += 1
             yield {
@@ -164,15 +169,19 @@ def rows():
                 "parent": code,
                 "order": order,
                 "handle_hours": handle_hours,
+                **clock,
             }
 
 
 def ensure(category_model) -> None:
     """Create the seeded categories that are missing (the migration passes its
-    historical model; `services.categories_ensure_defaults` the current one)."""
+    historical model, which may lack later fields; `services.categories_ensure_defaults`
+    the current one)."""
+    fields = {field.name for field in category_model._meta.get_fields()}
     created = {}
     for row in rows():
         parent = created.get(row.pop("parent"))
+        row = {name: value for name, value in row.items() if name in fields}
         created[row["code"]], _ = category_model.objects.get_or_create(
             code=row["code"], defaults={**row, "parent": parent}
         )

@@ -14,9 +14,10 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from linli.cases.choices import TIMED_STAGES, Source, Stage
-from linli.cases.models import Case, CaseTransition, Category
-from linli.cases.services import CODE_ALPHABET, DISTRICT_PATH
+from linli.cases import services
+from linli.cases.choices import DISTRICT_PATH, TIMED_STAGES, Source, Stage
+from linli.cases.models import Case, CaseTransition, Category, RoutingRule, RoutingTarget
+from linli.cases.services import CODE_ALPHABET
 from linli.core.bulk import BulkInsert
 from linli.core.geojson import contains
 from linli.regions.choices import Level
@@ -152,7 +153,26 @@ def seed(stdout, **_options) -> None:
             pk = cases.add(*case)
             for values in history:
                 moves.add(pk, *values)
-    stdout.write(f"cases: {CASES} demo cases created")
+    _seed_rules(users)
+    escalated = services.cases_escalate()
+    stdout.write(f"cases: {CASES} demo cases created, {escalated} escalations of overdue ones")
+
+
+def _seed_rules(users: dict) -> None:
+    """Two routing rules: events in 车站社区 go to its grid worker; emergencies anywhere
+    in the district to the district's duty handler (周村区住建局)."""
+    home = Region.objects.get(code=HOME)
+    district = Region.objects.get(path=DISTRICT_PATH)
+    RoutingRule.objects.create(
+        name="车站社区事件 → 本网格网格员", region=home, target=RoutingTarget.GRID_WORKER
+    )
+    RoutingRule.objects.create(
+        name="突发事件 → 区住建局值班",
+        region=district,
+        category=Category.objects.get(code="event-emergency"),
+        target=RoutingTarget.HANDLER,
+        handler=users["zhujian"],
+    )
 
 
 CASE_COLUMNS = [

@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from linli.cases.choices import Source
-from linli.cases.models import MAX_DESCRIPTION, Category
+from linli.cases.models import MAX_DESCRIPTION, Category, RoutingTarget
 
 
 class CaseReportForm(forms.Form):
@@ -58,3 +58,43 @@ class RateForm(StepForm):
     rating = forms.TypedChoiceField(
         label=_("Rating"), coerce=int, choices=[(n, "★" * n) for n in range(5, 0, -1)]
     )
+
+
+class CategoryLimitsForm(forms.ModelForm):
+    """A category's time limits (hours), clock and activity."""
+
+    class Meta:
+        model = Category
+        fields = [
+            "accept_hours",
+            "dispatch_hours",
+            "handle_hours",
+            "verify_hours",
+            "working_hours",
+            "active",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():  # the inputs sit in a table row, not in the form
+            field.widget.attrs["form"] = self.prefix
+
+
+class RoutingRuleForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=80)
+    category = forms.ModelChoiceField(
+        label=_("Category"),
+        queryset=Category.objects.filter(active=True).select_related("parent"),
+        required=False,
+        empty_label=_("Every category"),
+    )
+    region = forms.ModelChoiceField(label=_("Where"), queryset=None)
+    target = forms.ChoiceField(label=_("Goes to"), choices=RoutingTarget.choices)
+    handler = forms.ModelChoiceField(label=_("Handler"), queryset=None, required=False)
+    starts_at = forms.TimeField(label=_("From (time of day)"), required=False)
+    ends_at = forms.TimeField(label=_("Until (time of day)"), required=False)
+
+    def __init__(self, *args, regions, handlers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = regions
+        self.fields["handler"].queryset = handlers

@@ -29,6 +29,11 @@ class Category(models.Model):
     dispatch_hours = models.PositiveSmallIntegerField(_("hours to dispatch"), default=2)
     handle_hours = models.PositiveSmallIntegerField(_("hours to handle"), default=72)
     verify_hours = models.PositiveSmallIntegerField(_("hours to verify"), default=24)
+    working_hours = models.BooleanField(
+        _("count working hours only"),
+        default=True,
+        help_text=_("Off for emergencies: their limits run day and night."),
+    )
     order = models.PositiveSmallIntegerField(_("order"), default=100)
     active = models.BooleanField(_("active"), default=True)
 
@@ -94,6 +99,11 @@ class Case(models.Model):
     due_at = models.DateTimeField(_("stage due"), null=True, blank=True)
     stage_since = models.DateTimeField(_("in this stage since"))
     rework_count = models.PositiveSmallIntegerField(_("returned for rework"), default=0)
+    escalation_level = models.PositiveSmallIntegerField(
+        _("escalated"),
+        default=0,
+        help_text=_("How many levels up this stage's breach has been reported (0: not)."),
+    )
     supporters = models.PositiveIntegerField(
         _("+1s"), default=0, help_text=_("People who reported the same problem with +1.")
     )
@@ -180,6 +190,96 @@ class CaseTransition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case} {self.from_stage}→{self.to_stage}"
+
+
+class RoutingTarget(models.TextChoices):
+    GRID_WORKER = "grid_worker", _("The grid worker of the case's grid")
+    HANDLER = "handler", _("A named handler (a department's, a property company's)")
+
+
+class RoutingRuleQuerySet(ScopedQuerySet):
+    region_path = "region__path"
+    view_action = "case.configure"
+
+
+class RoutingRule(models.Model):
+    """Where accepted cases go (派遣): by category (a top category covers its
+    subcategories; none: every category) and place (a region and all below it),
+    optionally only at some hours of the day. The most specific rule that finds a
+    handler wins: the deepest region, then the exact category, then its parent."""
+
+    name = models.CharField(_("name"), max_length=80)
+    category = models.ForeignKey(
+        Category,
+        models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("category"),
+        help_text=_("Empty: every category."),
+    )
+    region = models.ForeignKey(
+        "regions.Region", models.CASCADE, related_name="+", verbose_name=_("where")
+    )
+    starts_at = models.TimeField(_("from (time of day)"), null=True, blank=True)
+    ends_at = models.TimeField(_("until (time of day)"), null=True, blank=True)
+    target = models.CharField(_("goes to"), max_length=12, choices=RoutingTarget.choices)
+    handler = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("handler"),
+    )
+    active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = RoutingRuleQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("routing rule")
+        verbose_name_plural = _("routing rules")
+        ordering = ["region__path", "category__order", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(target="handler", handler__isnull=False)
+                | Q(target="grid_worker", handler__isnull=True),
+                name="routingrule_handler_iff_named",
+                violation_error_message=_("Name the handler (only) for rules to a handler."),
+            ),
+            models.CheckConstraint(
+                condition=Q(starts_at__isnull=True, ends_at__isnull=True)
+                | Q(starts_at__isnull=False, ends_at__isnull=False),
+                name="routingrule_hours_both_or_none",
+                violation_error_message=_("Give both times of day, or neither."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CaseEscalation(models.Model):
+    """A stage's time limit breached and reported one level up (community, then
+    subdistrict, then district), found by the periodic `cases_escalate` task."""
+
+    case = models.ForeignKey(Case, models.CASCADE, related_name="escalations")
+    stage = models.CharField(_("stage"), max_length=12, choices=Stage.choices)
+    level = models.PositiveSmallIntegerField(_("level"))
+    region = models.ForeignKey(
+        "regions.Region", models.PROTECT, related_name="+", verbose_name=_("reported to")
+    )
+    notified = models.PositiveSmallIntegerField(_("people notified"), default=0)
+    at = models.DateTimeField(_("at"))
+
+    class Meta:
+        verbose_name = _("escalation")
+        verbose_name_plural = _("escalations")
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.case} {self.stage} L{self.level}"
 
 
 class CaseSupport(models.Model):

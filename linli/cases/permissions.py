@@ -8,6 +8,7 @@ CASE_ACCEPT = "case.accept"
 CASE_DISPATCH = "case.dispatch"
 CASE_HANDLE = "case.handle"
 CASE_VERIFY = "case.verify"
+CASE_CONFIGURE = "case.configure"
 
 _COMMUNITY = {CASE_VIEW, CASE_REPORT, CASE_ACCEPT, CASE_DISPATCH, CASE_HANDLE, CASE_VERIFY}
 
@@ -19,11 +20,14 @@ vocabulary.register(
         CASE_DISPATCH: _("Dispatch cases to a handler, reassign them"),
         CASE_HANDLE: _("Handle cases assigned to oneself and report back"),
         CASE_VERIFY: _("Verify handled cases: close them or return them for rework"),
+        CASE_CONFIGURE: _(
+            "Configure routing rules (and, district-wide, categories and their time limits)"
+        ),
     },
     {
-        Role.PLATFORM_ADMIN: _COMMUNITY,
-        Role.DISTRICT_ADMIN: _COMMUNITY,
-        Role.SUBDISTRICT_ADMIN: _COMMUNITY,
+        Role.PLATFORM_ADMIN: _COMMUNITY | {CASE_CONFIGURE},
+        Role.DISTRICT_ADMIN: _COMMUNITY | {CASE_CONFIGURE},
+        Role.SUBDISTRICT_ADMIN: _COMMUNITY | {CASE_CONFIGURE},
         Role.COMMUNITY_WORKER: _COMMUNITY,
         Role.GRID_WORKER: {CASE_VIEW, CASE_REPORT, CASE_HANDLE},
         Role.DEPARTMENT_HANDLER: {CASE_VIEW, CASE_HANDLE},

@@ -1,17 +1,18 @@
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
-from django.db.models import Q, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from linli.accounts.models import RoleGrant
-from linli.cases.choices import OPEN_STAGES
+from linli.cases.choices import DISTRICT_PATH, OPEN_STAGES
 from linli.cases.filters import CaseFilter
-from linli.cases.models import Case, Category
-from linli.cases.permissions import CASE_HANDLE, CASE_VIEW
-from linli.core.permissions import vocabulary
-from linli.regions.choices import PATH_LENGTH
+from linli.cases.models import Case, Category, RoutingRule, RoutingTarget
+from linli.cases.permissions import CASE_CONFIGURE, CASE_HANDLE, CASE_VIEW
+from linli.core.permissions import Role, vocabulary
+from linli.regions.choices import PATH_LENGTH, Level
 from linli.regions.models import Region
 
 
@@ -76,4 +77,116 @@ def similar_open_cases(*, category: Category, longitude: Decimal, latitude: Deci
         )
         .select_related("category")
         .order_by("-created_at")[:10]
+    )
+
+
+def _in_hours(rule: RoutingRule, moment: time) -> bool:
+    if rule.starts_at is None:
+        return True
+    if rule.starts_at <= rule.ends_at:
+        return rule.starts_at <= moment < rule.ends_at
+    return moment >= rule.starts_at or moment < rule.ends_at  # overnight, e.g. 17:30–08:30
+
+
+def _least_busy(users: QuerySet):
+    """Of these users, the one with the fewest open cases assigned (then by name)."""
+    open_cases = (
+        Case.objects.filter(assignee=OuterRef("pk"), stage__in=OPEN_STAGES)
+        .values("assignee")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return (
+        users.annotate(
+            open_cases=Coalesce(Subquery(open_cases, output_field=IntegerField()), Value(0))
+        )
+        .order_by("open_cases", "username")
+        .first()
+    )
+
+
+def route_for(case: Case, at: datetime):
+    """Whom the routing rules send an accepted case to, and the rule: the most
+    specific active rule (deepest region, then exact category, then its parent, then
+    any) whose hours hold `at` and that finds someone who may handle it there; (None,
+    None) when no rule does."""
+    regions = [*case.region.ancestor_paths(), case.region.path]
+    categories = [case.category_id, case.category.parent_id]
+    rules = (
+        RoutingRule.objects.filter(active=True, region__path__in=regions)
+        .filter(Q(category__in=[c for c in categories if c]) | Q(category__isnull=True))
+        .select_related("region", "handler")
+    )
+    moment = timezone.localtime(at).time()
+
+    def specificity(rule: RoutingRule):
+        rank = categories.index(rule.category_id) if rule.category_id else len(categories)
+        return (-len(rule.region.path), rank, rule.pk)
+
+    handlers = handlers_for(case.region)
+    for rule in sorted(rules, key=specificity):
+        if not _in_hours(rule, moment):
+            continue
+        if rule.target == RoutingTarget.HANDLER:
+            if handlers.filter(pk=rule.handler_id).exists():
+                return rule.handler, rule
+        elif case.region.level == Level.GRID:
+            grid_workers = handlers.filter(
+                grants__role=Role.GRID_WORKER,
+                grants__region=case.region,
+                grants__revoked_at__isnull=True,
+            )
+            chosen = _least_busy(grid_workers)
+            if chosen is not None:
+                return chosen, rule
+    return None, None
+
+
+def supervisors_at(region: Region, action: str) -> QuerySet:
+    """Active users whose own grant at exactly this region allows `action`: whom an
+    escalation to this level reaches."""
+    grants = RoleGrant.objects.active().filter(
+        role__in=vocabulary.roles_allowing(action), region=region
+    )
+    return get_user_model().objects.filter(is_active=True, pk__in=grants.values("user"))
+
+
+def cases_past_due(*, now: datetime) -> QuerySet[Case]:
+    """Open cases whose current stage is over its time limit (the escalation task's
+    work list; the (stage, due_at) index serves it)."""
+    return Case.objects.filter(stage__in=OPEN_STAGES, due_at__lt=now).select_related(
+        "category", "region"
+    )
+
+
+def rules_visible(*, user) -> QuerySet[RoutingRule]:
+    """The routing rules of the regions where the user may configure cases."""
+    return RoutingRule.objects.visible_to(user, CASE_CONFIGURE).select_related(
+        "region", "category__parent", "handler"
+    )
+
+
+def configurable_regions(*, user) -> QuerySet[Region]:
+    """Where the user may put routing rules: district, subdistricts, communities and
+    grids in their scope."""
+    return Region.objects.visible_to(user, CASE_CONFIGURE).filter(
+        retired_at__isnull=True, path__startswith=DISTRICT_PATH
+    )
+
+
+def handlers_in_scope(*, user) -> QuerySet:
+    """Whom a rule of this user's may name: people who may handle cases somewhere in
+    the user's scope or above it (a district department serves every community)."""
+    paths = set(user.scope_paths(CASE_CONFIGURE))
+    above = {p[:n] for p in paths for n in sorted(set(PATH_LENGTH.values())) if n <= len(p)}
+    within = Q()
+    for path in paths:
+        within |= Q(region__path__startswith=path)
+    grants = RoleGrant.objects.active().filter(
+        Q(region__path__in=above) | within, role__in=vocabulary.roles_allowing(CASE_HANDLE)
+    )
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, pk__in=grants.values("user"))
+        .order_by("username")
     )

@@ -16,14 +16,26 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from linli.cases import categories
-from linli.cases.choices import OPEN_STAGES, TIMED_STAGES, Source, Stage
-from linli.cases.models import MAX_DESCRIPTION, Case, CaseSupport, CaseTransition, Category
+from linli.audit.choices import AuditAction
+from linli.audit.services import audit_record
+from linli.cases import categories, selectors
+from linli.cases.choices import DISTRICT_PATH, OPEN_STAGES, TIMED_STAGES, Source, Stage
+from linli.cases.models import (
+    MAX_DESCRIPTION,
+    Case,
+    CaseEscalation,
+    CaseSupport,
+    CaseTransition,
+    Category,
+    RoutingRule,
+)
 from linli.cases.permissions import (
     CASE_ACCEPT,
+    CASE_CONFIGURE,
     CASE_DISPATCH,
     CASE_HANDLE,
     CASE_REPORT,
@@ -31,12 +43,13 @@ from linli.cases.permissions import (
 )
 from linli.core.geojson import contains
 from linli.core.problems import Conflict
-from linli.regions.choices import Level
+from linli.core.workdays import add_working_hours
+from linli.notifications.services import notify
+from linli.regions.choices import PATH_LENGTH, Level
 from linli.regions.models import Region
 from linli.regions.selectors import ensure_may, may
 
 CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read out on the phone
-DISTRICT_PATH = "370306"  # where cases may be: the deployment's district
 PHONE_PATTERN = r"^1[3-9]\d{9}$"
 
 
@@ -45,9 +58,25 @@ def _new_code() -> str:
     return day + "".join(secrets.choice(CODE_ALPHABET) for _ in range(6))
 
 
+def _after(category: Category, start: datetime, hours: float) -> datetime:
+    """`hours` after `start` on the category's clock: working hours, or (emergencies)
+    round the clock."""
+    if category.working_hours:
+        return add_working_hours(start, hours)
+    return start + timedelta(hours=hours)
+
+
+def _limit(category: Category, stage: str) -> int | None:
+    return getattr(category, TIMED_STAGES[stage]) if stage in TIMED_STAGES else None
+
+
 def _due(category: Category, stage: str, start: datetime) -> datetime | None:
-    hours = getattr(category, TIMED_STAGES[stage]) if stage in TIMED_STAGES else None
-    return start + timedelta(hours=hours) if hours else None
+    hours = _limit(category, stage)
+    return _after(category, start, hours) if hours else None
+
+
+def _case_url(case: Case) -> str:
+    return reverse("cases:case-detail", args=[case.pk])
 
 
 def _locate(
@@ -197,6 +226,7 @@ def _move(
     clock = TIMED_STAGES.get(to)
     if clock is None or clock != TIMED_STAGES.get(from_stage):  # else the clock runs on
         locked.due_at = _due(locked.category, to, now)  # (dispatched → handling, reassign)
+        locked.escalation_level = 0
     for name, value in changes.items():
         setattr(locked, name, value)
     locked.stage, locked.stage_since, locked.version = to, now, locked.version + 1
@@ -216,8 +246,9 @@ def _move(
 
 @transaction.atomic
 def case_accept(*, case: Case, by, note: str = "", version: int | None = None) -> Case:
-    """立案: the report is a real problem for the government to solve."""
-    return _move(
+    """立案: the report is a real problem for the government to solve. When a routing
+    rule finds a handler, the case is dispatched to them at once (by the system)."""
+    accepted = _move(
         case,
         allowed=(Stage.REPORTED,),
         to=Stage.ACCEPTED,
@@ -226,6 +257,35 @@ def case_accept(*, case: Case, by, note: str = "", version: int | None = None) -
         note=note,
         version=version,
     )
+    handler, rule = selectors.route_for(accepted, timezone.now())
+    if handler is None:
+        return accepted
+    return _dispatched(
+        _move(
+            accepted,
+            allowed=(Stage.ACCEPTED,),
+            to=Stage.DISPATCHED,
+            by=None,
+            action=None,
+            note=_("Routing rule: %(rule)s") % {"rule": rule.name},
+            assignee=handler,
+        ),
+        by=by,
+    )
+
+
+def _dispatched(case: Case, *, by) -> Case:
+    """Tell the new assignee (after commit)."""
+    if case.assignee_id != getattr(by, "pk", None):
+        notify(
+            users=[case.assignee],
+            kind="case-dispatched",
+            title=_("Case %(code)s is yours: %(category)s")
+            % {"code": case.code, "category": case.category.name},
+            body=case.description[:200],
+            url=_case_url(case),
+        )
+    return case
 
 
 @transaction.atomic
@@ -256,15 +316,18 @@ def _ensure_can_handle(user, region: Region) -> None:
 def case_dispatch(*, case: Case, to, by, note: str = "", version: int | None = None) -> Case:
     """派遣 to a handler (a grid worker, a department's handler); again to reassign."""
     _ensure_can_handle(to, case.region)
-    return _move(
-        case,
-        allowed=(Stage.ACCEPTED, Stage.DISPATCHED),
-        to=Stage.DISPATCHED,
+    return _dispatched(
+        _move(
+            case,
+            allowed=(Stage.ACCEPTED, Stage.DISPATCHED),
+            to=Stage.DISPATCHED,
+            by=by,
+            action=CASE_DISPATCH,
+            note=note,
+            version=version,
+            assignee=to,
+        ),
         by=by,
-        action=CASE_DISPATCH,
-        note=note,
-        version=version,
-        assignee=to,
     )
 
 
@@ -307,8 +370,8 @@ def case_finish(*, case: Case, by, note: str, version: int | None = None) -> Cas
 
 @transaction.atomic
 def case_close(*, case: Case, by, note: str = "", version: int | None = None) -> Case:
-    """核查结案: the work is checked and the case closed."""
-    return _move(
+    """核查结案: the work is checked and the case closed; the reporter is asked to rate it."""
+    closed = _move(
         case,
         allowed=(Stage.HANDLED,),
         to=Stage.CLOSED,
@@ -318,6 +381,14 @@ def case_close(*, case: Case, by, note: str = "", version: int | None = None) ->
         version=version,
         closed_at=timezone.now(),
     )
+    notify(
+        users=[closed.reporter],
+        kind="case-closed",
+        title=_("Case %(code)s is closed: please rate it") % {"code": closed.code},
+        body=closed.description[:200],
+        url=_case_url(closed),
+    )
+    return closed
 
 
 @transaction.atomic
@@ -326,7 +397,7 @@ def case_return(*, case: Case, by, note: str, version: int | None = None) -> Cas
     if not (note or "").strip():
         raise ValidationError({"note": _("Say what is still to be done.")})
     locked = Case.objects.get(pk=case.pk)
-    return _move(
+    returned = _move(
         case,
         allowed=(Stage.HANDLED,),
         to=Stage.HANDLING,
@@ -337,6 +408,14 @@ def case_return(*, case: Case, by, note: str, version: int | None = None) -> Cas
         rework_count=locked.rework_count + 1,
         due_at=_due(locked.category, Stage.HANDLING, timezone.now()),
     )
+    notify(
+        users=[returned.assignee],
+        kind="case-returned",
+        title=_("Case %(code)s is back for rework") % {"code": returned.code},
+        body=note.strip()[:500],
+        url=_case_url(returned),
+    )
+    return returned
 
 
 def _ensure_reporter_or_staff(case: Case, by, action: str) -> None:
@@ -414,3 +493,180 @@ def case_support(*, case: Case, by) -> Case:
         Case.objects.filter(pk=case.pk).update(supporters=F("supporters") + 1)
     case.refresh_from_db(fields=["supporters"])
     return case
+
+
+# Who answers for a stage's delay, one level up: the action they hold.
+SUPERVISING = {
+    Stage.REPORTED: CASE_ACCEPT,
+    Stage.ACCEPTED: CASE_DISPATCH,
+    Stage.DISPATCHED: CASE_DISPATCH,
+    Stage.HANDLING: CASE_DISPATCH,
+    Stage.HANDLED: CASE_VERIFY,
+}
+# The levels a breach climbs: the case's community, its subdistrict, the district.
+ESCALATION_LEVELS = (Level.COMMUNITY, Level.SUBDISTRICT, Level.DISTRICT)
+
+
+def _escalation_due(case: Case, now: datetime) -> int:
+    """How many levels up the case's breach should be known by now: one at the
+    deadline, one more each further time limit."""
+    hours = _limit(case.category, case.stage)
+    level = 0
+    while level < len(ESCALATION_LEVELS) and case.due_at is not None:
+        threshold = _after(case.category, case.due_at, hours * level) if level else case.due_at
+        if now <= threshold:
+            break
+        level += 1
+    return level
+
+
+def cases_escalate(*, now: datetime | None = None) -> int:
+    """Report every breached stage one level further up when its time has come (the
+    periodic task runs this); returns how many escalations were made. Safe to run
+    twice at once: a case climbs a level only if it is still where it was seen."""
+    now = now or timezone.now()
+    made = 0
+    for case in selectors.cases_past_due(now=now).iterator(chunk_size=500):
+        level = _escalation_due(case, now)
+        if level <= case.escalation_level:
+            continue
+        made += _escalate(case, level, now)
+    return made
+
+
+@transaction.atomic
+def _escalate(case: Case, level: int, now: datetime) -> int:
+    """Climb from the case's level to `level`, one escalation (and one round of
+    notifications) per level passed: a task that was not running skips nobody."""
+    moved = Case.objects.filter(
+        pk=case.pk, stage=case.stage, escalation_level=case.escalation_level
+    ).update(escalation_level=level)
+    if not moved:  # the case moved on meanwhile, or another run did this
+        return 0
+    paths = [case.region.path[: PATH_LENGTH[lv]] for lv in ESCALATION_LEVELS]
+    regions = {r.path: r for r in Region.objects.filter(path__in=paths)}
+    title = _("Overdue: case %(code)s, %(stage)s since %(since)s") % {
+        "code": case.code,
+        "stage": case.get_stage_display(),
+        "since": timezone.localtime(case.stage_since).strftime("%Y-%m-%d %H:%M"),
+    }
+    for step in range(case.escalation_level + 1, level + 1):
+        region = regions[paths[step - 1]]
+        supervisors = list(selectors.supervisors_at(region, SUPERVISING[case.stage]))
+        CaseEscalation.objects.create(
+            case=case,
+            stage=case.stage,
+            level=step,
+            region=region,
+            notified=len(supervisors),
+            at=now,
+        )
+        notify(
+            users=supervisors,
+            kind="case-overdue",
+            title=title,
+            body=case.description[:200],
+            url=_case_url(case),
+        )
+    return level - case.escalation_level
+
+
+# Configuration: categories' time limits (district-wide) and routing rules (per region).
+
+CATEGORY_SETTINGS = (
+    "accept_hours",
+    "dispatch_hours",
+    "handle_hours",
+    "verify_hours",
+    "working_hours",
+    "active",
+)
+
+
+def _district() -> Region:
+    return Region.objects.get(path=DISTRICT_PATH)
+
+
+@transaction.atomic
+def category_update(*, category: Category, by, **changes) -> Category:
+    """Change a category's time limits, clock or activity (district-wide policy:
+    `case.configure` over the whole district). Cases already in a stage keep the
+    deadline they were given."""
+    ensure_may(by, _district(), CASE_CONFIGURE)
+    unknown = set(changes) - set(CATEGORY_SETTINGS)
+    if unknown:
+        raise ValueError(f"not category settings: {sorted(unknown)}")
+    locked = Category.objects.select_for_update().get(pk=category.pk)
+    before = {name: getattr(locked, name) for name in changes}
+    for name, value in changes.items():
+        setattr(locked, name, value)
+    locked.full_clean()
+    changed = {n: [before[n], v] for n, v in changes.items() if before[n] != v}
+    if changed:
+        locked.save(update_fields=list(changed))
+        audit_record(
+            action=AuditAction.RECORD_UPDATE,
+            actor=by,
+            obj=locked,
+            region=_district(),
+            object_label=locked.code,
+            details={"changed": changed},
+        )
+    return locked
+
+
+@transaction.atomic
+def routing_rule_create(
+    *,
+    by,
+    name: str,
+    region: Region,
+    target: str,
+    category: Category | None = None,
+    handler=None,
+    starts_at=None,
+    ends_at=None,
+) -> RoutingRule:
+    """A routing rule for a region where `by` may configure cases; a named handler
+    must be able to handle cases there."""
+    ensure_may(by, region, CASE_CONFIGURE)
+    if handler is not None and not may(handler, region, CASE_HANDLE):
+        raise ValidationError(
+            {"handler": _("%(name)s cannot handle cases here.") % {"name": str(handler)}}
+        )
+    rule = RoutingRule(
+        name=(name or "").strip(),
+        region=region,
+        target=target,
+        category=category,
+        handler=handler,
+        starts_at=starts_at,
+        ends_at=ends_at,
+    )
+    rule.full_clean()
+    rule.save()
+    audit_record(
+        action=AuditAction.RECORD_CREATE,
+        actor=by,
+        obj=rule,
+        region=region,
+        object_label=rule.name[:40],
+        details={"target": target, "category": category.code if category else None},
+    )
+    return rule
+
+
+@transaction.atomic
+def routing_rule_deactivate(*, rule: RoutingRule, by) -> RoutingRule:
+    ensure_may(by, rule.region, CASE_CONFIGURE)
+    if rule.active:
+        rule.active = False
+        rule.save(update_fields=["active"])
+        audit_record(
+            action=AuditAction.RECORD_UPDATE,
+            actor=by,
+            obj=rule,
+            object_label=rule.name[:40],
+            details={"changed": {"active": [True, False]}},
+        )
+    return rule

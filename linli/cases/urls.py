@@ -7,6 +7,10 @@ app_name = "cases"
 urlpatterns = [
     path("", views.case_inbox, name="case-inbox"),
     path("new/", views.case_report, name="case-report"),
+    path("settings/", views.case_settings, name="case-settings"),
+    path("settings/categories/<int:pk>/", views.category_limits, name="category-limits"),
+    path("settings/rules/", views.rule_create, name="rule-create"),
+    path("settings/rules/<int:pk>/off/", views.rule_deactivate, name="rule-deactivate"),
     path("<int:pk>/", views.case_detail, name="case-detail"),
     *(
         path(f"<int:pk>/{step}/", views.case_step, {"step": step}, name=f"case-{step}")

@@ -12,11 +12,20 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from linli.cases import selectors, services
-from linli.cases.choices import OPEN_STAGES, Stage
+from linli.cases.choices import DISTRICT_PATH, OPEN_STAGES, Stage
 from linli.cases.filters import CaseFilter
-from linli.cases.forms import CaseReportForm, DispatchForm, RateForm, StepForm
+from linli.cases.forms import (
+    CaseReportForm,
+    CategoryLimitsForm,
+    DispatchForm,
+    RateForm,
+    RoutingRuleForm,
+    StepForm,
+)
+from linli.cases.models import Category
 from linli.cases.permissions import (
     CASE_ACCEPT,
+    CASE_CONFIGURE,
     CASE_DISPATCH,
     CASE_HANDLE,
     CASE_REPORT,
@@ -86,6 +95,7 @@ def case_inbox(request: HttpRequest):
             "q": q,
             "now": timezone.now(),
             "may_report": user.has_action(CASE_REPORT),
+            "may_configure": user.has_action(CASE_CONFIGURE),
         },
     )
 
@@ -195,3 +205,88 @@ def case_report(request: HttpRequest):
     return render(
         request, "cases/case_form.html", {"form": form}, status=422 if form.errors else 200
     )
+
+
+@requires(CASE_CONFIGURE)
+@require_GET
+def case_settings(request: HttpRequest):
+    """Categories with their time limits (editable by who configures the whole
+    district) and the routing rules of the user's regions."""
+    return _settings_page(request)
+
+
+def _settings_page(request: HttpRequest, *, rule_form=None, category_forms=None, status=200):
+    user = request.user
+    may_edit_categories = may(user, Region.objects.get(path=DISTRICT_PATH), CASE_CONFIGURE)
+    categories = Category.objects.select_related("parent").order_by("order", "code")
+    forms = category_forms or {}
+    rows = [
+        (
+            category,
+            forms.get(category.pk)
+            or (
+                CategoryLimitsForm(instance=category, prefix=f"c{category.pk}")
+                if may_edit_categories and category.parent_id
+                else None
+            ),
+        )
+        for category in categories
+    ]
+    return render(
+        request,
+        "cases/case_settings.html",
+        {
+            "rows": rows,
+            "rules": selectors.rules_visible(user=user),
+            "rule_form": rule_form or _rule_form(request),
+        },
+        status=status,
+    )
+
+
+def _rule_form(request: HttpRequest, data=None) -> RoutingRuleForm:
+    return RoutingRuleForm(
+        data,
+        regions=selectors.configurable_regions(user=request.user),
+        handlers=selectors.handlers_in_scope(user=request.user),
+    )
+
+
+@requires(CASE_CONFIGURE)
+@require_POST
+def category_limits(request: HttpRequest, pk: int):
+    category = get_object_or_404(Category, pk=pk, parent__isnull=False)
+    form = CategoryLimitsForm(request.POST, instance=category, prefix=f"c{pk}")
+    if form.is_valid():
+        try:
+            services.category_update(category=category, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("%(name)s saved.") % {"name": category})
+            return redirect("cases:case-settings")
+    return _settings_page(request, category_forms={pk: form}, status=422)
+
+
+@requires(CASE_CONFIGURE)
+@require_POST
+def rule_create(request: HttpRequest):
+    form = _rule_form(request, request.POST)
+    if form.is_valid():
+        try:
+            services.routing_rule_create(by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("Routing rule added."))
+            return redirect("cases:case-settings")
+    return _settings_page(request, rule_form=form, status=422)
+
+
+@requires(CASE_CONFIGURE)
+@require_POST
+def rule_deactivate(request: HttpRequest, pk: int):
+    rule = get_object_or_404(selectors.rules_visible(user=request.user), pk=pk)
+    services.routing_rule_deactivate(rule=rule, by=request.user)
+    messages.success(request, _("Routing rule %(name)s switched off.") % {"name": rule.name})
+    return redirect("cases:case-settings")

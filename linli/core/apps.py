@@ -9,7 +9,8 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
-        from linli.core import crypto, permissions
+        from linli.core import crypto, permissions, workdays
 
         permissions.autodiscover()
+        workdays.check_settings()
         checks.register(crypto.check_keys)

@@ -248,16 +248,21 @@ def resident_labels(request: HttpRequest, pk: int):
     return _resident_page(request, resident, labels_form=form, status=422)
 
 
+# The household page's forms: built (their choices read) only when opened, as the
+# page's fragments (htmx) or, without JavaScript, on the page itself (?form=…).
+HOUSEHOLD_FORMS = ("move_in", "split", "merge")
+
+
 @requires(REGISTRY_VIEW)
 @require_http_methods(["GET", "POST"])
 def household_detail(request: HttpRequest, pk: int):
     """A household and its members; staff who may edit move people in here."""
     household = get_object_or_404(selectors.household_detail_queryset(user=request.user), pk=pk)
     may_edit = _may(request, household.grid, REGISTRY_EDIT) and not household.dissolved_at
-    form = ResidentForm(request.POST or None) if may_edit else None
     if request.method == "POST":
-        if form is None:
+        if not may_edit:
             return redirect("registry:household-detail", pk=pk)
+        form = ResidentForm(request.POST)
         if form.is_valid():
             try:
                 resident = services.resident_move_in(
@@ -268,25 +273,41 @@ def household_detail(request: HttpRequest, pk: int):
             else:
                 messages.success(request, _("%(name)s moved in.") % {"name": resident.name})
                 return redirect("registry:household-detail", pk=pk)
-    return _household_page(request, household, may_edit=may_edit, form=form)
+        return _household_page(request, household, may_edit=may_edit, move_in=form)
+    wanted = request.GET.get("form")
+    if not may_edit or wanted not in HOUSEHOLD_FORMS:
+        return _household_page(request, household, may_edit=may_edit)
+    return _household_page(
+        request, household, may_edit=True, **{wanted: _blank_form(request, household, wanted)}
+    )
+
+
+def _blank_form(request: HttpRequest, household, name: str):
+    if name == "split":
+        return _split_form(request, household)
+    if name == "merge":
+        return _merge_form(request, household)
+    return ResidentForm()
 
 
 def _household_page(request: HttpRequest, household, *, may_edit: bool, **forms):
-    """The household page; with `may_edit`, the move-in, split and merge forms (those
-    given are bound and may hold errors: the page then answers 422)."""
+    """The household page with the forms given (`move_in`, `split`, `merge`), open;
+    the others closed, to be fetched when opened. A bound form with errors makes the
+    answer 422. An htmx request for one form gets that form alone."""
     context = {
         "household": household,
         "members": household.members.all(),
         "may_edit": may_edit,
         "history": selectors.history_of(user=request.user, record=household)[:20],
-        "form": None,
+        **{f"{name}_form": form for name, form in forms.items()},
     }
-    if may_edit:
-        context["split_form"] = forms.get("split_form") or _split_form(request, household)
-        context["merge_form"] = forms.get("merge_form") or _merge_form(request, household)
-        context["form"] = forms.get("form") or ResidentForm()
-    failed = any(f is not None and f.is_bound and f.errors for f in forms.values())
-    return render(request, "registry/household_detail.html", context, status=422 if failed else 200)
+    failed = any(f.is_bound and f.errors for f in forms.values())
+    status = 422 if failed else 200
+    if len(forms) == 1 and not failed:
+        return render_page(
+            request, "registry/household_detail.html", context, partial=next(iter(forms))
+        )
+    return render(request, "registry/household_detail.html", context, status=status)
 
 
 def _split_form(request: HttpRequest, household, data=None) -> SplitForm:
@@ -334,7 +355,7 @@ def household_split(request: HttpRequest, pk: int):
         else:
             messages.success(request, _("The new household is registered."))
             return redirect("registry:household-detail", pk=new.pk)
-    return _household_page(request, household, may_edit=True, split_form=form)
+    return _household_page(request, household, may_edit=True, split=form)
 
 
 @requires(REGISTRY_EDIT)
@@ -354,7 +375,7 @@ def household_merge(request: HttpRequest, pk: int):
         else:
             messages.success(request, _("Merged: this household is dissolved."))
             return redirect("registry:household-detail", pk=target.pk)
-    return _household_page(request, household, may_edit=True, merge_form=form)
+    return _household_page(request, household, may_edit=True, merge=form)
 
 
 @requires(REGISTRY_EDIT)

@@ -8,7 +8,8 @@ import pytest
 from linli.accounts import demo as accounts_demo
 from linli.cases import demo
 from linli.cases.choices import Stage
-from linli.cases.models import Case
+from linli.cases.models import Case, CaseEscalation, RoutingRule
+from linli.notifications.models import Notification
 from linli.regions import demo as regions_demo
 
 
@@ -43,3 +44,11 @@ def test_a_second_run_adds_nothing(seeded):
     demo.seed(out)
 
     assert Case.objects.count() == demo.CASES and "already there" in out.getvalue()
+
+
+def test_the_demo_has_routing_rules_and_escalations_of_overdue_cases(seeded):
+    assert RoutingRule.objects.filter(active=True).count() == 2
+    escalated = CaseEscalation.objects.select_related("case")
+    assert escalated.exists()
+    assert all(e.case.stage not in demo.CLOSED_STAGES for e in escalated)
+    assert Notification.objects.filter(kind="case-overdue", user__username="chezhan").exists()

@@ -13,6 +13,7 @@ from linli.cases import services
 from linli.cases.choices import Source, Stage
 from linli.cases.models import Case, CaseTransition, Category
 from linli.core.problems import Conflict
+from linli.core.workdays import add_working_hours
 from linli.regions.services import grid_update
 
 pytestmark = pytest.mark.usefixtures("english")
@@ -88,7 +89,8 @@ def test_a_report_opens_a_case_with_its_time_to_accept_running(world, manhole):
     assert case.stage == Stage.REPORTED and case.version == 1
     assert len(case.code) == 12 and case.code[:6] == timezone.localdate().strftime("%y%m%d")
     assert case.region == world.a1 and case.reporter == world.grid_worker_a1
-    assert before + timedelta(hours=2) <= case.due_at <= timezone.now() + timedelta(hours=2)
+    # 2 working hours to accept (the category's clock): due at the end of them
+    assert add_working_hours(before, 2) <= case.due_at <= add_working_hours(timezone.now(), 2)
     (first,) = case.transitions.all()
     assert (first.from_stage, first.to_stage, first.actor) == ("", "reported", world.grid_worker_a1)
     assert case.masked_reporter_phone == "139****1234"
@@ -124,7 +126,7 @@ def test_the_handling_time_runs_from_the_dispatch(world, manhole):
     started = services.case_start(case=case, by=world.grid_worker_a1)
 
     assert started.due_at == due
-    assert due - case.stage_since == timedelta(hours=manhole.handle_hours)
+    assert due == add_working_hours(case.stage_since, manhole.handle_hours)
 
 
 def test_a_step_taken_late_is_marked_overdue(world, manhole):
@@ -212,7 +214,7 @@ def test_returned_work_goes_back_to_the_handler_with_a_fresh_limit(world, manhol
         1,
         world.grid_worker_a1,
     )
-    assert case.due_at > timezone.now() + timedelta(hours=manhole.handle_hours - 1)
+    assert case.due_at >= add_working_hours(timezone.now(), manhole.handle_hours - 1)
     refused(services.case_return, case=case, by=world.worker_a, note="   ", error=ValidationError)
 
 
@@ -301,3 +303,14 @@ def test_a_point_finds_its_grid(world, manhole):
 def test_a_grid_worker_reports_only_in_their_grid(world, manhole):
     with pytest.raises(PermissionDenied):
         report(world, manhole, region=world.b1)
+
+
+def test_emergencies_run_round_the_clock(world):
+    leak = Category.objects.get(code="gas-leak")
+    before = timezone.now()
+
+    case = report(world, leak)
+
+    assert not leak.working_hours
+    assert before + timedelta(hours=leak.accept_hours) <= case.due_at
+    assert case.due_at <= timezone.now() + timedelta(hours=leak.accept_hours)

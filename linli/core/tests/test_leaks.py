@@ -32,9 +32,10 @@ from linli.audit.models import AuditEntry
 from linli.audit.services import audit_record
 from linli.cases import services as cases
 from linli.cases.choices import Source
-from linli.cases.models import Category
+from linli.cases.models import Category, RoutingRule, RoutingTarget
 from linli.core.crypto import blind_index, mask_id_number
 from linli.core.scoping import ScopedQuerySet
+from linli.notifications.services import notify
 from linli.registry import services as registry
 from linli.registry.choices import Relation
 from linli.registry.idnumber import make_id_number
@@ -74,6 +75,13 @@ def leak_world(world):
         "accesstoken": [token_create(user=world.worker_b, name="市南对接", days=30, by=None)[0]],
         **registry_objects(world.b1),
         "case": [case_in(world.b1)],
+        "routingrule": [
+            RoutingRule.objects.create(
+                name=CASE_MARKERS[2], region=world.b, target=RoutingTarget.GRID_WORKER
+            )
+        ],
+        # Not region-scoped but personal: nobody else sees or opens B's worker's own.
+        "notification": notify(users=[world.worker_b], kind="x", title=NOTIFICATION_MARKER),
     }
     b_objects["auditentry"] = [*b_objects.get("auditentry", []), audit_entry_in(world.b)]
     markers = [
@@ -87,6 +95,7 @@ def leak_world(world):
         *REGISTRY_MARKERS,
         AUDIT_MARKER,
         *CASE_MARKERS,
+        NOTIFICATION_MARKER,
     ]
     return world, b_objects, markers
 
@@ -95,7 +104,9 @@ AUDIT_MARKER = "市南审计标记"
 # Open cases' summaries (code, category, description, stage) are public by design:
 # anyone reporting is shown similar open cases nearby to "+1" (and Open311 lists
 # them). What is private about a case is marked: the caller's name, the staff's notes.
-CASE_MARKERS = ["市南泄漏来电人", "市南泄漏处置说明"]
+# B's routing rules are B's configuration.
+CASE_MARKERS = ["市南泄漏来电人", "市南泄漏处置说明", "市南泄漏派遣规则"]
+NOTIFICATION_MARKER = "市南泄漏通知"
 
 
 def case_in(grid):

@@ -879,3 +879,16 @@ def test_a_bad_organisation_is_explained_and_nothing_saved(world, a, page):
     outside = dict(bad, grid_code=world.b1.code, name="越界", kind="shop", credit_code="")
     assert page(world.worker_a, "/registry/organisations/", outside).status_code == 404
     assert support.state() == before
+
+
+def test_the_household_forms_load_when_opened(world, a, page, client):
+    url = f"/registry/households/{a.home.household.pk}/"
+
+    closed = ok(page(world.worker_a, url)).content.decode()
+    assert 'name="id_number"' not in closed and 'hx-get="?form=split"' in closed
+
+    fragment = client.get(url + "?form=split", HTTP_HX_REQUEST="true").content.decode()
+    assert 'name="head"' in fragment and "<html" not in fragment
+
+    without_js = ok(page(world.worker_a, url + "?form=move_in")).content.decode()
+    assert "<html" in without_js and 'name="id_number"' in without_js

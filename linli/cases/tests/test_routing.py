@@ -1,0 +1,209 @@
+"""Routing rules send accepted cases to a handler; breached time limits climb one
+level at a time (community → subdistrict → district) and tell the people there."""
+
+from datetime import time, timedelta
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from linli.cases import selectors, services
+from linli.cases.choices import Stage
+from linli.cases.models import Case, CaseEscalation, Category, RoutingRule, RoutingTarget
+from linli.cases.tests.test_services import report, through
+from linli.core.permissions import Role
+from linli.notifications.models import Delivery, Notification
+
+pytestmark = pytest.mark.usefixtures("english")
+
+IMMEDIATE = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture
+def manhole(db):
+    return Category.objects.get(code="manhole-cover")
+
+
+def rule(world, **fields) -> RoutingRule:
+    defaults = {
+        "name": "井盖 → 网格员",
+        "region": world.district,
+        "target": RoutingTarget.GRID_WORKER,
+    }
+    return RoutingRule.objects.create(**(defaults | fields))
+
+
+def accepted(world, category) -> Case:
+    return services.case_accept(case=report(world, category), by=world.worker_a)
+
+
+def test_it_dispatches_to_the_grid_worker_when_a_rule_says_so(world, manhole):
+    rule(world, category=manhole.parent)
+
+    case = accepted(world, manhole)
+
+    assert (case.stage, case.assignee) == (Stage.DISPATCHED, world.grid_worker_a1)
+    last = case.transitions.order_by("pk").last()
+    assert (last.from_stage, last.to_stage, last.actor) == (Stage.ACCEPTED, Stage.DISPATCHED, None)
+    assert "井盖 → 网格员" in last.note
+    assert (
+        Notification.objects.filter(user=world.grid_worker_a1, kind="case-dispatched").count() == 1
+    )
+
+
+def test_it_leaves_the_case_accepted_when_no_rule_applies(world, manhole):
+    other = Category.objects.get(code="illegal-posting")
+    rule(world, category=other)
+
+    case = accepted(world, manhole)
+
+    assert (case.stage, case.assignee) == (Stage.ACCEPTED, None)
+
+
+def test_the_most_specific_rule_wins(world, manhole):
+    handler = world.person("zhujian", Role.DEPARTMENT_HANDLER, world.district.code)
+    rule(world, name="district, any category", target=RoutingTarget.HANDLER, handler=handler)
+    rule(world, name="community, parent category", region=world.a, category=manhole.parent)
+    rule(
+        world,
+        name="district, exact category",
+        target=RoutingTarget.HANDLER,
+        handler=handler,
+        category=manhole,
+    )
+
+    case = accepted(world, manhole)
+
+    assert case.assignee == world.grid_worker_a1  # the deeper region beats the exact category
+    assert "community, parent category" in case.transitions.order_by("pk").last().note
+
+
+def test_a_rule_whose_handler_may_not_handle_there_is_passed_over(world, manhole):
+    rule(world, target=RoutingTarget.HANDLER, handler=world.worker_b, region=world.a)  # B's worker
+    rule(world, name="fallback", region=world.district)
+
+    case = accepted(world, manhole)
+
+    assert case.assignee == world.grid_worker_a1
+
+
+def test_rules_with_hours_apply_only_then(world, manhole):
+    night = world.person("zhiban", Role.DEPARTMENT_HANDLER, world.district.code)
+    rule(world, name="day: the grid worker")
+    rule(
+        world,
+        name="night duty",
+        region=world.a,
+        target=RoutingTarget.HANDLER,
+        handler=night,
+        starts_at=time(17, 30),
+        ends_at=time(8, 30),
+    )
+    case = report(world, manhole)
+
+    def handler_at(hour: int):
+        moment = timezone.localtime().replace(hour=hour, minute=0)
+        return selectors.route_for(case, moment)[0]
+
+    assert [handler_at(h) for h in (7, 9, 17, 18, 23)] == [
+        night,
+        world.grid_worker_a1,
+        world.grid_worker_a1,
+        night,
+        night,
+    ]
+
+
+def test_the_least_busy_grid_worker_gets_it(world, manhole):
+    second = world.person("grid.a1.2", Role.GRID_WORKER, world.a1.code)
+    rule(world)
+
+    first_case = accepted(world, manhole)
+    second_case = accepted(world, manhole)
+
+    assert {first_case.assignee, second_case.assignee} == {world.grid_worker_a1, second}
+
+
+def overdue(case: Case, hours: float) -> Case:
+    Case.objects.filter(pk=case.pk).update(due_at=timezone.now() - timedelta(hours=hours))
+    return Case.objects.get(pk=case.pk)
+
+
+def test_a_breach_climbs_one_level_per_time_limit(world, manhole):
+    case = report(world, manhole)  # reported: 2 h to accept
+    Category.objects.filter(pk=manhole.pk).update(working_hours=False)
+    overdue(case, 0.5)
+
+    assert services.cases_escalate() == 1
+    assert services.cases_escalate() == 0  # nothing new: run again, nobody told twice
+    first = CaseEscalation.objects.get()
+    assert (first.level, first.region, first.stage, first.notified) == (
+        1,
+        world.a,
+        Stage.REPORTED,
+        1,
+    )
+    told = Notification.objects.filter(kind="case-overdue")
+    assert [n.user for n in told] == [world.worker_a]
+    assert case.code in told.get().title
+
+    overdue(case, 4.5)  # two further limits passed: subdistrict, then district
+    assert services.cases_escalate() == 2
+    levels = list(CaseEscalation.objects.order_by("level").values_list("level", "region"))
+    assert levels == [(1, world.a.pk), (2, world.subdistrict.pk), (3, world.district.pk)]
+    told = set(
+        Notification.objects.filter(kind="case-overdue").values_list("user__username", flat=True)
+    )
+    assert told == {"worker.a", "sichoulu", "district"}
+    assert Case.objects.get(pk=case.pk).escalation_level == 3
+
+
+def test_a_stage_change_starts_over(world, manhole):
+    case = overdue(report(world, manhole), 1)
+    services.cases_escalate()
+
+    case = services.case_accept(case=case, by=world.worker_a)
+
+    assert (case.stage, case.escalation_level) == (Stage.ACCEPTED, 0)
+    assert services.cases_escalate() == 0  # the new stage is on time
+
+
+def test_handling_keeps_the_dispatch_breach(world, manhole):
+    case = through(report(world, manhole), world, Stage.DISPATCHED)
+    overdue(case, 1)
+    services.cases_escalate()
+
+    case = services.case_start(case=case, by=world.grid_worker_a1)
+
+    assert case.escalation_level == 1  # the handling clock runs on: so does its breach
+
+
+def test_notifications_go_out_by_email_after_commit(
+    world, manhole, settings, django_capture_on_commit_callbacks
+):
+    settings.TASKS = IMMEDIATE
+    world.grid_worker_a1.email = "grid.a1@example.org"
+    world.grid_worker_a1.save()
+    case = accepted(world, manhole)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.case_dispatch(case=case, to=world.grid_worker_a1, by=world.worker_a)
+
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == ["grid.a1@example.org"]
+    assert case.code in mail.outbox[0].subject
+    assert f"/cases/{case.pk}/" in mail.outbox[0].body
+    assert Delivery.objects.get().status == Delivery.Status.SENT
+
+
+def test_someone_without_an_email_address_is_skipped(
+    world, manhole, settings, django_capture_on_commit_callbacks
+):
+    settings.TASKS = IMMEDIATE
+    case = accepted(world, manhole)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.case_dispatch(case=case, to=world.grid_worker_a1, by=world.worker_a)
+
+    assert mail.outbox == []
+    assert Delivery.objects.get().status == Delivery.Status.SKIPPED

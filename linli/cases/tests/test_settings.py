@@ -1,0 +1,157 @@
+"""Configuring the case engine in the console: routing rules per region, category
+time limits district-wide; each change audited; nothing outside one's scope."""
+
+import pytest
+
+from linli.audit.models import AuditEntry
+from linli.cases.models import Category, RoutingRule, RoutingTarget
+from linli.cases.tests.test_console import get, post, text
+from linli.core.permissions import Role
+
+
+@pytest.fixture
+def manhole(db):
+    return Category.objects.get(code="manhole-cover")
+
+
+def limits(category, **changes) -> dict:
+    fields = {
+        "accept_hours": category.accept_hours,
+        "dispatch_hours": category.dispatch_hours,
+        "handle_hours": category.handle_hours,
+        "verify_hours": category.verify_hours,
+        "working_hours": "on" if category.working_hours else "",
+        "active": "on" if category.active else "",
+    } | changes
+    return {f"c{category.pk}-{name}": value for name, value in fields.items() if value != ""}
+
+
+def test_it_is_for_those_who_configure(client, world):
+    assert get(client, world.worker_a, "/cases/settings/").status_code == 403
+    assert get(client, world.subdistrict_admin, "/cases/settings/").status_code == 200
+
+
+def test_a_district_admin_changes_a_time_limit(client, world, manhole):
+    response = post(
+        client,
+        world.district_admin,
+        f"/cases/settings/categories/{manhole.pk}/",
+        limits(manhole, handle_hours=12, working_hours=""),
+    )
+
+    assert response.status_code == 302
+    manhole.refresh_from_db()
+    assert (manhole.handle_hours, manhole.working_hours) == (12, False)
+    entry = AuditEntry.objects.filter(object_type="cases.category").get()
+    assert entry.details["changed"]["handle_hours"] == [4, 12]
+
+
+def test_a_subdistrict_admin_may_not_change_district_policy(client, world, manhole):
+    page = text(get(client, world.subdistrict_admin, "/cases/settings/"))
+    assert "井盖" in page  # sees the limits
+
+    response = post(
+        client,
+        world.subdistrict_admin,
+        f"/cases/settings/categories/{manhole.pk}/",
+        limits(manhole, handle_hours=1),
+    )
+
+    assert response.status_code == 403
+    manhole.refresh_from_db()
+    assert manhole.handle_hours != 1
+
+
+def test_a_bad_limit_is_refused_with_its_message(client, world, manhole):
+    response = post(
+        client,
+        world.district_admin,
+        f"/cases/settings/categories/{manhole.pk}/",
+        limits(manhole, handle_hours=-3),
+    )
+
+    assert response.status_code == 422
+    assert "greater than or equal to 0" in text(response)
+    manhole.refresh_from_db()
+    assert manhole.handle_hours == 4
+
+
+def rule_data(world, **changes) -> dict:
+    return {
+        "name": "车站社区井盖 → 网格员",
+        "region": world.a.pk,
+        "target": RoutingTarget.GRID_WORKER,
+    } | changes
+
+
+def test_a_subdistrict_admin_adds_a_rule_in_their_subdistrict(client, world, manhole):
+    handler = world.person("zhujian", Role.DEPARTMENT_HANDLER, world.district.code)
+
+    response = post(
+        client,
+        world.subdistrict_admin,
+        "/cases/settings/rules/",
+        rule_data(world, category=manhole.pk, target=RoutingTarget.HANDLER, handler=handler.pk),
+    )
+
+    assert response.status_code == 302
+    rule = RoutingRule.objects.get()
+    assert (rule.region, rule.category, rule.handler) == (world.a, manhole, handler)
+    assert AuditEntry.objects.filter(
+        object_type="cases.routingrule", action="record_create"
+    ).exists()
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"target": RoutingTarget.HANDLER}, "Name the handler"),
+        ({"starts_at": "08:00"}, "both times of day"),
+        ({"name": ""}, "This field is required"),
+    ],
+)
+def test_a_bad_rule_is_refused_and_nothing_saved(client, world, changes, message):
+    response = post(
+        client, world.subdistrict_admin, "/cases/settings/rules/", rule_data(world, **changes)
+    )
+
+    assert response.status_code == 422
+    assert message in text(response)
+    assert not RoutingRule.objects.exists()
+
+
+def test_a_handler_who_cannot_handle_there_is_refused(client, world):
+    response = post(
+        client,
+        world.district_admin,
+        "/cases/settings/rules/",
+        rule_data(world, target=RoutingTarget.HANDLER, handler=world.worker_b.pk),
+    )
+
+    assert response.status_code == 422
+    assert "cannot handle cases here" in text(response)
+
+
+def test_rules_elsewhere_are_neither_shown_nor_switched_off(client, world):
+    theirs = RoutingRule.objects.create(
+        name="大街街道规则", region=world.other_subdistrict, target=RoutingTarget.GRID_WORKER
+    )
+
+    assert "大街街道规则" not in text(get(client, world.subdistrict_admin, "/cases/settings/"))
+    assert (
+        post(
+            client, world.subdistrict_admin, f"/cases/settings/rules/{theirs.pk}/off/", {}
+        ).status_code
+        == 404
+    )
+    theirs.refresh_from_db()
+    assert theirs.active
+
+    assert (
+        post(
+            client, world.other_subdistrict_admin, f"/cases/settings/rules/{theirs.pk}/off/", {}
+        ).status_code
+        == 302
+    )
+    theirs.refresh_from_db()
+    assert not theirs.active
