@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "linli.registry",
     "linli.cases",
     "linli.notifications",
+    "linli.open311",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -13,6 +13,7 @@ urlpatterns = [
     path("cases/", include("linli.cases.urls")),
     path("notifications/", include("linli.notifications.urls")),
     path("api/v1/", api.urls),
+    path("open311/v2/", include("linli.open311.urls")),
     path("healthz", core_views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("django-admin/", admin.site.urls),

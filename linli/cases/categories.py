@@ -148,6 +148,43 @@ SEED = [
 ]
 
 
+# Extra questions asked when reporting (Open311 attributes), by subcategory.
+QUESTIONS = {
+    "manhole-cover": [
+        {
+            "code": "cover_type",
+            "description": "井盖类型",
+            "datatype": "singlevaluelist",
+            "required": False,
+            "values": [
+                {"key": "rain", "name": "雨水"},
+                {"key": "sewage", "name": "污水"},
+                {"key": "power", "name": "电力"},
+                {"key": "telecom", "name": "通信"},
+                {"key": "gas", "name": "燃气"},
+                {"key": "unknown", "name": "不清楚"},
+            ],
+        }
+    ],
+    "waterlogging": [
+        {
+            "code": "depth_cm",
+            "description": "积水深度（厘米）",
+            "datatype": "number",
+            "required": True,
+        },
+        {
+            "code": "passable",
+            "description": "车辆能否通行",
+            "datatype": "singlevaluelist",
+            "required": False,
+            "values": [{"key": "yes", "name": "能"}, {"key": "no", "name": "不能"}],
+        },
+    ],
+    "street-vending": [
+        {"code": "stalls", "description": "摊位数量", "datatype": "number", "required": False}
+    ],
+}
 # Emergencies: their time limits run day and night, not in working hours only.
 ROUND_THE_CLOCK = {"event-emergency"}
 
@@ -169,6 +206,7 @@ def rows():
                 "parent": code,
                 "order": order,
                 "handle_hours": handle_hours,
+                "questions": QUESTIONS.get(child_code, []),
                 **clock,
             }
 

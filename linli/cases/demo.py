@@ -146,7 +146,17 @@ def seed(stdout, **_options) -> None:
         cases = bulk.table(Case, CASE_COLUMNS)
         moves = bulk.table(
             CaseTransition,
-            ["case", "from_stage", "to_stage", "actor", "assignee", "note", "overdue", "at"],
+            [
+                "case",
+                "from_stage",
+                "to_stage",
+                "actor",
+                "assignee",
+                "note",
+                "overdue",
+                "duration",
+                "at",
+            ],
         )
         for _ in range(CASES):
             case, history = _plan(rng, grids, leaves, users, now)
@@ -224,6 +234,7 @@ def _plan(rng, grids, leaves, users, now) -> tuple[tuple, list[tuple]]:
     )
     history, at, due, assignee, closed_at = [], reported_at, None, None, None
     for index, stage in enumerate(stages):
+        entered = at
         if index:
             hours = getattr(category, TIMED_STAGES.get(stages[index - 1], "verify_hours"))
             at = min(at + timedelta(hours=hours * rng.uniform(0.1, 1.15)), now)  # ~1 in 8 late
@@ -240,9 +251,10 @@ def _plan(rng, grids, leaves, users, now) -> tuple[tuple, list[tuple]]:
                 stages[index - 1] if index else "",
                 stage,
                 actor.pk if actor else None,
-                assignee.pk if stage == Stage.DISPATCHED else None,
+                assignee.pk if assignee else None,
                 NOTES.get(stage, ""),
                 bool(due and at > due),
+                at - entered if index else None,
                 at,
             )
         )

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from linli.cases.choices import CategoryKind, Source, Stage
+from linli.cases.questions import validate_questions
 from linli.core.crypto import mask_phone
 from linli.core.fields import BlindIndexField, EncryptedTextField
 from linli.core.scoping import ScopedQuerySet
@@ -33,6 +34,13 @@ class Category(models.Model):
         _("count working hours only"),
         default=True,
         help_text=_("Off for emergencies: their limits run day and night."),
+    )
+    questions = models.JSONField(
+        _("extra questions"),
+        default=list,
+        blank=True,
+        validators=[validate_questions],
+        help_text=_("Asked when reporting (Open311: the service's attributes)."),
     )
     order = models.PositiveSmallIntegerField(_("order"), default=100)
     active = models.BooleanField(_("active"), default=True)
@@ -114,6 +122,7 @@ class Case(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(5)],
     )
     rating_comment = models.CharField(_("comment"), max_length=500, blank=True)
+    answers = models.JSONField(_("answers to the extra questions"), default=dict, blank=True)
     version = models.PositiveIntegerField(_("version"), default=1)
     request_key = models.CharField(
         _("request key"),
@@ -180,6 +189,9 @@ class CaseTransition(models.Model):
     )
     note = models.CharField(_("note"), max_length=1000, blank=True)
     overdue = models.BooleanField(_("over the time limit"), default=False)
+    duration = models.DurationField(
+        _("time in the stage left"), null=True, blank=True, help_text=_("None for the report.")
+    )
     at = models.DateTimeField(_("at"))
 
     class Meta:

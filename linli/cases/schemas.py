@@ -9,6 +9,24 @@ from linli.cases.models import MAX_DESCRIPTION
 VERSION = Field(None, ge=1, description="The case's version as last seen: 409 if it changed since.")
 
 
+class QuestionValueOut(Schema):
+    key: str
+    name: str
+
+
+class QuestionOut(Schema):
+    """An extra question of a category: answer it in `answers[code]` when reporting."""
+
+    code: str
+    description: str
+    datatype: str = Field(
+        description="string, number, datetime (ISO 8601 with offset), text, "
+        "singlevaluelist (one key) or multivaluelist (a list of keys)"
+    )
+    required: bool = False
+    values: list[QuestionValueOut] = []
+
+
 class CategoryOut(Schema):
     code: str
     name: str
@@ -18,6 +36,10 @@ class CategoryOut(Schema):
     dispatch_hours: int
     handle_hours: int
     verify_hours: int
+    working_hours: bool = Field(
+        description="Limits count working hours only (else round the clock)."
+    )
+    questions: list[QuestionOut]
 
 
 class CaseOut(Schema):
@@ -38,6 +60,7 @@ class CaseOut(Schema):
     closed_at: datetime | None
     rating: int | None
     supporters: int
+    answers: dict[str, str | list[str]]
     version: int
 
 
@@ -95,6 +118,9 @@ class CaseIn(Schema):
     source: Source = Source.API
     reporter_name: str = Field("", max_length=50)
     reporter_phone: str | None = Field(None, max_length=11)
+    answers: dict[str, str | list[str]] = Field(
+        {}, description="Answers to the category's extra questions, by question code."
+    )
 
 
 class StepIn(Schema):

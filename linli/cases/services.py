@@ -41,6 +41,7 @@ from linli.cases.permissions import (
     CASE_REPORT,
     CASE_VERIFY,
 )
+from linli.cases.questions import answers_clean
 from linli.core.geojson import contains
 from linli.core.problems import Conflict
 from linli.core.workdays import add_working_hours
@@ -123,6 +124,7 @@ def case_report(
     reporter_name: str = "",
     reporter_phone: str | None = None,
     request_key: str = "",
+    answers: dict | None = None,
 ) -> Case:
     """A new case, in stage "reported", with the time to accept it running.
 
@@ -153,6 +155,11 @@ def case_report(
         errors["reporter_phone"] = [
             _("Enter an 11-digit mainland mobile number, e.g. 13812345678.")
         ]
+    if "category" not in errors:
+        try:
+            answers = answers_clean(category.questions, answers)
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
     if errors:
         raise ValidationError(errors)
     place = _locate(region, longitude, latitude, address.strip())
@@ -172,6 +179,7 @@ def case_report(
         request_key=request_key[:64] if reporter is not None else "",
         reporter_name=reporter_name.strip()[:50],
         reporter_phone=(reporter_phone or "").strip() or None,
+        answers=answers,
         stage_since=now,
         due_at=_due(category, Stage.REPORTED, now),
     )
@@ -222,7 +230,7 @@ def _move(
         ensure_may(by, locked.region, action)
     now = timezone.now()
     overdue = locked.due_at is not None and now > locked.due_at
-    from_stage = locked.stage
+    from_stage, stage_since = locked.stage, locked.stage_since
     clock = TIMED_STAGES.get(to)
     if clock is None or clock != TIMED_STAGES.get(from_stage):  # else the clock runs on
         locked.due_at = _due(locked.category, to, now)  # (dispatched → handling, reassign)
@@ -239,6 +247,7 @@ def _move(
         assignee=locked.assignee,
         note=(note or "").strip()[:1000],
         overdue=overdue,
+        duration=now - stage_since,
         at=now,
     )
     return locked

@@ -10,10 +10,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from pydantic import ValidationError as SchemaError
 
-from linli.cases import selectors, services
+from linli.cases import kpis, selectors, services
 from linli.cases.choices import DISTRICT_PATH, OPEN_STAGES, Stage
-from linli.cases.filters import CaseFilter
+from linli.cases.filters import CaseFilter, KpiQuery
 from linli.cases.forms import (
     CaseReportForm,
     CategoryLimitsForm,
@@ -290,3 +291,62 @@ def rule_deactivate(request: HttpRequest, pk: int):
     services.routing_rule_deactivate(rule=rule, by=request.user)
     messages.success(request, _("Routing rule %(name)s switched off.") % {"name": rule.name})
     return redirect("cases:case-settings")
+
+
+# The KPI table's columns: (key, label, how shown). Rates as percentages.
+KPI_COLUMNS = [
+    ("received", gettext_lazy("Received"), "count"),
+    ("acceptance_rate", gettext_lazy("Acceptance rate"), "rate"),
+    ("dispatch_on_time_rate", gettext_lazy("Dispatched on time"), "rate"),
+    ("on_time_rate", gettext_lazy("Handled on time (按期办结率)"), "rate"),
+    ("closure_rate", gettext_lazy("Closure rate (结案率)"), "rate"),
+    ("rework_rate", gettext_lazy("Rework rate"), "rate"),
+    ("rating_mean", gettext_lazy("Mean rating"), "number"),
+    ("satisfaction_rate", gettext_lazy("Satisfied (4–5)"), "rate"),
+]
+KPI_LEVELS = {
+    "subdistrict": gettext_lazy("Subdistrict"),
+    "community": gettext_lazy("Community"),
+    "grid": gettext_lazy("Grid"),
+    "handler": gettext_lazy("Handler"),
+}
+
+
+def _kpi_query(request: HttpRequest) -> tuple[KpiQuery, list[str]]:
+    """The page's query, or the default one and what was wrong."""
+    data = {name: value for name in KpiQuery.model_fields if (value := request.GET.get(name))}
+    try:
+        return KpiQuery(**data), []
+    except SchemaError as exc:
+        return KpiQuery(), [f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()]
+
+
+@requires(CASE_VIEW)
+@require_GET
+def case_kpis(request: HttpRequest):
+    """KPIs per unit for a period, ranked by a chosen column; `?export=xlsx` downloads
+    the same table (audited)."""
+    query, errors = _kpi_query(request)
+    start, end = query.bounds()
+    rows = kpis.case_kpis(user=request.user, start=start, end=end, level=query.level)
+    sort = request.GET.get("sort", "on_time_rate")
+    if sort in dict((key, label) for key, label, _how in KPI_COLUMNS):
+        rows.sort(key=lambda r: (getattr(r, sort) is None, -(getattr(r, sort) or 0), r.name))
+    if request.GET.get("export") == "xlsx" and not errors:
+        return kpis.kpi_download(
+            user=request.user, rows=rows, query=query, columns=KPI_COLUMNS, levels=KPI_LEVELS
+        )
+    return render(
+        request,
+        "cases/case_kpis.html",
+        {
+            "query": query,
+            "errors": errors,
+            "rows": rows,
+            "columns": KPI_COLUMNS,
+            "levels": KPI_LEVELS.items(),
+            "stages": [(s, Stage(s).label) for s in kpis.TIMED],
+            "sort": sort,
+            "export_query": request.GET.urlencode(),
+        },
+    )

@@ -7,6 +7,7 @@ from ninja.pagination import paginate
 
 from linli.core.access import requires
 from linli.core.routers import Router
+from linli.core.xlsx import XLSX_CONTENT_TYPE
 from linli.regions.models import Region
 from linli.registry import ledger, selectors, services
 from linli.registry.filters import PLAIN_NUMBERS, HouseholdFilter, ResidentFilter, ResidentSearch
@@ -116,9 +117,7 @@ def resident_search(request: HttpRequest, filters: ResidentSearch):
         "responses": {
             200: {
                 "description": "The residents as an Excel ledger (.xlsx), numbers masked.",
-                "content": {
-                    ledger.XLSX_CONTENT_TYPE: {"schema": {"type": "string", "format": "binary"}}
-                },
+                "content": {XLSX_CONTENT_TYPE: {"schema": {"type": "string", "format": "binary"}}},
             }
         }
     },

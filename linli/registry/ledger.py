@@ -73,6 +73,7 @@ from linli.audit.choices import AuditAction
 from linli.audit.services import audit_record
 from linli.core.bulk import BulkInsert
 from linli.core.crypto import blind_index, mask_id_number, mask_phone
+from linli.core.xlsx import xlsx_download
 from linli.regions.choices import PATH_LENGTH, Level
 from linli.regions.models import Region
 from linli.registry import services
@@ -105,7 +106,6 @@ from linli.registry.selectors import labels_of, resident_list
 
 logger = logging.getLogger(__name__)
 
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_UNPACKED_BYTES = 400 * 1024 * 1024  # a zip bomb is refused before openpyxl reads it
 MAX_ROWS = 100_000
@@ -1530,12 +1530,6 @@ def export_filter_details(filters) -> dict:
     if not data.get("label"):
         data.pop("label", None)
     return data
-
-
-def xlsx_download(content, filename: str) -> FileResponse:
-    return FileResponse(
-        content, as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE
-    )
 
 
 def export_download(*, user, filters) -> FileResponse:

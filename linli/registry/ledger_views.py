@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from linli.core.access import requires
 from linli.core.htmx import render_page
+from linli.core.xlsx import xlsx_download
 from linli.registry import ledger
 from linli.registry.choices import LedgerImportMode, LedgerImportStatus
 from linli.registry.filters import ResidentFilter
@@ -38,7 +39,7 @@ RUNNING = {
 
 
 def _xlsx(data: bytes, filename: str) -> FileResponse:
-    return ledger.xlsx_download(BytesIO(data), filename)
+    return xlsx_download(BytesIO(data), filename)
 
 
 @requires(REGISTRY_IMPORT)

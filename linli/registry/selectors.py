@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Length
 from django.utils import timezone
 
 from linli.core.pagination import KeyedRows
@@ -222,3 +223,18 @@ def history_of(*, user, record) -> QuerySet[RecordChange]:
         .filter(object_type=record._meta.model_name, object_id=record.pk)
         .select_related("actor")
     )
+
+
+def grid_at_address(address: str):
+    """The grid of the building whose address the given one starts with (the longest
+    such address: "丝绸路12号3单元" finds "丝绸路12号"), or None: how a report given by
+    address alone is placed. Building addresses are public, so this is not scoped."""
+    address = "".join(address.split())[:200]
+    prefixes = [address[:n] for n in range(2, len(address) + 1)]
+    found = (
+        Building.objects.filter(address__in=prefixes)
+        .select_related("grid")
+        .order_by(Length("address").desc(), "pk")
+        .first()
+    )
+    return found.grid if found is not None else None

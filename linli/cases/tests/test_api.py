@@ -320,3 +320,41 @@ def test_dispatching_to_someone_who_cannot_handle_there_is_refused_by_username(c
     ]
     assert "周芳" not in json.dumps(answer, ensure_ascii=False)
     assert Case.objects.get(pk=case.pk).stage == Stage.ACCEPTED
+
+
+def test_categories_show_their_extra_questions_and_reports_answer_them(client, world):
+    categories = {
+        c["code"]: c for c in ok(call(client, world.grid_worker_a1, "get", "/categories"))
+    }
+    depth, passable = categories["waterlogging"]["questions"]
+    assert passable["values"][0] == {"key": "yes", "name": "能"}
+    assert (depth["code"], depth["datatype"], depth["required"]) == ("depth_cm", "number", True)
+    assert categories["gas-leak"]["working_hours"] is False
+    body = {
+        "category": "waterlogging",
+        "description": "火车站下穿通道积水",
+        "region_code": world.a1.code,
+        "address": "火车站下穿通道",
+        "source": "grid_worker",
+    }
+
+    refused = call(client, world.grid_worker_a1, "post", "/cases", body)
+    assert refused.status_code == 422 and refused["Content-Type"] == PROBLEM
+    assert "积水深度" in refused.content.decode()
+    wrong = call(
+        client,
+        world.grid_worker_a1,
+        "post",
+        "/cases",
+        body | {"answers": {"depth_cm": "40", "passable": "maybe"}},
+    )
+    assert wrong.status_code == 422 and "choose among yes, no" in wrong.content.decode()
+    assert not Case.objects.exists()
+
+    made = ok(
+        call(
+            client, world.grid_worker_a1, "post", "/cases", body | {"answers": {"depth_cm": "40"}}
+        ),
+        201,
+    )
+    assert made["answers"] == {"depth_cm": "40"}

@@ -194,14 +194,17 @@ def registry_objects(grid) -> dict:
 def candidates(name: str, b_objects) -> list[str]:
     """Values to put in a path parameter: B's codes for `code`, B's keys for ids."""
     objects = list(chain.from_iterable(b_objects.values()))
-    if name == "code":
+    if name in ("code", "service_request_id"):  # Open311 names cases by tracking code
         return [o.code for o in objects if hasattr(o, "code")]
+    if name == "service_code":
+        return sorted({o.category.code for o in objects if getattr(o, "category", None)})
     if name == "pk" or name.endswith(("_id", "_pk")):
         return sorted({str(o.pk) for o in objects})
     raise AssertionError(f"The leak test cannot fill <{name}>: teach candidates() about it.")
 
 
 def urls_for(route: str, b_objects) -> list[str]:
+    route = route.replace("<open311format:fmt>", "json")  # Open311's format suffix
     names = [m.group("name") for m in PARAM.finditer(route)]
     if not names:
         return ["/" + route]

@@ -7,6 +7,7 @@ from django.test import Client
 
 from linli.audit.models import AuditEntry
 from linli.core.crypto import mask_id_number, mask_phone
+from linli.core.xlsx import XLSX_CONTENT_TYPE
 from linli.registry import ledger
 from linli.registry import services as registry
 from linli.registry.choices import Relation
@@ -67,7 +68,7 @@ def people(world):
 
 def sheet_rows(response) -> list[dict]:
     assert response.status_code == 200, response.content[:500]
-    assert response["Content-Type"] == ledger.XLSX_CONTENT_TYPE
+    assert response["Content-Type"] == XLSX_CONTENT_TYPE
     assert "attachment" in response["Content-Disposition"]
     wb = read_workbook(body(response))
     rows = list(wb["居民台账"].iter_rows(values_only=True))

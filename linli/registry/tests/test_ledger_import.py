@@ -10,6 +10,7 @@ from django.test import Client
 
 from linli.audit.models import AuditEntry
 from linli.core import crypto
+from linli.core.xlsx import XLSX_CONTENT_TYPE
 from linli.registry import ledger
 from linli.registry import services as registry
 from linli.registry.choices import LedgerImportStatus, Relation
@@ -75,7 +76,7 @@ def raw_upload(imp: LedgerImport) -> str:
 def test_the_template_has_the_ledger_headers_and_explains_every_column(worker):
     response = worker.get("/registry/import/template.xlsx")
     assert response.status_code == 200
-    assert response["Content-Type"] == ledger.XLSX_CONTENT_TYPE
+    assert response["Content-Type"] == XLSX_CONTENT_TYPE
     wb = read_workbook(content(response))
     assert wb.sheetnames[:2] == ["居民台账", "填写说明"]
     headers = next(wb["居民台账"].iter_rows(max_row=1, values_only=True))

@@ -1,0 +1,118 @@
+"""Case KPIs (docs/kpis.md): figures computed from the stage changes, per level and
+per handler, only within the user's scope; the Excel export is the same table."""
+
+from datetime import timedelta
+from io import BytesIO
+
+import pytest
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from linli.audit.models import AuditEntry
+from linli.cases import kpis, services
+from linli.cases.choices import Stage
+from linli.cases.filters import KpiQuery
+from linli.cases.models import CaseTransition
+from linli.cases.tests.test_console import get, new_case
+
+pytestmark = pytest.mark.usefixtures("english")
+
+
+@pytest.fixture
+def scenario(world):
+    """Community A: one case evaluated 5 ★, one rejected, one late twice and reworked;
+    community B: one case accepted."""
+    a = world.worker_a
+    good = new_case(world)
+    good = services.case_accept(case=good, by=a)
+    good = services.case_dispatch(case=good, to=world.grid_worker_a1, by=a)
+    good = services.case_finish(case=good, by=world.grid_worker_a1, note="已清理")
+    good = services.case_close(case=good, by=a)
+    good = services.case_rate(case=good, rating=5, by=a)
+    services.case_reject(case=new_case(world), by=a, note="重复上报")
+    late = new_case(world, category="illegal-posting")
+    late = services.case_accept(case=late, by=a)
+    late = services.case_dispatch(case=late, to=world.grid_worker_a1, by=a)
+    late = services.case_finish(case=late, by=world.grid_worker_a1, note="已清除")
+    late = services.case_return(case=late, by=a, note="仍有残留")
+    late = services.case_finish(case=late, by=world.grid_worker_a1, note="已彻底清除")
+    late = services.case_close(case=late, by=a)
+    first_moves = CaseTransition.objects.filter(case=late).order_by("pk")
+    late_ones = [m.pk for m in first_moves if m.to_stage in (Stage.DISPATCHED, Stage.HANDLED)][:2]
+    CaseTransition.objects.filter(pk__in=late_ones).update(overdue=True)
+    services.case_accept(case=new_case(world, region=world.b1), by=world.worker_b)
+    CaseTransition.objects.filter(from_stage=Stage.REPORTED).update(duration=timedelta(hours=2))
+    return good, late
+
+
+def today(world, user, level="community"):
+    start, end = KpiQuery(level=level).bounds()
+    return {row.key: row for row in kpis.case_kpis(user=user, start=start, end=end, level=level)}
+
+
+def test_the_figures_follow_the_definitions(world, scenario):
+    rows = today(world, world.district_admin)
+
+    a, b = rows[world.a.path], rows[world.b.path]
+    assert (a.name, a.received, a.rejected, a.finished) == (world.a.name, 3, 1, 2)
+    assert a.acceptance_rate == round(2 / 3, 4)
+    assert a.dispatch_on_time_rate == 0.5
+    assert a.on_time_rate == round(2 / 3, 4)  # 3 finishes, the first of the late case late
+    assert a.closure_rate == 1.0  # both cases not rejected are closed
+    assert a.rework_rate == round(1 / 3, 4)  # 1 return in 3 verifications
+    assert (a.ratings, a.rating_mean, a.satisfaction_rate) == (1, 5.0, 1.0)
+    assert a.hours[Stage.REPORTED] == 2.0
+    assert (b.received, b.acceptance_rate, b.on_time_rate) == (1, 1.0, None)
+
+
+def test_people_see_only_their_regions(world, scenario):
+    assert set(today(world, world.worker_a)) == {world.a.path}
+    assert set(today(world, world.subdistrict_admin)) == {world.a.path, world.b.path}
+    assert today(world, world.other_subdistrict_admin) == {}
+
+
+def test_by_handler_and_by_grid(world, scenario):
+    handlers = today(world, world.district_admin, "handler")
+    mine = handlers[str(world.grid_worker_a1.pk)]
+    assert (mine.dispatches, mine.handled, mine.returns) == (2, 3, 1)
+    grids = today(world, world.district_admin, "grid")
+    assert grids[world.a1.path].received == 3
+
+
+def test_a_period_without_cases_is_empty(world, scenario):
+    long_ago = timezone.localdate() - timedelta(days=400)
+    start, end = KpiQuery(start=long_ago, end=long_ago + timedelta(days=30)).bounds()
+
+    assert kpis.case_kpis(user=world.district_admin, start=start, end=end, level="community") == []
+
+
+def test_the_page_ranks_and_the_export_matches(client, world, scenario):
+    page = get(client, world.district_admin, "/cases/kpis/?sort=received").content.decode()
+    assert page.index(world.a.name) < page.index(world.b.name)  # 3 received before 1
+    assert "66.7%" in page
+
+    response = get(client, world.district_admin, "/cases/kpis/?level=community&export=xlsx")
+
+    sheet = load_workbook(BytesIO(b"".join(response.streaming_content))).active
+    table = list(sheet.iter_rows(values_only=True))
+    assert table[0][:3] == ("Community", "Received", "Acceptance rate")
+    assert {r[0]: r[1] for r in table[1:]} == {world.a.name: 3, world.b.name: 1}
+    entry = AuditEntry.objects.get(action="export", object_type="cases.kpi")
+    assert entry.details["rows"] == 2 and entry.details["level"] == "community"
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [("start=2026-11-10&end=2026-11-01", "start is after end"), ("level=planet", "level")],
+)
+def test_a_bad_query_says_so_and_shows_the_default(client, world, scenario, query, message):
+    response = get(client, world.district_admin, f"/cases/kpis/?{query}")
+
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert world.a.name in response.content.decode()
+
+
+def test_a_period_over_a_year_is_refused(world):
+    with pytest.raises(ValueError, match="at most 366 days"):
+        KpiQuery(start=timezone.localdate() - timedelta(days=400))

@@ -1,0 +1,258 @@
+"""Open311 GeoReport v2 at /open311/v2/ (wiki.open311.org/GeoReport_v2): discovery,
+services and their definitions, service requests to list, read and post. Every
+answer in XML or JSON by the URL's suffix; errors as the spec's errors document
+(404 not found, 403 bad api_key, 400 anything else)."""
+
+import re
+from datetime import datetime, timedelta
+from decimal import Decimal, InvalidOperation
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods
+
+from linli.accounts.auth import InvalidToken, token_used
+from linli.cases import services as cases
+from linli.cases.choices import DISTRICT_PATH, Source
+from linli.cases.permissions import CASE_REPORT
+from linli.open311 import selectors
+from linli.open311.formats import errors, respond
+from linli.registry.selectors import grid_at_address
+
+SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
+JURISDICTIONS = {"", DISTRICT_PATH, DISTRICT_PATH + "000000"}  # 周村区: 370306 / 370306000000
+W3C = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(Z|[+-]\d{2}:\d{2})$")
+SPAN = timedelta(days=90)
+ATTRIBUTE = re.compile(r"^attribute\[([a-z][a-z0-9_]{0,39})\](\[\])?$")
+MAX_IDS = 100
+
+
+class Refused(Exception):
+    def __init__(self, status: int, *descriptions: str):
+        self.status, self.descriptions = status, descriptions
+
+
+def _answer(view):
+    """Turn `Refused` (and an unknown jurisdiction) into the errors document."""
+
+    def wrapper(request: HttpRequest, *args, fmt: str, **kwargs):
+        params = request.POST if request.method == "POST" else request.GET
+        try:
+            if params.get("jurisdiction_id", "").strip() not in JURISDICTIONS:
+                raise Refused(404, _("Unknown jurisdiction_id: this server serves 370306."))
+            return view(request, *args, fmt=fmt, **kwargs)
+        except Refused as refused:
+            return errors(fmt, refused.status, *refused.descriptions)
+
+    wrapper.__name__ = view.__name__
+    wrapper.__doc__ = view.__doc__
+    return wrapper
+
+
+@require_GET
+@_answer
+def discovery(request: HttpRequest, fmt: str):
+    return respond(
+        {
+            "changeset": settings.VERSION,
+            "contact": settings.DEFAULT_FROM_EMAIL,
+            "key_service": _(
+                "api_key is a Linli access token of an account allowed to report cases: "
+                "ask the platform's administrators."
+            ),
+            "endpoints": [
+                {
+                    "specification": SPECIFICATION,
+                    "url": f"{settings.LINLI_SITE_URL}/open311/v2",
+                    "changeset": settings.VERSION,
+                    "type": "production",
+                    "formats": ["text/xml", "application/json"],
+                }
+            ],
+        },
+        fmt,
+        "discovery",
+    )
+
+
+@require_GET
+@_answer
+def service_list(request: HttpRequest, fmt: str):
+    return respond([selectors.service_out(c) for c in selectors.services()], fmt, "services")
+
+
+def _service(code: str):
+    found = selectors.services().filter(code=code).first()
+    if found is None:
+        raise Refused(404, _("Unknown service_code %(code)s.") % {"code": code[:40]})
+    return found
+
+
+@require_GET
+@_answer
+def service_definition(request: HttpRequest, service_code: str, fmt: str):
+    return respond(selectors.definition_out(_service(service_code)), fmt, "service_definition")
+
+
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+@_answer
+def request_list(request: HttpRequest, fmt: str):
+    if request.method == "POST":
+        return _post(request, fmt)
+    params = request.GET
+    codes = _list(params, "service_request_id")
+    if codes is not None and len(codes) > MAX_IDS:
+        raise Refused(400, _("At most %(n)s service_request_id at once.") % {"n": MAX_IDS})
+    statuses = _list(params, "status")
+    if statuses and not set(statuses) <= {"open", "closed"}:
+        raise Refused(400, _("status is open, closed, or both (open,closed)."))
+    start, end = _span(params)
+    found = selectors.service_requests(
+        codes=codes,
+        service_codes=_list(params, "service_code"),
+        start=start,
+        end=end,
+        statuses=statuses,
+        notes=_extensions(params),
+    )
+    return _requests(found, fmt, _extensions(params))
+
+
+@require_GET
+@_answer
+def request_detail(request: HttpRequest, service_request_id: str, fmt: str):
+    found = selectors.service_requests(
+        codes=[service_request_id], start=None, end=None, notes=_extensions(request.GET)
+    )
+    if not found:
+        raise Refused(404, _("No service request %(id)s.") % {"id": service_request_id[:20]})
+    return _requests(found, fmt, _extensions(request.GET))
+
+
+def _requests(found, fmt: str, extensions: bool):
+    body = [selectors.request_out(case, extensions=extensions) for case in found]
+    return respond(body, fmt, "service_requests")
+
+
+def _extensions(params) -> bool:
+    return params.get("extensions", "").lower() == "true"
+
+
+def _list(params, name: str) -> list[str] | None:
+    raw = params.get(name, "").strip()
+    return [item.strip() for item in raw.split(",") if item.strip()] if raw else None
+
+
+def _date(params, name: str) -> datetime | None:
+    raw = params.get(name, "").strip()
+    if not raw:
+        return None
+    if not W3C.match(raw):
+        raise Refused(
+            400,
+            _("%(name)s must be a w3 date-time, e.g. 2026-11-01T00:00:00+08:00.") % {"name": name},
+        )
+    return datetime.fromisoformat(raw)
+
+
+def _span(params) -> tuple[datetime, datetime]:
+    """The reporting dates asked for: at most 90 days; the last 90 by default."""
+    start, end = _date(params, "start_date"), _date(params, "end_date")
+    if start and end and end < start:
+        raise Refused(400, _("end_date is before start_date."))
+    if start and end and end - start > SPAN:
+        raise Refused(400, _("start_date to end_date may span 90 days at most."))
+    if start and not end:
+        end = start + SPAN
+    elif end and not start:
+        start = end - SPAN
+    elif not start:
+        end = timezone.now()
+        start = end - SPAN
+    return start, end
+
+
+def _post(request: HttpRequest, fmt: str):
+    params = request.POST
+    try:
+        token = token_used(params.get("api_key", "").strip())
+    except InvalidToken as exc:
+        raise Refused(403, _("api_key: %(why)s") % {"why": exc}) from exc
+    if not token.user.has_action(CASE_REPORT):
+        raise Refused(403, _("api_key: this account may not report cases."))
+    code = params.get("service_code", "").strip()
+    if not code:
+        raise Refused(400, _("service_code is required."))
+    category = _service(code)
+    place = _place(params)
+    try:
+        case = cases.case_report(
+            category=category,
+            description=params.get("description", ""),
+            source=Source.OPEN311,
+            by=token.user,
+            reporter_name=(params.get("last_name", "") + params.get("first_name", "")).strip(),
+            reporter_phone=params.get("phone", "").strip() or None,
+            answers=_attributes(params),
+            **place,
+        )
+    except ValidationError as exc:
+        raise Refused(400, *_messages(exc)) from exc
+    except PermissionDenied as exc:
+        raise Refused(403, _("api_key: this account may not report cases there.")) from exc
+    notice = _("Received. Follow it with the code %(code)s.") % {"code": case.code}
+    return respond(
+        [{"service_request_id": case.code, "service_notice": notice, "account_id": None}],
+        fmt,
+        "service_requests",
+    )
+
+
+def _place(params) -> dict:
+    """lat/long, else a building's address (address_string) or id (address_id)."""
+    lat, lon = params.get("lat", "").strip(), params.get("long", "").strip()
+    if lat or lon:
+        try:
+            return {"latitude": Decimal(lat), "longitude": Decimal(lon)}
+        except InvalidOperation as exc:
+            raise Refused(400, _("lat and long are both required, as decimal degrees.")) from exc
+    address = params.get("address_string", "").strip()
+    if address:
+        grid = grid_at_address(address)
+        if grid is None:
+            raise Refused(
+                400,
+                _(
+                    "address_string: no building of the district has this address; "
+                    "send lat and long."
+                ),
+            )
+        return {"region": grid, "address": address}
+    if params.get("address_id", "").strip():
+        raise Refused(
+            400, _("address_id is not supported here: send lat and long, or address_string.")
+        )
+    raise Refused(400, _("A location is required: lat and long, or address_string."))
+
+
+def _attributes(params) -> dict:
+    answers = {}
+    for key in params:
+        match = ATTRIBUTE.match(key)
+        if match:
+            values = params.getlist(key)
+            answers[match.group(1)] = values if match.group(2) else values[-1]
+    return answers
+
+
+def _messages(exc: ValidationError) -> list[str]:
+    if hasattr(exc, "error_dict"):
+        return [
+            f"{field}: {message}" for field, msgs in exc.message_dict.items() for message in msgs
+        ]
+    return list(exc.messages)
