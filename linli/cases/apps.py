@@ -11,8 +11,9 @@ class CasesConfig(AppConfig):
         from datetime import timedelta
 
         from linli.cases.permissions import CASE_VIEW
-        from linli.cases.tasks import cases_escalate
+        from linli.cases.tasks import cases_escalate, cases_rollup
         from linli.core import navigation, periodic
 
         navigation.register(navigation.NavItem(_("Cases"), "cases:case-inbox", CASE_VIEW, 30))
         periodic.register("cases-escalate", cases_escalate, every=timedelta(minutes=5))
+        periodic.register("cases-rollup", cases_rollup, every=timedelta(minutes=5))

@@ -21,6 +21,7 @@ from datetime import date, timedelta
 
 from django.db.models import Count
 from faker import Faker
+from faker.providers.person.zh_CN import Provider as PersonProvider
 
 from linli.core.bulk import BulkInsert, TableWriter, analyze
 from linli.core.crypto import blind_index, encrypt
@@ -102,11 +103,13 @@ class Plan:
     names: dict = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        # Faker is slow per call: draw pools once (weighted as Faker weights them).
+        # Faker's own zh_CN lists, drawn from directly (Faker is slow per call): family
+        # names weighted by their frequency, as Faker weights them; given names evenly.
+        family = PersonProvider.last_names
         self.names = {
-            "family": [self.fake.last_name() for _ in range(1000)],
-            Sex.MALE: [self.fake.first_name_male() for _ in range(1000)],
-            Sex.FEMALE: [self.fake.first_name_female() for _ in range(1000)],
+            "family": self.rng.choices(list(family), weights=list(family.values()), k=1000),
+            Sex.MALE: list(PersonProvider.first_names_male),
+            Sex.FEMALE: list(PersonProvider.first_names_female),
         }
 
     def family_name(self) -> str:
@@ -250,6 +253,8 @@ def seed(stdout, *, residents: int = DEFAULT_RESIDENTS, **_options) -> None:
     context = multiprocessing.get_context("fork")
     with context.Pool(1, initializer=_generator_start, initargs=(plan, grids, labels)) as pool:
         made = pool.imap(_generate, chunks)
+        if not Organisation.objects.exists():  # while the first chunk is being made
+            _seed_organisations(grids, plan)
         for _ in range(0, len(chunks), CHUNKS_PER_TRANSACTION):
             with BulkInsert() as bulk:  # fewer, larger transactions: SQLite checkpoints less
                 writers = Writers.open(bulk)
@@ -257,8 +262,6 @@ def seed(stdout, *, residents: int = DEFAULT_RESIDENTS, **_options) -> None:
                     rows.write(writers)
         pool.close()  # then join: leaving the block would terminate, which is slow
         pool.join()
-    if not Organisation.objects.exists():
-        _seed_organisations(grids, plan)
     analyze(Building, House, Household, Resident, ResidentLabel, Organisation)
     stdout.write(f"registry: {residents} demo residents created")
 

@@ -12,7 +12,7 @@ from linli.audit.models import AuditEntry
 from linli.cases import kpis, services
 from linli.cases.choices import Stage
 from linli.cases.filters import KpiQuery
-from linli.cases.models import CaseTransition
+from linli.cases.models import CaseTransition, HandlerDay, RegionDay
 from linli.cases.tests.test_console import get, new_case
 
 pytestmark = pytest.mark.usefixtures("english")
@@ -54,11 +54,11 @@ def test_the_figures_follow_the_definitions(world, scenario):
     rows = today(world, world.district_admin)
 
     a, b = rows[world.a.path], rows[world.b.path]
-    assert (a.name, a.received, a.rejected, a.finished) == (world.a.name, 3, 1, 2)
+    assert (a.name, a.received, a.rejected_steps, a.closes) == (world.a.name, 3, 1, 2)
     assert a.acceptance_rate == round(2 / 3, 4)
     assert a.dispatch_on_time_rate == 0.5
     assert a.on_time_rate == round(2 / 3, 4)  # 3 finishes, the first of the late case late
-    assert a.closure_rate == 1.0  # both cases not rejected are closed
+    assert a.closure_rate == 1.0  # 2 closes for 2 accepted
     assert a.rework_rate == round(1 / 3, 4)  # 1 return in 3 verifications
     assert (a.ratings, a.rating_mean, a.satisfaction_rate) == (1, 5.0, 1.0)
     assert a.hours[Stage.REPORTED] == 2.0
@@ -116,3 +116,22 @@ def test_a_bad_query_says_so_and_shows_the_default(client, world, scenario, quer
 def test_a_period_over_a_year_is_refused(world):
     with pytest.raises(ValueError, match="at most 366 days"):
         KpiQuery(start=timezone.localdate() - timedelta(days=400))
+
+
+def test_rolled_up_days_give_the_same_figures_and_count_each_change_once(world, scenario):
+    before = {
+        k: vars(r) | {"hours": r.hours} for k, r in today(world, world.district_admin).items()
+    }
+
+    assert kpis.cases_rollup() == CaseTransition.objects.count()
+    assert kpis.cases_rollup() == 0
+    assert RegionDay.objects.exists() and HandlerDay.objects.exists()
+    after = {k: vars(r) | {"hours": r.hours} for k, r in today(world, world.district_admin).items()}
+    assert after == before
+    handlers = today(world, world.district_admin, "handler")
+    assert handlers[str(world.grid_worker_a1.pk)].handled == 3
+
+    more = new_case(world)  # after the rollup: counted live, on top of the days
+    services.case_accept(case=more, by=world.worker_a)
+    again = today(world, world.district_admin)[world.a.path]
+    assert (again.received, again.accepted_steps) == (4, 3)
