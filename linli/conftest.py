@@ -65,6 +65,13 @@ class FastArgon2PasswordHasher(Argon2PasswordHasher):
 
 
 @pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    """Uploaded files (case photos) go to a directory of the test's own."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["linli.conftest.FastArgon2PasswordHasher"]
 

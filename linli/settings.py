@@ -150,6 +150,10 @@ LINLI_AUDIT_RETENTION_DAYS = env_int("LINLI_AUDIT_RETENTION_DAYS", 365, minimum=
 
 # Cases: how long after closing a case may be reopened (else it is reported anew).
 LINLI_CASE_REOPEN_DAYS = env_int("LINLI_CASE_REOPEN_DAYS", 7, minimum=0)
+LINLI_PHOTO_MAX_MB = env_int("LINLI_PHOTO_MAX_MB", 10, minimum=1)
+# Uploaded files (case photos): served by views that check who may see them, never
+# as static files.
+MEDIA_ROOT = DATA_DIR / "media"
 
 # Language and time
 LANGUAGE_CODE = "zh-hans"

@@ -2,7 +2,8 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Query, Status
+from ninja import File, Query, Status
+from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from linli.cases import selectors, services
@@ -16,12 +17,14 @@ from linli.cases.permissions import (
     CASE_VERIFY,
     CASE_VIEW,
 )
+from linli.cases.photos import FORMATS
 from linli.cases.schemas import (
     CaseDetailOut,
     CaseIn,
     CaseOut,
     CategoryOut,
     DispatchIn,
+    PhotoOut,
     RateIn,
     SimilarOut,
     SimilarQuery,
@@ -106,6 +109,44 @@ def case_report(request: HttpRequest, payload: CaseIn):
         **payload.dict(exclude={"category", "region_code"}),
     )
     return Status(201, _case(request, case.pk))
+
+
+@router.post(
+    "/cases/{case_id}/photos",
+    response={201: PhotoOut},
+    operation_id="case_photo_add",
+    url_name="case-photo-add",
+)
+@signed_in
+def case_photo_add(request: HttpRequest, case_id: int, photo: File[UploadedFile]):
+    """Add a photo (multipart field `photo`: JPEG, PNG or WebP, at most
+    `LINLI_PHOTO_MAX_MB`, 40 megapixels; 9 a case) to a case not yet closed: its
+    reporter, its handler, or staff who may report, handle or verify there. It is
+    stored re-encoded without metadata; the camera's location is kept as data."""
+    case = _case(request, case_id)
+    return Status(201, services.case_photo_add(case=case, upload=photo, by=request.user))
+
+
+@router.get(
+    "/cases/{case_id}/photos/{photo_id}",
+    response={200: None},
+    operation_id="case_photo_get",
+    url_name="case-photo",
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "The photo.",
+                "content": {
+                    t: {"schema": {"type": "string", "format": "binary"}} for t in FORMATS.values()
+                },
+            }
+        }
+    },
+)
+@signed_in
+def case_photo_get(request: HttpRequest, case_id: int, photo_id: int):
+    """A photo of a case the caller may see (404 otherwise)."""
+    return selectors.photo_response(user=request.user, case_pk=case_id, photo_pk=photo_id)
 
 
 @router.get(

@@ -37,6 +37,7 @@ LEVELS = {
 }
 TIMED = (Stage.REPORTED, Stage.ACCEPTED, Stage.DISPATCHED, Stage.HANDLING, Stage.HANDLED)
 ROLLUP_LOCK = 370306_4  # PostgreSQL advisory lock: one rollup at a time
+ANALYZE_AFTER = 100_000  # changes counted in one run, after which statistics are refreshed
 
 # Each count: the stage changes it counts.
 _RATED = Q(to_stage=Stage.EVALUATED)

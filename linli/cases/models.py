@@ -1,6 +1,7 @@
 """The one case engine: categories with their time limits, cases, and the log of
 every stage change (the KPIs are computed from it)."""
 
+import uuid
 from datetime import timedelta
 
 from django.conf import settings
@@ -215,6 +216,43 @@ class CaseTransition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case} {self.from_stage}→{self.to_stage}"
+
+
+def _photo_path(photo: "CasePhoto", filename: str) -> str:
+    return f"cases/{photo.taken_at:%Y/%m}/{uuid.uuid4().hex}.{filename.rsplit('.', 1)[-1]}"
+
+
+class CasePhoto(models.Model):
+    """A photo of a case (at most MAX_PHOTOS): stored without metadata, served only to
+    those who may see the case; the location its camera recorded kept as data."""
+
+    MAX_PHOTOS = 9
+
+    case = models.ForeignKey(Case, models.CASCADE, related_name="photos")
+    file = models.FileField(upload_to=_photo_path, max_length=200)
+    content_type = models.CharField(max_length=20)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    size = models.PositiveIntegerField(_("bytes"))
+    longitude = models.DecimalField(
+        _("longitude (camera)"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    latitude = models.DecimalField(
+        _("latitude (camera)"), max_digits=8, decimal_places=6, null=True, blank=True
+    )
+    stage = models.CharField(_("stage"), max_length=12, choices=Stage.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    taken_at = models.DateTimeField(_("added at"))
+
+    class Meta:
+        verbose_name = _("photo")
+        verbose_name_plural = _("photos")
+        ordering = ["taken_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.case} photo {self.pk}"
 
 
 class RoutingTarget(models.TextChoices):

@@ -96,16 +96,35 @@ class TransitionOut(Schema):
         return obj.from_stage or None
 
 
+class PhotoOut(Schema):
+    """A photo (stored without metadata); `longitude`/`latitude`: where the camera
+    says it was taken, if it said."""
+
+    id: int
+    content_type: str
+    width: int
+    height: int
+    stage: Stage
+    longitude: Decimal | None
+    latitude: Decimal | None
+    taken_at: datetime
+
+
 class CaseDetailOut(CaseOut):
     reporter_name: str
     reporter_phone: str = Field(alias="masked_reporter_phone", description="Masked.")
     rework_count: int
     rating_comment: str
     transitions: list[TransitionOut]
+    photos: list[PhotoOut]
 
     @staticmethod
     def resolve_transitions(obj) -> list:
         return list(obj.transitions.all())
+
+    @staticmethod
+    def resolve_photos(obj) -> list:
+        return list(obj.photos.all())
 
 
 class CaseIn(Schema):

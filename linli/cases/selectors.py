@@ -4,16 +4,25 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from linli.accounts.models import RoleGrant
-from linli.cases.choices import DISTRICT_PATH, OPEN_STAGES
+from linli.cases.choices import DISTRICT_PATH, OPEN_STAGES, Stage
 from linli.cases.filters import CaseFilter
-from linli.cases.models import Case, Category, RoutingRule, RoutingTarget
-from linli.cases.permissions import CASE_CONFIGURE, CASE_HANDLE, CASE_VIEW
+from linli.cases.models import Case, CasePhoto, Category, RoutingRule, RoutingTarget
+from linli.cases.permissions import (
+    CASE_CONFIGURE,
+    CASE_HANDLE,
+    CASE_REPORT,
+    CASE_VERIFY,
+    CASE_VIEW,
+)
 from linli.core.permissions import Role, vocabulary
 from linli.regions.choices import PATH_LENGTH, Level
 from linli.regions.models import Region
+from linli.regions.selectors import may
 
 
 def cases_visible(*, user, action: str = CASE_VIEW) -> QuerySet[Case]:
@@ -35,7 +44,7 @@ def case_detail_queryset(*, user) -> QuerySet[Case]:
     return (
         cases_visible(user=user)
         .select_related("category__parent", "region", "assignee", "reporter")
-        .prefetch_related("transitions__actor", "transitions__assignee")
+        .prefetch_related("transitions__actor", "transitions__assignee", "photos")
     )
 
 
@@ -190,3 +199,26 @@ def handlers_in_scope(*, user) -> QuerySet:
         .objects.filter(is_active=True, pk__in=grants.values("user"))
         .order_by("username")
     )
+
+
+PHOTO_ACTIONS = (CASE_REPORT, CASE_HANDLE, CASE_VERIFY)
+PHOTO_CLOSED = (Stage.REJECTED, Stage.CLOSED, Stage.EVALUATED)
+
+
+def may_add_photo(*, user, case: Case) -> bool:
+    """Whether the user may add a photo to the case now (services.case_photo_add)."""
+    if case.stage in PHOTO_CLOSED or len(case.photos.all()) >= CasePhoto.MAX_PHOTOS:
+        return False
+    if user.pk in (case.reporter_id, case.assignee_id):
+        return True
+    return any(may(user, case.region, action) for action in PHOTO_ACTIONS)
+
+
+def photo_response(*, user, case_pk: int, photo_pk: int) -> FileResponse:
+    """The stored (metadata-free) photo file of a case the user may see, or 404."""
+    photo = get_object_or_404(
+        CasePhoto.objects.filter(case__in=cases_visible(user=user)), pk=photo_pk, case_id=case_pk
+    )
+    response = FileResponse(photo.file.open("rb"), content_type=photo.content_type)
+    response["Cache-Control"] = "private, max-age=3600"
+    return response

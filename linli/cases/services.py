@@ -13,7 +13,8 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.urls import reverse
@@ -28,6 +29,7 @@ from linli.cases.models import (
     MAX_DESCRIPTION,
     Case,
     CaseEscalation,
+    CasePhoto,
     CaseSupport,
     CaseTransition,
     Category,
@@ -41,6 +43,7 @@ from linli.cases.permissions import (
     CASE_REPORT,
     CASE_VERIFY,
 )
+from linli.cases.photos import photo_check
 from linli.cases.questions import answers_clean
 from linli.core.geojson import contains
 from linli.core.problems import Conflict
@@ -687,3 +690,42 @@ def routing_rule_deactivate(*, rule: RoutingRule, by) -> RoutingRule:
             details={"changed": {"active": [True, False]}},
         )
     return rule
+
+
+@transaction.atomic
+def case_photo_add(*, case: Case, upload, by) -> CasePhoto:
+    """A photo for a case that is not finished: by its reporter, its assignee, or staff
+    who may report, handle or verify cases there. Checked by content (photos.py)."""
+    locked = Case.objects.select_for_update().select_related("region").get(pk=case.pk)
+    if locked.stage in selectors.PHOTO_CLOSED:
+        raise Conflict(
+            _("This case is %(stage)s: photos can no longer be added.")
+            % {"stage": locked.get_stage_display()},
+            code="wrong_stage",
+        )
+    if locked.photos.count() >= CasePhoto.MAX_PHOTOS:
+        raise ValidationError(
+            {"photo": _("A case has at most %(n)s photos.") % {"n": CasePhoto.MAX_PHOTOS}}
+        )
+    if by is None or not selectors.may_add_photo(user=by, case=locked):
+        raise PermissionDenied
+    checked = photo_check(upload)
+    photo = CasePhoto(
+        case=locked,
+        content_type=checked.content_type,
+        width=checked.width,
+        height=checked.height,
+        size=len(checked.content),
+        longitude=checked.longitude,
+        latitude=checked.latitude,
+        stage=locked.stage,
+        by=by,
+        taken_at=timezone.now(),
+    )
+    photo.file.save(f"photo.{checked.extension}", ContentFile(checked.content), save=False)
+    try:  # the file goes if the row does not
+        photo.save()
+    except Exception:
+        photo.file.delete(save=False)
+        raise
+    return photo

@@ -36,6 +36,7 @@ from linli.cases.permissions import (
 from linli.core.access import requires, signed_in
 from linli.core.forms import apply_errors
 from linli.core.htmx import render_page
+from linli.core.problems import Conflict
 from linli.regions.models import Region
 from linli.regions.selectors import active_grids, may
 
@@ -157,6 +158,7 @@ def case_detail(request: HttpRequest, pk: int):
             "case": case,
             "steps": [(name, STEP_LABELS[name], form) for name, form in steps.items()],
             "now": timezone.now(),
+            "may_add_photo": selectors.may_add_photo(user=request.user, case=case),
         },
     )
 
@@ -350,3 +352,35 @@ def case_kpis(request: HttpRequest):
             "export_query": request.GET.urlencode(),
         },
     )
+
+
+@signed_in
+@require_POST
+def case_photo_add(request: HttpRequest, pk: int):
+    case = get_object_or_404(selectors.case_detail_queryset(user=request.user), pk=pk)
+    upload = request.FILES.get("photo")
+    if upload is None:
+        messages.error(request, _("Choose a photo to add."))
+        return redirect("cases:case-detail", pk=pk)
+    try:
+        services.case_photo_add(case=case, upload=upload, by=request.user)
+    except (ValidationError, Conflict, PermissionDenied) as exc:
+        messages.error(request, _problem_text(exc))
+    else:
+        messages.success(request, _("Photo added."))
+    return redirect("cases:case-detail", pk=pk)
+
+
+def _problem_text(exc: Exception) -> str:
+    if isinstance(exc, PermissionDenied):
+        return _("You may not add photos to this case.")
+    if isinstance(exc, ValidationError):
+        return " ".join(exc.messages)
+    return str(exc)
+
+
+@signed_in
+@require_GET
+def case_photo(request: HttpRequest, pk: int, photo_pk: int):
+    """A photo of a case, to those who may see the case (404 for anyone else)."""
+    return selectors.photo_response(user=request.user, case_pk=pk, photo_pk=photo_pk)

@@ -217,6 +217,16 @@ def organisations_visible(*, user, action: str = REGISTRY_VIEW) -> QuerySet[Orga
     return Organisation.objects.visible_to(user, action).select_related("grid")
 
 
+def organisations_in(*, user, building: Building) -> QuerySet[Organisation]:
+    """Organisations occupying the building or one of its houses."""
+    return (
+        organisations_visible(user=user)
+        .filter(Q(buildings=building) | Q(houses__building=building))
+        .distinct()
+        .order_by("name", "pk")
+    )
+
+
 def history_of(*, user, record) -> QuerySet[RecordChange]:
     return (
         RecordChange.objects.visible_to(user)

@@ -473,6 +473,7 @@ def building_detail(request: HttpRequest, pk: int):
             "form": form,
             "may_edit": may_edit,
             "household_form": HouseholdForm(),
+            "occupants": selectors.organisations_in(user=request.user, building=building),
         },
     )
 

@@ -22,8 +22,10 @@ from urllib.parse import unquote
 
 import pytest
 from django.apps import apps
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver
 from openpyxl import load_workbook
+from PIL import Image
 
 from linli.accounts.models import RoleGrant
 from linli.accounts.services import token_create
@@ -74,7 +76,12 @@ def leak_world(world):
         "rolegrant": list(RoleGrant.objects.filter(user=world.worker_b)),
         "accesstoken": [token_create(user=world.worker_b, name="市南对接", days=30, by=None)[0]],
         **registry_objects(world.b1),
-        "case": [case_in(world.b1)],
+        "case": [case := case_in(world.b1)],
+        "casephoto": [
+            cases.case_photo_add(
+                case=case, upload=SimpleUploadedFile("p.png", png()), by=world.worker_b
+            )
+        ],
         "routingrule": [
             RoutingRule.objects.create(
                 name=CASE_MARKERS[2], region=world.b, target=RoutingTarget.GRID_WORKER
@@ -101,6 +108,14 @@ def leak_world(world):
 
 
 AUDIT_MARKER = "市南审计标记"
+
+
+def png() -> bytes:
+    out = BytesIO()
+    Image.new("RGB", (2, 2)).save(out, format="PNG")
+    return out.getvalue()
+
+
 # Open cases' summaries (code, category, description, stage) are public by design:
 # anyone reporting is shown similar open cases nearby to "+1" (and Open311 lists
 # them). What is private about a case is marked: the caller's name, the staff's notes.
@@ -206,6 +221,11 @@ def candidates(name: str, b_objects) -> list[str]:
 def urls_for(route: str, b_objects) -> list[str]:
     route = route.replace("<open311format:fmt>", "json")  # Open311's format suffix
     names = [m.group("name") for m in PARAM.finditer(route)]
+    if names == ["pk", "photo_pk"]:  # a case's photo: B's photos under B's case
+        return [
+            "/" + route.replace("<int:pk>", str(p.case_id)).replace("<int:photo_pk>", str(p.pk))
+            for p in b_objects["casephoto"]
+        ]
     if not names:
         return ["/" + route]
     assert len(names) == 1, f"Several parameters in {route}: extend urls_for()."

@@ -892,3 +892,21 @@ def test_the_household_forms_load_when_opened(world, a, page, client):
 
     without_js = ok(page(world.worker_a, url + "?form=move_in")).content.decode()
     assert "<html" in without_js and 'name="id_number"' in without_js
+
+
+def test_the_building_page_lists_the_organisations_occupying_it(world, a, page):
+    services.organisation_create(
+        grid=world.a1,
+        by=None,
+        name="车站便民超市",
+        kind="shop",
+        address="正阳路9号",
+        houses=[a.home.house],
+    )
+    services.organisation_create(
+        grid=world.a1, by=None, name="别处物业", kind="property", address="新建路1号"
+    )
+
+    shown = text_of(ok(page(world.worker_a, f"/registry/buildings/{a.home.building.pk}/")))
+
+    assert "Organisations here 车站便民超市 Shop" in shown and "别处物业" not in shown
