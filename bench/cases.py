@@ -225,6 +225,7 @@ def history(total: int, users: dict, leaves: list[Category]) -> float:
                         assignee if stage not in (Stage.REPORTED, Stage.ACCEPTED) else None,
                         late,
                         spent,
+                        5 if stage == Stage.EVALUATED else None,
                         moment,
                     )
             done = min(done + 50_000, total)

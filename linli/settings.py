@@ -191,8 +191,11 @@ LINLI_WORK_WEEKDAYS = env_list("LINLI_WORK_WEEKDAYS", ["mon", "tue", "wed", "thu
 
 # Notifications: the console's notification centre always; these senders (outbound channels)
 # too (email; an SMS gateway plugs in later). Email goes through SMTP when
-# LINLI_SMTP_HOST is set, else to the log.
-LINLI_NOTIFY_SENDERS = env_list("LINLI_NOTIFY_SENDERS", ["email"])
+# LINLI_SMTP_HOST is set (else, if asked for, to the log: titles and links only).
+# Email by default only where there is an SMTP server to send it through.
+LINLI_NOTIFY_SENDERS = env_list(
+    "LINLI_NOTIFY_SENDERS", ["email"] if env_str("LINLI_SMTP_HOST", "") else []
+)
 LINLI_SITE_URL = env_str("LINLI_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 DEFAULT_FROM_EMAIL = env_str("LINLI_EMAIL_FROM", "linli@localhost")
 if env_str("LINLI_SMTP_HOST", ""):

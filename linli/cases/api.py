@@ -210,8 +210,8 @@ case_reopen = _step(
 )
 @requires(CASE_REPORT)
 def case_support(request: HttpRequest, case_id: int):
-    """+1 an open case (found through /cases/similar): once per person."""
-    case = get_object_or_404(Case.objects.select_related("category"), pk=case_id)
+    """+1 an open public case (found through /cases/similar): once per person."""
+    case = get_object_or_404(Case.objects.public().select_related("category"), pk=case_id)
     return services.case_support(case=case, by=request.user)
 
 

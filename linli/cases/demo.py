@@ -155,6 +155,7 @@ def seed(stdout, **_options) -> None:
                 "note",
                 "overdue",
                 "duration",
+                "rating",
                 "at",
             ],
         )
@@ -233,6 +234,7 @@ def _plan(rng, grids, leaves, users, now) -> tuple[tuple, list[tuple]]:
         if final == Stage.REJECTED
         else PATH[: PATH.index(final) + 1]
     )
+    rating = rng.choice([3, 4, 5, 5, 5]) if final == Stage.EVALUATED else None
     history, at, due, assignee, closed_at = [], reported_at, None, None, None
     for index, stage in enumerate(stages):
         entered = at
@@ -256,6 +258,7 @@ def _plan(rng, grids, leaves, users, now) -> tuple[tuple, list[tuple]]:
                 NOTES.get(stage, ""),
                 bool(due and at > due),
                 at - entered if index else None,
+                rating if stage == Stage.EVALUATED else None,
                 at,
             )
         )
@@ -263,7 +266,6 @@ def _plan(rng, grids, leaves, users, now) -> tuple[tuple, list[tuple]]:
             closed_at = at
         if stage in TIMED_STAGES and stage != Stage.HANDLING:
             due = at + timedelta(hours=getattr(category, TIMED_STAGES[stage]))
-    rating = rng.choice([3, 4, 5, 5, 5]) if final == Stage.EVALUATED else None
     longitude, latitude = _point_in(grid, rng)
     row = (
         f"{reported_at:%y%m%d}" + "".join(rng.choice(CODE_ALPHABET) for _ in range(6)),

@@ -8,7 +8,7 @@ from django.utils import timezone
 from ninja import Field, Schema
 from pydantic import model_validator
 
-from linli.cases.choices import OPEN_STAGES, Source, Stage
+from linli.cases.choices import Source, Stage
 from linli.regions.models import Region
 
 MAX_KPI_DAYS = 365
@@ -42,17 +42,16 @@ class CaseFilter(Schema):
             conditions &= Q(source=self.source)
         if self.mine:
             conditions &= Q(assignee=user)
-        if self.overdue:
-            conditions &= Q(stage__in=OPEN_STAGES, due_at__lt=timezone.now())
         if self.q:
             words = self.q.strip()
             conditions &= Q(code=words.upper()) | Q(description__contains=words)
-        return cases.filter(conditions)
+        found = cases.filter(conditions)
+        return found.overdue() if self.overdue else found
 
 
 class KpiQuery(Schema):
     """Which KPIs: the period (dates inclusive, at most a year) and the level they are
-    grouped by. Shared by the KPI page, its Excel export and the API."""
+    grouped by. Shared by the KPI page and its Excel export."""
 
     level: Literal["subdistrict", "community", "grid", "handler"] = "community"
     start: date | None = Field(None, description="First day (default: 30 days ago).")

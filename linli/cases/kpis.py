@@ -7,6 +7,7 @@ case's region (`RegionDay`), and of its handler (`HandlerDay`); a KPI table adds
 those days and the changes not rolled up yet, so it is exact and current while
 reading a few rows per day and region instead of every change of the period."""
 
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from io import BytesIO
@@ -22,9 +23,10 @@ from openpyxl import Workbook
 from linli.accounts.selectors import home_region
 from linli.audit.choices import AuditAction
 from linli.audit.services import audit_record
-from linli.cases.choices import Stage
+from linli.cases.choices import TIMED_STAGES, Stage
 from linli.cases.models import CaseTransition, DayFigures, HandlerDay, RegionDay
 from linli.cases.permissions import CASE_VIEW
+from linli.core.bulk import analyze
 from linli.core.xlsx import xlsx_download
 from linli.regions.choices import PATH_LENGTH, Level
 from linli.regions.models import Region
@@ -35,12 +37,12 @@ LEVELS = {
     "grid": PATH_LENGTH[Level.GRID],
     "handler": None,
 }
-TIMED = (Stage.REPORTED, Stage.ACCEPTED, Stage.DISPATCHED, Stage.HANDLING, Stage.HANDLED)
+TIMED = tuple(TIMED_STAGES)  # the stages whose time is limited: their time is measured
 ROLLUP_LOCK = 370306_4  # PostgreSQL advisory lock: one rollup at a time
 ANALYZE_AFTER = 100_000  # changes counted in one run, after which statistics are refreshed
 
 # Each count: the stage changes it counts.
-_RATED = Q(to_stage=Stage.EVALUATED)
+_RATED = Q(to_stage=Stage.EVALUATED, rating__isnull=False)
 _DISPATCH = Q(from_stage=Stage.ACCEPTED, to_stage=Stage.DISPATCHED)
 _HANDLED = Q(to_stage=Stage.HANDLED)
 COUNTS = {
@@ -55,7 +57,7 @@ COUNTS = {
     "returns": Q(from_stage=Stage.HANDLED, to_stage=Stage.HANDLING),
     "closes": Q(to_stage=Stage.CLOSED),
     "ratings": _RATED,
-    "satisfied": _RATED & Q(case__rating__gte=4),
+    "satisfied": _RATED & Q(rating__gte=4),
 }
 ZERO = Value(timedelta(0), output_field=DurationField())
 
@@ -63,7 +65,7 @@ ZERO = Value(timedelta(0), output_field=DurationField())
 def _figures() -> dict:
     """The day figures (DayFigures' fields) as aggregates over stage changes."""
     out = {name: Count("pk", filter=q) for name, q in COUNTS.items()}
-    out["rating_sum"] = Coalesce(Sum("case__rating", filter=_RATED), 0)
+    out["rating_sum"] = Coalesce(Sum("rating", filter=_RATED), 0)
     for stage in TIMED:
         left = Q(from_stage=stage, duration__isnull=False)
         out[f"time_{stage}"] = Coalesce(Sum("duration", filter=left), ZERO)
@@ -96,7 +98,9 @@ def cases_rollup() -> int:
                 handled.values("day", "unit", "person"),
                 ["day", "region_id", "handler_id"],
             )
-        return marked
+    if marked >= ANALYZE_AFTER:  # the planner must learn that few changes are left to count
+        analyze(CaseTransition, RegionDay, HandlerDay)
+    return marked
 
 
 def _add(model, grouped: QuerySet, keys: list[str]) -> None:
@@ -120,25 +124,17 @@ def _add(model, grouped: QuerySet, keys: list[str]) -> None:
 
 @dataclass
 class Row:
-    """One unit's figures, summed; rates are None when their denominator is 0."""
+    """One unit's figures (`counts`: FIGURES summed); rates are None when their
+    denominator is 0. Counts read as attributes: `row.received`."""
 
     key: str
     name: str = ""
-    received: int = 0
-    accepted_steps: int = 0
-    rejected_steps: int = 0
-    dispatches: int = 0
-    dispatches_on_time: int = 0
-    handled: int = 0
-    handled_on_time: int = 0
-    verifications: int = 0
-    returns: int = 0
-    closes: int = 0
-    ratings: int = 0
-    satisfied: int = 0
-    rating_sum: int = 0
-    time: dict = field(default_factory=dict)  # by stage left: total time
-    left: dict = field(default_factory=dict)  # by stage left: how many changes
+    counts: dict = field(default_factory=dict)
+
+    def __getattr__(self, name: str):
+        if name in FIGURES:
+            return self.counts.get(name, 0)
+        raise AttributeError(name)
 
     @staticmethod
     def _rate(part: int, whole: int) -> float | None:
@@ -175,19 +171,31 @@ class Row:
     @property
     def hours(self) -> dict:
         """Mean hours in each stage left (calendar hours), by stage."""
-        return {
-            stage: round(self.time[stage].total_seconds() / 3600 / self.left[stage], 1)
-            if self.left.get(stage)
-            else None
-            for stage in TIMED
-        }
+        hours = {}
+        for stage in TIMED:
+            left = self.counts.get(f"left_{stage}", 0)
+            spent = self.counts.get(f"time_{stage}", timedelta(0))
+            hours[stage] = round(spent.total_seconds() / 3600 / left, 1) if left else None
+        return hours
 
     def add(self, found: dict) -> None:
-        for stage in TIMED:
-            self.time[stage] = self.time.get(stage, timedelta(0)) + found.pop(f"time_{stage}")
-            self.left[stage] = self.left.get(stage, 0) + found.pop(f"left_{stage}")
         for name, value in found.items():
-            setattr(self, name, getattr(self, name) + value)
+            empty = timedelta(0) if name.startswith("time_") else 0
+            self.counts[name] = self.counts.get(name, empty) + value
+
+
+@contextmanager
+def _one_snapshot():
+    """Reads that see one committed state: a transaction (REPEATABLE READ on
+    PostgreSQL; SQLite's are serialised), unless the caller is already in one."""
+    if connection.in_atomic_block:
+        yield
+        return
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        yield
 
 
 def case_kpis(*, user, start: datetime, end: datetime, level: str) -> list[Row]:
@@ -214,9 +222,11 @@ def case_kpis(*, user, start: datetime, end: datetime, level: str) -> list[Row]:
         live = live.filter(assignee__isnull=False).annotate(unit=F("assignee"))
     else:
         live = live.annotate(unit=Substr("case__region__path", 1, LEVELS[level]))
+    with _one_snapshot():  # a rollup committing between the two reads would be missed
+        summed = [{k.removeprefix("total_"): v for k, v in found.items()} for found in days]
+        pending = list(live.values("unit").annotate(**_figures()))
     rows: dict[str, Row] = {}
-    summed = [{k.removeprefix("total_"): v for k, v in found.items()} for found in days]
-    for found in [*summed, *live.values("unit").annotate(**_figures())]:
+    for found in [*summed, *pending]:
         key = str(found.pop("unit"))
         rows.setdefault(key, Row(key=key)).add(found)
     _name(rows, per_handler)

@@ -8,9 +8,10 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from linli.cases.choices import CategoryKind, Source, Stage
+from linli.cases.choices import DISTRICT_PATH, OPEN_STAGES, CategoryKind, Source, Stage
 from linli.cases.questions import validate_questions
 from linli.core.crypto import mask_phone
 from linli.core.fields import BlindIndexField, EncryptedTextField
@@ -60,6 +61,18 @@ class Category(models.Model):
 class CaseQuerySet(ScopedQuerySet):
     region_path = "region__path"
     view_action = "case.view"
+
+    def public(self):
+        """Cases whose summary anyone may see (Open311, similar cases while reporting):
+        urban-management events and components of the district, not rejected reports;
+        community matters (disputes, help for the elderly…) name people and homes."""
+        return self.filter(region__path__startswith=DISTRICT_PATH).exclude(
+            Q(stage=Stage.REJECTED) | Q(category__kind=CategoryKind.COMMUNITY)
+        )
+
+    def overdue(self, now=None):
+        """Open cases past their current stage's time limit."""
+        return self.filter(stage__in=OPEN_STAGES, due_at__lt=now or timezone.now())
 
 
 class Case(models.Model):
@@ -195,6 +208,9 @@ class CaseTransition(models.Model):
     duration = models.DurationField(
         _("time in the stage left"), null=True, blank=True, help_text=_("None for the report.")
     )
+    rating = models.PositiveSmallIntegerField(
+        _("rating given"), null=True, blank=True, help_text=_("For an evaluation: its 1–5.")
+    )
     at = models.DateTimeField(_("at"))
     rollup_batch = models.PositiveIntegerField(
         _("counted in the daily figures by run"), null=True, blank=True, editable=False
@@ -219,7 +235,7 @@ class CaseTransition(models.Model):
 
 
 def _photo_path(photo: "CasePhoto", filename: str) -> str:
-    return f"cases/{photo.taken_at:%Y/%m}/{uuid.uuid4().hex}.{filename.rsplit('.', 1)[-1]}"
+    return f"cases/{photo.added_at:%Y/%m}/{uuid.uuid4().hex}.{filename.rsplit('.', 1)[-1]}"
 
 
 class CasePhoto(models.Model):
@@ -244,12 +260,12 @@ class CasePhoto(models.Model):
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    taken_at = models.DateTimeField(_("added at"))
+    added_at = models.DateTimeField(_("added at"))
 
     class Meta:
         verbose_name = _("photo")
         verbose_name_plural = _("photos")
-        ordering = ["taken_at", "pk"]
+        ordering = ["added_at", "pk"]
 
     def __str__(self) -> str:
         return f"{self.case} photo {self.pk}"

@@ -46,7 +46,9 @@ def photo_check(upload) -> CheckedPhoto:
     data = upload.read()
     try:
         with Image.open(BytesIO(data)) as probe:
-            kind = probe.format
+            # A phone's JPEG with a second (depth, preview) image opens as MPO: the
+            # first image is the photo.
+            kind = "JPEG" if probe.format == "MPO" else probe.format
             if kind not in FORMATS:
                 raise ValidationError({"photo": _("Send a JPEG, PNG or WebP photo.")})
             if probe.width * probe.height > MAX_PIXELS:
@@ -55,6 +57,7 @@ def photo_check(upload) -> CheckedPhoto:
                 )
             probe.verify()
         with Image.open(BytesIO(data)) as image:
+            image.seek(0)
             image.load()
             longitude, latitude = _location(image)
             upright = ImageOps.exif_transpose(image)
@@ -62,7 +65,13 @@ def photo_check(upload) -> CheckedPhoto:
             options = {"quality": 85} if kind in ("JPEG", "WEBP") else {"optimize": True}
             clean = upright if kind != "JPEG" else upright.convert("RGB")
             clean.save(out, format=kind, **options)  # no exif=: metadata left behind
-    except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError) as exc:
+    except (
+        UnidentifiedImageError,
+        OSError,
+        SyntaxError,
+        ValueError,
+        Image.DecompressionBombError,
+    ) as exc:
         raise ValidationError({"photo": _("This file is not a photo that can be read.")}) from exc
     return CheckedPhoto(out.getvalue(), kind, clean.width, clean.height, longitude, latitude)
 

@@ -107,7 +107,7 @@ class PhotoOut(Schema):
     stage: Stage
     longitude: Decimal | None
     latitude: Decimal | None
-    taken_at: datetime
+    added_at: datetime
 
 
 class CaseDetailOut(CaseOut):

@@ -56,9 +56,9 @@ def categories() -> QuerySet[Category]:
 def handlers_for(region: Region) -> QuerySet:
     """Active users who may handle cases of `region` (a grant with `case.handle` at the
     region or above it): whom a case there can be dispatched to."""
-    above = [region.path[:length] for length in sorted(set(PATH_LENGTH.values()))]
     grants = RoleGrant.objects.active().filter(
-        role__in=vocabulary.roles_allowing(CASE_HANDLE), region__path__in=above
+        role__in=vocabulary.roles_allowing(CASE_HANDLE),
+        region__path__in=[*region.ancestor_paths(), region.path],
     )
     return (
         get_user_model()
@@ -77,7 +77,8 @@ def similar_open_cases(*, category: Category, longitude: Decimal, latitude: Deci
     these, so they carry no personal data (see `SimilarOut`)."""
     since = timezone.now() - timedelta(days=SIMILAR_DAYS)
     return (
-        Case.objects.filter(
+        Case.objects.public()
+        .filter(
             category=category,
             stage__in=OPEN_STAGES,
             created_at__gte=since,
@@ -160,11 +161,13 @@ def supervisors_at(region: Region, action: str) -> QuerySet:
     return get_user_model().objects.filter(is_active=True, pk__in=grants.values("user"))
 
 
-def cases_past_due(*, now: datetime) -> QuerySet[Case]:
-    """Open cases whose current stage is over its time limit (the escalation task's
-    work list; the (stage, due_at) index serves it)."""
-    return Case.objects.filter(stage__in=OPEN_STAGES, due_at__lt=now).select_related(
-        "category", "region"
+def cases_past_due(*, now: datetime, top_level: int) -> QuerySet[Case]:
+    """Open cases whose current stage is over its time limit and not yet reported to
+    the top level (the escalation task's work list; the (stage, due_at) index)."""
+    return (
+        Case.objects.overdue(now)
+        .filter(escalation_level__lt=top_level)
+        .select_related("category", "region")
     )
 
 
@@ -173,6 +176,11 @@ def rules_visible(*, user) -> QuerySet[RoutingRule]:
     return RoutingRule.objects.visible_to(user, CASE_CONFIGURE).select_related(
         "region", "category__parent", "handler"
     )
+
+
+def district() -> Region:
+    """The deployment's district: where district-wide case policy is configured."""
+    return Region.objects.get(path=DISTRICT_PATH)
 
 
 def configurable_regions(*, user) -> QuerySet[Region]:
@@ -205,13 +213,23 @@ PHOTO_ACTIONS = (CASE_REPORT, CASE_HANDLE, CASE_VERIFY)
 PHOTO_CLOSED = (Stage.REJECTED, Stage.CLOSED, Stage.EVALUATED)
 
 
-def may_add_photo(*, user, case: Case) -> bool:
-    """Whether the user may add a photo to the case now (services.case_photo_add)."""
-    if case.stage in PHOTO_CLOSED or len(case.photos.all()) >= CasePhoto.MAX_PHOTOS:
+def adds_photos(*, user, case: Case) -> bool:
+    """Whether the user is one who adds photos to this case: its reporter or assignee,
+    or staff who may report, handle or verify cases there (whatever the stage)."""
+    if not user.is_authenticated:
         return False
     if user.pk in (case.reporter_id, case.assignee_id):
         return True
     return any(may(user, case.region, action) for action in PHOTO_ACTIONS)
+
+
+def may_add_photo(*, user, case: Case) -> bool:
+    """Whether the user may add a photo to the case now (the case page's form)."""
+    return (
+        case.stage not in PHOTO_CLOSED
+        and len(case.photos.all()) < CasePhoto.MAX_PHOTOS
+        and adds_photos(user=user, case=case)
+    )
 
 
 def photo_response(*, user, case_pk: int, photo_pk: int) -> FileResponse:

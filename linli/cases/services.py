@@ -259,6 +259,7 @@ def _move(
         note=(note or "").strip()[:1000],
         overdue=overdue,
         duration=now - stage_since,
+        rating=changes.get("rating") if to == Stage.EVALUATED else None,
         at=now,
     )
     return locked
@@ -546,7 +547,9 @@ def cases_escalate(*, now: datetime | None = None) -> int:
     twice at once: a case climbs a level only if it is still where it was seen."""
     now = now or timezone.now()
     made = 0
-    for case in selectors.cases_past_due(now=now).iterator(chunk_size=500):
+    for case in selectors.cases_past_due(now=now, top_level=len(ESCALATION_LEVELS)).iterator(
+        chunk_size=500
+    ):
         level = _escalation_due(case, now)
         if level <= case.escalation_level:
             continue
@@ -559,7 +562,7 @@ def _escalate(case: Case, level: int, now: datetime) -> int:
     """Climb from the case's level to `level`, one escalation (and one round of
     notifications) per level passed: a task that was not running skips nobody."""
     moved = Case.objects.filter(
-        pk=case.pk, stage=case.stage, escalation_level=case.escalation_level
+        pk=case.pk, stage=case.stage, due_at=case.due_at, escalation_level=case.escalation_level
     ).update(escalation_level=level)
     if not moved:  # the case moved on meanwhile, or another run did this
         return 0
@@ -603,16 +606,12 @@ CATEGORY_SETTINGS = (
 )
 
 
-def _district() -> Region:
-    return Region.objects.get(path=DISTRICT_PATH)
-
-
 @transaction.atomic
 def category_update(*, category: Category, by, **changes) -> Category:
     """Change a category's time limits, clock or activity (district-wide policy:
     `case.configure` over the whole district). Cases already in a stage keep the
     deadline they were given."""
-    ensure_may(by, _district(), CASE_CONFIGURE)
+    ensure_may(by, selectors.district(), CASE_CONFIGURE)
     unknown = set(changes) - set(CATEGORY_SETTINGS)
     if unknown:
         raise ValueError(f"not category settings: {sorted(unknown)}")
@@ -628,7 +627,7 @@ def category_update(*, category: Category, by, **changes) -> Category:
             action=AuditAction.RECORD_UPDATE,
             actor=by,
             obj=locked,
-            region=_district(),
+            region=selectors.district(),
             object_label=locked.code,
             details={"changed": changed},
         )
@@ -692,40 +691,47 @@ def routing_rule_deactivate(*, rule: RoutingRule, by) -> RoutingRule:
     return rule
 
 
-@transaction.atomic
 def case_photo_add(*, case: Case, upload, by) -> CasePhoto:
     """A photo for a case that is not finished: by its reporter, its assignee, or staff
-    who may report, handle or verify cases there. Checked by content (photos.py)."""
-    locked = Case.objects.select_for_update().select_related("region").get(pk=case.pk)
-    if locked.stage in selectors.PHOTO_CLOSED:
-        raise Conflict(
-            _("This case is %(stage)s: photos can no longer be added.")
-            % {"stage": locked.get_stage_display()},
-            code="wrong_stage",
-        )
-    if locked.photos.count() >= CasePhoto.MAX_PHOTOS:
-        raise ValidationError(
-            {"photo": _("A case has at most %(n)s photos.") % {"n": CasePhoto.MAX_PHOTOS}}
-        )
-    if by is None or not selectors.may_add_photo(user=by, case=locked):
-        raise PermissionDenied
+    who may report, handle or verify cases there. Checked and re-encoded (photos.py)
+    and written before the short transaction that records it, so that no lock is held
+    while an image is decoded; the file is removed again if the record is not made."""
+    _photo_allowed(case, by)
     checked = photo_check(upload)
     photo = CasePhoto(
-        case=locked,
+        case=case,
         content_type=checked.content_type,
         width=checked.width,
         height=checked.height,
         size=len(checked.content),
         longitude=checked.longitude,
         latitude=checked.latitude,
-        stage=locked.stage,
         by=by,
-        taken_at=timezone.now(),
+        added_at=timezone.now(),
     )
     photo.file.save(f"photo.{checked.extension}", ContentFile(checked.content), save=False)
-    try:  # the file goes if the row does not
-        photo.save()
-    except Exception:
+    try:
+        with transaction.atomic():
+            locked = Case.objects.select_for_update().select_related("region").get(pk=case.pk)
+            _photo_allowed(locked, by)  # again, now that the case cannot change
+            photo.case, photo.stage = locked, locked.stage
+            photo.save()
+    except BaseException:
         photo.file.delete(save=False)
         raise
     return photo
+
+
+def _photo_allowed(case: Case, by) -> None:
+    if not getattr(by, "is_authenticated", False) or not selectors.adds_photos(user=by, case=case):
+        raise PermissionDenied
+    if case.stage in selectors.PHOTO_CLOSED:
+        raise Conflict(
+            _("This case is %(stage)s: photos can no longer be added.")
+            % {"stage": case.get_stage_display()},
+            code="wrong_stage",
+        )
+    if case.photos.count() >= CasePhoto.MAX_PHOTOS:
+        raise ValidationError(
+            {"photo": _("A case has at most %(n)s photos.") % {"n": CasePhoto.MAX_PHOTOS}}
+        )

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from pydantic import ValidationError as SchemaError
 
 from linli.cases import kpis, selectors, services
-from linli.cases.choices import DISTRICT_PATH, OPEN_STAGES, Stage
+from linli.cases.choices import OPEN_STAGES, Stage
 from linli.cases.filters import CaseFilter, KpiQuery
 from linli.cases.forms import (
     CaseReportForm,
@@ -66,7 +66,7 @@ BOXES = {
     "overdue": (
         gettext_lazy("Overdue"),
         CASE_VIEW,
-        lambda qs, user: qs.filter(stage__in=OPEN_STAGES, due_at__lt=timezone.now()),
+        lambda qs, user: qs.overdue(),
     ),
     "all": (gettext_lazy("All"), CASE_VIEW, lambda qs, user: qs),
 }
@@ -220,7 +220,7 @@ def case_settings(request: HttpRequest):
 
 def _settings_page(request: HttpRequest, *, rule_form=None, category_forms=None, status=200):
     user = request.user
-    may_edit_categories = may(user, Region.objects.get(path=DISTRICT_PATH), CASE_CONFIGURE)
+    may_edit_categories = may(user, selectors.district(), CASE_CONFIGURE)
     categories = Category.objects.select_related("parent").order_by("order", "code")
     forms = category_forms or {}
     rows = [

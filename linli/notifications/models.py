@@ -29,6 +29,7 @@ class Delivery(models.Model):
     """One notification sent (or not) through one sender."""
 
     class Status(models.TextChoices):
+        SENDING = "sending", _("Being sent")
         SENT = "sent", _("Sent")
         SKIPPED = "skipped", _("Nowhere to send it")
         FAILED = "failed", _("Failed")

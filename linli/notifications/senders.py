@@ -30,9 +30,9 @@ class EmailSender:
         address = notification.user.email
         if not address:
             return Delivery.Status.SKIPPED, "no email address"
-        body = notification.body
-        if notification.url:
-            body = f"{body}\n\n{settings.LINLI_SITE_URL}{notification.url}".strip()
+        # The title and the link only: what the case says stays in the console, out of
+        # mailboxes and mail logs.
+        body = f"{settings.LINLI_SITE_URL}{notification.url}" if notification.url else ""
         try:
             send_mail(notification.title, body, None, [address])
         except OSError as exc:  # SMTP refused or unreachable: recorded, retried never

@@ -4,6 +4,7 @@ once it commits, hands them to the senders (outbound channels) as a background t
 from collections.abc import Iterable
 from functools import partial
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
@@ -32,7 +33,7 @@ def notify(*, users: Iterable, kind: str, title: str, body: str = "", url: str =
 @transaction.atomic
 def notification_read(*, notification: Notification, by) -> None:
     if notification.user_id != by.pk:
-        raise PermissionError("not this user's notification")
+        raise PermissionDenied
     Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(
         read_at=timezone.now()
     )

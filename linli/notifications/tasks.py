@@ -9,21 +9,19 @@ from linli.notifications.models import Delivery, Notification
 
 @task()
 def notifications_deliver(ids: list[int]) -> None:
-    """Send each notification through every configured sender, once: a delivery
-    already recorded (the task ran twice) is not repeated."""
+    """Send each notification through every configured sender, once: a sender first
+    claims its `Delivery` row (unique per notification and sender), so a task run
+    twice, or by two workers, sends nothing twice."""
     for notification in Notification.objects.filter(pk__in=ids).select_related("user"):
-        done = set(notification.deliveries.values_list("sender", flat=True))
         for sender in senders.configured():
-            if sender.name in done:
-                continue
-            status, detail = sender.send(notification)
             try:
                 with transaction.atomic():
-                    Delivery.objects.create(
+                    claim = Delivery.objects.create(
                         notification=notification,
                         sender=sender.name,
-                        status=status,
-                        detail=detail,
+                        status=Delivery.Status.SENDING,
                     )
-            except IntegrityError:  # another worker recorded it meanwhile
-                pass
+            except IntegrityError:  # claimed already: sent, or being sent
+                continue
+            claim.status, claim.detail = sender.send(notification)
+            claim.save(update_fields=["status", "detail"])

@@ -3,12 +3,15 @@ and turns each plural container of singular children into an array ("Spark"
 convention): `<services><service>…` ↔ `[{…}]`."""
 
 import json
+import re
 from xml.etree import ElementTree
 
 from django.http import HttpResponse
 
 CONTENT_TYPES = {"json": "application/json; charset=utf-8", "xml": "text/xml; charset=utf-8"}
 # The element of each item of a list, by the list's element.
+# Characters XML 1.0 cannot carry (a pasted control character would break the document).
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 ITEM = {
     "services": "service",
     "service_requests": "request",
@@ -51,4 +54,4 @@ def _fill(element: ElementTree.Element, value) -> None:
     elif isinstance(value, bool):
         element.text = "true" if value else "false"
     elif value is not None:
-        element.text = str(value)
+        element.text = NOT_XML.sub("", str(value))

@@ -1,6 +1,7 @@
 """What Open311 shows: the categories as services, and cases as service requests —
-their public summaries only (code, category, stage, description, place, times,
-answers); never the caller, the handlers or their notes."""
+the public ones (`CaseQuerySet.public`), their summaries only (code, category,
+stage, description, place, times, answers); never the caller, the handlers or their
+notes."""
 
 from datetime import datetime
 

@@ -152,12 +152,15 @@ def _date(params, name: str) -> datetime | None:
     raw = params.get(name, "").strip()
     if not raw:
         return None
-    if not W3C.match(raw):
+    try:
+        if not W3C.match(raw):
+            raise ValueError(raw)
+        return datetime.fromisoformat(raw)
+    except ValueError as exc:  # the shape, or an impossible date or time (02-30, 25:00)
         raise Refused(
             400,
             _("%(name)s must be a w3 date-time, e.g. 2026-11-01T00:00:00+08:00.") % {"name": name},
-        )
-    return datetime.fromisoformat(raw)
+        ) from exc
 
 
 def _span(params) -> tuple[datetime, datetime]:

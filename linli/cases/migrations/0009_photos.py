@@ -67,7 +67,7 @@ class Migration(migrations.Migration):
                         verbose_name="stage",
                     ),
                 ),
-                ("taken_at", models.DateTimeField(verbose_name="added at")),
+                ("added_at", models.DateTimeField(verbose_name="added at")),
                 (
                     "by",
                     models.ForeignKey(
@@ -90,7 +90,7 @@ class Migration(migrations.Migration):
             options={
                 "verbose_name": "photo",
                 "verbose_name_plural": "photos",
-                "ordering": ["taken_at", "pk"],
+                "ordering": ["added_at", "pk"],
             },
         ),
     ]

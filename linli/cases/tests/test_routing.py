@@ -181,7 +181,7 @@ def test_handling_keeps_the_dispatch_breach(world, manhole):
 def test_notifications_go_out_by_email_after_commit(
     world, manhole, settings, django_capture_on_commit_callbacks
 ):
-    settings.TASKS = IMMEDIATE
+    settings.TASKS, settings.LINLI_NOTIFY_SENDERS = IMMEDIATE, ["email"]
     world.grid_worker_a1.email = "grid.a1@example.org"
     world.grid_worker_a1.save()
     case = accepted(world, manhole)
@@ -199,7 +199,7 @@ def test_notifications_go_out_by_email_after_commit(
 def test_someone_without_an_email_address_is_skipped(
     world, manhole, settings, django_capture_on_commit_callbacks
 ):
-    settings.TASKS = IMMEDIATE
+    settings.TASKS, settings.LINLI_NOTIFY_SENDERS = IMMEDIATE, ["email"]
     case = accepted(world, manhole)
 
     with django_capture_on_commit_callbacks(execute=True):

@@ -221,9 +221,13 @@ def candidates(name: str, b_objects) -> list[str]:
 def urls_for(route: str, b_objects) -> list[str]:
     route = route.replace("<open311format:fmt>", "json")  # Open311's format suffix
     names = [m.group("name") for m in PARAM.finditer(route)]
-    if names == ["pk", "photo_pk"]:  # a case's photo: B's photos under B's case
+    if names in (["pk", "photo_pk"], ["case_id", "photo_id"]):  # B's photos under B's case
+        case, photo = PARAM.findall(route)
         return [
-            "/" + route.replace("<int:pk>", str(p.case_id)).replace("<int:photo_pk>", str(p.pk))
+            "/"
+            + route.replace(f"<{':'.join(filter(None, case))}>", str(p.case_id)).replace(
+                f"<{':'.join(filter(None, photo))}>", str(p.pk)
+            )
             for p in b_objects["casephoto"]
         ]
     if not names:
