@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from linli.cases.choices import DISTRICT_PATH, OPEN_STAGES, Stage
+from linli.cases.choices import OPEN_STAGES, Stage
 from linli.cases.models import Case, Category
 
 LIMIT = 1000
@@ -69,7 +69,7 @@ def service_requests(
     """Cases of the district, newest first, at most LIMIT: those named by tracking
     code (which overrides every other filter), else those reported between `start`
     and `end` of the given services and statuses."""
-    found = Case.objects.filter(region__path__startswith=DISTRICT_PATH).select_related("category")
+    found = Case.objects.public().select_related("category")
     if codes is not None:
         found = found.filter(code__in=codes)
     else:
@@ -77,7 +77,7 @@ def service_requests(
         if service_codes:
             found = found.filter(category__code__in=service_codes)
         if statuses and set(statuses) != {"open", "closed"}:
-            found = found.filter(stage__in=OPEN_STAGES if statuses == ["open"] else CLOSED)
+            found = found.filter(stage__in=OPEN_STAGES if set(statuses) == {"open"} else CLOSED)
     if notes:
         found = found.prefetch_related("transitions")
     return found.order_by("-created_at", "-pk")[:LIMIT]

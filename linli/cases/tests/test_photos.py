@@ -142,3 +142,16 @@ def test_who_may_add_and_until_when(client, world):
     client.force_login(world.worker_a)
     late = client.post(f"{API}/cases/{case.pk}/photos", {"photo": upload(pixels(5, 5))})
     assert late.status_code == 409
+
+
+def test_a_phone_jpeg_with_a_second_image_is_accepted_as_jpeg(world):
+    out = BytesIO()
+    first, depth = Image.new("RGB", (40, 30), "red"), Image.new("RGB", (40, 30), "blue")
+    first.save(out, format="MPO", save_all=True, append_images=[depth])
+    assert Image.open(BytesIO(out.getvalue())).format == "MPO"
+
+    photo = services.case_photo_add(
+        case=new_case(world), upload=upload(out.getvalue()), by=world.worker_a
+    )
+
+    assert (photo.content_type, photo.width, photo.height) == ("image/jpeg", 40, 30)

@@ -195,21 +195,30 @@ def test_request_times_are_w3c_with_an_offset(client, world, reported):
 
 
 def test_requests_filter_by_status_service_and_dates(client, world, reported):
-    closed = cases.case_report(
-        category=Category.objects.get(code="exposed-garbage"),
-        description="丝绸路12号垃圾",
-        source=Source.HOTLINE,
-        region=world.a1,
-        address="丝绸路12号",
-        by=None,
-    )
-    cases.case_reject(case=closed, by=None, note="重复")
+    def new(code, description):
+        return cases.case_report(
+            category=Category.objects.get(code=code),
+            description=description,
+            source=Source.HOTLINE,
+            region=world.a1,
+            address="丝绸路12号",
+            by=None,
+        )
+
+    garbage = new("exposed-garbage", "丝绸路12号垃圾")
+    garbage = cases.case_accept(case=garbage, by=None)
+    garbage = cases.case_dispatch(case=garbage, to=world.grid_worker_a1, by=None)
+    garbage = cases.case_finish(case=garbage, by=world.grid_worker_a1, note="已清运")
+    closed = cases.case_close(case=garbage, by=None)
+    cases.case_reject(case=new("illegal-posting", "重复上报"), by=None, note="重复")
+    new("elderly-help", "独居老人王某家中水管漏水")  # a community matter: not public
 
     def ids(**params):
         return [r["service_request_id"] for r in as_json(get(client, "requests.json", **params))]
 
-    assert set(ids()) == {reported.code, closed.code}
+    assert set(ids()) == {reported.code, closed.code}  # not the rejected one, nor the matter
     assert ids(status="open") == [reported.code]
+    assert ids(status="open,open") == [reported.code]
     assert ids(status="closed") == [closed.code]
     assert set(ids(status="open,closed")) == {reported.code, closed.code}
     assert ids(service_code="exposed-garbage") == [closed.code]
@@ -227,6 +236,7 @@ def test_requests_filter_by_status_service_and_dates(client, world, reported):
             "90 days at most",
         ),
         ({"status": "pending"}, "status is open, closed"),
+        ({"end_date": "2026-02-30T00:00:00+08:00"}, "end_date must be a w3 date-time"),
     ],
 )
 def test_bad_filters_are_400(client, world, params, message):
@@ -337,3 +347,11 @@ def test_a_revoked_key_or_an_account_that_may_not_report_is_403(client, world, s
     )
     assert response.status_code == 403
     assert not Case.objects.exists()
+
+
+def test_a_control_character_in_a_description_does_not_break_the_xml(client, world, reported):
+    Case.objects.filter(pk=reported.pk).update(description="井盖\x0b缺失")
+
+    root = as_xml(get(client, "requests.xml"))
+
+    assert root.findtext("request/description") == "井盖缺失"
