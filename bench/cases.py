@@ -170,6 +170,7 @@ def history(total: int, users: dict, leaves: list[Category]) -> float:
                     "assignee",
                     "overdue",
                     "duration",
+                    "rating",
                     "at",
                 ],
             )
