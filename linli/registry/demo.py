@@ -211,11 +211,6 @@ def seed(stdout, *, residents: int = DEFAULT_RESIDENTS, **_options) -> None:
     A second process makes the rows (names, ID numbers, encryption: most of the
     work) chunk after chunk, while this one writes the previous chunk.
     """
-    existing = Resident.objects.count()
-    if existing >= residents:
-        stdout.write(f"registry: {existing} residents already there")
-        return
-    residents -= existing
     grids = list(
         Region.objects.filter(level=Level.GRID, path__startswith="370306", retired_at__isnull=True)
         .select_related("parent")
@@ -224,6 +219,13 @@ def seed(stdout, *, residents: int = DEFAULT_RESIDENTS, **_options) -> None:
     if not grids:
         stdout.write("registry: no grids, nothing to seed")
         return
+    if not Organisation.objects.exists():  # shops, companies…: not a function of residents
+        _seed_organisations(grids)
+    existing = Resident.objects.count()
+    if existing >= residents:
+        stdout.write(f"registry: {existing} residents already there")
+        return
+    residents -= existing
     rng = random.Random(370306 + existing)
     fake = Faker("zh_CN")
     fake.seed_instance(370306 + existing)
@@ -253,8 +255,6 @@ def seed(stdout, *, residents: int = DEFAULT_RESIDENTS, **_options) -> None:
     context = multiprocessing.get_context("fork")
     with context.Pool(1, initializer=_generator_start, initargs=(plan, grids, labels)) as pool:
         made = pool.imap(_generate, chunks)
-        if not Organisation.objects.exists():  # while the first chunk is being made
-            _seed_organisations(grids, plan)
         for _ in range(0, len(chunks), CHUNKS_PER_TRANSACTION):
             with BulkInsert() as bulk:  # fewer, larger transactions: SQLite checkpoints less
                 writers = Writers.open(bulk)
@@ -434,8 +434,9 @@ def _members(kind: str, size: int, plan: Plan) -> list[tuple]:
     return members
 
 
-def _seed_organisations(grids: list[Region], plan: Plan) -> None:
-    rng, fake = plan.rng, plan.fake
+def _seed_organisations(grids: list[Region]) -> None:
+    rng, fake = random.Random(3703060), Faker("zh_CN")
+    fake.seed_instance(3703060)
     rows = []
     for grid in grids[::3]:
         kind = rng.choice(
