@@ -17,7 +17,7 @@ from linli.cases.permissions import (
     CASE_VERIFY,
     CASE_VIEW,
 )
-from linli.cases.photos import FORMATS
+from linli.cases.photos import FORMATS, photo_served
 from linli.cases.schemas import (
     CaseDetailOut,
     CaseIn,
@@ -146,7 +146,9 @@ def case_photo_add(request: HttpRequest, case_id: int, photo: File[UploadedFile]
 @signed_in
 def case_photo_get(request: HttpRequest, case_id: int, photo_id: int):
     """A photo of a case the caller may see (404 otherwise)."""
-    return selectors.photo_response(user=request.user, case_pk=case_id, photo_pk=photo_id)
+    return photo_served(
+        selectors.photo_visible(user=request.user, case_pk=case_id, photo_pk=photo_id)
+    )
 
 
 @router.get(

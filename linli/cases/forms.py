@@ -65,14 +65,7 @@ class CategoryLimitsForm(forms.ModelForm):
 
     class Meta:
         model = Category
-        fields = [
-            "accept_hours",
-            "dispatch_hours",
-            "handle_hours",
-            "verify_hours",
-            "working_hours",
-            "active",
-        ]
+        fields = Category.SETTINGS
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -198,9 +198,11 @@ def _one_snapshot():
         yield
 
 
-def case_kpis(*, user, start: datetime, end: datetime, level: str) -> list[Row]:
+def case_kpis(
+    *, user, start: datetime, end: datetime, level: str, rank_by: str = "on_time_rate"
+) -> list[Row]:
     """Every unit of `level` with figures in [start, end) — whole local days — in the
-    user's scope, best 按期办结率 first."""
+    user's scope, best first by `rank_by` (a Row attribute; units without it last)."""
     if level not in LEVELS:
         raise ValueError(f"unknown level {level!r}")
     regions = Region.objects.visible_to(user, CASE_VIEW).values("pk")
@@ -231,7 +233,8 @@ def case_kpis(*, user, start: datetime, end: datetime, level: str) -> list[Row]:
         rows.setdefault(key, Row(key=key)).add(found)
     _name(rows, per_handler)
     return sorted(
-        rows.values(), key=lambda r: (r.on_time_rate is None, -(r.on_time_rate or 0), r.name)
+        rows.values(),
+        key=lambda r: (getattr(r, rank_by) is None, -(getattr(r, rank_by) or 0), r.name),
     )
 
 

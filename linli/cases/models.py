@@ -49,6 +49,16 @@ class Category(models.Model):
     order = models.PositiveSmallIntegerField(_("order"), default=100)
     active = models.BooleanField(_("active"), default=True)
 
+    # What a district's administrators may change (services.category_update, the form).
+    SETTINGS = (
+        "accept_hours",
+        "dispatch_hours",
+        "handle_hours",
+        "verify_hours",
+        "working_hours",
+        "active",
+    )
+
     class Meta:
         verbose_name = _("category")
         verbose_name_plural = _("categories")

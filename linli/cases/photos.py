@@ -9,6 +9,7 @@ from io import BytesIO
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.http import FileResponse
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -34,6 +35,13 @@ class CheckedPhoto:
     @property
     def extension(self) -> str:
         return EXTENSIONS[self.format]
+
+
+def photo_served(photo) -> FileResponse:
+    """The stored (metadata-free) file of a photo, for people who may see its case."""
+    response = FileResponse(photo.file.open("rb"), content_type=photo.content_type)
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
 
 
 def photo_check(upload) -> CheckedPhoto:

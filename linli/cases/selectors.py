@@ -4,7 +4,6 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
-from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -20,8 +19,8 @@ from linli.cases.permissions import (
     CASE_VIEW,
 )
 from linli.core.permissions import Role, vocabulary
-from linli.regions.choices import PATH_LENGTH, Level
-from linli.regions.models import Region
+from linli.regions.choices import Level
+from linli.regions.models import Region, ancestor_paths
 from linli.regions.selectors import may
 
 
@@ -195,7 +194,7 @@ def handlers_in_scope(*, user) -> QuerySet:
     """Whom a rule of this user's may name: people who may handle cases somewhere in
     the user's scope or above it (a district department serves every community)."""
     paths = set(user.scope_paths(CASE_CONFIGURE))
-    above = {p[:n] for p in paths for n in sorted(set(PATH_LENGTH.values())) if n <= len(p)}
+    above = {a for p in paths for a in ancestor_paths(p)}  # (and the scope itself, below)
     within = Q()
     for path in paths:
         within |= Q(region__path__startswith=path)
@@ -232,11 +231,8 @@ def may_add_photo(*, user, case: Case) -> bool:
     )
 
 
-def photo_response(*, user, case_pk: int, photo_pk: int) -> FileResponse:
-    """The stored (metadata-free) photo file of a case the user may see, or 404."""
-    photo = get_object_or_404(
+def photo_visible(*, user, case_pk: int, photo_pk: int) -> CasePhoto:
+    """A photo of a case the user may see, or 404."""
+    return get_object_or_404(
         CasePhoto.objects.filter(case__in=cases_visible(user=user)), pk=photo_pk, case_id=case_pk
     )
-    response = FileResponse(photo.file.open("rb"), content_type=photo.content_type)
-    response["Cache-Control"] = "private, max-age=3600"
-    return response

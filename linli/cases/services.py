@@ -596,15 +596,6 @@ def _escalate(case: Case, level: int, now: datetime) -> int:
 
 # Configuration: categories' time limits (district-wide) and routing rules (per region).
 
-CATEGORY_SETTINGS = (
-    "accept_hours",
-    "dispatch_hours",
-    "handle_hours",
-    "verify_hours",
-    "working_hours",
-    "active",
-)
-
 
 @transaction.atomic
 def category_update(*, category: Category, by, **changes) -> Category:
@@ -612,7 +603,7 @@ def category_update(*, category: Category, by, **changes) -> Category:
     `case.configure` over the whole district). Cases already in a stage keep the
     deadline they were given."""
     ensure_may(by, selectors.district(), CASE_CONFIGURE)
-    unknown = set(changes) - set(CATEGORY_SETTINGS)
+    unknown = set(changes) - set(Category.SETTINGS)
     if unknown:
         raise ValueError(f"not category settings: {sorted(unknown)}")
     locked = Category.objects.select_for_update().get(pk=category.pk)

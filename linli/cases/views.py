@@ -33,8 +33,9 @@ from linli.cases.permissions import (
     CASE_VERIFY,
     CASE_VIEW,
 )
+from linli.cases.photos import photo_served
 from linli.core.access import requires, signed_in
-from linli.core.forms import apply_errors
+from linli.core.forms import apply_errors, schema_errors
 from linli.core.htmx import render_page
 from linli.core.problems import Conflict
 from linli.regions.models import Region
@@ -320,7 +321,7 @@ def _kpi_query(request: HttpRequest) -> tuple[KpiQuery, list[str]]:
     try:
         return KpiQuery(**data), []
     except SchemaError as exc:
-        return KpiQuery(), [f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()]
+        return KpiQuery(), schema_errors(exc)
 
 
 @requires(CASE_VIEW)
@@ -330,10 +331,10 @@ def case_kpis(request: HttpRequest):
     the same table (audited)."""
     query, errors = _kpi_query(request)
     start, end = query.bounds()
-    rows = kpis.case_kpis(user=request.user, start=start, end=end, level=query.level)
-    sort = request.GET.get("sort", "on_time_rate")
-    if sort in dict((key, label) for key, label, _how in KPI_COLUMNS):
-        rows.sort(key=lambda r: (getattr(r, sort) is None, -(getattr(r, sort) or 0), r.name))
+    sort = request.GET.get("sort", "")
+    if sort not in {key for key, _label, _how in KPI_COLUMNS}:
+        sort = "on_time_rate"
+    rows = kpis.case_kpis(user=request.user, start=start, end=end, level=query.level, rank_by=sort)
     if request.GET.get("export") == "xlsx" and not errors:
         return kpis.kpi_download(
             user=request.user, rows=rows, query=query, columns=KPI_COLUMNS, levels=KPI_LEVELS
@@ -383,4 +384,4 @@ def _problem_text(exc: Exception) -> str:
 @require_GET
 def case_photo(request: HttpRequest, pk: int, photo_pk: int):
     """A photo of a case, to those who may see the case (404 for anyone else)."""
-    return selectors.photo_response(user=request.user, case_pk=pk, photo_pk=photo_pk)
+    return photo_served(selectors.photo_visible(user=request.user, case_pk=pk, photo_pk=photo_pk))

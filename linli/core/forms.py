@@ -2,6 +2,11 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 
+def schema_errors(exc) -> list[str]:
+    """A pydantic ValidationError (a query's filter schema) as "field: message" lines."""
+    return [f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()]
+
+
 def apply_errors(form: forms.Form, exc: ValidationError) -> None:
     """Show a service's ValidationError on the form: by field where it names one."""
     if hasattr(exc, "error_dict"):

@@ -6,6 +6,7 @@ answer in XML or JSON by the URL's suffix; errors as the spec's errors document
 import re
 from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
+from functools import wraps
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -39,6 +40,7 @@ class Refused(Exception):
 def _answer(view):
     """Turn `Refused` (and an unknown jurisdiction) into the errors document."""
 
+    @wraps(view)
     def wrapper(request: HttpRequest, *args, fmt: str, **kwargs):
         params = request.POST if request.method == "POST" else request.GET
         try:
@@ -48,8 +50,6 @@ def _answer(view):
         except Refused as refused:
             return errors(fmt, refused.status, *refused.descriptions)
 
-    wrapper.__name__ = view.__name__
-    wrapper.__doc__ = view.__doc__
     return wrapper
 
 

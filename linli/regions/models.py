@@ -6,6 +6,11 @@ from linli.core.scoping import ScopedQuerySet
 from linli.regions.choices import PATH_LENGTH, Level
 
 
+def ancestor_paths(path: str) -> list[str]:
+    """The paths of every region above the one with this path, root first."""
+    return [path[:n] for n in sorted(PATH_LENGTH.values()) if n < len(path)]
+
+
 class RegionQuerySet(ScopedQuerySet):
     region_path = "path"
     view_action = "region.view"
@@ -84,4 +89,4 @@ class Region(models.Model):
 
     def ancestor_paths(self) -> list[str]:
         """The paths of every ancestor, root first (derived from the code)."""
-        return [self.path[:n] for n in sorted(PATH_LENGTH.values()) if n < len(self.path)]
+        return ancestor_paths(self.path)

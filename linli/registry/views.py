@@ -11,7 +11,7 @@ from pydantic import ValidationError as SchemaError
 
 from linli.core.access import requires
 from linli.core.crypto import blind_index
-from linli.core.forms import apply_errors
+from linli.core.forms import apply_errors, schema_errors
 from linli.core.htmx import render_page
 from linli.regions import selectors as regions
 from linli.regions.models import Region
@@ -53,8 +53,7 @@ def filters_from_query(request: HttpRequest, schema):
     try:
         return schema(**data), []
     except SchemaError as exc:
-        errors = [f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()]
-        return schema(), errors
+        return schema(), schema_errors(exc)
 
 
 def _page(request: HttpRequest, queryset):
