@@ -10,6 +10,7 @@ from linli.audit.api import router as audit_router
 from linli.cases.api import router as cases_router
 from linli.core import problems
 from linli.core.routers import Router
+from linli.gridwork.api import router as gridwork_router
 from linli.regions.api import router as regions_router
 from linli.registry.api import router as registry_router
 
@@ -41,3 +42,4 @@ api.add_router("", regions_router)
 api.add_router("", audit_router)
 api.add_router("/registry", registry_router)
 api.add_router("", cases_router)
+api.add_router("", gridwork_router)

@@ -2,8 +2,10 @@
 
 from importlib.metadata import version as package_version
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from linli.core.config import env_bool, env_int, env_list, env_str
@@ -28,6 +30,7 @@ INSTALLED_APPS = [
     "linli.audit",
     "linli.registry",
     "linli.cases",
+    "linli.gridwork",
     "linli.notifications",
     "linli.open311",
     "django.contrib.admin",
@@ -132,9 +135,23 @@ SESSION_COOKIE_SECURE = env_bool("LINLI_SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+# Maps (Leaflet): a tile layer URL template such as
+# "https://tiles.example.gov.cn/{z}/{x}/{y}.png" and its attribution. None by default:
+# maps then show their own shapes (grids, trajectories, points) on a blank ground,
+# which works on an intranet without any tile server.
+LINLI_MAP_TILES = env_str("LINLI_MAP_TILES", "")
+LINLI_MAP_ATTRIBUTION = env_str("LINLI_MAP_ATTRIBUTION", "")
+if LINLI_MAP_TILES and not LINLI_MAP_TILES.startswith(("https://", "http://", "/")):
+    raise ImproperlyConfigured("LINLI_MAP_TILES must be an http(s) URL template or a path.")
+# The tile server's origin, allowed as an image source ({s} subdomains as a wildcard).
+_TILE_ORIGINS = (
+    [urlsplit(LINLI_MAP_TILES.replace("{s}", "*"))._replace(path="", query="").geturl()]
+    if "//" in LINLI_MAP_TILES
+    else []
+)
 SECURE_CSP = {
     "default-src": ["'self'"],
-    "img-src": ["'self'", "data:"],
+    "img-src": ["'self'", "data:", *_TILE_ORIGINS],
     "style-src": ["'self'"],
     "script-src": ["'self'"],
     "object-src": ["'none'"],

@@ -11,6 +11,7 @@ urlpatterns = [
     path("audit/", include("linli.audit.urls")),
     path("registry/", include("linli.registry.urls")),
     path("cases/", include("linli.cases.urls")),
+    path("grid/", include("linli.gridwork.urls")),
     path("notifications/", include("linli.notifications.urls")),
     path("api/v1/", api.urls),
     path("open311/v2/", include("linli.open311.urls")),

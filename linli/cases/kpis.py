@@ -1,5 +1,6 @@
 """KPIs of case handling (docs/kpis.md), for any period of whole days and any level —
-subdistrict, community, grid — or per handler, within the user's scope.
+subdistrict, community, grid — or per handler, within the user's scope; with the
+patrols' 到位率 (linli.gridwork.kpis) beside them.
 
 They are sums of counts of stage changes (`CaseTransition`). The periodic task
 `cases_rollup` adds each change, once, into the figures of its local day and the
@@ -28,6 +29,7 @@ from linli.cases.models import CaseTransition, DayFigures, HandlerDay, RegionDay
 from linli.cases.permissions import CASE_VIEW
 from linli.core.bulk import analyze
 from linli.core.xlsx import xlsx_download
+from linli.gridwork.kpis import presence_figures
 from linli.regions.choices import PATH_LENGTH, Level
 from linli.regions.models import Region
 
@@ -165,6 +167,10 @@ class Row:
         return self._rate(self.satisfied, self.ratings)
 
     @property
+    def presence_rate(self):  # 到位率
+        return self._rate(self.counts.get("check_ins", 0), self.counts.get("check_ins_planned", 0))
+
+    @property
     def rating_mean(self):
         return round(self.rating_sum / self.ratings, 2) if self.ratings else None
 
@@ -231,6 +237,13 @@ def case_kpis(
     for found in [*summed, *pending]:
         key = str(found.pop("unit"))
         rows.setdefault(key, Row(key=key)).add(found)
+
+    def unit_of(route) -> str:
+        return str(route.worker_id) if per_handler else route.grid.path[: LEVELS[level]]
+
+    presence = presence_figures(user=user, start=start, end=end, unit_of=unit_of)
+    for key, (made, planned) in presence.items():
+        rows.setdefault(key, Row(key=key)).add({"check_ins": made, "check_ins_planned": planned})
     _name(rows, per_handler)
     return sorted(
         rows.values(),

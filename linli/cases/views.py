@@ -306,6 +306,7 @@ KPI_COLUMNS = [
     ("rework_rate", gettext_lazy("Rework rate"), "rate"),
     ("rating_mean", gettext_lazy("Mean rating"), "number"),
     ("satisfaction_rate", gettext_lazy("Satisfied (4–5)"), "rate"),
+    ("presence_rate", gettext_lazy("On-site rate (到位率)"), "rate"),
 ]
 KPI_LEVELS = {
     "subdistrict": gettext_lazy("Subdistrict"),

@@ -2,6 +2,7 @@
 
 import itertools
 import json
+import math
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -107,6 +108,18 @@ def contains(boundary: dict | None, longitude: float, latitude: float) -> bool:
         and not any(_in_ring(hole, longitude, latitude) for hole in rings[1:])
         for rings in polygons
     )
+
+
+EARTH_RADIUS_M = 6_371_008.8  # mean radius (IUGG)
+
+
+def distance_m(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
+    """Great-circle distance in metres between two WGS 84 points (haversine: within
+    0.5 % of the ellipsoid's, plenty for check-ins and trajectories)."""
+    phi1, phi2 = math.radians(lat1), math.radians(lat2)
+    dphi, dlambda = phi2 - phi1, math.radians(lon2 - lon1)
+    h = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlambda / 2) ** 2
+    return 2 * EARTH_RADIUS_M * math.asin(min(1.0, math.sqrt(h)))
 
 
 def _in_ring(ring: list, x: float, y: float) -> bool:

@@ -1,0 +1,120 @@
+"""Reads of grid work, each starting from the scoping primitive."""
+
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Prefetch, QuerySet
+
+from linli.accounts.models import RoleGrant
+from linli.core.permissions import vocabulary
+from linli.gridwork.filters import GridWorkFilter
+from linli.gridwork.models import CheckIn, Checkpoint, Patrol, Route, RouteStop, Visit
+from linli.gridwork.permissions import PATROL_PLAN, PATROL_RUN, PATROL_VIEW
+from linli.regions.models import Region
+from linli.registry.permissions import REGISTRY_VIEW
+
+
+def checkpoints_visible(*, user, action: str = PATROL_VIEW) -> QuerySet[Checkpoint]:
+    return Checkpoint.objects.visible_to(user, action)
+
+
+def routes_visible(*, user, action: str = PATROL_VIEW) -> QuerySet[Route]:
+    return Route.objects.visible_to(user, action)
+
+
+def patrols_visible(*, user, action: str = PATROL_VIEW) -> QuerySet[Patrol]:
+    return Patrol.objects.visible_to(user, action)
+
+
+def checkpoint_list(*, user, grid_path: str = "") -> QuerySet[Checkpoint]:
+    found = checkpoints_visible(user=user).filter(active=True)
+    if grid_path:
+        found = found.filter(grid__path__startswith=grid_path)
+    return found.select_related("grid")
+
+
+def route_list(*, user, grid_path: str = "") -> QuerySet[Route]:
+    found = routes_visible(user=user).filter(ended_on__isnull=True)
+    if grid_path:
+        found = found.filter(grid__path__startswith=grid_path)
+    stops = RouteStop.objects.select_related("checkpoint").order_by("order")
+    return found.select_related("grid", "worker").prefetch_related(
+        Prefetch("stops", queryset=stops)
+    )
+
+
+def my_routes(*, user) -> QuerySet[Route]:
+    """The active routes `user` walks, where they may still patrol."""
+    mine = routes_visible(user=user, action=PATROL_RUN).filter(worker=user, ended_on__isnull=True)
+    return mine.select_related("grid").annotate(stop_count=Count("stops"))
+
+
+def open_patrol(*, user) -> Patrol | None:
+    """The user's patrol under way, if any."""
+    return (
+        Patrol.objects.filter(worker=user, ended_at__isnull=True)
+        .select_related("grid", "route")
+        .first()
+    )
+
+
+def patrol_list(*, user, filters: GridWorkFilter, worker=None) -> QuerySet[Patrol]:
+    found = filters.apply(patrols_visible(user=user), when="started_at")
+    if worker is not None:
+        found = found.filter(worker=worker)
+    return found.select_related("grid", "worker", "route").annotate(
+        check_in_count=Count("check_ins")
+    )
+
+
+def patrol_trajectory(*, patrol: Patrol) -> list[list[float]]:
+    """The trajectory as [longitude, latitude] pairs in time order (GeoJSON order)."""
+    return [
+        [float(lon), float(lat)]
+        for lon, lat in patrol.points.order_by("at").values_list("longitude", "latitude")
+    ]
+
+
+def patrol_check_ins(*, patrol: Patrol) -> QuerySet[CheckIn]:
+    return patrol.check_ins.select_related("checkpoint").order_by("at")
+
+
+def route_progress(*, patrol: Patrol) -> list[tuple[Checkpoint, CheckIn | None]]:
+    """The patrol's route stops in order, each with its check-in (None: not yet)."""
+    if patrol.route_id is None:
+        return []
+    done = {c.checkpoint_id: c for c in patrol.check_ins.all()}
+    stops = RouteStop.objects.filter(route=patrol.route_id).select_related("checkpoint")
+    return [(stop.checkpoint, done.get(stop.checkpoint_id)) for stop in stops.order_by("order")]
+
+
+def visits_visible(*, user, action: str = REGISTRY_VIEW) -> QuerySet[Visit]:
+    return Visit.objects.visible_to(user, action)
+
+
+def visits_of_household(*, user, household) -> QuerySet[Visit]:
+    return (
+        visits_visible(user=user)
+        .filter(household=household)
+        .select_related("visitor")
+        .order_by("-visited_at")
+    )
+
+
+def visit_list(*, user, filters: GridWorkFilter) -> QuerySet[Visit]:
+    found = filters.apply(visits_visible(user=user), when="visited_at")
+    return found.select_related("household__house__building", "grid", "visitor").order_by(
+        "-visited_at"
+    )
+
+
+def patrol_workers(*, user) -> QuerySet:
+    """Active people who may patrol somewhere in the user's planning scope: whom a
+    route of theirs can be given to."""
+    grants = RoleGrant.objects.active().filter(
+        role__in=vocabulary.roles_allowing(PATROL_RUN),
+        region__in=Region.objects.visible_to(user, PATROL_PLAN).values("pk"),
+    )
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, pk__in=grants.values("user"))
+        .order_by("username")
+    )

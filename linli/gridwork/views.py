@@ -1,0 +1,388 @@
+"""Grid work in the console, mobile first: a grid worker's day (patrol under way,
+routes, households to verify, visits), a patrol's map, and the planning of
+checkpoints and routes."""
+
+import segno
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from linli.core.access import requires
+from linli.core.forms import apply_errors
+from linli.core.htmx import render_page
+from linli.gridwork import selectors, services
+from linli.gridwork.filters import GridWorkFilter
+from linli.gridwork.forms import (
+    CheckInForm,
+    CheckpointForm,
+    PatrolStartForm,
+    RouteForm,
+    VisitForm,
+)
+from linli.gridwork.permissions import PATROL_PLAN, PATROL_RUN, PATROL_VIEW, VISIT_RECORD
+from linli.regions.models import Region
+from linli.regions.selectors import active_grids, may
+from linli.registry.permissions import REGISTRY_VIEW
+from linli.registry.selectors import households_visible
+from linli.registry.views import filters_from_query, query_without_page
+
+PAGE_SIZE = 50
+
+
+def _start_form(request: HttpRequest, data=None) -> PatrolStartForm:
+    return PatrolStartForm(
+        data,
+        grids=active_grids(user=request.user, action=PATROL_RUN),
+        routes=selectors.my_routes(user=request.user),
+    )
+
+
+@requires(PATROL_VIEW)
+@require_GET
+def home(request: HttpRequest):
+    """A grid worker's day: the patrol under way or a start, their routes, and links
+    to the households to verify and the visits."""
+    user = request.user
+    runs = user.has_action(PATROL_RUN)
+    return render(
+        request,
+        "gridwork/home.html",
+        {
+            "patrol": selectors.open_patrol(user=user) if runs else None,
+            "start": _start_form(request) if runs else None,
+            "routes": selectors.my_routes(user=user) if runs else [],
+            "may_plan": user.has_action(PATROL_PLAN),
+            "may_visit": user.has_action(VISIT_RECORD),
+            "may_see_visits": user.has_action(REGISTRY_VIEW),
+        },
+    )
+
+
+@requires(PATROL_VIEW)
+@require_GET
+def patrol_list(request: HttpRequest):
+    filters, errors = filters_from_query(request, GridWorkFilter)
+    found = selectors.patrol_list(user=request.user, filters=filters)
+    return render_page(
+        request,
+        "gridwork/patrol_list.html",
+        {
+            "filters": filters,
+            "errors": errors,
+            "page": Paginator(found, PAGE_SIZE).get_page(request.GET.get("page")),
+            "query": query_without_page(request),
+        },
+    )
+
+
+@requires(PATROL_RUN)
+@require_POST
+def patrol_start(request: HttpRequest):
+    form = _start_form(request, request.POST)
+    if form.is_valid():
+        grid = get_object_or_404(
+            Region.objects.visible_to(request.user, PATROL_RUN),
+            code=form.cleaned_data["grid_code"],
+        )
+        route_id = form.cleaned_data["route"]
+        route = (
+            get_object_or_404(selectors.my_routes(user=request.user), pk=route_id)
+            if route_id
+            else None
+        )
+        try:
+            patrol = services.patrol_start(grid=grid, route=route, by=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            return redirect("gridwork:patrol-detail", pk=patrol.pk)
+    else:
+        messages.error(request, _("Choose a grid (and a route of it, if any)."))
+    return redirect("gridwork:home")
+
+
+def _patrol(request: HttpRequest, pk: int):
+    return get_object_or_404(
+        selectors.patrols_visible(user=request.user).select_related("grid", "worker", "route"),
+        pk=pk,
+    )
+
+
+def map_settings() -> dict:
+    """What the map script needs besides the data: the tile layer, if any."""
+    return {"tiles": settings.LINLI_MAP_TILES, "attribution": settings.LINLI_MAP_ATTRIBUTION}
+
+
+@requires(PATROL_VIEW)
+@require_GET
+def patrol_detail(request: HttpRequest, pk: int):
+    """A patrol on a map: its trajectory, its grid's checkpoints and its check-ins;
+    the worker's own patrol under way records their position from this page."""
+    patrol = _patrol(request, pk)
+    own = patrol.under_way and patrol.worker_id == request.user.pk
+    check_ins = list(selectors.patrol_check_ins(patrol=patrol))
+    checkpoints = selectors.checkpoints_visible(user=request.user).filter(
+        grid=patrol.grid, active=True
+    )
+    return render(
+        request,
+        "gridwork/patrol_detail.html",
+        {
+            "patrol": patrol,
+            "own": own,
+            "check_ins": check_ins,
+            "progress": selectors.route_progress(patrol=patrol),
+            "map": {
+                **map_settings(),
+                "track": selectors.patrol_trajectory(patrol=patrol),
+                "boundary": patrol.grid.boundary,
+                "checkpoints": [
+                    {
+                        "name": c.name,
+                        "at": [float(c.longitude), float(c.latitude)],
+                        "radius": c.radius,
+                        "done": any(ci.checkpoint_id == c.pk for ci in check_ins),
+                    }
+                    for c in checkpoints
+                ],
+                "points_url": reverse("api:patrol-track", args=[patrol.pk]) if own else "",
+            },
+        },
+    )
+
+
+@requires(PATROL_RUN)
+@require_POST
+def patrol_check_in(request: HttpRequest, pk: int):
+    """Check in: by location (the page's script fills in the position) or with the
+    token of a scanned QR code."""
+    patrol = _patrol(request, pk)
+    form = CheckInForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Your position could not be read: try again."))
+        return redirect("gridwork:patrol-detail", pk=patrol.pk)
+    try:
+        check_in = services.patrol_check_in(patrol=patrol, by=request.user, **form.cleaned_data)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Checked in at %(name)s.") % {"name": check_in.checkpoint.name})
+    return redirect("gridwork:patrol-detail", pk=patrol.pk)
+
+
+@requires(PATROL_RUN)
+@require_POST
+def patrol_end(request: HttpRequest, pk: int):
+    patrol = _patrol(request, pk)
+    try:
+        services.patrol_end(patrol=patrol, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Patrol ended."))
+    return redirect("gridwork:patrol-detail", pk=patrol.pk)
+
+
+@requires(PATROL_RUN)
+@require_GET
+def checkpoint_scan(request: HttpRequest, token: str):
+    """Where a checkpoint's QR code leads: one tap checks the patrol under way in."""
+    checkpoint = get_object_or_404(
+        selectors.checkpoints_visible(user=request.user, action=PATROL_RUN).select_related("grid"),
+        token=token,
+        active=True,
+    )
+    patrol = selectors.open_patrol(user=request.user)
+    return render(
+        request,
+        "gridwork/checkpoint_scan.html",
+        {
+            "checkpoint": checkpoint,
+            "patrol": patrol if patrol and patrol.grid_id == checkpoint.grid_id else None,
+            "elsewhere": patrol if patrol and patrol.grid_id != checkpoint.grid_id else None,
+        },
+    )
+
+
+def _plan_grids(request: HttpRequest):
+    return active_grids(user=request.user, action=PATROL_PLAN)
+
+
+@requires(PATROL_VIEW)
+@require_http_methods(["GET", "POST"])
+def checkpoint_list(request: HttpRequest):
+    """Checkpoints, with a form to add one (planners) and their QR codes to print."""
+    may_plan = request.user.has_action(PATROL_PLAN)
+    form = CheckpointForm(request.POST or None, grids=_plan_grids(request)) if may_plan else None
+    if request.method == "POST":
+        if form is None:
+            return redirect("gridwork:checkpoint-list")
+        if form.is_valid():
+            data = form.cleaned_data
+            grid = get_object_or_404(
+                Region.objects.visible_to(request.user, PATROL_PLAN), code=data.pop("grid_code")
+            )
+            try:
+                services.checkpoint_create(grid=grid, by=request.user, **data)
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            else:
+                messages.success(request, _("Checkpoint added."))
+                return redirect("gridwork:checkpoint-list")
+    grid = request.GET.get("grid", "")
+    found = selectors.checkpoint_list(user=request.user, grid_path=grid if grid.isdigit() else "")
+    return render(
+        request,
+        "gridwork/checkpoint_list.html",
+        {
+            "page": Paginator(found, PAGE_SIZE).get_page(request.GET.get("page")),
+            "form": form,
+            "query": query_without_page(request),
+        },
+    )
+
+
+@requires(PATROL_PLAN)
+@require_GET
+def checkpoint_qr(request: HttpRequest, pk: int):
+    """A checkpoint's QR code as a printable page: it leads to the check-in page."""
+    checkpoint = get_object_or_404(
+        selectors.checkpoints_visible(user=request.user, action=PATROL_PLAN).select_related(
+            "grid__parent"
+        ),
+        pk=pk,
+    )
+    path = reverse("gridwork:checkpoint-scan", args=[checkpoint.token])
+    url = settings.LINLI_SITE_URL + path  # the public address, as in notifications
+    svg = segno.make(url, error="m").svg_inline(scale=8, border=2, title=checkpoint.name)
+    return render(
+        request, "gridwork/checkpoint_qr.html", {"checkpoint": checkpoint, "svg": svg, "url": url}
+    )
+
+
+@requires(PATROL_PLAN)
+@require_POST
+def checkpoint_deactivate(request: HttpRequest, pk: int):
+    checkpoint = get_object_or_404(
+        selectors.checkpoints_visible(user=request.user, action=PATROL_PLAN), pk=pk
+    )
+    services.checkpoint_deactivate(checkpoint=checkpoint, by=request.user)
+    messages.success(request, _("Checkpoint switched off."))
+    return redirect("gridwork:checkpoint-list")
+
+
+@requires(PATROL_VIEW)
+@require_http_methods(["GET", "POST"])
+def route_list(request: HttpRequest):
+    """Active routes, with a form to plan one (planners)."""
+    user = request.user
+    form = None
+    if user.has_action(PATROL_PLAN):
+        form = RouteForm(
+            request.POST or None,
+            grids=_plan_grids(request),
+            workers=selectors.patrol_workers(user=user),
+            checkpoints=selectors.checkpoint_list(user=user).filter(
+                pk__in=selectors.checkpoints_visible(user=user, action=PATROL_PLAN).values("pk")
+            ),
+        )
+    if request.method == "POST":
+        if form is None:
+            return redirect("gridwork:route-list")
+        if form.is_valid():
+            data = form.cleaned_data
+            grid = get_object_or_404(
+                Region.objects.visible_to(user, PATROL_PLAN), code=data.pop("grid_code")
+            )
+            data["checkpoints"] = list(data["checkpoints"])
+            try:
+                services.route_create(grid=grid, by=user, **data)
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            else:
+                messages.success(request, _("Route planned."))
+                return redirect("gridwork:route-list")
+    return render(
+        request,
+        "gridwork/route_list.html",
+        {"routes": selectors.route_list(user=user)[:200], "form": form},
+    )
+
+
+@requires(PATROL_PLAN)
+@require_POST
+def route_end(request: HttpRequest, pk: int):
+    route = get_object_or_404(
+        selectors.routes_visible(user=request.user, action=PATROL_PLAN), pk=pk
+    )
+    services.route_end(route=route, by=request.user)
+    messages.success(request, _("The route is no longer planned."))
+    return redirect("gridwork:route-list")
+
+
+@requires(REGISTRY_VIEW)
+@require_GET
+def visit_list(request: HttpRequest):
+    filters, errors = filters_from_query(request, GridWorkFilter)
+    found = selectors.visit_list(user=request.user, filters=filters)
+    return render_page(
+        request,
+        "gridwork/visit_list.html",
+        {
+            "filters": filters,
+            "errors": errors,
+            "page": Paginator(found, PAGE_SIZE).get_page(request.GET.get("page")),
+            "query": query_without_page(request),
+        },
+    )
+
+
+@requires(REGISTRY_VIEW)
+@require_GET
+def household_visits(request: HttpRequest, household_pk: int):
+    """A household's visits (the household page loads them as a fragment)."""
+    household = get_object_or_404(households_visible(user=request.user), pk=household_pk)
+    return render_page(
+        request,
+        "gridwork/household_visits.html",
+        {
+            "household": household,
+            "visits": selectors.visits_of_household(user=request.user, household=household)[:50],
+            "may_visit": may(request.user, household.grid, VISIT_RECORD)
+            and household.dissolved_at is None,
+        },
+        partial="visits",
+    )
+
+
+@requires(VISIT_RECORD)
+@require_http_methods(["GET", "POST"])
+def visit_record(request: HttpRequest, household_pk: int):
+    household = get_object_or_404(
+        households_visible(user=request.user, action=VISIT_RECORD).select_related(
+            "house__building", "head"
+        ),
+        pk=household_pk,
+    )
+    form = VisitForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.visit_record(household=household, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("Visit logged."))
+            return redirect("registry:household-detail", pk=household.pk)
+    status = 400 if form.errors else 200
+    return render(
+        request,
+        "gridwork/visit_form.html",
+        {"household": household, "form": form},
+        status=status,
+    )
