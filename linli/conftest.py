@@ -7,6 +7,9 @@ The tree (codes and names from 周村区):
         › 大街街道 370306002 › 丝绸社区 370306002001
 """
 
+import os
+import shutil
+
 import pytest
 from django.contrib.auth.hashers import Argon2PasswordHasher
 from django.utils import translation
@@ -122,3 +125,31 @@ def english():
     """Service messages in English (the default language is zh-hans)."""
     with translation.override("en"):
         yield
+
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+
+@pytest.fixture
+def browser_context(live_server):
+    """A new browser context on the live server (keyword arguments: Playwright's
+    `new_context`, e.g. geolocation) in Debian's `chromium`. Without Chromium on
+    PATH the test is skipped, except where LINLI_REQUIRE_BROWSER=1 (CI): it fails."""
+    if CHROMIUM is None:
+        if os.environ.get("LINLI_REQUIRE_BROWSER") == "1":
+            pytest.fail("Chromium is required (LINLI_REQUIRE_BROWSER=1) but not on PATH")
+        pytest.skip("Chromium is not installed: apt-get install chromium")
+    from playwright.sync_api import sync_playwright
+
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+
+        def new_context(**kwargs):
+            context = browser.new_context(locale="zh-CN", base_url=live_server.url, **kwargs)
+            context.set_default_timeout(15_000)
+            return context
+
+        yield new_context
+        browser.close()

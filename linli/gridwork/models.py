@@ -82,7 +82,7 @@ class Route(models.Model):
         _("patrols a week"), validators=[MinValueValidator(1), MaxValueValidator(14)]
     )
     starts_on = models.DateField(_("planned from"))
-    ended_on = models.DateField(_("planned until"), null=True, blank=True)
+    ended_on = models.DateField(_("ended on"), null=True, blank=True)  # first day not planned
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     objects = GridWorkQuerySet.as_manager()

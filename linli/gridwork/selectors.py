@@ -60,8 +60,10 @@ def patrol_list(*, user, filters: GridWorkFilter, worker=None) -> QuerySet[Patro
     found = filters.apply(patrols_visible(user=user), when="started_at")
     if worker is not None:
         found = found.filter(worker=worker)
-    return found.select_related("grid", "worker", "route").annotate(
-        check_in_count=Count("check_ins")
+    return (
+        found.select_related("grid", "worker", "route")
+        .annotate(check_in_count=Count("check_ins"))
+        .order_by("-started_at", "-pk")
     )
 
 

@@ -5,35 +5,16 @@ Drives Debian's `chromium` through Playwright. Without Chromium on PATH the test
 is skipped, except where LINLI_REQUIRE_BROWSER=1 (CI), where it fails.
 """
 
-import os
-import shutil
-
 import pytest
 
 from linli.conftest import PASSWORD
-
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def page(live_server):
-    if CHROMIUM is None:
-        if os.environ.get("LINLI_REQUIRE_BROWSER") == "1":
-            pytest.fail("Chromium is required (LINLI_REQUIRE_BROWSER=1) but not on PATH")
-        pytest.skip("Chromium is not installed: apt-get install chromium")
-    from playwright.sync_api import sync_playwright
-
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-        context = browser.new_context(locale="zh-CN", base_url=live_server.url)
-        page = context.new_page()
-        page.set_default_timeout(15_000)
-        yield page
-        browser.close()
+def page(browser_context):
+    return browser_context().new_page()
 
 
 # `world` before `page`: data made inside Playwright's event loop would use a

@@ -16,6 +16,7 @@ B below (`leak_world`): the test fails until every model with `visible_to` has o
 import json
 import re
 from datetime import date
+from decimal import Decimal
 from io import BytesIO
 from itertools import chain
 from urllib.parse import unquote
@@ -37,11 +38,12 @@ from linli.cases.choices import Source
 from linli.cases.models import Category, RoutingRule, RoutingTarget
 from linli.core.crypto import blind_index, mask_id_number
 from linli.core.scoping import ScopedQuerySet
+from linli.gridwork import services as gridwork
 from linli.notifications.services import notify
 from linli.registry import services as registry
 from linli.registry.choices import Relation
 from linli.registry.idnumber import make_id_number
-from linli.registry.models import RecordChange
+from linli.registry.models import Household, RecordChange
 
 # Django's own admin is for platform operators (is_staff) only and unscoped by design;
 # the test users are not staff, so it answers them with its login page.
@@ -87,6 +89,7 @@ def leak_world(world):
                 name=CASE_MARKERS[2], region=world.b, target=RoutingTarget.GRID_WORKER
             )
         ],
+        **gridwork_objects(world, household=Household.objects.get(grid=world.b1)),
         # Not region-scoped but personal: nobody else sees or opens B's worker's own.
         "notification": notify(users=[world.worker_b], kind="x", title=NOTIFICATION_MARKER),
     }
@@ -103,6 +106,7 @@ def leak_world(world):
         AUDIT_MARKER,
         *CASE_MARKERS,
         NOTIFICATION_MARKER,
+        *GRIDWORK_MARKERS,
     ]
     return world, b_objects, markers
 
@@ -206,11 +210,42 @@ def registry_objects(grid) -> dict:
     }
 
 
+GRIDWORK_MARKERS = ["市南泄漏巡查点", "市南泄漏路线", "市南泄漏走访"]
+
+
+def gridwork_objects(world, household) -> dict:
+    """A checkpoint, a route through it, a patrol with a check-in there and a
+    visit, in B (B's community worker patrols and visits)."""
+    checkpoint = gridwork.checkpoint_create(
+        grid=world.b1,
+        name=GRIDWORK_MARKERS[0],
+        longitude=Decimal("117.900000"),
+        latitude=Decimal("36.820000"),
+        by=None,
+    )
+    route = gridwork.route_create(
+        grid=world.b1,
+        name=GRIDWORK_MARKERS[1],
+        worker=world.worker_b,
+        checkpoints=[checkpoint],
+        patrols_per_week=5,
+        by=None,
+    )
+    patrol = gridwork.patrol_start(grid=world.b1, route=route, by=world.worker_b)
+    gridwork.patrol_check_in(patrol=patrol, token=checkpoint.token, by=world.worker_b)
+    visit = gridwork.visit_record(
+        household=household, purpose="care", notes=GRIDWORK_MARKERS[2], by=world.worker_b
+    )
+    return {"checkpoint": [checkpoint], "route": [route], "patrol": [patrol], "visit": [visit]}
+
+
 def candidates(name: str, b_objects) -> list[str]:
     """Values to put in a path parameter: B's codes for `code`, B's keys for ids."""
     objects = list(chain.from_iterable(b_objects.values()))
     if name in ("code", "service_request_id"):  # Open311 names cases by tracking code
         return [o.code for o in objects if hasattr(o, "code")]
+    if name == "token":  # a checkpoint's QR code
+        return [o.token for o in objects if hasattr(o, "token")]
     if name == "service_code":
         return sorted({o.category.code for o in objects if getattr(o, "category", None)})
     if name == "pk" or name.endswith(("_id", "_pk")):

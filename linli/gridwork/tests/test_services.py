@@ -184,7 +184,7 @@ def test_check_in_by_location_takes_the_nearest_checkpoint_within_its_radius(
             latitude=D("36.800000"),
         )
     # 200 m from the park, well outside its 50 m
-    with pytest.raises(ValidationError, match="the nearest, 小游园, is 20[0-9] m away"):
+    with pytest.raises(ValidationError, match=r"the nearest, 小游园, is 20[0-9] m away"):
         services.patrol_check_in(
             patrol=patrol,
             by=world.grid_worker_a1,
