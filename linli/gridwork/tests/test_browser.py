@@ -31,7 +31,7 @@ def test_a_grid_worker_patrols_with_her_phones_position(world, browser_context):
     )
     page = context.new_page()
     errors = []
-    page.on("pageerror", errors.append)
+    page.on("pageerror", lambda error: errors.append(error))
     page.goto("/grid/")
     page.fill("#id_username", "grid.a1")
     page.fill("#id_password", PASSWORD)
