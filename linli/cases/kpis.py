@@ -76,6 +76,7 @@ def _figures() -> dict:
 
 
 FIGURES = [f.name for f in DayFigures._meta.fields if f.name not in ("day", "region")]
+PRESENCE = ("check_ins", "check_ins_planned")  # from the patrols (gridwork.kpis)
 
 
 def cases_rollup() -> int:
@@ -134,7 +135,7 @@ class Row:
     counts: dict = field(default_factory=dict)
 
     def __getattr__(self, name: str):
-        if name in FIGURES:
+        if name in FIGURES or name in PRESENCE:
             return self.counts.get(name, 0)
         raise AttributeError(name)
 
@@ -168,7 +169,7 @@ class Row:
 
     @property
     def presence_rate(self):  # 到位率
-        return self._rate(self.counts.get("check_ins", 0), self.counts.get("check_ins_planned", 0))
+        return self._rate(self.check_ins, self.check_ins_planned)
 
     @property
     def rating_mean(self):
@@ -243,7 +244,7 @@ def case_kpis(
 
     presence = presence_figures(user=user, start=start, end=end, unit_of=unit_of)
     for key, (made, planned) in presence.items():
-        rows.setdefault(key, Row(key=key)).add({"check_ins": made, "check_ins_planned": planned})
+        rows.setdefault(key, Row(key=key)).add(dict(zip(PRESENCE, (made, planned), strict=True)))
     _name(rows, per_handler)
     return sorted(
         rows.values(),

@@ -9,17 +9,14 @@ import pytest
 from linli.conftest import PASSWORD
 from linli.gridwork import services
 from linli.gridwork.models import CheckIn, Patrol, PatrolPoint
-from linli.gridwork.tests.test_services import SQUARE
-from linli.regions.services import grid_update
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_grid_worker_patrols_with_her_phones_position(world, browser_context):
-    grid_update(grid=world.a1, boundary=SQUARE, by=None)
+def test_a_grid_worker_patrols_with_her_phones_position(world, grid, browser_context):
     services.checkpoint_create(
-        grid=world.region(world.a1.code),
+        grid=grid,
         name="车站北门",
         longitude=Decimal("117.870000"),
         latitude=Decimal("36.800000"),

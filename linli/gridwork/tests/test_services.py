@@ -1,7 +1,6 @@
 """Patrols, check-ins, routes and visits through their services."""
 
 from datetime import timedelta
-from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,64 +11,8 @@ from linli.core.geojson import distance_m
 from linli.gridwork import services
 from linli.gridwork.choices import CheckInMethod
 from linli.gridwork.models import CheckIn, Patrol, PatrolPoint, Visit
-from linli.regions.services import grid_update
+from linli.gridwork.tests.support import D, fix, started
 from linli.registry.tests.support import place
-
-SQUARE = {  # 车站第一网格 for these tests: a square around 117.87E 36.80N
-    "type": "Polygon",
-    "coordinates": [
-        [[117.86, 36.79], [117.88, 36.79], [117.88, 36.81], [117.86, 36.81], [117.86, 36.79]]
-    ],
-}
-D = Decimal
-
-
-@pytest.fixture
-def grid(world):
-    grid_update(grid=world.a1, boundary=SQUARE, by=None)
-    world.a1.refresh_from_db()
-    return world.a1
-
-
-@pytest.fixture
-def gate(world, grid):
-    return services.checkpoint_create(
-        grid=grid,
-        name="车站北门",
-        longitude=D("117.870000"),
-        latitude=D("36.800000"),
-        radius=30,
-        by=world.worker_a,
-    )
-
-
-@pytest.fixture
-def park(world, grid):
-    return services.checkpoint_create(
-        grid=grid,
-        name="小游园",
-        longitude=D("117.875000"),
-        latitude=D("36.800000"),
-        by=world.worker_a,
-    )
-
-
-def started(grid, by, ago=timedelta(hours=1), **kwargs) -> Patrol:
-    """A patrol of `by` started `ago` (its fixes are then in the past)."""
-    patrol = services.patrol_start(grid=grid, by=by, **kwargs)
-    then = patrol.started_at - ago
-    Patrol.objects.filter(pk=patrol.pk).update(started_at=then, last_seen_at=then)
-    patrol.refresh_from_db()
-    return patrol
-
-
-def fix(patrol, seconds: int, lon: str, lat: str, accuracy: int | None = 8) -> services.Fix:
-    return services.Fix(
-        at=patrol.started_at + timedelta(seconds=seconds),
-        longitude=D(lon),
-        latitude=D(lat),
-        accuracy=accuracy,
-    )
 
 
 def test_a_checkpoint_outside_its_grid_is_refused_and_nothing_is_saved(world, grid, english):

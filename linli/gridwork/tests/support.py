@@ -1,0 +1,34 @@
+"""Helpers for the grid work tests: a grid with a boundary, patrols started in the
+past (so their GPS fixes are too), fixes."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+from linli.gridwork import services
+from linli.gridwork.models import Patrol
+
+SQUARE = {  # 车站第一网格 for these tests: a square around 117.87E 36.80N
+    "type": "Polygon",
+    "coordinates": [
+        [[117.86, 36.79], [117.88, 36.79], [117.88, 36.81], [117.86, 36.81], [117.86, 36.79]]
+    ],
+}
+D = Decimal
+
+
+def started(grid, by, ago=timedelta(hours=1), **kwargs) -> Patrol:
+    """A patrol of `by` started `ago` (its fixes are then in the past)."""
+    patrol = services.patrol_start(grid=grid, by=by, **kwargs)
+    then = patrol.started_at - ago
+    Patrol.objects.filter(pk=patrol.pk).update(started_at=then, last_seen_at=then)
+    patrol.refresh_from_db()
+    return patrol
+
+
+def fix(patrol, seconds: int, lon: str, lat: str, accuracy: int | None = 8) -> services.Fix:
+    return services.Fix(
+        at=patrol.started_at + timedelta(seconds=seconds),
+        longitude=D(lon),
+        latitude=D(lat),
+        accuracy=accuracy,
+    )
