@@ -24,6 +24,7 @@ from linli.cases.schemas import (
     CaseOut,
     CategoryOut,
     DispatchIn,
+    MergeIn,
     PhotoOut,
     RateIn,
     SimilarOut,
@@ -185,6 +186,13 @@ def _step(name: str, action: str, schema, doc: str, *, lookup: str | None = None
                 raise ValidationError(
                     {"assignee": _("%(name)s cannot handle cases here.") % {"name": username}}
                 )
+        if "into" in data:  # the case it repeats, among those the caller sees
+            code = data.pop("into").strip().upper()
+            data["into"] = selectors.cases_visible(user=request.user).filter(code=code).first()
+            if data["into"] is None:
+                raise ValidationError(
+                    {"into": _("No case %(code)s in your regions.") % {"code": code}}
+                )
         getattr(services, f"case_{name}")(case=case, by=request.user, **data)
         return _case(request, case_id)
 
@@ -193,6 +201,9 @@ def _step(name: str, action: str, schema, doc: str, *, lookup: str | None = None
 
 case_accept = _step("accept", CASE_ACCEPT, StepIn, "Accept (立案) a reported case")
 case_reject = _step("reject", CASE_ACCEPT, StepIn, "Reject a reported case, with the reason")
+case_merge = _step(
+    "merge", CASE_ACCEPT, MergeIn, "Merge a reported case into the open case it repeats"
+)
 case_dispatch = _step("dispatch", CASE_DISPATCH, DispatchIn, "Dispatch (派遣) or reassign")
 case_start = _step("start", CASE_HANDLE, StepIn, "The assignee takes the case in hand")
 case_finish = _step("finish", CASE_HANDLE, StepIn, "The assignee reports what was done")

@@ -46,6 +46,15 @@ class StepForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
 
+class MergeForm(forms.Form):
+    into = forms.CharField(
+        label=_("Tracking code of the case it repeats"),
+        max_length=16,
+        help_text=_("It is rejected as a duplicate; its reporter and +1s count for that case."),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
 class DispatchForm(StepForm):
     assignee = forms.ModelChoiceField(label=_("Handler"), queryset=None)
 

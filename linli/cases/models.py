@@ -141,6 +141,15 @@ class Case(models.Model):
     supporters = models.PositiveIntegerField(
         _("+1s"), default=0, help_text=_("People who reported the same problem with +1.")
     )
+    duplicate_of = models.ForeignKey(
+        "self",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="duplicates",
+        verbose_name=_("duplicate of"),
+        help_text=_("The case this report was merged into."),
+    )
     rating = models.PositiveSmallIntegerField(
         _("rating"),
         null=True,

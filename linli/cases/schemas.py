@@ -117,6 +117,14 @@ class CaseDetailOut(CaseOut):
     rating_comment: str
     transitions: list[TransitionOut]
     photos: list[PhotoOut]
+    duplicate_of: str | None = Field(
+        None, alias="duplicate_of.code", description="The case this report was merged into."
+    )
+    duplicates: list[str] = Field(description="Tracking codes of the reports merged into it.")
+
+    @staticmethod
+    def resolve_duplicates(obj) -> list[str]:
+        return [d.code for d in obj.duplicates.all()]
 
     @staticmethod
     def resolve_transitions(obj) -> list:
@@ -144,6 +152,11 @@ class CaseIn(Schema):
 
 class StepIn(Schema):
     note: str = Field("", max_length=1000)
+    version: int | None = VERSION
+
+
+class MergeIn(Schema):
+    into: str = Field(max_length=16, description="Tracking code of the open case it repeats.")
     version: int | None = VERSION
 
 

@@ -42,8 +42,8 @@ def case_list(*, user, filters: CaseFilter) -> QuerySet[Case]:
 def case_detail_queryset(*, user) -> QuerySet[Case]:
     return (
         cases_visible(user=user)
-        .select_related("category__parent", "region", "assignee", "reporter")
-        .prefetch_related("transitions__actor", "transitions__assignee", "photos")
+        .select_related("category__parent", "region", "assignee", "reporter", "duplicate_of")
+        .prefetch_related("transitions__actor", "transitions__assignee", "photos", "duplicates")
     )
 
 
@@ -87,6 +87,17 @@ def similar_open_cases(*, category: Category, longitude: Decimal, latitude: Deci
         .select_related("category")
         .order_by("-created_at")[:10]
     )
+
+
+def similar_to(*, case: Case) -> list[Case]:
+    """For whoever accepts `case`: open cases like it (same category, nearby, recent)
+    it may repeat, to merge it into one of them."""
+    if case.longitude is None:
+        return []
+    found = similar_open_cases(
+        category=case.category, longitude=case.longitude, latitude=case.latitude
+    )
+    return [c for c in found if c.pk != case.pk]
 
 
 def _in_hours(rule: RoutingRule, moment: time) -> bool:

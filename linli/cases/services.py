@@ -42,6 +42,7 @@ from linli.cases.permissions import (
     CASE_HANDLE,
     CASE_REPORT,
     CASE_VERIFY,
+    CASE_VIEW,
 )
 from linli.cases.photos import photo_check
 from linli.cases.questions import answers_clean
@@ -324,6 +325,60 @@ def case_reject(*, case: Case, by, note: str, version: int | None = None) -> Cas
         version=version,
         closed_at=timezone.now(),
     )
+
+
+@transaction.atomic
+def case_merge(*, case: Case, into: Case, by, version: int | None = None) -> Case:
+    """A report of a problem already reported: it is rejected as a duplicate of
+    `into` (an open case), linked both ways (`duplicate_of`, `into.duplicates`), and
+    its reporter and +1s count as +1s of `into`; the reporter is told where to
+    follow it. Returns `into`."""
+    into = Case.objects.select_related("region").get(pk=into.pk)
+    while into.duplicate_of_id is not None:  # merged before: the one it was merged into
+        into = Case.objects.select_related("region").get(pk=into.duplicate_of_id)
+    if into.pk == case.pk:
+        raise ValidationError({"into": _("A case cannot be merged into itself.")})
+    if into.stage not in OPEN_STAGES:
+        raise ValidationError(
+            {
+                "into": _("Case %(code)s is %(stage)s: merge into an open case.")
+                % {"code": into.code, "stage": into.get_stage_display()}
+            }
+        )
+    ensure_may(by, into.region, CASE_VIEW)
+    merged = _move(
+        case,
+        allowed=(Stage.REPORTED,),
+        to=Stage.REJECTED,
+        by=by,
+        action=CASE_ACCEPT,
+        note=_("Duplicate of %(code)s.") % {"code": into.code},
+        version=version,
+        closed_at=timezone.now(),
+        duplicate_of=into,
+    )
+    people = {s.user_id for s in CaseSupport.objects.filter(case=merged)}
+    if merged.reporter_id:
+        people.add(merged.reporter_id)
+    people.discard(into.reporter_id)
+    known = set(
+        CaseSupport.objects.filter(case=into, user__in=people).values_list("user", flat=True)
+    )
+    added = CaseSupport.objects.bulk_create(
+        CaseSupport(case=into, user_id=u) for u in people - known
+    )
+    if added:
+        Case.objects.filter(pk=into.pk).update(supporters=F("supporters") + len(added))
+    if merged.reporter_id:
+        notify(
+            users=[merged.reporter],
+            kind="case-merged",
+            title=_("Your report %(code)s was merged into %(into)s")
+            % {"code": merged.code, "into": into.code},
+            url=_case_url(into),
+        )
+    into.refresh_from_db()
+    return into
 
 
 def _ensure_can_handle(user, region: Region) -> None:

@@ -14,6 +14,7 @@ urlpatterns = [
     path("settings/rules/<int:pk>/off/", views.rule_deactivate, name="rule-deactivate"),
     path("<int:pk>/", views.case_detail, name="case-detail"),
     path("<int:pk>/photos/", views.case_photo_add, name="case-photo-add"),
+    path("<int:pk>/support/", views.case_support, name="case-support"),
     path("<int:pk>/photos/<int:photo_pk>/", views.case_photo, name="case-photo"),
     *(
         path(f"<int:pk>/{step}/", views.case_step, {"step": step}, name=f"case-{step}")

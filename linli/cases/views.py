@@ -19,6 +19,7 @@ from linli.cases.forms import (
     CaseReportForm,
     CategoryLimitsForm,
     DispatchForm,
+    MergeForm,
     RateForm,
     RoutingRuleForm,
     StepForm,
@@ -115,6 +116,7 @@ def _steps(request: HttpRequest, case, bind: str | None = None) -> dict:
     steps = {}
     if stage == Stage.REPORTED and may(user, region, CASE_ACCEPT):
         steps["accept"], steps["reject"] = form("accept"), form("reject")
+        steps["merge"] = form("merge", MergeForm)
     if stage in (Stage.ACCEPTED, Stage.DISPATCHED) and may(user, region, CASE_DISPATCH):
         steps["dispatch"] = form("dispatch", DispatchForm, handlers=selectors.handlers_for(region))
     if case.assignee_id == user.pk:
@@ -135,6 +137,7 @@ def _steps(request: HttpRequest, case, bind: str | None = None) -> dict:
 STEP_LABELS = {
     "accept": gettext_lazy("Accept (立案)"),
     "reject": gettext_lazy("Reject"),
+    "merge": gettext_lazy("Merge as a duplicate"),
     "dispatch": gettext_lazy("Dispatch"),
     "start": gettext_lazy("Start handling"),
     "finish": gettext_lazy("Report back (处置反馈)"),
@@ -160,8 +163,24 @@ def case_detail(request: HttpRequest, pk: int):
             "steps": [(name, STEP_LABELS[name], form) for name, form in steps.items()],
             "now": timezone.now(),
             "may_add_photo": selectors.may_add_photo(user=request.user, case=case),
+            "similar": selectors.similar_to(case=case) if "merge" in steps else [],
+            "may_support": case.stage in OPEN_STAGES and case.reporter_id != request.user.pk,
         },
     )
+
+
+@signed_in
+@require_POST
+def case_support(request: HttpRequest, pk: int):
+    """+1 from the case page: the user met the same problem (counted once)."""
+    case = get_object_or_404(selectors.case_detail_queryset(user=request.user), pk=pk)
+    try:
+        services.case_support(case=case, by=request.user)
+    except Conflict as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("+1 counted."))
+    return redirect("cases:case-detail", pk=pk)
 
 
 @signed_in
@@ -180,6 +199,12 @@ def case_step(request: HttpRequest, pk: int, step: str):
         data["to"] = data.pop("assignee")
     if step == "rate":
         data["comment"] = data.pop("note")
+    if step == "merge":
+        code = data.pop("into").strip().upper()
+        data["into"] = selectors.cases_visible(user=request.user).filter(code=code).first()
+        if data["into"] is None:
+            messages.error(request, _("No case %(code)s in your regions.") % {"code": code})
+            return redirect("cases:case-detail", pk=pk)
     try:
         getattr(services, f"case_{step}")(case=case, by=request.user, **data)
     except (ValidationError, PermissionDenied) as exc:
