@@ -214,6 +214,10 @@ LINLI_NOTIFY_SENDERS = env_list(
     "LINLI_NOTIFY_SENDERS", ["email"] if env_str("LINLI_SMTP_HOST", "") else []
 )
 LINLI_SITE_URL = env_str("LINLI_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Text messages (verification codes for residents who report without an account):
+# a dotted path to a backend class (linli/core/sms.py). The default logs messages
+# instead of sending them.
+LINLI_SMS_BACKEND = env_str("LINLI_SMS_BACKEND", "linli.core.sms.LogBackend")
 DEFAULT_FROM_EMAIL = env_str("LINLI_EMAIL_FROM", "linli@localhost")
 if env_str("LINLI_SMTP_HOST", ""):
     MAILERS = {

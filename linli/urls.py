@@ -12,6 +12,7 @@ urlpatterns = [
     path("registry/", include("linli.registry.urls")),
     path("cases/", include("linli.cases.urls")),
     path("grid/", include("linli.gridwork.urls")),
+    path("report/", include("linli.cases.public_urls")),
     path("notifications/", include("linli.notifications.urls")),
     path("api/v1/", api.urls),
     path("open311/v2/", include("linli.open311.urls")),

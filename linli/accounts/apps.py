@@ -8,7 +8,11 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self) -> None:
+        from datetime import timedelta
+
         from linli.accounts.permissions import USER_VIEW
-        from linli.core import navigation
+        from linli.accounts.tasks import phone_codes_purge
+        from linli.core import navigation, periodic
 
         navigation.register(navigation.NavItem(_("Users"), "accounts:user-list", USER_VIEW, 90))
+        periodic.register("phone-codes-purge", phone_codes_purge, every=timedelta(hours=6))

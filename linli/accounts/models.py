@@ -231,3 +231,29 @@ class LoginAttempt(models.Model):
     def __str__(self) -> str:
         outcome = "ok" if self.succeeded else "failed"
         return f"{self.identifier} {outcome} {self.at:%Y-%m-%d %H:%M}"
+
+
+class PhoneCode(models.Model):
+    """A verification code sent by text message to a mobile number, for one purpose
+    (reporting without an account, rating one's report). Only the number's blind
+    index and the code's keyed hash are stored."""
+
+    phone_index = models.CharField(_("phone (blind index)"), max_length=64)
+    purpose = models.CharField(_("purpose"), max_length=20)
+    code_hash = models.CharField(_("code (keyed hash)"), max_length=64)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires at"))
+    attempts = models.PositiveSmallIntegerField(_("wrong attempts"), default=0)
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("phone verification code")
+        verbose_name_plural = _("phone verification codes")
+        indexes = [
+            models.Index(fields=["phone_index", "sent_at"], name="phone_code_by_phone"),
+            models.Index(fields=["ip_address", "sent_at"], name="phone_code_by_ip"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.purpose} {self.sent_at:%Y-%m-%d %H:%M}"

@@ -10,16 +10,25 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from linli.accounts import selectors
 from linli.accounts.backends import attempt_key, identifier_lookup, is_phone
-from linli.accounts.models import AccessToken, LoginAttempt, RoleGrant, User
+from linli.accounts.models import (
+    AccessToken,
+    LoginAttempt,
+    PhoneCode,
+    RoleGrant,
+    User,
+    phone_validator,
+)
 from linli.accounts.permissions import GRANTABLE_ROLES, ROLE_LEVELS, USER_MANAGE
 from linli.audit.choices import AuditAction
 from linli.audit.services import audit_record
-from linli.core.crypto import mask_phone
+from linli.core import sms
+from linli.core.crypto import blind_index, mask_phone
 from linli.core.network import client_ip
 from linli.core.permissions import Role
 from linli.regions.choices import Level
@@ -352,3 +361,90 @@ def login_refusal_record(*, identifier: str, until: datetime, request: HttpReque
         request=request,
         details={"until": until.isoformat(timespec="seconds")},
     )
+
+
+# Verification codes by text message (residents reporting without an account).
+PHONE_CODE_CONTEXT = "accounts.phonecode.phone"
+PHONE_CODE_MINUTES = 10  # how long a code is valid
+PHONE_CODE_GAP = timedelta(seconds=60)  # between two codes to one number
+PHONE_CODE_PER_HOUR = 5  # codes to one number in an hour
+PHONE_CODE_PER_IP_HOUR = 20  # codes asked from one address in an hour
+PHONE_CODE_ATTEMPTS = 5  # wrong tries before a code is void
+
+
+def _code_hash(phone_index: str, purpose: str, code: str) -> str:
+    key = f"{phone_index}:{purpose}:{code}"
+    return salted_hmac("linli.phone-code", key, algorithm="sha256").hexdigest()
+
+
+@transaction.atomic
+def phone_code_send(*, phone: str, purpose: str, ip: str | None) -> None:
+    """Text a 6-digit code to `phone` for `purpose` (after commit, through
+    `LINLI_SMS_BACKEND`), within the limits per number and per address."""
+    phone = (phone or "").strip()
+    phone_validator(phone)
+    index = blind_index(phone, PHONE_CODE_CONTEXT)
+    now = timezone.now()
+    hour = now - timedelta(hours=1)
+    recent = PhoneCode.objects.filter(phone_index=index, sent_at__gte=hour)
+    if recent.filter(sent_at__gte=now - PHONE_CODE_GAP).exists():
+        raise ValidationError(
+            {"phone": _("A code was just sent: wait a minute before asking again.")}
+        )
+    too_many = recent.count() >= PHONE_CODE_PER_HOUR or (
+        ip
+        and PhoneCode.objects.filter(ip_address=ip, sent_at__gte=hour).count()
+        >= PHONE_CODE_PER_IP_HOUR
+    )
+    if too_many:
+        raise ValidationError({"phone": _("Too many codes asked for: try again in an hour.")})
+    code = f"{secrets.randbelow(10**6):06d}"
+    PhoneCode.objects.create(
+        phone_index=index,
+        purpose=purpose,
+        code_hash=_code_hash(index, purpose, code),
+        ip_address=ip,
+        sent_at=now,
+        expires_at=now + timedelta(minutes=PHONE_CODE_MINUTES),
+    )
+    text = _(
+        "Your Linli verification code is %(code)s (valid %(minutes)s minutes). Tell nobody."
+    ) % {
+        "code": code,
+        "minutes": PHONE_CODE_MINUTES,
+    }
+    transaction.on_commit(lambda: sms.backend().send(phone, text))
+
+
+def phone_code_check(*, phone: str, purpose: str, code: str) -> None:
+    """Use the newest valid code sent to `phone` for `purpose`: ValidationError when
+    it is wrong (the try is counted, and kept: call this outside a transaction),
+    expired, used or tried too often."""
+    index = blind_index((phone or "").strip(), PHONE_CODE_CONTEXT)
+    now = timezone.now()
+    with transaction.atomic():
+        sent = (
+            PhoneCode.objects.select_for_update()
+            .filter(phone_index=index, purpose=purpose, used_at__isnull=True, expires_at__gt=now)
+            .order_by("-sent_at")
+            .first()
+        )
+        if sent is None or sent.attempts >= PHONE_CODE_ATTEMPTS:
+            raise ValidationError({"code": _("No valid code for this number: ask for a new one.")})
+        right = constant_time_compare(
+            sent.code_hash, _code_hash(index, purpose, (code or "").strip())
+        )
+        if right:
+            sent.used_at = now
+        else:
+            sent.attempts += 1
+        sent.save(update_fields=["used_at", "attempts"])
+    if not right:
+        raise ValidationError({"code": _("Wrong code.")})
+
+
+def phone_codes_purge(*, now: datetime | None = None) -> int:
+    """Forget codes sent more than a day ago (their limits are hourly): returns how many."""
+    cutoff = (now or timezone.now()) - timedelta(days=1)
+    deleted, _by_model = PhoneCode.objects.filter(sent_at__lt=cutoff).delete()
+    return deleted

@@ -3,8 +3,9 @@ import uuid
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from linli.cases.choices import Source
-from linli.cases.models import MAX_DESCRIPTION, Category, RoutingTarget
+from linli.cases.choices import DISTRICT_PATH, Source
+from linli.cases.models import MAX_DESCRIPTION, CasePhoto, Category, RoutingTarget
+from linli.regions.models import Region
 
 
 class CaseReportForm(forms.Form):
@@ -100,3 +101,97 @@ class RoutingRuleForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["region"].queryset = regions
         self.fields["handler"].queryset = handlers
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class PhotosField(forms.FileField):
+    """Several photos in one input (checked by content later: photos.photo_check)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault(
+            "widget", MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"})
+        )
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else [data] if data else []
+        if len(files) > CasePhoto.MAX_PHOTOS:
+            raise forms.ValidationError(_("At most %(n)s photos.") % {"n": CasePhoto.MAX_PHOTOS})
+        return [super(PhotosField, self).clean(f, initial) for f in files]
+
+
+class PhoneProof(forms.Form):
+    """A mobile number and the code texted to it (for who has no account)."""
+
+    phone = forms.RegexField(
+        label=_("Your mobile number"),
+        regex=r"^1[3-9]\d{9}$",
+        max_length=11,
+        required=False,
+        error_messages={
+            "invalid": _("Enter an 11-digit mainland mobile number, e.g. 13812345678.")
+        },
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "tel"}),
+    )
+    code = forms.RegexField(
+        label=_("Code from the text message"),
+        regex=r"^\d{6}$",
+        max_length=6,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
+    )
+
+    def __init__(self, *args, phone_needed: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["phone"].required = phone_needed
+        if not phone_needed:
+            del self.fields["code"]
+
+
+class PublicReportForm(PhoneProof):
+    category = forms.ModelChoiceField(
+        label=_("What is the problem?"),
+        queryset=Category.objects.filter(active=True, parent__isnull=False).select_related(
+            "parent"
+        ),
+    )
+    description = forms.CharField(
+        label=_("Description"),
+        max_length=MAX_DESCRIPTION,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    photos = PhotosField(label=_("Photos"), required=False)
+    longitude = forms.DecimalField(
+        max_digits=9, decimal_places=6, required=False, widget=forms.HiddenInput
+    )
+    latitude = forms.DecimalField(
+        max_digits=8, decimal_places=6, required=False, widget=forms.HiddenInput
+    )
+    community = forms.ChoiceField(label=_("Community"), required=False)
+    address = forms.CharField(label=_("Address or landmark"), max_length=200, required=False)
+    request_key = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    field_order = ["category", "description", "photos", "community", "address"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].label_from_instance = lambda c: f"{c.parent.name} · {c.name}"
+        communities = Region.objects.filter(
+            level="community", path__startswith=DISTRICT_PATH, retired_at__isnull=True
+        ).select_related("parent")
+        self.fields["community"].choices = [("", _("Where the map pin is"))] + [
+            (c.code, f"{c.parent.name} · {c.name}") for c in communities
+        ]
+        self.fields["request_key"].initial = uuid.uuid4().hex
+
+
+class PublicRateForm(PhoneProof):
+    rating = forms.TypedChoiceField(
+        label=_("How was it solved?"),
+        coerce=int,
+        choices=[(n, "★" * n) for n in range(5, 0, -1)],
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(label=_("Comment"), max_length=500, required=False)

@@ -89,6 +89,24 @@ def similar_open_cases(*, category: Category, longitude: Decimal, latitude: Deci
     )
 
 
+def district_grid_boundaries() -> dict:
+    """The district's active grids as a GeoJSON FeatureCollection (name, boundary):
+    the public report map's ground, where there is no tile layer."""
+    grids = Region.objects.filter(
+        level=Level.GRID,
+        path__startswith=DISTRICT_PATH,
+        retired_at__isnull=True,
+        boundary__isnull=False,
+    ).values_list("name", "boundary")
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {"type": "Feature", "properties": {"name": name}, "geometry": boundary}
+            for name, boundary in grids
+        ],
+    }
+
+
 def similar_to(*, case: Case) -> list[Case]:
     """For whoever accepts `case`: open cases like it (same category, nearby, recent)
     it may repeat, to merge it into one of them."""

@@ -9,6 +9,7 @@ saw, changed) and gets a `Conflict` (409 in the API) saying so; nothing of their
 
 import re
 import secrets
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from decimal import Decimal
 
@@ -44,7 +45,7 @@ from linli.cases.permissions import (
     CASE_VERIFY,
     CASE_VIEW,
 )
-from linli.cases.photos import photo_check
+from linli.cases.photos import CheckedPhoto, photo_check
 from linli.cases.questions import answers_clean
 from linli.core.geojson import contains
 from linli.core.problems import Conflict
@@ -129,6 +130,7 @@ def case_report(
     reporter_phone: str | None = None,
     request_key: str = "",
     answers: dict | None = None,
+    photos: Sequence[CheckedPhoto] = (),
 ) -> Case:
     """A new case, in stage "reported", with the time to accept it running.
 
@@ -136,7 +138,13 @@ def case_report(
     caller); residents and other systems report anywhere in the district. A
     `request_key` (the API's Idempotency-Key, the form's one-time token) makes a
     repeated submission by the same reporter return the case made the first time.
+    `photos` (checked by `photos.photo_check` before: nothing is written for a bad
+    one) are stored with it.
     """
+    if len(photos) > CasePhoto.MAX_PHOTOS:
+        raise ValidationError(
+            {"photo": _("A case has at most %(n)s photos.") % {"n": CasePhoto.MAX_PHOTOS}}
+        )
     reporter = by if getattr(by, "is_authenticated", False) else None
     if request_key and reporter is not None:
         first = Case.objects.filter(reporter=reporter, request_key=request_key).first()
@@ -205,6 +213,12 @@ def case_report(
     CaseTransition.objects.create(
         case=case, from_stage="", to_stage=Stage.REPORTED, actor=case.reporter, at=now
     )
+    stored: list[CasePhoto] = []
+    try:
+        _photos_store(case, list(photos), by, stored)
+    except BaseException:
+        _photos_remove(stored)
+        raise
     return case
 
 
@@ -744,28 +758,43 @@ def case_photo_add(*, case: Case, upload, by) -> CasePhoto:
     while an image is decoded; the file is removed again if the record is not made."""
     _photo_allowed(case, by)
     checked = photo_check(upload)
-    photo = CasePhoto(
-        case=case,
-        content_type=checked.content_type,
-        width=checked.width,
-        height=checked.height,
-        size=len(checked.content),
-        longitude=checked.longitude,
-        latitude=checked.latitude,
-        by=by,
-        added_at=timezone.now(),
-    )
-    photo.file.save(f"photo.{checked.extension}", ContentFile(checked.content), save=False)
+    stored: list[CasePhoto] = []
     try:
         with transaction.atomic():
             locked = Case.objects.select_for_update().select_related("region").get(pk=case.pk)
             _photo_allowed(locked, by)  # again, now that the case cannot change
-            photo.case, photo.stage = locked, locked.stage
-            photo.save()
+            _photos_store(locked, [checked], by, stored)
     except BaseException:
-        photo.file.delete(save=False)
+        _photos_remove(stored)
         raise
-    return photo
+    return stored[0]
+
+
+def _photos_store(case: Case, photos: list[CheckedPhoto], by, stored: list[CasePhoto]) -> None:
+    """Write checked photos' files and records, in the caller's transaction; each is
+    appended to `stored` as soon as its file exists (for `_photos_remove`)."""
+    for checked in photos:
+        photo = CasePhoto(
+            case=case,
+            stage=case.stage,
+            content_type=checked.content_type,
+            width=checked.width,
+            height=checked.height,
+            size=len(checked.content),
+            longitude=checked.longitude,
+            latitude=checked.latitude,
+            by=by if getattr(by, "is_authenticated", False) else None,
+            added_at=timezone.now(),
+        )
+        photo.file.save(f"photo.{checked.extension}", ContentFile(checked.content), save=False)
+        stored.append(photo)
+        photo.save()
+
+
+def _photos_remove(stored: list[CasePhoto]) -> None:
+    """The files of photos whose records were not committed."""
+    for photo in stored:
+        photo.file.delete(save=False)
 
 
 def _photo_allowed(case: Case, by) -> None:

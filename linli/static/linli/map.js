@@ -17,6 +17,12 @@
   }
   const latLng = (p) => [p[1], p[0]]; // GeoJSON order is [longitude, latitude]
   const shapes = L.featureGroup().addTo(map);
+  if (data.boundaries) {
+    L.geoJSON(data.boundaries, {
+      style: { color: "#6c757d", weight: 1, fillOpacity: 0.03 },
+      onEachFeature: (feature, layer) => layer.bindTooltip(feature.properties.name),
+    }).addTo(shapes);
+  }
   if (data.boundary) {
     L.geoJSON(data.boundary, { style: { color: "#0d6efd", weight: 2, fillOpacity: 0.05 } }).addTo(shapes);
   }
@@ -28,6 +34,31 @@
   const track = L.polyline((data.track || []).map(latLng), { color: "#6f42c1", weight: 4 }).addTo(shapes);
   if (shapes.getLayers().length && shapes.getBounds().isValid()) {
     map.fitBounds(shapes.getBounds(), { padding: [16, 16], maxZoom: 18 });
+  }
+
+  if (mapNode.dataset.pick) {
+    // Reporting: the pin (a tap, or the phone's position) fills the form's location.
+    const form = mapNode.closest("form");
+    const status = document.getElementById("pin-status");
+    let pin = null;
+    const place = (lat, lng) => {
+      form.longitude.value = lng.toFixed(6);
+      form.latitude.value = lat.toFixed(6);
+      if (pin) pin.setLatLng([lat, lng]);
+      else pin = L.circleMarker([lat, lng], { radius: 9, color: "#dc3545", weight: 3 }).addTo(map);
+      status.textContent = `${status.dataset.set}: ${form.longitude.value}, ${form.latitude.value}`;
+    };
+    if (form.latitude.value) place(Number(form.latitude.value), Number(form.longitude.value));
+    map.on("click", (event) => place(event.latlng.lat, event.latlng.lng));
+    const locate = document.getElementById("locate");
+    if (locate && navigator.geolocation) {
+      locate.addEventListener("click", () => navigator.geolocation.getCurrentPosition(
+        (pos) => { place(pos.coords.latitude, pos.coords.longitude); map.setView([pos.coords.latitude, pos.coords.longitude], 17); },
+        () => {},
+        { enableHighAccuracy: true, timeout: 15000 }
+      ));
+    }
+    return;
   }
 
   if (!data.points_url || !navigator.geolocation) return;

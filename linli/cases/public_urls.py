@@ -1,0 +1,11 @@
+from django.urls import path
+
+from linli.cases import public_views
+
+app_name = "report"
+
+urlpatterns = [
+    path("", public_views.report, name="report"),
+    path("code/", public_views.code_send, name="code-send"),
+    path("<str:code>/", public_views.track, name="track"),
+]

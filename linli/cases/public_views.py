@@ -1,0 +1,218 @@
+"""Resident reporting, mobile first and public (`/report/`): a report with category,
+description, photos and location gives a tracking code; its page follows the case
+and takes the reporter's rating once it is closed. Residents report signed in, or
+with their mobile number proven by a text-message code (docs/cases.md)."""
+
+from datetime import datetime, timedelta
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from linli.accounts.services import phone_code_check, phone_code_send
+from linli.cases import selectors, services
+from linli.cases.choices import Source, Stage
+from linli.cases.forms import PublicRateForm, PublicReportForm
+from linli.cases.models import Case
+from linli.cases.photos import photo_check
+from linli.core.crypto import mask_phone
+from linli.core.forms import apply_errors
+from linli.core.network import client_ip
+from linli.regions.models import Region
+
+# A number proven by a code stays proven in the browser's session this long.
+VERIFIED_FOR = timedelta(minutes=30)
+PURPOSES = ("report", "rate")
+
+
+def _verified(request: HttpRequest, phone: str, purpose: str) -> bool:
+    proven = request.session.get(f"phone-{purpose}", {})
+    return proven.get("phone") == phone and proven.get("until", 0) > timezone.now().timestamp()
+
+
+def _prove(request: HttpRequest, form, purpose: str) -> bool:
+    """Whether the form's phone is proven: earlier in this session, or by its code
+    now (a wrong code is put on the form)."""
+    phone = form.cleaned_data["phone"]
+    if _verified(request, phone, purpose):
+        return True
+    try:
+        phone_code_check(phone=phone, purpose=purpose, code=form.cleaned_data.get("code", ""))
+    except ValidationError as exc:
+        apply_errors(form, exc)
+        return False
+    until = (timezone.now() + VERIFIED_FOR).timestamp()
+    request.session[f"phone-{purpose}"] = {"phone": phone, "until": until}
+    return True
+
+
+def _answers(request: HttpRequest, category) -> dict:
+    """The extra questions' answers as posted (`answers.<code>`); dates without an
+    offset are local times."""
+    answers = {}
+    for question in category.questions if category else []:
+        name = f"answers.{question['code']}"
+        if question["datatype"] == "multivaluelist":
+            value = request.POST.getlist(name)
+        else:
+            value = request.POST.get(name, "").strip()
+        if question["datatype"] == "datetime" and value:
+            try:
+                moment = datetime.fromisoformat(value)
+            except ValueError:
+                pass  # answers_clean says what is expected
+            else:
+                if moment.tzinfo is None:
+                    value = timezone.make_aware(moment).isoformat()
+        answers[question["code"]] = value
+    return answers
+
+
+@require_http_methods(["GET", "POST"])
+def report(request: HttpRequest):
+    signed_in = request.user.is_authenticated
+    form = PublicReportForm(
+        request.POST or None,
+        request.FILES or None,
+        phone_needed=not signed_in,
+        initial={"phone": request.session.get("report-phone", "")},
+    )
+    answers = {}
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        done = request.session.get("report-done", {})
+        if data["request_key"] in done:  # the same form sent twice
+            return redirect("report:track", code=done[data["request_key"]])
+        answers = _answers(request, data["category"])
+        try:
+            photos = [photo_check(upload) for upload in data["photos"]]
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            if signed_in or _prove(request, form, "report"):
+                community = Region.objects.filter(code=data["community"]).first()
+                try:
+                    case = services.case_report(
+                        category=data["category"],
+                        description=data["description"],
+                        source=Source.RESIDENT,
+                        by=request.user,
+                        region=community,
+                        address=data["address"],
+                        longitude=data["longitude"],
+                        latitude=data["latitude"],
+                        reporter_phone=data["phone"] or None,
+                        request_key=data["request_key"],
+                        answers=answers,
+                        photos=photos,
+                    )
+                except ValidationError as exc:
+                    apply_errors(form, exc)
+                else:
+                    request.session["report-done"] = {**done, data["request_key"]: case.code}
+                    messages.success(
+                        request,
+                        _("Reported. Your tracking code is %(code)s: keep it to follow the case.")
+                        % {"code": case.code},
+                    )
+                    return redirect("report:track", code=case.code)
+    elif request.method == "POST":
+        answers = _answers(request, form.cleaned_data.get("category"))
+    category = form.cleaned_data.get("category") if form.is_bound else None
+    return render(
+        request,
+        "cases/public_report.html",
+        {
+            "form": form,
+            "questions": category.questions if category else [],
+            "answers": answers,
+            "map": {"boundaries": selectors.district_grid_boundaries()},
+        },
+        status=422 if form.errors else 200,
+    )
+
+
+@require_POST
+def code_send(request: HttpRequest):
+    """Text a code to the number given, then go back to the page it was asked from."""
+    phone = request.POST.get("phone", "").strip()[:11]
+    purpose = request.POST.get("purpose", "")
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}):
+        target = "/report/"
+    if purpose not in PURPOSES:
+        return redirect(target)
+    try:
+        phone_code_send(phone=phone, purpose=purpose, ip=client_ip(request))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        request.session["report-phone"] = phone
+        messages.success(request, _("A code was sent to %(phone)s.") % {"phone": mask_phone(phone)})
+    return redirect(target)
+
+
+@require_http_methods(["GET", "POST"])
+def track(request: HttpRequest, code: str):
+    """A case's progress by its tracking code: stage and the times of its steps (no
+    names, no staff notes); the description too for public cases. Once it is closed
+    its reporter rates it here (signed in, or proving the number they reported with)."""
+    case = get_object_or_404(
+        Case.objects.select_related("category", "duplicate_of"), code=code.upper()[:16]
+    )
+    rate = None
+    if case.stage == Stage.CLOSED and case.source == Source.RESIDENT:
+        rate = PublicRateForm(
+            request.POST or None,
+            phone_needed=case.reporter_id is None,
+            initial={"phone": request.session.get("report-phone", "")},
+        )
+        if request.method == "POST" and rate.is_valid():
+            by = _rater(request, case, rate)
+            if by is not False:
+                try:
+                    services.case_rate(
+                        case=case,
+                        rating=rate.cleaned_data["rating"],
+                        comment=rate.cleaned_data["comment"],
+                        by=by,
+                    )
+                except ValidationError as exc:
+                    apply_errors(rate, exc)
+                else:
+                    messages.success(request, _("Thank you for your rating."))
+                    return redirect("report:track", code=case.code)
+    return render(
+        request,
+        "cases/public_track.html",
+        {
+            "case": case,
+            "public": Case.objects.public().filter(pk=case.pk).exists(),
+            "steps": case.transitions.order_by("at", "pk").values_list("to_stage", "at"),
+            "stages": dict(Stage.choices),
+            "rate": rate,
+        },
+        status=422 if rate is not None and rate.errors else 200,
+    )
+
+
+def _rater(request: HttpRequest, case: Case, form):
+    """Who rates: the signed-in reporter, or None (the system) for an anonymous
+    reporter who proved the number of the report; False (and an error on the form)
+    for anyone else."""
+    if case.reporter_id is not None:
+        if request.user.is_authenticated and request.user.pk == case.reporter_id:
+            return request.user
+        form.add_error(None, _("Sign in as the person who reported it to rate it."))
+        return False
+    if not _prove(request, form, "rate"):  # first: only one's own number is compared
+        return False
+    if form.cleaned_data["phone"] != (case.reporter_phone or ""):
+        form.add_error("phone", _("This is not the number the case was reported with."))
+        return False
+    return None

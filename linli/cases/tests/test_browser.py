@@ -1,0 +1,42 @@
+"""In a real browser: a resident without an account reports a problem on the public
+page — a texted code, a pin on the map — and lands on its tracking page."""
+
+import logging
+import re
+
+import pytest
+
+from linli.cases.models import Case
+from linli.cases.tests.test_services import SQUARE
+from linli.regions.services import grid_update
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_resident_reports_with_a_code_and_a_pin(world, browser_context, caplog):
+    grid_update(grid=world.a1, boundary=SQUARE, by=None)
+    page = browser_context().new_page()
+    errors = []
+    page.on("pageerror", lambda error: errors.append(error))
+    page.goto("/report/")
+
+    with caplog.at_level(logging.WARNING, logger="linli.core.sms"):
+        page.fill("#id_phone", "13905338888")
+        page.get_by_role("button", name="获取验证码").click()
+        page.locator(".alert-success").filter(has_text="139****8888").wait_for()
+    code = re.search(r"验证码为 (\d{6})", caplog.text).group(1)
+    assert page.input_value("#id_phone") == "13905338888"  # kept for the next step
+
+    page.fill("#id_code", code)
+    page.select_option("#id_category", label="市容环境 · 暴露垃圾")
+    page.fill("#id_description", "正阳路58号东门外垃圾堆积三天")
+    page.locator("#map").click()  # the pin: the middle of the grid, in the district
+    page.locator("#pin-status").filter(has_text="已标注").wait_for()
+    page.get_by_role("button", name="提交上报").click()
+
+    case = Case.objects.get()
+    assert page.url.endswith(f"/report/{case.code}/")
+    assert case.code in page.locator(".alert-success").inner_text()
+    assert page.locator("[data-testid=stage]").inner_text() == "已上报"
+    assert case.region_id == world.a1.pk and errors == []
