@@ -22,6 +22,7 @@ from linli.cases.models import Case
 from linli.cases.photos import photo_check
 from linli.core.crypto import mask_phone
 from linli.core.forms import apply_errors
+from linli.core.maps import map_settings
 from linli.core.network import client_ip
 from linli.regions.models import Region
 
@@ -131,7 +132,7 @@ def report(request: HttpRequest):
             "form": form,
             "questions": category.questions if category else [],
             "answers": answers,
-            "map": {"boundaries": selectors.district_grid_boundaries()},
+            "map": {**map_settings(), "boundaries": selectors.grid_boundaries()},
         },
         status=422 if form.errors else 200,
     )

@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
 
 from linli.accounts.models import RoleGrant
@@ -89,20 +90,50 @@ def similar_open_cases(*, category: Category, longitude: Decimal, latitude: Deci
     )
 
 
-def district_grid_boundaries() -> dict:
-    """The district's active grids as a GeoJSON FeatureCollection (name, boundary):
-    the public report map's ground, where there is no tile layer."""
-    grids = Region.objects.filter(
-        level=Level.GRID,
-        path__startswith=DISTRICT_PATH,
-        retired_at__isnull=True,
-        boundary__isnull=False,
+def grid_boundaries(grids: QuerySet[Region] | None = None) -> dict:
+    """Active grids (default: the district's) with a boundary as a GeoJSON
+    FeatureCollection (name, boundary): the maps' ground where there is no tile layer."""
+    if grids is None:
+        grids = Region.objects.filter(path__startswith=DISTRICT_PATH)
+    grids = grids.filter(
+        level=Level.GRID, retired_at__isnull=True, boundary__isnull=False
     ).values_list("name", "boundary")
     return {
         "type": "FeatureCollection",
         "features": [
             {"type": "Feature", "properties": {"name": name}, "geometry": boundary}
             for name, boundary in grids
+        ],
+    }
+
+
+MAP_LIMIT = 2000
+
+
+def case_map(*, user, filters: CaseFilter) -> dict:
+    """The map of the case list: its located cases (newest MAP_LIMIT) as points, on
+    the grids of the user's regions."""
+    now = timezone.now()
+    found = (
+        case_list(user=user, filters=filters)
+        .filter(longitude__isnull=False)
+        .order_by("-created_at")
+        .values("pk", "code", "longitude", "latitude", "stage", "due_at", "category__name")
+    )[:MAP_LIMIT]
+    stages = dict(Stage.choices)
+    return {
+        "boundaries": grid_boundaries(Region.objects.visible_to(user, CASE_VIEW)),
+        "cases": [
+            {
+                "at": [float(c["longitude"]), float(c["latitude"])],
+                "code": c["code"],
+                "url": reverse("cases:case-detail", args=[c["pk"]]),
+                "label": f"{c['category__name']} · {stages[c['stage']]}",
+                "overdue": c["stage"] in OPEN_STAGES
+                and c["due_at"] is not None
+                and c["due_at"] < now,
+            }
+            for c in found
         ],
     }
 

@@ -38,6 +38,7 @@ from linli.cases.photos import photo_served
 from linli.core.access import requires, signed_in
 from linli.core.forms import apply_errors, schema_errors
 from linli.core.htmx import render_page
+from linli.core.maps import map_settings
 from linli.core.problems import Conflict
 from linli.regions.models import Region
 from linli.regions.selectors import active_grids, may
@@ -146,6 +147,33 @@ STEP_LABELS = {
     "rate": gettext_lazy("Rate"),
     "reopen": gettext_lazy("Reopen"),
 }
+
+
+@requires(CASE_VIEW)
+@require_GET
+def case_map(request: HttpRequest):
+    """The cases of the list's filter (default: the open ones) on a map of the grids."""
+    data = {k: v for k, v in request.GET.items() if v and k in CaseFilter.model_fields}
+    data["stage"] = request.GET.getlist("stage") or sorted(OPEN_STAGES)
+    try:
+        filters, errors = CaseFilter(**data), []
+    except SchemaError as exc:
+        filters, errors = CaseFilter(stage=sorted(OPEN_STAGES)), schema_errors(exc)
+    return render(
+        request,
+        "cases/case_map.html",
+        {
+            "map": {
+                **map_settings(),
+                **selectors.case_map(user=request.user, filters=filters),
+            },
+            "filters": filters,
+            "errors": errors,
+            "stages": Stage.choices,
+            "limit": selectors.MAP_LIMIT,
+            "top_categories": Category.objects.filter(parent__isnull=True, active=True),
+        },
+    )
 
 
 @signed_in

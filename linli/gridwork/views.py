@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from linli.core.access import requires
 from linli.core.forms import apply_errors
 from linli.core.htmx import render_page
+from linli.core.maps import map_settings
 from linli.gridwork import selectors, services
 from linli.gridwork.filters import GridWorkFilter
 from linli.gridwork.forms import (
@@ -112,11 +113,6 @@ def _patrol(request: HttpRequest, pk: int):
         selectors.patrols_visible(user=request.user).select_related("grid", "worker", "route"),
         pk=pk,
     )
-
-
-def map_settings() -> dict:
-    """What the map script needs besides the data: the tile layer, if any."""
-    return {"tiles": settings.LINLI_MAP_TILES, "attribution": settings.LINLI_MAP_ATTRIBUTION}
 
 
 @requires(PATROL_VIEW)

@@ -1,13 +1,18 @@
 """In a real browser: a resident without an account reports a problem on the public
-page — a texted code, a pin on the map — and lands on its tracking page."""
+page — a texted code, a pin on the map — and lands on its tracking page; a
+community worker sees her community's cases on the case map."""
 
 import logging
 import re
+from decimal import Decimal
 
 import pytest
 
-from linli.cases.models import Case
+from linli.cases import services
+from linli.cases.choices import Source
+from linli.cases.models import Case, Category
 from linli.cases.tests.test_services import SQUARE
+from linli.conftest import PASSWORD
 from linli.regions.services import grid_update
 
 pytestmark = pytest.mark.browser
@@ -31,6 +36,7 @@ def test_a_resident_reports_with_a_code_and_a_pin(world, browser_context, caplog
     page.fill("#id_code", code)
     page.select_option("#id_category", label="市容环境 · 暴露垃圾")
     page.fill("#id_description", "正阳路58号东门外垃圾堆积三天")
+    page.locator("#map.leaflet-container").wait_for()  # the map's script has run
     page.locator("#map").click()  # the pin: the middle of the grid, in the district
     page.locator("#pin-status").filter(has_text="已标注").wait_for()
     page.get_by_role("button", name="提交上报").click()
@@ -40,3 +46,36 @@ def test_a_resident_reports_with_a_code_and_a_pin(world, browser_context, caplog
     assert case.code in page.locator(".alert-success").inner_text()
     assert page.locator("[data-testid=stage]").inner_text() == "已上报"
     assert case.region_id == world.a1.pk and errors == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_case_map_shows_the_cases_of_the_workers_community(world, browser_context):
+    grid_update(grid=world.a1, boundary=SQUARE, by=None)
+    grid_update(grid=world.b1, boundary=SQUARE, by=None)
+    mine = report_at(world.a1, "117.870000")
+    report_at(world.b1, "117.875000")  # next door: not for her
+    page = browser_context().new_page()
+    page.goto("/cases/map/")
+    page.fill("#id_username", "worker.a")
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit].btn-primary")
+
+    markers = page.locator(".leaflet-container path.leaflet-interactive")
+    markers.nth(1).wait_for()
+    assert markers.count() == 2  # her grid's outline and her one case
+    assert "地图上 1 个案件" in page.locator("[data-testid=map-count]").inner_text()
+    markers.nth(1).click(force=True)
+    popup = page.locator(".leaflet-popup-content")
+    assert mine.code in popup.inner_text() and "暴露垃圾" in popup.inner_text()
+
+
+def report_at(grid, longitude: str) -> Case:
+    return services.case_report(
+        category=Category.objects.get(code="exposed-garbage"),
+        description="垃圾堆积",
+        source=Source.HOTLINE,
+        region=grid,
+        longitude=Decimal(longitude),
+        latitude=Decimal("36.800000"),
+        by=None,
+    )

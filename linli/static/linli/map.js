@@ -31,7 +31,18 @@
       .bindTooltip(c.name)
       .addTo(shapes);
   });
-  const track = L.polyline((data.track || []).map(latLng), { color: "#6f42c1", weight: 4 }).addTo(shapes);
+  (data.cases || []).forEach((c) => {
+    const popup = document.createElement("div"); // text nodes: nothing in the data is markup
+    const link = popup.appendChild(document.createElement("a"));
+    link.href = c.url;
+    link.textContent = c.code;
+    popup.appendChild(document.createElement("br"));
+    popup.appendChild(document.createTextNode(c.label));
+    L.circleMarker(latLng(c.at), { radius: 6, color: c.overdue ? "#dc3545" : "#0d6efd", weight: 2 })
+      .bindPopup(popup)
+      .addTo(shapes);
+  });
+  const track = data.track && L.polyline(data.track.map(latLng), { color: "#6f42c1", weight: 4 }).addTo(shapes);
   if (shapes.getLayers().length && shapes.getBounds().isValid()) {
     map.fitBounds(shapes.getBounds(), { padding: [16, 16], maxZoom: 18 });
   }
