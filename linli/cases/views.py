@@ -369,6 +369,35 @@ KPI_LEVELS = {
 }
 
 
+CHART_UNITS = 30  # the ranking chart's bars
+
+
+def _kpi_charts(request: HttpRequest, rows: list, sort: str, start, end) -> dict:
+    """The dashboard's data: the ranked column per unit, and received and closed per day."""
+    label, how = next((label, how) for key, label, how in KPI_COLUMNS if key == sort)
+    ranked = [r for r in rows if getattr(r, sort) is not None][:CHART_UNITS]
+    days = kpis.daily_counts(user=request.user, start=start, end=end)
+    return {
+        "ranking": {
+            "title": str(label),
+            "percent": how == "rate",
+            "names": [r.name for r in ranked],
+            "values": [
+                round(getattr(r, sort) * 100, 1) if how == "rate" else getattr(r, sort)
+                for r in ranked
+            ],
+        },
+        "days": {
+            "title": _("Cases per day"),
+            "dates": [day.strftime("%m-%d") for day, _r, _c in days],
+            "series": [
+                {"name": _("Received"), "values": [r for _d, r, _c in days]},
+                {"name": _("Closed"), "values": [c for _d, _r, c in days]},
+            ],
+        },
+    }
+
+
 def _kpi_query(request: HttpRequest) -> tuple[KpiQuery, list[str]]:
     """The page's query, or the default one and what was wrong."""
     data = {name: value for name in KpiQuery.model_fields if (value := request.GET.get(name))}
@@ -397,6 +426,7 @@ def case_kpis(request: HttpRequest):
         request,
         "cases/case_kpis.html",
         {
+            "charts": _kpi_charts(request, rows, sort, start, end),
             "query": query,
             "errors": errors,
             "rows": rows,

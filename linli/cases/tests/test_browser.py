@@ -79,3 +79,19 @@ def report_at(grid, longitude: str) -> Case:
         latitude=Decimal("36.800000"),
         by=None,
     )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_kpi_dashboard_draws_its_charts(world, browser_context):
+    grid_update(grid=world.a1, boundary=SQUARE, by=None)
+    report_at(world.a1, "117.870000")
+    page = browser_context().new_page()
+    errors = []
+    page.on("pageerror", lambda error: errors.append(error))
+    page.goto("/cases/kpis/")
+    page.fill("#id_username", "worker.a")
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit].btn-primary")
+    page.locator("#chart-ranking canvas").wait_for()
+    page.locator("#chart-days canvas").wait_for()
+    assert errors == []

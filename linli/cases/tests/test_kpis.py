@@ -1,6 +1,8 @@
 """Case KPIs (docs/kpis.md): figures computed from the stage changes, per level and
 per handler, only within the user's scope; the Excel export is the same table."""
 
+import json
+import re
 from datetime import timedelta
 from io import BytesIO
 
@@ -99,6 +101,20 @@ def test_the_page_ranks_and_the_export_matches(client, world, scenario):
     assert {r[0]: r[1] for r in table[1:]} == {world.a.name: 3, world.b.name: 1}
     entry = AuditEntry.objects.get(action="export", object_type="cases.kpi")
     assert entry.details["rows"] == 2 and entry.details["level"] == "community"
+
+
+def test_the_dashboard_charts_the_ranking_and_the_days(client, world, scenario):
+    response = get(client, world.district_admin, "/cases/kpis/?sort=received")
+    charts = json.loads(
+        re.search(r'id="kpi-charts"[^>]*>(.*?)</script>', response.content.decode()).group(1)
+    )
+    assert charts["ranking"]["names"] == [world.a.name, world.b.name]
+    assert charts["ranking"]["values"] == [3, 1] and not charts["ranking"]["percent"]
+    received, closed = charts["days"]["series"]
+    assert len(received["values"]) == 30 and received["values"][-1] == 4  # today: 3 + 1
+    assert closed["values"][-1] == 2
+    start, end = KpiQuery(level="community").bounds()
+    assert kpis.daily_counts(user=world.worker_b, start=start, end=end)[-1][1:] == (1, 0)
 
 
 @pytest.mark.parametrize(
