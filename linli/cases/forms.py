@@ -1,6 +1,7 @@
 import uuid
 
 from django import forms
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from linli.cases.choices import DISTRICT_PATH, Source
@@ -8,15 +9,48 @@ from linli.cases.models import MAX_DESCRIPTION, CasePhoto, Category, RoutingTarg
 from linli.regions.models import Region
 
 
-class CaseReportForm(forms.Form):
-    """A case reported in the console: a grid worker's event or a hotline call."""
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
 
-    category = forms.ModelChoiceField(
-        label=_("Category"),
+
+class PhotosField(forms.FileField):
+    """Several photos in one input (checked by content later: photos.photo_check)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault(
+            "widget", MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"})
+        )
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else [data] if data else []
+        if len(files) > CasePhoto.MAX_PHOTOS:
+            raise forms.ValidationError(_("At most %(n)s photos.") % {"n": CasePhoto.MAX_PHOTOS})
+        return [super(PhotosField, self).clean(f, initial) for f in files]
+
+
+def category_field(label) -> forms.ModelChoiceField:
+    """The lowest-level active categories; choosing one loads its extra questions
+    (htmx, into #questions)."""
+    return forms.ModelChoiceField(
+        label=label,
         queryset=Category.objects.filter(active=True, parent__isnull=False).select_related(
             "parent"
         ),
+        widget=forms.Select(
+            attrs={
+                "hx-get": reverse_lazy("report:questions"),
+                "hx-target": "#questions",
+                "hx-trigger": "change",
+            }
+        ),
     )
+
+
+class CaseReportForm(forms.Form):
+    """A case reported in the console: a grid worker's event or a hotline call."""
+
+    category = category_field(_("Category"))
     region_code = forms.ChoiceField(label=_("Grid"))
     address = forms.CharField(label=_("Address"), max_length=200)
     description = forms.CharField(
@@ -31,6 +65,7 @@ class CaseReportForm(forms.Form):
     )
     reporter_name = forms.CharField(label=_("Caller's name"), max_length=50, required=False)
     reporter_phone = forms.CharField(label=_("Caller's mobile"), max_length=11, required=False)
+    photos = PhotosField(label=_("Photos"), required=False)
     # One-time token: a double submission of this form reports one case.
     request_key = forms.CharField(widget=forms.HiddenInput, max_length=64)
 
@@ -103,26 +138,6 @@ class RoutingRuleForm(forms.Form):
         self.fields["handler"].queryset = handlers
 
 
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class PhotosField(forms.FileField):
-    """Several photos in one input (checked by content later: photos.photo_check)."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault(
-            "widget", MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"})
-        )
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        files = data if isinstance(data, list | tuple) else [data] if data else []
-        if len(files) > CasePhoto.MAX_PHOTOS:
-            raise forms.ValidationError(_("At most %(n)s photos.") % {"n": CasePhoto.MAX_PHOTOS})
-        return [super(PhotosField, self).clean(f, initial) for f in files]
-
-
 class PhoneProof(forms.Form):
     """A mobile number and the code texted to it (for who has no account)."""
 
@@ -152,12 +167,7 @@ class PhoneProof(forms.Form):
 
 
 class PublicReportForm(PhoneProof):
-    category = forms.ModelChoiceField(
-        label=_("What is the problem?"),
-        queryset=Category.objects.filter(active=True, parent__isnull=False).select_related(
-            "parent"
-        ),
-    )
+    category = category_field(_("What is the problem?"))
     description = forms.CharField(
         label=_("Description"),
         max_length=MAX_DESCRIPTION,

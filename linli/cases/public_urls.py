@@ -7,5 +7,6 @@ app_name = "report"
 urlpatterns = [
     path("", public_views.report, name="report"),
     path("code/", public_views.code_send, name="code-send"),
+    path("questions/", public_views.questions, name="questions"),
     path("<str:code>/", public_views.track, name="track"),
 ]

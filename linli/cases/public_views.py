@@ -3,7 +3,7 @@ description, photos and location gives a tracking code; its page follows the cas
 and takes the reporter's rating once it is closed. Residents report signed in, or
 with their mobile number proven by a text-message code (docs/cases.md)."""
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -12,14 +12,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from linli.accounts.services import phone_code_check, phone_code_send
 from linli.cases import selectors, services
 from linli.cases.choices import Source, Stage
 from linli.cases.forms import PublicRateForm, PublicReportForm
-from linli.cases.models import Case
+from linli.cases.models import Case, Category
 from linli.cases.photos import photo_check
+from linli.cases.questions import answers_posted
 from linli.core.crypto import mask_phone
 from linli.core.forms import apply_errors
 from linli.core.maps import map_settings
@@ -52,28 +53,6 @@ def _prove(request: HttpRequest, form, purpose: str) -> bool:
     return True
 
 
-def _answers(request: HttpRequest, category) -> dict:
-    """The extra questions' answers as posted (`answers.<code>`); dates without an
-    offset are local times."""
-    answers = {}
-    for question in category.questions if category else []:
-        name = f"answers.{question['code']}"
-        if question["datatype"] == "multivaluelist":
-            value = request.POST.getlist(name)
-        else:
-            value = request.POST.get(name, "").strip()
-        if question["datatype"] == "datetime" and value:
-            try:
-                moment = datetime.fromisoformat(value)
-            except ValueError:
-                pass  # answers_clean says what is expected
-            else:
-                if moment.tzinfo is None:
-                    value = timezone.make_aware(moment).isoformat()
-        answers[question["code"]] = value
-    return answers
-
-
 @require_http_methods(["GET", "POST"])
 def report(request: HttpRequest):
     signed_in = request.user.is_authenticated
@@ -89,7 +68,7 @@ def report(request: HttpRequest):
         done = request.session.get("report-done", {})
         if data["request_key"] in done:  # the same form sent twice
             return redirect("report:track", code=done[data["request_key"]])
-        answers = _answers(request, data["category"])
+        answers = answers_posted(request.POST, data["category"].questions)
         try:
             photos = [photo_check(upload) for upload in data["photos"]]
         except ValidationError as exc:
@@ -122,8 +101,8 @@ def report(request: HttpRequest):
                         % {"code": case.code},
                     )
                     return redirect("report:track", code=case.code)
-    elif request.method == "POST":
-        answers = _answers(request, form.cleaned_data.get("category"))
+    elif request.method == "POST" and form.cleaned_data.get("category"):
+        answers = answers_posted(request.POST, form.cleaned_data["category"].questions)
     category = form.cleaned_data.get("category") if form.is_bound else None
     return render(
         request,
@@ -135,6 +114,21 @@ def report(request: HttpRequest):
             "map": {**map_settings(), "boundaries": selectors.grid_boundaries()},
         },
         status=422 if form.errors else 200,
+    )
+
+
+@require_GET
+def questions(request: HttpRequest):
+    """The extra questions of the category chosen (a report form asks for them when
+    its category changes)."""
+    chosen = request.GET.get("category", "")
+    category = None
+    if chosen.isdigit() and len(chosen) < 10:
+        category = Category.objects.filter(pk=int(chosen), active=True).first()
+    return render(
+        request,
+        "cases/_questions.html",
+        {"questions": category.questions if category else [], "answers": {}},
     )
 
 

@@ -10,6 +10,7 @@ from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 DATATYPES = ("string", "number", "datetime", "text", "singlevaluelist", "multivaluelist")
@@ -110,3 +111,26 @@ def _convert(question: dict, value):
     if len(value) > MAX_LENGTH[datatype]:
         raise ValueError(_("at most %(n)s characters") % {"n": MAX_LENGTH[datatype]})
     return value
+
+
+def answers_posted(data, questions: list[dict]) -> dict:
+    """The answers as a form posts them (`answers.<code>`; several values for a
+    multivaluelist); a date and time without an offset is a local time. Checked
+    later by `answers_clean`."""
+    answers = {}
+    for question in questions:
+        name = f"answers.{question['code']}"
+        if question["datatype"] == "multivaluelist":
+            value = data.getlist(name)
+        else:
+            value = data.get(name, "").strip()
+        if question["datatype"] == "datetime" and value:
+            try:
+                moment = datetime.fromisoformat(value)
+            except ValueError:
+                pass  # answers_clean says what is expected
+            else:
+                if moment.tzinfo is None:
+                    value = timezone.make_aware(moment).isoformat()
+        answers[question["code"]] = value
+    return answers

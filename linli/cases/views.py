@@ -34,7 +34,8 @@ from linli.cases.permissions import (
     CASE_VERIFY,
     CASE_VIEW,
 )
-from linli.cases.photos import photo_served
+from linli.cases.photos import photo_check, photo_served
+from linli.cases.questions import answers_posted
 from linli.core.access import requires, signed_in
 from linli.core.forms import apply_errors, schema_errors
 from linli.core.htmx import render_page
@@ -246,21 +247,27 @@ def case_step(request: HttpRequest, pk: int, step: str):
 @require_http_methods(["GET", "POST"])
 def case_report(request: HttpRequest):
     grids = active_grids(user=request.user, action=CASE_REPORT)
-    form = CaseReportForm(request.POST or None, grids=grids)
+    form = CaseReportForm(request.POST or None, request.FILES or None, grids=grids)
+    category = form.cleaned_data.get("category") if form.is_valid() else None
+    answers = answers_posted(request.POST, category.questions) if category else {}
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         region = get_object_or_404(
             Region.objects.visible_to(request.user, CASE_REPORT), code=data.pop("region_code")
         )
         try:
-            case = services.case_report(region=region, by=request.user, **data)
+            data["photos"] = [photo_check(upload) for upload in data["photos"]]
+            case = services.case_report(region=region, by=request.user, answers=answers, **data)
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
             messages.success(request, _("Case %(code)s reported.") % {"code": case.code})
             return redirect("cases:case-detail", pk=case.pk)
     return render(
-        request, "cases/case_form.html", {"form": form}, status=422 if form.errors else 200
+        request,
+        "cases/case_form.html",
+        {"form": form, "questions": category.questions if category else [], "answers": answers},
+        status=422 if form.errors else 200,
     )
 
 

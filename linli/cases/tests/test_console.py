@@ -4,12 +4,14 @@ import re
 from html import unescape
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from linli.cases import services
 from linli.cases.choices import Source, Stage
 from linli.cases.models import Case, Category
+from linli.cases.tests.test_public import png
 
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 
@@ -156,6 +158,33 @@ def test_a_bad_report_is_explained_and_saves_nothing(client, world):
 
     assert response.status_code == 422 and not Case.objects.exists()
     assert "This field is required." in text(response)
+
+
+def test_the_console_report_asks_the_categorys_questions_and_takes_photos(client, world):
+    waterlogging = Category.objects.get(code="waterlogging")
+    fragment = get(client, world.grid_worker_a1, f"/report/questions/?category={waterlogging.pk}")
+    assert 'name="answers.depth_cm"' in fragment.content.decode()
+    data = {
+        "category": waterlogging.pk,
+        "region_code": world.a1.code,
+        "address": "火车站下穿通道",
+        "description": "下穿通道积水，车辆无法通行",
+        "source": "grid_worker",
+        "request_key": "k1",
+    }
+    missing = post(client, world.grid_worker_a1, "/cases/new/", data)
+    assert missing.status_code == 422 and not Case.objects.exists()
+    assert 'name="answers.depth_cm"' in missing.content.decode()  # asked again
+    photo = SimpleUploadedFile("p.png", png(), content_type="image/png")
+    done = post(
+        client,
+        world.grid_worker_a1,
+        "/cases/new/",
+        {**data, "answers.depth_cm": "40", "photos": [photo]},
+    )
+    case = Case.objects.get()
+    assert done.status_code == 302 and case.answers == {"depth_cm": "40"}
+    assert case.photos.get().by == world.grid_worker_a1
 
 
 def test_the_inbox_runs_a_fixed_number_of_queries(client, world, case):
