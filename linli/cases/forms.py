@@ -1,3 +1,4 @@
+import json
 import uuid
 
 from django import forms
@@ -82,6 +83,22 @@ class StepForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
 
+class IndentedJSONField(forms.JSONField):
+    def prepare_value(self, value):
+        if isinstance(value, forms.fields.InvalidJSONInput):
+            return value
+        return json.dumps(value, ensure_ascii=False, indent=2)
+
+
+class CategoryQuestionsForm(forms.Form):
+    """A category's extra questions, as JSON (docs/cases.md, "Extra questions")."""
+
+    questions = IndentedJSONField(
+        label=_("Extra questions (JSON)"),
+        widget=forms.Textarea(attrs={"rows": 18, "class": "font-monospace", "spellcheck": "false"}),
+    )
+
+
 class MergeForm(forms.Form):
     into = forms.CharField(
         label=_("Tracking code of the case it repeats"),
@@ -110,7 +127,7 @@ class CategoryLimitsForm(forms.ModelForm):
 
     class Meta:
         model = Category
-        fields = Category.SETTINGS
+        fields = Category.LIMITS
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -49,8 +49,9 @@ class Category(models.Model):
     order = models.PositiveSmallIntegerField(_("order"), default=100)
     active = models.BooleanField(_("active"), default=True)
 
-    # What a district's administrators may change (services.category_update, the form).
-    SETTINGS = (
+    # What a district's administrators may change (services.category_update): the
+    # limits, clock and activity (one table row each) and the extra questions.
+    LIMITS = (
         "accept_hours",
         "dispatch_hours",
         "handle_hours",
@@ -58,6 +59,7 @@ class Category(models.Model):
         "working_hours",
         "active",
     )
+    SETTINGS = (*LIMITS, "questions")
 
     class Meta:
         verbose_name = _("category")

@@ -11,6 +11,11 @@ urlpatterns = [
     path("map/", views.case_map, name="case-map"),
     path("settings/", views.case_settings, name="case-settings"),
     path("settings/categories/<int:pk>/", views.category_limits, name="category-limits"),
+    path(
+        "settings/categories/<int:pk>/questions/",
+        views.category_questions,
+        name="category-questions",
+    ),
     path("settings/rules/", views.rule_create, name="rule-create"),
     path("settings/rules/<int:pk>/off/", views.rule_deactivate, name="rule-deactivate"),
     path("<int:pk>/", views.case_detail, name="case-detail"),

@@ -18,6 +18,7 @@ from linli.cases.filters import CaseFilter, KpiQuery
 from linli.cases.forms import (
     CaseReportForm,
     CategoryLimitsForm,
+    CategoryQuestionsForm,
     DispatchForm,
     MergeForm,
     RateForm,
@@ -330,6 +331,32 @@ def category_limits(request: HttpRequest, pk: int):
             messages.success(request, _("%(name)s saved.") % {"name": category})
             return redirect("cases:case-settings")
     return _settings_page(request, category_forms={pk: form}, status=422)
+
+
+@requires(CASE_CONFIGURE)
+@require_http_methods(["GET", "POST"])
+def category_questions(request: HttpRequest, pk: int):
+    """A category's extra questions, edited as JSON by who configures the district."""
+    category = get_object_or_404(Category, pk=pk, parent__isnull=False)
+    if not may(request.user, selectors.district(), CASE_CONFIGURE):
+        raise PermissionDenied
+    form = CategoryQuestionsForm(request.POST or None, initial={"questions": category.questions})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.category_update(
+                category=category, by=request.user, questions=form.cleaned_data["questions"]
+            )
+        except ValidationError as exc:
+            form.add_error("questions", exc.messages)
+        else:
+            messages.success(request, _("%(name)s saved.") % {"name": category})
+            return redirect("cases:case-settings")
+    return render(
+        request,
+        "cases/category_questions.html",
+        {"category": category, "form": form},
+        status=422 if form.errors else 200,
+    )
 
 
 @requires(CASE_CONFIGURE)

@@ -1,6 +1,8 @@
 """Configuring the case engine in the console: routing rules per region, category
 time limits district-wide; each change audited; nothing outside one's scope."""
 
+import json
+
 import pytest
 
 from linli.audit.models import AuditEntry
@@ -155,3 +157,32 @@ def test_rules_elsewhere_are_neither_shown_nor_switched_off(client, world):
     )
     theirs.refresh_from_db()
     assert not theirs.active
+
+
+def test_the_district_edits_a_categorys_questions_as_json(client, world, manhole):
+    url = f"/cases/settings/categories/{manhole.pk}/questions/"
+    page = get(client, world.district_admin, url).content.decode()
+    assert "&quot;code&quot;" in page and "\n" in page  # the current ones, indented
+    bad = post(
+        client, world.district_admin, url, {"questions": '[{"code": "x", "datatype": "colour"}]'}
+    )
+    assert bad.status_code == 422 and "the type is one of" in text(bad)
+    unparsable = post(client, world.district_admin, url, {"questions": "[{"})
+    assert unparsable.status_code == 422
+    manhole.refresh_from_db()
+    before = list(manhole.questions)
+    asked = [
+        {"code": "lane", "description": "占用几条车道", "datatype": "number", "required": True}
+    ]
+    done = post(
+        client, world.district_admin, url, {"questions": json.dumps(asked, ensure_ascii=False)}
+    )
+    assert done.status_code == 302
+    manhole.refresh_from_db()
+    assert manhole.questions == asked
+    entry = AuditEntry.objects.filter(action="record_update").latest("seq")
+    assert entry.details["changed"]["questions"] == [before, asked]
+    fragment = get(client, world.grid_worker_a1, f"/report/questions/?category={manhole.pk}")
+    assert 'name="answers.lane"' in fragment.content.decode()
+    # A subdistrict configures its routing, not the district's categories.
+    assert get(client, world.subdistrict_admin, url).status_code == 403
