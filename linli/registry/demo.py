@@ -98,7 +98,6 @@ class Plan:
     """The generator's random state, name pools and ID sequences."""
 
     rng: random.Random
-    fake: Faker
     sequence: dict = field(default_factory=dict)
     names: dict = field(default_factory=dict)
 
@@ -227,9 +226,7 @@ def seed(stdout, *, residents: int = DEFAULT_RESIDENTS, **_options) -> None:
         return
     residents -= existing
     rng = random.Random(370306 + existing)
-    fake = Faker("zh_CN")
-    fake.seed_instance(370306 + existing)
-    plan = Plan(rng, fake)
+    plan = Plan(rng)
     if existing:  # continue ID sequences after those already used on each birth date
         for row in Resident.objects.values("birth_date").annotate(n=Count("pk")).order_by():
             for county in ["370306", *OTHER_COUNTIES]:
