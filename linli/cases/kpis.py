@@ -1,6 +1,7 @@
 """KPIs of case handling (docs/kpis.md), for any period of whole days and any level —
 subdistrict, community, grid — or per handler, within the user's scope; with the
-patrols' 到位率 (linli.gridwork.kpis) beside them.
+patrols' 到位率 (linli.gridwork.kpis) and the registry's 更新频次 (linli.registry.kpis)
+beside them.
 
 They are sums of counts of stage changes (`CaseTransition`). The periodic task
 `cases_rollup` adds each change, once, into the figures of its local day and the
@@ -32,6 +33,7 @@ from linli.core.xlsx import xlsx_download
 from linli.gridwork.kpis import presence_figures
 from linli.regions.choices import PATH_LENGTH, Level
 from linli.regions.models import Region
+from linli.registry.kpis import update_counts
 
 LEVELS = {
     "subdistrict": PATH_LENGTH[Level.SUBDISTRICT],
@@ -77,6 +79,7 @@ def _figures() -> dict:
 
 FIGURES = [f.name for f in DayFigures._meta.fields if f.name not in ("day", "region")]
 PRESENCE = ("check_ins", "check_ins_planned")  # from the patrols (gridwork.kpis)
+UPDATES = "updates"  # registry changes (registry.kpis): 更新频次
 
 
 def cases_rollup() -> int:
@@ -135,7 +138,7 @@ class Row:
     counts: dict = field(default_factory=dict)
 
     def __getattr__(self, name: str):
-        if name in FIGURES or name in PRESENCE:
+        if name in FIGURES or name in PRESENCE or name == UPDATES:
             return self.counts.get(name, 0)
         raise AttributeError(name)
 
@@ -245,6 +248,9 @@ def case_kpis(
     presence = presence_figures(user=user, start=start, end=end, unit_of=unit_of)
     for key, (made, planned) in presence.items():
         rows.setdefault(key, Row(key=key)).add(dict(zip(PRESENCE, (made, planned), strict=True)))
+    updates = update_counts(user=user, start=start, end=end, path_length=LEVELS[level])
+    for key, count in updates.items():
+        rows.setdefault(key, Row(key=key)).add({"updates": count})
     _name(rows, per_handler)
     return sorted(
         rows.values(),

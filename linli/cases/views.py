@@ -394,6 +394,7 @@ KPI_COLUMNS = [
     ("rating_mean", gettext_lazy("Mean rating"), "number"),
     ("satisfaction_rate", gettext_lazy("Satisfied (4–5)"), "rate"),
     ("presence_rate", gettext_lazy("On-site rate (到位率)"), "rate"),
+    ("updates", gettext_lazy("Data updates (更新频次)"), "count"),
 ]
 KPI_LEVELS = {
     "subdistrict": gettext_lazy("Subdistrict"),

@@ -343,7 +343,10 @@ class RecordChange(models.Model):
         verbose_name = _("record change")
         verbose_name_plural = _("record changes")
         ordering = ["-at", "-pk"]
-        indexes = [models.Index(fields=["object_type", "object_id"], name="recordchange_object")]
+        indexes = [
+            models.Index(fields=["object_type", "object_id"], name="recordchange_object"),
+            models.Index(fields=["grid", "at"], name="recordchange_grid_time"),  # 更新频次
+        ]
 
     def __str__(self) -> str:
         return f"{self.object_type}#{self.object_id} {self.kind}"
