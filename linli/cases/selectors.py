@@ -113,29 +113,31 @@ MAP_LIMIT = 2000
 def case_map(*, user, filters: CaseFilter) -> dict:
     """The map of the case list: its located cases (newest MAP_LIMIT) as points, on
     the grids of the user's regions."""
-    now = timezone.now()
-    found = (
-        case_list(user=user, filters=filters)
-        .filter(longitude__isnull=False)
-        .order_by("-created_at")
-        .values("pk", "code", "longitude", "latitude", "stage", "due_at", "category__name")
-    )[:MAP_LIMIT]
-    stages = dict(Stage.choices)
+    found = case_list(user=user, filters=filters).order_by("-created_at")
     return {
         "boundaries": grid_boundaries(Region.objects.visible_to(user, CASE_VIEW)),
-        "cases": [
-            {
-                "at": [float(c["longitude"]), float(c["latitude"])],
-                "code": c["code"],
-                "url": reverse("cases:case-detail", args=[c["pk"]]),
-                "label": f"{c['category__name']} · {stages[c['stage']]}",
-                "overdue": c["stage"] in OPEN_STAGES
-                and c["due_at"] is not None
-                and c["due_at"] < now,
-            }
-            for c in found
-        ],
+        "cases": case_points(found, limit=MAP_LIMIT),
     }
+
+
+def case_points(found: QuerySet[Case], *, limit: int) -> list[dict]:
+    """The located ones of these cases as map points (static/linli/map.js): where,
+    tracking code, link, category and stage, and whether overdue."""
+    now = timezone.now()
+    stages = dict(Stage.choices)
+    rows = found.filter(longitude__isnull=False).values(
+        "pk", "code", "longitude", "latitude", "stage", "due_at", "category__name"
+    )[:limit]
+    return [
+        {
+            "at": [float(c["longitude"]), float(c["latitude"])],
+            "code": c["code"],
+            "url": reverse("cases:case-detail", args=[c["pk"]]),
+            "label": f"{c['category__name']} · {stages[c['stage']]}",
+            "overdue": c["stage"] in OPEN_STAGES and c["due_at"] is not None and c["due_at"] < now,
+        }
+        for c in rows
+    ]
 
 
 def similar_to(*, case: Case) -> list[Case]:

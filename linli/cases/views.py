@@ -25,7 +25,7 @@ from linli.cases.forms import (
     RoutingRuleForm,
     StepForm,
 )
-from linli.cases.models import Category
+from linli.cases.models import Case, Category
 from linli.cases.permissions import (
     CASE_ACCEPT,
     CASE_CONFIGURE,
@@ -194,9 +194,21 @@ def case_detail(request: HttpRequest, pk: int):
             "now": timezone.now(),
             "may_add_photo": selectors.may_add_photo(user=request.user, case=case),
             "similar": selectors.similar_to(case=case) if "merge" in steps else [],
+            "map": _case_map(case),
             "may_support": case.stage in OPEN_STAGES and case.reporter_id != request.user.pk,
         },
     )
+
+
+def _case_map(case) -> dict | None:
+    """The case's point on its grid, for the case page (None: not located)."""
+    if case.longitude is None:
+        return None
+    return {
+        **map_settings(),
+        "boundaries": selectors.grid_boundaries(Region.objects.filter(pk=case.region_id)),
+        "cases": selectors.case_points(Case.objects.filter(pk=case.pk), limit=1),
+    }
 
 
 @signed_in

@@ -1,13 +1,15 @@
 """Duplicates: a report merged into the open case it repeats (linked both ways, its
-reporter and +1s carried over), and "+1" from the console."""
+reporter and +1s carried over), "+1" from the console; the case page's map."""
 
 import json
+import re
+from decimal import Decimal
 
 import pytest
 
 from linli.cases import services
 from linli.cases.choices import Stage
-from linli.cases.models import CaseSupport, Category
+from linli.cases.models import Case, CaseSupport, Category
 from linli.cases.tests.test_services import refused, report, through
 from linli.notifications.models import Notification
 
@@ -108,3 +110,23 @@ def test_merge_through_the_api(client, world, pair):
     done = client.post(url, json.dumps({"into": first.code}), content_type="application/json")
     assert done.status_code == 200 and done.json()["duplicate_of"] == first.code
     assert client.get(f"/api/v1/cases/{first.pk}").json()["duplicates"] == [second.code]
+
+
+def test_the_case_page_shows_the_case_on_a_map_when_it_is_located(client, world, manhole):
+    located = services.case_report(
+        category=manhole,
+        description="井盖缺失",
+        source="hotline",
+        region=world.a1,
+        address="正阳路",
+        by=None,
+    )
+    client.force_login(world.worker_a)
+    assert 'id="map-data"' not in client.get(f"/cases/{located.pk}/").content.decode()
+    Case.objects.filter(pk=located.pk).update(
+        longitude=Decimal("117.870000"), latitude=Decimal("36.800000")
+    )
+    page = client.get(f"/cases/{located.pk}/").content.decode()
+    data = json.loads(re.search(r'id="map-data"[^>]*>(.*?)</script>', page).group(1))
+    assert data["cases"][0]["code"] == located.code
+    assert data["cases"][0]["at"] == [117.87, 36.8]

@@ -5,16 +5,15 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('regions', '0001_initial'),
-        ('registry', '0005_covering_name_index'),
+        ("regions", "0001_initial"),
+        ("registry", "0005_covering_name_index"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='recordchange',
-            index=models.Index(fields=['grid', 'at'], name='recordchange_grid_time'),
+            model_name="recordchange",
+            index=models.Index(fields=["grid", "at"], name="recordchange_grid_time"),
         ),
     ]
