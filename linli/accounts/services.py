@@ -1,13 +1,14 @@
 """Writes for accounts: users, role grants, access tokens and sign-in attempts."""
 
 import hashlib
+import logging
 import secrets
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
@@ -34,6 +35,7 @@ from linli.core.permissions import Role
 from linli.regions.choices import Level
 from linli.regions.models import Region
 
+log = logging.getLogger(__name__)
 TOKEN_PREFIX = "linli_"  # noqa: S105 (a label, not a secret)
 
 
@@ -377,43 +379,54 @@ def _code_hash(phone_index: str, purpose: str, code: str) -> str:
     return salted_hmac("linli.phone-code", key, algorithm="sha256").hexdigest()
 
 
-@transaction.atomic
 def phone_code_send(*, phone: str, purpose: str, ip: str | None) -> None:
-    """Text a 6-digit code to `phone` for `purpose` (after commit, through
-    `LINLI_SMS_BACKEND`), within the limits per number and per address."""
+    """Text a 6-digit code to `phone` for `purpose` through `LINLI_SMS_BACKEND`, within
+    the limits per number and per address. Call it outside a transaction: the code
+    is recorded (and committed) first, then sent; a code that could not be sent is
+    taken back and does not count against the limits."""
     phone = (phone or "").strip()
     phone_validator(phone)
     index = blind_index(phone, PHONE_CODE_CONTEXT)
-    now = timezone.now()
-    hour = now - timedelta(hours=1)
-    recent = PhoneCode.objects.filter(phone_index=index, sent_at__gte=hour)
-    if recent.filter(sent_at__gte=now - PHONE_CODE_GAP).exists():
-        raise ValidationError(
-            {"phone": _("A code was just sent: wait a minute before asking again.")}
-        )
-    too_many = recent.count() >= PHONE_CODE_PER_HOUR or (
-        ip
-        and PhoneCode.objects.filter(ip_address=ip, sent_at__gte=hour).count()
-        >= PHONE_CODE_PER_IP_HOUR
-    )
-    if too_many:
-        raise ValidationError({"phone": _("Too many codes asked for: try again in an hour.")})
     code = f"{secrets.randbelow(10**6):06d}"
-    PhoneCode.objects.create(
-        phone_index=index,
-        purpose=purpose,
-        code_hash=_code_hash(index, purpose, code),
-        ip_address=ip,
-        sent_at=now,
-        expires_at=now + timedelta(minutes=PHONE_CODE_MINUTES),
-    )
-    text = _(
-        "Your Linli verification code is %(code)s (valid %(minutes)s minutes). Tell nobody."
-    ) % {
-        "code": code,
-        "minutes": PHONE_CODE_MINUTES,
-    }
-    transaction.on_commit(lambda: sms.backend().send(phone, text))
+    with transaction.atomic():
+        _lock_number(index)  # two requests at once cannot both pass the limits
+        now = timezone.now()
+        hour = now - timedelta(hours=1)
+        recent = PhoneCode.objects.filter(phone_index=index, sent_at__gte=hour)
+        if recent.filter(sent_at__gte=now - PHONE_CODE_GAP).exists():
+            raise ValidationError(
+                {"phone": _("A code was just sent: wait a minute before asking again.")}
+            )
+        from_address = PhoneCode.objects.filter(ip_address=ip, sent_at__gte=hour) if ip else None
+        if recent.count() >= PHONE_CODE_PER_HOUR or (
+            from_address is not None and from_address.count() >= PHONE_CODE_PER_IP_HOUR
+        ):
+            raise ValidationError({"phone": _("Too many codes asked for: try again in an hour.")})
+        sent = PhoneCode.objects.create(
+            phone_index=index,
+            purpose=purpose,
+            code_hash=_code_hash(index, purpose, code),
+            ip_address=ip,
+            sent_at=now,
+            expires_at=now + timedelta(minutes=PHONE_CODE_MINUTES),
+        )
+    text = _("Your Linli verification code is %(code)s (valid %(minutes)s minutes). Tell nobody.")
+    try:
+        sms.backend().send(phone, text % {"code": code, "minutes": PHONE_CODE_MINUTES})
+    except OSError as exc:
+        log.warning("SMS to %s failed: %s", mask_phone(phone), exc)
+        PhoneCode.objects.filter(pk=sent.pk).delete()
+        raise ValidationError(
+            {"phone": _("The text message could not be sent: try again in a few minutes.")}
+        ) from None
+
+
+def _lock_number(index: str) -> None:
+    """PostgreSQL: a transaction lock per number (SQLite's IMMEDIATE transactions
+    already write one at a time)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [int(index[:15], 16)])
 
 
 def phone_code_check(*, phone: str, purpose: str, code: str) -> None:

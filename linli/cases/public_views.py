@@ -20,7 +20,7 @@ from linli.cases.choices import Source, Stage
 from linli.cases.forms import PublicRateForm, PublicReportForm
 from linli.cases.models import Case, Category
 from linli.cases.photos import photo_check
-from linli.cases.questions import answers_posted
+from linli.cases.questions import posted_answers
 from linli.core.crypto import mask_phone
 from linli.core.forms import apply_errors
 from linli.core.maps import map_settings
@@ -43,6 +43,9 @@ def _prove(request: HttpRequest, form, purpose: str) -> bool:
     phone = form.cleaned_data["phone"]
     if _verified(request, phone, purpose):
         return True
+    if not form.cleaned_data.get("code"):  # not a try: nothing typed yet
+        form.add_error("code", _("Type the code texted to this number (Send code)."))
+        return False
     try:
         phone_code_check(phone=phone, purpose=purpose, code=form.cleaned_data.get("code", ""))
     except ValidationError as exc:
@@ -56,37 +59,38 @@ def _prove(request: HttpRequest, form, purpose: str) -> bool:
 @require_http_methods(["GET", "POST"])
 def report(request: HttpRequest):
     signed_in = request.user.is_authenticated
+    posted = request.method == "POST"
     form = PublicReportForm(
-        request.POST or None,
-        request.FILES or None,
+        request.POST if posted else None,
+        request.FILES if posted else None,
         phone_needed=not signed_in,
         initial={"phone": request.session.get("report-phone", "")},
     )
-    answers = {}
-    if request.method == "POST" and form.is_valid():
+    valid = form.is_valid()
+    category, answers = posted_answers(form, request.POST)
+    if valid:
         data = form.cleaned_data
         done = request.session.get("report-done", {})
         if data["request_key"] in done:  # the same form sent twice
             return redirect("report:track", code=done[data["request_key"]])
-        answers = answers_posted(request.POST, data["category"].questions)
         try:
             photos = [photo_check(upload) for upload in data["photos"]]
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
             if signed_in or _prove(request, form, "report"):
-                community = Region.objects.filter(code=data["community"]).first()
                 try:
                     case = services.case_report(
-                        category=data["category"],
+                        category=category,
                         description=data["description"],
                         source=Source.RESIDENT,
                         by=request.user,
-                        region=community,
+                        region=Region.objects.filter(code=data["community"]).first(),
                         address=data["address"],
                         longitude=data["longitude"],
                         latitude=data["latitude"],
-                        reporter_phone=data["phone"] or None,
+                        # a signed-in resident is reached through the account
+                        reporter_phone=None if signed_in else data["phone"],
                         request_key=data["request_key"],
                         answers=answers,
                         photos=photos,
@@ -101,9 +105,6 @@ def report(request: HttpRequest):
                         % {"code": case.code},
                     )
                     return redirect("report:track", code=case.code)
-    elif request.method == "POST" and form.cleaned_data.get("category"):
-        answers = answers_posted(request.POST, form.cleaned_data["category"].questions)
-    category = form.cleaned_data.get("category") if form.is_bound else None
     return render(
         request,
         "cases/public_report.html",

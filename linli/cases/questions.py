@@ -38,15 +38,29 @@ def validate_questions(questions) -> None:
                 _("Question %(code)s: the type is one of %(types)s.")
                 % {"code": code, "types": ", ".join(DATATYPES)}
             )
-        if not str(question.get("description", "")).strip():
+        description = question.get("description", "")
+        if not isinstance(description, str) or not description.strip():
             raise ValidationError(_("Question %(code)s: say what is asked.") % {"code": code})
+        if not isinstance(question.get("required", False), bool):
+            raise ValidationError(
+                _("Question %(code)s: required is true or false.") % {"code": code}
+            )
         values = question.get("values", [])
+        if not isinstance(values, list):
+            raise ValidationError(_("Question %(code)s: the values are a list.") % {"code": code})
         if (question["datatype"] in LISTS) != bool(values):
             raise ValidationError(
                 _("Question %(code)s: list types, and only they, have values to choose from.")
                 % {"code": code}
             )
-        if any(not isinstance(v, dict) or not v.get("key") or not v.get("name") for v in values):
+        if any(
+            not isinstance(v, dict)
+            or not isinstance(v.get("key"), str | int)
+            or not str(v.get("key", "")).strip()
+            or not isinstance(v.get("name"), str)
+            or not v["name"].strip()
+            for v in values
+        ):
             raise ValidationError(
                 _("Question %(code)s: each value has a key and a name.") % {"code": code}
             )
@@ -111,6 +125,14 @@ def _convert(question: dict, value):
     if len(value) > MAX_LENGTH[datatype]:
         raise ValueError(_("at most %(n)s characters") % {"n": MAX_LENGTH[datatype]})
     return value
+
+
+def posted_answers(form, data) -> tuple:
+    """A report form's category (None until one is chosen) and the answers posted
+    to its questions — whether or not the rest of the form is valid, so that a form
+    with an error asks them again with what was typed."""
+    category = form.cleaned_data.get("category") if form.is_bound else None
+    return category, (answers_posted(data, category.questions) if category else {})
 
 
 def answers_posted(data, questions: list[dict]) -> dict:

@@ -71,23 +71,22 @@ SIMILAR_DAYS = 30
 SIMILAR_DEGREES = Decimal("0.002")  # about 200 m in 周村
 
 
-def similar_open_cases(*, category: Category, longitude: Decimal, latitude: Decimal):
-    """Open cases of the same category reported nearby in the last SIMILAR_DAYS days:
-    what a reporter is shown before filing (to "+1" one instead). Any reporter may see
-    these, so they carry no personal data (see `SimilarOut`)."""
+def similar_open_cases(*, category: Category, longitude: Decimal, latitude: Decimal, within=None):
+    """Open cases of the same category reported nearby in the last SIMILAR_DAYS days
+    (the newest 10): what a reporter is shown before filing (to "+1" one instead).
+    Any reporter may see these, so they carry no personal data (see `SimilarOut`).
+    `within`: only these cases (a queryset), e.g. those a user sees."""
     since = timezone.now() - timedelta(days=SIMILAR_DAYS)
-    return (
-        Case.objects.public()
-        .filter(
-            category=category,
-            stage__in=OPEN_STAGES,
-            created_at__gte=since,
-            longitude__range=(longitude - SIMILAR_DEGREES, longitude + SIMILAR_DEGREES),
-            latitude__range=(latitude - SIMILAR_DEGREES, latitude + SIMILAR_DEGREES),
-        )
-        .select_related("category")
-        .order_by("-created_at")[:10]
+    found = Case.objects.public().filter(
+        category=category,
+        stage__in=OPEN_STAGES,
+        created_at__gte=since,
+        longitude__range=(longitude - SIMILAR_DEGREES, longitude + SIMILAR_DEGREES),
+        latitude__range=(latitude - SIMILAR_DEGREES, latitude + SIMILAR_DEGREES),
     )
+    if within is not None:
+        found = found.filter(pk__in=within.values("pk"))
+    return found.select_related("category").order_by("-created_at")[:10]
 
 
 def grid_boundaries(grids: QuerySet[Region] | None = None) -> dict:
@@ -140,15 +139,18 @@ def case_points(found: QuerySet[Case], *, limit: int) -> list[dict]:
     ]
 
 
-def similar_to(*, case: Case) -> list[Case]:
+def similar_to(*, user, case: Case) -> list[Case]:
     """For whoever accepts `case`: open cases like it (same category, nearby, recent)
-    it may repeat, to merge it into one of them."""
+    in the user's regions, that it may repeat, to merge it into one of them."""
     if case.longitude is None:
         return []
     found = similar_open_cases(
-        category=case.category, longitude=case.longitude, latitude=case.latitude
+        category=case.category,
+        longitude=case.longitude,
+        latitude=case.latitude,
+        within=cases_visible(user=user).exclude(pk=case.pk),
     )
-    return [c for c in found if c.pk != case.pk]
+    return list(found)
 
 
 def _in_hours(rule: RoutingRule, moment: time) -> bool:

@@ -17,7 +17,8 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Count, F, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -347,10 +348,17 @@ def case_merge(*, case: Case, into: Case, by, version: int | None = None) -> Cas
     `into` (an open case), linked both ways (`duplicate_of`, `into.duplicates`), and
     its reporter and +1s count as +1s of `into`; the reporter is told where to
     follow it. Returns `into`."""
+    # Both locked, in key order (two merges of the pair at once cannot deadlock);
+    # then along what `into` was merged into, if it was (a chain is never a loop).
+    list(Case.objects.select_for_update().filter(pk__in=[case.pk, into.pk]).order_by("pk"))
+    seen = {case.pk}
     into = Case.objects.select_related("region").get(pk=into.pk)
-    while into.duplicate_of_id is not None:  # merged before: the one it was merged into
-        into = Case.objects.select_related("region").get(pk=into.duplicate_of_id)
-    if into.pk == case.pk:
+    while into.duplicate_of_id is not None and into.pk not in seen:
+        seen.add(into.pk)
+        into = (
+            Case.objects.select_for_update().select_related("region").get(pk=into.duplicate_of_id)
+        )
+    if into.pk in seen:
         raise ValidationError({"into": _("A case cannot be merged into itself.")})
     if into.stage not in OPEN_STAGES:
         raise ValidationError(
@@ -375,14 +383,15 @@ def case_merge(*, case: Case, into: Case, by, version: int | None = None) -> Cas
     if merged.reporter_id:
         people.add(merged.reporter_id)
     people.discard(into.reporter_id)
-    known = set(
-        CaseSupport.objects.filter(case=into, user__in=people).values_list("user", flat=True)
+    CaseSupport.objects.bulk_create(
+        (CaseSupport(case=into, user_id=u) for u in people), ignore_conflicts=True
     )
-    added = CaseSupport.objects.bulk_create(
-        CaseSupport(case=into, user_id=u) for u in people - known
+    supports = (
+        CaseSupport.objects.filter(case=OuterRef("pk")).values("case").annotate(n=Count("pk"))
     )
-    if added:
-        Case.objects.filter(pk=into.pk).update(supporters=F("supporters") + len(added))
+    Case.objects.filter(pk=into.pk).update(  # recounted: a +1 made meanwhile is not lost
+        supporters=Coalesce(Subquery(supports.values("n")), 0)
+    )
     if merged.reporter_id:
         notify(
             users=[merged.reporter],

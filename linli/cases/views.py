@@ -36,7 +36,7 @@ from linli.cases.permissions import (
     CASE_VIEW,
 )
 from linli.cases.photos import photo_check, photo_served
-from linli.cases.questions import answers_posted
+from linli.cases.questions import posted_answers
 from linli.core.access import requires, signed_in
 from linli.core.forms import apply_errors, schema_errors
 from linli.core.htmx import render_page
@@ -193,7 +193,9 @@ def case_detail(request: HttpRequest, pk: int):
             "steps": [(name, STEP_LABELS[name], form) for name, form in steps.items()],
             "now": timezone.now(),
             "may_add_photo": selectors.may_add_photo(user=request.user, case=case),
-            "similar": selectors.similar_to(case=case) if "merge" in steps else [],
+            "similar": selectors.similar_to(user=request.user, case=case)
+            if "merge" in steps
+            else [],
             "map": _case_map(case),
             "may_support": case.stage in OPEN_STAGES and case.reporter_id != request.user.pk,
         },
@@ -260,10 +262,13 @@ def case_step(request: HttpRequest, pk: int, step: str):
 @require_http_methods(["GET", "POST"])
 def case_report(request: HttpRequest):
     grids = active_grids(user=request.user, action=CASE_REPORT)
-    form = CaseReportForm(request.POST or None, request.FILES or None, grids=grids)
-    category = form.cleaned_data.get("category") if form.is_valid() else None
-    answers = answers_posted(request.POST, category.questions) if category else {}
-    if request.method == "POST" and form.is_valid():
+    posted = request.method == "POST"
+    form = CaseReportForm(
+        request.POST if posted else None, request.FILES if posted else None, grids=grids
+    )
+    valid = form.is_valid()
+    category, answers = posted_answers(form, request.POST)
+    if valid:
         data = dict(form.cleaned_data)
         region = get_object_or_404(
             Region.objects.visible_to(request.user, CASE_REPORT), code=data.pop("region_code")

@@ -5,7 +5,6 @@ writes messages to the log instead of sending them: what the demo and tests use
 (verification codes then appear in the server's log)."""
 
 import logging
-from functools import cache
 from typing import Protocol
 
 from django.conf import settings
@@ -30,6 +29,5 @@ class LogBackend:
         )
 
 
-@cache
 def backend() -> SmsBackend:
     return import_string(settings.LINLI_SMS_BACKEND)()

@@ -2,6 +2,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from ninja import Field, Schema
+from pydantic import AwareDatetime
 
 from linli.gridwork.choices import MAX_POINTS_PER_BATCH, CheckInMethod, VisitPurpose
 
@@ -28,7 +29,7 @@ class PatrolOut(Schema):
 
 
 class PointIn(Schema):
-    at: datetime = Field(description="When the fix was taken (ISO 8601 with offset).")
+    at: AwareDatetime = Field(description="When the fix was taken (ISO 8601 with offset).")
     longitude: Decimal = LONGITUDE
     latitude: Decimal = LATITUDE
     accuracy: int | None = Field(None, ge=0, le=100_000, description="Metres, as reported.")
@@ -80,7 +81,9 @@ class VisitIn(Schema):
     household: int
     purpose: VisitPurpose
     notes: str = Field("", max_length=2000)
-    visited_at: datetime | None = Field(None, description="Default: now; up to 30 days back.")
+    visited_at: AwareDatetime | None = Field(
+        None, description="With an offset. Default: now; up to 30 days back."
+    )
     confirmed: bool = Field(False, description="The household's data is still right.")
 
 

@@ -80,12 +80,18 @@ def checkpoint_create(
 
 @transaction.atomic
 def checkpoint_deactivate(*, checkpoint: Checkpoint, by) -> Checkpoint:
-    """No more check-ins here; the routes through it lose it from their plan."""
+    """No more check-ins here. Not while a route in force goes through it: routes are
+    ended, not changed, so that past 到位率 stays what it was."""
     ensure_may(by, checkpoint.grid, PATROL_PLAN)
+    through = Route.objects.filter(stops__checkpoint=checkpoint, ended_on__isnull=True)
+    names = sorted(through.values_list("name", flat=True))
+    if names:
+        raise ValidationError(
+            _("End the routes through it first: %(names)s.") % {"names": "、".join(names)}
+        )
     if checkpoint.active:
         checkpoint.active = False
         checkpoint.save(update_fields=["active"])
-        RouteStop.objects.filter(checkpoint=checkpoint).delete()
         audit_record(
             action=AuditAction.RECORD_UPDATE,
             actor=by,
@@ -190,15 +196,20 @@ def _locked_own(patrol: Patrol, by) -> Patrol:
 @transaction.atomic
 def patrol_track(*, patrol: Patrol, fixes: list[Fix], by) -> int:
     """Add GPS fixes to the trajectory of `by`'s patrol under way; returns how many
-    were new (a batch sent again is stored once). Fixes must lie between the start
-    of the patrol and now (+2 min of clock drift)."""
+    were new (a batch sent again is stored once). Fixes outside the patrol — before
+    its start (−1 min) or after now (+2 min of clock drift) — are left out, so one
+    bad fix does not cost the batch."""
     if len(fixes) > MAX_POINTS_PER_BATCH:
         raise ValidationError(_("At most %(n)d points at a time.") % {"n": MAX_POINTS_PER_BATCH})
     locked = _locked_own(patrol, by)
-    latest = timezone.now() + timedelta(minutes=2)
-    if any(not (locked.started_at - timedelta(minutes=1) <= f.at <= latest) for f in fixes):
-        raise ValidationError(_("A point's time lies outside the patrol."))
-    fixes = sorted({f.at: f for f in fixes}.values(), key=lambda f: f.at)
+    earliest, latest = (
+        locked.started_at - timedelta(minutes=1),
+        timezone.now() + timedelta(minutes=2),
+    )
+    inside = {f.at: f for f in fixes if earliest <= f.at <= latest}
+    fixes = sorted(inside.values(), key=lambda f: f.at)
+    if not fixes:
+        return 0
     known = set(
         PatrolPoint.objects.filter(patrol=locked, at__in=[f.at for f in fixes]).values_list(
             "at", flat=True
@@ -225,8 +236,8 @@ def patrol_track(*, patrol: Patrol, fixes: list[Fix], by) -> int:
 
 
 def _walked(patrol: Patrol, new: list[Fix]) -> float:
-    """Metres between consecutive good fixes, from the last good one stored before
-    this batch (a late batch is counted from its own first fix)."""
+    """Metres between consecutive good fixes of the batch, from the last good fix
+    stored before its first one."""
     before = (
         PatrolPoint.objects.filter(patrol=patrol, at__lt=new[0].at)
         .exclude(accuracy__gt=MAX_COUNTED_ACCURACY_M)

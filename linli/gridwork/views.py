@@ -233,14 +233,25 @@ def checkpoint_list(request: HttpRequest):
                 return redirect("gridwork:checkpoint-list")
     grid = request.GET.get("grid", "")
     found = selectors.checkpoint_list(user=request.user, grid_path=grid if grid.isdigit() else "")
+    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "gridwork/checkpoint_list.html",
         {
-            "page": Paginator(found, PAGE_SIZE).get_page(request.GET.get("page")),
+            "page": page,
             "form": form,
+            "plannable": _plannable(request, [c.grid_id for c in page]),
             "query": query_without_page(request),
         },
+    )
+
+
+def _plannable(request: HttpRequest, grid_ids: list[int]) -> set[int]:
+    """Which of these grids the user plans (the rows whose buttons they may use)."""
+    return set(
+        Region.objects.visible_to(request.user, PATROL_PLAN)
+        .filter(pk__in=grid_ids)
+        .values_list("pk", flat=True)
     )
 
 
@@ -268,8 +279,12 @@ def checkpoint_deactivate(request: HttpRequest, pk: int):
     checkpoint = get_object_or_404(
         selectors.checkpoints_visible(user=request.user, action=PATROL_PLAN), pk=pk
     )
-    services.checkpoint_deactivate(checkpoint=checkpoint, by=request.user)
-    messages.success(request, _("Checkpoint switched off."))
+    try:
+        services.checkpoint_deactivate(checkpoint=checkpoint, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Checkpoint switched off."))
     return redirect("gridwork:checkpoint-list")
 
 
@@ -304,10 +319,15 @@ def route_list(request: HttpRequest):
             else:
                 messages.success(request, _("Route planned."))
                 return redirect("gridwork:route-list")
+    routes = list(selectors.route_list(user=user)[:200])
     return render(
         request,
         "gridwork/route_list.html",
-        {"routes": selectors.route_list(user=user)[:200], "form": form},
+        {
+            "routes": routes,
+            "form": form,
+            "plannable": _plannable(request, [r.grid_id for r in routes]),
+        },
     )
 
 

@@ -38,14 +38,11 @@ def texted_code(caplog) -> str:
 
 
 @pytest.fixture
-def send_code(client, caplog, django_capture_on_commit_callbacks):
-    """Ask for a code and read it from the log (it is texted after commit)."""
+def send_code(client, caplog):
+    """Ask for a code and read it from the log (LINLI_SMS_BACKEND's default)."""
 
     def send(phone=PHONE, purpose="report", next_url="/report/") -> str:
-        with (
-            caplog.at_level(logging.WARNING, logger="linli.core.sms"),
-            django_capture_on_commit_callbacks(execute=True),
-        ):
+        with caplog.at_level(logging.WARNING, logger="linli.core.sms"):
             response = client.post(
                 "/report/code/", {"phone": phone, "purpose": purpose, "next": next_url}, **EN
             )
@@ -104,6 +101,27 @@ def test_a_wrong_code_saves_nothing_and_five_void_the_code(client, located, send
     last = client.post("/report/", form(code=code), **EN)  # right, but too late
     assert "ask for a new one" in last.content.decode()
     assert not Case.objects.exists() and PhoneCode.objects.get().attempts == 5
+
+
+class FailingGateway:
+    def send(self, phone: str, text: str) -> None:
+        raise OSError("gateway unreachable")
+
+
+def test_a_text_that_cannot_be_sent_says_so_and_costs_nothing(client, located, settings):
+    settings.LINLI_SMS_BACKEND = "linli.cases.tests.test_public.FailingGateway"
+    response = client.post(
+        "/report/code/", {"phone": PHONE, "purpose": "report", "next": "/report/"}, **EN
+    )
+    page = client.get(response.url, **EN).content.decode()
+    assert "could not be sent" in page and not PhoneCode.objects.exists()
+
+
+def test_an_empty_code_is_asked_for_not_counted(client, located, send_code):
+    send_code()
+    response = client.post("/report/", form(), **EN)
+    assert response.status_code == 422 and "Type the code" in response.content.decode()
+    assert PhoneCode.objects.get().attempts == 0
 
 
 def test_codes_are_limited_per_number(client, located, send_code):

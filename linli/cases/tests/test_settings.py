@@ -169,6 +169,13 @@ def test_the_district_edits_a_categorys_questions_as_json(client, world, manhole
     assert bad.status_code == 422 and "the type is one of" in text(bad)
     unparsable = post(client, world.district_admin, url, {"questions": "[{"})
     assert unparsable.status_code == 422
+    for wrong in (
+        '[{"code": "x", "description": "几个", "datatype": "singlevaluelist", "values": 5}]',
+        '[{"code": "x", "description": "几个", "datatype": "number", "required": "yes"}]',
+        '[{"code": "x", "description": 7, "datatype": "number"}]',
+        '{"code": "x"}',
+    ):
+        assert post(client, world.district_admin, url, {"questions": wrong}).status_code == 422
     manhole.refresh_from_db()
     before = list(manhole.questions)
     asked = [

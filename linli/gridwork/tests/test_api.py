@@ -80,6 +80,14 @@ def test_bad_input_is_a_problem_and_saves_nothing(client, world, grid):
     )
     assert bad.status_code == 422 and bad["Content-Type"] == PROBLEM
     assert "longitude" in bad.content.decode()
+    naive = call(
+        client,
+        me,
+        "post",
+        f"/patrols/{patrol.pk}/points",
+        {"points": [{"at": "2026-11-22T10:00:00", "longitude": "117.87", "latitude": "36.8"}]},
+    )
+    assert naive.status_code == 422 and "timezone" in naive.content.decode().lower()
     too_many = call(client, me, "post", f"/patrols/{patrol.pk}/points", points(patrol, *range(501)))
     assert too_many.status_code == 422
     nowhere = call(

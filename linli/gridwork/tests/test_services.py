@@ -93,16 +93,23 @@ def test_points_only_from_the_worker_on_their_patrol_under_way(world, grid, engl
         services.patrol_track(
             patrol=patrol, fixes=[fix(patrol, 5, "117.87", "36.8")], by=world.worker_a
         )
-    with pytest.raises(ValidationError, match="outside the patrol"):
-        services.patrol_track(
-            patrol=patrol, fixes=[fix(patrol, -3600, "117.87", "36.8")], by=world.grid_worker_a1
-        )
     services.patrol_end(patrol=patrol, by=world.grid_worker_a1)
     with pytest.raises(ValidationError, match="has ended"):
         services.patrol_track(
             patrol=patrol, fixes=[fix(patrol, 5, "117.87", "36.8")], by=world.grid_worker_a1
         )
     assert not PatrolPoint.objects.exists()
+
+
+def test_fixes_outside_the_patrol_are_left_out_not_the_batch(world, grid):
+    patrol = services.patrol_start(grid=grid, by=world.grid_worker_a1)
+    batch = [
+        fix(patrol, -3600, "117.870000", "36.800000"),  # a phone clock an hour behind
+        fix(patrol, 5, "117.870100", "36.800000"),
+        fix(patrol, 3600, "117.870200", "36.800000"),  # an hour ahead
+    ]
+    assert services.patrol_track(patrol=patrol, fixes=batch, by=world.grid_worker_a1) == 1
+    assert list(PatrolPoint.objects.values_list("at", flat=True)) == [batch[1].at]
 
 
 def test_check_in_by_location_takes_the_nearest_checkpoint_within_its_radius(
@@ -170,7 +177,7 @@ def test_check_in_by_qr_code_only_for_the_patrols_grid(world, gate, english):
         services.patrol_check_in(patrol=patrol, by=world.grid_worker_a1, token=elsewhere.token)
 
 
-def test_a_switched_off_checkpoint_takes_no_check_ins_and_leaves_its_routes(world, gate, park):
+def test_a_checkpoint_on_a_route_in_force_stays_until_the_route_ends(world, gate, park, english):
     route = services.route_create(
         grid=gate.grid,
         name="早巡",
@@ -179,8 +186,11 @@ def test_a_switched_off_checkpoint_takes_no_check_ins_and_leaves_its_routes(worl
         patrols_per_week=5,
         by=world.worker_a,
     )
+    with pytest.raises(ValidationError, match="End the routes through it first: 早巡"):
+        services.checkpoint_deactivate(checkpoint=gate, by=world.worker_a)
+    services.route_end(route=route, by=world.worker_a)
     services.checkpoint_deactivate(checkpoint=gate, by=world.worker_a)
-    assert list(route.checkpoints.all()) == [park]
+    assert list(route.checkpoints.order_by("name")) == [park, gate]  # its past plan kept
     patrol = services.patrol_start(grid=gate.grid, by=world.grid_worker_a1)
     with pytest.raises(ValidationError):
         services.patrol_check_in(patrol=patrol, by=world.grid_worker_a1, token=gate.token)

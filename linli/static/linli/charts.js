@@ -12,7 +12,8 @@
   const bars = echarts.init(document.getElementById("chart-ranking"));
   bars.setOption({
     title: { text: ranking.title, left: "center", textStyle: { fontSize: 14 } },
-    tooltip: { trigger: "axis", valueFormatter: (v) => (ranking.percent ? `${v} %` : v) },
+    // richText: the HTML tooltip would set style attributes, which the CSP refuses
+    tooltip: { trigger: "axis", renderMode: "richText", valueFormatter: (v) => (ranking.percent ? `${v} %` : v) },
     grid: { left: 8, right: 24, top: 40, bottom: 8, containLabel: true },
     xAxis: { type: "value", max: ranking.percent ? 100 : null },
     yAxis: { type: "category", inverse: true, data: ranking.names },
@@ -24,7 +25,7 @@
   const lines = echarts.init(document.getElementById("chart-days"));
   lines.setOption({
     title: { text: days.title, left: "center", textStyle: { fontSize: 14 } },
-    tooltip: { trigger: "axis" },
+    tooltip: { trigger: "axis", renderMode: "richText" },
     legend: { bottom: 0 },
     grid: { left: 8, right: 16, top: 40, bottom: 32, containLabel: true },
     xAxis: { type: "category", data: days.dates },

@@ -16,11 +16,17 @@
     L.tileLayer(data.tiles, { maxZoom: 19, attribution: data.attribution || "" }).addTo(map);
   }
   const latLng = (p) => [p[1], p[0]]; // GeoJSON order is [longitude, latitude]
+  // Leaflet writes string content as HTML: names go in as text nodes.
+  const text = (value) => {
+    const node = document.createElement("span");
+    node.textContent = value;
+    return node;
+  };
   const shapes = L.featureGroup().addTo(map);
   if (data.boundaries) {
     L.geoJSON(data.boundaries, {
       style: { color: "#6c757d", weight: 1, fillOpacity: 0.03 },
-      onEachFeature: (feature, layer) => layer.bindTooltip(feature.properties.name),
+      onEachFeature: (feature, layer) => layer.bindTooltip(text(feature.properties.name)),
     }).addTo(shapes);
   }
   if (data.boundary) {
@@ -28,7 +34,7 @@
   }
   (data.checkpoints || []).forEach((c) => {
     L.circle(latLng(c.at), { radius: c.radius, color: c.done ? "#198754" : "#fd7e14", weight: 2 })
-      .bindTooltip(c.name)
+      .bindTooltip(text(c.name))
       .addTo(shapes);
   });
   (data.cases || []).forEach((c) => {
@@ -80,6 +86,7 @@
   let pending = [];
   let sending = false;
   let lastSent = 0;
+  let watch = null;
   const send = () => {
     if (sending || !pending.length) return;
     sending = true;
@@ -88,18 +95,29 @@
     fetch(data.points_url, {
       method: "POST",
       credentials: "same-origin",
+      keepalive: true, // still sent when the page is left (a check-in, the end)
       headers: { "Content-Type": "application/json", "X-CSRFToken": csrf },
       body: JSON.stringify({ points: batch }),
     })
-      .then((r) => (r.ok ? r.json() : Promise.reject(r.status)))
-      .then((answer) => {
-        pending = pending.slice(batch.length);
-        status.textContent = `${status.dataset.sent} · ${answer.distance} m`;
+      .then((r) => {
+        if (r.ok) return r.json();
+        if (r.status >= 500) throw new Error("retry"); // kept: sent again with the next
+        pending = pending.slice(batch.length); // refused: sending it again would not help
+        status.textContent = status.dataset.refused;
+        if (r.status === 422 || r.status === 403 || r.status === 404) {
+          navigator.geolocation.clearWatch(watch); // the patrol has ended or is not ours
+        }
+        return null;
       })
-      .catch(() => {}) // kept in `pending`: sent again with the next batch
+      .then((answer) => {
+        if (!answer) return;
+        pending = pending.slice(batch.length);
+        status.textContent = status.dataset.sent.replace("{m}", answer.distance);
+      })
+      .catch(() => {}) // a network error: kept in `pending`, sent again with the next batch
       .finally(() => { sending = false; });
   };
-  navigator.geolocation.watchPosition(
+  watch = navigator.geolocation.watchPosition(
     (pos) => {
       const fix = {
         at: new Date(pos.timestamp).toISOString(),
