@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -161,8 +161,11 @@ def track(request: HttpRequest, code: str):
     case = get_object_or_404(
         Case.objects.select_related("category", "duplicate_of"), code=code.upper()[:16]
     )
+    rateable = case.stage == Stage.CLOSED and case.source == Source.RESIDENT
+    if request.method == "POST" and not rateable:
+        return HttpResponseNotAllowed(["GET"])  # only a rating is ever posted here
     rate = None
-    if case.stage == Stage.CLOSED and case.source == Source.RESIDENT:
+    if rateable:
         rate = PublicRateForm(
             request.POST or None,
             phone_needed=case.reporter_id is None,
