@@ -13,7 +13,13 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from linli.accounts import selectors, services
-from linli.accounts.forms import GrantForm, LoginForm, TokenForm, UserCreateForm, UserSearchForm
+from linli.accounts.forms import (
+    HandlerGrantForm,
+    LoginForm,
+    TokenForm,
+    UserCreateForm,
+    UserSearchForm,
+)
 from linli.accounts.permissions import USER_MANAGE, USER_VIEW
 from linli.core.access import requires, signed_in
 from linli.core.forms import apply_errors
@@ -162,7 +168,11 @@ def user_detail(request: HttpRequest, pk: int):
     if request.method == "POST" and not may_manage:
         raise PermissionDenied
     form = (
-        GrantForm(request.POST or None, roles=selectors.roles_grantable_by(user=request.user))
+        HandlerGrantForm(
+            request.POST or None,
+            roles=selectors.roles_grantable_by(user=request.user),
+            organisations=selectors.organisations_to_act_for(user=request.user),
+        )
         if may_manage
         else None
     )
@@ -172,6 +182,7 @@ def user_detail(request: HttpRequest, pk: int):
                 user=person,
                 role=form.cleaned_data["role"],
                 region=region_by_code(form.cleaned_data["region_code"]),
+                organisation=form.cleaned_data["organisation"],
                 by=request.user,
             )
         except ValidationError as exc:

@@ -14,14 +14,18 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from linli.accounts.models import RoleGrant
 from linli.cases import kpis, services
 from linli.cases.choices import DISTRICT_PATH, TIMED_STAGES, Source, Stage
 from linli.cases.models import Case, CaseTransition, Category, RoutingRule, RoutingTarget
 from linli.cases.services import CODE_ALPHABET
 from linli.core.bulk import BulkInsert
 from linli.core.geojson import contains
+from linli.core.permissions import Role
 from linli.regions.choices import Level
 from linli.regions.models import Region
+from linli.registry.choices import OrganisationType
+from linli.registry.models import Organisation
 
 CASES = 400
 DAYS = 90
@@ -172,18 +176,28 @@ def seed(stdout, **_options) -> None:
 
 def _seed_rules(users: dict) -> None:
     """Two routing rules: events in 车站社区 go to its grid worker; emergencies anywhere
-    in the district to the district's duty handler (周村区住建局)."""
+    in the district to 周村区住房和城乡建设局, whose duty handler (`zhujian`) acts
+    for it."""
     home = Region.objects.get(code=HOME)
     district = Region.objects.get(path=DISTRICT_PATH)
+    department = Organisation.objects.create(
+        grid=Region.objects.filter(path__startswith=HOME, level=Level.GRID).order_by("path")[0],
+        name="周村区住房和城乡建设局",
+        kind=OrganisationType.GOVERNMENT,
+        address="周村区正阳路88号",
+    )
+    RoleGrant.objects.filter(user=users["zhujian"], role=Role.DEPARTMENT_HANDLER).update(
+        organisation=department
+    )
     RoutingRule.objects.create(
         name="车站社区事件 → 本网格网格员", region=home, target=RoutingTarget.GRID_WORKER
     )
     RoutingRule.objects.create(
-        name="突发事件 → 区住建局值班",
+        name="突发事件 → 区住建局",
         region=district,
         category=Category.objects.get(code="event-emergency"),
-        target=RoutingTarget.HANDLER,
-        handler=users["zhujian"],
+        target=RoutingTarget.ORGANISATION,
+        organisation=department,
     )
 
 

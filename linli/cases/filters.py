@@ -53,7 +53,7 @@ class KpiQuery(Schema):
     """Which KPIs: the period (dates inclusive, at most a year) and the level they are
     grouped by. Shared by the KPI page and its Excel export."""
 
-    level: Literal["subdistrict", "community", "grid", "handler"] = "community"
+    level: Literal["subdistrict", "community", "grid", "handler", "organisation"] = "community"
     start: date | None = Field(None, description="First day (default: 30 days ago).")
     end: date | None = Field(None, description="Last day (default: today).")
 

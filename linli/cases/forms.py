@@ -146,13 +146,15 @@ class RoutingRuleForm(forms.Form):
     region = forms.ModelChoiceField(label=_("Where"), queryset=None)
     target = forms.ChoiceField(label=_("Goes to"), choices=RoutingTarget.choices)
     handler = forms.ModelChoiceField(label=_("Handler"), queryset=None, required=False)
+    organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=None, required=False)
     starts_at = forms.TimeField(label=_("From (time of day)"), required=False)
     ends_at = forms.TimeField(label=_("Until (time of day)"), required=False)
 
-    def __init__(self, *args, regions, handlers, **kwargs):
+    def __init__(self, *args, regions, handlers, organisations, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["region"].queryset = regions
         self.fields["handler"].queryset = handlers
+        self.fields["organisation"].queryset = organisations
 
 
 class PhoneProof(forms.Form):

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
+from linli.accounts.models import RoleGrant
 from linli.accounts.selectors import home_region
 from linli.audit.choices import AuditAction
 from linli.audit.services import audit_record
@@ -40,6 +41,7 @@ LEVELS = {
     "community": PATH_LENGTH[Level.COMMUNITY],
     "grid": PATH_LENGTH[Level.GRID],
     "handler": None,
+    "organisation": None,  # the handlers' figures, added up per organisation they act for
 }
 TIMED = tuple(TIMED_STAGES)  # the stages whose time is limited: their time is measured
 ROLLUP_LOCK = 370306_4  # PostgreSQL advisory lock: one rollup at a time
@@ -252,6 +254,8 @@ def case_kpis(
     for key, count in updates.items():
         rows.setdefault(key, Row(key=key)).add({"updates": count})
     _name(rows, per_handler)
+    if level == "organisation":
+        rows = _by_organisation(rows)
     return sorted(
         rows.values(),
         key=lambda r: (getattr(r, rank_by) is None, -(getattr(r, rank_by) or 0), r.name),
@@ -298,6 +302,28 @@ def _name(rows: dict[str, Row], per_handler: bool) -> None:
         names = dict(Region.objects.filter(path__in=rows).values_list("path", "name"))
     for key, r in rows.items():
         r.name = names.get(key, key)
+
+
+def _by_organisation(rows: dict[str, Row]) -> dict[str, Row]:
+    """People's rows added up per organisation their grants act for (a department, a
+    property company); people acting for none are left out."""
+    acting = (
+        RoleGrant.objects.active()
+        .filter(user__in=[k for k in rows if k.isdigit()], organisation__isnull=False)
+        .order_by("user", "pk")
+        .values_list("user", "organisation", "organisation__name")
+    )
+    of_person: dict[str, tuple[int, str]] = {}
+    for person, organisation, name in acting:
+        of_person.setdefault(str(person), (organisation, name))  # the first grant's
+    merged: dict[str, Row] = {}
+    for key, row in rows.items():
+        if key in of_person:
+            organisation, name = of_person[key]
+            merged.setdefault(str(organisation), Row(key=str(organisation), name=name)).add(
+                row.counts
+            )
+    return merged
 
 
 def kpi_download(*, user, rows: list[Row], query, columns, levels):

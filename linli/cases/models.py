@@ -295,6 +295,10 @@ class CasePhoto(models.Model):
 class RoutingTarget(models.TextChoices):
     GRID_WORKER = "grid_worker", _("The grid worker of the case's grid")
     HANDLER = "handler", _("A named handler (a department's, a property company's)")
+    ORGANISATION = (
+        "organisation",
+        _("An organisation's handlers (a department, a property company): the least busy"),
+    )
 
 
 class RoutingRuleQuerySet(ScopedQuerySet):
@@ -332,6 +336,14 @@ class RoutingRule(models.Model):
         related_name="+",
         verbose_name=_("handler"),
     )
+    organisation = models.ForeignKey(
+        "registry.Organisation",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("organisation"),
+    )
     active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
@@ -344,9 +356,17 @@ class RoutingRule(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(target="handler", handler__isnull=False)
-                | Q(target="grid_worker", handler__isnull=True),
+                | Q(target__in=["grid_worker", "organisation"], handler__isnull=True),
                 name="routingrule_handler_iff_named",
                 violation_error_message=_("Name the handler (only) for rules to a handler."),
+            ),
+            models.CheckConstraint(
+                condition=Q(target="organisation", organisation__isnull=False)
+                | (~Q(target="organisation") & Q(organisation__isnull=True)),
+                name="routingrule_organisation_iff_named",
+                violation_error_message=_(
+                    "Name the organisation (only) for rules to an organisation."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(starts_at__isnull=True, ends_at__isnull=True)

@@ -203,6 +203,13 @@ def route_for(case: Case, at: datetime):
         if rule.target == RoutingTarget.HANDLER:
             if handlers.filter(pk=rule.handler_id).exists():
                 return rule.handler, rule
+        elif rule.target == RoutingTarget.ORGANISATION:
+            people = handlers.filter(
+                grants__organisation=rule.organisation_id, grants__revoked_at__isnull=True
+            ).distinct()
+            chosen = _least_busy(people)
+            if chosen is not None:
+                return chosen, rule
         elif case.region.level == Level.GRID:
             grid_workers = handlers.filter(
                 grants__role=Role.GRID_WORKER,
@@ -237,7 +244,7 @@ def cases_past_due(*, now: datetime, top_level: int) -> QuerySet[Case]:
 def rules_visible(*, user) -> QuerySet[RoutingRule]:
     """The routing rules of the regions where the user may configure cases."""
     return RoutingRule.objects.visible_to(user, CASE_CONFIGURE).select_related(
-        "region", "category__parent", "handler"
+        "region", "category__parent", "handler", "organisation"
     )
 
 

@@ -712,15 +712,29 @@ def routing_rule_create(
     target: str,
     category: Category | None = None,
     handler=None,
+    organisation=None,
     starts_at=None,
     ends_at=None,
 ) -> RoutingRule:
     """A routing rule for a region where `by` may configure cases; a named handler
-    must be able to handle cases there."""
+    must be able to handle cases there, a named organisation must have someone who
+    can (a grant acting for it)."""
     ensure_may(by, region, CASE_CONFIGURE)
     if handler is not None and not may(handler, region, CASE_HANDLE):
         raise ValidationError(
             {"handler": _("%(name)s cannot handle cases here.") % {"name": str(handler)}}
+        )
+    if (
+        organisation is not None
+        and not selectors.handlers_for(region)
+        .filter(grants__organisation=organisation, grants__revoked_at__isnull=True)
+        .exists()
+    ):
+        raise ValidationError(
+            {
+                "organisation": _("Nobody acting for %(name)s can handle cases here.")
+                % {"name": organisation.name}
+            }
         )
     rule = RoutingRule(
         name=(name or "").strip(),
@@ -728,6 +742,7 @@ def routing_rule_create(
         target=target,
         category=category,
         handler=handler,
+        organisation=organisation,
         starts_at=starts_at,
         ends_at=ends_at,
     )

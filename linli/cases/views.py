@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from pydantic import ValidationError as SchemaError
 
+from linli.accounts.selectors import organisations_to_act_for
 from linli.cases import kpis, selectors, services
 from linli.cases.choices import OPEN_STAGES, Stage
 from linli.cases.filters import CaseFilter, KpiQuery
@@ -331,6 +332,7 @@ def _rule_form(request: HttpRequest, data=None) -> RoutingRuleForm:
         data,
         regions=selectors.configurable_regions(user=request.user),
         handlers=selectors.handlers_in_scope(user=request.user),
+        organisations=organisations_to_act_for(user=request.user),
     )
 
 
@@ -418,6 +420,7 @@ KPI_LEVELS = {
     "community": gettext_lazy("Community"),
     "grid": gettext_lazy("Grid"),
     "handler": gettext_lazy("Handler"),
+    "organisation": gettext_lazy("Department or company"),
 }
 
 

@@ -5,14 +5,18 @@ from datetime import time, timedelta
 
 import pytest
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from linli.cases import selectors, services
+from linli.accounts.models import RoleGrant
+from linli.cases import kpis, selectors, services
 from linli.cases.choices import Stage
+from linli.cases.filters import KpiQuery
 from linli.cases.models import Case, CaseEscalation, Category, RoutingRule, RoutingTarget
 from linli.cases.tests.test_services import report, through
 from linli.core.permissions import Role
 from linli.notifications.models import Delivery, Notification
+from linli.registry import services as registry
 
 pytestmark = pytest.mark.usefixtures("english")
 
@@ -207,3 +211,67 @@ def test_someone_without_an_email_address_is_skipped(
 
     assert mail.outbox == []
     assert Delivery.objects.get().status == Delivery.Status.SKIPPED
+
+
+@pytest.fixture
+def property_company(world):
+    """A property company of community A with two handlers acting for it."""
+    company = registry.organisation_create(
+        grid=world.a1, name="车站物业服务有限公司", kind="property", address="车站街1号", by=None
+    )
+    people = []
+    for username in ("wuye.li", "wuye.wang"):
+        person = world.person(username, Role.DEPARTMENT_HANDLER, world.a.code)
+        RoleGrant.objects.filter(user=person).update(organisation=company)
+        people.append(person)
+    return company, people
+
+
+def test_a_rule_to_an_organisation_gives_the_case_to_its_least_busy_handler(
+    world, manhole, property_company
+):
+    company, (li, wang) = property_company
+    services.routing_rule_create(
+        by=world.subdistrict_admin,
+        name="井盖 → 物业",
+        region=world.a,
+        target=RoutingTarget.ORGANISATION,
+        organisation=company,
+        category=manhole,
+    )
+    first, second = accepted(world, manhole), accepted(world, manhole)
+    assert {first.assignee, second.assignee} == {li, wang}  # one each: the least busy
+    assert "井盖 → 物业" in first.transitions.order_by("pk").last().note
+
+
+def test_a_rule_to_an_organisation_needs_someone_acting_for_it_there(world, manhole):
+    nobody = registry.organisation_create(
+        grid=world.a1, name="无人物业", kind="property", address="车站街2号", by=None
+    )
+    with pytest.raises(ValidationError, match="Nobody acting for 无人物业"):
+        services.routing_rule_create(
+            by=world.subdistrict_admin,
+            name="井盖 → 无人物业",
+            region=world.a,
+            target=RoutingTarget.ORGANISATION,
+            organisation=nobody,
+        )
+    with pytest.raises(ValidationError, match="organisation"):
+        services.routing_rule_create(
+            by=world.subdistrict_admin,
+            name="缺组织",
+            region=world.a,
+            target=RoutingTarget.ORGANISATION,
+        )
+    assert not RoutingRule.objects.exists()
+
+
+def test_kpis_add_up_per_organisation_its_handlers_act_for(world, manhole, property_company):
+    company, (li, wang) = property_company
+    for person in (li, wang):
+        case = services.case_accept(case=report(world, manhole), by=world.worker_a)
+        case = services.case_dispatch(case=case, to=person, by=world.worker_a)
+        services.case_finish(case=case, by=person, note="已更换井盖")
+    start, end = KpiQuery(level="organisation").bounds()
+    rows = kpis.case_kpis(user=world.district_admin, start=start, end=end, level="organisation")
+    assert [(r.name, r.handled, r.dispatches) for r in rows] == [(company.name, 2, 2)]
