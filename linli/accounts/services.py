@@ -135,7 +135,8 @@ def _audit_grant(action: str, grant: RoleGrant, by: User | None) -> None:
             "user_id": grant.user_id,
             "role": grant.role,
             "region_code": grant.region.code,
-            "organisation_id": grant.organisation_id,
+            # the organisation the person acts for, when there is one
+            **({"organisation_id": grant.organisation_id} if grant.organisation_id else {}),
         },
     )
 
