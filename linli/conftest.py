@@ -153,3 +153,10 @@ def browser_context(live_server):
 
         yield new_context
         browser.close()
+
+
+def sign_in(page, username: str) -> None:
+    """On the login page the browser was sent to: sign in with the test password."""
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit].btn-primary")

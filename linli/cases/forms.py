@@ -5,9 +5,9 @@ from django import forms
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
-from linli.cases.choices import DISTRICT_PATH, Source
+from linli.cases.choices import Source
 from linli.cases.models import MAX_DESCRIPTION, CasePhoto, Category, RoutingTarget
-from linli.regions.models import Region
+from linli.regions.forms import region_choices
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -72,9 +72,7 @@ class CaseReportForm(forms.Form):
 
     def __init__(self, *args, grids, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["region_code"].choices = [
-            (g.code, f"{g.parent.name} · {g.name}") for g in grids
-        ]
+        self.fields["region_code"].choices = region_choices(grids)
         self.fields["request_key"].initial = uuid.uuid4().hex
 
 
@@ -204,14 +202,11 @@ class PublicReportForm(PhoneProof):
     request_key = forms.CharField(widget=forms.HiddenInput, max_length=64)
     field_order = ["category", "description", "photos", "community", "address"]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, communities, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["category"].label_from_instance = lambda c: f"{c.parent.name} · {c.name}"
-        communities = Region.objects.filter(
-            level="community", path__startswith=DISTRICT_PATH, retired_at__isnull=True
-        ).select_related("parent")
-        self.fields["community"].choices = [("", _("Where the map pin is"))] + [
-            (c.code, f"{c.parent.name} · {c.name}") for c in communities
+        self.fields["community"].choices = [
+            ("", _("Where the map pin is")),
+            *region_choices(communities),
         ]
         self.fields["request_key"].initial = uuid.uuid4().hex
 

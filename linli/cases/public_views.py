@@ -64,6 +64,7 @@ def report(request: HttpRequest):
         request.POST if posted else None,
         request.FILES if posted else None,
         phone_needed=not signed_in,
+        communities=selectors.district_communities(),
         initial={"phone": request.session.get("report-phone", "")},
     )
     valid = form.is_valid()

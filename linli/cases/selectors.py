@@ -89,6 +89,17 @@ def similar_open_cases(*, category: Category, longitude: Decimal, latitude: Deci
     return found.select_related("category").order_by("-created_at")[:10]
 
 
+def district_communities() -> QuerySet[Region]:
+    """The district's active communities (public divisions): where residents report."""
+    return (
+        Region.objects.filter(
+            level=Level.COMMUNITY, path__startswith=DISTRICT_PATH, retired_at__isnull=True
+        )
+        .select_related("parent")
+        .order_by("path")
+    )
+
+
 def grid_boundaries(grids: QuerySet[Region] | None = None) -> dict:
     """Active grids (default: the district's) with a boundary as a GeoJSON
     FeatureCollection (name, boundary): the maps' ground where there is no tile layer."""

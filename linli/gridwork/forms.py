@@ -3,10 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from linli.gridwork.choices import VisitPurpose
-
-
-def _grid_choices(grids) -> list[tuple[str, str]]:
-    return [(g.code, f"{g.parent.name} · {g.name}") for g in grids]
+from linli.regions.forms import region_choices
 
 
 class PatrolStartForm(forms.Form):
@@ -15,7 +12,7 @@ class PatrolStartForm(forms.Form):
 
     def __init__(self, *args, grids, routes, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["grid_code"].choices = _grid_choices(grids)
+        self.fields["grid_code"].choices = region_choices(grids)
         self.fields["route"].choices = [("", _("No route: a free patrol"))] + [
             (r.pk, f"{r.name} ({r.grid.name})") for r in routes
         ]
@@ -48,7 +45,7 @@ class CheckpointForm(forms.Form):
 
     def __init__(self, *args, grids, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["grid_code"].choices = _grid_choices(grids)
+        self.fields["grid_code"].choices = region_choices(grids)
 
 
 class RouteForm(forms.Form):
@@ -62,7 +59,7 @@ class RouteForm(forms.Form):
 
     def __init__(self, *args, grids, workers, checkpoints, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["grid_code"].choices = _grid_choices(grids)
+        self.fields["grid_code"].choices = region_choices(grids)
         self.fields["worker"].queryset = workers
         self.fields["worker"].label_from_instance = lambda u: u.get_short_name()
         self.fields["checkpoints"].queryset = checkpoints

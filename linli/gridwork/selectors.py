@@ -24,17 +24,13 @@ def patrols_visible(*, user, action: str = PATROL_VIEW) -> QuerySet[Patrol]:
     return Patrol.objects.visible_to(user, action)
 
 
-def checkpoint_list(*, user, grid_path: str = "") -> QuerySet[Checkpoint]:
-    found = checkpoints_visible(user=user).filter(active=True)
-    if grid_path:
-        found = found.filter(grid__path__startswith=grid_path)
-    return found.select_related("grid")
+def checkpoint_list(*, user, action: str = PATROL_VIEW) -> QuerySet[Checkpoint]:
+    """Active checkpoints where the user may perform `action`."""
+    return checkpoints_visible(user=user, action=action).filter(active=True).select_related("grid")
 
 
-def route_list(*, user, grid_path: str = "") -> QuerySet[Route]:
+def route_list(*, user) -> QuerySet[Route]:
     found = routes_visible(user=user).filter(ended_on__isnull=True)
-    if grid_path:
-        found = found.filter(grid__path__startswith=grid_path)
     stops = RouteStop.objects.select_related("checkpoint").order_by("order")
     return found.select_related("grid", "worker").prefetch_related(
         Prefetch("stops", queryset=stops)

@@ -68,11 +68,16 @@ def home(request: HttpRequest):
 @requires(PATROL_VIEW)
 @require_GET
 def patrol_list(request: HttpRequest):
+    return _filtered_list(request, "gridwork/patrol_list.html", selectors.patrol_list)
+
+
+def _filtered_list(request: HttpRequest, template: str, select):
+    """A list of the last days' patrols or visits (`select`), by GridWorkFilter."""
     filters, errors = filters_from_query(request, GridWorkFilter)
-    found = selectors.patrol_list(user=request.user, filters=filters)
+    found = select(user=request.user, filters=filters)
     return render_page(
         request,
-        "gridwork/patrol_list.html",
+        template,
         {
             "filters": filters,
             "errors": errors,
@@ -231,9 +236,9 @@ def checkpoint_list(request: HttpRequest):
             else:
                 messages.success(request, _("Checkpoint added."))
                 return redirect("gridwork:checkpoint-list")
-    grid = request.GET.get("grid", "")
-    found = selectors.checkpoint_list(user=request.user, grid_path=grid if grid.isdigit() else "")
-    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(selectors.checkpoint_list(user=request.user), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     return render(
         request,
         "gridwork/checkpoint_list.html",
@@ -299,9 +304,7 @@ def route_list(request: HttpRequest):
             request.POST or None,
             grids=_plan_grids(request),
             workers=selectors.patrol_workers(user=user),
-            checkpoints=selectors.checkpoint_list(user=user).filter(
-                pk__in=selectors.checkpoints_visible(user=user, action=PATROL_PLAN).values("pk")
-            ),
+            checkpoints=selectors.checkpoint_list(user=user, action=PATROL_PLAN),
         )
     if request.method == "POST":
         if form is None:
@@ -345,18 +348,7 @@ def route_end(request: HttpRequest, pk: int):
 @requires(REGISTRY_VIEW)
 @require_GET
 def visit_list(request: HttpRequest):
-    filters, errors = filters_from_query(request, GridWorkFilter)
-    found = selectors.visit_list(user=request.user, filters=filters)
-    return render_page(
-        request,
-        "gridwork/visit_list.html",
-        {
-            "filters": filters,
-            "errors": errors,
-            "page": Paginator(found, PAGE_SIZE).get_page(request.GET.get("page")),
-            "query": query_without_page(request),
-        },
-    )
+    return _filtered_list(request, "gridwork/visit_list.html", selectors.visit_list)
 
 
 @requires(REGISTRY_VIEW)

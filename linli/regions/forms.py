@@ -4,6 +4,11 @@ from django.utils.translation import gettext_lazy as _
 from linli.regions.services import MAX_NAME_LENGTH
 
 
+def region_choices(regions) -> list[tuple[str, str]]:
+    """(code, "parent · name") choices of regions fetched with their parent."""
+    return [(r.code, f"{r.parent.name} · {r.name}") for r in regions]
+
+
 class GridForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=MAX_NAME_LENGTH)
     boundary = forms.CharField(

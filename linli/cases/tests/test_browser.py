@@ -12,7 +12,7 @@ from linli.cases import services
 from linli.cases.choices import Source
 from linli.cases.models import Case, Category
 from linli.cases.tests.test_services import SQUARE
-from linli.conftest import PASSWORD
+from linli.conftest import sign_in
 from linli.regions.services import grid_update
 
 pytestmark = pytest.mark.browser
@@ -56,9 +56,7 @@ def test_the_case_map_shows_the_cases_of_the_workers_community(world, browser_co
     report_at(world.b1, "117.875000")  # next door: not for her
     page = browser_context().new_page()
     page.goto("/cases/map/")
-    page.fill("#id_username", "worker.a")
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit].btn-primary")
+    sign_in(page, "worker.a")
 
     markers = page.locator(".leaflet-container path.leaflet-interactive")
     markers.nth(1).wait_for()
@@ -89,9 +87,7 @@ def test_the_kpi_dashboard_draws_its_charts(world, browser_context):
     errors = []
     page.on("pageerror", lambda error: errors.append(error))
     page.goto("/cases/kpis/")
-    page.fill("#id_username", "worker.a")
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit].btn-primary")
+    sign_in(page, "worker.a")
     page.locator("#chart-ranking canvas").wait_for()
     page.locator("#chart-days canvas").wait_for()
     assert errors == []

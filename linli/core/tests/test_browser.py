@@ -7,7 +7,7 @@ is skipped, except where LINLI_REQUIRE_BROWSER=1 (CI), where it fails.
 
 import pytest
 
-from linli.conftest import PASSWORD
+from linli.conftest import sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -23,9 +23,7 @@ def page(browser_context):
 def test_a_community_worker_drills_down_to_a_grid_but_not_next_door(world, page):
     page.goto("/")
     assert "/accounts/login/" in page.url
-    page.fill("#id_username", "13805330004")  # 张丽 signs in with her phone number
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit].btn-primary")
+    sign_in(page, "13805330004")  # 张丽 signs in with her phone number
 
     # Home: her role at her community; open it.
     page.get_by_role("link", name="车站社区居委会").click()

@@ -1,7 +1,8 @@
 import pytest
 
+from linli.cases.tests.test_services import SQUARE
 from linli.gridwork import services
-from linli.gridwork.tests.support import SQUARE, D
+from linli.gridwork.tests.support import D
 from linli.regions.services import grid_update
 
 

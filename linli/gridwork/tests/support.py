@@ -1,5 +1,5 @@
-"""Helpers for the grid work tests: a grid with a boundary, patrols started in the
-past (so their GPS fixes are too), fixes."""
+"""Helpers for the grid work tests: patrols started in the past (so their GPS fixes
+are too), fixes."""
 
 from datetime import timedelta
 from decimal import Decimal
@@ -7,12 +7,6 @@ from decimal import Decimal
 from linli.gridwork import services
 from linli.gridwork.models import Patrol
 
-SQUARE = {  # 车站第一网格 for these tests: a square around 117.87E 36.80N
-    "type": "Polygon",
-    "coordinates": [
-        [[117.86, 36.79], [117.88, 36.79], [117.88, 36.81], [117.86, 36.81], [117.86, 36.79]]
-    ],
-}
 D = Decimal
 
 

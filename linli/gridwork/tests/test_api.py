@@ -1,32 +1,16 @@
 """The grid work API: patrols (start, points, check-ins, end), checkpoints, visits;
 scoping, problems for bad input, pinned query counts."""
 
-import json
 from datetime import timedelta
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from linli.cases.tests.test_api import API, PROBLEM, call, ok
 from linli.gridwork.models import CheckIn, Patrol, PatrolPoint, Visit
 from linli.gridwork.tests.support import started
 from linli.registry.tests.support import place
-
-API = "/api/v1"
-EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
-PROBLEM = "application/problem+json"
-
-
-def call(client, user, method, path, body=None, **params):
-    client.force_login(user)
-    if method == "get":
-        return client.get(API + path, params, **EN)
-    return client.post(API + path, json.dumps(body or {}), content_type="application/json", **EN)
-
-
-def ok(response, status=200) -> dict:
-    assert response.status_code == status, response.content.decode()[:1000]
-    return response.json()
 
 
 def points(patrol, *offsets):

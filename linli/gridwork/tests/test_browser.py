@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from linli.conftest import PASSWORD
+from linli.conftest import sign_in
 from linli.gridwork import services
 from linli.gridwork.models import CheckIn, Patrol, PatrolPoint
 
@@ -30,9 +30,7 @@ def test_a_grid_worker_patrols_with_her_phones_position(world, grid, browser_con
     errors = []
     page.on("pageerror", lambda error: errors.append(error))
     page.goto("/grid/")
-    page.fill("#id_username", "grid.a1")
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit].btn-primary")
+    sign_in(page, "grid.a1")
 
     start = page.locator("[data-testid=patrol-start]")
     start.get_by_role("button").click()
