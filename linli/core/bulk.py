@@ -123,16 +123,30 @@ class TableWriter:
             self.flush()
         return pk
 
+    def add_many(self, rows: Sequence[tuple]) -> int:
+        """Add rows of values (each as `add` takes them); returns the first one's pk,
+        the others' follow in order."""
+        first = self.next_id
+        self.next_id += len(rows)
+        self.rows.extend(zip(range(first, self.next_id), rows, strict=True))
+        if len(self.rows) >= BATCH:
+            self.flush()
+        return first
+
     def flush(self) -> None:
         if not self.rows:
             return
-        prepared = []
-        for pk, values in self.rows:
-            row = list(values)
-            for i, convert in self.converters:
-                row[i] = convert(row[i])
-            indexes = [field.compute(values[source]) for field, source in self.indexes]
-            prepared.append((pk, *row, *self.constants, *indexes))
+        constants = self.constants
+        if not self.converters and not self.indexes:  # values as they are stored
+            prepared = [(pk, *values, *constants) for pk, values in self.rows]
+        else:
+            prepared = []
+            for pk, values in self.rows:
+                row = list(values)
+                for i, convert in self.converters:
+                    row[i] = convert(row[i])
+                indexes = [field.compute(values[source]) for field, source in self.indexes]
+                prepared.append((pk, *row, *constants, *indexes))
         with connection.cursor() as cursor:
             cursor.executemany(self.sql, prepared)
         self.written += len(prepared)

@@ -6,18 +6,25 @@ compute them; the demo writes no change history or audit entries, as nobody
 changed anything yet.
 
 Rows go in through `linli.core.bulk` (plain tuples, one prepared INSERT per
-table) in one transaction per chunk of grids.
+table), 20 chunks of about 1,000 residents per transaction. A forked generator
+process makes the chunks while this one writes them.
 
 The population is plausible, not real: Chinese names (Faker zh_CN), valid ID
 numbers (mostly 370306 address codes), an age pyramid with about 20 % aged 60+,
 about 8 % of whom live alone, typed labels at realistic rates.
 """
 
+import bisect
+import gc
 import itertools
 import multiprocessing
+import queue
 import random
+import traceback
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
+from typing import Any
 
 from django.db.models import Count
 from faker import Faker
@@ -51,9 +58,11 @@ from linli.registry.services import labels_ensure_defaults
 
 DEFAULT_RESIDENTS = 20_000
 BATCH = 2_000
-CHUNK_RESIDENTS = 2_000  # small: the generator makes the next while one is written
-CHUNKS_PER_TRANSACTION = 10
+CHUNK_RESIDENTS = 1_000  # small: the generator makes the next while one is written
+CHUNKS_PER_TRANSACTION = 20
+QUEUED_CHUNKS = 8  # made and not yet written
 TODAY = date(2026, 11, 1)  # fixed, so the demo is the same every time
+TODAY_ORDINAL, TODAY_ISO = TODAY.toordinal(), TODAY.isoformat()
 # Age bands (years) and their share of the population: 20 % are 60 or older.
 AGE_BANDS = [
     ((0, 14), 0.13),
@@ -63,7 +72,6 @@ AGE_BANDS = [
     ((60, 74), 0.15),
     ((75, 95), 0.07),
 ]
-HOUSEHOLD_TYPES = [HouseholdType.REGISTERED, HouseholdType.RESIDENT, HouseholdType.FLOATING]
 BANDS = [band for band, _share in AGE_BANDS]
 BAND_CUMULATIVE = list(itertools.accumulate(share for _band, share in AGE_BANDS))
 ALONE_HOUSEHOLDS_ELDERLY = 0.28
@@ -76,6 +84,22 @@ TYPED_LABEL_RATES = {
     "youfu": 0.01,
     "attention": 0.005,
 }
+TYPED_LABEL_CUMULATIVE = list(itertools.accumulate(TYPED_LABEL_RATES.values()))
+# The choices the generator writes, as plain strings: enum members pickle slowly, and
+# every row crosses from the generator process to the writer.
+MALE, FEMALE = Sex.MALE.value, Sex.FEMALE.value
+HEAD, SPOUSE, CHILD, PARENT = (
+    r.value for r in (Relation.HEAD, Relation.SPOUSE, Relation.CHILD, Relation.PARENT)
+)
+FLOATING_HOUSEHOLD = HouseholdType.FLOATING.value
+HOUSEHOLD_TYPES = [HouseholdType.REGISTERED.value, HouseholdType.RESIDENT.value, FLOATING_HOUSEHOLD]
+HOUSEHOLD_TYPE_CUMULATIVE = [80, 92, 100]
+REGISTERED_HERE = ResidenceType.REGISTERED_HERE.value
+REGISTERED_ELSEWHERE = ResidenceType.LIVING_HERE_REGISTERED_ELSEWHERE.value
+FLOATING_RESIDENCE = ResidenceType.FLOATING.value
+MASSES, CPC_MEMBER = PoliticalStatus.MASSES.value, PoliticalStatus.CPC_MEMBER.value
+RESIDENTIAL, BUNGALOW = BuildingType.RESIDENTIAL.value, BuildingType.BUNGALOW.value
+OWNER_OCCUPIED, RENTED = HouseUse.OWNER_OCCUPIED.value, HouseUse.RENTED.value
 OTHER_COUNTIES = ["370302", "370303", "370304", "370305", "370321", "371402", "370102"]
 STREETS = [
     "正阳路",
@@ -95,7 +119,14 @@ STREETS = [
 
 @dataclass
 class Plan:
-    """The generator's random state, name pools and ID sequences."""
+    """The generator's random state, name pools and ID sequences.
+
+    Draws go through `rng.random()` (`number`, `pick`): `randint` and `choice` cost
+    three times as much, and the generator is the seed's critical path. Dates are
+    day ordinals while drawn (`birth_day`) and ISO strings in the rows, as SQLite
+    stores them (PostgreSQL reads them as dates): strings cross to the writer
+    faster than `date` objects.
+    """
 
     rng: random.Random
     sequence: dict = field(default_factory=dict)
@@ -107,20 +138,29 @@ class Plan:
         family = PersonProvider.last_names
         self.names = {
             "family": self.rng.choices(list(family), weights=list(family.values()), k=1000),
-            Sex.MALE: list(PersonProvider.first_names_male),
-            Sex.FEMALE: list(PersonProvider.first_names_female),
+            MALE: list(PersonProvider.first_names_male),
+            FEMALE: list(PersonProvider.first_names_female),
         }
 
+    def number(self, low: int, high: int) -> int:
+        """A whole number from low to high, both included."""
+        return low + int(self.rng.random() * (high - low + 1))
+
+    def pick(self, items: Sequence, cumulative: Sequence[float] | None = None) -> Any:
+        """One of `items`, evenly or by cumulative weights (the last one the total)."""
+        if cumulative is None:
+            return items[int(self.rng.random() * len(items))]
+        return items[bisect.bisect(cumulative, self.rng.random() * cumulative[-1])]
+
     def family_name(self) -> str:
-        return self.rng.choice(self.names["family"])
+        return self.pick(self.names["family"])
 
     def given_name(self, sex: str) -> str:
-        return self.rng.choice(self.names[sex])
+        return self.pick(self.names[sex])
 
-    def birth_date(self) -> date:
-        ((low, high),) = self.rng.choices(BANDS, cum_weights=BAND_CUMULATIVE)
-        age_days = self.rng.randint(low * 365, high * 365 + 364)
-        return TODAY - timedelta(days=age_days)
+    def birth_day(self) -> int:
+        low, high = self.pick(BANDS, BAND_CUMULATIVE)
+        return TODAY_ORDINAL - self.number(low * 365, high * 365 + 364)
 
     def id_number(self, born: date, sex: str, county: str) -> str:
         key = (county, born)
@@ -128,7 +168,7 @@ class Plan:
         return make_id_number(county, born, self.sequence[key], sex)
 
     def phone(self) -> str:
-        return f"1{self.rng.choice('3578')}{self.rng.randint(0, 999_999_999):09d}"
+        return f"1{self.pick('3578')}{self.number(0, 999_999_999):09d}"
 
 
 @dataclass
@@ -145,22 +185,15 @@ class ChunkRows:
 
     def write(self, writers: "Writers") -> None:
         """Insert the chunk's rows, turning its indexes into keys."""
-        first = {
-            "building": writers.buildings.next_id,
-            "house": writers.houses.next_id,
-            "household": writers.households.next_id,
-            "resident": writers.residents.next_id,
-        }
-        for row in self.buildings:
-            writers.buildings.add(*row)
-        for grid, building, *rest in self.houses:
-            writers.houses.add(grid, first["building"] + building, *rest)
-        for grid, house, kind, head in self.households:
-            writers.households.add(grid, first["house"] + house, kind, first["resident"] + head)
-        for grid, household, *rest in self.residents:
-            writers.residents.add(grid, first["household"] + household, *rest)
-        for resident, *rest in self.labels:
-            writers.labels.add(first["resident"] + resident, *rest)
+        building = writers.buildings.add_many(self.buildings)
+        house = writers.houses.add_many([(g, building + b, *rest) for g, b, *rest in self.houses])
+        resident = writers.residents.next_id
+        household = writers.households.add_many(
+            [(g, house + h, kind, resident + head) for g, h, kind, head in self.households]
+        )
+        writers.residents.add_many([(g, household + h, *rest) for g, h, *rest in self.residents])
+        writers.labels.add_many([(resident + r, *rest) for r, *rest in self.labels])
+        writers.flush()  # now, while the generator makes the next chunk
 
 
 @dataclass
@@ -172,6 +205,10 @@ class Writers:
     households: TableWriter
     residents: TableWriter
     labels: TableWriter
+
+    def flush(self) -> None:
+        for writer in (self.buildings, self.houses, self.households, self.residents, self.labels):
+            writer.flush()
 
     @classmethod
     def open(cls, bulk: BulkInsert) -> "Writers":
@@ -247,37 +284,64 @@ def seed(stdout, *, residents: int = DEFAULT_RESIDENTS, **_options) -> None:
         chunks.append(chunk)
     # The generator process is forked: it inherits this one's database connection but
     # never uses it, and ends with os._exit (multiprocessing's way), which leaves the
-    # connection to this process. The generator needs no database: it gets the grids,
-    # labels and random state it works from.
+    # connection to this process. It needs no database: it gets the grids, labels and
+    # random state it works from, and sends each chunk's rows through a bounded queue
+    # (memory stays flat at a million residents). The queue is read only when the
+    # writer wants the next chunk: a reader thread here would take the GIL from the
+    # writer while the generator waits on the pipe.
     context = multiprocessing.get_context("fork")
-    with context.Pool(1, initializer=_generator_start, initargs=(plan, grids, labels)) as pool:
-        made = pool.imap(_generate, chunks)
-        for _ in range(0, len(chunks), CHUNKS_PER_TRANSACTION):
+    made = context.Queue(maxsize=QUEUED_CHUNKS)
+    generator = context.Process(
+        target=_generate, args=(plan, grids, labels, chunks, made), name="linli-demo-generator"
+    )
+    generator.start()
+    try:
+        for first in range(0, len(chunks), CHUNKS_PER_TRANSACTION):
             with BulkInsert() as bulk:  # fewer, larger transactions: SQLite checkpoints less
                 writers = Writers.open(bulk)
-                for rows in itertools.islice(made, CHUNKS_PER_TRANSACTION):
-                    rows.write(writers)
-        pool.close()  # then join: leaving the block would terminate, which is slow
-        pool.join()
+                for _chunk in chunks[first : first + CHUNKS_PER_TRANSACTION]:
+                    _received(made, generator).write(writers)
+        generator.join()
+    finally:
+        if generator.is_alive():  # the writer failed: the rest is not wanted
+            generator.terminate()
+            generator.join()
     analyze(Building, House, Household, Resident, ResidentLabel, Organisation)
     stdout.write(f"registry: {residents} demo residents created")
 
 
-_generator: dict = {}
+def _generate(
+    plan: Plan, grids: list[Region], labels: dict, chunks: list, made: multiprocessing.Queue
+) -> None:
+    """The generator process: each chunk's rows (grid index, residents, buildings the
+    grid has already), or the traceback that stopped it."""
+    # It makes no reference cycles, and a collection would walk the heap inherited
+    # from the parent, copying every page it touches.
+    gc.disable()
+    try:
+        for chunk in chunks:
+            rows = ChunkRows()
+            for index, count, buildings_before in chunk:
+                _plan_grid(rows, grids[index], count, plan, labels, buildings_before)
+            made.put(rows)
+    except Exception:
+        made.put(traceback.format_exc())
 
 
-def _generator_start(plan: "Plan", grids: list[Region], labels: dict) -> None:
-    _generator.update(plan=plan, grids=grids, labels=labels)
-
-
-def _generate(chunk: list[tuple[int, int, int]]) -> ChunkRows:
-    """In the generator process: the rows of these grids (index, residents, buildings
-    they have already)."""
-    rows = ChunkRows()
-    for index, count, buildings_before in chunk:
-        grid = _generator["grids"][index]
-        _plan_grid(rows, grid, count, _generator["plan"], _generator["labels"], buildings_before)
-    return rows
+def _received(made: multiprocessing.Queue, generator: multiprocessing.Process) -> ChunkRows:
+    """The generator's next chunk; its failure, or its death, raised here."""
+    while True:
+        try:
+            rows = made.get(timeout=1)
+        except queue.Empty:
+            if not generator.is_alive():
+                raise RuntimeError(
+                    f"The demo's generator process ended (exit code {generator.exitcode})."
+                ) from None
+            continue
+        if isinstance(rows, str):
+            raise RuntimeError(f"The demo's generator process failed:\n{rows}")
+        return rows
 
 
 def _spread(total: int, weights: list[float], rng: random.Random) -> list[int]:
@@ -291,27 +355,26 @@ def _spread(total: int, weights: list[float], rng: random.Random) -> list[int]:
 def _plan_grid(
     rows: ChunkRows, grid: Region, count: int, plan: Plan, labels: dict, buildings_before: int
 ) -> None:
-    rng = plan.rng
-    sizes = _household_sizes(count, rng)
+    sizes = _household_sizes(count, plan)
     houses = _make_houses(rows, grid, len(sizes), plan, buildings_before)
+    label_codes = [labels[code] for code in TYPED_LABEL_RATES]
+    random = plan.rng.random
     for house, size in zip(houses, sizes, strict=True):
-        kind = rng.choices(HOUSEHOLD_TYPES, cum_weights=[80, 92, 100])[0]
+        kind = plan.pick(HOUSEHOLD_TYPES, HOUSEHOLD_TYPE_CUMULATIVE)
         household = len(rows.households)
         rows.households.append((grid.pk, house, kind, len(rows.residents)))  # head: first
         for member in _members(kind, size, plan):
             rows.residents.append((grid.pk, household, *member))
-            draw = rng.random()  # one draw: at most one typed label each
-            for code, rate in TYPED_LABEL_RATES.items():
-                if draw < rate:
-                    rows.labels.append((len(rows.residents) - 1, labels[code], TODAY))
-                    break
-                draw -= rate
+            # One draw: at most one typed label each.
+            label = bisect.bisect(TYPED_LABEL_CUMULATIVE, random())
+            if label < len(label_codes):
+                rows.labels.append((len(rows.residents) - 1, label_codes[label], TODAY_ISO))
 
 
-def _household_sizes(count: int, rng: random.Random) -> list[int]:
+def _household_sizes(count: int, plan: Plan) -> list[int]:
     sizes = []
     while count > 0:
-        size = min(count, rng.choices([1, 2, 3, 4, 5], cum_weights=[14, 44, 72, 90, 100])[0])
+        size = min(count, plan.pick([1, 2, 3, 4, 5], [14, 44, 72, 90, 100]))
         sizes.append(size)
         count -= size
     return sizes
@@ -320,16 +383,16 @@ def _household_sizes(count: int, rng: random.Random) -> list[int]:
 def _make_houses(rows: ChunkRows, grid: Region, needed: int, plan: Plan, number: int) -> list[int]:
     """Buildings (flats in the town, courtyards in villages) with `needed` houses; the
     houses' indexes in the chunk."""
-    rng = plan.rng
-    street = rng.choice(STREETS)
+    random = plan.rng.random
+    street = plan.pick(STREETS)
     houses: list[int] = []
     while len(houses) < needed:
         number += 1
-        longitude, latitude = _point(grid, rng)
+        longitude, latitude = _point(grid, plan)
         if grid.urban:
-            floors, units, per_floor = rng.choice([(6, 2, 2), (6, 3, 2), (11, 2, 2), (18, 2, 4)])
-            name, kind = f"{number}号楼", BuildingType.RESIDENTIAL
-            address = f"{street}{rng.randint(1, 200)}号"
+            floors, units, per_floor = plan.pick([(6, 2, 2), (6, 3, 2), (11, 2, 2), (18, 2, 4)])
+            name, kind = f"{number}号楼", RESIDENTIAL
+            address = f"{street}{plan.number(1, 200)}号"
             flats = [
                 (u, f, f"{f}{k:02d}")
                 for u in range(1, units + 1)
@@ -338,94 +401,92 @@ def _make_houses(rows: ChunkRows, grid: Region, needed: int, plan: Plan, number:
             ]
         else:
             floors, units = 1, 1
-            name, kind = f"{number}号院", BuildingType.BUNGALOW
+            name, kind = f"{number}号院", BUNGALOW
             address = f"{grid.parent.name.removesuffix('村委会')}{number}号"
             flats = [(1, 1, "1")]
         building = len(rows.buildings)
         rows.buildings.append((grid.pk, name, kind, address, floors, units, longitude, latitude))
         for unit, floor, flat in flats[: needed - len(houses)]:
-            area = round(rng.uniform(45, 140), 1)
-            use = HouseUse.RENTED if rng.random() < 0.15 else HouseUse.OWNER_OCCUPIED
+            area = round(45 + random() * 95, 1)
+            use = RENTED if random() < 0.15 else OWNER_OCCUPIED
             houses.append(len(rows.houses))
             rows.houses.append((grid.pk, building, unit, floor, flat, area, use))
     return houses
 
 
-def _point(grid: Region, rng: random.Random) -> tuple[float | None, float | None]:
+def _point(grid: Region, plan: Plan) -> tuple[float | None, float | None]:
     ring = grid.boundary["coordinates"][0] if grid.boundary else None
     if not ring:
         return None, None
     lons, lats = [p[0] for p in ring], [p[1] for p in ring]
+    random = plan.rng.random
+    west, south = min(lons), min(lats)
     return (
-        round(rng.uniform(min(lons), max(lons)), 6),
-        round(rng.uniform(min(lats), max(lats)), 6),
+        round(west + random() * (max(lons) - west), 6),
+        round(south + random() * (max(lats) - south), 6),
     )
 
 
 def _members(kind: str, size: int, plan: Plan) -> list[tuple]:
     """A household's people, head first, as values for RESIDENT_COLUMNS[2:] (ID and
     phone numbers encrypted, with their blind indexes)."""
-    rng = plan.rng
-    floating = kind == HouseholdType.FLOATING
-    county = rng.choice(OTHER_COUNTIES) if floating else "370306"
+    random = plan.rng.random
+    floating = kind == FLOATING_HOUSEHOLD
+    county = plan.pick(OTHER_COUNTIES) if floating else "370306"
     surname = plan.family_name()
     if size == 1:
         # About 8 % of the elderly live alone: with ~20 % elderly and ~5 % of people in
         # one-person households, about 3 in 10 of those households are an elderly person.
-        old = rng.random() < ALONE_HOUSEHOLDS_ELDERLY
-        low, high = (60, 92) if old else (20, 59)
-        head_born = TODAY - timedelta(days=rng.randint(low * 365, high * 365 + 364))
+        low, high = (60, 92) if random() < ALONE_HOUSEHOLDS_ELDERLY else (20, 59)
+        head_born = TODAY_ORDINAL - plan.number(low * 365, high * 365 + 364)
     else:
-        head_born = plan.birth_date()
-        while head_born > TODAY - timedelta(days=20 * 365):
-            head_born = plan.birth_date()
-    people = [(Relation.HEAD, head_born, surname)]
+        head_born = plan.birth_day()
+        while head_born > TODAY_ORDINAL - 20 * 365:
+            head_born = plan.birth_day()
+    people = [(HEAD, head_born, surname)]
     if size >= 2:
-        spouse_born = head_born + timedelta(days=rng.randint(-5 * 365, 5 * 365))
-        people.append(
-            (
-                Relation.SPOUSE,
-                min(spouse_born, TODAY - timedelta(days=rng.randint(20 * 365, 23 * 365))),
-                plan.family_name(),
-            )
-        )
+        spouse_born = head_born + plan.number(-5 * 365, 5 * 365)
+        youngest = TODAY_ORDINAL - plan.number(20 * 365, 23 * 365)
+        people.append((SPOUSE, min(spouse_born, youngest), plan.family_name()))
     for _ in range(size - len(people)):
-        child_born = head_born + timedelta(days=rng.randint(22 * 365, 38 * 365))
-        relation = Relation.CHILD if child_born < TODAY else Relation.PARENT
-        if relation == Relation.PARENT:
-            child_born = head_born - timedelta(days=rng.randint(22 * 365, 35 * 365))
-        people.append((relation, child_born, surname))
-    members = []
-    head_sex = None
-    for index, (relation, born, family_name) in enumerate(people):
-        sex = rng.choice([Sex.MALE, Sex.FEMALE])
-        if index == 0:
-            head_sex = sex
-        elif index == 1:
-            sex = Sex.FEMALE if head_sex == Sex.MALE else Sex.MALE
-        adult = born < TODAY - timedelta(days=18 * 365)
-        party = adult and rng.random() < 0.08
-        if floating:
-            residence = ResidenceType.FLOATING
-        elif rng.random() < 0.08:
-            residence = ResidenceType.LIVING_HERE_REGISTERED_ELSEWHERE
+        child_born = head_born + plan.number(22 * 365, 38 * 365)
+        if child_born < TODAY_ORDINAL:
+            people.append((CHILD, child_born, surname))
         else:
-            residence = ResidenceType.REGISTERED_HERE
-        number = plan.id_number(born, sex, county)
-        phone = plan.phone() if adult and rng.random() < 0.9 else None
+            people.append((PARENT, head_born - plan.number(22 * 365, 35 * 365), surname))
+    members = []
+    head_sex = MALE if random() < 0.5 else FEMALE
+    for index, (relation, born, family_name) in enumerate(people):
+        if index == 0:
+            sex = head_sex
+        elif index == 1:
+            sex = FEMALE if head_sex == MALE else MALE
+        else:
+            sex = MALE if random() < 0.5 else FEMALE
+        adult = born < TODAY_ORDINAL - 18 * 365
+        party = adult and random() < 0.08
+        if floating:
+            residence = FLOATING_RESIDENCE
+        elif random() < 0.08:
+            residence = REGISTERED_ELSEWHERE
+        else:
+            residence = REGISTERED_HERE
+        birth_date = date.fromordinal(born)
+        number = plan.id_number(birth_date, sex, county)
+        phone = plan.phone() if adult and random() < 0.9 else None
         members.append(
             (
                 family_name + plan.given_name(sex),
                 sex,
-                born,
+                birth_date.isoformat(),
                 encrypt(number, Resident.ID_NUMBER_CONTEXT),
                 blind_index(number, Resident.ID_NUMBER_CONTEXT),
                 encrypt(phone, Resident.PHONE_CONTEXT) if phone else None,
                 blind_index(phone, Resident.PHONE_CONTEXT) if phone else None,
                 relation,
-                TODAY - timedelta(days=rng.randint(30, 9000)),
+                date.fromordinal(TODAY_ORDINAL - plan.number(30, 9000)).isoformat(),
                 residence,
-                PoliticalStatus.CPC_MEMBER if party else PoliticalStatus.MASSES,
+                CPC_MEMBER if party else MASSES,
             )
         )
     return members

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CHARACTERS = "10X98765432"
+ZERO_WEIGHTS = ord("0") * sum(WEIGHTS)
 
 
 @dataclass(frozen=True)
@@ -25,9 +26,11 @@ class IdNumber:
 
 
 def check_character(first17: str) -> str:
-    if len(first17) != len(WEIGHTS):
+    if len(first17) != len(WEIGHTS) or not (first17.isascii() and first17.isdigit()):
         raise ValueError("check_character() takes the first 17 digits.")
-    return CHECK_CHARACTERS[sum(map(operator.mul, map(int, first17), WEIGHTS)) % 11]
+    # Weighted sum of the digits, over their ASCII codes less the weighted "0"s.
+    total = sum(map(operator.mul, first17.encode(), WEIGHTS)) - ZERO_WEIGHTS
+    return CHECK_CHARACTERS[total % 11]
 
 
 def parse_id_number(raw: str, *, today: date | None = None) -> IdNumber:
@@ -74,5 +77,5 @@ def parse_id_number(raw: str, *, today: date | None = None) -> IdNumber:
 def make_id_number(address_code: str, born: date, sequence: int, sex: str) -> str:
     """Build a valid ID number (for demo data and tests)."""
     seq = sequence % 500 * 2 + (1 if sex == "male" else 0)
-    first17 = f"{address_code}{born:%Y%m%d}{seq:03d}"
+    first17 = f"{address_code}{born.year:04d}{born.month:02d}{born.day:02d}{seq:03d}"
     return first17 + check_character(first17)

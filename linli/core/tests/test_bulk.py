@@ -2,7 +2,7 @@
 related rows can point at each other before they are written, and a failure
 leaves nothing behind."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.db import IntegrityError, connection
@@ -69,6 +69,37 @@ def test_many_rows_are_written_in_batches(world):
 
     assert Resident.objects.filter(household=household).count() == 4_500
     assert pks == list(range(pks[0], pks[0] + 4_500))
+
+
+def test_rows_added_together_get_the_next_keys_and_are_stored_alike(world):
+    names = [f"{n}号楼" for n in range(1, 2_502)]  # more than one batch
+    numbers = [id_number(date(1970, 1, 1) + timedelta(days=n)) for n in range(3)]
+    with BulkInsert() as bulk:
+        buildings = bulk.table(Building, ["grid", "name", "address", "floors"])
+        houses = bulk.table(House, ["grid", "building", "floor", "number"])
+        households = bulk.table(Household, ["grid", "house"])
+        people = bulk.table(Resident, RESIDENT)  # ID numbers encrypted and indexed on the way
+        single = buildings.add(world.a1.pk, names[0], "丝绸路1号", 6)
+        first = buildings.add_many([(world.a1.pk, name, "丝绸路", 6) for name in names[1:]])
+        household = households.add(world.a1.pk, houses.add(world.a1.pk, single, 1, "101"))
+        pks = range(
+            people.add_many(
+                [
+                    (world.a1.pk, household, "赵敏", "female", date(1970, 1, 1), n, None, "child")
+                    for n in numbers
+                ]
+            ),
+            people.next_id,
+        )
+
+    assert first == single + 1
+    stored = Building.objects.filter(pk__gte=single).order_by("pk")
+    assert list(stored.values_list("pk", "name")) == list(enumerate(names, start=single))
+    residents = Resident.objects.filter(pk__in=pks).order_by("pk")
+    assert [r.id_number for r in residents] == numbers
+    assert [r.id_number_index for r in residents] == [
+        blind_index(n, Resident.ID_NUMBER_CONTEXT) for n in numbers
+    ]
 
 
 def test_a_failure_leaves_nothing(world):

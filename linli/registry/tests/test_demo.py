@@ -2,6 +2,7 @@
 numbers, about 20 % aged 60+, about 8 % of them living alone, labels, organisations."""
 
 import io
+import os
 import re
 from collections import Counter
 from datetime import timedelta
@@ -191,6 +192,26 @@ def test_a_second_run_adds_nothing_and_a_larger_number_only_whats_missing(region
     assert Organisation.objects.count() == before["Organisation"], "organisations made once"
     headless = Household.objects.filter(Q(head__isnull=True) | ~Q(head__household=F("pk")))
     assert not headless.exists(), "every household of both runs has its head"
+
+
+def test_a_failure_in_the_generator_process_is_raised_and_nothing_is_saved(regions, monkeypatch):
+    def broken(*args):
+        raise ValueError("no more family names")
+
+    monkeypatch.setattr(demo, "_plan_grid", broken)  # the forked generator inherits it
+
+    with pytest.raises(RuntimeError, match=r"(?s)generator process failed.*no more family names"):
+        seed(300)
+    assert (Resident.objects.count(), Household.objects.count(), House.objects.count()) == (0, 0, 0)
+    assert Building.objects.count() == 0
+
+
+def test_a_generator_process_that_dies_is_noticed(regions, monkeypatch):
+    monkeypatch.setattr(demo, "_plan_grid", lambda *args: os._exit(3))
+
+    with pytest.raises(RuntimeError, match=r"generator process ended \(exit code 3\)"):
+        seed(300)
+    assert Resident.objects.count() == 0
 
 
 def test_without_grids_it_seeds_nothing(db):
