@@ -2,7 +2,7 @@
 seeding rate against a raw bulk insert of the same rows, on SQLite and PostgreSQL.
 
     .venv/bin/python bench/registry.py [--sizes 10000,100000,1000000] [--backends sqlite,postgres]
-        [--requests 200]
+        [--requests 200] [--rounds 3]
 
 For each backend, one database grows through the sizes (`linli seed demo
 --residents N` adds what is missing). After each step:
@@ -16,7 +16,10 @@ For each backend, one database grows through the sizes (`linli seed demo
   (p50) and p95 of `--requests` sequential requests after a warm-up: the first
   page of the residents list, a search by name prefix, a lookup by ID number
   (the page the search form's POST redirects to: the list filtered by the
-  number's blind index), and a household's page.
+  number's blind index), and a household's page. The four are measured in turn,
+  `--rounds` times, and each figure is the median over the rounds (every round's
+  is kept): the machine has slow spells of some seconds, and rounds spread them
+  over the queries instead of charging them to whichever was being measured.
 
 Results go to bench/results/registry-<date>.json and are summarised for
 docs/performance.md. This is a benchmark, not a test: nothing here asserts.
@@ -218,7 +221,19 @@ class Client:
         }
 
 
-def measure_http(env: dict, sample: dict, requests: int) -> dict:
+def median_of_rounds(rounds: list[dict]) -> dict:
+    """Each query's p50 and p95 as the median over the rounds, with every round's."""
+    return {
+        query: {
+            "p50_ms": round(statistics.median(r[query]["p50_ms"] for r in rounds), 2),
+            "p95_ms": round(statistics.median(r[query]["p95_ms"] for r in rounds), 2),
+            "rounds": [r[query] for r in rounds],
+        }
+        for query in rounds[0]
+    }
+
+
+def measure_http(env: dict, sample: dict, requests: int, rounds: int) -> dict:
     port = free_port()
     server = subprocess.Popen(
         [
@@ -245,16 +260,18 @@ def measure_http(env: dict, sample: dict, requests: int) -> dict:
                 time.sleep(0.2)
         client = Client(port)
         client.login()
-        return {
-            "first_list_page": client.timed("/registry/", requests),
-            "name_prefix_search": client.timed("/registry/?" + urlencode({"q": "王"}), requests),
-            "id_number_lookup": client.timed(
-                "/registry/?" + urlencode({"id_index": sample["id_index"]}), requests
-            ),
-            "household_detail": client.timed(
-                f"/registry/households/{sample['household']}/", requests
-            ),
+        paths = {
+            "first_list_page": "/registry/",
+            "name_prefix_search": "/registry/?" + urlencode({"q": "王"}),
+            "id_number_lookup": "/registry/?" + urlencode({"id_index": sample["id_index"]}),
+            "household_detail": f"/registry/households/{sample['household']}/",
         }
+        return median_of_rounds(
+            [
+                {query: client.timed(path, requests) for query, path in paths.items()}
+                for _ in range(rounds)
+            ]
+        )
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -265,6 +282,7 @@ def main() -> None:
     parser.add_argument("--sizes", default="10000,100000,1000000")
     parser.add_argument("--backends", default="sqlite,postgres")
     parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
     WORK.mkdir(parents=True, exist_ok=True)
     results = {
@@ -294,7 +312,7 @@ def main() -> None:
             run_result["seed_vs_raw"] = round(
                 run_result["seed_rows_per_s"] / run_result["raw_insert_rows_per_s"], 2
             )
-            run_result["latency"] = measure_http(env, seeded, args.requests)
+            run_result["latency"] = measure_http(env, seeded, args.requests, args.rounds)
             results["runs"].append(run_result)
             print(json.dumps(run_result, ensure_ascii=False), flush=True)
     out_file = ROOT / "bench" / "results" / f"registry-{results['date'][:10]}.json"
