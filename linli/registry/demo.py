@@ -271,7 +271,8 @@ def seed(stdout, *, residents: int = DEFAULT_RESIDENTS, **_options) -> None:
     weights = [3.0 if g.urban else 1.0 for g in grids]
     per_grid = _spread(residents, weights, rng)
     labels_ensure_defaults()
-    labels = dict(Label.objects.values_list("code", "pk"))
+    codes = dict(Label.objects.values_list("code", "pk"))
+    labels = [codes[code] for code in TYPED_LABEL_RATES]  # in the order of the rates
     buildings_so_far = dict(Building.objects.values_list("grid").annotate(n=Count("pk")).order_by())
     chunks, chunk, size = [], [], 0
     for index, (grid, count) in enumerate(zip(grids, per_grid, strict=True)):
@@ -279,7 +280,8 @@ def seed(stdout, *, residents: int = DEFAULT_RESIDENTS, **_options) -> None:
             chunk.append((index, count, buildings_so_far.get(grid.pk, 0)))
             size += count
         if size >= CHUNK_RESIDENTS:
-            chunks, chunk, size = [*chunks, chunk], [], 0
+            chunks.append(chunk)
+            chunk, size = [], 0
     if chunk:
         chunks.append(chunk)
     # The generator process is forked: it inherits this one's database connection but
@@ -311,7 +313,7 @@ def seed(stdout, *, residents: int = DEFAULT_RESIDENTS, **_options) -> None:
 
 
 def _generate(
-    plan: Plan, grids: list[Region], labels: dict, chunks: list, made: multiprocessing.Queue
+    plan: Plan, grids: list[Region], labels: list[int], chunks: list, made: multiprocessing.Queue
 ) -> None:
     """The generator process: each chunk's rows (grid index, residents, buildings the
     grid has already), or the traceback that stopped it."""
@@ -353,11 +355,10 @@ def _spread(total: int, weights: list[float], rng: random.Random) -> list[int]:
 
 
 def _plan_grid(
-    rows: ChunkRows, grid: Region, count: int, plan: Plan, labels: dict, buildings_before: int
+    rows: ChunkRows, grid: Region, count: int, plan: Plan, labels: list[int], buildings_before: int
 ) -> None:
     sizes = _household_sizes(count, plan)
     houses = _make_houses(rows, grid, len(sizes), plan, buildings_before)
-    label_codes = [labels[code] for code in TYPED_LABEL_RATES]
     random = plan.rng.random
     for house, size in zip(houses, sizes, strict=True):
         kind = plan.pick(HOUSEHOLD_TYPES, HOUSEHOLD_TYPE_CUMULATIVE)
@@ -367,8 +368,8 @@ def _plan_grid(
             rows.residents.append((grid.pk, household, *member))
             # One draw: at most one typed label each.
             label = bisect.bisect(TYPED_LABEL_CUMULATIVE, random())
-            if label < len(label_codes):
-                rows.labels.append((len(rows.residents) - 1, label_codes[label], TODAY_ISO))
+            if label < len(labels):
+                rows.labels.append((len(rows.residents) - 1, labels[label], TODAY_ISO))
 
 
 def _household_sizes(count: int, plan: Plan) -> list[int]:
