@@ -9,8 +9,9 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
-        from linli.core import crypto, permissions, workdays
+        from linli.core import crypto, lookups, permissions, workdays
 
+        lookups.register()
         permissions.autodiscover()
         workdays.check_settings()
         checks.register(crypto.check_keys)

@@ -13,7 +13,9 @@ class ResidentFilter(Schema):
     """The residents list's filter, as it travels in URLs: ID and phone numbers only
     as their blind indexes (see ResidentSearch for the numbers themselves)."""
 
-    q: str | None = Field(None, max_length=50, description="Start of the name.")
+    q: str | None = Field(
+        None, max_length=50, description="Start of the name (letters case-sensitive)."
+    )
     id_index: str | None = Field(
         None,
         pattern=r"^[0-9a-f]{64}$",
@@ -43,7 +45,7 @@ class ResidentFilter(Schema):
     def apply(self, residents: QuerySet) -> QuerySet:
         conditions = Q()
         if self.q:
-            conditions &= Q(name__startswith=self.q.strip())
+            conditions &= Q(name__prefix=self.q.strip())
         id_index, phone_index = self.number_indexes()
         if id_index:
             conditions &= Q(id_number_index=id_index)

@@ -124,6 +124,11 @@ class House(GridOwned):
     def __str__(self) -> str:
         return f"{self.building.name} {self.unit}-{self.number}"
 
+    @property
+    def address(self) -> str:
+        """The house's full address, as pages, the API and ledgers show it."""
+        return f"{self.building.address} {self}"
+
 
 class Household(GridOwned):
     """户: the people who live (or are registered) together in a house."""

@@ -38,8 +38,7 @@ class ResidentOut(Schema):
 
     @staticmethod
     def resolve_address(obj) -> str:
-        house = obj.household.house
-        return f"{house.building.address} {house.building.name} {house.unit}-{house.number}"
+        return obj.household.house.address
 
     @staticmethod
     def resolve_labels(obj) -> list[str]:
@@ -117,8 +116,7 @@ class HouseholdOut(Schema):
 
     @staticmethod
     def resolve_address(obj) -> str:
-        house = obj.house
-        return f"{house.building.address} {house.building.name} {house.unit}-{house.number}"
+        return obj.house.address
 
 
 class HouseholdDetailOut(HouseholdOut):
