@@ -1,12 +1,12 @@
 """Lookups the ORM lacks, registered when the app starts (CoreConfig.ready)."""
 
-from django.db.models import CharField
+from django.db.models import CharField, Lookup
 from django.db.models.lookups import StartsWith
 
 GLOB_LITERAL = str.maketrans({"*": "[*]", "?": "[?]", "[": "[[]"})
 
 
-class Prefix(StartsWith):
+class Prefix(Lookup):
     """`startswith` that SQLite answers from an index on the column.
 
     On SQLite Django's `startswith` is a LIKE with an ESCAPE clause, and SQLite's
@@ -19,11 +19,14 @@ class Prefix(StartsWith):
 
     lookup_name = "prefix"
 
+    def as_sql(self, compiler, connection):
+        return compiler.compile(StartsWith(self.lhs, self.rhs))
+
     def as_sqlite(self, compiler, connection):
-        if not self.is_simple_lookup:
+        if not isinstance(self.rhs, str):  # an expression: no range to read
             return self.as_sql(compiler, connection)
         lhs, lhs_params = self.process_lhs(compiler, connection)
-        return f"{lhs} GLOB %s", (*lhs_params, f"{str(self.rhs).translate(GLOB_LITERAL)}*")
+        return f"{lhs} GLOB %s", (*lhs_params, f"{self.rhs.translate(GLOB_LITERAL)}*")
 
 
 def register() -> None:

@@ -2,6 +2,7 @@
 
 import pytest
 from django.db import connection
+from django.db.models import F
 
 from linli.registry.models import Label
 
@@ -64,6 +65,13 @@ def test_a_prefix_can_be_combined_and_negated(labels):
         .exclude(name__prefix="王")
         .values_list("name", flat=True)
     ) == {"汪明", "Li Na", "li na", "Lin"}
+
+
+def test_a_prefix_may_be_another_column(labels):
+    Label.objects.create(code="li", name="li lei")
+    assert set(Label.objects.filter(name__prefix=F("code")).values_list("name", flat=True)) == {
+        "li lei"
+    }
 
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="the point of the lookup on SQLite")
