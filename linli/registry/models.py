@@ -126,7 +126,7 @@ class House(GridOwned):
 
     @property
     def address(self) -> str:
-        """The house's full address, as pages, the API and ledgers show it."""
+        """The house's full address, as pages and the API show it."""
         return f"{self.building.address} {self}"
 
 
