@@ -6,10 +6,11 @@ from pytest_django.asserts import assertContains, assertNotContains, assertRedir
 
 from linli.accounts import services
 from linli.accounts.models import RoleGrant, User
-from linli.accounts.tests.support import bearer, counts, post_json, problem_of
+from linli.accounts.tests.support import counts
 from linli.core.permissions import Role
 from linli.regions.services import grid_retire
 from linli.registry import services as registry
+from linli.testing.http import bearer, post_json, problem_of
 
 OTHER_SUBDISTRICTS_COMMUNITY = "370306002001"  # 丝绸社区, under 大街街道
 NO_SUCH_REGION = "370306009001"

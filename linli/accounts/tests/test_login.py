@@ -9,7 +9,7 @@ from django.test import Client
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
 from linli.accounts.models import LoginAttempt
-from linli.conftest import PASSWORD
+from linli.testing.world import PASSWORD
 
 LOGIN = "/accounts/login/"
 WRONG = "Wrong username/phone or password."

@@ -7,8 +7,8 @@ import linli.settings as project_settings
 from linli.accounts import services
 from linli.accounts.models import User
 from linli.audit.models import AuditEntry
-from linli.conftest import PASSWORD
 from linli.core.permissions import Role
+from linli.testing.world import PASSWORD
 
 
 def test_the_project_hashes_passwords_with_argon2_first():

@@ -9,7 +9,7 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone, translation
 
 from linli.accounts.models import AccessToken
-from linli.accounts.tests.support import bearer
+from linli.testing.http import bearer
 
 
 def run(*args) -> tuple[str, str]:

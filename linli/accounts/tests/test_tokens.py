@@ -10,8 +10,8 @@ from pytest_django.asserts import assertContains, assertNotContains, assertRedir
 
 from linli.accounts import services
 from linli.accounts.models import AccessToken
-from linli.accounts.tests.support import EN, PROBLEM, bearer, post_json, problem_of
 from linli.audit.models import AuditEntry
+from linli.testing.http import EN, PROBLEM, bearer, post_json, problem_of
 
 SECRET = re.compile(r"linli_[A-Za-z0-9_-]{43}")
 

@@ -4,8 +4,9 @@ import pytest
 from pytest_django.asserts import assertContains, assertNotContains
 
 from linli.accounts import services
-from linli.accounts.tests.support import bearer, counts, post_json, problem_of
+from linli.accounts.tests.support import counts
 from linli.core.permissions import Role
+from linli.testing.http import bearer, post_json, problem_of
 
 NEW_USER = {
     "username": "li.na",

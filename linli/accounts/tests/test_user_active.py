@@ -9,10 +9,10 @@ from pytest_django.asserts import assertContains
 
 from linli.accounts import services
 from linli.accounts.models import User
-from linli.accounts.tests.support import bearer, post_json, problem_of
-from linli.conftest import PASSWORD
 from linli.core.network import client_ip
 from linli.core.permissions import Role
+from linli.testing.http import bearer, post_json, problem_of
+from linli.testing.world import PASSWORD
 
 
 def test_an_admin_deactivates_a_user_who_then_cannot_sign_in(client, world):

@@ -4,8 +4,9 @@ import pytest
 from pytest_django.asserts import assertContains, assertRedirects
 
 from linli.accounts.models import RoleGrant, User
-from linli.accounts.tests.support import counts, post_json, problem_of
+from linli.accounts.tests.support import counts
 from linli.core.permissions import Role
+from linli.testing.http import post_json, problem_of
 
 NEW = "/accounts/users/new/"
 

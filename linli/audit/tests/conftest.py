@@ -1,10 +1,1 @@
-import pytest
-from django.test import Client
-
-from linli.audit.tests.support import EN
-
-
-@pytest.fixture
-def client() -> Client:
-    """A browser asking for English, so tests read the English source strings."""
-    return Client(**EN)
+from linli.testing.http import english_client  # noqa: F401 (the English `client`)

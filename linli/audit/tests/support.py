@@ -7,8 +7,6 @@ from linli.audit.choices import AuditAction
 from linli.audit.models import AuditEntry
 from linli.audit.services import audit_record
 
-EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
-
 
 def record(**kwargs) -> AuditEntry:
     kwargs.setdefault("action", AuditAction.RECORD_UPDATE)

@@ -10,8 +10,8 @@ from linli.accounts.models import LoginAttempt, RoleGrant
 from linli.audit import chain
 from linli.audit.choices import AuditAction
 from linli.audit.tests.support import last_seq, new_entries
-from linli.conftest import PASSWORD
 from linli.core.permissions import Role
+from linli.testing.world import PASSWORD
 
 LOGIN = "/accounts/login/"
 

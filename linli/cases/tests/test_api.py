@@ -12,25 +12,10 @@ from django.test.utils import CaptureQueriesContext
 from linli.cases import services
 from linli.cases.choices import Source, Stage
 from linli.cases.models import Case, CaseTransition, Category
-from linli.cases.tests.test_services import SQUARE
 from linli.core.problems import Conflict
 from linli.regions.services import grid_update
-
-API = "/api/v1"
-EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
-PROBLEM = "application/problem+json"
-
-
-def call(client, user, method, path, body=None, **params):
-    client.force_login(user)
-    if method == "get":
-        return client.get(API + path, params, **EN)
-    return client.post(API + path, json.dumps(body or {}), content_type="application/json", **EN)
-
-
-def ok(response, status=200) -> dict:
-    assert response.status_code == status, response.content.decode()[:1000]
-    return response.json()
+from linli.testing.http import API, EN, PROBLEM, call_api, ok
+from linli.testing.shapes import SQUARE
 
 
 @pytest.fixture
@@ -57,7 +42,7 @@ def test_a_grid_worker_reports_and_sees_the_case_with_the_phone_masked(client, w
         "reporter_phone": "13905330456",
     }
 
-    answer = ok(call(client, world.grid_worker_a1, "post", "/cases", body), 201)
+    answer = ok(call_api(client, world.grid_worker_a1, "post", "/cases", body), 201)
 
     assert answer["stage"] == "reported" and answer["category_name"] == "机动车乱停放"
     assert answer["reporter_phone"] == "139****0456" and answer["version"] == 1
@@ -92,22 +77,22 @@ def test_an_idempotency_key_makes_a_repeated_report_one_case(client, world):
 
 def test_the_steps_through_the_api(client, world, case):
     path = f"/cases/{case.pk}"
-    ok(call(client, world.worker_a, "post", path + "/accept", {"version": 1}))
-    ok(call(client, world.worker_a, "post", path + "/dispatch", {"assignee": "grid.a1"}))
-    ok(call(client, world.grid_worker_a1, "post", path + "/start"))
-    ok(call(client, world.grid_worker_a1, "post", path + "/finish", {"note": "已清运"}))
-    answer = ok(call(client, world.worker_a, "post", path + "/close"))
+    ok(call_api(client, world.worker_a, "post", path + "/accept", {"version": 1}))
+    ok(call_api(client, world.worker_a, "post", path + "/dispatch", {"assignee": "grid.a1"}))
+    ok(call_api(client, world.grid_worker_a1, "post", path + "/start"))
+    ok(call_api(client, world.grid_worker_a1, "post", path + "/finish", {"note": "已清运"}))
+    answer = ok(call_api(client, world.worker_a, "post", path + "/close"))
 
     assert answer["stage"] == "closed" and answer["assignee"] == "grid.a1"
     assert [t["to_stage"] for t in answer["transitions"]][-1] == "closed"
-    answer = ok(call(client, world.worker_a, "post", path + "/rate", {"rating": 4}))
+    answer = ok(call_api(client, world.worker_a, "post", path + "/rate", {"rating": 4}))
     assert (answer["stage"], answer["rating"]) == ("evaluated", 4)
 
 
 def test_a_stale_version_gets_a_409_problem(client, world, case):
-    ok(call(client, world.worker_a, "post", f"/cases/{case.pk}/accept", {"version": 1}))
+    ok(call_api(client, world.worker_a, "post", f"/cases/{case.pk}/accept", {"version": 1}))
 
-    response = call(
+    response = call_api(
         client,
         world.subdistrict_admin,
         "post",
@@ -121,7 +106,7 @@ def test_a_stale_version_gets_a_409_problem(client, world, case):
 
 
 def test_a_step_from_the_wrong_stage_is_a_409(client, world, case):
-    response = call(client, world.worker_a, "post", f"/cases/{case.pk}/close")
+    response = call_api(client, world.worker_a, "post", f"/cases/{case.pk}/close")
 
     assert response.status_code == 409
     assert response.json()["detail"] == "This case is Reported: that step is not possible now."
@@ -144,7 +129,7 @@ def test_a_step_from_the_wrong_stage_is_a_409(client, world, case):
     ],
 )
 def test_bad_reports_get_a_422_naming_the_field(client, world, body, field):
-    response = call(client, world.worker_a, "post", "/cases", body)
+    response = call_api(client, world.worker_a, "post", "/cases", body)
 
     assert response.status_code == 422 and response["Content-Type"] == PROBLEM
     assert field in [e["field"] for e in response.json()["errors"]]
@@ -158,7 +143,7 @@ def test_an_unknown_category_is_a_404(client, world):
         "region_code": world.a1.code,
         "address": "x",
     }
-    assert call(client, world.worker_a, "post", "/cases", body).status_code == 404
+    assert call_api(client, world.worker_a, "post", "/cases", body).status_code == 404
 
 
 def test_the_list_shows_only_the_callers_regions_and_filters(client, world, case):
@@ -172,7 +157,7 @@ def test_the_list_shows_only_the_callers_regions_and_filters(client, world, case
     )
 
     def codes(user, **params):
-        return [c["code"] for c in ok(call(client, user, "get", "/cases", **params))["items"]]
+        return [c["code"] for c in ok(call_api(client, user, "get", "/cases", **params))["items"]]
 
     assert codes(world.worker_a) == [case.code]
     assert len(codes(world.subdistrict_admin)) == 2
@@ -181,7 +166,7 @@ def test_the_list_shows_only_the_callers_regions_and_filters(client, world, case
     assert codes(world.subdistrict_admin, q=case.code.lower()) == [case.code]
     assert codes(world.worker_a, stage="closed") == []
     assert codes(world.other_subdistrict_admin) == []
-    assert call(client, world.worker_b, "get", f"/cases/{case.pk}").status_code == 404
+    assert call_api(client, world.worker_b, "get", f"/cases/{case.pk}").status_code == 404
 
 
 def test_a_resident_follows_and_rates_their_own_report_only(client, world, case):
@@ -192,12 +177,17 @@ def test_a_resident_follows_and_rates_their_own_report_only(client, world, case)
         "address": "车站社区5号楼",
         "source": "resident",
     }
-    mine = ok(call(client, world.resident_a, "post", "/cases", body), 201)
+    mine = ok(call_api(client, world.resident_a, "post", "/cases", body), 201)
 
-    assert ok(call(client, world.resident_a, "get", f"/cases/{mine['id']}"))["code"] == mine["code"]
-    assert call(client, world.resident_a, "get", f"/cases/{case.pk}").status_code == 404
-    assert call(client, world.resident_a, "get", "/cases").status_code == 403
-    assert call(client, world.resident_a, "post", f"/cases/{mine['id']}/accept").status_code == 403
+    assert (
+        ok(call_api(client, world.resident_a, "get", f"/cases/{mine['id']}"))["code"]
+        == mine["code"]
+    )
+    assert call_api(client, world.resident_a, "get", f"/cases/{case.pk}").status_code == 404
+    assert call_api(client, world.resident_a, "get", "/cases").status_code == 403
+    assert (
+        call_api(client, world.resident_a, "post", f"/cases/{mine['id']}/accept").status_code == 403
+    )
 
 
 def test_the_list_runs_a_fixed_number_of_queries(client, world, case):
@@ -286,30 +276,30 @@ def test_a_reporter_sees_similar_open_cases_nearby_and_adds_a_plus_one(client, w
     )
     params = {"category": "manhole-cover", "longitude": "117.8705", "latitude": "36.8004"}
 
-    found = ok(call(client, world.resident_a, "get", "/cases/similar", **params))
+    found = ok(call_api(client, world.resident_a, "get", "/cases/similar", **params))
 
     assert [c["code"] for c in found] == [near.code]
     assert "reporter_phone" not in found[0]
     for _ in range(2):  # a second +1 by the same person does not count
-        answer = ok(call(client, world.resident_a, "post", f"/cases/{near.pk}/support"))
+        answer = ok(call_api(client, world.resident_a, "post", f"/cases/{near.pk}/support"))
     assert answer["supporters"] == 1
-    ok(call(client, world.grid_worker_a1, "post", f"/cases/{near.pk}/support"))
+    ok(call_api(client, world.grid_worker_a1, "post", f"/cases/{near.pk}/support"))
     assert Case.objects.get(pk=near.pk).supporters == 2
 
 
 def test_a_closed_case_takes_no_plus_one(client, world, case):
     Case.objects.filter(pk=case.pk).update(stage=Stage.CLOSED)
 
-    response = call(client, world.resident_a, "post", f"/cases/{case.pk}/support")
+    response = call_api(client, world.resident_a, "post", f"/cases/{case.pk}/support")
 
     assert response.status_code == 409 and Case.objects.get(pk=case.pk).supporters == 0
 
 
 def test_dispatching_to_someone_who_cannot_handle_there_is_refused_by_username(client, world, case):
-    ok(call(client, world.worker_a, "post", f"/cases/{case.pk}/accept"))
+    ok(call_api(client, world.worker_a, "post", f"/cases/{case.pk}/accept"))
 
     answer = ok(
-        call(
+        call_api(
             client, world.worker_a, "post", f"/cases/{case.pk}/dispatch", {"assignee": "worker.b"}
         ),
         422,
@@ -324,7 +314,7 @@ def test_dispatching_to_someone_who_cannot_handle_there_is_refused_by_username(c
 
 def test_categories_show_their_extra_questions_and_reports_answer_them(client, world):
     categories = {
-        c["code"]: c for c in ok(call(client, world.grid_worker_a1, "get", "/categories"))
+        c["code"]: c for c in ok(call_api(client, world.grid_worker_a1, "get", "/categories"))
     }
     depth, passable = categories["waterlogging"]["questions"]
     assert passable["values"][0] == {"key": "yes", "name": "能"}
@@ -338,10 +328,10 @@ def test_categories_show_their_extra_questions_and_reports_answer_them(client, w
         "source": "grid_worker",
     }
 
-    refused = call(client, world.grid_worker_a1, "post", "/cases", body)
+    refused = call_api(client, world.grid_worker_a1, "post", "/cases", body)
     assert refused.status_code == 422 and refused["Content-Type"] == PROBLEM
     assert "积水深度" in refused.content.decode()
-    wrong = call(
+    wrong = call_api(
         client,
         world.grid_worker_a1,
         "post",
@@ -352,7 +342,7 @@ def test_categories_show_their_extra_questions_and_reports_answer_them(client, w
     assert not Case.objects.exists()
 
     made = ok(
-        call(
+        call_api(
             client, world.grid_worker_a1, "post", "/cases", body | {"answers": {"depth_cm": "40"}}
         ),
         201,

@@ -11,9 +11,9 @@ import pytest
 from linli.cases import services
 from linli.cases.choices import Source
 from linli.cases.models import Case, Category
-from linli.cases.tests.test_services import SQUARE
-from linli.conftest import sign_in
 from linli.regions.services import grid_update
+from linli.testing.browser import sign_in
+from linli.testing.shapes import SQUARE
 
 pytestmark = pytest.mark.browser
 

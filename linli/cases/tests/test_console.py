@@ -1,7 +1,6 @@
 """The cases console: inboxes per role, the case page and its steps, reporting."""
 
 import re
-from html import unescape
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -9,47 +8,19 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from linli.cases import services
-from linli.cases.choices import Source, Stage
+from linli.cases.choices import Stage
 from linli.cases.models import Case, Category
-from linli.cases.tests.test_public import png
-
-EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
-
-
-def text(response) -> str:
-    body = re.sub(r"<script.*?</script>|<[^>]+>", " ", response.content.decode(), flags=re.S)
-    return " ".join(unescape(body).split())
-
-
-def get(client, user, path, **headers):
-    client.force_login(user)
-    return client.get(path, **EN, **headers)
-
-
-def post(client, user, path, data):
-    client.force_login(user)
-    return client.post(path, data, **EN)
-
-
-def new_case(world, region=None, **fields) -> Case:
-    return services.case_report(
-        category=Category.objects.get(code=fields.pop("category", "exposed-garbage")),
-        description=fields.pop("description", "丝绸路12号门前垃圾堆积"),
-        source=Source.HOTLINE,
-        region=region or world.a1,
-        address="丝绸路12号",
-        by=None,
-        **fields,
-    )
+from linli.testing.cases import hotline_call, png
+from linli.testing.http import EN, get, post, text
 
 
 @pytest.fixture
 def case(world):
-    return new_case(world, reporter_phone="13905330123")
+    return hotline_call(world, reporter_phone="13905330123")
 
 
 def test_the_inbox_shows_the_boxes_of_the_role_and_only_cases_in_scope(client, world, case):
-    new_case(world, region=world.b1, description="市南的垃圾")
+    hotline_call(world, region=world.b1, description="市南的垃圾")
 
     page = text(get(client, world.worker_a, "/cases/?box=to_accept"))
     assert "Mine To accept To dispatch To verify Overdue All" in page
@@ -196,5 +167,5 @@ def test_the_inbox_runs_a_fixed_number_of_queries(client, world, case):
 
     first = count()
     for n in range(5):
-        new_case(world, description=f"垃圾{n}")
+        hotline_call(world, description=f"垃圾{n}")
     assert count() == first <= 8

@@ -9,16 +9,11 @@ import pytest
 
 from linli.cases import services
 from linli.cases.choices import Stage
-from linli.cases.models import Case, CaseSupport, Category
-from linli.cases.tests.test_services import refused, report, through
+from linli.cases.models import Case, CaseSupport
 from linli.notifications.models import Notification
+from linli.testing.cases import refused, report, through
 
 pytestmark = pytest.mark.usefixtures("english")
-
-
-@pytest.fixture
-def manhole(db):
-    return Category.objects.get(code="manhole-cover")
 
 
 @pytest.fixture

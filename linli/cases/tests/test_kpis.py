@@ -15,7 +15,8 @@ from linli.cases import kpis, services
 from linli.cases.choices import Stage
 from linli.cases.filters import KpiQuery
 from linli.cases.models import CaseTransition, HandlerDay, RegionDay
-from linli.cases.tests.test_console import get, new_case
+from linli.testing.cases import hotline_call
+from linli.testing.http import get
 
 pytestmark = pytest.mark.usefixtures("english")
 
@@ -25,14 +26,14 @@ def scenario(world):
     """Community A: one case evaluated 5 ★, one rejected, one late twice and reworked;
     community B: one case accepted."""
     a = world.worker_a
-    good = new_case(world)
+    good = hotline_call(world)
     good = services.case_accept(case=good, by=a)
     good = services.case_dispatch(case=good, to=world.grid_worker_a1, by=a)
     good = services.case_finish(case=good, by=world.grid_worker_a1, note="已清理")
     good = services.case_close(case=good, by=a)
     good = services.case_rate(case=good, rating=5, by=a)
-    services.case_reject(case=new_case(world), by=a, note="重复上报")
-    late = new_case(world, category="illegal-posting")
+    services.case_reject(case=hotline_call(world), by=a, note="重复上报")
+    late = hotline_call(world, category="illegal-posting")
     late = services.case_accept(case=late, by=a)
     late = services.case_dispatch(case=late, to=world.grid_worker_a1, by=a)
     late = services.case_finish(case=late, by=world.grid_worker_a1, note="已清除")
@@ -42,7 +43,7 @@ def scenario(world):
     first_moves = CaseTransition.objects.filter(case=late).order_by("pk")
     late_ones = [m.pk for m in first_moves if m.to_stage in (Stage.DISPATCHED, Stage.HANDLED)][:2]
     CaseTransition.objects.filter(pk__in=late_ones).update(overdue=True)
-    services.case_accept(case=new_case(world, region=world.b1), by=world.worker_b)
+    services.case_accept(case=hotline_call(world, region=world.b1), by=world.worker_b)
     CaseTransition.objects.filter(from_stage=Stage.REPORTED).update(duration=timedelta(hours=2))
     return good, late
 
@@ -147,7 +148,7 @@ def test_rolled_up_days_give_the_same_figures_and_count_each_change_once(world, 
     handlers = today(world, world.district_admin, "handler")
     assert handlers[str(world.grid_worker_a1.pk)].handled == 3
 
-    more = new_case(world)  # after the rollup: counted live, on top of the days
+    more = hotline_call(world)  # after the rollup: counted live, on top of the days
     services.case_accept(case=more, by=world.worker_a)
     again = today(world, world.district_admin)[world.a.path]
     assert (again.received, again.accepted_steps) == (4, 3)

@@ -12,8 +12,9 @@ from PIL import Image
 
 from linli.cases import services
 from linli.cases.models import CasePhoto
-from linli.cases.tests.test_console import get, new_case, post
 from linli.core.permissions import Role
+from linli.testing.cases import hotline_call
+from linli.testing.http import get, post
 
 API = "/api/v1"
 
@@ -39,7 +40,7 @@ def files(media: Path) -> list[Path]:
 
 
 def test_a_photo_keeps_its_location_as_data_but_the_served_file_has_no_exif(client, world, media):
-    case = new_case(world)
+    case = hotline_call(world)
     raw = jpeg_with_location()
     assert b"SN-12345" in raw
 
@@ -59,7 +60,7 @@ def test_a_photo_keeps_its_location_as_data_but_the_served_file_has_no_exif(clie
 
 
 def test_people_who_may_not_see_the_case_get_404(client, world):
-    case = new_case(world)
+    case = hotline_call(world)
     photo = services.case_photo_add(
         case=case, upload=upload(jpeg_with_location()), by=world.worker_a
     )
@@ -93,7 +94,7 @@ def test_bad_files_are_refused_by_the_api_and_nothing_is_kept(
     client, world, media, settings, content, name, message
 ):
     settings.LINLI_PHOTO_MAX_MB = 2
-    case = new_case(world)
+    case = hotline_call(world)
     client.force_login(world.worker_a)
 
     response = client.post(
@@ -108,7 +109,7 @@ def test_bad_files_are_refused_by_the_api_and_nothing_is_kept(
 
 
 def test_the_api_adds_a_photo_and_lists_it_with_the_case(client, world):
-    case = new_case(world)
+    case = hotline_call(world)
     client.force_login(world.worker_a)
 
     added = client.post(
@@ -124,7 +125,7 @@ def test_the_api_adds_a_photo_and_lists_it_with_the_case(client, world):
 
 
 def test_who_may_add_and_until_when(client, world):
-    case = new_case(world)
+    case = hotline_call(world)
     other_grid_worker = world.person("grid.b1", Role.GRID_WORKER, world.b1.code)
 
     with pytest.raises(PermissionDenied):
@@ -151,7 +152,7 @@ def test_a_phone_jpeg_with_a_second_image_is_accepted_as_jpeg(world):
     assert Image.open(BytesIO(out.getvalue())).format == "MPO"
 
     photo = services.case_photo_add(
-        case=new_case(world), upload=upload(out.getvalue()), by=world.worker_a
+        case=hotline_call(world), upload=upload(out.getvalue()), by=world.worker_a
     )
 
     assert (photo.content_type, photo.width, photo.height) == ("image/jpeg", 40, 30)

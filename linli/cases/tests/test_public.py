@@ -4,24 +4,23 @@ tracking page; rating by the reporter; bad input saves nothing."""
 import logging
 import re
 from datetime import timedelta
-from io import BytesIO
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import F
 from django.utils import timezone
-from PIL import Image
 
 from linli.accounts.models import PhoneCode
 from linli.accounts.services import phone_codes_purge
 from linli.cases import services
 from linli.cases.choices import Source, Stage
 from linli.cases.models import Case, CasePhoto
-from linli.cases.tests.test_services import SQUARE, through
 from linli.regions.services import grid_update
+from linli.testing.cases import png, through
+from linli.testing.http import EN
+from linli.testing.shapes import SQUARE
 
 pytestmark = pytest.mark.usefixtures("english")
-EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 PHONE = "13905338888"
 
 
@@ -62,12 +61,6 @@ def form(**overrides) -> dict:
         "request_key": "k-" + overrides.pop("key", "1"),
         **overrides,
     }
-
-
-def png() -> bytes:
-    out = BytesIO()
-    Image.new("RGB", (40, 30), "red").save(out, format="PNG")
-    return out.getvalue()
 
 
 def test_an_anonymous_resident_reports_with_a_texted_code(client, located, send_code):

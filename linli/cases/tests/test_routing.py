@@ -13,19 +13,14 @@ from linli.cases import kpis, selectors, services
 from linli.cases.choices import Stage
 from linli.cases.filters import KpiQuery
 from linli.cases.models import Case, CaseEscalation, Category, RoutingRule, RoutingTarget
-from linli.cases.tests.test_services import report, through
 from linli.core.permissions import Role
 from linli.notifications.models import Delivery, Notification
 from linli.registry import services as registry
+from linli.testing.cases import report, through
 
 pytestmark = pytest.mark.usefixtures("english")
 
 IMMEDIATE = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
-
-
-@pytest.fixture
-def manhole(db):
-    return Category.objects.get(code="manhole-cover")
 
 
 def rule(world, **fields) -> RoutingRule:

@@ -11,75 +11,14 @@ from django.utils import timezone
 
 from linli.cases import services
 from linli.cases.choices import Source, Stage
-from linli.cases.models import Case, CaseTransition, Category
+from linli.cases.models import Case, Category
 from linli.core.problems import Conflict
 from linli.core.workdays import add_working_hours
 from linli.regions.services import grid_update
+from linli.testing.cases import refused, report, state, through
+from linli.testing.shapes import SQUARE
 
 pytestmark = pytest.mark.usefixtures("english")
-
-SQUARE = {  # 车站第一网格 for these tests: a square around 117.87E 36.80N
-    "type": "Polygon",
-    "coordinates": [
-        [[117.86, 36.79], [117.88, 36.79], [117.88, 36.81], [117.86, 36.81], [117.86, 36.79]]
-    ],
-}
-
-
-@pytest.fixture
-def manhole(db):
-    return Category.objects.get(code="manhole-cover")
-
-
-def report(world, category, **overrides) -> Case:
-    fields = {
-        "category": category,
-        "description": "正阳路与新建路交叉口井盖缺失，存在安全隐患",
-        "source": Source.GRID_WORKER,
-        "by": world.grid_worker_a1,
-        "region": world.a1,
-        "address": "正阳路与新建路交叉口",
-    }
-    return services.case_report(**(fields | overrides))
-
-
-def state() -> tuple:
-    return (
-        list(Case.objects.order_by("pk").values()),
-        list(CaseTransition.objects.order_by("pk").values()),
-    )
-
-
-def refused(call, error=ValidationError, **kwargs):
-    before = state()
-    with pytest.raises(error) as caught:
-        call(**kwargs)
-    assert state() == before, "a refused step changed something"
-    return caught.value
-
-
-def through(case, world, until: str) -> Case:
-    """Walk a case along the happy path from its stage up to stage `until`."""
-    steps = [
-        (Stage.ACCEPTED, lambda c: services.case_accept(case=c, by=world.worker_a)),
-        (
-            Stage.DISPATCHED,
-            lambda c: services.case_dispatch(case=c, to=world.grid_worker_a1, by=world.worker_a),
-        ),
-        (Stage.HANDLING, lambda c: services.case_start(case=c, by=world.grid_worker_a1)),
-        (
-            Stage.HANDLED,
-            lambda c: services.case_finish(case=c, by=world.grid_worker_a1, note="已补装井盖"),
-        ),
-        (Stage.CLOSED, lambda c: services.case_close(case=c, by=world.worker_a)),
-    ]
-    reached = [stage for stage, _step in steps]
-    start = reached.index(case.stage) + 1 if case.stage in reached else 0
-    for stage, step in steps[start:]:
-        case = step(case)
-        if stage == until:
-            return case
-    raise AssertionError(until)
 
 
 def test_a_report_opens_a_case_with_its_time_to_accept_running(world, manhole):

@@ -6,14 +6,9 @@ import json
 import pytest
 
 from linli.audit.models import AuditEntry
-from linli.cases.models import Category, RoutingRule, RoutingTarget
-from linli.cases.tests.test_console import get, post, text
+from linli.cases.models import RoutingRule, RoutingTarget
 from linli.core.permissions import Role
-
-
-@pytest.fixture
-def manhole(db):
-    return Category.objects.get(code="manhole-cover")
+from linli.testing.http import get, post, text
 
 
 def limits(category, **changes) -> dict:

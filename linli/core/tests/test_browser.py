@@ -7,7 +7,7 @@ is skipped, except where LINLI_REQUIRE_BROWSER=1 (CI), where it fails.
 
 import pytest
 
-from linli.conftest import sign_in
+from linli.testing.browser import sign_in
 
 pytestmark = pytest.mark.browser
 

@@ -10,7 +10,7 @@ from django.db import IntegrityError, connection
 from linli.core.bulk import BulkInsert, analyze
 from linli.core.crypto import blind_index
 from linli.registry.models import Building, House, Household, Resident, ResidentLabel
-from linli.registry.tests.support import id_number, place
+from linli.testing.registry import id_number, place
 
 RESIDENT = ["grid", "household", "name", "sex", "birth_date", "id_number", "phone", "relation"]
 

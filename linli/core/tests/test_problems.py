@@ -8,8 +8,7 @@ from django.test import RequestFactory
 
 from linli.core.problems import PROBLEM_CONTENT_TYPE, problem
 from linli.regions import selectors
-
-EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
+from linli.testing.http import EN
 
 
 def as_problem(response, status: int) -> dict:

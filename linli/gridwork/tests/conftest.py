@@ -1,9 +1,9 @@
 import pytest
 
-from linli.cases.tests.test_services import SQUARE
 from linli.gridwork import services
-from linli.gridwork.tests.support import D
 from linli.regions.services import grid_update
+from linli.testing.gridwork import D
+from linli.testing.shapes import SQUARE
 
 
 @pytest.fixture

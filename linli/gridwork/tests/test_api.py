@@ -7,10 +7,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from linli.cases.tests.test_api import API, PROBLEM, call, ok
 from linli.gridwork.models import CheckIn, Patrol, PatrolPoint, Visit
-from linli.gridwork.tests.support import started
-from linli.registry.tests.support import place
+from linli.testing.gridwork import started
+from linli.testing.http import API, PROBLEM, call_api, ok
+from linli.testing.registry import place
 
 
 def points(patrol, *offsets):
@@ -29,25 +29,25 @@ def points(patrol, *offsets):
 
 def test_a_patrol_from_start_to_end(client, world, gate):
     me = world.grid_worker_a1
-    body = ok(call(client, me, "post", "/patrols", {"grid_code": world.a1.code}), 201)
+    body = ok(call_api(client, me, "post", "/patrols", {"grid_code": world.a1.code}), 201)
     assert body["grid_code"] == world.a1.code and body["ended_at"] is None
     patrol = Patrol.objects.get(pk=body["id"])
     Patrol.objects.filter(pk=patrol.pk).update(started_at=timezone.now() - timedelta(hours=1))
     patrol.refresh_from_db()
 
-    sent = ok(call(client, me, "post", f"/patrols/{patrol.pk}/points", points(patrol, 10, 70)))
+    sent = ok(call_api(client, me, "post", f"/patrols/{patrol.pk}/points", points(patrol, 10, 70)))
     assert sent == {"added": 2, "points": 2, "distance": 67}
-    again = ok(call(client, me, "post", f"/patrols/{patrol.pk}/points", points(patrol, 10, 70)))
+    again = ok(call_api(client, me, "post", f"/patrols/{patrol.pk}/points", points(patrol, 10, 70)))
     assert again == {"added": 0, "points": 2, "distance": 67}  # a retry stores nothing twice
 
     check_in = ok(
-        call(client, me, "post", f"/patrols/{patrol.pk}/check-ins", {"token": gate.token}), 201
+        call_api(client, me, "post", f"/patrols/{patrol.pk}/check-ins", {"token": gate.token}), 201
     )
     assert check_in["checkpoint_name"] == "车站北门" and check_in["method"] == "qr"
 
-    ended = ok(call(client, me, "post", f"/patrols/{patrol.pk}/end"))
+    ended = ok(call_api(client, me, "post", f"/patrols/{patrol.pk}/end"))
     assert ended["ended_at"] is not None
-    detail = ok(call(client, world.worker_a, "get", f"/patrols/{patrol.pk}"))
+    detail = ok(call_api(client, world.worker_a, "get", f"/patrols/{patrol.pk}"))
     assert detail["track"] == [[117.87, 36.8001], [117.87, 36.8007]]
     assert [c["checkpoint_name"] for c in detail["check_ins"]] == ["车站北门"]
 
@@ -55,7 +55,7 @@ def test_a_patrol_from_start_to_end(client, world, gate):
 def test_bad_input_is_a_problem_and_saves_nothing(client, world, grid):
     me = world.grid_worker_a1
     patrol = started(grid, me)
-    bad = call(
+    bad = call_api(
         client,
         me,
         "post",
@@ -64,7 +64,7 @@ def test_bad_input_is_a_problem_and_saves_nothing(client, world, grid):
     )
     assert bad.status_code == 422 and bad["Content-Type"] == PROBLEM
     assert "longitude" in bad.content.decode()
-    naive = call(
+    naive = call_api(
         client,
         me,
         "post",
@@ -72,9 +72,11 @@ def test_bad_input_is_a_problem_and_saves_nothing(client, world, grid):
         {"points": [{"at": "2026-11-22T10:00:00", "longitude": "117.87", "latitude": "36.8"}]},
     )
     assert naive.status_code == 422 and "timezone" in naive.content.decode().lower()
-    too_many = call(client, me, "post", f"/patrols/{patrol.pk}/points", points(patrol, *range(501)))
+    too_many = call_api(
+        client, me, "post", f"/patrols/{patrol.pk}/points", points(patrol, *range(501))
+    )
     assert too_many.status_code == 422
-    nowhere = call(
+    nowhere = call_api(
         client,
         me,
         "post",
@@ -82,7 +84,7 @@ def test_bad_input_is_a_problem_and_saves_nothing(client, world, grid):
         {"longitude": "117.879", "latitude": "36.809"},
     )
     assert nowhere.status_code == 422 and "This grid has no checkpoints" in nowhere.json()["detail"]
-    twice = call(client, me, "post", "/patrols", {"grid_code": world.a1.code})
+    twice = call_api(client, me, "post", "/patrols", {"grid_code": world.a1.code})
     assert twice.status_code == 422 and "already have a patrol" in twice.json()["detail"]
     assert not PatrolPoint.objects.exists() and not CheckIn.objects.exists()
     assert Patrol.objects.count() == 1
@@ -90,24 +92,26 @@ def test_bad_input_is_a_problem_and_saves_nothing(client, world, grid):
 
 def test_only_the_worker_records_their_patrol(client, world, grid):
     patrol = started(grid, world.grid_worker_a1)
-    by_colleague = call(
+    by_colleague = call_api(
         client, world.worker_a, "post", f"/patrols/{patrol.pk}/points", points(patrol, 5)
     )
     assert by_colleague.status_code == 403
-    outsider = call(client, world.worker_b, "get", f"/patrols/{patrol.pk}")
+    outsider = call_api(client, world.worker_b, "get", f"/patrols/{patrol.pk}")
     assert outsider.status_code == 404
     assert (
-        call(client, world.worker_b, "post", "/patrols", {"grid_code": world.a1.code}).status_code
+        call_api(
+            client, world.worker_b, "post", "/patrols", {"grid_code": world.a1.code}
+        ).status_code
         == 404
     )
-    assert ok(call(client, world.worker_b, "get", "/patrols"))["count"] == 0
+    assert ok(call_api(client, world.worker_b, "get", "/patrols"))["count"] == 0
     assert not PatrolPoint.objects.exists()
 
 
 def test_visits_through_the_api(client, world):
     household = place(world.a1).household
     body = ok(
-        call(
+        call_api(
             client,
             world.grid_worker_a1,
             "post",
@@ -124,10 +128,10 @@ def test_visits_through_the_api(client, world):
     assert body["household"] == household.pk and body["confirmed"] is True
     household.refresh_from_db()
     assert household.verified_at is not None
-    listed = ok(call(client, world.worker_a, "get", "/visits"))
+    listed = ok(call_api(client, world.worker_a, "get", "/visits"))
     assert [v["id"] for v in listed["items"]] == [body["id"]]
-    assert ok(call(client, world.worker_b, "get", "/visits"))["count"] == 0
-    refused = call(
+    assert ok(call_api(client, world.worker_b, "get", "/visits"))["count"] == 0
+    refused = call_api(
         client, world.worker_b, "post", "/visits", {"household": household.pk, "purpose": "care"}
     )
     assert refused.status_code == 404 and Visit.objects.count() == 1

@@ -6,9 +6,9 @@ from decimal import Decimal
 
 import pytest
 
-from linli.conftest import sign_in
 from linli.gridwork import services
 from linli.gridwork.models import CheckIn, Patrol, PatrolPoint
+from linli.testing.browser import sign_in
 
 pytestmark = pytest.mark.browser
 

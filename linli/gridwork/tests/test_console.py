@@ -5,20 +5,10 @@ import pytest
 from django.utils import timezone
 
 from linli.gridwork.models import Checkpoint, Patrol, Route, Visit
-from linli.registry.tests.support import place
+from linli.testing.http import get, post
+from linli.testing.registry import place
 
 pytestmark = pytest.mark.usefixtures("english")
-EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
-
-
-def get(client, user, url):
-    client.force_login(user)
-    return client.get(url, **EN)
-
-
-def post(client, user, url, data):
-    client.force_login(user)
-    return client.post(url, data, **EN)
 
 
 def test_a_grid_worker_starts_a_patrol_from_their_day(client, world, grid):

@@ -11,7 +11,7 @@ from linli.cases.filters import KpiQuery
 from linli.gridwork import services
 from linli.gridwork.kpis import planned_check_ins
 from linli.gridwork.models import Route
-from linli.gridwork.tests.support import started
+from linli.testing.gridwork import started
 
 
 @pytest.fixture

@@ -11,8 +11,8 @@ from linli.core.geojson import distance_m
 from linli.gridwork import services
 from linli.gridwork.choices import CheckInMethod
 from linli.gridwork.models import CheckIn, Patrol, PatrolPoint, Visit
-from linli.gridwork.tests.support import D, fix, started
-from linli.registry.tests.support import place
+from linli.testing.gridwork import D, fix, started
+from linli.testing.registry import place
 
 
 def test_a_checkpoint_outside_its_grid_is_refused_and_nothing_is_saved(world, grid, english):

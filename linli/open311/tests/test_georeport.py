@@ -16,13 +16,8 @@ from linli.cases.models import Case, Category
 from linli.core.permissions import Role
 from linli.regions.services import grid_update
 from linli.registry import services as registry
+from linli.testing.shapes import SQUARE
 
-SQUARE = {
-    "type": "Polygon",
-    "coordinates": [
-        [[117.86, 36.79], [117.88, 36.79], [117.88, 36.81], [117.86, 36.81], [117.86, 36.79]]
-    ],
-}
 REQUEST_FIELDS = [
     "service_request_id",
     "status",

@@ -8,9 +8,8 @@ from linli.accounts.services import token_create
 from linli.regions.management.commands.regions import DEFAULT_FIXTURE
 from linli.regions.models import Region
 from linli.regions.services import grid_create, grid_retire, regions_import
-from linli.regions.tests.shapes import square
-
-PROBLEM = "application/problem+json"
+from linli.testing.http import PROBLEM
+from linli.testing.shapes import square
 
 
 def get(client, user, url, **params):

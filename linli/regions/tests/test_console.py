@@ -11,9 +11,8 @@ from linli.core.permissions import Role
 from linli.regions.management.commands.regions import DEFAULT_FIXTURE
 from linli.regions.models import Region
 from linli.regions.services import grid_create, grid_retire, regions_import
-from linli.regions.tests.shapes import square
-
-EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
+from linli.testing.http import EN
+from linli.testing.shapes import square
 
 
 def page(client, user, url, **params):

@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied
 from linli.regions.models import Region
 from linli.regions.permissions import GRID_MANAGE
 from linli.regions.services import grid_create, grid_retire, grid_update
-from linli.regions.tests.shapes import square
+from linli.testing.shapes import square
 
 
 def tree_state():

@@ -10,7 +10,7 @@ from linli.core.geojson import MAX_POSITIONS
 from linli.regions.choices import Level
 from linli.regions.models import Region
 from linli.regions.services import grid_create, grid_retire, grid_update
-from linli.regions.tests.shapes import square
+from linli.testing.shapes import square
 
 
 @pytest.fixture(autouse=True)

@@ -9,8 +9,6 @@ from openpyxl import Workbook, load_workbook
 from linli.registry.idnumber import make_id_number
 from linli.registry.ledger import HEADERS, SHEET
 
-EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
-
 
 def id_number(n: int, born: date = date(1980, 5, 17), sex: str = "male") -> str:
     return make_id_number("370306", born, n, sex)
@@ -61,7 +59,3 @@ def read_workbook(content: bytes):
 
 def all_cells(wb) -> list:
     return [cell.value for ws in wb.worksheets for row in ws.iter_rows() for cell in row]
-
-
-def body(response) -> bytes:
-    return b"".join(response.streaming_content) if response.streaming else response.content

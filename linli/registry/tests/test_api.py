@@ -14,8 +14,9 @@ from linli.core.crypto import blind_index
 from linli.registry import services
 from linli.registry.choices import Relation
 from linli.registry.models import Building, House, Household, Organisation, Resident
-from linli.registry.tests import support
-from linli.registry.tests.support import EN, PROBLEM, aged, move_in
+from linli.testing import registry as support
+from linli.testing.http import EN, PROBLEM
+from linli.testing.registry import aged, move_in
 
 API = "/api/v1/registry"
 PHONE = "13805335678"

@@ -15,8 +15,9 @@ from linli.core.crypto import blind_index
 from linli.registry import services
 from linli.registry.choices import Relation, ResidentStatus
 from linli.registry.models import Building, House, Household, Organisation, Resident
-from linli.registry.tests import support
-from linli.registry.tests.support import EN, aged, move_in
+from linli.testing import registry as support
+from linli.testing.http import EN
+from linli.testing.registry import aged, move_in
 
 PHONE = "13805335678"
 

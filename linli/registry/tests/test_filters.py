@@ -9,8 +9,8 @@ from linli.core.crypto import blind_index
 from linli.registry import selectors, services
 from linli.registry.filters import HouseholdFilter, ResidentFilter, ResidentSearch
 from linli.registry.models import Resident
-from linli.registry.tests import support
-from linli.registry.tests.support import aged, move_in
+from linli.testing import registry as support
+from linli.testing.registry import aged, move_in
 
 PHONE = "13905335678"
 

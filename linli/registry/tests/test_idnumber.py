@@ -15,7 +15,7 @@ from linli.registry.idnumber import (
     parse_id_number,
 )
 from linli.registry.models import Resident
-from linli.registry.tests import support
+from linli.testing import registry as support
 
 # The worked example of GB 11643-1999 (a woman born 31 December 1949 in 北京市西城区).
 STANDARD_EXAMPLE = "11010519491231002X"

@@ -7,7 +7,7 @@ from linli.cases import kpis
 from linli.cases.filters import KpiQuery
 from linli.registry import services
 from linli.registry.models import RecordChange
-from linli.registry.tests.support import place
+from linli.testing.registry import place
 
 
 def today(user, level):

@@ -3,7 +3,6 @@
 from datetime import date
 
 import pytest
-from django.test import Client
 
 from linli.audit.models import AuditEntry
 from linli.core.crypto import mask_id_number, mask_phone
@@ -11,15 +10,11 @@ from linli.core.xlsx import XLSX_CONTENT_TYPE
 from linli.registry import ledger
 from linli.registry import services as registry
 from linli.registry.choices import Relation
-from linli.registry.tests.ledger_support import EN, all_cells, body, id_number, read_workbook
+from linli.registry.tests.ledger_support import all_cells, id_number, read_workbook
+from linli.testing.http import EN, body, english_client  # noqa: F401 (the English `client`)
 
 PHONE_A = "13953301234"
 PHONE_B = "13953309876"
-
-
-@pytest.fixture
-def client() -> Client:
-    return Client(**EN)
 
 
 def household_in(grid, name: str):

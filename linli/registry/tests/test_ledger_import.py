@@ -24,21 +24,16 @@ from linli.registry.models import (
     Resident,
 )
 from linli.registry.tests.ledger_support import (
-    EN,
     id_number,
     ledger_bytes,
     person,
     read_workbook,
     upload,
 )
-from linli.registry.tests.ledger_support import body as content
+from linli.testing.http import EN, english_client  # noqa: F401 (the English `client`)
+from linli.testing.http import body as content
 
 IMMEDIATE = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
-
-
-@pytest.fixture
-def client() -> Client:
-    return Client(**EN)
 
 
 @pytest.fixture

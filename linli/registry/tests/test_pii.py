@@ -29,8 +29,8 @@ from linli.regions import demo as regions_demo
 from linli.registry import demo as registry_demo
 from linli.registry import services
 from linli.registry.models import Resident
-from linli.registry.tests import support
-from linli.registry.tests.support import EN
+from linli.testing import registry as support
+from linli.testing.http import EN
 
 # Committed, so that pg_dump (another connection) sees the rows.
 committed = pytest.mark.django_db(transaction=True)

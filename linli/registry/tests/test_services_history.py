@@ -13,8 +13,8 @@ from linli.core.crypto import decrypt
 from linli.registry import services
 from linli.registry.choices import ChangeKind, Relation
 from linli.registry.models import RecordChange, Resident
-from linli.registry.tests import support
-from linli.registry.tests.support import move_in
+from linli.testing import registry as support
+from linli.testing.registry import move_in
 
 pytestmark = pytest.mark.usefixtures("english")
 

@@ -12,8 +12,8 @@ from linli.registry.choices import ChangeKind, Relation
 from linli.registry.filters import ResidentFilter
 from linli.registry.labels import DERIVED_LABELS, DERIVED_NAMES, years_ago
 from linli.registry.models import Label, Resident
-from linli.registry.tests import support
-from linli.registry.tests.support import aged, move_in
+from linli.testing import registry as support
+from linli.testing.registry import aged, move_in
 
 pytestmark = pytest.mark.usefixtures("english")
 

@@ -11,8 +11,8 @@ from linli.regions.services import grid_retire
 from linli.registry import services
 from linli.registry.choices import ChangeKind, Relation, ResidentStatus
 from linli.registry.models import Building, House, Household, Resident
-from linli.registry.tests import support
-from linli.registry.tests.support import move_in
+from linli.testing import registry as support
+from linli.testing.registry import move_in
 
 pytestmark = pytest.mark.usefixtures("english")
 

@@ -9,8 +9,8 @@ from django.utils import timezone
 from linli.audit.models import AuditEntry
 from linli.registry import services
 from linli.registry.choices import Relation
-from linli.registry.tests import support
-from linli.registry.tests.support import move_in
+from linli.testing import registry as support
+from linli.testing.registry import move_in
 
 pytestmark = pytest.mark.usefixtures("english")
 

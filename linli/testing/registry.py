@@ -1,5 +1,5 @@
-"""Helpers for the registry tests: places, people with valid ID numbers, and a
-snapshot of everything a rejected action must leave as it was."""
+"""Registry factories: places (building, house, household), people with valid ID
+numbers, and a snapshot of everything a rejected action must leave as it was."""
 
 import itertools
 import json
@@ -21,8 +21,6 @@ from linli.registry.models import (
     ResidentLabel,
 )
 
-EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
-PROBLEM = "application/problem+json"
 _sequence = itertools.count(1)
 
 

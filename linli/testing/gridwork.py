@@ -1,5 +1,5 @@
-"""Helpers for the grid work tests: patrols started in the past (so their GPS fixes
-are too), fixes."""
+"""Grid work factories: patrols started in the past (so their GPS fixes are too),
+GPS fixes."""
 
 from datetime import timedelta
 from decimal import Decimal
