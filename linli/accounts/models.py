@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from linli.core.crypto import mask_phone
 from linli.core.fields import BlindIndexField, EncryptedTextField
 from linli.core.permissions import Role, vocabulary
-from linli.core.scoping import collapse_paths, scope_filter
+from linli.core.scoping import ScopedQuerySet, collapse_paths, scope_filter
 
 phone_validator = RegexValidator(
     r"^1[3-9]\d{9}$", _("Enter an 11-digit mainland mobile number, e.g. 13812345678.")
@@ -126,13 +126,12 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.is_active and (self.is_superuser or bool(self.scope_paths(action)))
 
 
-class RoleGrantQuerySet(models.QuerySet):
+class RoleGrantQuerySet(ScopedQuerySet):
+    region_path = "region__path"
+    view_action = "user.view"
+
     def active(self):
         return self.filter(revoked_at__isnull=True)
-
-    def visible_to(self, user, action: str = "user.view"):
-        q = scope_filter(user, action, "region__path")
-        return self if q is None else self.filter(q)
 
 
 class RoleGrant(models.Model):

@@ -21,7 +21,7 @@ from linli.accounts.forms import (
     UserSearchForm,
 )
 from linli.accounts.permissions import USER_MANAGE, USER_VIEW
-from linli.core.access import requires, signed_in
+from linli.core.access import public, requires, signed_in
 from linli.core.forms import apply_errors
 from linli.core.htmx import render_page
 from linli.regions.selectors import region_by_code
@@ -29,6 +29,7 @@ from linli.regions.selectors import region_by_code
 PAGE_SIZE = 50
 
 
+@public
 @sensitive_post_parameters("password")
 @csrf_protect
 @never_cache
@@ -50,6 +51,7 @@ def login_view(request: HttpRequest):
     )
 
 
+@public
 @require_POST
 def logout_view(request: HttpRequest):
     logout(request)

@@ -93,6 +93,7 @@ class CategoryQuestionsForm(forms.Form):
 
     questions = IndentedJSONField(
         label=_("Extra questions (JSON)"),
+        required=False,  # [] (or nothing) asks no extra question
         widget=forms.Textarea(attrs={"rows": 18, "class": "font-monospace", "spellcheck": "false"}),
     )
 

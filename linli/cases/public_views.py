@@ -21,6 +21,7 @@ from linli.cases.forms import PublicRateForm, PublicReportForm
 from linli.cases.models import Case, Category
 from linli.cases.photos import photo_check
 from linli.cases.questions import posted_answers
+from linli.core.access import public
 from linli.core.crypto import mask_phone
 from linli.core.forms import apply_errors
 from linli.core.maps import map_settings
@@ -56,6 +57,7 @@ def _prove(request: HttpRequest, form, purpose: str) -> bool:
     return True
 
 
+@public
 @require_http_methods(["GET", "POST"])
 def report(request: HttpRequest):
     signed_in = request.user.is_authenticated
@@ -119,6 +121,7 @@ def report(request: HttpRequest):
     )
 
 
+@public
 @require_GET
 def questions(request: HttpRequest):
     """The extra questions of the category chosen (a report form asks for them when
@@ -134,6 +137,7 @@ def questions(request: HttpRequest):
     )
 
 
+@public
 @require_POST
 def code_send(request: HttpRequest):
     """Text a code to the number given, then go back to the page it was asked from."""
@@ -154,6 +158,7 @@ def code_send(request: HttpRequest):
     return redirect(target)
 
 
+@public
 @require_http_methods(["GET", "POST"])
 def track(request: HttpRequest, code: str):
     """A case's progress by its tracking code: stage and the times of its steps (no

@@ -363,7 +363,7 @@ def category_questions(request: HttpRequest, pk: int):
     if request.method == "POST" and form.is_valid():
         try:
             services.category_update(
-                category=category, by=request.user, questions=form.cleaned_data["questions"]
+                category=category, by=request.user, questions=form.cleaned_data["questions"] or []
             )
         except ValidationError as exc:
             form.add_error("questions", exc.messages)

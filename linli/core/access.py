@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from linli.core.permissions import vocabulary
 
 SIGNED_IN = "signed-in"
+PUBLIC = "public"
 
 
 def requires(action: str):
@@ -46,3 +47,11 @@ def signed_in(view):
 
     wrapper.linli_action = SIGNED_IN
     return wrapper
+
+
+def public(view):
+    """For views anyone may use, signed in or not: signing in and out, public reporting
+    and tracking, Open311, the health check. Declared, so that a view without any
+    access rule stands out (core/tests/test_routers.py)."""
+    view.linli_action = PUBLIC
+    return view

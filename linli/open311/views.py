@@ -20,6 +20,7 @@ from linli.accounts.auth import InvalidToken, token_used
 from linli.cases import services as cases
 from linli.cases.choices import DISTRICT_PATH, Source
 from linli.cases.permissions import CASE_REPORT
+from linli.core.access import public
 from linli.open311 import selectors
 from linli.open311.formats import errors, respond
 from linli.registry.selectors import grid_at_address
@@ -53,6 +54,7 @@ def _answer(view):
     return wrapper
 
 
+@public
 @require_GET
 @_answer
 def discovery(request: HttpRequest, fmt: str):
@@ -79,6 +81,7 @@ def discovery(request: HttpRequest, fmt: str):
     )
 
 
+@public
 @require_GET
 @_answer
 def service_list(request: HttpRequest, fmt: str):
@@ -92,12 +95,14 @@ def _service(code: str):
     return found
 
 
+@public
 @require_GET
 @_answer
 def service_definition(request: HttpRequest, service_code: str, fmt: str):
     return respond(selectors.definition_out(_service(service_code)), fmt, "service_definition")
 
 
+@public
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
 @_answer
@@ -123,6 +128,7 @@ def request_list(request: HttpRequest, fmt: str):
     return _requests(found, fmt, _extensions(params))
 
 
+@public
 @require_GET
 @_answer
 def request_detail(request: HttpRequest, service_request_id: str, fmt: str):

@@ -188,3 +188,17 @@ def test_the_district_edits_a_categorys_questions_as_json(client, world, manhole
     assert 'name="answers.lane"' in fragment.content.decode()
     # A subdistrict configures its routing, not the district's categories.
     assert get(client, world.subdistrict_admin, url).status_code == 403
+
+
+def test_the_district_clears_a_categorys_questions(client, world, manhole):
+    url = f"/cases/settings/categories/{manhole.pk}/questions/"
+    assert manhole.questions, "the seeded manhole category asks something"
+
+    for empty in ("[]", ""):
+        manhole.questions = [{"code": "lane", "description": "几条车道", "datatype": "number"}]
+        manhole.save(update_fields=["questions"])
+        done = post(client, world.district_admin, url, {"questions": empty})
+
+        assert done.status_code == 302
+        manhole.refresh_from_db()
+        assert manhole.questions == []

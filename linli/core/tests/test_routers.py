@@ -2,13 +2,13 @@
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
-from django.urls import URLPattern, URLResolver, get_resolver
 from ninja import Schema
 
 from linli.api import api
 from linli.core.access import SIGNED_IN, requires, signed_in
 from linli.core.permissions import vocabulary
 from linli.core.routers import Router
+from linli.testing.routes import declared_methods, routes
 
 
 class Out(Schema):
@@ -118,32 +118,40 @@ def test_the_api_has_the_regions_routes():
     } <= found
 
 
-def test_every_regions_and_core_console_view_declares_an_action():
-    def walk(patterns):
-        for entry in patterns:
-            if isinstance(entry, URLResolver):
-                yield from walk(entry.url_patterns)
-            elif isinstance(entry, URLPattern):
-                yield entry
+def console_views():
+    """(route, view name, callback) of every console route of a Linli app."""
+    for route in routes():
+        for method, view in route.views.items():
+            callback = route.callbacks[method]
+            if not route.is_api and callback.__module__.startswith("linli."):
+                yield route.route, view, callback
 
-    views = [
-        p
-        for p in walk(get_resolver().url_patterns)
-        if p.lookup_str.startswith(("linli.regions.", "linli.core."))
-    ]
-    assert {p.lookup_str for p in views} >= {
-        "linli.core.views.home",
-        "linli.regions.views.index",
-        "linli.regions.views.detail",
-        "linli.regions.views.grid_create",
-        "linli.regions.views.grid_edit",
-        "linli.regions.views.grid_retire",
+
+def test_every_console_view_declares_an_action():
+    views = list(console_views())
+    assert {view for _r, view, _c in views} >= {
+        "core:home",
+        "regions:detail",
+        "registry:resident-list",
+        "cases:case-inbox",
+        "report:report",
+        "open311:request-list",
     }
 
-    undeclared = [
-        p.lookup_str
-        for p in views
-        if getattr(p.callback, "linli_action", None) is None
-        and p.lookup_str != "linli.core.views.healthz"  # public by design
-    ]
-    assert not undeclared, undeclared
+    undeclared = sorted(
+        {
+            route
+            for route, _view, callback in views
+            if getattr(callback, "linli_action", None) is None
+        }
+    )
+    assert not undeclared, f"Decorate with requires(...), signed_in or public: {undeclared}"
+
+
+def test_every_console_view_declares_its_methods():
+    undeclared = sorted(
+        {route for route, _view, callback in console_views() if declared_methods(callback) is None}
+    )
+    assert not undeclared, (
+        f"Decorate with require_GET, require_POST or require_http_methods: {undeclared}"
+    )
