@@ -1,5 +1,6 @@
 """Linli settings: one module, read from the environment (see docs/deploy.md)."""
 
+import re
 from importlib.metadata import version as package_version
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -164,6 +165,15 @@ LINLI_PII_KEYS = env_str("LINLI_PII_KEYS")
 LINLI_PII_INDEX_KEY = env_str("LINLI_PII_INDEX_KEY")
 # Audit trail retention in days; never below 183 (six months).
 LINLI_AUDIT_RETENTION_DAYS = env_int("LINLI_AUDIT_RETENTION_DAYS", 365, minimum=183)
+
+# The district this deployment serves (its 12-digit division code): where cases may
+# be reported, whose policy (case categories, time limits) is district-wide, the
+# Open311 jurisdiction. Default: the demo's, 淄博市周村区.
+LINLI_DISTRICT = env_str("LINLI_DISTRICT", "370306000000")
+if not re.fullmatch(r"\d{4}(?!00)\d{2}0{6}", LINLI_DISTRICT):
+    raise ImproperlyConfigured(
+        "LINLI_DISTRICT must be a district's 12-digit division code, e.g. 370306000000."
+    )
 
 # Cases: how long after closing a case may be reopened (else it is reported anew).
 LINLI_CASE_REOPEN_DAYS = env_int("LINLI_CASE_REOPEN_DAYS", 7, minimum=0)

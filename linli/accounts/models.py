@@ -133,6 +133,10 @@ class RoleGrantQuerySet(ScopedQuerySet):
     def active(self):
         return self.filter(revoked_at__isnull=True)
 
+    def allowing(self, action: str):
+        """Active grants whose role includes `action`."""
+        return self.active().filter(role__in=vocabulary.roles_allowing(action))
+
 
 class RoleGrant(models.Model):
     """A role held by a user at a node of the region tree (and everything below it)."""

@@ -10,7 +10,7 @@ from linli.accounts.models import AccessToken, LoginAttempt, RoleGrant, User
 from linli.accounts.permissions import GRANTABLE_ROLES, USER_VIEW
 from linli.core.permissions import Role
 from linli.regions.choices import PATH_LENGTH
-from linli.regions.models import Region
+from linli.regions.models import Region, ancestor_paths
 
 
 def users_visible(*, user: User, action: str = USER_VIEW, q: str = "") -> QuerySet[User]:
@@ -32,6 +32,37 @@ def users_visible(*, user: User, action: str = USER_VIEW, q: str = "") -> QueryS
     if q:
         found = found.filter(Q(username__icontains=q) | Q(full_name__icontains=q))
     return found.order_by("username")
+
+
+def people_who_may(
+    action: str, region: Region, *, here_only: bool = False, among: QuerySet | None = None
+) -> QuerySet[User]:
+    """Active users who may perform `action` at `region`: an active grant whose role
+    includes it at the region or above it — at the region itself only, with
+    `here_only` (whom a report to that level reaches; at a grid: its grid workers).
+    `among` narrows the grants (those acting for an organisation). By username."""
+    paths = [region.path] if here_only else [*region.ancestor_paths(), region.path]
+    grants = RoleGrant.objects.allowing(action).filter(region__path__in=paths)
+    if among is not None:
+        grants = grants.filter(pk__in=among.values("pk"))
+    return _holding(grants)
+
+
+def people_who_may_in_scope(
+    *, user: User, action: str, scope_action: str, above: bool = False
+) -> QuerySet[User]:
+    """Active users who may perform `action` somewhere in `user`'s scope for
+    `scope_action` — with `above`, also at the regions above it (a district department
+    serves every community): whom a route or routing rule of the user's may name."""
+    where = Q(region__in=Region.objects.visible_to(user, scope_action).values("pk"))
+    if above:
+        paths = user.scope_paths(scope_action)
+        where |= Q(region__path__in={a for path in paths for a in ancestor_paths(path)})
+    return _holding(RoleGrant.objects.allowing(action).filter(where))
+
+
+def _holding(grants: QuerySet) -> QuerySet[User]:
+    return User.objects.filter(is_active=True, pk__in=grants.values("user")).order_by("username")
 
 
 def roles_grantable_by(*, user: User) -> list[str]:

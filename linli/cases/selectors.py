@@ -1,14 +1,13 @@
 from datetime import datetime, time, timedelta
 from decimal import Decimal
 
-from django.contrib.auth import get_user_model
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 
-from linli.accounts.models import RoleGrant
+from linli.accounts.selectors import people_who_may, people_who_may_in_scope
 from linli.cases.choices import DISTRICT_PATH, OPEN_STAGES, Stage
 from linli.cases.filters import CaseFilter
 from linli.cases.models import Case, CasePhoto, Category, RoutingRule, RoutingTarget
@@ -19,9 +18,8 @@ from linli.cases.permissions import (
     CASE_VERIFY,
     CASE_VIEW,
 )
-from linli.core.permissions import Role, vocabulary
 from linli.regions.choices import Level
-from linli.regions.models import Region, ancestor_paths
+from linli.regions.models import Region
 from linli.regions.selectors import may
 
 
@@ -56,15 +54,7 @@ def categories() -> QuerySet[Category]:
 def handlers_for(region: Region) -> QuerySet:
     """Active users who may handle cases of `region` (a grant with `case.handle` at the
     region or above it): whom a case there can be dispatched to."""
-    grants = RoleGrant.objects.active().filter(
-        role__in=vocabulary.roles_allowing(CASE_HANDLE),
-        region__path__in=[*region.ancestor_paths(), region.path],
-    )
-    return (
-        get_user_model()
-        .objects.filter(is_active=True, pk__in=grants.values("user"))
-        .order_by("username")
-    )
+    return people_who_may(CASE_HANDLE, region)
 
 
 SIMILAR_DAYS = 30
@@ -221,13 +211,8 @@ def route_for(case: Case, at: datetime):
             chosen = _least_busy(people)
             if chosen is not None:
                 return chosen, rule
-        elif case.region.level == Level.GRID:
-            grid_workers = handlers.filter(
-                grants__role=Role.GRID_WORKER,
-                grants__region=case.region,
-                grants__revoked_at__isnull=True,
-            )
-            chosen = _least_busy(grid_workers)
+        elif case.region.level == Level.GRID:  # its grid workers: granted at the grid
+            chosen = _least_busy(people_who_may(CASE_HANDLE, case.region, here_only=True))
             if chosen is not None:
                 return chosen, rule
     return None, None
@@ -236,10 +221,7 @@ def route_for(case: Case, at: datetime):
 def supervisors_at(region: Region, action: str) -> QuerySet:
     """Active users whose own grant at exactly this region allows `action`: whom an
     escalation to this level reaches."""
-    grants = RoleGrant.objects.active().filter(
-        role__in=vocabulary.roles_allowing(action), region=region
-    )
-    return get_user_model().objects.filter(is_active=True, pk__in=grants.values("user"))
+    return people_who_may(action, region, here_only=True)
 
 
 def cases_past_due(*, now: datetime, top_level: int) -> QuerySet[Case]:
@@ -275,18 +257,8 @@ def configurable_regions(*, user) -> QuerySet[Region]:
 def handlers_in_scope(*, user) -> QuerySet:
     """Whom a rule of this user's may name: people who may handle cases somewhere in
     the user's scope or above it (a district department serves every community)."""
-    paths = set(user.scope_paths(CASE_CONFIGURE))
-    above = {a for p in paths for a in ancestor_paths(p)}  # (and the scope itself, below)
-    within = Q()
-    for path in paths:
-        within |= Q(region__path__startswith=path)
-    grants = RoleGrant.objects.active().filter(
-        Q(region__path__in=above) | within, role__in=vocabulary.roles_allowing(CASE_HANDLE)
-    )
-    return (
-        get_user_model()
-        .objects.filter(is_active=True, pk__in=grants.values("user"))
-        .order_by("username")
+    return people_who_may_in_scope(
+        user=user, action=CASE_HANDLE, scope_action=CASE_CONFIGURE, above=True
     )
 
 

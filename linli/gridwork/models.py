@@ -7,29 +7,17 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from linli.core.scoping import ScopedQuerySet
 from linli.gridwork.choices import CheckInMethod, VisitPurpose
+from linli.regions.models import GridOwned, GridOwnedQuerySet
 
 
-class GridWorkQuerySet(ScopedQuerySet):
-    region_path = "grid__path"
+class GridWorkQuerySet(GridOwnedQuerySet):
     view_action = "patrol.view"
 
 
-def _grid():
-    return models.ForeignKey(
-        "regions.Region",
-        models.PROTECT,
-        related_name="+",
-        verbose_name=_("grid"),
-        limit_choices_to={"level": "grid"},
-    )
-
-
-class Checkpoint(models.Model):
+class Checkpoint(GridOwned):
     """巡查点: a fixed point of a grid to check in at, by its QR code or by being there."""
 
-    grid = _grid()
     name = models.CharField(_("name"), max_length=100)
     longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6)
     latitude = models.DecimalField(_("latitude"), max_digits=8, decimal_places=6)
@@ -66,11 +54,10 @@ class Checkpoint(models.Model):
         return self.name
 
 
-class Route(models.Model):
+class Route(GridOwned):
     """巡查路线: checkpoints in order, patrolled by a grid worker so many times a week.
     What it plans is what 到位率 measures against (docs/kpis.md)."""
 
-    grid = _grid()
     name = models.CharField(_("name"), max_length=100)
     worker = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("grid worker")
@@ -127,10 +114,9 @@ class RouteStop(models.Model):
         return f"{self.route_id}.{self.order}"
 
 
-class Patrol(models.Model):
+class Patrol(GridOwned):
     """巡查: one patrol of a grid worker, from start to end, with its trajectory."""
 
-    grid = _grid()
     worker = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("grid worker")
     )
@@ -220,20 +206,18 @@ class CheckIn(models.Model):
         return f"{self.checkpoint_id} {self.at:%Y-%m-%d %H:%M}"
 
 
-class VisitQuerySet(ScopedQuerySet):
+class VisitQuerySet(GridOwnedQuerySet):
     """Visits are part of a household's record: seen with the registry."""
 
-    region_path = "grid__path"
     view_action = "registry.view"
 
 
-class Visit(models.Model):
+class Visit(GridOwned):
     """走访: a grid worker's visit to a household, with what they found."""
 
     household = models.ForeignKey(
         "registry.Household", models.PROTECT, related_name="visits", verbose_name=_("household")
     )
-    grid = _grid()
     visitor = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("visited by")
     )

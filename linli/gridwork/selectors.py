@@ -1,14 +1,11 @@
 """Reads of grid work, each starting from the scoping primitive."""
 
-from django.contrib.auth import get_user_model
 from django.db.models import Count, Prefetch, QuerySet
 
-from linli.accounts.models import RoleGrant
-from linli.core.permissions import vocabulary
+from linli.accounts.selectors import people_who_may_in_scope
 from linli.gridwork.filters import GridWorkFilter
 from linli.gridwork.models import CheckIn, Checkpoint, Patrol, Route, RouteStop, Visit
 from linli.gridwork.permissions import PATROL_PLAN, PATROL_RUN, PATROL_VIEW
-from linli.regions.models import Region
 from linli.registry.permissions import REGISTRY_VIEW
 
 
@@ -107,12 +104,4 @@ def visit_list(*, user, filters: GridWorkFilter) -> QuerySet[Visit]:
 def patrol_workers(*, user) -> QuerySet:
     """Active people who may patrol somewhere in the user's planning scope: whom a
     route of theirs can be given to."""
-    grants = RoleGrant.objects.active().filter(
-        role__in=vocabulary.roles_allowing(PATROL_RUN),
-        region__in=Region.objects.visible_to(user, PATROL_PLAN).values("pk"),
-    )
-    return (
-        get_user_model()
-        .objects.filter(is_active=True, pk__in=grants.values("user"))
-        .order_by("username")
-    )
+    return people_who_may_in_scope(user=user, action=PATROL_RUN, scope_action=PATROL_PLAN)

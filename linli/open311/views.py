@@ -18,15 +18,15 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from linli.accounts.auth import InvalidToken, token_used
 from linli.cases import services as cases
-from linli.cases.choices import DISTRICT_PATH, Source
+from linli.cases.choices import Source
 from linli.cases.permissions import CASE_REPORT
 from linli.core.access import public
 from linli.open311 import selectors
 from linli.open311.formats import errors, respond
+from linli.regions.selectors import district_path
 from linli.registry.selectors import grid_at_address
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
-JURISDICTIONS = {"", DISTRICT_PATH, DISTRICT_PATH + "000000"}  # 周村区: 370306 / 370306000000
 W3C = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(Z|[+-]\d{2}:\d{2})$")
 SPAN = timedelta(days=90)
 ATTRIBUTE = re.compile(r"^attribute\[([a-z][a-z0-9_]{0,39})\](\[\])?$")
@@ -38,6 +38,11 @@ class Refused(Exception):
         self.status, self.descriptions = status, descriptions
 
 
+def _jurisdictions() -> set[str]:
+    """The district served, by path or division code (周村区: 370306, 370306000000)."""
+    return {"", district_path(), settings.LINLI_DISTRICT}
+
+
 def _answer(view):
     """Turn `Refused` (and an unknown jurisdiction) into the errors document."""
 
@@ -45,8 +50,12 @@ def _answer(view):
     def wrapper(request: HttpRequest, *args, fmt: str, **kwargs):
         params = request.POST if request.method == "POST" else request.GET
         try:
-            if params.get("jurisdiction_id", "").strip() not in JURISDICTIONS:
-                raise Refused(404, _("Unknown jurisdiction_id: this server serves 370306."))
+            if params.get("jurisdiction_id", "").strip() not in _jurisdictions():
+                raise Refused(
+                    404,
+                    _("Unknown jurisdiction_id: this server serves %(code)s.")
+                    % {"code": district_path()},
+                )
             return view(request, *args, fmt=fmt, **kwargs)
         except Refused as refused:
             return errors(fmt, refused.status, *refused.descriptions)

@@ -19,6 +19,34 @@ class RegionQuerySet(ScopedQuerySet):
         return self.filter(retired_at__isnull=True)
 
 
+class GridOwnedQuerySet(ScopedQuerySet):
+    """Rows that belong to a grid: scoped by the grid's region path."""
+
+    region_path = "grid__path"
+
+
+class GridOwned(models.Model):
+    """A record that belongs to one grid (a building, a patrol, a device…): whoever may
+    act in the grid's subtree may act on it (`objects.visible_to(user, action)` with a
+    `GridOwnedQuerySet`, its `view_action` set by the app)."""
+
+    grid = models.ForeignKey(
+        "regions.Region",
+        models.PROTECT,
+        related_name="+",
+        verbose_name=_("grid"),
+        limit_choices_to={"level": "grid"},
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def region_path(self) -> str:
+        """The grid's materialised path (load `grid` with the row)."""
+        return self.grid.path
+
+
 class Region(models.Model):
     """A node of the administrative tree: city → district → subdistrict → community → grid.
 

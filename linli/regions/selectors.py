@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Substr
@@ -7,6 +8,16 @@ from linli.core.scoping import collapse_paths
 from linli.regions.choices import CHILD_LEVEL, PATH_LENGTH, Level
 from linli.regions.models import Region
 from linli.regions.permissions import REGION_VIEW
+
+
+def district_path() -> str:
+    """The materialised path of the district the deployment serves (LINLI_DISTRICT)."""
+    return settings.LINLI_DISTRICT[: PATH_LENGTH[Level.DISTRICT]]
+
+
+def district() -> Region:
+    """The district the deployment serves: where district-wide policy is configured."""
+    return Region.objects.get(path=district_path())
 
 
 def regions_visible(*, user, action: str = REGION_VIEW) -> QuerySet[Region]:

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from linli.core.crypto import mask_id_number, mask_phone
 from linli.core.fields import BlindIndexField, EncryptedTextField
-from linli.core.scoping import ScopedQuerySet
+from linli.regions.models import GridOwned, GridOwnedQuerySet
 from linli.registry.choices import (
     ETHNICITIES,
     HAN,
@@ -32,21 +32,15 @@ from linli.registry.choices import (
 )
 
 
-class RegistryQuerySet(ScopedQuerySet):
+class RegistryQuerySet(GridOwnedQuerySet):
     """Registry records are scoped by their grid's region path."""
 
-    region_path = "grid__path"
     view_action = "registry.view"
 
 
-class GridOwned(models.Model):
-    grid = models.ForeignKey(
-        "regions.Region",
-        models.PROTECT,
-        related_name="+",
-        verbose_name=_("grid"),
-        limit_choices_to={"level": "grid"},
-    )
+class RegistryRecord(GridOwned):
+    """A record of the registry: in a grid, with when it was made and last changed."""
+
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -54,7 +48,7 @@ class GridOwned(models.Model):
         abstract = True
 
 
-class Building(GridOwned):
+class Building(RegistryRecord):
     """楼栋: a building, or a courtyard of bungalows in a village."""
 
     name = models.CharField(_("name"), max_length=50, help_text=_("e.g. 3号楼"))
@@ -91,7 +85,7 @@ class Building(GridOwned):
         return self.name
 
 
-class House(GridOwned):
+class House(RegistryRecord):
     """房屋: a flat or a house in a building."""
 
     building = models.ForeignKey(
@@ -130,7 +124,7 @@ class House(GridOwned):
         return f"{self.building.address} {self}"
 
 
-class Household(GridOwned):
+class Household(RegistryRecord):
     """户: the people who live (or are registered) together in a house."""
 
     house = models.ForeignKey(
@@ -168,7 +162,7 @@ class ResidentQuerySet(RegistryQuerySet):
         return self.filter(status=ResidentStatus.LIVING)
 
 
-class Resident(GridOwned):
+class Resident(RegistryRecord):
     """居民: a person in the registry."""
 
     household = models.ForeignKey(
@@ -285,7 +279,7 @@ class ResidentLabel(models.Model):
         return f"{self.resident} · {self.label}"
 
 
-class Organisation(GridOwned):
+class Organisation(RegistryRecord):
     """社会组织、企业、商户、物业公司、机关单位、学校、医疗机构."""
 
     name = models.CharField(_("name"), max_length=100)

@@ -247,6 +247,16 @@ def test_an_unknown_request_or_jurisdiction_is_404(client, world, reported):
     assert get(client, "services.json", jurisdiction_id="370306").status_code == 200
 
 
+def test_the_jurisdiction_is_the_district_of_the_deployment(client, world, settings):
+    settings.LINLI_DISTRICT = "370303000000"  # 张店区
+
+    refused = get(client, "services.json", jurisdiction_id="370306")
+    assert refused.status_code == 404
+    assert "this server serves 370303" in as_json(refused)[0]["description"]
+    for served in ("370303", "370303000000", ""):
+        assert get(client, "services.json", jurisdiction_id=served).status_code == 200
+
+
 def post(client, fmt="json", **data):
     return client.post(f"/open311/v2/requests.{fmt}", data, HTTP_ACCEPT_LANGUAGE="en")
 
