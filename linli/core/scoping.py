@@ -30,6 +30,14 @@ def scope_filter(user, action: str, path_field: str) -> Q | None:
     return reduce(or_, (Q(**{f"{path_field}__startswith": path}) for path in paths))
 
 
+def in_scope(user, action: str, path: str) -> bool:
+    """Whether `path` lies in the user's subtrees for `action`: `scope_filter`'s rule
+    for one path, without a query (the user's grants are loaded once)."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return user.is_superuser or any(path.startswith(p) for p in user.scope_paths(action))
+
+
 class ScopedQuerySet(models.QuerySet):
     """`region_path` is the region's path field, or `<relation>__path` for rows that
     point at their region (`grid__path`, `region__path`)."""

@@ -4,7 +4,7 @@ from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Substr
 from django.utils.translation import gettext as _
 
-from linli.core.scoping import collapse_paths
+from linli.core.scoping import collapse_paths, in_scope
 from linli.regions.choices import CHILD_LEVEL, PATH_LENGTH, Level
 from linli.regions.models import Region
 from linli.regions.permissions import REGION_VIEW
@@ -27,9 +27,7 @@ def regions_visible(*, user, action: str = REGION_VIEW) -> QuerySet[Region]:
 def may(user, region: Region, action: str) -> bool:
     """Whether `user` may perform `action` on `region` (and so on what belongs to it),
     by their grants, without a query: the same rule as `visible_to`."""
-    if not user.is_active:
-        return False
-    return user.is_superuser or any(region.path.startswith(p) for p in user.scope_paths(action))
+    return in_scope(user, action, region.path)
 
 
 def ensure_may(by, region: Region, action: str) -> None:

@@ -1,4 +1,4 @@
-"""The scoping primitive: `collapse_paths`, `scope_filter` and `visible_to`."""
+"""The scoping primitive: `collapse_paths`, `scope_filter`, `in_scope` and `visible_to`."""
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from linli.accounts.models import RoleGrant, User
 from linli.core.permissions import Role
-from linli.core.scoping import collapse_paths, scope_filter
+from linli.core.scoping import collapse_paths, in_scope, scope_filter
 from linli.regions.models import Region
 
 # collapse_paths
@@ -97,3 +97,16 @@ def test_a_revoked_grant_reaches_nothing(world):
 def test_an_unknown_action_is_an_error_not_an_empty_scope(world):
     with pytest.raises(LookupError, match=r"region\.delete"):
         visible_codes(world.district_admin, "region.delete")
+
+
+PEOPLE = ["platform_admin", "district_admin", "subdistrict_admin", "worker_a", "grid_worker_a1"]
+
+
+@pytest.mark.parametrize("action", ["region.view", "grid.manage", "user.manage"])
+def test_in_scope_answers_as_visible_to_for_every_region(world, action):
+    for person in PEOPLE:
+        user = getattr(world, person)
+        visible = set(visible_codes(user, action))
+
+        assert {r.code for r in Region.objects.all() if in_scope(user, action, r.path)} == visible
+    assert not in_scope(AnonymousUser(), action, world.a.path)
