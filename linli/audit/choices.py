@@ -30,5 +30,5 @@ class AuditAction(models.TextChoices):
 GENESIS_HASH = "0" * 64
 # Entries are kept at least this long, whatever LINLI_AUDIT_RETENTION_DAYS says.
 MIN_RETENTION_DAYS = 183
-# Version of the hashed document (`chain.canonical`); bump it if the fields change.
+# Version of the hashed document (`hashing.canonical`); bump it if the fields change.
 HASH_FORMAT = 1

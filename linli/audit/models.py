@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from linli.audit.choices import GENESIS_HASH, AuditAction
+from linli.audit.hashing import HASHED_FIELDS, entry_hash
 from linli.audit.permissions import AUDIT_VIEW
 from linli.core.scoping import ScopedQuerySet, scope_filter
 from linli.regions.choices import PATH_LENGTH, Level
@@ -140,8 +141,6 @@ class AuditEntry(models.Model):
         return f"#{self.seq} {self.action} {self.object_type}:{self.object_id}"
 
     def save(self, *args, **kwargs):
-        from linli.audit.chain import entry_hash
-
         if not self._state.adding:
             raise AppendOnlyError("Audit entries are append-only: they cannot be changed.")
         if self.hash != entry_hash(self.hashed_values()):
@@ -162,8 +161,6 @@ class AuditEntry(models.Model):
         return json.dumps(self.details, ensure_ascii=False, sort_keys=True, separators=(", ", ": "))
 
     def hashed_values(self) -> dict:
-        from linli.audit.chain import HASHED_FIELDS
-
         return {name: getattr(self, name) for name in HASHED_FIELDS}
 
 

@@ -13,8 +13,9 @@ from django.db import IntegrityError, connection, models, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from linli.audit.chain import canonical_ip, canonical_time, current_head, entry_hash
+from linli.audit.chain import current_head
 from linli.audit.choices import GENESIS_HASH, MIN_RETENTION_DAYS, AuditAction
+from linli.audit.hashing import canonical_ip, canonical_time, entry_hash
 from linli.audit.middleware import current_ip
 from linli.audit.models import HEAD_ID, AuditEntry, AuditHead
 from linli.core.network import client_ip
