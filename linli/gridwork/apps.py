@@ -10,9 +10,18 @@ class GridworkConfig(AppConfig):
     def ready(self) -> None:
         from datetime import timedelta
 
-        from linli.core import navigation, periodic
-        from linli.gridwork.permissions import PATROL_VIEW
+        from linli.core import navigation, panels, periodic
+        from linli.gridwork.permissions import PATROL_VIEW, VISIT_RECORD
         from linli.gridwork.tasks import patrols_end_stale
+        from linli.registry.permissions import REGISTRY_VIEW
 
         navigation.register(navigation.NavItem(_("Grid work"), "gridwork:home", PATROL_VIEW, 35))
+        panels.register(
+            panels.Panel(
+                "registry.household", _("Visits"), "gridwork:household-visits", REGISTRY_VIEW
+            ),
+            panels.RowAction(
+                "registry.household", _("Visit"), "gridwork:visit-record", VISIT_RECORD
+            ),
+        )
         periodic.register("patrols-end-stale", patrols_end_stale, every=timedelta(hours=1))

@@ -13,7 +13,6 @@ from linli.core.access import requires
 from linli.core.crypto import blind_index
 from linli.core.forms import apply_errors, schema_errors
 from linli.core.htmx import render_page
-from linli.gridwork.permissions import VISIT_RECORD
 from linli.regions import selectors as regions
 from linli.regions.models import Region
 from linli.registry import selectors, services
@@ -408,7 +407,6 @@ def freshness(request: HttpRequest):
             "errors": errors,
             "page": page,
             "query": query_without_page(request),
-            "may_visit": request.user.has_action(VISIT_RECORD),
         },
     )
 

@@ -5,6 +5,7 @@ import pytest
 from django.utils import timezone
 
 from linli.gridwork.models import Checkpoint, Patrol, Route, Visit
+from linli.registry.models import Household
 from linli.testing.http import get, post
 from linli.testing.registry import place
 
@@ -135,3 +136,13 @@ def test_a_visit_is_logged_from_the_household_and_shown_there(client, world):
     )
     listed = get(client, world.worker_a, "/grid/visits/").content.decode()
     assert "Care visit" in listed
+
+
+def test_the_registrys_household_pages_offer_the_visits(client, world):
+    household = place(world.a1).household
+    Household.objects.filter(pk=household.pk).update(verified_at=None)
+
+    page = get(client, world.grid_worker_a1, f"/registry/households/{household.pk}/")
+    assert f'hx-get="/grid/households/{household.pk}/visits/"' in page.content.decode()
+    to_verify = get(client, world.grid_worker_a1, "/registry/freshness/").content.decode()
+    assert f'href="/grid/visits/new/{household.pk}/"' in to_verify

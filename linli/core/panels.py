@@ -1,0 +1,62 @@
+"""Extension points of pages: an app adds a section to another app's page of an object,
+or a button to the rows of its lists, without that app knowing it (grid work shows a
+household's visits on the registry's household page, and a "Visit" button on its
+to-verify list). Apps register them in `AppConfig.ready()`; pages name their slots
+with `{% panels "registry.household" household.pk %}` and
+`{% row_actions "registry.household" h.pk %}` (templatetags/linli_panels.py).
+"""
+
+from dataclasses import dataclass
+
+from django.http import HttpRequest
+
+from linli.core.permissions import vocabulary
+
+
+@dataclass(frozen=True)
+class Panel:
+    """A section of the page of an object of kind `page`: the view `url_name` renders
+    it for the object's key (loaded by htmx, linked to without JavaScript)."""
+
+    page: str
+    title: str
+    url_name: str
+    action: str
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class RowAction:
+    """A button on each row of `page` objects in lists: a link to `url_name` with the
+    row's key."""
+
+    page: str
+    label: str
+    url_name: str
+    action: str
+    order: int = 100
+
+
+_registered: list[Panel | RowAction] = []
+
+
+def register(*items: Panel | RowAction) -> None:
+    for item in items:
+        vocabulary.check(item.action)
+    _registered.extend(items)
+    _registered.sort(key=lambda item: item.order)
+
+
+def offered(request: HttpRequest, kind: type, page: str) -> list:
+    """The panels or row actions of `page` the signed-in user may use (worked out once
+    a request: a list calls this for every row)."""
+    cache = request.__dict__.setdefault("_linli_panels", {})
+    key = (kind, page)
+    if key not in cache:
+        user = request.user
+        cache[key] = [
+            item
+            for item in _registered
+            if isinstance(item, kind) and item.page == page and user.has_action(item.action)
+        ]
+    return cache[key]
