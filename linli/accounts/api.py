@@ -97,16 +97,10 @@ def user_update(request: HttpRequest, user_id: int, payload: UserPatch):
 )
 @requires(USER_MANAGE)
 def grant_create(request: HttpRequest, user_id: int, payload: GrantIn):
-    organisation = None
-    if payload.organisation is not None:
-        organisation = get_object_or_404(
-            selectors.organisations_to_act_for(user=request.user), pk=payload.organisation
-        )
     grant = services.grant_create(
         user=_user(request, user_id, USER_MANAGE),
         role=payload.role,
         region=region_by_code(payload.region_code),
-        organisation=organisation,
         by=request.user,
     )
     return Status(201, grant)

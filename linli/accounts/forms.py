@@ -88,18 +88,6 @@ class GrantForm(forms.Form):
             self.fields["role"].choices = [(r, Role(r).label) for r in roles]
 
 
-class HandlerGrantForm(GrantForm):
-    """A grant on a user's page, which may say the organisation the person acts for."""
-
-    organisation = forms.ModelChoiceField(
-        label=_("Acts for (department or company)"), queryset=None, required=False
-    )
-
-    def __init__(self, *args, organisations, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = organisations
-
-
 class UserCreateForm(GrantForm):
     username = forms.CharField(label=_("Username"), max_length=40)
     full_name = forms.CharField(label=_("Full name"), max_length=60)

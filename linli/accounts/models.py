@@ -164,15 +164,6 @@ class RoleGrant(models.Model):
         verbose_name=_("revoked by"),
     )
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
-    organisation = models.ForeignKey(
-        "registry.Organisation",
-        models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="grants",
-        verbose_name=_("acts for"),
-        help_text=_("The department or company this person handles cases for, if any."),
-    )
 
     objects = RoleGrantQuerySet.as_manager()
 

@@ -10,9 +10,6 @@ class GrantOut(Schema):
     role: Role
     region_code: str = Field(alias="region.code")
     region_name: str = Field(alias="region.name")
-    organisation: int | None = Field(
-        None, alias="organisation_id", description="The organisation the person acts for."
-    )
     granted_at: datetime
 
 
@@ -46,9 +43,6 @@ class UserIn(Schema):
 class GrantIn(Schema):
     role: Role
     region_code: str = Field(pattern=r"^\d{12}(\d{3})?$")
-    organisation: int | None = Field(
-        None, description="Id of the department or company the person acts for."
-    )
 
 
 class UserPatch(Schema):

@@ -1,6 +1,5 @@
 from datetime import datetime, timedelta
 
-from django.apps import apps
 from django.conf import settings
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -22,9 +21,7 @@ def users_visible(*, user: User, action: str = USER_VIEW, q: str = "") -> QueryS
     found = User.objects.visible_to(user, action).prefetch_related(
         Prefetch(
             "grants",
-            queryset=RoleGrant.objects.active()
-            .visible_to(user, action)
-            .select_related("region", "organisation"),
+            queryset=RoleGrant.objects.active().visible_to(user, action).select_related("region"),
             to_attr="current_grants",
         )
     )
@@ -140,19 +137,3 @@ def home_region(*, user: User) -> Region | None:
         return None
     path = first[: max(shared)]
     return regions.get(path) or Region.objects.filter(path=path).first()
-
-
-# The kinds of organisation whose people handle cases for them.
-ACTING_KINDS = ("government", "property")
-
-
-def organisations_to_act_for(*, user: User) -> QuerySet:
-    """Departments and property companies the user sees in the registry: whom a
-    person granted a role may act for."""
-    organisation = apps.get_model("registry", "Organisation")
-    return (
-        organisation.objects.visible_to(user)
-        .filter(kind__in=ACTING_KINDS)
-        .select_related("grid")
-        .order_by("kind", "name")
-    )

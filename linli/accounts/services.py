@@ -101,28 +101,15 @@ def _check_grantor(*, role: str, region: Region, by: User) -> None:
 
 
 @transaction.atomic
-def grant_create(
-    *, user: User, role: str, region: Region, by: User | None, organisation=None
-) -> RoleGrant:
-    """`role` at `region` for `user`; acting for `organisation` (a department, a
-    property company: routing rules can send cases to its people) if given — one
-    the granting admin sees in the registry."""
+def grant_create(*, user: User, role: str, region: Region, by: User | None) -> RoleGrant:
+    """`role` at `region` for `user` (the organisation they act for, if any, is the
+    registry's: `registry.services.affiliation_set`)."""
     _check_grant(role=role, region=region, by=by)
-    if organisation is not None and not _sees_organisation(by, organisation):
-        raise ValidationError({"organisation": _("Choose an organisation of your regions.")})
     if RoleGrant.objects.active().filter(user=user, role=role, region=region).exists():
         raise ValidationError(_("This user already holds this role here."))
-    grant = RoleGrant.objects.create(
-        user=user, role=role, region=region, granted_by=by, organisation=organisation
-    )
+    grant = RoleGrant.objects.create(user=user, role=role, region=region, granted_by=by)
     _audit_grant(AuditAction.GRANT_CREATE, grant, by)
     return grant
-
-
-def _sees_organisation(by: User | None, organisation) -> bool:
-    if by is None:
-        return True
-    return type(organisation).objects.visible_to(by).filter(pk=organisation.pk).exists()
 
 
 def _audit_grant(action: str, grant: RoleGrant, by: User | None) -> None:
@@ -135,8 +122,6 @@ def _audit_grant(action: str, grant: RoleGrant, by: User | None) -> None:
             "user_id": grant.user_id,
             "role": grant.role,
             "region_code": grant.region.code,
-            # the organisation the person acts for, when there is one
-            **({"organisation_id": grant.organisation_id} if grant.organisation_id else {}),
         },
     )
 

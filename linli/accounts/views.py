@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from linli.accounts import selectors, services
 from linli.accounts.forms import (
-    HandlerGrantForm,
+    GrantForm,
     LoginForm,
     TokenForm,
     UserCreateForm,
@@ -170,11 +170,7 @@ def user_detail(request: HttpRequest, pk: int):
     if request.method == "POST" and not may_manage:
         raise PermissionDenied
     form = (
-        HandlerGrantForm(
-            request.POST or None,
-            roles=selectors.roles_grantable_by(user=request.user),
-            organisations=selectors.organisations_to_act_for(user=request.user),
-        )
+        GrantForm(request.POST or None, roles=selectors.roles_grantable_by(user=request.user))
         if may_manage
         else None
     )
@@ -184,7 +180,6 @@ def user_detail(request: HttpRequest, pk: int):
                 user=person,
                 role=form.cleaned_data["role"],
                 region=region_by_code(form.cleaned_data["region_code"]),
-                organisation=form.cleaned_data["organisation"],
                 by=request.user,
             )
         except ValidationError as exc:

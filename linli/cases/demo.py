@@ -26,6 +26,7 @@ from linli.regions.choices import Level
 from linli.regions.models import Region
 from linli.registry.choices import OrganisationType
 from linli.registry.models import Organisation
+from linli.registry.services import affiliation_set
 
 CASES = 400
 DAYS = 90
@@ -186,8 +187,10 @@ def _seed_rules(users: dict) -> None:
         kind=OrganisationType.GOVERNMENT,
         address="周村区正阳路88号",
     )
-    RoleGrant.objects.filter(user=users["zhujian"], role=Role.DEPARTMENT_HANDLER).update(
-        organisation=department
+    affiliation_set(
+        grant=RoleGrant.objects.get(user=users["zhujian"], role=Role.DEPARTMENT_HANDLER),
+        organisation=department,
+        by=None,
     )
     RoutingRule.objects.create(
         name="车站社区事件 → 本网格网格员", region=home, target=RoutingTarget.GRID_WORKER

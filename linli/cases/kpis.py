@@ -22,7 +22,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
-from linli.accounts.models import RoleGrant
 from linli.accounts.selectors import home_region
 from linli.audit.choices import AuditAction
 from linli.audit.services import audit_record
@@ -35,6 +34,7 @@ from linli.gridwork.kpis import presence_figures
 from linli.regions.choices import PATH_LENGTH, Level
 from linli.regions.models import Region
 from linli.registry.kpis import update_counts
+from linli.registry.models import Affiliation
 
 LEVELS = {
     "subdistrict": PATH_LENGTH[Level.SUBDISTRICT],
@@ -308,10 +308,11 @@ def _by_organisation(rows: dict[str, Row]) -> dict[str, Row]:
     """People's rows added up per organisation their grants act for (a department, a
     property company); people acting for none are left out."""
     acting = (
-        RoleGrant.objects.active()
-        .filter(user__in=[k for k in rows if k.isdigit()], organisation__isnull=False)
-        .order_by("user", "pk")
-        .values_list("user", "organisation", "organisation__name")
+        Affiliation.objects.filter(
+            grant__user__in=[k for k in rows if k.isdigit()], grant__revoked_at__isnull=True
+        )
+        .order_by("grant__user", "grant")
+        .values_list("grant__user", "organisation", "organisation__name")
     )
     of_person: dict[str, tuple[int, str]] = {}
     for person, organisation, name in acting:

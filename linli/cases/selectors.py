@@ -21,6 +21,7 @@ from linli.cases.permissions import (
 from linli.regions.choices import Level
 from linli.regions.models import Region
 from linli.regions.selectors import may
+from linli.registry.selectors import acting_for
 
 
 def cases_visible(*, user, action: str = CASE_VIEW) -> QuerySet[Case]:
@@ -205,10 +206,8 @@ def route_for(case: Case, at: datetime):
             if handlers.filter(pk=rule.handler_id).exists():
                 return rule.handler, rule
         elif rule.target == RoutingTarget.ORGANISATION:
-            people = handlers.filter(
-                grants__organisation=rule.organisation_id, grants__revoked_at__isnull=True
-            ).distinct()
-            chosen = _least_busy(people)
+            acting = acting_for(rule.organisation)
+            chosen = _least_busy(people_who_may(CASE_HANDLE, case.region, among=acting))
             if chosen is not None:
                 return chosen, rule
         elif case.region.level == Level.GRID:  # its grid workers: granted at the grid

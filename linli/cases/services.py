@@ -23,6 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from linli.accounts.selectors import people_who_may
 from linli.audit.choices import AuditAction
 from linli.audit.services import audit_record
 from linli.cases import categories, selectors
@@ -55,6 +56,7 @@ from linli.notifications.services import notify
 from linli.regions.choices import PATH_LENGTH, Level
 from linli.regions.models import Region
 from linli.regions.selectors import ensure_may, may
+from linli.registry.selectors import acting_for
 
 CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read out on the phone
 PHONE_PATTERN = r"^1[3-9]\d{9}$"
@@ -726,9 +728,7 @@ def routing_rule_create(
         )
     if (
         organisation is not None
-        and not selectors.handlers_for(region)
-        .filter(grants__organisation=organisation, grants__revoked_at__isnull=True)
-        .exists()
+        and not people_who_may(CASE_HANDLE, region, among=acting_for(organisation)).exists()
     ):
         raise ValidationError(
             {

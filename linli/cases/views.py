@@ -12,7 +12,6 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from pydantic import ValidationError as SchemaError
 
-from linli.accounts.selectors import organisations_to_act_for
 from linli.cases import kpis, selectors, services
 from linli.cases.choices import OPEN_STAGES, Stage
 from linli.cases.filters import CaseFilter, KpiQuery
@@ -45,6 +44,7 @@ from linli.core.maps import map_settings
 from linli.core.problems import Conflict
 from linli.regions.models import Region
 from linli.regions.selectors import active_grids, may
+from linli.registry import selectors as registry
 
 PAGE_SIZE = 50
 # Inbox: (label, the action the user needs, which cases)
@@ -332,7 +332,7 @@ def _rule_form(request: HttpRequest, data=None) -> RoutingRuleForm:
         data,
         regions=selectors.configurable_regions(user=request.user),
         handlers=selectors.handlers_in_scope(user=request.user),
-        organisations=organisations_to_act_for(user=request.user),
+        organisations=registry.organisations_to_act_for(user=request.user),
     )
 
 

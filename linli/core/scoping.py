@@ -40,7 +40,8 @@ def in_scope(user, action: str, path: str) -> bool:
 
 class ScopedQuerySet(models.QuerySet):
     """`region_path` is the region's path field, or `<relation>__path` for rows that
-    point at their region (`grid__path`, `region__path`)."""
+    point at their region (`grid__path`, `region__path`), maybe through others
+    (`organisation__grid__path`)."""
 
     region_path: str = "region__path"
     view_action: str = ""
@@ -54,7 +55,9 @@ class ScopedQuerySet(models.QuerySet):
         # scope (a small set), not by a join on the path: SQLite cannot use an index for
         # the prefix match in a join and then scans every row (320 ms for a count of
         # one community's residents at 1M), while it can look these keys up.
-        region = self.model._meta.get_field(relation).related_model
+        region = self.model
+        for name in relation.split("__"):  # `organisation__grid`: along the relations
+            region = region._meta.get_field(name).related_model
         q = scope_filter(user, action or self.view_action, field)
         if q is None:
             return self

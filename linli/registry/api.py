@@ -5,6 +5,8 @@ from django.utils.translation import gettext as _
 from ninja import Query, Status
 from ninja.pagination import paginate
 
+from linli.accounts.permissions import USER_MANAGE
+from linli.accounts.selectors import grants_visible
 from linli.core.access import requires
 from linli.core.routers import Router
 from linli.core.xlsx import XLSX_CONTENT_TYPE
@@ -19,6 +21,8 @@ from linli.registry.permissions import (
     REGISTRY_VIEW,
 )
 from linli.registry.schemas import (
+    AffiliationIn,
+    AffiliationOut,
     BuildingIn,
     BuildingOut,
     ChangeOut,
@@ -453,3 +457,53 @@ def organisation_create(request: HttpRequest, payload: OrganisationIn):
     fields = payload.dict()
     grid = _grid(request, fields.pop("grid_code"))
     return Status(201, services.organisation_create(grid=grid, by=request.user, **fields))
+
+
+@router.get(
+    "/affiliations",
+    response=list[AffiliationOut],
+    operation_id="affiliation_list",
+    url_name="affiliation-list",
+)
+@requires(REGISTRY_VIEW)
+@paginate
+def affiliation_list(request: HttpRequest, organisation: int | None = None):
+    """Who acts for the organisations the caller sees (optionally one of them)."""
+    found = selectors.affiliations_visible(user=request.user).order_by("organisation", "pk")
+    return found.filter(organisation=organisation) if organisation else found
+
+
+def _active_grant(request: HttpRequest, grant_id: int):
+    return get_object_or_404(
+        grants_visible(user=request.user, action=USER_MANAGE).filter(revoked_at__isnull=True),
+        pk=grant_id,
+    )
+
+
+@router.put(
+    "/affiliations/{grant_id}",
+    response=AffiliationOut,
+    operation_id="affiliation_set",
+    url_name="affiliation-set",
+)
+@requires(USER_MANAGE)
+def affiliation_set(request: HttpRequest, grant_id: int, payload: AffiliationIn):
+    """The holder of the role grant acts for the organisation (a department or a
+    property company): routing rules to the organisation reach them."""
+    grant = _active_grant(request, grant_id)
+    organisation = get_object_or_404(
+        selectors.organisations_to_act_for(user=request.user), pk=payload.organisation
+    )
+    return services.affiliation_set(grant=grant, organisation=organisation, by=request.user)
+
+
+@router.delete(
+    "/affiliations/{grant_id}",
+    response={204: None},
+    operation_id="affiliation_remove",
+    url_name="affiliation-remove",
+)
+@requires(USER_MANAGE)
+def affiliation_remove(request: HttpRequest, grant_id: int):
+    services.affiliation_remove(grant=_active_grant(request, grant_id), by=request.user)
+    return Status(204, None)

@@ -8,7 +8,8 @@ class RegistryConfig(AppConfig):
     verbose_name = _("Registry")
 
     def ready(self) -> None:
-        from linli.core import navigation
+        from linli.accounts.permissions import USER_VIEW
+        from linli.core import navigation, panels
         from linli.registry.permissions import REGISTRY_VIEW
 
         navigation.register(
@@ -16,4 +17,8 @@ class RegistryConfig(AppConfig):
             navigation.NavItem(_("Buildings"), "registry:building-list", REGISTRY_VIEW, 21),
             navigation.NavItem(_("To verify"), "registry:freshness", REGISTRY_VIEW, 22),
             navigation.NavItem(_("Organisations"), "registry:organisation-list", REGISTRY_VIEW, 23),
+        )
+        # On a person's page (accounts): the organisations they act for, per role.
+        panels.register(
+            panels.Panel("accounts.user", _("Acts for"), "registry:user-affiliations", USER_VIEW)
         )

@@ -76,6 +76,10 @@ class OrganisationType(models.TextChoices):
     MEDICAL = "medical", _("Medical institution")
 
 
+# The kinds of organisation whose people act for them (handle its cases).
+ACTING_KINDS = (OrganisationType.GOVERNMENT, OrganisationType.PROPERTY)
+
+
 # GB/T 3304 codes of China's 56 ethnic groups (names are data, shown as they are).
 ETHNICITIES = [
     (f"{i:02d}", name)

@@ -168,3 +168,20 @@ class LedgerUploadForm(forms.Form):
             "and then decide."
         ),
     )
+
+
+class AffiliationForm(forms.Form):
+    """Whom a person acts for in one of their roles (empty: nobody)."""
+
+    grant = forms.IntegerField(widget=forms.HiddenInput)
+    organisation = forms.ModelChoiceField(
+        label=_("Acts for (department or company)"),
+        queryset=None,
+        required=False,
+        empty_label=_("Nobody"),
+        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+    )
+
+    def __init__(self, *args, organisations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations

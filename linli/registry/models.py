@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from linli.core.crypto import mask_id_number, mask_phone
 from linli.core.fields import BlindIndexField, EncryptedTextField
+from linli.core.scoping import ScopedQuerySet
 from linli.regions.models import GridOwned, GridOwnedQuerySet
 from linli.registry.choices import (
     ETHNICITIES,
@@ -312,6 +313,43 @@ class Organisation(RegistryRecord):
 
     def __str__(self) -> str:
         return self.name
+
+
+class AffiliationQuerySet(ScopedQuerySet):
+    """Seen with the organisation."""
+
+    region_path = "organisation__grid__path"
+    view_action = "registry.view"
+
+
+class Affiliation(models.Model):
+    """所属单位: the holder of a role grant acts for an organisation in it — a district
+    department's handler for the department, a property company's staff for the
+    company. Routing rules send cases to an organisation's people; KPIs add up per
+    organisation. One organisation a grant."""
+
+    grant = models.OneToOneField(
+        "accounts.RoleGrant",
+        models.CASCADE,
+        related_name="affiliation",
+        verbose_name=_("role grant"),
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        models.PROTECT,
+        related_name="affiliations",
+        verbose_name=_("acts for"),
+    )
+    since = models.DateTimeField(_("since"), auto_now_add=True)
+
+    objects = AffiliationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("affiliation")
+        verbose_name_plural = _("affiliations")
+
+    def __str__(self) -> str:
+        return f"{self.grant_id} → {self.organisation_id}"
 
 
 class RecordChange(models.Model):

@@ -4,6 +4,7 @@ from typing import Literal
 
 from ninja import Field, Schema
 
+from linli.core.permissions import Role
 from linli.registry.choices import (
     BuildingType,
     ChangeKind,
@@ -217,3 +218,17 @@ class ChangeOut(Schema):
     @staticmethod
     def resolve_fields(obj) -> list[str]:
         return sorted(obj.changes)
+
+
+class AffiliationIn(Schema):
+    organisation: int = Field(description="Id of the department or property company.")
+
+
+class AffiliationOut(Schema):
+    grant: int = Field(alias="grant_id", description="The role grant whose holder acts.")
+    username: str = Field(alias="grant.user.username")
+    role: Role = Field(alias="grant.role")
+    region_code: str = Field(alias="grant.region.code")
+    organisation: int = Field(alias="organisation_id")
+    organisation_name: str = Field(alias="organisation.name")
+    since: datetime

@@ -4,8 +4,10 @@ from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Length
 from django.utils import timezone
 
+from linli.accounts.models import RoleGrant
+from linli.accounts.selectors import grants_visible
 from linli.core.pagination import KeyedRows
-from linli.registry.choices import PoliticalStatus, ResidentStatus
+from linli.registry.choices import ACTING_KINDS, PoliticalStatus, ResidentStatus
 from linli.registry.filters import HouseholdFilter, ResidentFilter
 from linli.registry.labels import (
     DERIVED_NAMES,
@@ -16,6 +18,7 @@ from linli.registry.labels import (
     years_ago,
 )
 from linli.registry.models import (
+    Affiliation,
     Building,
     House,
     Household,
@@ -248,3 +251,37 @@ def grid_at_address(address: str):
         .first()
     )
     return found.grid if found is not None else None
+
+
+def organisations_to_act_for(*, user) -> QuerySet[Organisation]:
+    """Departments and property companies the user sees in the registry: whom a
+    person holding a role may act for."""
+    return (
+        organisations_visible(user=user)
+        .filter(kind__in=ACTING_KINDS)
+        .select_related("grid")
+        .order_by("kind", "name")
+    )
+
+
+def acting_for(organisation: Organisation) -> QuerySet[RoleGrant]:
+    """The active role grants whose holders act for `organisation` (for
+    `accounts.selectors.people_who_may(…, among=…)`)."""
+    return RoleGrant.objects.active().filter(affiliation__organisation=organisation)
+
+
+def affiliations_of(*, user, person) -> list[RoleGrant]:
+    """`person`'s active roles that `user` sees, each with the organisation it acts for
+    (`grant.affiliation`, or none)."""
+    return list(
+        grants_visible(user=user)
+        .filter(user=person, revoked_at__isnull=True)
+        .select_related("affiliation__organisation")
+        .order_by("region__path", "role")
+    )
+
+
+def affiliations_visible(*, user) -> QuerySet[Affiliation]:
+    return Affiliation.objects.visible_to(user).select_related(
+        "grant__user", "grant__region", "organisation"
+    )

@@ -12,6 +12,9 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from linli.accounts.models import RoleGrant
+from linli.accounts.permissions import USER_MANAGE
+from linli.audit.choices import AuditAction
 from linli.audit.services import audit_record
 from linli.core.crypto import blind_index, encrypt
 from linli.core.fields import EncryptedTextField
@@ -19,6 +22,7 @@ from linli.regions import selectors as regions
 from linli.regions.choices import Level
 from linli.regions.models import Region
 from linli.registry.choices import (
+    ACTING_KINDS,
     ChangeKind,
     HouseholdType,
     Relation,
@@ -27,6 +31,7 @@ from linli.registry.choices import (
 from linli.registry.idnumber import parse_id_number
 from linli.registry.labels import DERIVED_LABELS, SEED_LABELS
 from linli.registry.models import (
+    Affiliation,
     Building,
     House,
     Household,
@@ -548,3 +553,59 @@ def resident_reveal(*, resident: Resident, field: str, reason: str, by, request=
         request=request,
     )
     return getattr(resident, field) or ""
+
+
+# --- affiliations: whom a role's holder acts for ------------------------------------------
+
+
+@transaction.atomic
+def affiliation_set(*, grant: RoleGrant, organisation: Organisation, by) -> Affiliation:
+    """The holder of `grant` acts, in that role, for `organisation` (a department, a
+    property company: routing rules can send cases to its people), instead of any
+    organisation before. `by` manages users where the grant lies and sees the
+    organisation in the registry."""
+    if by is not None:
+        regions.ensure_may(by, grant.region, USER_MANAGE)
+    if (
+        by is not None
+        and not Organisation.objects.visible_to(by).filter(pk=organisation.pk).exists()
+    ):
+        raise ValidationError({"organisation": _("Choose an organisation of your regions.")})
+    if organisation.kind not in ACTING_KINDS:
+        raise ValidationError(
+            {"organisation": _("Only a department or a property company has people acting for it.")}
+        )
+    if grant.revoked_at is not None:
+        raise ValidationError(_("This role has been revoked."))
+    affiliation, _created = Affiliation.objects.update_or_create(
+        grant=grant, defaults={"organisation": organisation}
+    )
+    _audit_affiliation(AuditAction.RECORD_UPDATE, grant, organisation, by)
+    return affiliation
+
+
+@transaction.atomic
+def affiliation_remove(*, grant: RoleGrant, by) -> None:
+    """The holder of `grant` no longer acts for an organisation in that role."""
+    if by is not None:
+        regions.ensure_may(by, grant.region, USER_MANAGE)
+    removed = Affiliation.objects.filter(grant=grant).select_related("organisation").first()
+    if removed is not None:
+        removed.delete()
+        _audit_affiliation(AuditAction.RECORD_DELETE, grant, removed.organisation, by)
+
+
+def _audit_affiliation(action: str, grant: RoleGrant, organisation: Organisation, by) -> None:
+    audit_record(
+        action=action,
+        actor=by,
+        object_type="registry.affiliation",
+        object_id=str(grant.pk),
+        object_label=f"{grant.user.username} · {grant.role}",
+        region=grant.region,
+        details={
+            "user_id": grant.user_id,
+            "role": grant.role,
+            "organisation_id": organisation.pk,
+        },
+    )

@@ -29,6 +29,7 @@ urlpatterns = [
     path("buildings/<int:pk>/", views.building_detail, name="building-detail"),
     path("freshness/", views.freshness, name="freshness"),
     path("organisations/", views.organisation_list, name="organisation-list"),
+    path("people/<int:pk>/acts-for/", views.user_affiliations, name="user-affiliations"),
     path("export/", ledger_views.ledger_export, name="ledger-export"),
     path("import/", ledger_views.ledger_import, name="ledger-import"),
     path("import/template.xlsx", ledger_views.ledger_template, name="ledger-template"),

@@ -9,6 +9,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from pydantic import ValidationError as SchemaError
 
+from linli.accounts.permissions import USER_MANAGE, USER_VIEW
+from linli.accounts.selectors import users_visible
 from linli.core.access import requires
 from linli.core.crypto import blind_index
 from linli.core.forms import apply_errors, schema_errors
@@ -19,6 +21,7 @@ from linli.registry import selectors, services
 from linli.registry.choices import ResidentStatus
 from linli.registry.filters import HouseholdFilter, ResidentFilter
 from linli.registry.forms import (
+    AffiliationForm,
     BuildingForm,
     HouseForm,
     HouseholdForm,
@@ -527,4 +530,45 @@ def organisation_list(request: HttpRequest):
             "may_edit": request.user.has_action(REGISTRY_EDIT),
         },
         status=422 if form.errors else 200,
+    )
+
+
+@requires(USER_VIEW)
+@require_http_methods(["GET", "POST"])
+def user_affiliations(request: HttpRequest, pk: int):
+    """The organisations a person acts for, one per role (a section of their page in
+    the accounts console); who manages users there changes them."""
+    person = get_object_or_404(users_visible(user=request.user), pk=pk)
+    grants = selectors.affiliations_of(user=request.user, person=person)
+    organisations = selectors.organisations_to_act_for(user=request.user)
+    manageable = {g.pk for g in grants if regions.may(request.user, g.region, USER_MANAGE)}
+    if request.method == "POST":
+        form = AffiliationForm(request.POST, organisations=organisations)
+        if not form.is_valid() or form.cleaned_data["grant"] not in manageable:
+            raise Http404
+        grant = next(g for g in grants if g.pk == form.cleaned_data["grant"])
+        if form.cleaned_data["organisation"] is None:
+            services.affiliation_remove(grant=grant, by=request.user)
+        else:
+            services.affiliation_set(
+                grant=grant, organisation=form.cleaned_data["organisation"], by=request.user
+            )
+        messages.success(request, _("Saved."))
+        return redirect("accounts:user-detail", pk=pk)
+    acting = {g.pk: g.affiliation.organisation_id for g in grants if hasattr(g, "affiliation")}
+    rows = [
+        {
+            "grant": grant,
+            "form": AffiliationForm(
+                initial={"grant": grant.pk, "organisation": acting.get(grant.pk)},
+                organisations=organisations,
+                auto_id=f"id_g{grant.pk}_%s",
+            )
+            if grant.pk in manageable
+            else None,
+        }
+        for grant in grants
+    ]
+    return render_page(
+        request, "registry/user_affiliations.html", {"person": person, "rows": rows}, partial="rows"
     )

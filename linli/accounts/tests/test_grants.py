@@ -1,7 +1,6 @@
 """Granting and revoking roles: who may grant what, where, in the console and the API."""
 
 import pytest
-from django.core.exceptions import ValidationError
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
 from linli.accounts import services
@@ -9,7 +8,6 @@ from linli.accounts.models import RoleGrant, User
 from linli.accounts.tests.support import counts
 from linli.core.permissions import Role
 from linli.regions.services import grid_retire
-from linli.registry import services as registry
 from linli.testing.http import bearer, post_json, problem_of
 
 OTHER_SUBDISTRICTS_COMMUNITY = "370306002001"  # 丝绸社区, under 大街街道
@@ -390,35 +388,3 @@ def test_a_revoked_grant_narrows_the_scope_at_once(client, world):
     services.grant_revoke(grant=extra, by=world.subdistrict_admin)
     assert client.get(f"/api/v1/regions/{world.b.code}", **bearer(secret)).status_code == 404
     assert client.get(f"/api/v1/regions/{world.a.code}", **bearer(secret)).status_code == 200
-
-
-def test_a_grant_may_say_which_department_or_company_the_person_acts_for(client, world):
-    company = registry.organisation_create(
-        grid=world.a1, name="车站物业服务有限公司", kind="property", address="车站街1号", by=None
-    )
-    client.force_login(world.district_admin)
-    response = post_json(
-        client,
-        f"/api/v1/users/{world.worker_b.pk}/grants",
-        {
-            "role": Role.DEPARTMENT_HANDLER,
-            "region_code": world.subdistrict.code,
-            "organisation": company.pk,
-        },
-    )
-    assert response.status_code == 201 and response.json()["organisation"] == company.pk
-    grant = RoleGrant.objects.get(pk=response.json()["id"])
-    assert grant.organisation == company
-    page = client.get(f"/accounts/users/{world.worker_b.pk}/").content.decode()
-    assert "车站物业服务有限公司" in page
-    # An administrator elsewhere does not see the company: not theirs to name.
-    before = counts()
-    with pytest.raises(ValidationError, match="organisation"):
-        services.grant_create(
-            user=world.worker_b,
-            role=Role.COMMUNITY_WORKER,
-            region=world.region(OTHER_SUBDISTRICTS_COMMUNITY),
-            organisation=company,
-            by=world.other_subdistrict_admin,
-        )
-    assert counts() == before

@@ -217,7 +217,8 @@ def property_company(world):
     people = []
     for username in ("wuye.li", "wuye.wang"):
         person = world.person(username, Role.DEPARTMENT_HANDLER, world.a.code)
-        RoleGrant.objects.filter(user=person).update(organisation=company)
+        (grant,) = RoleGrant.objects.filter(user=person)
+        registry.affiliation_set(grant=grant, organisation=company, by=None)
         people.append(person)
     return company, people
 

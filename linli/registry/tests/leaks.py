@@ -1,14 +1,17 @@
 """Community B for the leak test: a building with two houses and households (a head
-with a child, and one more resident), a shop, their change history and audit
-entries, and a ledger import of B's worker waiting for a decision."""
+with a child, and one more resident), a shop and a property company its grid worker
+acts for, their change history and audit entries, and a ledger import of B's worker
+waiting for a decision."""
 
 from datetime import date
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from linli.accounts.models import RoleGrant
 from linli.audit.models import AuditEntry
 from linli.core.crypto import blind_index, mask_id_number
+from linli.core.permissions import Role
 from linli.registry import ledger, services
 from linli.registry.choices import LedgerImportMode, Relation
 from linli.registry.idnumber import make_id_number
@@ -21,7 +24,15 @@ CHILD_ID_NUMBER = make_id_number("370306", date(1990, 6, 1), 8, "male")
 NEIGHBOUR_ID_NUMBER = make_id_number("370306", date(1975, 9, 9), 9, "female")
 NEW_ID_NUMBER = make_id_number("370306", date(1988, 2, 2), 11, "female")
 PHONE = "13953300077"
-MARKERS = ["欧阳泄漏", "市南泄漏楼", "市南泄漏商店", ID_NUMBER, PHONE, mask_id_number(ID_NUMBER)]
+MARKERS = [
+    "欧阳泄漏",
+    "市南泄漏楼",
+    "市南泄漏商店",
+    "市南泄漏物业",
+    ID_NUMBER,
+    PHONE,
+    mask_id_number(ID_NUMBER),
+]
 
 
 def community_b(world, made) -> Leaks:
@@ -58,6 +69,12 @@ def community_b(world, made) -> Leaks:
     shop = services.organisation_create(
         grid=grid, name="市南泄漏商店", kind="shop", address="正阳路10号", by=None
     )
+    company = services.organisation_create(
+        grid=grid, name="市南泄漏物业", kind="property", address="正阳路11号", by=None
+    )
+    (worker_grant,) = RoleGrant.objects.filter(user=world.worker_b)
+    grid_grant = next(g for g in made["rolegrant"] if g.role == Role.GRID_WORKER)
+    affiliation = services.affiliation_set(grant=grid_grant, organisation=company, by=None)
     waiting = _waiting_import(world)
     today = timezone.localdate().isoformat()
     newcomer = {
@@ -79,7 +96,8 @@ def community_b(world, made) -> Leaks:
             "house": [house, other_house],
             "household": [household, neighbours],
             "resident": [resident, child, neighbour],
-            "organisation": [shop],
+            "organisation": [shop, company],
+            "affiliation": [affiliation],
             "recordchange": list(RecordChange.objects.filter(grid=grid)),
             "auditentry": list(AuditEntry.objects.filter(region=grid)),  # by the services
             "ledgerimport": [waiting],
@@ -162,6 +180,16 @@ def community_b(world, made) -> Leaks:
             ),
             ("post", "registry:ledger-discard"): Send(
                 f"/registry/import/{waiting.pk}/discard/", **edits
+            ),
+            ("post", "registry:user-affiliations"): Send(
+                f"/registry/people/{world.worker_b.pk}/acts-for/",
+                {"grant": worker_grant.pk, "organisation": company.pk},
+            ),
+            ("put", "api:affiliation-set"): Send(
+                f"{api}/affiliations/{worker_grant.pk}", {"organisation": company.pk}, expect=200
+            ),
+            ("delete", "api:affiliation-remove"): Send(
+                f"{api}/affiliations/{grid_grant.pk}", expect=204
             ),
             ("post", "api:resident-search"): Send(
                 f"{api}/residents/search", search | {"status": None}, anyone=True, expect=200
