@@ -30,10 +30,6 @@ class CategoryKind(models.TextChoices):
     COMMUNITY = "community", _("Community matter")
 
 
-# The deployment's district: where cases may be, and whose policy (categories, time
-# limits) is district-wide.
-DISTRICT_PATH = "370306"
-
 # The stages whose time is limited, and the category field holding each limit (hours).
 TIMED_STAGES = {
     Stage.REPORTED: "accept_hours",

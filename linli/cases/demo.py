@@ -16,14 +16,16 @@ from django.utils import timezone
 
 from linli.accounts.models import RoleGrant
 from linli.cases import kpis, services
-from linli.cases.choices import DISTRICT_PATH, TIMED_STAGES, Source, Stage
+from linli.cases.choices import TIMED_STAGES, Source, Stage
 from linli.cases.models import Case, CaseTransition, Category, RoutingRule, RoutingTarget
 from linli.cases.services import CODE_ALPHABET
 from linli.core.bulk import BulkInsert
 from linli.core.geojson import contains
 from linli.core.permissions import Role
+from linli.regions import selectors as regions
 from linli.regions.choices import Level
 from linli.regions.models import Region
+from linli.regions.selectors import district_path
 from linli.registry.choices import OrganisationType
 from linli.registry.models import Organisation
 from linli.registry.services import affiliation_set
@@ -137,7 +139,7 @@ def seed(stdout, **_options) -> None:
     grids = [
         g
         for g in Region.objects.filter(
-            level=Level.GRID, path__startswith=DISTRICT_PATH, retired_at__isnull=True
+            level=Level.GRID, path__startswith=district_path(), retired_at__isnull=True
         ).select_related("parent")
         if g.boundary
     ]
@@ -180,7 +182,7 @@ def _seed_rules(users: dict) -> None:
     in the district to 周村区住房和城乡建设局, whose duty handler (`zhujian`) acts
     for it."""
     home = Region.objects.get(code=HOME)
-    district = Region.objects.get(path=DISTRICT_PATH)
+    district = regions.district()
     department = Organisation.objects.create(
         grid=Region.objects.filter(path__startswith=HOME, level=Level.GRID).order_by("path")[0],
         name="周村区住房和城乡建设局",

@@ -11,11 +11,12 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from linli.cases.choices import DISTRICT_PATH, OPEN_STAGES, CategoryKind, Source, Stage
+from linli.cases.choices import OPEN_STAGES, CategoryKind, Source, Stage
 from linli.cases.questions import validate_questions
 from linli.core.crypto import mask_phone
 from linli.core.fields import BlindIndexField, EncryptedTextField
 from linli.core.scoping import ScopedQuerySet
+from linli.regions.selectors import district_path
 
 MAX_DESCRIPTION = 4000
 
@@ -78,7 +79,7 @@ class CaseQuerySet(ScopedQuerySet):
         """Cases whose summary anyone may see (Open311, similar cases while reporting):
         urban-management events and components of the district, not rejected reports;
         community matters (disputes, help for the elderly…) name people and homes."""
-        return self.filter(region__path__startswith=DISTRICT_PATH).exclude(
+        return self.filter(region__path__startswith=district_path()).exclude(
             Q(stage=Stage.REJECTED) | Q(category__kind=CategoryKind.COMMUNITY)
         )
 

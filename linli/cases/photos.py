@@ -1,7 +1,11 @@
 """Photos of cases: checked by their content, not their name — a JPEG, PNG or WebP
 Pillow can decode, within a size and a pixel count — and stored re-encoded without
 metadata, so the file served carries no EXIF (no location, no camera serial). The
-location the camera recorded is kept as data on the photo instead."""
+location the camera recorded is kept as data on the photo instead.
+
+This module handles the image (checking, re-encoding, serving); adding a photo to a
+case — who may, its record and file — is the service `case_photo_add` in
+`linli/cases/services/photos.py`."""
 
 from dataclasses import dataclass
 from decimal import Decimal

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from linli.accounts.selectors import people_who_may, people_who_may_in_scope
-from linli.cases.choices import DISTRICT_PATH, OPEN_STAGES, Stage
+from linli.cases.choices import OPEN_STAGES, Stage
 from linli.cases.filters import CaseFilter
 from linli.cases.models import Case, CasePhoto, Category, RoutingRule, RoutingTarget
 from linli.cases.permissions import (
@@ -20,7 +20,7 @@ from linli.cases.permissions import (
 )
 from linli.regions.choices import Level
 from linli.regions.models import Region
-from linli.regions.selectors import may
+from linli.regions.selectors import district_path, may
 from linli.registry.selectors import acting_for
 
 
@@ -84,7 +84,7 @@ def district_communities() -> QuerySet[Region]:
     """The district's active communities (public divisions): where residents report."""
     return (
         Region.objects.filter(
-            level=Level.COMMUNITY, path__startswith=DISTRICT_PATH, retired_at__isnull=True
+            level=Level.COMMUNITY, path__startswith=district_path(), retired_at__isnull=True
         )
         .select_related("parent")
         .order_by("path")
@@ -95,7 +95,7 @@ def grid_boundaries(grids: QuerySet[Region] | None = None) -> dict:
     """Active grids (default: the district's) with a boundary as a GeoJSON
     FeatureCollection (name, boundary): the maps' ground where there is no tile layer."""
     if grids is None:
-        grids = Region.objects.filter(path__startswith=DISTRICT_PATH)
+        grids = Region.objects.filter(path__startswith=district_path())
     grids = grids.filter(
         level=Level.GRID, retired_at__isnull=True, boundary__isnull=False
     ).values_list("name", "boundary")
@@ -240,16 +240,11 @@ def rules_visible(*, user) -> QuerySet[RoutingRule]:
     )
 
 
-def district() -> Region:
-    """The deployment's district: where district-wide case policy is configured."""
-    return Region.objects.get(path=DISTRICT_PATH)
-
-
 def configurable_regions(*, user) -> QuerySet[Region]:
     """Where the user may put routing rules: district, subdistricts, communities and
     grids in their scope."""
     return Region.objects.visible_to(user, CASE_CONFIGURE).filter(
-        retired_at__isnull=True, path__startswith=DISTRICT_PATH
+        retired_at__isnull=True, path__startswith=district_path()
     )
 
 

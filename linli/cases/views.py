@@ -43,7 +43,7 @@ from linli.core.htmx import render_page
 from linli.core.maps import map_settings
 from linli.core.problems import Conflict
 from linli.regions.models import Region
-from linli.regions.selectors import active_grids, may
+from linli.regions.selectors import active_grids, district, may
 from linli.registry import selectors as registry
 
 PAGE_SIZE = 50
@@ -300,7 +300,7 @@ def case_settings(request: HttpRequest):
 
 def _settings_page(request: HttpRequest, *, rule_form=None, category_forms=None, status=200):
     user = request.user
-    may_edit_categories = may(user, selectors.district(), CASE_CONFIGURE)
+    may_edit_categories = may(user, district(), CASE_CONFIGURE)
     categories = Category.objects.select_related("parent").order_by("order", "code")
     forms = category_forms or {}
     rows = [
@@ -357,7 +357,7 @@ def category_limits(request: HttpRequest, pk: int):
 def category_questions(request: HttpRequest, pk: int):
     """A category's extra questions, edited as JSON by who configures the district."""
     category = get_object_or_404(Category, pk=pk, parent__isnull=False)
-    if not may(request.user, selectors.district(), CASE_CONFIGURE):
+    if not may(request.user, district(), CASE_CONFIGURE):
         raise PermissionDenied
     form = CategoryQuestionsForm(request.POST or None, initial={"questions": category.questions})
     if request.method == "POST" and form.is_valid():

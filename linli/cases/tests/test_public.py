@@ -14,7 +14,7 @@ from linli.accounts.models import PhoneCode
 from linli.accounts.services import phone_codes_purge
 from linli.cases import services
 from linli.cases.choices import Source, Stage
-from linli.cases.models import Case, CasePhoto
+from linli.cases.models import Case, CasePhoto, Category
 from linli.regions.services import grid_update
 from linli.testing.cases import png, through
 from linli.testing.http import EN
@@ -53,7 +53,7 @@ def send_code(client, caplog):
 
 def form(**overrides) -> dict:
     return {
-        "category": services.Category.objects.get(code="exposed-garbage").pk,
+        "category": Category.objects.get(code="exposed-garbage").pk,
         "description": "正阳路58号东门外垃圾堆积三天",
         "longitude": "117.870000",
         "latitude": "36.800000",
@@ -176,7 +176,7 @@ def test_the_reporter_rates_the_closed_case_with_the_same_number(client, located
 
 def test_the_tracking_page_shows_no_names_notes_or_community_matters(client, located):
     matter = services.case_report(
-        category=services.Category.objects.get(code="family-dispute"),
+        category=Category.objects.get(code="family-dispute"),
         description="楼上住户王某深夜噪音",
         source=Source.HOTLINE,
         region=located.a1,

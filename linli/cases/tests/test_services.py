@@ -253,3 +253,11 @@ def test_emergencies_run_round_the_clock(world):
     assert not leak.working_hours
     assert before + timedelta(hours=leak.accept_hours) <= case.due_at
     assert case.due_at <= timezone.now() + timedelta(hours=leak.accept_hours)
+
+
+def test_cases_are_reported_in_the_deployments_district_only(world, manhole, settings):
+    settings.LINLI_DISTRICT = "370303000000"  # a deployment for 张店区: 周村区 is not its own
+
+    error = refused(report, world=world, category=manhole, by=None, source=Source.HOTLINE)
+
+    assert error.message_dict == {"region": ["Choose a community or grid of the district."]}
