@@ -183,7 +183,7 @@ def ledger_import_errors(request: HttpRequest, pk: int):
 def ledger_import_valid_rows(request: HttpRequest, pk: int):
     """The explicit choice: import the rows without error, leave the others out."""
     imp = _import(request, pk)
-    if imports.ledger_import_valid_rows(imp=imp):
+    if imports.ledger_import_valid_rows(imp=imp, by=request.user):
         _start(imp, imp.total_rows > ledger_format.BACKGROUND_ROWS)
     else:
         messages.error(request, _("This import is not waiting for a decision."))
@@ -194,7 +194,7 @@ def ledger_import_valid_rows(request: HttpRequest, pk: int):
 @require_POST
 def ledger_import_discard(request: HttpRequest, pk: int):
     imp = _import(request, pk)
-    if imports.ledger_discard(imp=imp):
+    if imports.ledger_discard(imp=imp, by=request.user):
         messages.success(request, _("Discarded: the uploaded file is deleted."))
     else:
         messages.error(request, _("This import is not waiting for a decision."))

@@ -5,7 +5,8 @@
 - `parse`: reading a file (`inspect`, `LedgerError`);
 - `check`: checking its rows, writing nothing (`validate`);
 - `write`: the set-based writer of an import's rows and its audit entry (`_save`);
-- `imports`: an import's life, from the upload to its end (`ledger_upload`, `ledger_run` …);
+- `imports`: an import's life, a state machine with a log of its moves (`ledger_upload`,
+  `ledger_run` …);
 - `export`: the residents export, a file and its name (`export_residents`).
 
 Callers import from the module that holds what they need; nothing is re-exported here.

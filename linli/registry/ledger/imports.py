@@ -1,5 +1,6 @@
-"""The life of a ledger import: upload, check and save (`ledger_run`), the user's
-decision after errors, the tidying of uploads left waiting; the error report.
+"""The life of a ledger import, an explicit state machine: upload, check and save
+(`ledger_run`), the user's decision after errors, the tidying of uploads left
+waiting; the error report.
 
 An upload is checked as a file first (size, a real .xlsx, the template's columns, at
 most MAX_ROWS rows) and refused at once if it fails. Then every row is checked —
@@ -16,6 +17,13 @@ Files with more than BACKGROUND_ROWS rows are checked and saved by a background
 task (`linli.registry.tasks.ledger_import_run`); smaller ones within the request.
 The uploaded file is stored encrypted in its `LedgerImport` row only until the
 import is finished, failed or discarded.
+
+The statuses an import may move between are `LEDGER_IMPORT_TRANSITIONS`
+(`registry/choices.py`). Every change of status goes through `_move`: a conditional
+UPDATE from the status expected, so that two workers, or a worker and the user,
+never both move an import, and in the same transaction a `LedgerImportTransition`
+row (from, to, who — None for the run and the tidying —, when, a note). Progress
+(the rows checked) is not a change of status and is not logged.
 """
 
 import base64
@@ -26,16 +34,17 @@ from datetime import datetime, timedelta
 from io import BytesIO
 
 from django.contrib.auth import get_user_model
+from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
-from linli.registry.choices import LedgerImportMode, LedgerImportStatus
+from linli.registry.choices import LEDGER_IMPORT_TRANSITIONS, LedgerImportMode, LedgerImportStatus
 from linli.registry.ledger.check import Problem, validate
 from linli.registry.ledger.format import BACKGROUND_ROWS, HEADERS, _cell
 from linli.registry.ledger.parse import Inspection, LedgerError, inspect
 from linli.registry.ledger.write import LateProblems, _save
-from linli.registry.models import LedgerImport
+from linli.registry.models import LedgerImport, LedgerImportTransition
 
 logger = logging.getLogger(__name__)
 
@@ -52,15 +61,18 @@ def ledger_upload(
 ) -> tuple[LedgerImport, Inspection]:
     """Check the file (LedgerError if it cannot be imported) and keep it for checking."""
     inspection = inspect(data)
-    imp = LedgerImport.objects.create(
-        user=user,
-        file_name=os.path.basename(file_name or "ledger.xlsx")[:200],
-        file_size=len(data),
-        upload=_stored(data),
-        language=language,
-        mode=LedgerImportMode(mode),
-        total_rows=inspection.rows_estimate,
-    )
+    with transaction.atomic():
+        imp = LedgerImport.objects.create(
+            user=user,
+            file_name=os.path.basename(file_name or "ledger.xlsx")[:200],
+            file_size=len(data),
+            upload=_stored(data),
+            language=language,
+            mode=LedgerImportMode(mode),
+            status=LedgerImportStatus.QUEUED,
+            total_rows=inspection.rows_estimate,
+        )
+        _log(imp, "", LedgerImportStatus.QUEUED, by=user)
     return imp, inspection
 
 
@@ -69,14 +81,62 @@ def runs_in_background(inspection: Inspection) -> bool:
 
 
 def _update(imp: LedgerImport, **fields) -> None:
+    """Fields other than the status (progress, counts, the report): the status
+    changes through `_move` only."""
     for name, value in fields.items():
         setattr(imp, name, value)
     LedgerImport.objects.filter(pk=imp.pk).update(**fields)
 
 
-def _finish(imp: LedgerImport, status: str, **fields) -> None:
-    """A final state: the uploaded file is deleted."""
-    _update(imp, status=status, upload="", finished_at=timezone.now(), **fields)
+def _log(imp: LedgerImport, source: str, to: str, *, by=None, note: str = "") -> None:
+    LedgerImportTransition.objects.create(
+        ledger_import=imp, from_status=source, to_status=to, actor=by, note=note[:300]
+    )
+
+
+def _move(
+    imp: LedgerImport, to: str, *, source: str | None = None, by=None, note: str = "", **fields
+) -> bool:
+    """Move `imp` from `source` (default: its status as read) to `to`, setting
+    `fields`, and log the move, in one transaction. The UPDATE is conditional on
+    `source`: False, and nothing written, if the import is no longer in it (someone
+    else moved it). A move LEDGER_IMPORT_TRANSITIONS does not allow is a bug
+    (ValueError)."""
+    source = imp.status if source is None else source
+    if to not in LEDGER_IMPORT_TRANSITIONS[source]:
+        raise ValueError(f"a ledger import does not move from {source or '-'} to {to}")
+    with transaction.atomic():
+        moved = LedgerImport.objects.filter(pk=imp.pk, status=source).update(status=to, **fields)
+        if moved:
+            _log(imp, source, to, by=by, note=note)
+    if not moved:
+        return False
+    imp.status = to
+    for name, value in fields.items():
+        setattr(imp, name, value)
+    return True
+
+
+def _finish(
+    imp: LedgerImport,
+    status: str,
+    *,
+    source: str | None = None,
+    by=None,
+    note: str = "",
+    **fields,
+) -> bool:
+    """A final state: the uploaded file is deleted. A failure is the move's note."""
+    return _move(
+        imp,
+        status,
+        source=source,
+        by=by,
+        note=note or fields.get("failure", ""),
+        upload="",
+        finished_at=timezone.now(),
+        **fields,
+    )
 
 
 def _report(problems: list[Problem]) -> list[dict]:
@@ -97,12 +157,9 @@ def ledger_run(import_id: int) -> None:
         LedgerImportStatus.SAVE_QUEUED,
     ):
         return
-    taken = LedgerImport.objects.filter(pk=imp.pk, status=imp.status).update(
-        status=LedgerImportStatus.VALIDATING, started_at=timezone.now(), processed_rows=0
-    )
+    taken = _move(imp, LedgerImportStatus.VALIDATING, started_at=timezone.now(), processed_rows=0)
     if not taken:
         return
-    imp.status = LedgerImportStatus.VALIDATING
     with translation.override(imp.language):
         try:
             _run(imp)
@@ -149,21 +206,22 @@ def _run(imp: LedgerImport) -> None:
         summary={"to_create": counts},
     )
     if validation.problems and imp.mode == LedgerImportMode.ALL:
-        _update(imp, status=LedgerImportStatus.HAS_ERRORS)
+        _move(imp, LedgerImportStatus.HAS_ERRORS)
         return
     if not validation.rows:
         _finish(imp, LedgerImportStatus.FAILED, failure=_("No row is valid: nothing was saved."))
         return
-    _update(imp, status=LedgerImportStatus.SAVING)
+    if not _move(imp, LedgerImportStatus.SAVING):
+        return  # closed meanwhile (ledger_tidy): nothing is saved
     try:
         late = _save(validation, user=user, imp=imp)
     except LateProblems as failed:
         # Something changed since the check (e.g. the same person registered
         # meanwhile): nothing is saved; the rows join the report.
         failed_rows = len({p.row for p in failed.problems})
-        _update(
+        _move(
             imp,
-            status=LedgerImportStatus.HAS_ERRORS,
+            LedgerImportStatus.HAS_ERRORS,
             valid_rows=len(validation.rows) - failed_rows,
             invalid_rows=validation.invalid_rows + failed_rows,
             errors=_report(validation.problems + failed.problems),
@@ -181,22 +239,22 @@ def _run(imp: LedgerImport) -> None:
     )
 
 
-def ledger_import_valid_rows(*, imp: LedgerImport) -> bool:
-    """The user chose to import only the valid rows of a file with errors."""
-    return bool(
-        LedgerImport.objects.filter(pk=imp.pk, status=LedgerImportStatus.HAS_ERRORS).update(
-            status=LedgerImportStatus.SAVE_QUEUED, mode=LedgerImportMode.VALID_ONLY
-        )
+def ledger_import_valid_rows(*, imp: LedgerImport, by) -> bool:
+    """The user (`by`) chose to import only the valid rows of a file with errors.
+    False if the import is not waiting for that decision."""
+    return _move(
+        imp,
+        LedgerImportStatus.SAVE_QUEUED,
+        source=LedgerImportStatus.HAS_ERRORS,
+        by=by,
+        mode=LedgerImportMode.VALID_ONLY,
     )
 
 
-def ledger_discard(*, imp: LedgerImport) -> bool:
-    """The user gives up an upload with errors: its file is deleted."""
-    return bool(
-        LedgerImport.objects.filter(pk=imp.pk, status=LedgerImportStatus.HAS_ERRORS).update(
-            status=LedgerImportStatus.DISCARDED, upload="", finished_at=timezone.now()
-        )
-    )
+def ledger_discard(*, imp: LedgerImport, by) -> bool:
+    """The user (`by`) gives up an upload with errors: its file is deleted. False if
+    the import is not waiting for that decision."""
+    return _finish(imp, LedgerImportStatus.DISCARDED, source=LedgerImportStatus.HAS_ERRORS, by=by)
 
 
 def ledger_tidy(now: datetime | None = None) -> int:
@@ -212,22 +270,19 @@ def ledger_tidy(now: datetime | None = None) -> int:
     )
     if not stale.exists():  # a read: no write lock is asked for (SQLite) on every visit
         return 0
-    closed = stale.filter(status=LedgerImportStatus.HAS_ERRORS).update(
-        status=LedgerImportStatus.DISCARDED, upload="", finished_at=timezone.now()
-    )
-    closed += stale.filter(
-        status__in=[
-            LedgerImportStatus.QUEUED,
-            LedgerImportStatus.SAVE_QUEUED,
-            LedgerImportStatus.VALIDATING,
-            LedgerImportStatus.SAVING,
-        ]
-    ).update(
-        status=LedgerImportStatus.FAILED,
-        upload="",
-        finished_at=timezone.now(),
-        failure=_("The import was interrupted."),
-    )
+    closed = 0
+    for imp in stale.only("pk", "status"):  # a few: one move (and log row) each
+        if imp.status == LedgerImportStatus.HAS_ERRORS:
+            closed += _finish(
+                imp,
+                LedgerImportStatus.DISCARDED,
+                note=_("Closed: left waiting for a decision for more than %(hours)s hours.")
+                % {"hours": int(STALE_AFTER.total_seconds() // 3600)},
+            )
+        else:  # queued, save_queued, validating, saving
+            closed += _finish(
+                imp, LedgerImportStatus.FAILED, failure=_("The import was interrupted.")
+            )
     return closed
 
 

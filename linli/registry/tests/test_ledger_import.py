@@ -12,7 +12,7 @@ from linli.audit.models import AuditEntry
 from linli.core import crypto
 from linli.core.xlsx import XLSX_CONTENT_TYPE
 from linli.registry import services as registry
-from linli.registry.choices import LedgerImportStatus, Relation
+from linli.registry.choices import LEDGER_IMPORT_TRANSITIONS, LedgerImportStatus, Relation
 from linli.registry.idnumber import check_character
 from linli.registry.ledger import check, imports, parse
 from linli.registry.ledger.format import BACKGROUND_ROWS, HEADERS, MAX_FILE_BYTES
@@ -21,6 +21,7 @@ from linli.registry.models import (
     House,
     Household,
     LedgerImport,
+    LedgerImportTransition,
     RecordChange,
     Resident,
 )
@@ -672,3 +673,118 @@ def test_uploads_left_waiting_are_closed_and_their_files_deleted(worker, file_wi
     assert imports.ledger_tidy(now=timezone.now() + imports.STALE_AFTER + timedelta(hours=1)) == 1
     imp.refresh_from_db()
     assert imp.status == LedgerImportStatus.DISCARDED and raw_upload(imp) == ""
+
+
+# --- the transition log ---
+
+
+def moves(imp: LedgerImport) -> list[tuple[str, str, int | None]]:
+    rows = LedgerImportTransition.objects.filter(ledger_import=imp).order_by("pk")
+    return list(rows.values_list("from_status", "to_status", "actor"))
+
+
+def test_every_status_and_move_is_in_the_lifecycle():
+    statuses = set(LedgerImportStatus.values)
+    assert set(LEDGER_IMPORT_TRANSITIONS) == {""} | statuses
+    assert set().union(*LEDGER_IMPORT_TRANSITIONS.values()) <= statuses
+    finals = {s for s, targets in LEDGER_IMPORT_TRANSITIONS.items() if not targets}
+    assert finals == {"done", "failed", "discarded"}
+
+
+def test_an_import_logs_each_change_of_its_status(worker, world):
+    post(worker, ledger_bytes([person(world.a1, 1)]))
+    imp = LedgerImport.objects.get()
+    assert imp.status == LedgerImportStatus.DONE
+    assert moves(imp) == [
+        ("", "queued", world.worker_a.pk),  # the upload, by the uploader
+        ("queued", "validating", None),  # the run: the system
+        ("validating", "saving", None),
+        ("saving", "done", None),
+    ]
+
+
+def test_a_second_run_of_the_same_import_logs_nothing(worker, world):
+    post(worker, ledger_bytes(many_people(world.a1, BACKGROUND_ROWS + 1)))
+    imp = LedgerImport.objects.get()
+    assert moves(imp) == [("", "queued", world.worker_a.pk)]
+    imports.ledger_run(imp.pk)  # the worker
+    imports.ledger_run(imp.pk)  # the task delivered twice
+    assert [(a, b) for a, b, _by in moves(imp)] == [
+        ("", "queued"),
+        ("queued", "validating"),
+        ("validating", "saving"),
+        ("saving", "done"),
+    ]
+
+
+def test_a_discarded_import_logs_the_errors_and_the_users_decision(worker, world, file_with_errors):
+    post(worker, file_with_errors)
+    imp = LedgerImport.objects.get()
+    worker.post(f"/registry/import/{imp.pk}/discard/")
+    worker.post(f"/registry/import/{imp.pk}/discard/")  # too late: nothing more
+    assert moves(imp) == [
+        ("", "queued", world.worker_a.pk),
+        ("queued", "validating", None),
+        ("validating", "has_errors", None),
+        ("has_errors", "discarded", world.worker_a.pk),
+    ]
+
+
+def test_importing_the_valid_rows_logs_the_decision_and_the_second_run(
+    worker, world, file_with_errors
+):
+    post(worker, file_with_errors)
+    imp = LedgerImport.objects.get()
+    worker.post(f"/registry/import/{imp.pk}/valid-rows/")
+    worker.post(f"/registry/import/{imp.pk}/valid-rows/")  # a second click: nothing more
+    imp.refresh_from_db()
+    assert imp.status == LedgerImportStatus.DONE
+    assert moves(imp) == [
+        ("", "queued", world.worker_a.pk),
+        ("queued", "validating", None),
+        ("validating", "has_errors", None),
+        ("has_errors", "save_queued", world.worker_a.pk),
+        ("save_queued", "validating", None),
+        ("validating", "saving", None),
+        ("saving", "done", None),
+    ]
+
+
+def test_a_failure_is_logged_with_its_reason(worker, world, monkeypatch):
+    def broken(data, **kwargs):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(imports, "validate", broken)
+    post(worker, ledger_bytes([person(world.a1, 1)]))
+    imp = LedgerImport.objects.get()
+    assert imp.status == LedgerImportStatus.FAILED
+    last = LedgerImportTransition.objects.filter(ledger_import=imp).latest("pk")
+    assert (last.from_status, last.to_status, last.actor) == ("validating", "failed", None)
+    assert last.note == imp.failure != ""
+
+
+def test_uploads_left_waiting_are_closed_by_the_system_with_a_note(worker, world):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    post(worker, ledger_bytes(many_people(world.a1, BACKGROUND_ROWS + 1)))  # stays queued
+    queued = LedgerImport.objects.get()
+    later = timezone.now() + imports.STALE_AFTER + timedelta(hours=1)
+    assert imports.ledger_tidy(now=later) == 1
+    last = LedgerImportTransition.objects.filter(ledger_import=queued).latest("pk")
+    assert (last.from_status, last.to_status, last.actor) == ("queued", "failed", None)
+    assert last.note == "The import was interrupted."
+    imports.ledger_run(queued.pk)  # the task arrives late: nothing more happens
+    assert len(moves(queued)) == 2
+    assert not Resident.objects.exists()
+
+
+def test_a_move_the_lifecycle_does_not_allow_is_refused(worker, world):
+    post(worker, ledger_bytes([person(world.a1, 1)]))
+    imp = LedgerImport.objects.get()
+    with pytest.raises(ValueError, match="does not move from done to queued"):
+        imports._move(imp, LedgerImportStatus.QUEUED)
+    assert not imports.ledger_discard(imp=imp, by=world.worker_a)  # done: not waiting
+    imp.refresh_from_db()
+    assert imp.status == LedgerImportStatus.DONE and len(moves(imp)) == 4
