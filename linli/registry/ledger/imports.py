@@ -39,7 +39,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
+from linli.core import events
 from linli.registry.choices import LEDGER_IMPORT_TRANSITIONS, LedgerImportMode, LedgerImportStatus
+from linli.registry.events import LedgerImportMoved
 from linli.registry.ledger.check import Problem, validate
 from linli.registry.ledger.format import BACKGROUND_ROWS, HEADERS, _cell
 from linli.registry.ledger.parse import Inspection, LedgerError, inspect
@@ -89,8 +91,17 @@ def _update(imp: LedgerImport, **fields) -> None:
 
 
 def _log(imp: LedgerImport, source: str, to: str, *, by=None, note: str = "") -> None:
+    """The move's log row, and its event (subscribers run after commit)."""
     LedgerImportTransition.objects.create(
         ledger_import=imp, from_status=source, to_status=to, actor=by, note=note[:300]
+    )
+    events.publish(
+        LedgerImportMoved(
+            import_id=imp.pk,
+            from_status=source,
+            to_status=to,
+            actor_id=getattr(by, "pk", None),
+        )
     )
 
 
