@@ -6,7 +6,7 @@ from ninja import File, Query, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
-from linli.cases import selectors, services
+from linli.cases import origins, selectors, services
 from linli.cases.filters import CaseFilter
 from linli.cases.models import Case, Category
 from linli.cases.permissions import (
@@ -102,12 +102,18 @@ def case_report(request: HttpRequest, payload: CaseIn):
         if payload.region_code
         else None
     )
+    origin = None
+    if payload.origin_type or payload.origin_id:
+        origin = origins.visible(request.user, payload.origin_type, payload.origin_id)
+        if origin is None:
+            raise ValidationError({"origin_id": _("Unknown origin.")})
     case = services.case_report(
         category=category,
         region=region,
         by=request.user,
         request_key=key,
-        **payload.dict(exclude={"category", "region_code"}),
+        origin=origin,
+        **payload.dict(exclude={"category", "region_code", "origin_type", "origin_id"}),
     )
     return Status(201, _case(request, case.pk))
 

@@ -69,6 +69,8 @@ class CaseReportForm(forms.Form):
     photos = PhotosField(label=_("Photos"), required=False)
     # One-time token: a double submission of this form reports one case.
     request_key = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    # What raised it, "kind:key" (a patrol the report is made from), if anything.
+    origin = forms.CharField(widget=forms.HiddenInput, max_length=101, required=False)
 
     def __init__(self, *args, grids, **kwargs):
         super().__init__(*args, **kwargs)

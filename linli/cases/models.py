@@ -11,7 +11,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from linli.cases.choices import OPEN_STAGES, CategoryKind, Source, Stage
+from linli.cases import sources
+from linli.cases.choices import OPEN_STAGES, CategoryKind, Stage
 from linli.cases.questions import validate_questions
 from linli.core.crypto import mask_phone
 from linli.core.fields import BlindIndexField, EncryptedTextField
@@ -100,7 +101,14 @@ class Case(models.Model):
     region = models.ForeignKey(
         "regions.Region", models.PROTECT, related_name="+", verbose_name=_("where")
     )
-    source = models.CharField(_("source"), max_length=12, choices=Source.choices)
+    source = models.CharField(_("source"), max_length=12, choices=sources.choices)
+    origin_type = models.CharField(
+        _("raised by (kind)"),
+        max_length=60,
+        blank=True,
+        help_text=_("The kind of object that raised the case (cases.origins), e.g. a patrol."),
+    )
+    origin_id = models.CharField(_("raised by (key)"), max_length=40, blank=True)
     stage = models.CharField(
         _("stage"), max_length=12, choices=Stage.choices, default=Stage.REPORTED
     )
@@ -181,6 +189,11 @@ class Case(models.Model):
             models.Index(fields=["region", "stage"], name="case_region_stage"),
             models.Index(fields=["assignee", "stage"], name="case_assignee_stage"),
             models.Index(fields=["stage", "due_at"], name="case_stage_due"),
+            models.Index(
+                fields=["origin_type", "origin_id"],
+                condition=~Q(origin_type=""),
+                name="case_origin",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -191,6 +204,13 @@ class Case(models.Model):
                 fields=["reporter", "request_key"],
                 condition=~Q(request_key=""),
                 name="case_unique_request_key",
+            ),
+            models.CheckConstraint(
+                condition=Q(origin_type="", origin_id="") | (~Q(origin_type="") & ~Q(origin_id="")),
+                name="case_origin_both_or_neither",
+                violation_error_message=_(
+                    "Name both the kind and the key of what raised the case."
+                ),
             ),
         ]
 

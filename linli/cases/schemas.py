@@ -3,6 +3,7 @@ from decimal import Decimal
 
 from ninja import Field, Schema
 
+from linli.cases import origins
 from linli.cases.choices import CategoryKind, Source, Stage
 from linli.cases.models import MAX_DESCRIPTION
 
@@ -48,7 +49,10 @@ class CaseOut(Schema):
     category: str = Field(alias="category.code")
     category_name: str = Field(alias="category.name")
     region_code: str = Field(alias="region.code")
-    source: Source
+    source: str = Field(
+        description="Where it came from: resident, grid_worker, hotline, api, open311, "
+        "or a source an app adds (an alarm…)."
+    )
     stage: Stage
     description: str
     address: str
@@ -110,6 +114,14 @@ class PhotoOut(Schema):
     added_at: datetime
 
 
+class OriginOut(Schema):
+    type: str = Field(description='The kind of object that raised it, e.g. "gridwork.patrol".')
+    id: str
+    kind: str = Field(description="The kind's name.")
+    label: str | None = Field(description="The object's name (for who may see it).")
+    url: str | None = Field(description="Its page in the console (for who may see it).")
+
+
 class CaseDetailOut(CaseOut):
     reporter_name: str
     reporter_phone: str = Field(alias="masked_reporter_phone", description="Masked.")
@@ -121,6 +133,11 @@ class CaseDetailOut(CaseOut):
         None, alias="duplicate_of.code", description="The case this report was merged into."
     )
     duplicates: list[str] = Field(description="Tracking codes of the reports merged into it.")
+    origin: OriginOut | None = Field(description="What raised the case, if anything.")
+
+    @staticmethod
+    def resolve_origin(obj, context) -> dict | None:
+        return origins.describe(obj, context["request"].user)
 
     @staticmethod
     def resolve_duplicates(obj) -> list[str]:
@@ -148,6 +165,10 @@ class CaseIn(Schema):
     answers: dict[str, str | list[str]] = Field(
         {}, description="Answers to the category's extra questions, by question code."
     )
+    origin_type: str = Field(
+        "", max_length=60, description='What raised it: a kind of object, e.g. "gridwork.patrol".'
+    )
+    origin_id: str = Field("", max_length=40, description="That object's id.")
 
 
 class StepIn(Schema):

@@ -39,6 +39,15 @@ def case_list(*, user, filters: CaseFilter) -> QuerySet[Case]:
     )
 
 
+def cases_raised_by(obj, *, user=None) -> QuerySet[Case]:
+    """The cases `obj` raised (their origin, cases.origins): those `user` sees, or all of
+    them for the app that owns `obj` acting as the system (an alarm's subscriber)."""
+    found = Case.objects.all() if user is None else cases_visible(user=user)
+    return found.filter(origin_type=obj._meta.label_lower, origin_id=str(obj.pk)).order_by(
+        "created_at", "pk"
+    )
+
+
 def case_detail_queryset(*, user) -> QuerySet[Case]:
     return (
         cases_visible(user=user)

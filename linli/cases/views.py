@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from pydantic import ValidationError as SchemaError
 
-from linli.cases import kpis, selectors, services
+from linli.cases import kpis, origins, selectors, services
 from linli.cases.choices import OPEN_STAGES, Stage
 from linli.cases.filters import CaseFilter, KpiQuery
 from linli.cases.forms import (
@@ -199,6 +199,7 @@ def case_detail(request: HttpRequest, pk: int):
             else [],
             "map": _case_map(case),
             "may_support": case.stage in OPEN_STAGES and case.reporter_id != request.user.pk,
+            "origin": origins.describe(case, request.user),
         },
     )
 
@@ -265,18 +266,29 @@ def case_report(request: HttpRequest):
     grids = active_grids(user=request.user, action=CASE_REPORT)
     posted = request.method == "POST"
     form = CaseReportForm(
-        request.POST if posted else None, request.FILES if posted else None, grids=grids
+        request.POST if posted else None,
+        request.FILES if posted else None,
+        grids=grids,
+        initial={"origin": request.GET.get("origin", "")[:101]},
     )
     valid = form.is_valid()
     category, answers = posted_answers(form, request.POST)
+    origin_key = (form.cleaned_data.get("origin") if valid else form["origin"].value()) or ""
+    origin = origins.visible(request.user, *origin_key.partition(":")[::2])
+    if valid and origin_key and origin is None:
+        form.add_error(None, _("What this report was raised by is not yours to name."))
+        valid = False
     if valid:
         data = dict(form.cleaned_data)
+        del data["origin"]
         region = get_object_or_404(
             Region.objects.visible_to(request.user, CASE_REPORT), code=data.pop("region_code")
         )
         try:
             data["photos"] = [photo_check(upload) for upload in data["photos"]]
-            case = services.case_report(region=region, by=request.user, answers=answers, **data)
+            case = services.case_report(
+                region=region, by=request.user, answers=answers, origin=origin, **data
+            )
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
@@ -285,7 +297,13 @@ def case_report(request: HttpRequest):
     return render(
         request,
         "cases/case_form.html",
-        {"form": form, "questions": category.questions if category else [], "answers": answers},
+        {
+            "form": form,
+            "questions": category.questions if category else [],
+            "answers": answers,
+            "origin": origins.kind_of(origin).label if origin is not None else None,
+            "origin_label": str(origin) if origin is not None else "",
+        },
         status=422 if form.errors else 200,
     )
 

@@ -10,7 +10,9 @@ class GridworkConfig(AppConfig):
     def ready(self) -> None:
         from datetime import timedelta
 
+        from linli.cases import origins
         from linli.core import navigation, panels, periodic
+        from linli.gridwork.models import Patrol
         from linli.gridwork.permissions import PATROL_VIEW, VISIT_RECORD
         from linli.gridwork.tasks import patrols_end_stale
         from linli.registry.permissions import REGISTRY_VIEW
@@ -25,3 +27,5 @@ class GridworkConfig(AppConfig):
             ),
         )
         periodic.register("patrols-end-stale", patrols_end_stale, every=timedelta(hours=1))
+        # A problem found on patrol is reported from the patrol's page: the case names it.
+        origins.register(origins.OriginKind(Patrol, _("Patrol"), "gridwork:patrol-detail"))

@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from linli.cases import origins
 from linli.cases.choices import OPEN_STAGES, Stage
 from linli.cases.models import Case, Category
 
@@ -113,9 +114,19 @@ def request_out(case: Case, *, extensions: bool = False) -> dict:
     }
     if extensions:
         out["attributes"] = case.answers
-        out["extended_attributes"] = {"channel": case.source, "supporters": case.supporters}
+        out["extended_attributes"] = {
+            "channel": case.source,
+            "supporters": case.supporters,
+            # the kind of what raised it (a patrol, an alarm); never its name: it is public
+            "origin": origin_kind(case.origin_type),
+        }
         out["notes"] = [_note(move) for move in case.transitions.all()]
     return out
+
+
+def origin_kind(type_: str) -> dict | None:
+    kind = origins.kind(type_) if type_ else None
+    return {"type": type_, "kind": str(kind.label)} if kind else None
 
 
 def _note(move) -> dict:

@@ -15,12 +15,13 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from linli.cases.choices import OPEN_STAGES, Source, Stage
+from linli.cases import origins, sources
+from linli.cases.choices import OPEN_STAGES, Stage
 from linli.cases.models import (
     MAX_DESCRIPTION,
     Case,
@@ -96,6 +97,7 @@ def case_report(
     request_key: str = "",
     answers: dict | None = None,
     photos: Sequence[CheckedPhoto] = (),
+    origin: models.Model | None = None,
 ) -> Case:
     """A new case, in stage "reported", with the time to accept it running.
 
@@ -104,7 +106,8 @@ def case_report(
     `request_key` (the API's Idempotency-Key, the form's one-time token) makes a
     repeated submission by the same reporter return the case made the first time.
     `photos` (checked by `photos.photo_check` before: nothing is written for a bad
-    one) are stored with it.
+    one) are stored with it. `origin` is what raised it (a kind of object registered
+    in `cases.origins`: a patrol, an alarm…), which `by` sees.
     """
     if len(photos) > CasePhoto.MAX_PHOTOS:
         raise ValidationError(
@@ -126,8 +129,12 @@ def case_report(
         ]
     if not category.active or category.children.exists():
         errors["category"] = [_("Choose one of the active categories at the lowest level.")]
-    if source not in Source.values:
+    if not sources.known(source):
         errors["source"] = [_("Unknown source.")]
+    if origin is not None and (
+        by is not None and not origins.visible(by, origins.kind_of(origin).type, str(origin.pk))
+    ):
+        errors["origin"] = [_("Unknown origin.")]
     if reporter_phone and not re.fullmatch(PHONE_PATTERN, reporter_phone.strip()):
         errors["reporter_phone"] = [
             _("Enter an 11-digit mainland mobile number, e.g. 13812345678.")
@@ -140,7 +147,7 @@ def case_report(
     if errors:
         raise ValidationError(errors)
     place = _locate(region, longitude, latitude, address.strip())
-    if source in (Source.GRID_WORKER, Source.HOTLINE):
+    if sources.get(source).staff:
         ensure_may(by, place, CASE_REPORT)
     now = timezone.now()
     case = Case(
@@ -157,6 +164,8 @@ def case_report(
         reporter_name=reporter_name.strip()[:50],
         reporter_phone=(reporter_phone or "").strip() or None,
         answers=answers,
+        origin_type=origins.kind_of(origin).type if origin is not None else "",
+        origin_id=str(origin.pk) if origin is not None else "",
         stage_since=now,
         due_at=_due(category, Stage.REPORTED, now),
     )

@@ -1,0 +1,74 @@
+"""What raised a case (起因): a typed link from a case to the object of another app it
+was raised for — a grid worker's patrol, an alarm, an elder's emergency call, an
+application. Apps register the kinds of object that raise cases in
+`AppConfig.ready()`; a case stores the kind (`Case.origin_type`, the model's label)
+and the object's key (`Case.origin_id`), and shows the link to whoever may see it.
+
+    origins.register(OriginKind(Patrol, _("Patrol"), "gridwork:patrol-detail"))
+"""
+
+from dataclasses import dataclass
+
+from django.db import models
+from django.urls import reverse
+from django.utils.functional import Promise
+
+
+@dataclass(frozen=True)
+class OriginKind:
+    model: type[models.Model]  # its queryset's `visible_to(user)` decides who sees it
+    label: str | Promise
+    url_name: str | None = None  # its page, by primary key
+
+    @property
+    def type(self) -> str:
+        return self.model._meta.label_lower
+
+
+_kinds: dict[str, OriginKind] = {}
+
+
+def register(*kinds: OriginKind) -> None:
+    for kind in kinds:
+        if kind.type in _kinds:
+            raise ValueError(f"Origin kind {kind.type!r} is registered twice.")
+        if not hasattr(kind.model.objects, "visible_to"):
+            raise ValueError(f"{kind.type} has no visible_to: who may see it?")
+        _kinds[kind.type] = kind
+
+
+def kind(type_: str) -> OriginKind | None:
+    return _kinds.get(type_)
+
+
+def kind_of(obj: models.Model) -> OriginKind:
+    found = _kinds.get(obj._meta.label_lower)
+    if found is None:
+        raise ValueError(f"{obj._meta.label_lower} does not raise cases: register it.")
+    return found
+
+
+def visible(user, type_: str, key: str) -> models.Model | None:
+    """The object a case names as its origin, if `user` may see it."""
+    found = _kinds.get(type_)
+    if found is None or not key.isdigit():
+        return None
+    return found.model.objects.visible_to(user).filter(pk=int(key)).first()
+
+
+def describe(case, user) -> dict | None:
+    """The case's origin for `user`: its kind, key, and — if they may see the object —
+    its name and page; None for a case raised by nothing."""
+    if not case.origin_type:
+        return None
+    found = _kinds.get(case.origin_type)
+    obj = visible(user, case.origin_type, case.origin_id) if found else None
+    return {
+        "type": case.origin_type,
+        "id": case.origin_id,
+        "kind": str(found.label) if found else case.origin_type,
+        "label": str(obj) if obj is not None else None,
+        "url": reverse(found.url_name, args=[obj.pk])
+        if obj is not None and found.url_name
+        else None,
+    }
