@@ -6,9 +6,9 @@ rows takes to check and to save, on SQLite and PostgreSQL.
 For each backend a fresh database gets the demo's regions, grids and users (no
 residents); for each size an .xlsx of that many valid rows (3 people a household,
 new buildings and houses in the grids of 车站社区) is imported as its community
-worker (`chezhan`) would: the row checks (`ledger.validate`) and the save
-(`ledger._save`: the tables locked, the rows checked again, set-based inserts with
-change history, one audit entry) are timed separately. As the baseline measured in
+worker (`chezhan`) would: the row checks (`ledger.check.validate`) and the save
+(`ledger.write._save`: the tables locked, the rows checked again, set-based inserts
+with change history, one audit entry) are timed separately. As the baseline measured in
 the same run, the residents the import created are copied as `registry.RAW_COPY`
 copies rows (one transaction, a table of the same shape).
 
@@ -36,8 +36,11 @@ from django.db import connection
 from openpyxl import Workbook
 from linli.accounts.models import User
 from linli.regions.models import Region
-from linli.registry import ledger
 from linli.registry.idnumber import make_id_number
+from linli.registry.ledger.check import validate
+from linli.registry.ledger.format import HEADERS, SHEET
+from linli.registry.ledger.imports import ledger_upload
+from linli.registry.ledger.write import _save
 from linli.registry.models import LedgerImport, Resident
 
 size, step = {size}, {step}
@@ -45,8 +48,8 @@ user = User.objects.get(username="chezhan")
 grids = list(Region.objects.filter(level="grid", path__startswith="370306001001")
              .order_by("path").values_list("code", flat=True))
 wb = Workbook(write_only=True)
-ws = wb.create_sheet(ledger.SHEET)
-ws.append(ledger.HEADERS)
+ws = wb.create_sheet(SHEET)
+ws.append(HEADERS)
 born = date(1950, 1, 1)
 for n in range(size):
     household = n // 3
@@ -67,18 +70,18 @@ for n in range(size):
         "迁入日期": "2020-05-01",
         "标签": "残疾人" if n % 50 == 0 else "",
     }}
-    ws.append([row.get(h, "") for h in ledger.HEADERS])
+    ws.append([row.get(h, "") for h in HEADERS])
 out = BytesIO()
 wb.save(out)
 data = out.getvalue()
-imp, _inspection = ledger.ledger_upload(user=user, file_name="bench.xlsx", data=data,
-                                        language="zh-hans")
+imp, _inspection = ledger_upload(user=user, file_name="bench.xlsx", data=data,
+                                 language="zh-hans")
 t0 = time.perf_counter()
-validation = ledger.validate(data, user=user)
+validation = validate(data, user=user)
 t1 = time.perf_counter()
 assert not validation.problems, validation.problems[:3]
 imp.total_rows = validation.total
-late = ledger._save(validation, user=user, imp=imp)
+late = _save(validation, user=user, imp=imp)
 t2 = time.perf_counter()
 assert not late
 with connection.cursor() as c:

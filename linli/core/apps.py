@@ -9,9 +9,13 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
-        from linli.core import crypto, lookups, permissions, workdays
+        from datetime import timedelta
+
+        from linli.core import crypto, lookups, periodic, permissions, workdays
+        from linli.core.tasks import events_deliver
 
         lookups.register()
+        periodic.register("events-deliver", events_deliver, every=timedelta(minutes=1))
         permissions.autodiscover()
         workdays.check_settings()
         checks.register(crypto.check_keys)

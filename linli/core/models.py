@@ -1,4 +1,5 @@
-"""The few tables of the shared machinery."""
+"""The few tables of the shared machinery: the calendar of working days, published
+domain events."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -20,3 +21,31 @@ class CalendarDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date} {self.name}"
+
+
+class PublishedEvent(models.Model):
+    """A domain event a service published (linli.core.events), kept until every
+    subscriber has handled it, then for a week."""
+
+    name = models.CharField(_("event"), max_length=60)
+    payload = models.JSONField(_("payload"))
+    published_at = models.DateTimeField(_("published at"), auto_now_add=True)
+    handled = models.JSONField(_("handled by"), default=list, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("delivery attempts"), default=0)
+    last_error = models.CharField(_("last error"), max_length=200, blank=True)
+    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("published event")
+        verbose_name_plural = _("published events")
+        indexes = [
+            models.Index(
+                fields=["published_at"],
+                condition=models.Q(delivered_at__isnull=True),
+                name="event_undelivered",
+            ),
+            models.Index(fields=["delivered_at"], name="event_delivered_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} #{self.pk}"

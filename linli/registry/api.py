@@ -9,10 +9,11 @@ from linli.accounts.permissions import USER_MANAGE
 from linli.accounts.selectors import grants_visible
 from linli.core.access import requires
 from linli.core.routers import Router
-from linli.core.xlsx import XLSX_CONTENT_TYPE
+from linli.core.xlsx import XLSX_CONTENT_TYPE, xlsx_download
 from linli.regions.models import Region
-from linli.registry import ledger, selectors, services
+from linli.registry import selectors, services
 from linli.registry.filters import PLAIN_NUMBERS, HouseholdFilter, ResidentFilter, ResidentSearch
+from linli.registry.ledger.export import export_residents
 from linli.registry.models import Building, House, Label
 from linli.registry.permissions import (
     REGISTRY_EDIT,
@@ -131,7 +132,8 @@ def resident_export(request: HttpRequest, filters: Query[ResidentFilter]):
     """The residents list as an Excel ledger: the same filter, only residents the caller
     may export, ID and phone numbers masked; every export is audited."""
     _no_numbers_in_url(request)
-    return ledger.export_download(user=request.user, filters=filters)
+    out, filename = export_residents(user=request.user, filters=filters)
+    return xlsx_download(out, filename)
 
 
 @router.get(

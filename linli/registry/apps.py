@@ -9,7 +9,9 @@ class RegistryConfig(AppConfig):
 
     def ready(self) -> None:
         from linli.accounts.permissions import USER_VIEW
-        from linli.core import navigation, panels
+        from linli.core import events, navigation, panels
+        from linli.registry import subscribers
+        from linli.registry.events import LedgerImportMoved
         from linli.registry.permissions import REGISTRY_VIEW
 
         navigation.register(
@@ -22,3 +24,4 @@ class RegistryConfig(AppConfig):
         panels.register(
             panels.Panel("accounts.user", _("Acts for"), "registry:user-affiliations", USER_VIEW)
         )
+        events.subscribe(LedgerImportMoved, subscribers.tell_the_uploader)

@@ -172,6 +172,24 @@ class LedgerImportStatus(models.TextChoices):
     DISCARDED = "discarded", _("Discarded")
 
 
+# An import's lifecycle: each status and those it may move to ("" is the upload).
+# Every move goes through `ledger.imports._move` and is logged (LedgerImportTransition);
+# FAILED from a waiting status is `ledger_tidy` closing an import left waiting.
+_S = LedgerImportStatus
+LEDGER_IMPORT_TRANSITIONS: dict[str, frozenset[str]] = {
+    "": frozenset({_S.QUEUED}),
+    _S.QUEUED: frozenset({_S.VALIDATING, _S.FAILED}),  # VALIDATING: the run takes it
+    _S.VALIDATING: frozenset({_S.HAS_ERRORS, _S.SAVING, _S.FAILED}),
+    _S.HAS_ERRORS: frozenset({_S.SAVE_QUEUED, _S.DISCARDED}),  # the user's decision
+    _S.SAVE_QUEUED: frozenset({_S.VALIDATING, _S.FAILED}),  # checked again, then saved
+    _S.SAVING: frozenset({_S.DONE, _S.HAS_ERRORS, _S.FAILED}),  # HAS_ERRORS: failed late
+    _S.DONE: frozenset(),
+    _S.FAILED: frozenset(),
+    _S.DISCARDED: frozenset(),
+}
+del _S
+
+
 class LedgerImportMode(models.TextChoices):
     ALL = "all", _("All rows or nothing")
     VALID_ONLY = "valid_only", _("Only the valid rows")

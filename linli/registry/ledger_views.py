@@ -1,7 +1,8 @@
 """Console pages of the resident ledgers (台账): template, import, status, export.
 
-The work is done in `linli.registry.ledger`; these views check access, take the
-upload, and start the check in the request (small files) or as a task.
+The work is done in `linli.registry.ledger` (mostly `imports` and `export`); these
+views check access, take the upload, start the check in the request (small files)
+or as a task, and hand files out.
 """
 
 from io import BytesIO
@@ -20,10 +21,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from linli.core.access import requires
 from linli.core.htmx import render_page
 from linli.core.xlsx import xlsx_download
-from linli.registry import ledger
 from linli.registry.choices import LedgerImportMode, LedgerImportStatus
 from linli.registry.filters import ResidentFilter
 from linli.registry.forms import LedgerUploadForm
+from linli.registry.ledger import export, imports
+from linli.registry.ledger import format as ledger_format
+from linli.registry.ledger.parse import LedgerError
 from linli.registry.models import LedgerImport
 from linli.registry.permissions import REGISTRY_EXPORT, REGISTRY_IMPORT
 from linli.registry.tasks import ledger_import_run
@@ -45,7 +48,7 @@ def _xlsx(data: bytes, filename: str) -> FileResponse:
 @requires(REGISTRY_IMPORT)
 @require_GET
 def ledger_template(request: HttpRequest):
-    return _xlsx(ledger.ledger_template(), "居民台账模板.xlsx")
+    return _xlsx(ledger_format.ledger_template(), "居民台账模板.xlsx")
 
 
 class _SizeLimit(FileUploadHandler):
@@ -57,7 +60,7 @@ class _SizeLimit(FileUploadHandler):
         self.exceeded = False
 
     def receive_data_chunk(self, raw_data, start):
-        if start + len(raw_data) > ledger.MAX_FILE_BYTES:
+        if start + len(raw_data) > ledger_format.MAX_FILE_BYTES:
             self.exceeded = True
             raise StopUpload(connection_reset=False)
         return raw_data
@@ -71,7 +74,7 @@ def _start(imp: LedgerImport, background: bool) -> None:
     if background:
         transaction.on_commit(lambda: ledger_import_run.enqueue(imp.pk))
     else:
-        ledger.ledger_run(imp.pk)
+        imports.ledger_run(imp.pk)
 
 
 @requires(REGISTRY_IMPORT)
@@ -85,7 +88,7 @@ def ledger_import(request: HttpRequest):
 
 @csrf_protect
 def _ledger_import(request: HttpRequest, limit: _SizeLimit):
-    ledger.ledger_tidy()
+    imports.ledger_tidy()
     form = LedgerUploadForm()
     status = 200
     if request.method == "POST":
@@ -95,13 +98,13 @@ def _ledger_import(request: HttpRequest, limit: _SizeLimit):
             form.errors["file"] = form.error_class(
                 [
                     _("The file is larger than %(mb)s MB.")
-                    % {"mb": ledger.MAX_FILE_BYTES // (1024 * 1024)}
+                    % {"mb": ledger_format.MAX_FILE_BYTES // (1024 * 1024)}
                 ]
             )
         elif form.is_valid():
             upload = form.cleaned_data["file"]
             try:
-                imp, inspection = ledger.ledger_upload(
+                imp, inspection = imports.ledger_upload(
                     user=request.user,
                     file_name=upload.name,
                     data=upload.read(),
@@ -110,10 +113,10 @@ def _ledger_import(request: HttpRequest, limit: _SizeLimit):
                     else LedgerImportMode.ALL,
                     language=translation.get_language(),
                 )
-            except ledger.LedgerError as exc:
+            except LedgerError as exc:
                 form.add_error("file", str(exc))
             else:
-                _start(imp, ledger.runs_in_background(inspection))
+                _start(imp, imports.runs_in_background(inspection))
                 return redirect("registry:ledger-import-detail", pk=imp.pk)
         status = 422
     return render(
@@ -122,9 +125,9 @@ def _ledger_import(request: HttpRequest, limit: _SizeLimit):
         {
             "form": form,
             "imports": LedgerImport.objects.of_user(request.user).defer("errors")[:20],
-            "max_mb": ledger.MAX_FILE_BYTES // (1024 * 1024),
-            "max_rows": ledger.MAX_ROWS,
-            "background_rows": ledger.BACKGROUND_ROWS,
+            "max_mb": ledger_format.MAX_FILE_BYTES // (1024 * 1024),
+            "max_rows": ledger_format.MAX_ROWS,
+            "background_rows": ledger_format.BACKGROUND_ROWS,
         },
         status=status,
     )
@@ -172,7 +175,7 @@ CHECKED_PERCENT = 60
 @require_GET
 def ledger_import_errors(request: HttpRequest, pk: int):
     imp = _import(request, pk)
-    return _xlsx(ledger.error_report(imp), f"错误报告-{imp.pk}.xlsx")
+    return _xlsx(imports.error_report(imp), f"错误报告-{imp.pk}.xlsx")
 
 
 @requires(REGISTRY_IMPORT)
@@ -180,8 +183,8 @@ def ledger_import_errors(request: HttpRequest, pk: int):
 def ledger_import_valid_rows(request: HttpRequest, pk: int):
     """The explicit choice: import the rows without error, leave the others out."""
     imp = _import(request, pk)
-    if ledger.ledger_import_valid_rows(imp=imp):
-        _start(imp, imp.total_rows > ledger.BACKGROUND_ROWS)
+    if imports.ledger_import_valid_rows(imp=imp, by=request.user):
+        _start(imp, imp.total_rows > ledger_format.BACKGROUND_ROWS)
     else:
         messages.error(request, _("This import is not waiting for a decision."))
     return redirect("registry:ledger-import-detail", pk=imp.pk)
@@ -191,7 +194,7 @@ def ledger_import_valid_rows(request: HttpRequest, pk: int):
 @require_POST
 def ledger_import_discard(request: HttpRequest, pk: int):
     imp = _import(request, pk)
-    if ledger.ledger_discard(imp=imp):
+    if imports.ledger_discard(imp=imp, by=request.user):
         messages.success(request, _("Discarded: the uploaded file is deleted."))
     else:
         messages.error(request, _("This import is not waiting for a decision."))
@@ -210,4 +213,5 @@ def ledger_export(request: HttpRequest):
         for error in errors:
             messages.error(request, error)
         return redirect(f"{reverse('registry:resident-list')}?{query_without_page(request)}")
-    return ledger.export_download(user=request.user, filters=filters)
+    out, filename = export.export_residents(user=request.user, filters=filters)
+    return xlsx_download(out, filename)

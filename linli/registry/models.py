@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from linli.core.crypto import mask_id_number, mask_phone
@@ -451,3 +452,38 @@ class LedgerImport(models.Model):
 
     def __str__(self) -> str:
         return self.file_name
+
+
+class LedgerImportTransition(models.Model):
+    """One change of an import's status: from, to, who (None: the run or the tidying,
+    i.e. the system), when, a note (a failure's reason). Written in the transaction
+    of the change; the upload's row has no from status. Progress is not logged."""
+
+    ledger_import = models.ForeignKey(
+        LedgerImport,
+        models.CASCADE,
+        related_name="transitions",
+        verbose_name=_("ledger import"),
+    )
+    from_status = models.CharField(
+        _("from status"), max_length=12, choices=LedgerImportStatus.choices, blank=True
+    )
+    to_status = models.CharField(_("to status"), max_length=12, choices=LedgerImportStatus.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    at = models.DateTimeField(_("at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("ledger import transition")
+        verbose_name_plural = _("ledger import transitions")
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"#{self.ledger_import_id} {self.from_status or '-'} → {self.to_status}"

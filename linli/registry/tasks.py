@@ -2,10 +2,11 @@
 
 from django.tasks import task
 
-from linli.registry import ledger
+from linli.registry.ledger.imports import ledger_run
 
 
 @task()
 def ledger_import_run(import_id: int) -> None:
-    """Check a ledger upload and save what its mode allows (see ledger.ledger_run)."""
-    ledger.ledger_run(import_id)
+    """Check a ledger upload and save what its mode allows (see
+    `linli.registry.ledger.imports.ledger_run`)."""
+    ledger_run(import_id)

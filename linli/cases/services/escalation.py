@@ -9,15 +9,14 @@ from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from linli.cases import selectors
 from linli.cases.choices import Stage
+from linli.cases.events import Escalated
 from linli.cases.models import Case, CaseEscalation
 from linli.cases.permissions import CASE_ACCEPT, CASE_DISPATCH, CASE_VERIFY
 from linli.cases.services.deadlines import _after, _limit
-from linli.cases.services.transitions import _case_url
-from linli.notifications.services import notify
+from linli.core import events
 from linli.regions.choices import PATH_LENGTH, Level
 from linli.regions.models import Region
 
@@ -73,15 +72,12 @@ def _escalate(case: Case, level: int, now: datetime) -> int:
         return 0
     paths = [case.region.path[: PATH_LENGTH[lv]] for lv in ESCALATION_LEVELS]
     regions = {r.path: r for r in Region.objects.filter(path__in=paths)}
-    title = _("Overdue: case %(code)s, %(stage)s since %(since)s") % {
-        "code": case.code,
-        "stage": case.get_stage_display(),
-        "since": timezone.localtime(case.stage_since).strftime("%Y-%m-%d %H:%M"),
-    }
     for step in range(case.escalation_level + 1, level + 1):
         region = regions[paths[step - 1]]
-        supervisors = list(selectors.supervisors_at(region, SUPERVISING[case.stage]))
-        CaseEscalation.objects.create(
+        supervisors = list(
+            selectors.supervisors_at(region, SUPERVISING[case.stage]).values_list("pk", flat=True)
+        )
+        escalation = CaseEscalation.objects.create(
             case=case,
             stage=case.stage,
             level=step,
@@ -89,11 +85,14 @@ def _escalate(case: Case, level: int, now: datetime) -> int:
             notified=len(supervisors),
             at=now,
         )
-        notify(
-            users=supervisors,
-            kind="case-overdue",
-            title=title,
-            body=case.description[:200],
-            url=_case_url(case),
+        events.publish(
+            Escalated(
+                case_id=case.pk,
+                escalation_id=escalation.pk,
+                stage=case.stage,
+                since=case.stage_since.isoformat(),
+                level=step,
+                people=supervisors,
+            )
         )
     return level - case.escalation_level

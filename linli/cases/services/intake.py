@@ -34,6 +34,7 @@ from linli.cases.photos import CheckedPhoto
 from linli.cases.questions import answers_clean
 from linli.cases.services.deadlines import _due
 from linli.cases.services.photos import _photos_remove, _photos_store
+from linli.cases.services.transitions import stage_changed
 from linli.core.geojson import contains
 from linli.core.problems import Conflict
 from linli.regions.choices import Level
@@ -174,8 +175,10 @@ def case_report(
         if not case.request_key:
             raise
         return Case.objects.get(reporter=reporter, request_key=case.request_key)
-    CaseTransition.objects.create(
-        case=case, from_stage="", to_stage=Stage.REPORTED, actor=case.reporter, at=now
+    stage_changed(
+        CaseTransition.objects.create(
+            case=case, from_stage="", to_stage=Stage.REPORTED, actor=case.reporter, at=now
+        )
     )
     stored: list[CasePhoto] = []
     try:

@@ -20,24 +20,19 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from linli.cases import selectors
 from linli.cases.choices import OPEN_STAGES, TIMED_STAGES, Stage
+from linli.cases.events import StageChanged
 from linli.cases.models import Case, CaseSupport, CaseTransition
 from linli.cases.permissions import CASE_ACCEPT, CASE_DISPATCH, CASE_HANDLE, CASE_VERIFY, CASE_VIEW
 from linli.cases.services.deadlines import _due
+from linli.core import events
 from linli.core.problems import Conflict
-from linli.notifications.services import notify
 from linli.regions.models import Region
 from linli.regions.selectors import ensure_may, may
-
-
-def _case_url(case: Case) -> str:
-    return reverse("cases:case-detail", args=[case.pk])
-
 
 MOVED_FIELDS = ("stage", "stage_since", "version", "due_at", "escalation_level")
 
@@ -82,7 +77,7 @@ def _move(
     locked.stage, locked.stage_since, locked.version = to, now, locked.version + 1
     # Only what a move changes: the rest (the caller's encrypted phone…) is left as it is.
     locked.save(update_fields=[*MOVED_FIELDS, *changes])
-    CaseTransition.objects.create(
+    transition = CaseTransition.objects.create(
         case=locked,
         from_stage=from_stage,
         to_stage=to,
@@ -94,7 +89,23 @@ def _move(
         rating=changes.get("rating") if to == Stage.EVALUATED else None,
         at=now,
     )
+    stage_changed(transition)
     return locked
+
+
+def stage_changed(transition: CaseTransition) -> None:
+    """Publish the change its log row records (subscribers run after commit)."""
+    events.publish(
+        StageChanged(
+            case_id=transition.case_id,
+            transition_id=transition.pk,
+            from_stage=transition.from_stage,
+            to_stage=transition.to_stage,
+            actor_id=transition.actor_id,
+            assignee_id=transition.assignee_id,
+            note=transition.note,
+        )
+    )
 
 
 @transaction.atomic
@@ -113,32 +124,15 @@ def case_accept(*, case: Case, by, note: str = "", version: int | None = None) -
     handler, rule = selectors.route_for(accepted, timezone.now())
     if handler is None:
         return accepted
-    return _dispatched(
-        _move(
-            accepted,
-            allowed=(Stage.ACCEPTED,),
-            to=Stage.DISPATCHED,
-            by=None,
-            action=None,
-            note=_("Routing rule: %(rule)s") % {"rule": rule.name},
-            assignee=handler,
-        ),
-        by=by,
+    return _move(
+        accepted,
+        allowed=(Stage.ACCEPTED,),
+        to=Stage.DISPATCHED,
+        by=None,
+        action=None,
+        note=_("Routing rule: %(rule)s") % {"rule": rule.name},
+        assignee=handler,
     )
-
-
-def _dispatched(case: Case, *, by) -> Case:
-    """Tell the new assignee (after commit)."""
-    if case.assignee_id != getattr(by, "pk", None):
-        notify(
-            users=[case.assignee],
-            kind="case-dispatched",
-            title=_("Case %(code)s is yours: %(category)s")
-            % {"code": case.code, "category": case.category.name},
-            body=case.description[:200],
-            url=_case_url(case),
-        )
-    return case
 
 
 @transaction.atomic
@@ -208,14 +202,6 @@ def case_merge(*, case: Case, into: Case, by, version: int | None = None) -> Cas
     Case.objects.filter(pk=into.pk).update(  # recounted: a +1 made meanwhile is not lost
         supporters=Coalesce(Subquery(supports.values("n")), 0)
     )
-    if merged.reporter_id:
-        notify(
-            users=[merged.reporter],
-            kind="case-merged",
-            title=_("Your report %(code)s was merged into %(into)s")
-            % {"code": merged.code, "into": into.code},
-            url=_case_url(into),
-        )
     into.refresh_from_db()
     return into
 
@@ -231,18 +217,15 @@ def _ensure_can_handle(user, region: Region) -> None:
 def case_dispatch(*, case: Case, to, by, note: str = "", version: int | None = None) -> Case:
     """派遣 to a handler (a grid worker, a department's handler); again to reassign."""
     _ensure_can_handle(to, case.region)
-    return _dispatched(
-        _move(
-            case,
-            allowed=(Stage.ACCEPTED, Stage.DISPATCHED),
-            to=Stage.DISPATCHED,
-            by=by,
-            action=CASE_DISPATCH,
-            note=note,
-            version=version,
-            assignee=to,
-        ),
+    return _move(
+        case,
+        allowed=(Stage.ACCEPTED, Stage.DISPATCHED),
+        to=Stage.DISPATCHED,
         by=by,
+        action=CASE_DISPATCH,
+        note=note,
+        version=version,
+        assignee=to,
     )
 
 
@@ -296,13 +279,6 @@ def case_close(*, case: Case, by, note: str = "", version: int | None = None) ->
         version=version,
         closed_at=timezone.now(),
     )
-    notify(
-        users=[closed.reporter],
-        kind="case-closed",
-        title=_("Case %(code)s is closed: please rate it") % {"code": closed.code},
-        body=closed.description[:200],
-        url=_case_url(closed),
-    )
     return closed
 
 
@@ -322,13 +298,6 @@ def case_return(*, case: Case, by, note: str, version: int | None = None) -> Cas
         version=version,
         rework_count=locked.rework_count + 1,
         due_at=_due(locked.category, Stage.HANDLING, timezone.now()),
-    )
-    notify(
-        users=[returned.assignee],
-        kind="case-returned",
-        title=_("Case %(code)s is back for rework") % {"code": returned.code},
-        body=note.strip()[:500],
-        url=_case_url(returned),
     )
     return returned
 

@@ -14,11 +14,12 @@ from linli.regions import demo as regions_demo
 
 
 @pytest.fixture
-def seeded(db):
+def seeded(db, django_capture_on_commit_callbacks):
     out = io.StringIO()
-    regions_demo.seed(out)
-    accounts_demo.seed(out)
-    demo.seed(out)
+    with django_capture_on_commit_callbacks(execute=True):  # as if each step committed
+        regions_demo.seed(out)
+        accounts_demo.seed(out)
+        demo.seed(out)
     return out.getvalue()
 
 

@@ -24,11 +24,14 @@ def pair(world, manhole):
     return first, second
 
 
-def test_a_merged_report_is_rejected_and_linked_both_ways(world, pair):
+def test_a_merged_report_is_rejected_and_linked_both_ways(
+    world, pair, django_capture_on_commit_callbacks
+):
     first, second = pair
     services.case_support(case=second, by=world.worker_b)  # someone +1'd the second
 
-    merged_into = services.case_merge(case=second, into=first, by=world.worker_a)
+    with django_capture_on_commit_callbacks(execute=True):
+        merged_into = services.case_merge(case=second, into=first, by=world.worker_a)
 
     second.refresh_from_db()
     assert merged_into == first and second.duplicate_of == first

@@ -36,10 +36,13 @@ def accepted(world, category) -> Case:
     return services.case_accept(case=report(world, category), by=world.worker_a)
 
 
-def test_it_dispatches_to_the_grid_worker_when_a_rule_says_so(world, manhole):
+def test_it_dispatches_to_the_grid_worker_when_a_rule_says_so(
+    world, manhole, django_capture_on_commit_callbacks
+):
     rule(world, category=manhole.parent)
 
-    case = accepted(world, manhole)
+    with django_capture_on_commit_callbacks(execute=True):
+        case = accepted(world, manhole)
 
     assert (case.stage, case.assignee) == (Stage.DISPATCHED, world.grid_worker_a1)
     last = case.transitions.order_by("pk").last()
@@ -128,13 +131,16 @@ def overdue(case: Case, hours: float) -> Case:
     return Case.objects.get(pk=case.pk)
 
 
-def test_a_breach_climbs_one_level_per_time_limit(world, manhole):
+def test_a_breach_climbs_one_level_per_time_limit(
+    world, manhole, django_capture_on_commit_callbacks
+):
     case = report(world, manhole)  # reported: 2 h to accept
     Category.objects.filter(pk=manhole.pk).update(working_hours=False)
     overdue(case, 0.5)
 
-    assert services.cases_escalate() == 1
-    assert services.cases_escalate() == 0  # nothing new: run again, nobody told twice
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.cases_escalate() == 1
+        assert services.cases_escalate() == 0  # nothing new: run again, nobody told twice
     first = CaseEscalation.objects.get()
     assert (first.level, first.region, first.stage, first.notified) == (
         1,
@@ -147,7 +153,8 @@ def test_a_breach_climbs_one_level_per_time_limit(world, manhole):
     assert case.code in told.get().title
 
     overdue(case, 4.5)  # two further limits passed: subdistrict, then district
-    assert services.cases_escalate() == 2
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.cases_escalate() == 2
     levels = list(CaseEscalation.objects.order_by("level").values_list("level", "region"))
     assert levels == [(1, world.a.pk), (2, world.subdistrict.pk), (3, world.district.pk)]
     told = set(

@@ -12,9 +12,10 @@ from linli.accounts.models import RoleGrant
 from linli.audit.models import AuditEntry
 from linli.core.crypto import blind_index, mask_id_number
 from linli.core.permissions import Role
-from linli.registry import ledger, services
+from linli.registry import services
 from linli.registry.choices import LedgerImportMode, Relation
 from linli.registry.idnumber import make_id_number
+from linli.registry.ledger.imports import ledger_run, ledger_upload
 from linli.registry.models import RecordChange, Resident
 from linli.registry.tests.ledger_support import ledger_bytes, person
 from linli.testing.leaks import Leaks, Send
@@ -264,13 +265,13 @@ def _ledger_file(grid, n: int) -> SimpleUploadedFile:
 def _waiting_import(world):
     """B's worker's upload of one good and one bad row, waiting for a decision."""
     rows = [person(world.b1, 22, 楼栋="市南泄漏楼"), person(world.b1, 23, 公民身份号码="1")]
-    imp, _inspection = ledger.ledger_upload(
+    imp, _inspection = ledger_upload(
         user=world.worker_b,
         file_name="台账.xlsx",
         data=ledger_bytes(rows),
         mode=LedgerImportMode.ALL,
         language="zh-hans",
     )
-    ledger.ledger_run(imp.pk)
+    ledger_run(imp.pk)
     imp.refresh_from_db()
     return imp

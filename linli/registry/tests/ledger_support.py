@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook, load_workbook
 
 from linli.registry.idnumber import make_id_number
-from linli.registry.ledger import HEADERS, SHEET
+from linli.registry.ledger.format import HEADERS, SHEET
 
 
 def id_number(n: int, born: date = date(1980, 5, 17), sex: str = "male") -> str:

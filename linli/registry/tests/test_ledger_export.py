@@ -7,9 +7,9 @@ import pytest
 from linli.audit.models import AuditEntry
 from linli.core.crypto import mask_id_number, mask_phone
 from linli.core.xlsx import XLSX_CONTENT_TYPE
-from linli.registry import ledger
 from linli.registry import services as registry
 from linli.registry.choices import Relation
+from linli.registry.ledger.export import export_headers
 from linli.registry.tests.ledger_support import all_cells, id_number, read_workbook
 from linli.testing.http import EN, body, english_client  # noqa: F401 (the English `client`)
 
@@ -67,7 +67,7 @@ def sheet_rows(response) -> list[dict]:
     assert "attachment" in response["Content-Disposition"]
     wb = read_workbook(body(response))
     rows = list(wb["居民台账"].iter_rows(values_only=True))
-    assert list(rows[0]) == ledger.export_headers()
+    assert list(rows[0]) == export_headers()
     return [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
 
 

@@ -11,15 +11,18 @@ from django.test import Client
 from linli.audit.models import AuditEntry
 from linli.core import crypto
 from linli.core.xlsx import XLSX_CONTENT_TYPE
-from linli.registry import ledger
+from linli.notifications.models import Notification
 from linli.registry import services as registry
-from linli.registry.choices import LedgerImportStatus, Relation
+from linli.registry.choices import LEDGER_IMPORT_TRANSITIONS, LedgerImportStatus, Relation
 from linli.registry.idnumber import check_character
+from linli.registry.ledger import check, imports, parse
+from linli.registry.ledger.format import BACKGROUND_ROWS, HEADERS, MAX_FILE_BYTES
 from linli.registry.models import (
     Building,
     House,
     Household,
     LedgerImport,
+    LedgerImportTransition,
     RecordChange,
     Resident,
 )
@@ -407,12 +410,12 @@ def registered_meanwhile(world, monkeypatch):
         relation=Relation.HEAD,
         by=None,
     )
-    check = ledger._check_duplicates
+    original = check._check_duplicates
     calls = []
     monkeypatch.setattr(
-        ledger,
+        check,
         "_check_duplicates",
-        lambda rows: calls.append(1) or (check(rows) if len(calls) > 1 else None),
+        lambda rows: calls.append(1) or (original(rows) if len(calls) > 1 else None),
     )
     return [
         person(world.a1, 1),
@@ -550,7 +553,7 @@ def refused(response) -> str:
 
 
 def test_an_oversize_file_is_refused(worker):
-    data = b"PK\x03\x04" + os.urandom(ledger.MAX_FILE_BYTES)
+    data = b"PK\x03\x04" + os.urandom(MAX_FILE_BYTES)
     page = refused(post(worker, data))
     assert "The file is larger than 20 MB." in page
     assert "This field is required." not in page
@@ -579,14 +582,14 @@ def test_a_zip_that_is_no_workbook_is_refused(worker):
 
 
 def test_a_file_with_other_headers_is_refused(worker, world):
-    headers = [h for h in ledger.HEADERS if h != "公民身份号码"] + ["备注"]
+    headers = [h for h in HEADERS if h != "公民身份号码"] + ["备注"]
     page = refused(post(worker, ledger_bytes([person(world.a1, 1)], headers=headers)))
     assert "Columns missing: 公民身份号码." in page
     assert "Columns not in the template: 备注." in page
 
 
 def test_a_file_with_too_many_rows_is_refused(worker, world, monkeypatch):
-    monkeypatch.setattr(ledger, "MAX_ROWS", 5)
+    monkeypatch.setattr(parse, "MAX_ROWS", 5)
     rows = [person(world.a1, n, 房号=f"{100 + n}") for n in range(1, 7)]
     page = refused(post(worker, ledger_bytes(rows)))
     assert "The file holds more than 5 rows: split it into several files." in page
@@ -626,14 +629,18 @@ def test_a_large_file_is_imported_by_the_background_task(
 
     task_finished.connect(finished)
     try:
-        with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        with django_capture_on_commit_callbacks(execute=True):
             response = post(worker, ledger_bytes(many_people(world.a1, 2500)))
     finally:
         task_finished.disconnect(finished)
     assert response.status_code == 302
-    assert len(callbacks) == 1
-    assert ran == [("ledger_import_run", "SUCCESSFUL")]
+    # After the upload's commit the task runs once; the event of its last move tells
+    # the uploader it is done (a notification, sent by its own task).
+    assert ran == [("ledger_import_run", "SUCCESSFUL"), ("notifications_deliver", "SUCCESSFUL")]
     imp = LedgerImport.objects.get()
+    told = Notification.objects.get(user=world.worker_a, kind="ledger-import")
+    assert told.title == f"Ledger {imp.file_name} is imported"
+    assert told.url == f"/registry/import/{imp.pk}/"
     assert imp.status == LedgerImportStatus.DONE, (imp.errors[:5], imp.failure)
     assert imp.saved_rows == 2500 and imp.processed_rows == 2500
     assert Resident.objects.filter(grid=world.a1).count() == 2500
@@ -647,7 +654,7 @@ def test_a_large_file_is_imported_by_the_background_task(
 def test_a_large_file_waits_for_the_worker_with_a_polling_status_page(worker, world):
     """Without the commit (the test's transaction never commits), the task is not sent:
     the import waits, and its page polls every 2 seconds."""
-    response = post(worker, ledger_bytes(many_people(world.a1, ledger.BACKGROUND_ROWS + 1)))
+    response = post(worker, ledger_bytes(many_people(world.a1, BACKGROUND_ROWS + 1)))
     imp = LedgerImport.objects.get()
     assert response.status_code == 302
     assert imp.status == LedgerImportStatus.QUEUED
@@ -655,7 +662,7 @@ def test_a_large_file_waits_for_the_worker_with_a_polling_status_page(worker, wo
     page = worker.get(f"/registry/import/{imp.pk}/").content.decode()
     assert 'hx-trigger="every 2s"' in page
     assert "Waiting for the background worker" in page
-    ledger.ledger_run(imp.pk)  # what the worker does
+    imports.ledger_run(imp.pk)  # what the worker does
     fragment = worker.get(f"/registry/import/{imp.pk}/", HTTP_HX_REQUEST="true").content.decode()
     assert 'data-status="done"' in fragment and 'hx-trigger="every 2s"' not in fragment
 
@@ -667,7 +674,122 @@ def test_uploads_left_waiting_are_closed_and_their_files_deleted(worker, file_wi
 
     post(worker, file_with_errors)
     imp = LedgerImport.objects.get()
-    assert ledger.ledger_tidy(now=timezone.now() + timedelta(hours=1)) == 0
-    assert ledger.ledger_tidy(now=timezone.now() + ledger.STALE_AFTER + timedelta(hours=1)) == 1
+    assert imports.ledger_tidy(now=timezone.now() + timedelta(hours=1)) == 0
+    assert imports.ledger_tidy(now=timezone.now() + imports.STALE_AFTER + timedelta(hours=1)) == 1
     imp.refresh_from_db()
     assert imp.status == LedgerImportStatus.DISCARDED and raw_upload(imp) == ""
+
+
+# --- the transition log ---
+
+
+def moves(imp: LedgerImport) -> list[tuple[str, str, int | None]]:
+    rows = LedgerImportTransition.objects.filter(ledger_import=imp).order_by("pk")
+    return list(rows.values_list("from_status", "to_status", "actor"))
+
+
+def test_every_status_and_move_is_in_the_lifecycle():
+    statuses = set(LedgerImportStatus.values)
+    assert set(LEDGER_IMPORT_TRANSITIONS) == {""} | statuses
+    assert set().union(*LEDGER_IMPORT_TRANSITIONS.values()) <= statuses
+    finals = {s for s, targets in LEDGER_IMPORT_TRANSITIONS.items() if not targets}
+    assert finals == {"done", "failed", "discarded"}
+
+
+def test_an_import_logs_each_change_of_its_status(worker, world):
+    post(worker, ledger_bytes([person(world.a1, 1)]))
+    imp = LedgerImport.objects.get()
+    assert imp.status == LedgerImportStatus.DONE
+    assert moves(imp) == [
+        ("", "queued", world.worker_a.pk),  # the upload, by the uploader
+        ("queued", "validating", None),  # the run: the system
+        ("validating", "saving", None),
+        ("saving", "done", None),
+    ]
+
+
+def test_a_second_run_of_the_same_import_logs_nothing(worker, world):
+    post(worker, ledger_bytes(many_people(world.a1, BACKGROUND_ROWS + 1)))
+    imp = LedgerImport.objects.get()
+    assert moves(imp) == [("", "queued", world.worker_a.pk)]
+    imports.ledger_run(imp.pk)  # the worker
+    imports.ledger_run(imp.pk)  # the task delivered twice
+    assert [(a, b) for a, b, _by in moves(imp)] == [
+        ("", "queued"),
+        ("queued", "validating"),
+        ("validating", "saving"),
+        ("saving", "done"),
+    ]
+
+
+def test_a_discarded_import_logs_the_errors_and_the_users_decision(worker, world, file_with_errors):
+    post(worker, file_with_errors)
+    imp = LedgerImport.objects.get()
+    worker.post(f"/registry/import/{imp.pk}/discard/")
+    worker.post(f"/registry/import/{imp.pk}/discard/")  # too late: nothing more
+    assert moves(imp) == [
+        ("", "queued", world.worker_a.pk),
+        ("queued", "validating", None),
+        ("validating", "has_errors", None),
+        ("has_errors", "discarded", world.worker_a.pk),
+    ]
+
+
+def test_importing_the_valid_rows_logs_the_decision_and_the_second_run(
+    worker, world, file_with_errors
+):
+    post(worker, file_with_errors)
+    imp = LedgerImport.objects.get()
+    worker.post(f"/registry/import/{imp.pk}/valid-rows/")
+    worker.post(f"/registry/import/{imp.pk}/valid-rows/")  # a second click: nothing more
+    imp.refresh_from_db()
+    assert imp.status == LedgerImportStatus.DONE
+    assert moves(imp) == [
+        ("", "queued", world.worker_a.pk),
+        ("queued", "validating", None),
+        ("validating", "has_errors", None),
+        ("has_errors", "save_queued", world.worker_a.pk),
+        ("save_queued", "validating", None),
+        ("validating", "saving", None),
+        ("saving", "done", None),
+    ]
+
+
+def test_a_failure_is_logged_with_its_reason(worker, world, monkeypatch):
+    def broken(data, **kwargs):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(imports, "validate", broken)
+    post(worker, ledger_bytes([person(world.a1, 1)]))
+    imp = LedgerImport.objects.get()
+    assert imp.status == LedgerImportStatus.FAILED
+    last = LedgerImportTransition.objects.filter(ledger_import=imp).latest("pk")
+    assert (last.from_status, last.to_status, last.actor) == ("validating", "failed", None)
+    assert last.note == imp.failure != ""
+
+
+def test_uploads_left_waiting_are_closed_by_the_system_with_a_note(worker, world):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    post(worker, ledger_bytes(many_people(world.a1, BACKGROUND_ROWS + 1)))  # stays queued
+    queued = LedgerImport.objects.get()
+    later = timezone.now() + imports.STALE_AFTER + timedelta(hours=1)
+    assert imports.ledger_tidy(now=later) == 1
+    last = LedgerImportTransition.objects.filter(ledger_import=queued).latest("pk")
+    assert (last.from_status, last.to_status, last.actor) == ("queued", "failed", None)
+    assert last.note == "The import was interrupted."
+    imports.ledger_run(queued.pk)  # the task arrives late: nothing more happens
+    assert len(moves(queued)) == 2
+    assert not Resident.objects.exists()
+
+
+def test_a_move_the_lifecycle_does_not_allow_is_refused(worker, world):
+    post(worker, ledger_bytes([person(world.a1, 1)]))
+    imp = LedgerImport.objects.get()
+    with pytest.raises(ValueError, match="does not move from done to queued"):
+        imports._move(imp, LedgerImportStatus.QUEUED)
+    assert not imports.ledger_discard(imp=imp, by=world.worker_a)  # done: not waiting
+    imp.refresh_from_db()
+    assert imp.status == LedgerImportStatus.DONE and len(moves(imp)) == 4
