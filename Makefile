@@ -23,11 +23,12 @@ TEST_ENV = LINLI_SECRET_KEY=test-only-not-a-secret LINLI_DATA_DIR=var/test \
 	LINLI_MANIFEST_STATIC=0 LINLI_DB_CONN_MAX_AGE=0
 PG_URL ?= postgres://linli:linli@127.0.0.1:5432/linli
 
-.PHONY: help demo build test test-pg lint openapi messages clean
+.PHONY: help demo build test test-pg lint mypy mypy-baseline openapi messages clean
 
 help:
 	@echo "make demo     build, migrate, seed demo data and serve on http://$(HOST):$(PORT)/"
-	@echo "make test     ruff + the whole suite on SQLite"
+	@echo "make test     ruff + mypy (scripts/mypy-check) + the whole suite on SQLite"
+	@echo "make mypy     the type check alone; make mypy-baseline rewrites mypy-baseline.txt"
 	@echo "make test-pg  the suite on PostgreSQL (DATABASE_URL, default $(PG_URL))"
 	@echo "make openapi  rewrite the committed OpenAPI snapshot (docs/api/openapi.json)"
 	@echo "make messages extract strings into the .po files (needs GNU gettext)"
@@ -67,6 +68,14 @@ demo: build
 lint: $(VENV)/.synced
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(TEST_ENV) $(VENV)/bin/python scripts/mypy-check
+
+# mypy's Django plugin imports linli.settings: it runs in the test environment.
+mypy: $(VENV)/.synced
+	$(TEST_ENV) $(VENV)/bin/python scripts/mypy-check
+
+mypy-baseline: $(VENV)/.synced
+	$(TEST_ENV) $(VENV)/bin/python scripts/mypy-check --update
 
 test: lint
 	$(TEST_ENV) $(LINLI) messages compile

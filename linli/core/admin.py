@@ -6,7 +6,7 @@ from linli.core.models import CalendarDay
 
 
 @admin.register(CalendarDay)
-class CalendarDayAdmin(admin.ModelAdmin):
+class CalendarDayAdmin(admin.ModelAdmin[CalendarDay]):
     list_display = ["date", "working", "name"]
     list_filter = ["working"]
     date_hierarchy = "date"

@@ -68,7 +68,12 @@ class TableWriter:
         self, model: type[models.Model], fields: Sequence[str], next_id: int, prepared: bool
     ):
         meta = model._meta
-        given = [meta.get_field(name) for name in fields]
+        given: list[models.Field[Any, Any]] = []
+        for name in fields:
+            field = meta.get_field(name)
+            if not isinstance(field, models.Field):
+                raise ValueError(f"{model.__name__}.{name} is a reverse relation, not a column.")
+            given.append(field)
         positions = {field.name: i for i, field in enumerate(given)}
         stamped = [
             field
@@ -107,12 +112,12 @@ class TableWriter:
         quote = connection.ops.quote_name
         self.sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608 (names from _meta)
             quote(meta.db_table),
-            ", ".join(quote(field.column) for field in columns),
+            ", ".join(quote(_column(field)) for field in columns),
             ", ".join(["%s"] * len(columns)),
         )
         self.model = model
         self.next_id = next_id
-        self.rows: list[tuple] = []
+        self.rows: list[tuple[int, Sequence[Any]]] = []
         self.written = 0
 
     def add(self, *values: Any) -> int:
@@ -123,7 +128,7 @@ class TableWriter:
             self.flush()
         return pk
 
-    def add_many(self, rows: Sequence[tuple]) -> int:
+    def add_many(self, rows: Sequence[Sequence[Any]]) -> int:
         """Add rows of values (each as `add` takes them); returns the first one's pk,
         the others' follow in order."""
         first = self.next_id
@@ -153,7 +158,13 @@ class TableWriter:
         self.rows = []
 
 
-def _converter(field: models.Field) -> Callable[[Any], Any] | None:
+def _column(field: models.Field[Any, Any]) -> str:
+    if field.column is None:  # many-to-many: no column in the model's table
+        raise ValueError(f"{field.model.__name__}.{field.name} has no column.")
+    return field.column
+
+
+def _converter(field: models.Field[Any, Any]) -> Callable[[Any], Any] | None:
     if isinstance(field, EncryptedTextField):
         return field.get_prep_value
     if field.get_internal_type() in _AS_IS:
@@ -178,7 +189,7 @@ class BulkInsert:
         """A writer for `model`; with `prepared`, values arrive as the database stores
         them (personal data already encrypted, blind indexes given as fields)."""
         table = connection.ops.quote_name(model._meta.db_table)
-        pk = connection.ops.quote_name(model._meta.pk.column)
+        pk = connection.ops.quote_name(_column(model._meta.pk))
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
                 cursor.execute(f"LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE")
@@ -188,7 +199,7 @@ class BulkInsert:
         self.writers.append(writer)
         return writer
 
-    def __exit__(self, kind: Any, error: Any, trace: Any) -> bool | None:
+    def __exit__(self, kind: Any, error: Any, trace: Any) -> None:
         try:
             if error is None:
                 for writer in self.writers:
@@ -200,7 +211,7 @@ class BulkInsert:
         except BaseException as failure:
             self.atomic.__exit__(type(failure), failure, failure.__traceback__)
             raise
-        return self.atomic.__exit__(kind, error, trace)
+        self.atomic.__exit__(kind, error, trace)
 
 
 def analyze(*tables: type[models.Model]) -> None:

@@ -27,7 +27,7 @@ are JSON values (ids, codes, text), registered by subscribing to it:
 import dataclasses
 import logging
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import partial
 from typing import Any, ClassVar, Self
 
@@ -49,7 +49,8 @@ class DomainEvent:
     name: ClassVar[str]
 
     def payload(self) -> dict[str, Any]:
-        return dataclasses.asdict(self)  # type: ignore[call-overload]
+        data: dict[str, Any] = dataclasses.asdict(self)  # type: ignore[call-overload]
+        return data
 
     @classmethod
     def from_payload(cls, data: dict[str, Any]) -> Self:
@@ -125,7 +126,7 @@ def deliver(pk: int) -> None:
         row.save(update_fields=["handled", "attempts", "last_error", "delivered_at"])
 
 
-def deliver_pending(*, now=None) -> int:
+def deliver_pending(*, now: datetime | None = None) -> int:
     """Deliver the events whose delivery did not finish (a crash, a failing subscriber),
     at most MAX_ATTEMPTS times each; delete delivered ones older than KEEP_DELIVERED.
     Returns how many were taken up."""

@@ -36,7 +36,7 @@ class _EmptyOnlyExact(Exact):
         super().__init__(lhs, rhs)
 
 
-def _refusal(field: models.Field, lookup_name: str) -> str:
+def _refusal(field: models.Field[Any, Any], lookup_name: str) -> str:
     return (
         f"{field.model.__name__}.{field.name} is encrypted: the lookup {lookup_name!r} "
         "cannot work on it. Query its BlindIndexField with "
@@ -44,7 +44,7 @@ def _refusal(field: models.Field, lookup_name: str) -> str:
     )
 
 
-class EncryptedTextField(models.TextField):
+class EncryptedTextField(models.TextField[str | None, str | None]):
     """Text encrypted at rest with AES-256-GCM; `context` names its purpose and is
     bound to every token (changing it makes existing values unreadable)."""
 
@@ -86,7 +86,7 @@ class EncryptedTextField(models.TextField):
         return super().formfield(**{"widget": forms.TextInput, **kwargs})
 
 
-class BlindIndexField(models.CharField):
+class BlindIndexField(models.CharField[str | None, str | None]):
     """HMAC of another field's normalised value, for exact lookups; None when the
     source is empty. Nullable unless `null=False` is passed."""
 
@@ -110,7 +110,8 @@ class BlindIndexField(models.CharField):
         # Defaults here are db_index=True and null=True: write only departures.
         kwargs.pop("db_index", None)
         kwargs.pop("null", None)
-        if not self.db_index:
+        # django-stubs does not declare Field.db_index (Field.__init__ sets it).
+        if not self.db_index:  # type: ignore[attr-defined]
             kwargs["db_index"] = False
         if not self.null:
             kwargs["null"] = False

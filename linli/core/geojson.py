@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 MAX_POSITIONS = 20_000
 
 
-def parse_boundary(value: Any) -> dict:
+def parse_boundary(value: Any) -> dict[str, Any]:
     """Return a clean Polygon or MultiPolygon geometry, or raise ValidationError.
 
     Accepts a geometry, a Feature wrapping one, or JSON text of either.
@@ -94,7 +94,7 @@ def _check_position(position: Any) -> None:
         )
 
 
-def contains(boundary: dict | None, longitude: float, latitude: float) -> bool:
+def contains(boundary: dict[str, Any] | None, longitude: float, latitude: float) -> bool:
     """Whether a clean Polygon/MultiPolygon (see parse_boundary) holds the point:
     inside an outer ring and outside its holes (even-odd ray casting; a point on an
     edge may fall either way)."""
@@ -122,7 +122,7 @@ def distance_m(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
     return 2 * EARTH_RADIUS_M * math.asin(min(1.0, math.sqrt(h)))
 
 
-def _in_ring(ring: list, x: float, y: float) -> bool:
+def _in_ring(ring: list[list[float]], x: float, y: float) -> bool:
     inside = False
     for (x1, y1), (x2, y2) in itertools.pairwise(ring):
         if (y1 > y) != (y2 > y) and x < x1 + (y - y1) * (x2 - x1) / (y2 - y1):

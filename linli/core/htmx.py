@@ -1,5 +1,7 @@
 """One view serves a page and its fragments (Django template partials)."""
 
+from typing import Any
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -15,7 +17,7 @@ def htmx_partial(request: HttpRequest, partial: str) -> str | None:
 def render_page(
     request: HttpRequest,
     template: str,
-    context: dict,
+    context: dict[str, Any],
     *,
     partial: str = "results",
     status: int = 200,

@@ -1,12 +1,18 @@
 """Lookups the ORM lacks, registered when the app starts (CoreConfig.ready)."""
 
+from typing import Any
+
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import CharField, Lookup
 from django.db.models.lookups import StartsWith
+from django.db.models.sql.compiler import SQLCompiler
+
+type SQL = tuple[str, tuple[Any, ...]]
 
 GLOB_LITERAL = str.maketrans({"*": "[*]", "?": "[?]", "[": "[[]"})
 
 
-class Prefix(Lookup):
+class Prefix(Lookup[str]):
     """`startswith` that SQLite answers from an index on the column.
 
     On SQLite Django's `startswith` is a LIKE with an ESCAPE clause, and SQLite's
@@ -19,10 +25,10 @@ class Prefix(Lookup):
 
     lookup_name = "prefix"
 
-    def as_sql(self, compiler, connection):
+    def as_sql(self, compiler: SQLCompiler, connection: BaseDatabaseWrapper) -> SQL:
         return compiler.compile(StartsWith(self.lhs, self.rhs))
 
-    def as_sqlite(self, compiler, connection):
+    def as_sqlite(self, compiler: SQLCompiler, connection: BaseDatabaseWrapper) -> SQL:
         if not isinstance(self.rhs, str):  # an expression: no range to read
             return self.as_sql(compiler, connection)
         lhs, lhs_params = self.process_lhs(compiler, connection)

@@ -1,16 +1,18 @@
 """The console's navigation: each app registers its entries in `AppConfig.ready`."""
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.functional import Promise
 
 from linli.core.access import SIGNED_IN
 
 
 @dataclass(frozen=True)
 class NavItem:
-    label: str
+    label: str | Promise  # a gettext_lazy string
     url_name: str
     action: str
     order: int = 100
@@ -24,7 +26,7 @@ def register(*items: NavItem) -> None:
     _items.sort(key=lambda item: item.order)
 
 
-def navigation(request: HttpRequest) -> dict:
+def navigation(request: HttpRequest) -> dict[str, list[dict[str, Any]]]:
     """Template context: the entries the signed-in user may use."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:

@@ -10,8 +10,9 @@ def client_ip(request: HttpRequest) -> str | None:
     earlier entries can be forged by the client.
     """
     if settings.LINLI_BEHIND_PROXY:
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        forwarded: str = request.META.get("HTTP_X_FORWARDED_FOR", "")
         last = forwarded.rsplit(",", 1)[-1].strip()
         if last:
             return last
-    return request.META.get("REMOTE_ADDR") or None
+    address: str | None = request.META.get("REMOTE_ADDR") or None
+    return address

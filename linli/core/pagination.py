@@ -5,7 +5,8 @@ page is picked on the keys alone, then only its rows are loaded."""
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
+from django.http import HttpRequest
 from ninja import Field, Schema
 from ninja.pagination import PaginationBase
 
@@ -25,7 +26,13 @@ class PagePagination(PaginationBase):
 
     items_attribute = "items"
 
-    def paginate_queryset(self, queryset: QuerySet, pagination: Input, **params: Any) -> dict:
+    def paginate_queryset(
+        self,
+        queryset: QuerySet[Any],
+        pagination: Input,
+        request: HttpRequest,
+        **params: Any,
+    ) -> dict[str, Any]:
         offset = (pagination.page - 1) * pagination.page_size
         return {
             "items": list(queryset[offset : offset + pagination.page_size]),
@@ -46,7 +53,7 @@ class KeyedRows:
     resident; this way it costs 3 per row shown.
     """
 
-    def __init__(self, keys: QuerySet, load: Callable[[list], Iterable]):
+    def __init__(self, keys: QuerySet[Any, Any], load: Callable[[list[Any]], Iterable[Model]]):
         self.keys = keys
         self.load = load
 
@@ -56,7 +63,7 @@ class KeyedRows:
     def __len__(self) -> int:
         return self.count()
 
-    def __getitem__(self, page: slice) -> list:
+    def __getitem__(self, page: slice) -> list[Model]:
         if not isinstance(page, slice):
             raise TypeError("KeyedRows are read a page (a slice) at a time.")
         pks = list(self.keys[page])

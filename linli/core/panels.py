@@ -9,6 +9,7 @@ with `{% panels "registry.household" household.pk %}` and
 from dataclasses import dataclass
 
 from django.http import HttpRequest
+from django.utils.functional import Promise
 
 from linli.core.permissions import vocabulary
 
@@ -19,7 +20,7 @@ class Panel:
     it for the object's key (loaded by htmx, linked to without JavaScript)."""
 
     page: str
-    title: str
+    title: str | Promise  # a gettext_lazy string
     url_name: str
     action: str
     order: int = 100
@@ -31,7 +32,7 @@ class RowAction:
     row's key."""
 
     page: str
-    label: str
+    label: str | Promise
     url_name: str
     action: str
     order: int = 100
@@ -47,13 +48,15 @@ def register(*items: Panel | RowAction) -> None:
     _registered.sort(key=lambda item: item.order)
 
 
-def offered(request: HttpRequest, kind: type, page: str) -> list:
+def offered[T: (Panel, RowAction)](request: HttpRequest, kind: type[T], page: str) -> list[T]:
     """The panels or row actions of `page` the signed-in user may use (worked out once
     a request: a list calls this for every row)."""
-    cache = request.__dict__.setdefault("_linli_panels", {})
+    user = request.user
+    if not user.is_authenticated:
+        return []
+    cache: dict[tuple[type[T], str], list[T]] = request.__dict__.setdefault("_linli_panels", {})
     key = (kind, page)
     if key not in cache:
-        user = request.user
         cache[key] = [
             item
             for item in _registered

@@ -5,19 +5,23 @@ at once: two schedulers, or a slow run overlapping the next, do no harm."""
 
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from django.tasks import Task
 
 
 @dataclass(frozen=True)
 class Periodic:
     name: str
-    task: object  # a django.tasks Task taking no arguments
+    task: "Task[[], Any]"  # a django.tasks Task taking no arguments
     every: timedelta
 
 
 _jobs: dict[str, Periodic] = {}
 
 
-def register(name: str, task, every: timedelta) -> None:
+def register(name: str, task: "Task[[], Any]", every: timedelta) -> None:
     if every < timedelta(seconds=10):
         raise ValueError("periodic tasks run at most every 10 seconds")
     _jobs[name] = Periodic(name, task, every)

@@ -12,6 +12,7 @@ from importlib import import_module
 
 from django.apps import apps
 from django.db import models
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 
@@ -34,10 +35,12 @@ ADMIN_ROLES = frozenset({Role.PLATFORM_ADMIN, Role.DISTRICT_ADMIN, Role.SUBDISTR
 class Vocabulary:
     """Every action the platform knows, and the roles that may perform each."""
 
-    labels: dict[str, str] = field(default_factory=dict)
+    labels: dict[str, str | Promise] = field(default_factory=dict)
     by_role: dict[str, set[str]] = field(default_factory=lambda: {r: set() for r in Role})
 
-    def register(self, actions: Mapping[str, str], roles: Mapping[Role, Iterable[str]]) -> None:
+    def register(
+        self, actions: Mapping[str, str | Promise], roles: Mapping[Role, Iterable[str]]
+    ) -> None:
         for name, label in actions.items():
             if name in self.labels:
                 raise ValueError(f"Action {name!r} is registered twice.")

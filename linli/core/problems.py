@@ -1,6 +1,8 @@
 """RFC 7807 `application/problem+json` answers for every API error."""
 
 import logging
+from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
@@ -47,9 +49,9 @@ def problem(
     status: int,
     title: str,
     detail: str | None = None,
-    errors: list[dict] | None = None,
+    errors: list[dict[str, str]] | None = None,
 ) -> HttpResponse:
-    body: dict = {"type": "about:blank", "title": title, "status": status}
+    body: dict[str, Any] = {"type": "about:blank", "title": title, "status": status}
     if detail:
         body["detail"] = detail
     body["instance"] = request.path
@@ -58,14 +60,14 @@ def problem(
     return HttpResponse(to_json(body), status=status, content_type=PROBLEM_CONTENT_TYPE)
 
 
-def _schema_errors(exc: SchemaValidationError) -> list[dict]:
+def _schema_errors(exc: SchemaValidationError) -> list[dict[str, str]]:
     return [
         {"field": ".".join(str(p) for p in err.get("loc", ())), "message": err.get("msg", "")}
         for err in exc.errors
     ]
 
 
-def _validation_errors(exc: ValidationError) -> list[dict]:
+def _validation_errors(exc: ValidationError) -> list[dict[str, str]]:
     if hasattr(exc, "error_dict"):
         return [
             {"field": field, "message": message}
@@ -79,21 +81,21 @@ def install(api: NinjaAPI) -> None:
     """Register the handlers that turn every exception into a problem."""
 
     @api.exception_handler(SchemaValidationError)
-    def schema_invalid(request, exc):
+    def schema_invalid(request: HttpRequest, exc: SchemaValidationError) -> HttpResponse:
         return problem(request, 422, _("The request is not valid."), errors=_schema_errors(exc))
 
     @api.exception_handler(Conflict)
-    def conflict(request, exc):
+    def conflict(request: HttpRequest, exc: Conflict) -> HttpResponse:
         return problem(request, 409, _("Conflict."), " ".join(exc.messages))
 
     @api.exception_handler(ValidationError)
-    def domain_invalid(request, exc):
+    def domain_invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
         errors = _validation_errors(exc)
         detail = errors[0]["message"] if len(errors) == 1 else None
         return problem(request, 422, _("The request is not valid."), detail, errors)
 
     @api.exception_handler(AuthenticationError)
-    def unauthenticated(request, exc):
+    def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
         # Ninja raises it with the English default when no credential was sent at all.
         detail = (
             exc.message
@@ -105,22 +107,22 @@ def install(api: NinjaAPI) -> None:
         return response
 
     @api.exception_handler(PermissionDenied)
-    def forbidden(request, exc):
+    def forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
         return problem(
             request, 403, _("Permission denied."), _("Your roles do not allow this action.")
         )
 
     @api.exception_handler(Http404)
     @api.exception_handler(ObjectDoesNotExist)
-    def not_found(request, exc):
+    def not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
         return problem(request, 404, _("Not found."))
 
     @api.exception_handler(Throttled)
-    def throttled(request, exc):
+    def throttled(request: HttpRequest, exc: Throttled) -> HttpResponse:
         return problem(request, 429, _("Too many requests."))
 
     @api.exception_handler(HttpError)
-    def http_error(request, exc):
+    def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
         if exc.status_code == 400:  # Ninja's own: the body is not parseable
             return problem(
                 request,
@@ -131,7 +133,7 @@ def install(api: NinjaAPI) -> None:
         return problem(request, exc.status_code, exc.message)
 
     @api.exception_handler(Exception)
-    def server_error(request, exc):
+    def server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
         if settings.DEBUG:
             raise exc
         logger.exception("Unhandled API error on %s %s", request.method, request.path)
@@ -141,7 +143,7 @@ def install(api: NinjaAPI) -> None:
 class MethodNotAllowedMiddleware:
     """Ninja answers a wrong method on an API path with plain text: make it a problem."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:

@@ -7,6 +7,9 @@ so no endpoint can ship without an access rule. `operation_id`, `url_name` and
 answers every route can give are added to its documented responses.
 """
 
+from collections.abc import Callable
+from typing import Any
+
 from django.core.exceptions import ImproperlyConfigured
 from ninja import Router as NinjaRouter
 from ninja.constants import NOT_SET
@@ -15,7 +18,9 @@ from linli.core.problems import PROBLEM_RESPONSES
 
 
 class Router(NinjaRouter):
-    def add_api_operation(self, path, methods, view_func, **kwargs) -> None:
+    def add_api_operation(
+        self, path: str, methods: list[str], view_func: Callable[..., Any], **kwargs: Any
+    ) -> None:
         if not getattr(view_func, "linli_action", None):
             raise ImproperlyConfigured(
                 f"API route {methods} {path} ({view_func.__qualname__}) declares no action: "

@@ -30,4 +30,5 @@ class LogBackend:
 
 
 def backend() -> SmsBackend:
-    return import_string(settings.LINLI_SMS_BACKEND)()
+    chosen: SmsBackend = import_string(settings.LINLI_SMS_BACKEND)()
+    return chosen

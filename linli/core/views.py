@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.db import connection
 from django.db.utils import DatabaseError
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -32,15 +32,17 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 @signed_in
 @require_GET
-def home(request: HttpRequest):
-    return render(request, "core/home.html", {"grants": request.user.active_grants()})
+def home(request: HttpRequest) -> HttpResponse:
+    user = request.user  # signed in (signed_in has sent anyone else to the login page)
+    grants = user.active_grants() if user.is_authenticated else []
+    return render(request, "core/home.html", {"grants": grants})
 
 
-def error_403(request: HttpRequest, exception=None):
+def error_403(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return render(request, "403.html", status=403)
 
 
-def error_404(request: HttpRequest, exception=None):
+def error_404(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     if request.path.startswith(API_PREFIX):
         # A URL under the API that no route matches: answer as the API does.
         return problem(request, 404, _("Not found."))

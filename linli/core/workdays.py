@@ -21,7 +21,7 @@ HORIZON_DAYS = 800  # no time limit reaches further than this
 @cache
 def working_periods() -> tuple[tuple[time, time], ...]:
     """The day's working periods, parsed from LINLI_WORK_HOURS ("08:30-12:00,13:30-17:30")."""
-    periods = []
+    periods: list[tuple[time, time]] = []
     for part in settings.LINLI_WORK_HOURS.split(","):
         try:
             start, end = (time.fromisoformat(t.strip()) for t in part.split("-"))

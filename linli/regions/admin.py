@@ -4,7 +4,7 @@ from linli.regions.models import Region
 
 
 @admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):
+class RegionAdmin(admin.ModelAdmin[Region]):
     list_display = ["code", "name", "level", "urban", "retired_at"]
     list_filter = ["level", "urban"]
     search_fields = ["code", "name"]

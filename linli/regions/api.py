@@ -7,7 +7,7 @@ from linli.core.access import requires
 from linli.core.routers import Router
 from linli.regions import selectors, services
 from linli.regions.choices import Level
-from linli.regions.models import Region
+from linli.regions.models import Region, RegionQuerySet
 from linli.regions.permissions import GRID_MANAGE, REGION_VIEW
 from linli.regions.schemas import GridIn, GridPatch, RegionDetailOut, RegionFilter, RegionOut
 
@@ -19,7 +19,7 @@ router = Router(tags=["regions"])
 )
 @requires(REGION_VIEW)
 @paginate
-def region_list(request: HttpRequest, filters: Query[RegionFilter]):
+def region_list(request: HttpRequest, filters: Query[RegionFilter]) -> RegionQuerySet:
     """Regions the caller may see, in tree order (filter by name/code, level, parent)."""
     if filters.q:
         found = selectors.region_search(
@@ -40,7 +40,7 @@ def region_list(request: HttpRequest, filters: Query[RegionFilter]):
     "/regions/{code}", response=RegionDetailOut, operation_id="region_get", url_name="region-detail"
 )
 @requires(REGION_VIEW)
-def region_get(request: HttpRequest, code: str):
+def region_get(request: HttpRequest, code: str) -> Region:
     return get_object_or_404(
         selectors.regions_visible(user=request.user).select_related("parent"), code=code
     )
@@ -53,7 +53,7 @@ def region_get(request: HttpRequest, code: str):
     url_name="grid-create",
 )
 @requires(GRID_MANAGE)
-def grid_create(request: HttpRequest, code: str, payload: GridIn):
+def grid_create(request: HttpRequest, code: str, payload: GridIn) -> Status[Region]:
     """Add a grid to a community; the grid's code is assigned."""
     community = get_object_or_404(
         selectors.regions_visible(user=request.user, action=GRID_MANAGE), code=code
@@ -76,7 +76,7 @@ def _grid(request: HttpRequest, code: str) -> Region:
     "/grids/{code}", response=RegionDetailOut, operation_id="grid_update", url_name="grid-update"
 )
 @requires(GRID_MANAGE)
-def grid_update(request: HttpRequest, code: str, payload: GridPatch):
+def grid_update(request: HttpRequest, code: str, payload: GridPatch) -> Region:
     """Rename a grid or redraw its boundary."""
     changes = payload.dict(exclude_unset=True)
     return services.grid_update(grid=_grid(request, code), by=request.user, **changes)
@@ -89,6 +89,6 @@ def grid_update(request: HttpRequest, code: str, payload: GridPatch):
     url_name="grid-retire",
 )
 @requires(GRID_MANAGE)
-def grid_retire(request: HttpRequest, code: str):
+def grid_retire(request: HttpRequest, code: str) -> Region:
     """Retire a grid: it keeps its code and history and takes no new work."""
     return services.grid_retire(grid=_grid(request, code), by=request.user)

@@ -12,14 +12,14 @@ class Level(models.TextChoices):
 
 # Significant digits of the division code at each level: the materialised path.
 # 3703 → 370306 → 370306001 → 370306001001 → 370306001001001 (grid: 3 more digits).
-PATH_LENGTH = {
+PATH_LENGTH: dict[str, int] = {
     Level.CITY: 4,
     Level.DISTRICT: 6,
     Level.SUBDISTRICT: 9,
     Level.COMMUNITY: 12,
     Level.GRID: 15,
 }
-CHILD_LEVEL = {
+CHILD_LEVEL: dict[str, Level] = {
     Level.CITY: Level.DISTRICT,
     Level.DISTRICT: Level.SUBDISTRICT,
     Level.SUBDISTRICT: Level.COMMUNITY,

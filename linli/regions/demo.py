@@ -7,6 +7,9 @@ cell of it, each grid a strip of its community's cell, with slightly uneven edge
 
 import json
 import random
+from typing import Any
+
+from django.core.management.base import OutputWrapper
 
 from linli.regions.choices import Level
 from linli.regions.management.commands.regions import DEFAULT_FIXTURE
@@ -19,7 +22,7 @@ CELL = 0.006  # degrees, about 550 m by 650 m
 SUBDISTRICTS_PER_ROW = 4
 
 
-def seed(stdout, **_options) -> None:
+def seed(stdout: OutputWrapper, **_options: object) -> None:
     created, _updated = regions_import(records=json.loads(DEFAULT_FIXTURE.read_text("utf-8")))
     stdout.write(f"regions: {created} division-code regions created")
     grids = 0
@@ -49,7 +52,7 @@ def seed(stdout, **_options) -> None:
     stdout.write(f"regions: {grids} demo grids created")
 
 
-def _strip(west: float, south: float, index: int, count: int, rng: random.Random) -> dict:
+def _strip(west: float, south: float, index: int, count: int, rng: random.Random) -> dict[str, Any]:
     """A quadrilateral: strip `index` of `count` across a community's cell."""
     width = CELL / count
     x0, x1 = west + index * width, west + (index + 1) * width

@@ -1,12 +1,15 @@
+from collections.abc import Iterable
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from linli.regions.models import Region
 from linli.regions.services import MAX_NAME_LENGTH
 
 
-def region_choices(regions) -> list[tuple[str, str]]:
+def region_choices(regions: Iterable[Region]) -> list[tuple[str, str]]:
     """(code, "parent · name") choices of regions fetched with their parent."""
-    return [(r.code, f"{r.parent.name} · {r.name}") for r in regions]
+    return [(r.code, f"{r.parent.name} · {r.name}" if r.parent else r.name) for r in regions]
 
 
 class GridForm(forms.Form):

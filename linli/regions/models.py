@@ -1,3 +1,5 @@
+from typing import Self, TypeVar
+
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -11,15 +13,18 @@ def ancestor_paths(path: str) -> list[str]:
     return [path[:n] for n in sorted(PATH_LENGTH.values()) if n < len(path)]
 
 
-class RegionQuerySet(ScopedQuerySet):
+class RegionQuerySet(ScopedQuerySet["Region"]):
     region_path = "path"
     view_action = "region.view"
 
-    def active(self):
+    def active(self) -> Self:
         return self.filter(retired_at__isnull=True)
 
 
-class GridOwnedQuerySet(ScopedQuerySet):
+_M = TypeVar("_M", bound=models.Model)
+
+
+class GridOwnedQuerySet(ScopedQuerySet[_M]):
     """Rows that belong to a grid: scoped by the grid's region path."""
 
     region_path = "grid__path"
@@ -80,6 +85,12 @@ class Region(models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = RegionQuerySet.as_manager()
+
+    # Set on the regions some selectors return: `region_breadcrumbs` (whether the user
+    # may open it), `region_children` (active communities and grids below it).
+    can_open: bool
+    community_count: int
+    grid_count: int
 
     class Meta:
         verbose_name = _("region")

@@ -4,6 +4,7 @@ from typing import Any
 from ninja import Field, Schema
 
 from linli.regions.choices import Level
+from linli.regions.models import Region
 
 
 class RegionOut(Schema):
@@ -16,7 +17,7 @@ class RegionOut(Schema):
     has_boundary: bool = Field(description="Whether a GeoJSON boundary is recorded.")
 
     @staticmethod
-    def resolve_has_boundary(obj) -> bool:
+    def resolve_has_boundary(obj: Region) -> bool:
         return obj.boundary is not None
 
 

@@ -1,12 +1,12 @@
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q
 from django.db.models.functions import Substr
 from django.utils.translation import gettext as _
 
-from linli.core.scoping import collapse_paths, in_scope
+from linli.core.scoping import AnyUser, collapse_paths, in_scope
 from linli.regions.choices import CHILD_LEVEL, PATH_LENGTH, Level
-from linli.regions.models import Region
+from linli.regions.models import Region, RegionQuerySet
 from linli.regions.permissions import REGION_VIEW
 
 
@@ -20,23 +20,23 @@ def district() -> Region:
     return Region.objects.get(path=district_path())
 
 
-def regions_visible(*, user, action: str = REGION_VIEW) -> QuerySet[Region]:
+def regions_visible(*, user: AnyUser, action: str = REGION_VIEW) -> RegionQuerySet:
     return Region.objects.visible_to(user, action)
 
 
-def may(user, region: Region, action: str) -> bool:
+def may(user: AnyUser, region: Region, action: str) -> bool:
     """Whether `user` may perform `action` on `region` (and so on what belongs to it),
     by their grants, without a query: the same rule as `visible_to`."""
     return in_scope(user, action, region.path)
 
 
-def ensure_may(by, region: Region, action: str) -> None:
+def ensure_may(by: AnyUser | None, region: Region, action: str) -> None:
     """PermissionDenied unless `by` may perform `action` on `region` (None: the system)."""
     if by is not None and not may(by, region, action):
         raise PermissionDenied
 
 
-def active_grids(*, user, action: str, limit: int = 500) -> QuerySet[Region]:
+def active_grids(*, user: AnyUser, action: str, limit: int = 500) -> RegionQuerySet:
     """Active grids where the user may perform `action`: the choice of new-record and
     report forms, with their communities."""
     return (
@@ -47,14 +47,18 @@ def active_grids(*, user, action: str, limit: int = 500) -> QuerySet[Region]:
     )
 
 
-def region_roots(*, user, action: str = REGION_VIEW) -> QuerySet[Region]:
+def region_roots(*, user: AnyUser, action: str = REGION_VIEW) -> RegionQuerySet:
     """The top nodes of the user's part of the tree: where their browsing starts."""
+    if not user.is_authenticated:
+        return Region.objects.none()
     if user.is_superuser:
         return Region.objects.filter(parent__isnull=True)
     return Region.objects.filter(path__in=collapse_paths(set(user.scope_paths(action))))
 
 
-def region_search(*, user, q: str, within: Region | None = None, include_retired: bool = False):
+def region_search(
+    *, user: AnyUser, q: str, within: Region | None = None, include_retired: bool = False
+) -> RegionQuerySet:
     """Regions visible to the user whose name contains `q` or whose code starts with it."""
     q = q.strip()
     found = regions_visible(user=user)
@@ -67,28 +71,32 @@ def region_search(*, user, q: str, within: Region | None = None, include_retired
     return found.filter(Q(name__icontains=q))
 
 
-def region_breadcrumbs(*, user, region: Region) -> list[Region]:
+def region_breadcrumbs(*, user: AnyUser, region: Region) -> list[Region]:
     """Every ancestor of a region, root first, each with `can_open` for this user.
 
     Ancestors' names are shown to everyone inside them; links only where the
     user's scope reaches.
     """
     ancestors = list(Region.objects.filter(path__in=region.ancestor_paths()).order_by("path"))
-    paths = None if user.is_superuser else user.scope_paths(REGION_VIEW)
+    paths: list[str] | None = []  # anonymous: no links
+    if user.is_authenticated:
+        paths = None if user.is_superuser else user.scope_paths(REGION_VIEW)
     for ancestor in ancestors:
         ancestor.can_open = paths is None or any(ancestor.path.startswith(p) for p in paths)
     return ancestors
 
 
-def region_children(*, user, region: Region, include_retired: bool = False) -> list[Region]:
+def region_children(
+    *, user: AnyUser, region: Region, include_retired: bool = False
+) -> list[Region]:
     """The visible children of a region, each with `community_count` and `grid_count`.
 
     The counts are of active descendants, taken in one grouped query per level.
     """
-    children = regions_visible(user=user).filter(parent=region)
+    visible = regions_visible(user=user).filter(parent=region)
     if not include_retired:
-        children = children.active()
-    children = list(children.order_by("code"))
+        visible = visible.active()
+    children = list(visible.order_by("code"))
     child_level = CHILD_LEVEL.get(region.level)
     if not children or child_level is None:
         return children

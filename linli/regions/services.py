@@ -1,6 +1,7 @@
 """Writes to the region tree: imports from fixtures and grid upkeep."""
 
 from collections.abc import Iterable
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -9,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from linli.core.geojson import parse_boundary
+from linli.core.scoping import AnyUser
 from linli.regions.choices import (
     CHILD_LEVEL,
     DIVISION_CODE_LENGTH,
@@ -42,7 +44,7 @@ def division_path(code: str, level: str) -> str:
 
 
 @transaction.atomic
-def regions_import(*, records: Iterable[dict]) -> tuple[int, int]:
+def regions_import(*, records: Iterable[object]) -> tuple[int, int]:
     """Create or update regions from fixture records, parents before children.
 
     Idempotent: a second run of the same fixture changes nothing. Either every
@@ -106,7 +108,7 @@ def regions_import(*, records: Iterable[dict]) -> tuple[int, int]:
     return created, updated
 
 
-def _ensure_may_manage(by, region: Region) -> None:
+def _ensure_may_manage(by: AnyUser | None, region: Region) -> None:
     """`by` is the acting user, or None for the system itself (commands, demo seeding)."""
     if by is None:
         return
@@ -138,7 +140,7 @@ def _ensure_name_free(community: Region, name: str, exclude: Region | None = Non
 _UNCHANGED = object()
 
 
-def _clean_boundary(boundary) -> dict | None:
+def _clean_boundary(boundary: object) -> dict[str, Any] | None:
     if boundary in (None, ""):
         return None
     try:
@@ -148,7 +150,9 @@ def _clean_boundary(boundary) -> dict | None:
 
 
 @transaction.atomic
-def grid_create(*, community: Region, name: str, boundary=None, by) -> Region:
+def grid_create(
+    *, community: Region, name: str, boundary: object = None, by: AnyUser | None
+) -> Region:
     """Add a grid to a community; its code is the community's code + the next 3 digits."""
     if community.level != Level.COMMUNITY:
         raise ValidationError(_("Grids can only be added to a community or village."))
@@ -173,7 +177,9 @@ def grid_create(*, community: Region, name: str, boundary=None, by) -> Region:
 
 
 @transaction.atomic
-def grid_update(*, grid: Region, by, name: str | None = None, boundary=_UNCHANGED) -> Region:
+def grid_update(
+    *, grid: Region, by: AnyUser | None, name: str | None = None, boundary: object = _UNCHANGED
+) -> Region:
     """Rename a grid or redraw its boundary (`boundary=None` removes it)."""
     if grid.level != Level.GRID:
         raise ValidationError(_("Only grids can be changed here."))
@@ -184,6 +190,7 @@ def grid_update(*, grid: Region, by, name: str | None = None, boundary=_UNCHANGE
     fields = ["updated_at"]
     if name is not None:
         grid.name = _clean_name(name)
+        assert grid.parent is not None  # a grid lies in a community (region_parent_required)
         _ensure_name_free(grid.parent, grid.name, exclude=grid)
         fields.append("name")
     if boundary is not _UNCHANGED:
@@ -194,7 +201,7 @@ def grid_update(*, grid: Region, by, name: str | None = None, boundary=_UNCHANGE
 
 
 @transaction.atomic
-def grid_retire(*, grid: Region, by) -> Region:
+def grid_retire(*, grid: Region, by: AnyUser | None) -> Region:
     """Retire a grid: it keeps its code, name and history, and takes no new work."""
     if grid.level != Level.GRID:
         raise ValidationError(_("Only grids can be retired."))

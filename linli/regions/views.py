@@ -1,8 +1,9 @@
 import json
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -13,12 +14,15 @@ from linli.core.htmx import render_page
 from linli.regions import selectors, services
 from linli.regions.choices import Level
 from linli.regions.forms import GridForm, RegionSearchForm
+from linli.regions.models import Region
 from linli.regions.permissions import GRID_MANAGE, REGION_VIEW
 
 SEARCH_LIMIT = 50
 
 
-def _search(request: HttpRequest, within=None):
+def _search(
+    request: HttpRequest, within: Region | None = None
+) -> tuple[RegionSearchForm, str, list[Region] | None]:
     form = RegionSearchForm(request.GET)
     q = form.cleaned_data["q"] if form.is_valid() else ""
     found = None
@@ -33,7 +37,7 @@ def _search(request: HttpRequest, within=None):
 
 @requires(REGION_VIEW)
 @require_GET
-def index(request: HttpRequest):
+def index(request: HttpRequest) -> HttpResponse:
     roots = list(selectors.region_roots(user=request.user))
     form, q, found = _search(request)
     if len(roots) == 1 and not q:
@@ -53,11 +57,12 @@ def index(request: HttpRequest):
 
 @requires(REGION_VIEW)
 @require_GET
-def detail(request: HttpRequest, code: str):
+def detail(request: HttpRequest, code: str) -> HttpResponse:
     region = get_object_or_404(selectors.regions_visible(user=request.user), code=code)
     form, q, found = _search(request, within=region)
     may_manage = (
-        request.user.has_action(GRID_MANAGE)
+        request.user.is_authenticated
+        and request.user.has_action(GRID_MANAGE)
         and selectors.regions_visible(user=request.user, action=GRID_MANAGE)
         .filter(pk=region.pk)
         .exists()
@@ -83,7 +88,7 @@ def detail(request: HttpRequest, code: str):
     )
 
 
-def _managed(request: HttpRequest, code: str, **filters):
+def _managed(request: HttpRequest, code: str, **filters: Any) -> Region:
     return get_object_or_404(
         selectors.regions_visible(user=request.user, action=GRID_MANAGE), code=code, **filters
     )
@@ -91,7 +96,7 @@ def _managed(request: HttpRequest, code: str, **filters):
 
 @requires(GRID_MANAGE)
 @require_http_methods(["GET", "POST"])
-def grid_create(request: HttpRequest, code: str):
+def grid_create(request: HttpRequest, code: str) -> HttpResponse:
     community = _managed(request, code, level=Level.COMMUNITY)
     form = GridForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -107,7 +112,7 @@ def grid_create(request: HttpRequest, code: str):
 
 @requires(GRID_MANAGE)
 @require_http_methods(["GET", "POST"])
-def grid_edit(request: HttpRequest, code: str):
+def grid_edit(request: HttpRequest, code: str) -> HttpResponse:
     grid = _managed(request, code, level=Level.GRID, retired_at__isnull=True)
     initial = {
         "name": grid.name,
@@ -129,7 +134,7 @@ def grid_edit(request: HttpRequest, code: str):
 
 @requires(GRID_MANAGE)
 @require_POST
-def grid_retire(request: HttpRequest, code: str):
+def grid_retire(request: HttpRequest, code: str) -> HttpResponse:
     grid = _managed(request, code, level=Level.GRID)
     try:
         services.grid_retire(grid=grid, by=request.user)

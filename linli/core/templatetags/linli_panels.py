@@ -1,6 +1,8 @@
 """`{% panels page key %}` and `{% row_actions page key %}`: the sections and buttons
 other apps add to a page (linli.core.panels)."""
 
+from typing import Any
+
 from django import template
 from django.urls import reverse
 
@@ -11,7 +13,7 @@ register = template.Library()
 
 
 @register.inclusion_tag("core/_panels.html", takes_context=True)
-def panels(context, page: str, key: int) -> dict:
+def panels(context: template.Context, page: str, key: int) -> dict[str, Any]:
     request = context["request"]
     return {
         "panels": [
@@ -22,7 +24,7 @@ def panels(context, page: str, key: int) -> dict:
 
 
 @register.inclusion_tag("core/_row_actions.html", takes_context=True)
-def row_actions(context, page: str, key: int) -> dict:
+def row_actions(context: template.Context, page: str, key: int) -> dict[str, Any]:
     request = context["request"]
     return {
         "actions": [

@@ -1,8 +1,10 @@
 import base64
 import os
+from argparse import ArgumentParser
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
@@ -80,7 +82,7 @@ def _renew(
     result: Rotation,
 ) -> models.Model:
     """An unsaved instance holding the row's plaintexts (saving encrypts them anew)."""
-    values = {}
+    values: dict[str, str | None] = {}
     for f, token in zip(fields, tokens, strict=True):
         if not token:
             values[f.attname] = token
@@ -102,7 +104,7 @@ class Command(BaseCommand):
         "`pii rotate-keys` re-encrypts every value not under the current key."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: ArgumentParser) -> None:
         sub = parser.add_subparsers(dest="subcommand", required=True)
         rotate_parser = sub.add_parser(
             "rotate-keys", help="Re-encrypt values under old keys with the current key."
@@ -126,7 +128,7 @@ class Command(BaseCommand):
             help="Print a key for LINLI_PII_INDEX_KEY instead (base64, no id).",
         )
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         if options["subcommand"] == "rotate-keys":
             self.rotate_keys(options["batch"], options["dry_run"])
         elif options["subcommand"] == "generate-key":

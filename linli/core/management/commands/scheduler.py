@@ -1,4 +1,6 @@
 import time
+from argparse import ArgumentParser
+from typing import Any
 
 from django.core.management.base import BaseCommand
 
@@ -11,10 +13,10 @@ class Command(BaseCommand):
         "task workers); --once enqueues each once and exits (for cron)."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("--once", action="store_true", help="enqueue every job once, exit")
 
-    def handle(self, *args, once: bool = False, **options):
+    def handle(self, *args: Any, once: bool = False, **options: Any) -> None:
         jobs = periodic.jobs()
         if not jobs:
             self.stdout.write("no periodic tasks registered")

@@ -1,4 +1,6 @@
+from argparse import ArgumentParser
 from importlib import import_module
+from typing import Any
 
 from django.apps import apps
 from django.core.management.base import BaseCommand
@@ -8,7 +10,7 @@ from django.db import transaction
 class Command(BaseCommand):
     help = "Load data. `seed demo` fills the database with 周村区's demo data (idempotent)."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: ArgumentParser) -> None:
         sub = parser.add_subparsers(dest="dataset", required=True)
         demo = sub.add_parser("demo", help="Demo data for every app, in INSTALLED_APPS order.")
         demo.add_argument(
@@ -18,7 +20,7 @@ class Command(BaseCommand):
             help="Residents in the registry (default 20,000; adds only what is missing).",
         )
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         for config in apps.get_app_configs():
             if not config.name.startswith("linli."):
                 continue

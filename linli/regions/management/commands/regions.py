@@ -1,5 +1,7 @@
 import json
+from argparse import ArgumentParser
 from pathlib import Path
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
@@ -12,7 +14,7 @@ DEFAULT_FIXTURE = Path(__file__).resolve().parents[2] / "data" / "370306.json"
 class Command(BaseCommand):
     help = "Manage the region tree. `regions import` loads a division-code fixture."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: ArgumentParser) -> None:
         sub = parser.add_subparsers(dest="subcommand", required=True)
         load = sub.add_parser("import", help="Load regions from a JSON fixture (idempotent).")
         load.add_argument(
@@ -22,7 +24,7 @@ class Command(BaseCommand):
             help="Fixture file (default: 淄博市周村区, linli/regions/data/370306.json).",
         )
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         path: Path = options["file"]
         try:
             records = json.loads(path.read_text(encoding="utf-8"))
