@@ -8,6 +8,7 @@ and the object's key (`Case.origin_id`), and shows the link to whoever may see i
 """
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import models
 from django.urls import reverse
@@ -16,7 +17,7 @@ from django.utils.functional import Promise
 
 @dataclass(frozen=True)
 class OriginKind:
-    model: type[models.Model]  # its queryset's `visible_to(user)` decides who sees it
+    model: Any  # a model class: its queryset's `visible_to(user)` decides who sees it
     label: str | Promise
     url_name: str | None = None  # its page, by primary key
 
@@ -62,11 +63,19 @@ def describe(case, user) -> dict | None:
     if not case.origin_type:
         return None
     found = _kinds.get(case.origin_type)
-    obj = visible(user, case.origin_type, case.origin_id) if found else None
+    if found is None:  # an app that registered it is gone: the kind and key remain
+        return {
+            "type": case.origin_type,
+            "id": case.origin_id,
+            "kind": case.origin_type,
+            "label": None,
+            "url": None,
+        }
+    obj = visible(user, case.origin_type, case.origin_id)
     return {
         "type": case.origin_type,
         "id": case.origin_id,
-        "kind": str(found.label) if found else case.origin_type,
+        "kind": str(found.label),
         "label": str(obj) if obj is not None else None,
         "url": reverse(found.url_name, args=[obj.pk])
         if obj is not None and found.url_name

@@ -13,7 +13,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from linli.cases.permissions import CASE_REPORT
 from linli.cases.selectors import cases_raised_by
 from linli.core.access import requires
 from linli.core.forms import apply_errors
@@ -142,7 +141,6 @@ def patrol_detail(request: HttpRequest, pk: int):
             "check_ins": check_ins,
             "progress": selectors.route_progress(patrol=patrol),
             "cases": cases_raised_by(patrol, user=request.user).select_related("category"),
-            "may_report": request.user.has_action(CASE_REPORT),
             "map": {
                 **map_settings(),
                 "track": selectors.patrol_trajectory(patrol=patrol),
