@@ -68,6 +68,7 @@ demo: build
 lint: $(VENV)/.synced
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
 	$(TEST_ENV) $(VENV)/bin/python scripts/mypy-check
 
 # mypy's Django plugin imports linli.settings: it runs in the test environment.

@@ -11,6 +11,7 @@ from linli.cases.api import router as cases_router
 from linli.core import problems
 from linli.core.routers import Router
 from linli.gridwork.api import router as gridwork_router
+from linli.indicators.api import router as indicators_router
 from linli.regions.api import router as regions_router
 from linli.registry.api import router as registry_router
 
@@ -43,3 +44,4 @@ api.add_router("", audit_router)
 api.add_router("/registry", registry_router)
 api.add_router("", cases_router)
 api.add_router("", gridwork_router)
+api.add_router("", indicators_router)

@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "linli.gridwork",
     "linli.notifications",
     "linli.open311",
+    "linli.indicators",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -14,6 +14,7 @@ urlpatterns = [
     path("grid/", include("linli.gridwork.urls")),
     path("report/", include("linli.cases.public_urls")),
     path("notifications/", include("linli.notifications.urls")),
+    path("indicators/", include("linli.indicators.urls")),
     path("api/v1/", api.urls),
     path("open311/v2/", include("linli.open311.urls")),
     path("healthz", core_views.healthz, name="healthz"),

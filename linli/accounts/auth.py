@@ -2,12 +2,14 @@
 
 from datetime import timedelta
 
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja.errors import AuthenticationError
 from ninja.security import HttpBearer
 
-from linli.accounts.models import AccessToken
+from linli.accounts.models import AccessToken, User
 from linli.accounts.services import token_digest
 
 LAST_USED_RESOLUTION = timedelta(minutes=1)
@@ -41,3 +43,12 @@ class BearerTokenAuth(HttpBearer):
             raise AuthenticationError(message=str(exc)) from exc
         request.user = found.user
         return found
+
+
+def signed_in_user(request: HttpRequest) -> User:
+    """The signed-in user of a request that `requires(…)` or `signed_in` let through
+    (typed as such; anyone else is refused)."""
+    user = request.user
+    if not isinstance(user, User):
+        raise PermissionDenied
+    return user

@@ -13,12 +13,11 @@ class CasesConfig(AppConfig):
         from linli.cases import subscribers
         from linli.cases.events import Escalated, StageChanged
         from linli.cases.permissions import CASE_VIEW
-        from linli.cases.tasks import cases_escalate, cases_rollup
+        from linli.cases.tasks import cases_escalate
         from linli.core import events, navigation, periodic
 
         navigation.register(navigation.NavItem(_("Cases"), "cases:case-inbox", CASE_VIEW, 30))
         periodic.register("cases-escalate", cases_escalate, every=timedelta(minutes=5))
-        periodic.register("cases-rollup", cases_rollup, every=timedelta(minutes=5))
         for handler in (
             subscribers.tell_the_assignee,
             subscribers.tell_the_reporter,

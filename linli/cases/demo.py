@@ -15,7 +15,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from linli.accounts.models import RoleGrant
-from linli.cases import kpis, services
+from linli.cases import services
 from linli.cases.choices import TIMED_STAGES, Source, Stage
 from linli.cases.models import Case, CaseTransition, Category, RoutingRule, RoutingTarget
 from linli.cases.services import CODE_ALPHABET
@@ -172,7 +172,6 @@ def seed(stdout, **_options) -> None:
             for values in history:
                 moves.add(pk, *values)
     _seed_rules(users)
-    kpis.cases_rollup()
     escalated = services.cases_escalate()
     stdout.write(f"cases: {CASES} demo cases created, {escalated} escalations of overdue ones")
 

@@ -1,17 +1,10 @@
 """One filter of the case list, shared by the console, the API and the export."""
 
-from datetime import date, datetime, time, timedelta
-from typing import Literal, Self
-
 from django.db.models import Q, QuerySet
-from django.utils import timezone
 from ninja import Field, Schema
-from pydantic import model_validator
 
 from linli.cases.choices import Source, Stage
 from linli.regions.models import Region
-
-MAX_KPI_DAYS = 365
 
 
 class CaseFilter(Schema):
@@ -47,31 +40,3 @@ class CaseFilter(Schema):
             conditions &= Q(code=words.upper()) | Q(description__contains=words)
         found = cases.filter(conditions)
         return found.overdue() if self.overdue else found
-
-
-class KpiQuery(Schema):
-    """Which KPIs: the period (dates inclusive, at most a year) and the level they are
-    grouped by. Shared by the KPI page and its Excel export."""
-
-    level: Literal["subdistrict", "community", "grid", "handler", "organisation"] = "community"
-    start: date | None = Field(None, description="First day (default: 30 days ago).")
-    end: date | None = Field(None, description="Last day (default: today).")
-
-    @model_validator(mode="after")
-    def _period(self) -> Self:
-        today = timezone.localdate()
-        self.end = self.end or today
-        self.start = self.start or self.end - timedelta(days=29)
-        if self.start > self.end:
-            raise ValueError("start is after end")
-        if (self.end - self.start).days > MAX_KPI_DAYS:
-            raise ValueError(f"a period of at most {MAX_KPI_DAYS + 1} days")
-        return self
-
-    def bounds(self) -> tuple[datetime, datetime]:
-        """[start 00:00, the day after end 00:00), local time."""
-        zone = timezone.get_current_timezone()
-        return (
-            datetime.combine(self.start, time.min, zone),
-            datetime.combine(self.end + timedelta(days=1), time.min, zone),
-        )

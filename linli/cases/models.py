@@ -2,7 +2,6 @@
 every stage change (the KPIs are computed from it)."""
 
 import uuid
-from datetime import timedelta
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -440,66 +439,3 @@ class CaseSupport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case} +1"
-
-
-class DayFigures(models.Model):
-    """What the KPIs add up, for one local day: the stage changes of that day, counted
-    by the `cases_rollup` task from the transition log (kpis.py)."""
-
-    day = models.DateField(_("day"))
-    region = models.ForeignKey("regions.Region", models.CASCADE, related_name="+")
-    received = models.PositiveIntegerField(default=0)
-    accepted_steps = models.PositiveIntegerField(default=0)
-    rejected_steps = models.PositiveIntegerField(default=0)
-    dispatches = models.PositiveIntegerField(default=0)
-    dispatches_on_time = models.PositiveIntegerField(default=0)
-    handled = models.PositiveIntegerField(default=0)
-    handled_on_time = models.PositiveIntegerField(default=0)
-    verifications = models.PositiveIntegerField(default=0)
-    returns = models.PositiveIntegerField(default=0)
-    closes = models.PositiveIntegerField(default=0)
-    ratings = models.PositiveIntegerField(default=0)
-    satisfied = models.PositiveIntegerField(default=0)
-    rating_sum = models.PositiveIntegerField(default=0)
-    # Time spent in each stage left that day (sum) and how many such changes.
-    time_reported = models.DurationField(default=timedelta)
-    time_accepted = models.DurationField(default=timedelta)
-    time_dispatched = models.DurationField(default=timedelta)
-    time_handling = models.DurationField(default=timedelta)
-    time_handled = models.DurationField(default=timedelta)
-    left_reported = models.PositiveIntegerField(default=0)
-    left_accepted = models.PositiveIntegerField(default=0)
-    left_dispatched = models.PositiveIntegerField(default=0)
-    left_handling = models.PositiveIntegerField(default=0)
-    left_handled = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        abstract = True
-
-
-class RegionDay(DayFigures):
-    """A day's figures of the cases of one grid (or community)."""
-
-    class Meta:
-        verbose_name = _("day's case figures")
-        verbose_name_plural = _("days' case figures")
-        constraints = [models.UniqueConstraint(fields=["day", "region"], name="regionday_once")]
-
-    def __str__(self) -> str:
-        return f"{self.day} {self.region_id}"
-
-
-class HandlerDay(DayFigures):
-    """A day's figures of one handler's cases in one grid (or community)."""
-
-    handler = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="+")
-
-    class Meta:
-        verbose_name = _("handler's day figures")
-        verbose_name_plural = _("handlers' day figures")
-        constraints = [
-            models.UniqueConstraint(fields=["day", "region", "handler"], name="handlerday_once")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.day} {self.region_id} {self.handler_id}"

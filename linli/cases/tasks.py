@@ -3,16 +3,10 @@ started every few minutes by `linli scheduler`)."""
 
 from django.tasks import task
 
-from linli.cases import kpis, services
+from linli.cases import services
 
 
 @task()
 def cases_escalate() -> int:
     """Report breached time limits one level up (services.cases_escalate)."""
     return services.cases_escalate()
-
-
-@task()
-def cases_rollup() -> int:
-    """Count the new stage changes into the KPIs' day figures (kpis.cases_rollup)."""
-    return kpis.cases_rollup()

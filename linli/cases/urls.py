@@ -7,7 +7,6 @@ app_name = "cases"
 urlpatterns = [
     path("", views.case_inbox, name="case-inbox"),
     path("new/", views.case_report, name="case-report"),
-    path("kpis/", views.case_kpis, name="case-kpis"),
     path("map/", views.case_map, name="case-map"),
     path("settings/", views.case_settings, name="case-settings"),
     path("settings/categories/<int:pk>/", views.category_limits, name="category-limits"),

@@ -12,9 +12,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from pydantic import ValidationError as SchemaError
 
-from linli.cases import kpis, origins, selectors, services
+from linli.cases import origins, selectors, services
 from linli.cases.choices import OPEN_STAGES, Stage
-from linli.cases.filters import CaseFilter, KpiQuery
+from linli.cases.filters import CaseFilter
 from linli.cases.forms import (
     CaseReportForm,
     CategoryLimitsForm,
@@ -418,98 +418,6 @@ def rule_deactivate(request: HttpRequest, pk: int):
     services.routing_rule_deactivate(rule=rule, by=request.user)
     messages.success(request, _("Routing rule %(name)s switched off.") % {"name": rule.name})
     return redirect("cases:case-settings")
-
-
-# The KPI table's columns: (key, label, how shown). Rates as percentages.
-KPI_COLUMNS = [
-    ("received", gettext_lazy("Received"), "count"),
-    ("acceptance_rate", gettext_lazy("Acceptance rate"), "rate"),
-    ("dispatch_on_time_rate", gettext_lazy("Dispatched on time"), "rate"),
-    ("on_time_rate", gettext_lazy("Handled on time (按期办结率)"), "rate"),
-    ("closure_rate", gettext_lazy("Closure rate (结案率)"), "rate"),
-    ("rework_rate", gettext_lazy("Rework rate"), "rate"),
-    ("rating_mean", gettext_lazy("Mean rating"), "number"),
-    ("satisfaction_rate", gettext_lazy("Satisfied (4–5)"), "rate"),
-    ("presence_rate", gettext_lazy("On-site rate (到位率)"), "rate"),
-    ("updates", gettext_lazy("Data updates (更新频次)"), "count"),
-]
-KPI_LEVELS = {
-    "subdistrict": gettext_lazy("Subdistrict"),
-    "community": gettext_lazy("Community"),
-    "grid": gettext_lazy("Grid"),
-    "handler": gettext_lazy("Handler"),
-    "organisation": gettext_lazy("Department or company"),
-}
-
-
-CHART_UNITS = 30  # the ranking chart's bars
-
-
-def _kpi_charts(request: HttpRequest, rows: list, sort: str, start, end) -> dict:
-    """The dashboard's data: the ranked column per unit, and received and closed per day."""
-    label, how = next((label, how) for key, label, how in KPI_COLUMNS if key == sort)
-    ranked = [r for r in rows if getattr(r, sort) is not None][:CHART_UNITS]
-    days = kpis.daily_counts(user=request.user, start=start, end=end)
-    return {
-        "ranking": {
-            "title": str(label),
-            "percent": how == "rate",
-            "names": [r.name for r in ranked],
-            "values": [
-                round(getattr(r, sort) * 100, 1) if how == "rate" else getattr(r, sort)
-                for r in ranked
-            ],
-        },
-        "days": {
-            "title": _("Cases per day"),
-            "dates": [day.strftime("%m-%d") for day, _r, _c in days],
-            "series": [
-                {"name": _("Received"), "values": [r for _d, r, _c in days]},
-                {"name": _("Closed"), "values": [c for _d, _r, c in days]},
-            ],
-        },
-    }
-
-
-def _kpi_query(request: HttpRequest) -> tuple[KpiQuery, list[str]]:
-    """The page's query, or the default one and what was wrong."""
-    data = {name: value for name in KpiQuery.model_fields if (value := request.GET.get(name))}
-    try:
-        return KpiQuery(**data), []
-    except SchemaError as exc:
-        return KpiQuery(), schema_errors(exc)
-
-
-@requires(CASE_VIEW)
-@require_GET
-def case_kpis(request: HttpRequest):
-    """KPIs per unit for a period, ranked by a chosen column; `?export=xlsx` downloads
-    the same table (audited)."""
-    query, errors = _kpi_query(request)
-    start, end = query.bounds()
-    sort = request.GET.get("sort", "")
-    if sort not in {key for key, _label, _how in KPI_COLUMNS}:
-        sort = "on_time_rate"
-    rows = kpis.case_kpis(user=request.user, start=start, end=end, level=query.level, rank_by=sort)
-    if request.GET.get("export") == "xlsx" and not errors:
-        return kpis.kpi_download(
-            user=request.user, rows=rows, query=query, columns=KPI_COLUMNS, levels=KPI_LEVELS
-        )
-    return render(
-        request,
-        "cases/case_kpis.html",
-        {
-            "charts": _kpi_charts(request, rows, sort, start, end),
-            "query": query,
-            "errors": errors,
-            "rows": rows,
-            "columns": KPI_COLUMNS,
-            "levels": KPI_LEVELS.items(),
-            "stages": [(s, Stage(s).label) for s in kpis.TIMED],
-            "sort": sort,
-            "export_query": request.GET.urlencode(),
-        },
-    )
 
 
 @signed_in

@@ -28,15 +28,16 @@ class PagePagination(PaginationBase):
 
     def paginate_queryset(
         self,
-        queryset: QuerySet[Any],
+        queryset: QuerySet[Any] | list[Any],
         pagination: Input,
         request: HttpRequest,
         **params: Any,
     ) -> dict[str, Any]:
+        """A page of a queryset (or of rows computed in full, as a list)."""
         offset = (pagination.page - 1) * pagination.page_size
         return {
             "items": list(queryset[offset : offset + pagination.page_size]),
-            "count": queryset.count(),
+            "count": len(queryset) if isinstance(queryset, list) else queryset.count(),
             "page": pagination.page,
             "page_size": pagination.page_size,
         }

@@ -1,3 +1,6 @@
+from functools import reduce
+from operator import or_
+
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
@@ -18,6 +21,16 @@ def district_path() -> str:
 def district() -> Region:
     """The district the deployment serves: where district-wide policy is configured."""
     return Region.objects.get(path=district_path())
+
+
+def regions_within(paths: list[str] | None) -> RegionQuerySet:
+    """The regions in the subtrees of `paths` (None: all): for the region keys of rows
+    in them, which indexes find faster than a prefix match through a join."""
+    if paths is None:
+        return Region.objects.all()
+    return Region.objects.filter(
+        reduce(or_, (Q(path__startswith=path) for path in paths), Q(pk__in=[]))
+    )
 
 
 def regions_visible(*, user: AnyUser, action: str = REGION_VIEW) -> RegionQuerySet:

@@ -86,7 +86,7 @@ def test_the_kpi_dashboard_draws_its_charts(world, browser_context):
     page = browser_context().new_page()
     errors = []
     page.on("pageerror", lambda error: errors.append(error))
-    page.goto("/cases/kpis/")
+    page.goto("/indicators/")
     sign_in(page, "worker.a")
     page.locator("#chart-ranking canvas").wait_for()
     page.locator("#chart-days canvas").wait_for()

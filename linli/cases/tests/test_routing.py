@@ -9,14 +9,14 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from linli.accounts.models import RoleGrant
-from linli.cases import kpis, selectors, services
+from linli.cases import selectors, services
 from linli.cases.choices import Stage
-from linli.cases.filters import KpiQuery
 from linli.cases.models import Case, CaseEscalation, Category, RoutingRule, RoutingTarget
 from linli.core.permissions import Role
 from linli.notifications.models import Delivery, Notification
 from linli.registry import services as registry
 from linli.testing.cases import report, through
+from linli.testing.indicators import table
 
 pytestmark = pytest.mark.usefixtures("english")
 
@@ -275,6 +275,5 @@ def test_kpis_add_up_per_organisation_its_handlers_act_for(world, manhole, prope
         case = services.case_accept(case=report(world, manhole), by=world.worker_a)
         case = services.case_dispatch(case=case, to=person, by=world.worker_a)
         services.case_finish(case=case, by=person, note="已更换井盖")
-    start, end = KpiQuery(level="organisation").bounds()
-    rows = kpis.case_kpis(user=world.district_admin, start=start, end=end, level="organisation")
+    rows = table(world.district_admin, "organisation").values()
     assert [(r.name, r.handled, r.dispatches) for r in rows] == [(company.name, 2, 2)]

@@ -16,7 +16,7 @@ def test_it_enqueues_each_periodic_task_once(db):
     call_command("scheduler", once=True, stdout=out)
 
     names = {job.name for job in periodic.jobs()}
-    assert {"cases-escalate", "cases-rollup"} <= names
+    assert {"cases-escalate", "indicators-rollup", "events-deliver"} <= names
     assert out.getvalue().splitlines() == [f"enqueued {name}" for name in sorted(names)]
     paths = sorted(DBTaskResult.objects.values_list("task_path", flat=True))
     assert paths == sorted(job.task.module_path for job in periodic.jobs())

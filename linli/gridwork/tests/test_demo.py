@@ -9,11 +9,11 @@ from django.utils import timezone
 
 from linli.accounts import demo as accounts_demo
 from linli.accounts.models import User
-from linli.cases import kpis
 from linli.gridwork import demo
 from linli.gridwork.models import CheckIn, Patrol, Visit
 from linli.regions import demo as regions_demo
 from linli.registry import demo as registry_demo
+from linli.testing.indicators import table
 
 
 @pytest.fixture
@@ -36,8 +36,8 @@ def test_the_demo_worker_patrolled_with_trajectories_and_check_ins(seeded):
     assert CheckIn.objects.exclude(checkpoint__name=demo.CHECKPOINTS[-1]).count() < len(patrols) * 5
 
     admin = User.objects.get(username="zhoucun")
-    end = timezone.now()
-    rows = kpis.case_kpis(user=admin, start=end - timedelta(days=28), end=end, level="grid")
+    yesterday = timezone.localdate() - timedelta(days=1)
+    rows = table(admin, "grid", days=28, last=yesterday).values()
     grid = next(r for r in rows if r.key == demo.GRID)
     assert 0.6 < grid.presence_rate < 1
 

@@ -1,18 +1,16 @@
 """更新频次: the registry changes of a period, per region level and per person, in the
-KPI table (docs/kpis.md)."""
+indicators' tables (docs/kpis.md)."""
 
 import pytest
 
-from linli.cases import kpis
-from linli.cases.filters import KpiQuery
 from linli.registry import services
 from linli.registry.models import RecordChange
+from linli.testing.indicators import table
 from linli.testing.registry import place
 
 
 def today(user, level):
-    start, end = KpiQuery(level=level).bounds()
-    return {r.key: r for r in kpis.case_kpis(user=user, start=start, end=end, level=level)}
+    return table(user, level)
 
 
 @pytest.mark.usefixtures("english")

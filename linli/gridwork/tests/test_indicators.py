@@ -6,12 +6,11 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from linli.cases import kpis
-from linli.cases.filters import KpiQuery
 from linli.gridwork import services
-from linli.gridwork.kpis import planned_check_ins
+from linli.gridwork.indicators import planned_check_ins
 from linli.gridwork.models import Route
 from linli.testing.gridwork import started
+from linli.testing.indicators import table
 
 
 @pytest.fixture
@@ -31,9 +30,7 @@ def route(world, gate, park):
 
 def week(user, level):
     """The last 7 days, today included."""
-    end = KpiQuery(level=level).bounds()[1]
-    start = end - timedelta(days=7)
-    return {r.key: r for r in kpis.case_kpis(user=user, start=start, end=end, level=level)}
+    return table(user, level, days=7)
 
 
 def test_planned_check_ins_follow_the_routes_days_in_the_period(world, route):

@@ -1,5 +1,6 @@
-"""Case KPIs (docs/kpis.md): figures computed from the stage changes, per level and
-per handler, only within the user's scope; the Excel export is the same table."""
+"""The case engine's indicators (docs/kpis.md): figures computed from the stage
+changes, per level and per handler, only within the user's scope; the indicators page
+ranks them, charts them, and exports the same table."""
 
 import json
 import re
@@ -11,12 +12,16 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from linli.audit.models import AuditEntry
-from linli.cases import kpis, services
+from linli.cases import services
 from linli.cases.choices import Stage
-from linli.cases.filters import KpiQuery
-from linli.cases.models import CaseTransition, HandlerDay, RegionDay
+from linli.cases.models import CaseTransition
+from linli.indicators.filters import IndicatorQuery
+from linli.indicators.models import DayFigure
+from linli.indicators.rollup import rollup
+from linli.indicators.tables import day_series, indicator_table
 from linli.testing.cases import hotline_call
 from linli.testing.http import get
+from linli.testing.indicators import table
 
 pytestmark = pytest.mark.usefixtures("english")
 
@@ -49,8 +54,7 @@ def scenario(world):
 
 
 def today(world, user, level="community"):
-    start, end = KpiQuery(level=level).bounds()
-    return {row.key: row for row in kpis.case_kpis(user=user, start=start, end=end, level=level)}
+    return table(user, level)
 
 
 def test_the_figures_follow_the_definitions(world, scenario):
@@ -64,7 +68,7 @@ def test_the_figures_follow_the_definitions(world, scenario):
     assert a.closure_rate == 1.0  # 2 closes for 2 accepted
     assert a.rework_rate == round(1 / 3, 4)  # 1 return in 3 verifications
     assert (a.ratings, a.rating_mean, a.satisfaction_rate) == (1, 5.0, 1.0)
-    assert a.hours[Stage.REPORTED] == 2.0
+    assert a.hours_reported == 2.0
     assert (b.received, b.acceptance_rate, b.on_time_rate) == (1, 1.0, None)
 
 
@@ -84,28 +88,30 @@ def test_by_handler_and_by_grid(world, scenario):
 
 def test_a_period_without_cases_is_empty(world, scenario):
     long_ago = timezone.localdate() - timedelta(days=400)
-    start, end = KpiQuery(start=long_ago, end=long_ago + timedelta(days=30)).bounds()
+    first, last = long_ago, long_ago + timedelta(days=30)
 
-    assert kpis.case_kpis(user=world.district_admin, start=start, end=end, level="community") == []
+    assert (
+        indicator_table(user=world.district_admin, first=first, last=last, level="community") == []
+    )
 
 
 def test_the_page_ranks_and_the_export_matches(client, world, scenario):
-    page = get(client, world.district_admin, "/cases/kpis/?sort=received").content.decode()
+    page = get(client, world.district_admin, "/indicators/?sort=cases.received").content.decode()
     assert page.index(world.a.name) < page.index(world.b.name)  # 3 received before 1
     assert "66.7%" in page
 
-    response = get(client, world.district_admin, "/cases/kpis/?level=community&export=xlsx")
+    response = get(client, world.district_admin, "/indicators/?level=community&export=xlsx")
 
     sheet = load_workbook(BytesIO(b"".join(response.streaming_content))).active
     table = list(sheet.iter_rows(values_only=True))
     assert table[0][:3] == ("Community", "Received", "Acceptance rate")
     assert {r[0]: r[1] for r in table[1:]} == {world.a.name: 3, world.b.name: 1}
-    entry = AuditEntry.objects.get(action="export", object_type="cases.kpi")
+    entry = AuditEntry.objects.get(action="export", object_type="indicators.table")
     assert entry.details["rows"] == 2 and entry.details["level"] == "community"
 
 
 def test_the_dashboard_charts_the_ranking_and_the_days(client, world, scenario):
-    response = get(client, world.district_admin, "/cases/kpis/?sort=received")
+    response = get(client, world.district_admin, "/indicators/?sort=cases.received")
     charts = json.loads(
         re.search(r'id="kpi-charts"[^>]*>(.*?)</script>', response.content.decode()).group(1)
     )
@@ -114,8 +120,14 @@ def test_the_dashboard_charts_the_ranking_and_the_days(client, world, scenario):
     received, closed = charts["days"]["series"]
     assert len(received["values"]) == 30 and received["values"][-1] == 4  # today: 3 + 1
     assert closed["values"][-1] == 2
-    start, end = KpiQuery(level="community").bounds()
-    assert kpis.daily_counts(user=world.worker_b, start=start, end=end)[-1][1:] == (1, 0)
+    query = IndicatorQuery(level="community")
+    days = day_series(
+        user=world.worker_b,
+        first=query.first,
+        last=query.last,
+        codes=["cases.received", "cases.closes"],
+    )
+    assert days[-1][1] == [1, 0]
 
 
 @pytest.mark.parametrize(
@@ -123,7 +135,7 @@ def test_the_dashboard_charts_the_ranking_and_the_days(client, world, scenario):
     [("start=2026-11-10&end=2026-11-01", "start is after end"), ("level=planet", "level")],
 )
 def test_a_bad_query_says_so_and_shows_the_default(client, world, scenario, query, message):
-    response = get(client, world.district_admin, f"/cases/kpis/?{query}")
+    response = get(client, world.district_admin, f"/indicators/?{query}")
 
     assert response.status_code == 200
     assert message in response.content.decode()
@@ -132,18 +144,17 @@ def test_a_bad_query_says_so_and_shows_the_default(client, world, scenario, quer
 
 def test_a_period_over_a_year_is_refused(world):
     with pytest.raises(ValueError, match="at most 366 days"):
-        KpiQuery(start=timezone.localdate() - timedelta(days=400))
+        IndicatorQuery(start=timezone.localdate() - timedelta(days=400))
 
 
 def test_rolled_up_days_give_the_same_figures_and_count_each_change_once(world, scenario):
-    before = {
-        k: vars(r) | {"hours": r.hours} for k, r in today(world, world.district_admin).items()
-    }
+    before = {k: vars(r) for k, r in today(world, world.district_admin).items()}
 
-    assert kpis.cases_rollup() == CaseTransition.objects.count()
-    assert kpis.cases_rollup() == 0
-    assert RegionDay.objects.exists() and HandlerDay.objects.exists()
-    after = {k: vars(r) | {"hours": r.hours} for k, r in today(world, world.district_admin).items()}
+    assert rollup() == CaseTransition.objects.count()
+    assert rollup() == 0
+    assert DayFigure.objects.filter(subgroup="").exists()
+    assert DayFigure.objects.filter(subgroup__startswith="person:").exists()
+    after = {k: vars(r) for k, r in today(world, world.district_admin).items()}
     assert after == before
     handlers = today(world, world.district_admin, "handler")
     assert handlers[str(world.grid_worker_a1.pk)].handled == 3
