@@ -167,6 +167,11 @@ LINLI_PII_INDEX_KEY = env_str("LINLI_PII_INDEX_KEY")
 # Audit trail retention in days; never below 183 (six months).
 LINLI_AUDIT_RETENTION_DAYS = env_int("LINLI_AUDIT_RETENTION_DAYS", 365, minimum=183)
 
+# Rows a page of a console list shows, and an API list gives by default (at most 100).
+LINLI_PAGE_SIZE = env_int("LINLI_PAGE_SIZE", 50, minimum=10)
+if LINLI_PAGE_SIZE > 100:
+    raise ImproperlyConfigured("LINLI_PAGE_SIZE is at most 100.")
+
 # The district this deployment serves (its 12-digit division code): where cases may
 # be reported, whose policy (case categories, time limits) is district-wide, the
 # Open311 jurisdiction. Default: the demo's, 淄博市周村区.

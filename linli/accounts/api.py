@@ -1,9 +1,10 @@
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Field, Query, Schema, Status
+from ninja import Query, Status
 from ninja.pagination import paginate
 
 from linli.accounts import selectors, services
+from linli.accounts.filters import UserFilter
 from linli.accounts.models import User
 from linli.accounts.permissions import USER_MANAGE, USER_VIEW
 from linli.accounts.schemas import (
@@ -23,10 +24,6 @@ from linli.core.routers import Router
 from linli.regions.selectors import region_by_code
 
 router = Router(tags=["accounts"])
-
-
-class UserFilter(Schema):
-    q: str | None = Field(None, max_length=60, description="Part of a username or name.")
 
 
 def _user(request: HttpRequest, pk: int, action: str = USER_VIEW) -> User:
@@ -52,7 +49,8 @@ def me_get(request: HttpRequest):
 @requires(USER_VIEW)
 @paginate
 def user_list(request: HttpRequest, filters: Query[UserFilter]):
-    return selectors.users_visible(user=request.user, q=filters.q or "")
+    """People in the caller's regions, by name, role and region."""
+    return selectors.user_list(user=request.user, filters=filters)
 
 
 @router.post("/users", response={201: UserOut}, operation_id="user_create", url_name="user-create")

@@ -111,7 +111,3 @@ class TokenForm(forms.Form):
         initial=90,
         max_value=settings.LINLI_TOKEN_MAX_DAYS,
     )
-
-
-class UserSearchForm(forms.Form):
-    q = forms.CharField(label=_("Search by username or name"), max_length=60, required=False)

@@ -5,6 +5,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from linli.accounts.backends import attempt_key, identifier_lookup
+from linli.accounts.filters import UserFilter
 from linli.accounts.models import AccessToken, LoginAttempt, RoleGrant, User
 from linli.accounts.permissions import GRANTABLE_ROLES, USER_VIEW
 from linli.core.permissions import Role
@@ -12,7 +13,7 @@ from linli.regions.choices import PATH_LENGTH
 from linli.regions.models import Region, ancestor_paths
 
 
-def users_visible(*, user: User, action: str = USER_VIEW, q: str = "") -> QuerySet[User]:
+def users_visible(*, user: User, action: str = USER_VIEW) -> QuerySet[User]:
     """Users the viewer may see, with their active grants prefetched (no N+1).
 
     `current_grants` holds only the grants inside the viewer's scope: a person
@@ -25,10 +26,11 @@ def users_visible(*, user: User, action: str = USER_VIEW, q: str = "") -> QueryS
             to_attr="current_grants",
         )
     )
-    q = q.strip()
-    if q:
-        found = found.filter(Q(username__icontains=q) | Q(full_name__icontains=q))
     return found.order_by("username")
+
+
+def user_list(*, user: User, filters: UserFilter) -> QuerySet[User]:
+    return filters.apply(users_visible(user=user))
 
 
 def people_who_may(

@@ -2,7 +2,6 @@ from django.contrib import messages
 from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth.forms import PasswordChangeForm
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -13,20 +12,19 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from linli.accounts import selectors, services
+from linli.accounts.filters import UserFilter
 from linli.accounts.forms import (
     GrantForm,
     LoginForm,
     TokenForm,
     UserCreateForm,
-    UserSearchForm,
 )
 from linli.accounts.permissions import USER_MANAGE, USER_VIEW
 from linli.core.access import public, requires, signed_in
 from linli.core.forms import apply_errors
-from linli.core.htmx import render_page
+from linli.core.lists import page_of, render_list
+from linli.core.permissions import Role
 from linli.regions.selectors import region_by_code
-
-PAGE_SIZE = 50
 
 
 @public
@@ -116,20 +114,15 @@ def token_revoke(request: HttpRequest, pk: int):
 @requires(USER_VIEW)
 @require_GET
 def user_list(request: HttpRequest):
-    form = UserSearchForm(request.GET)
-    q = form.cleaned_data["q"] if form.is_valid() else ""
-    page = Paginator(selectors.users_visible(user=request.user, q=q), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
-    return render_page(
+    filters, errors = UserFilter.from_query(request.GET)
+    return render_list(
         request,
         "accounts/user_list.html",
-        {
-            "form": form,
-            "q": q,
-            "page": page,
-            "may_manage": request.user.has_action(USER_MANAGE),
-        },
+        page=page_of(request, selectors.user_list(user=request.user, filters=filters)),
+        filters=filters,
+        errors=errors,
+        roles=Role.choices,
+        may_manage=request.user.has_action(USER_MANAGE),
     )
 
 

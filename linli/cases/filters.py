@@ -1,42 +1,46 @@
-"""One filter of the case list, shared by the console, the API and the export."""
+"""The case list's filter, shared by the console (inbox and map), the API and the
+export (linli.core.lists)."""
+
+from typing import Any
 
 from django.db.models import Q, QuerySet
-from ninja import Field, Schema
+from django.utils.translation import gettext_lazy
+from ninja import Field
 
 from linli.cases.choices import Source, Stage
-from linli.regions.models import Region
+from linli.regions.filters import InRegion
 
 
-class CaseFilter(Schema):
+class CaseFilter(InRegion):
+    labels = {
+        "stage": gettext_lazy("Stages"),
+        "category": gettext_lazy("Category"),
+        "source": gettext_lazy("Source"),
+        "mine": gettext_lazy("Mine only"),
+        "overdue": gettext_lazy("Overdue only"),
+        "q": gettext_lazy("Tracking code or words"),
+    }
     stage: list[Stage] = Field(default_factory=list, description="Any of these stages.")
     category: str | None = Field(
         None, max_length=40, description="Category code (a top category takes its children)."
-    )
-    region: str | None = Field(
-        None, pattern=r"^\d{12}(\d{3})?$", description="Division or grid code: cases below it."
     )
     source: Source | None = None
     mine: bool = Field(False, description="Only cases assigned to the caller.")
     overdue: bool = Field(False, description="Only open cases past their stage's time limit.")
     q: str | None = Field(None, max_length=50, description="Tracking code or words.")
 
-    def apply(self, cases: QuerySet, *, user) -> QuerySet:
+    def apply(self, found: QuerySet[Any], *, user: Any = None) -> QuerySet[Any]:
         conditions = Q()
         if self.stage:
             conditions &= Q(stage__in=self.stage)
         if self.category:
             conditions &= Q(category__code=self.category) | Q(category__parent__code=self.category)
-        if self.region:
-            path = Region.objects.filter(code=self.region).values_list("path", flat=True).first()
-            if path is None:
-                return cases.none()
-            conditions &= Q(region__path__startswith=path)
         if self.source:
             conditions &= Q(source=self.source)
         if self.mine:
             conditions &= Q(assignee=user)
-        if self.q:
+        if self.q and self.q.strip():
             words = self.q.strip()
             conditions &= Q(code=words.upper()) | Q(description__contains=words)
-        found = cases.filter(conditions)
+        found = self.in_region(found.filter(conditions))
         return found.overdue() if self.overdue else found

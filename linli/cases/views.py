@@ -3,14 +3,12 @@ take, and reporting (grid workers' events, hotline calls)."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from pydantic import ValidationError as SchemaError
 
 from linli.cases import origins, selectors, services
 from linli.cases.choices import OPEN_STAGES, Stage
@@ -38,15 +36,14 @@ from linli.cases.permissions import (
 from linli.cases.photos import photo_check, photo_served
 from linli.cases.questions import posted_answers
 from linli.core.access import requires, signed_in
-from linli.core.forms import apply_errors, schema_errors
-from linli.core.htmx import render_page
+from linli.core.forms import apply_errors
+from linli.core.lists import page_of, render_list
 from linli.core.maps import map_settings
 from linli.core.problems import Conflict
 from linli.regions.models import Region
 from linli.regions.selectors import active_grids, district, may
 from linli.registry import selectors as registry
 
-PAGE_SIZE = 50
 # Inbox: (label, the action the user needs, which cases)
 BOXES = {
     "mine": (
@@ -87,24 +84,25 @@ def case_inbox(request: HttpRequest):
     if box not in dict(boxes):
         box = boxes[0][0]
     _label, action, choose = BOXES[box]
-    found = choose(selectors.cases_visible(user=user, action=action), user)
-    q = request.GET.get("q", "").strip()[:50]
-    if q:
-        found = CaseFilter(q=q).apply(found, user=user)  # the list's own filter
-    found = found.select_related("category", "region", "assignee").order_by("-created_at", "-pk")
-    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render_page(
+    filters, errors = CaseFilter.from_query(request.GET)
+    found = filters.apply(
+        choose(selectors.cases_visible(user=user, action=action), user), user=user
+    )
+    return render_list(
         request,
         "cases/case_inbox.html",
-        {
-            "boxes": boxes,
-            "box": box,
-            "page": page,
-            "q": q,
-            "now": timezone.now(),
-            "may_report": user.has_action(CASE_REPORT),
-            "may_configure": user.has_action(CASE_CONFIGURE),
-        },
+        page=page_of(
+            request,
+            found.select_related("category", "region", "assignee").order_by("-created_at", "-pk"),
+        ),
+        filters=filters,
+        errors=errors,
+        boxes=boxes,
+        box=box,
+        top_categories=Category.objects.filter(parent__isnull=True, active=True),
+        now=timezone.now(),
+        may_report=user.has_action(CASE_REPORT),
+        may_configure=user.has_action(CASE_CONFIGURE),
     )
 
 
@@ -156,12 +154,9 @@ STEP_LABELS = {
 @require_GET
 def case_map(request: HttpRequest):
     """The cases of the list's filter (default: the open ones) on a map of the grids."""
-    data = {k: v for k, v in request.GET.items() if v and k in CaseFilter.model_fields}
-    data["stage"] = request.GET.getlist("stage") or sorted(OPEN_STAGES)
-    try:
-        filters, errors = CaseFilter(**data), []
-    except SchemaError as exc:
-        filters, errors = CaseFilter(stage=sorted(OPEN_STAGES)), schema_errors(exc)
+    filters, errors = CaseFilter.from_query(request.GET)
+    if not filters.stage:
+        filters.stage = sorted(OPEN_STAGES)
     return render(
         request,
         "cases/case_map.html",

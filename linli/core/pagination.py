@@ -10,13 +10,17 @@ from django.http import HttpRequest
 from ninja import Field, Schema
 from ninja.pagination import PaginationBase
 
+from linli.core.lists import page_size
+
 MAX_PAGE_SIZE = 100
 
 
 class PagePagination(PaginationBase):
     class Input(Schema):
         page: int = Field(1, ge=1, description="Page number, from 1.")
-        page_size: int = Field(50, ge=1, le=MAX_PAGE_SIZE, description="Items per page.")
+        page_size: int = Field(
+            default_factory=page_size, ge=1, le=MAX_PAGE_SIZE, description="Items per page."
+        )
 
     class Output(Schema):
         items: list[Any]

@@ -7,7 +7,7 @@ from ninja.pagination import paginate
 from linli.core.access import requires
 from linli.core.routers import Router
 from linli.gridwork import selectors, services
-from linli.gridwork.filters import GridWorkFilter
+from linli.gridwork.filters import PatrolFilter, VisitFilter
 from linli.gridwork.permissions import PATROL_RUN, PATROL_VIEW, VISIT_RECORD
 from linli.gridwork.schemas import (
     CheckInIn,
@@ -21,6 +21,7 @@ from linli.gridwork.schemas import (
     VisitIn,
     VisitOut,
 )
+from linli.regions.filters import InGrid
 from linli.regions.models import Region
 from linli.registry.permissions import REGISTRY_VIEW
 from linli.registry.selectors import households_visible
@@ -47,7 +48,7 @@ def _own_patrol(request: HttpRequest, patrol_id: int):
 )
 @requires(PATROL_VIEW)
 @paginate
-def patrol_list(request: HttpRequest, filters: Query[GridWorkFilter]):
+def patrol_list(request: HttpRequest, filters: Query[PatrolFilter]):
     """Patrols in the caller's regions started in the last `days` days, newest first."""
     return selectors.patrol_list(user=request.user, filters=filters)
 
@@ -133,15 +134,15 @@ def patrol_end(request: HttpRequest, patrol_id: int):
 )
 @requires(PATROL_VIEW)
 @paginate
-def checkpoint_list(request: HttpRequest):
+def checkpoint_list(request: HttpRequest, filters: Query[InGrid]):
     """Active checkpoints in the caller's regions (their QR tokens are not listed)."""
-    return selectors.checkpoint_list(user=request.user)
+    return filters.apply(selectors.checkpoint_list(user=request.user))
 
 
 @router.get("/visits", response=list[VisitOut], operation_id="visit_list", url_name="visit-list")
 @requires(REGISTRY_VIEW)
 @paginate
-def visit_list(request: HttpRequest, filters: Query[GridWorkFilter]):
+def visit_list(request: HttpRequest, filters: Query[VisitFilter]):
     """Household visits in the caller's regions in the last `days` days, newest first."""
     return selectors.visit_list(user=request.user, filters=filters)
 

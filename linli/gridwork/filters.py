@@ -1,28 +1,32 @@
-"""One filter for the lists of grid work (patrols, visits), shared by the console
-and the API."""
+"""The filters of grid work's lists (patrols, visits), shared by the console and the
+API (linli.core.lists)."""
 
 from datetime import timedelta
+from typing import Any, ClassVar
 
 from django.db.models import QuerySet
 from django.utils import timezone
-from ninja import Field, Schema
+from django.utils.translation import gettext_lazy
+from ninja import Field
 
-from linli.regions.models import Region
+from linli.regions.filters import InGrid
 
 
-class GridWorkFilter(Schema):
-    region: str | None = Field(
-        None, pattern=r"^\d{12}(\d{3})?$", description="Community or grid code: below it."
-    )
+class GridWorkFilter(InGrid):
+    """A region, and the last so many days of the list's `when` (its datetime field)."""
+
+    when: ClassVar[str]
+    labels = {"days": gettext_lazy("Last days")}
     days: int = Field(30, ge=1, le=366, description="The last so many days.")
 
-    def apply(self, found: QuerySet, *, when: str) -> QuerySet:
-        """`found` (rows with a `grid`) narrowed to the region and to `when` (the
-        datetime field) within the last `days` days."""
-        found = found.filter(**{f"{when}__gte": timezone.now() - timedelta(days=self.days)})
-        if self.region:
-            path = Region.objects.filter(code=self.region).values_list("path", flat=True).first()
-            if path is None:
-                return found.none()
-            found = found.filter(grid__path__startswith=path)
-        return found
+    def apply(self, found: QuerySet[Any], *, user: Any = None) -> QuerySet[Any]:
+        since = timezone.now() - timedelta(days=self.days)
+        return self.in_region(found.filter(**{f"{self.when}__gte": since}))
+
+
+class PatrolFilter(GridWorkFilter):
+    when: ClassVar[str] = "started_at"
+
+
+class VisitFilter(GridWorkFilter):
+    when: ClassVar[str] = "visited_at"

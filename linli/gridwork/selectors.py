@@ -3,7 +3,7 @@
 from django.db.models import Count, Prefetch, QuerySet
 
 from linli.accounts.selectors import people_who_may_in_scope
-from linli.gridwork.filters import GridWorkFilter
+from linli.gridwork.filters import PatrolFilter, VisitFilter
 from linli.gridwork.models import CheckIn, Checkpoint, Patrol, Route, RouteStop, Visit
 from linli.gridwork.permissions import PATROL_PLAN, PATROL_RUN, PATROL_VIEW
 from linli.registry.permissions import REGISTRY_VIEW
@@ -49,8 +49,8 @@ def open_patrol(*, user) -> Patrol | None:
     )
 
 
-def patrol_list(*, user, filters: GridWorkFilter, worker=None) -> QuerySet[Patrol]:
-    found = filters.apply(patrols_visible(user=user), when="started_at")
+def patrol_list(*, user, filters: PatrolFilter, worker=None) -> QuerySet[Patrol]:
+    found = filters.apply(patrols_visible(user=user))
     if worker is not None:
         found = found.filter(worker=worker)
     return (
@@ -94,8 +94,8 @@ def visits_of_household(*, user, household) -> QuerySet[Visit]:
     )
 
 
-def visit_list(*, user, filters: GridWorkFilter) -> QuerySet[Visit]:
-    found = filters.apply(visits_visible(user=user), when="visited_at")
+def visit_list(*, user, filters: VisitFilter) -> QuerySet[Visit]:
+    found = filters.apply(visits_visible(user=user))
     return found.select_related("household__house__building", "grid", "visitor").order_by(
         "-visited_at"
     )

@@ -6,7 +6,6 @@ import segno
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,9 +16,10 @@ from linli.cases.selectors import cases_raised_by
 from linli.core.access import requires
 from linli.core.forms import apply_errors
 from linli.core.htmx import render_page
+from linli.core.lists import page_of, render_list
 from linli.core.maps import map_settings
 from linli.gridwork import selectors, services
-from linli.gridwork.filters import GridWorkFilter
+from linli.gridwork.filters import GridWorkFilter, PatrolFilter, VisitFilter
 from linli.gridwork.forms import (
     CheckInForm,
     CheckpointForm,
@@ -28,13 +28,11 @@ from linli.gridwork.forms import (
     VisitForm,
 )
 from linli.gridwork.permissions import PATROL_PLAN, PATROL_RUN, PATROL_VIEW, VISIT_RECORD
+from linli.regions.filters import InGrid
 from linli.regions.models import Region
 from linli.regions.selectors import active_grids, may
 from linli.registry.permissions import REGISTRY_VIEW
 from linli.registry.selectors import households_visible
-from linli.registry.views import filters_from_query, query_without_page
-
-PAGE_SIZE = 50
 
 
 def _start_form(request: HttpRequest, data=None) -> PatrolStartForm:
@@ -69,22 +67,18 @@ def home(request: HttpRequest):
 @requires(PATROL_VIEW)
 @require_GET
 def patrol_list(request: HttpRequest):
-    return _filtered_list(request, "gridwork/patrol_list.html", selectors.patrol_list)
+    return _filtered_list(request, "gridwork/patrol_list.html", PatrolFilter, selectors.patrol_list)
 
 
-def _filtered_list(request: HttpRequest, template: str, select):
-    """A list of the last days' patrols or visits (`select`), by GridWorkFilter."""
-    filters, errors = filters_from_query(request, GridWorkFilter)
-    found = select(user=request.user, filters=filters)
-    return render_page(
+def _filtered_list(request: HttpRequest, template: str, kind: type[GridWorkFilter], select):
+    """A list of the last days' patrols or visits (`select`)."""
+    filters, errors = kind.from_query(request.GET)
+    return render_list(
         request,
         template,
-        {
-            "filters": filters,
-            "errors": errors,
-            "page": Paginator(found, PAGE_SIZE).get_page(request.GET.get("page")),
-            "query": query_without_page(request),
-        },
+        page=page_of(request, select(user=request.user, filters=filters)),
+        filters=filters,
+        errors=errors,
     )
 
 
@@ -238,18 +232,23 @@ def checkpoint_list(request: HttpRequest):
             else:
                 messages.success(request, _("Checkpoint added."))
                 return redirect("gridwork:checkpoint-list")
-    page = Paginator(selectors.checkpoint_list(user=request.user), PAGE_SIZE).get_page(
-        request.GET.get("page")
+    return _plan_list(
+        request, "gridwork/checkpoint_list.html", selectors.checkpoint_list(user=request.user), form
     )
-    return render(
+
+
+def _plan_list(request: HttpRequest, template: str, found, form):
+    """Checkpoints or routes, by region, with the planning form (planners)."""
+    filters, errors = InGrid.from_query(request.GET)
+    page = page_of(request, filters.apply(found))
+    return render_list(
         request,
-        "gridwork/checkpoint_list.html",
-        {
-            "page": page,
-            "form": form,
-            "plannable": _plannable(request, [c.grid_id for c in page]),
-            "query": query_without_page(request),
-        },
+        template,
+        page=page,
+        filters=filters,
+        errors=errors,
+        form=form,
+        plannable=_plannable(request, [row.grid_id for row in page]),
     )
 
 
@@ -324,16 +323,7 @@ def route_list(request: HttpRequest):
             else:
                 messages.success(request, _("Route planned."))
                 return redirect("gridwork:route-list")
-    routes = list(selectors.route_list(user=user)[:200])
-    return render(
-        request,
-        "gridwork/route_list.html",
-        {
-            "routes": routes,
-            "form": form,
-            "plannable": _plannable(request, [r.grid_id for r in routes]),
-        },
-    )
+    return _plan_list(request, "gridwork/route_list.html", selectors.route_list(user=user), form)
 
 
 @requires(PATROL_PLAN)
@@ -350,7 +340,7 @@ def route_end(request: HttpRequest, pk: int):
 @requires(REGISTRY_VIEW)
 @require_GET
 def visit_list(request: HttpRequest):
-    return _filtered_list(request, "gridwork/visit_list.html", selectors.visit_list)
+    return _filtered_list(request, "gridwork/visit_list.html", VisitFilter, selectors.visit_list)
 
 
 @requires(REGISTRY_VIEW)

@@ -4,16 +4,26 @@ from datetime import date, timedelta
 from typing import Literal, Self
 
 from django.utils import timezone
-from ninja import Field, Schema
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from ninja import Field
 from pydantic import model_validator
+
+from linli.core.lists import ListFilter
 
 MAX_DAYS = 365
 
 
-class IndicatorQuery(Schema):
+class IndicatorQuery(ListFilter):
     """The period (whole days, both inclusive, at most a year: the last 30 days by
     default) and the level the rows are. Shared by the page, the Excel export and the
-    API."""
+    API. Not a list's filter (a table has no rows to narrow) but read like one."""
+
+    labels = {
+        "level": gettext_lazy("By"),
+        "start": gettext_lazy("From"),
+        "end": gettext_lazy("To"),
+    }
 
     level: Literal["subdistrict", "community", "grid", "handler", "organisation"] = "community"
     start: date | None = Field(None, description="First day (default: 30 days ago).")
@@ -25,9 +35,9 @@ class IndicatorQuery(Schema):
         self.end = self.end or today
         self.start = self.start or self.end - timedelta(days=29)
         if self.start > self.end:
-            raise ValueError("start is after end")
+            raise ValueError(_("The period ends before it starts."))
         if (self.end - self.start).days > MAX_DAYS:
-            raise ValueError(f"a period of at most {MAX_DAYS + 1} days")
+            raise ValueError(_("A period is at most %(days)s days.") % {"days": MAX_DAYS + 1})
         return self
 
     @property

@@ -3,11 +3,9 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
-from pydantic import ValidationError as SchemaError
 
 from linli.accounts.auth import signed_in_user
 from linli.core.access import requires
-from linli.core.forms import schema_errors
 from linli.core.indicators import catalogue
 from linli.core.xlsx import xlsx_download
 from linli.indicators.export import table_workbook
@@ -29,11 +27,7 @@ TREND = ["cases.received", "cases.closes"]  # the dashboard's lines, per day
 
 def _query(request: HttpRequest) -> tuple[IndicatorQuery, list[str]]:
     """The page's query, or the default one and what was wrong."""
-    data = {name: v for name in IndicatorQuery.model_fields if (v := request.GET.get(name))}
-    try:
-        return IndicatorQuery(**data), []
-    except SchemaError as exc:
-        return IndicatorQuery(), schema_errors(exc)
+    return IndicatorQuery.from_query(request.GET)
 
 
 def _charts(

@@ -1,16 +1,14 @@
 """The notification centre: a person's own notifications, newest first, and the
 unread badge in the navigation bar (fetched by htmx, so pages pay no query for it)."""
 
-from django.core.paginator import Paginator
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from linli.core.access import signed_in
+from linli.core.lists import page_of
 from linli.notifications import selectors, services
-
-PAGE_SIZE = 30
 
 
 @signed_in
@@ -18,11 +16,10 @@ PAGE_SIZE = 30
 def notification_list(request: HttpRequest):
     unread = request.GET.get("unread") == "1"
     found = selectors.notifications_of(user=request.user, unread=unread)
-    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "notifications/notification_list.html",
-        {"page": page, "unread": unread, "query": "unread=1" if unread else ""},
+        {"page": page_of(request, found), "unread": unread, "query": "unread=1" if unread else ""},
     )
 
 

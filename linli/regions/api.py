@@ -1,3 +1,4 @@
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Query, Status
@@ -7,9 +8,10 @@ from linli.core.access import requires
 from linli.core.routers import Router
 from linli.regions import selectors, services
 from linli.regions.choices import Level
-from linli.regions.models import Region, RegionQuerySet
+from linli.regions.filters import RegionListFilter
+from linli.regions.models import Region
 from linli.regions.permissions import GRID_MANAGE, REGION_VIEW
-from linli.regions.schemas import GridIn, GridPatch, RegionDetailOut, RegionFilter, RegionOut
+from linli.regions.schemas import GridIn, GridPatch, RegionDetailOut, RegionOut
 
 router = Router(tags=["regions"])
 
@@ -19,20 +21,10 @@ router = Router(tags=["regions"])
 )
 @requires(REGION_VIEW)
 @paginate
-def region_list(request: HttpRequest, filters: Query[RegionFilter]) -> RegionQuerySet:
-    """Regions the caller may see, in tree order (filter by name/code, level, parent)."""
-    if filters.q:
-        found = selectors.region_search(
-            user=request.user, q=filters.q, include_retired=filters.include_retired
-        )
-    else:
-        found = selectors.regions_visible(user=request.user)
-        if not filters.include_retired:
-            found = found.active()
-    if filters.level:
-        found = found.filter(level=filters.level)
-    if filters.parent:
-        found = found.filter(parent__code=filters.parent)
+def region_list(request: HttpRequest, filters: Query[RegionListFilter]) -> QuerySet[Region]:
+    """Regions the caller may see, in tree order (filter by name/code, level, parent,
+    and a region's subtree)."""
+    found = filters.apply(selectors.regions_visible(user=request.user), user=request.user)
     return found.select_related("parent").order_by("path")
 
 

@@ -23,7 +23,3 @@ class GridForm(forms.Form):
             "Leave empty for none."
         ),
     )
-
-
-class RegionSearchForm(forms.Form):
-    q = forms.CharField(label=_("Search by name or code"), max_length=100, required=False)

@@ -25,13 +25,6 @@ class RegionDetailOut(RegionOut):
     boundary: dict[str, Any] | None = Field(None, description="GeoJSON Polygon/MultiPolygon.")
 
 
-class RegionFilter(Schema):
-    q: str | None = Field(None, max_length=100, description="Part of a name, or a code prefix.")
-    level: Level | None = None
-    parent: str | None = Field(None, pattern=r"^\d{12}$", description="Parent's code.")
-    include_retired: bool = False
-
-
 class GridIn(Schema):
     name: str = Field(max_length=100)
     boundary: dict[str, Any] | None = Field(None, description="GeoJSON Polygon/MultiPolygon.")

@@ -73,15 +73,18 @@ def region_search(
     *, user: AnyUser, q: str, within: Region | None = None, include_retired: bool = False
 ) -> RegionQuerySet:
     """Regions visible to the user whose name contains `q` or whose code starts with it."""
-    q = q.strip()
     found = regions_visible(user=user)
     if within is not None:
         found = found.filter(path__startswith=within.path)
     if not include_retired:
         found = found.active()
-    if q.isdigit():
-        return found.filter(code__startswith=q)
-    return found.filter(Q(name__icontains=q))
+    return found.filter(matching(q))
+
+
+def matching(q: str) -> Q:
+    """A region whose code starts with `q` (digits), or whose name contains it."""
+    q = q.strip()
+    return Q(code__startswith=q) if q.isdigit() else Q(name__icontains=q)
 
 
 def region_breadcrumbs(*, user: AnyUser, region: Region) -> list[Region]:

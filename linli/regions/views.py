@@ -13,33 +13,32 @@ from linli.core.forms import apply_errors
 from linli.core.htmx import render_page
 from linli.regions import selectors, services
 from linli.regions.choices import Level
-from linli.regions.forms import GridForm, RegionSearchForm
+from linli.regions.filters import RegionListFilter
+from linli.regions.forms import GridForm
 from linli.regions.models import Region
 from linli.regions.permissions import GRID_MANAGE, REGION_VIEW
 
 SEARCH_LIMIT = 50
 
 
-def _search(
-    request: HttpRequest, within: Region | None = None
-) -> tuple[RegionSearchForm, str, list[Region] | None]:
-    form = RegionSearchForm(request.GET)
-    q = form.cleaned_data["q"] if form.is_valid() else ""
-    found = None
-    if q:
-        found = list(
-            selectors.region_search(user=request.user, q=q, within=within).select_related("parent")[
-                : SEARCH_LIMIT + 1
-            ]
-        )
-    return form, q, found
+def _search(request: HttpRequest, within: Region | None = None) -> tuple[str, list[Region] | None]:
+    """The search box of the tree's pages: the regions list's filter (the first ones)."""
+    filters, _errors = RegionListFilter.from_query(request.GET)
+    q = (filters.q or "").strip()
+    if not q:
+        return q, None
+    visible = selectors.regions_visible(user=request.user)
+    if within is not None:
+        visible = visible.filter(path__startswith=within.path)
+    found = filters.apply(visible, user=request.user).select_related("parent")
+    return q, list(found[: SEARCH_LIMIT + 1])
 
 
 @requires(REGION_VIEW)
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
     roots = list(selectors.region_roots(user=request.user))
-    form, q, found = _search(request)
+    q, found = _search(request)
     if len(roots) == 1 and not q:
         return redirect("regions:detail", code=roots[0].code)
     return render_page(
@@ -47,7 +46,6 @@ def index(request: HttpRequest) -> HttpResponse:
         "regions/index.html",
         {
             "roots": roots,
-            "form": form,
             "q": q,
             "found": found,
             "limit": SEARCH_LIMIT,
@@ -59,7 +57,7 @@ def index(request: HttpRequest) -> HttpResponse:
 @require_GET
 def detail(request: HttpRequest, code: str) -> HttpResponse:
     region = get_object_or_404(selectors.regions_visible(user=request.user), code=code)
-    form, q, found = _search(request, within=region)
+    q, found = _search(request, within=region)
     may_manage = (
         request.user.is_authenticated
         and request.user.has_action(GRID_MANAGE)
@@ -76,7 +74,6 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
             "children": selectors.region_children(
                 user=request.user, region=region, include_retired=region.level == Level.COMMUNITY
             ),
-            "form": form,
             "q": q,
             "found": found,
             "limit": SEARCH_LIMIT,

@@ -12,7 +12,14 @@ from linli.core.routers import Router
 from linli.core.xlsx import XLSX_CONTENT_TYPE, xlsx_download
 from linli.regions.models import Region
 from linli.registry import selectors, services
-from linli.registry.filters import PLAIN_NUMBERS, HouseholdFilter, ResidentFilter, ResidentSearch
+from linli.registry.filters import (
+    PLAIN_NUMBERS,
+    BuildingFilter,
+    HouseholdFilter,
+    OrganisationFilter,
+    ResidentFilter,
+    ResidentSearch,
+)
 from linli.registry.ledger.export import export_residents
 from linli.registry.models import Building, House, Label
 from linli.registry.permissions import (
@@ -391,8 +398,9 @@ def household_merge(request: HttpRequest, household_id: int, payload: MergeIn):
 )
 @requires(REGISTRY_VIEW)
 @paginate
-def building_list(request: HttpRequest, grid: str | None = None, q: str = ""):
-    return selectors.building_list(user=request.user, grid=grid, q=q[:50])
+def building_list(request: HttpRequest, filters: Query[BuildingFilter]):
+    """Buildings in the caller's regions, by grid and name."""
+    return selectors.building_list(user=request.user, filters=filters)
 
 
 @router.post(
@@ -443,9 +451,9 @@ def house_create(request: HttpRequest, building_id: int, payload: HouseIn):
 )
 @requires(REGISTRY_VIEW)
 @paginate
-def organisation_list(request: HttpRequest, q: str = ""):
-    found = selectors.organisations_visible(user=request.user)
-    return found.filter(name__contains=q[:50]) if q else found
+def organisation_list(request: HttpRequest, filters: Query[OrganisationFilter]):
+    """Organisations in the caller's regions, by name."""
+    return selectors.organisation_list(user=request.user, filters=filters)
 
 
 @router.post(

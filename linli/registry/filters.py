@@ -1,17 +1,37 @@
-"""One filter definition per list, shared by the console page, the API and the export."""
+"""The registry's lists' filters (linli.core.lists), shared by the console pages, the
+API and the export."""
+
+from datetime import timedelta
+from typing import Any
 
 from django.db.models import Q, QuerySet
-from ninja import Field, Schema
+from django.utils import timezone
+from django.utils.translation import gettext_lazy
+from ninja import Field
+from pydantic import field_validator
 
 from linli.core.crypto import blind_index
+from linli.regions.filters import InGrid
 from linli.registry.choices import HouseholdType, ResidenceType, ResidentStatus
 from linli.registry.labels import DERIVED_LABELS, derived_label_q, years_ago
 from linli.registry.models import Resident
 
 
-class ResidentFilter(Schema):
+class ResidentFilter(InGrid):
     """The residents list's filter, as it travels in URLs: ID and phone numbers only
     as their blind indexes (see ResidentSearch for the numbers themselves)."""
+
+    labels = {
+        "q": gettext_lazy("Name starts with"),
+        "id_index": gettext_lazy("ID number"),
+        "phone_index": gettext_lazy("Phone"),
+        "address": gettext_lazy("Address contains"),
+        "label": gettext_lazy("Label"),
+        "age_min": gettext_lazy("Age from"),
+        "age_max": gettext_lazy("Age up to"),
+        "residence_type": gettext_lazy("Residence type"),
+        "status": gettext_lazy("Status"),
+    }
 
     q: str | None = Field(
         None, max_length=50, description="Start of the name (letters case-sensitive)."
@@ -31,18 +51,21 @@ class ResidentFilter(Schema):
     age_min: int | None = Field(None, ge=0, le=130)
     age_max: int | None = Field(None, ge=0, le=130)
     residence_type: ResidenceType | None = None
-    status: ResidentStatus | None = ResidentStatus.LIVING
-    grid: str | None = Field(
-        None,
-        pattern=r"^\d{12}(\d{3})?$",
-        description="Community or grid code: only residents below it.",
+    status: ResidentStatus | None = Field(
+        ResidentStatus.LIVING, description='Default: living; "all" for every status.'
     )
+
+    @field_validator("status", mode="before")
+    @classmethod
+    def _all(cls, value: Any) -> Any:
+        return None if value == "all" else value
 
     def number_indexes(self) -> tuple[str | None, str | None]:
         """The blind indexes of the ID and phone numbers searched for."""
         return self.id_index, self.phone_index
 
-    def apply(self, residents: QuerySet) -> QuerySet:
+    def apply(self, found: QuerySet[Any], *, user: Any = None) -> QuerySet[Any]:
+        residents = self.in_region(found)
         conditions = Q()
         if self.q:
             conditions &= Q(name__prefix=self.q.strip())
@@ -61,8 +84,6 @@ class ResidentFilter(Schema):
             conditions &= Q(residence_type=self.residence_type)
         if self.status:
             conditions &= Q(status=self.status)
-        if self.grid:
-            conditions &= Q(grid__path__startswith=self.grid)
         residents = residents.filter(conditions)
         for code in self.label:
             if code in DERIVED_LABELS:
@@ -72,18 +93,55 @@ class ResidentFilter(Schema):
         return residents
 
 
-class HouseholdFilter(Schema):
+class HouseholdFilter(InGrid):
+    labels = {
+        "kind": gettext_lazy("Household type"),
+        "stale_days": gettext_lazy("Not verified for (days)"),
+    }
     kind: HouseholdType | None = None
     stale_days: int | None = Field(
         None, ge=1, le=3650, description="Only households not verified for this many days."
     )
-    grid: str | None = Field(None, pattern=r"^\d{12}(\d{3})?$")
+
+    def apply(self, found: QuerySet[Any], *, user: Any = None) -> QuerySet[Any]:
+        found = self.in_region(found.filter(dissolved_at__isnull=True))
+        if self.kind:
+            found = found.filter(kind=self.kind)
+        if self.stale_days:
+            cutoff = timezone.now() - timedelta(days=self.stale_days)
+            found = found.filter(Q(verified_at__isnull=True) | Q(verified_at__lt=cutoff))
+        return found
+
+
+class BuildingFilter(InGrid):
+    labels = {"q": gettext_lazy("Name or address")}
+    q: str | None = Field(None, max_length=50, description="Part of the name or address.")
+
+    def apply(self, found: QuerySet[Any], *, user: Any = None) -> QuerySet[Any]:
+        found = self.in_region(found)
+        if self.q:
+            found = found.filter(Q(name__contains=self.q) | Q(address__contains=self.q))
+        return found
+
+
+class OrganisationFilter(InGrid):
+    labels = {"q": gettext_lazy("Name")}
+    q: str | None = Field(None, max_length=50, description="Part of the name.")
+
+    def apply(self, found: QuerySet[Any], *, user: Any = None) -> QuerySet[Any]:
+        found = self.in_region(found)
+        return found.filter(name__contains=self.q) if self.q else found
 
 
 class ResidentSearch(ResidentFilter):
     """The filter with the plain numbers, for request bodies only (the API's POST
     search, the console's search form), so that numbers stay out of URLs, browser
     history and access logs."""
+
+    labels = {
+        "id_number": gettext_lazy("ID number (exact)"),
+        "phone": gettext_lazy("Phone (exact)"),
+    }
 
     id_number: str | None = Field(None, max_length=18, description="Exact ID number.")
     phone: str | None = Field(None, max_length=11, description="Exact mobile number.")

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from linli.core.access import requires
 from linli.core.htmx import render_page
+from linli.core.lists import query_without_page
 from linli.core.xlsx import xlsx_download
 from linli.registry.choices import LedgerImportMode, LedgerImportStatus
 from linli.registry.filters import ResidentFilter
@@ -30,7 +31,7 @@ from linli.registry.ledger.parse import LedgerError
 from linli.registry.models import LedgerImport
 from linli.registry.permissions import REGISTRY_EXPORT, REGISTRY_IMPORT
 from linli.registry.tasks import ledger_import_run
-from linli.registry.views import filters_from_query, numbers_as_indexes, query_without_page
+from linli.registry.views import numbers_as_indexes
 
 SHOWN_ERRORS = 500
 RUNNING = {
@@ -208,7 +209,7 @@ def ledger_export(request: HttpRequest):
     clean = numbers_as_indexes(request, request.GET)
     if clean is not None:  # a hand-typed number: keep it out of history, as the list does
         return redirect(f"{request.path}?{clean}")
-    filters, errors = filters_from_query(request, ResidentFilter)
+    filters, errors = ResidentFilter.from_query(request.GET)
     if errors:
         for error in errors:
             messages.error(request, error)

@@ -1,14 +1,16 @@
-from datetime import timedelta
-
 from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Length
-from django.utils import timezone
 
 from linli.accounts.models import RoleGrant
 from linli.accounts.selectors import grants_visible
 from linli.core.pagination import KeyedRows
 from linli.registry.choices import ACTING_KINDS, PoliticalStatus, ResidentStatus
-from linli.registry.filters import HouseholdFilter, ResidentFilter
+from linli.registry.filters import (
+    BuildingFilter,
+    HouseholdFilter,
+    OrganisationFilter,
+    ResidentFilter,
+)
 from linli.registry.labels import (
     DERIVED_NAMES,
     ELDERLY,
@@ -129,14 +131,8 @@ def households_visible(*, user, action: str = REGISTRY_VIEW) -> QuerySet[Househo
 
 
 def household_list(*, user, filters: HouseholdFilter):
-    found = households_visible(user=user).filter(dissolved_at__isnull=True)
-    if filters.kind:
-        found = found.filter(kind=filters.kind)
-    if filters.grid:
-        found = found.filter(grid__path__startswith=filters.grid)
+    found = filters.apply(households_visible(user=user))
     if filters.stale_days:
-        cutoff = timezone.now() - timedelta(days=filters.stale_days)
-        found = found.filter(Q(verified_at__isnull=True) | Q(verified_at__lt=cutoff))
         # Never verified first: explicitly, as PostgreSQL sorts NULLs last (SQLite first).
         order = [F("verified_at").asc(nulls_first=True), "pk"]
     else:
@@ -183,14 +179,10 @@ def buildings_visible(*, user, action: str = REGISTRY_VIEW) -> QuerySet[Building
     return Building.objects.visible_to(user, action)
 
 
-def building_list(*, user, grid: str | None = None, q: str = ""):
-    found = buildings_visible(user=user)
-    if grid:
-        found = found.filter(grid__path__startswith=grid)
-    if q:
-        found = found.filter(Q(name__contains=q) | Q(address__contains=q))
+def building_list(*, user, filters: BuildingFilter):
     return (
-        found.select_related("grid")
+        filters.apply(buildings_visible(user=user))
+        .select_related("grid")
         .annotate(house_count=Count("houses"))
         .order_by("grid__path", "name")
     )
@@ -218,6 +210,10 @@ def building_detail_queryset(*, user) -> QuerySet[Building]:
 
 def organisations_visible(*, user, action: str = REGISTRY_VIEW) -> QuerySet[Organisation]:
     return Organisation.objects.visible_to(user, action).select_related("grid")
+
+
+def organisation_list(*, user, filters: OrganisationFilter) -> QuerySet[Organisation]:
+    return filters.apply(organisations_visible(user=user)).order_by("name", "pk")
 
 
 def organisations_in(*, user, building: Building) -> QuerySet[Organisation]:

@@ -1,25 +1,29 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from pydantic import ValidationError as SchemaError
 
 from linli.accounts.permissions import USER_MANAGE, USER_VIEW
 from linli.accounts.selectors import users_visible
 from linli.core.access import requires
 from linli.core.crypto import blind_index
-from linli.core.forms import apply_errors, schema_errors
+from linli.core.forms import apply_errors
 from linli.core.htmx import render_page
+from linli.core.lists import page_of, render_list
 from linli.regions import selectors as regions
 from linli.regions.models import Region
 from linli.registry import selectors, services
 from linli.registry.choices import ResidentStatus
-from linli.registry.filters import HouseholdFilter, ResidentFilter
+from linli.registry.filters import (
+    BuildingFilter,
+    HouseholdFilter,
+    OrganisationFilter,
+    ResidentFilter,
+)
 from linli.registry.forms import (
     AffiliationForm,
     BuildingForm,
@@ -42,32 +46,7 @@ from linli.registry.permissions import (
     REGISTRY_VIEW,
 )
 
-PAGE_SIZE = 50
 STALE_DAYS = 90
-
-
-def filters_from_query(request: HttpRequest, schema):
-    """The list's filter from the query string, and messages for what was invalid."""
-    data = {k: v for k, v in request.GET.items() if v != "" and k in schema.model_fields}
-    if "label" in schema.model_fields:
-        data["label"] = request.GET.getlist("label")
-    if request.GET.get("status") == "all":
-        data["status"] = None
-    try:
-        return schema(**data), []
-    except SchemaError as exc:
-        return schema(), schema_errors(exc)
-
-
-def _page(request: HttpRequest, queryset):
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-
-
-def query_without_page(request: HttpRequest) -> str:
-    """The list's query string without the page, for the pagination links."""
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
 
 
 def numbers_as_indexes(request: HttpRequest, data) -> str | None:
@@ -107,20 +86,16 @@ def resident_list(request: HttpRequest):
     clean = numbers_as_indexes(request, request.GET)
     if clean is not None:  # a hand-typed URL with a number: do not keep it in history
         return redirect(f"{request.path}?{clean}")
-    filters, errors = filters_from_query(request, ResidentFilter)
-    page = _page(request, selectors.resident_pages(user=request.user, filters=filters))
-    return render_page(
+    filters, errors = ResidentFilter.from_query(request.GET)
+    return render_list(
         request,
         "registry/resident_list.html",
-        {
-            "filters": filters,
-            "errors": errors,
-            "page": page,
-            "query": query_without_page(request),
-            "labels": Label.objects.all(),
-            "may_import": request.user.has_action(REGISTRY_IMPORT),
-            "may_export": request.user.has_action(REGISTRY_EXPORT),
-        },
+        page=page_of(request, selectors.resident_pages(user=request.user, filters=filters)),
+        filters=filters,
+        errors=errors,
+        labels=Label.objects.all(),
+        may_import=request.user.has_action(REGISTRY_IMPORT),
+        may_export=request.user.has_action(REGISTRY_EXPORT),
     )
 
 
@@ -398,19 +373,15 @@ def household_verify(request: HttpRequest, pk: int):
 @require_GET
 def freshness(request: HttpRequest):
     """Households not verified for N days: the grid workers' to-do list."""
-    filters, errors = filters_from_query(request, HouseholdFilter)
+    filters, errors = HouseholdFilter.from_query(request.GET)
     if not filters.stale_days:
         filters.stale_days = STALE_DAYS
-    page = _page(request, selectors.household_list(user=request.user, filters=filters))
-    return render_page(
+    return render_list(
         request,
         "registry/freshness.html",
-        {
-            "filters": filters,
-            "errors": errors,
-            "page": page,
-            "query": query_without_page(request),
-        },
+        page=page_of(request, selectors.household_list(user=request.user, filters=filters)),
+        filters=filters,
+        errors=errors,
     )
 
 
@@ -425,14 +396,7 @@ def _posted_grid(request: HttpRequest) -> Region:
 @requires(REGISTRY_VIEW)
 @require_http_methods(["GET", "POST"])
 def building_list(request: HttpRequest):
-    q = request.GET.get("q", "")[:50]
-    grid_code = request.GET.get("grid", "")
-    page = _page(
-        request,
-        selectors.building_list(
-            user=request.user, q=q, grid=grid_code if grid_code.isdigit() else None
-        ),
-    )
+    filters, errors = BuildingFilter.from_query(request.GET)
     form = BuildingForm(request.POST or None)
     if request.method == "POST":
         grid = _posted_grid(request)
@@ -443,18 +407,15 @@ def building_list(request: HttpRequest):
                 apply_errors(form, exc)
             else:
                 return redirect("registry:building-detail", pk=building.pk)
-    return render_page(
+    return render_list(
         request,
         "registry/building_list.html",
-        {
-            "page": page,
-            "q": q,
-            "grid_code": grid_code,
-            "grids": regions.active_grids(user=request.user, action=REGISTRY_EDIT),
-            "form": form,
-            "query": query_without_page(request),
-            "may_edit": request.user.has_action(REGISTRY_EDIT),
-        },
+        page=page_of(request, selectors.building_list(user=request.user, filters=filters)),
+        filters=filters,
+        errors=errors,
+        grids=regions.active_grids(user=request.user, action=REGISTRY_EDIT),
+        form=form,
+        may_edit=request.user.has_action(REGISTRY_EDIT),
     )
 
 
@@ -501,10 +462,7 @@ def household_create(request: HttpRequest, house_pk: int):
 @require_http_methods(["GET", "POST"])
 def organisation_list(request: HttpRequest):
     """Organisations in scope; those who may edit register new ones here."""
-    q = request.GET.get("q", "")[:50]
-    found = selectors.organisations_visible(user=request.user)
-    if q:
-        found = found.filter(name__contains=q)
+    filters, errors = OrganisationFilter.from_query(request.GET)
     form = OrganisationForm(request.POST or None)
     if request.method == "POST":
         grid = _posted_grid(request)
@@ -518,17 +476,15 @@ def organisation_list(request: HttpRequest):
             else:
                 messages.success(request, _("%(name)s registered.") % {"name": organisation.name})
                 return redirect("registry:organisation-list")
-    return render_page(
+    return render_list(
         request,
         "registry/organisation_list.html",
-        {
-            "page": _page(request, found.order_by("name", "pk")),
-            "q": q,
-            "query": query_without_page(request),
-            "form": form,
-            "grids": regions.active_grids(user=request.user, action=REGISTRY_EDIT),
-            "may_edit": request.user.has_action(REGISTRY_EDIT),
-        },
+        page=page_of(request, selectors.organisation_list(user=request.user, filters=filters)),
+        filters=filters,
+        errors=errors,
+        form=form,
+        grids=regions.active_grids(user=request.user, action=REGISTRY_EDIT),
+        may_edit=request.user.has_action(REGISTRY_EDIT),
         status=422 if form.errors else 200,
     )
 

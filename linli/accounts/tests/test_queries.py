@@ -8,10 +8,11 @@ from linli.accounts.models import RoleGrant, User
 from linli.core.permissions import Role
 
 MANY = 30
-# Session, viewer, the viewer's grants, count, page of users, their grants (one query).
+# Session, viewer, the viewer's grants, count, page of users, their grants (one query);
+# the console page also the regions its region input offers.
 # Pinned: a rise means a query was added, perhaps one per row.
 API_LIST_QUERIES = 6
-CONSOLE_LIST_QUERIES = 6
+CONSOLE_LIST_QUERIES = 7
 
 
 def add_people(world, n: int) -> None:

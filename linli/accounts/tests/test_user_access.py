@@ -67,10 +67,34 @@ def test_the_list_is_searchable_by_username_or_name(client, world):
     assertNotContains(response, ">worker.b</a>")
 
 
+def test_the_list_is_filtered_by_a_role_held_in_a_region(client, world):
+    client.force_login(world.subdistrict_admin)
+    assert usernames(client, f"/api/v1/users?region={world.a.code}") == [
+        "grid.a1",
+        "resident.a",
+        "worker.a",
+    ]
+    assert usernames(client, f"/api/v1/users?region={world.a.code}&role=community_worker") == [
+        "worker.a"
+    ]
+    assert usernames(client, f"/api/v1/users?region={world.a1.code}") == ["grid.a1"]
+    response = client.get("/accounts/users/", {"role": "grid_worker", "region": world.b.code})
+    assertContains(response, "No users found.")
+
+
+def test_a_role_held_once_and_revoked_no_longer_counts(client, world):
+    worker = world.worker_a.grants.get()
+    services.grant_create(user=world.worker_a, role=Role.RESIDENT, region=world.a, by=None)
+    services.grant_revoke(grant=worker, by=world.subdistrict_admin)
+    client.force_login(world.subdistrict_admin)
+    assert usernames(client, "/api/v1/users?role=community_worker") == ["worker.b"]
+
+
 def test_a_search_does_not_reach_outside_the_scope(client, world):
     client.force_login(world.subdistrict_admin)
     assert usernames(client, "/api/v1/users?q=dajie") == []
     assertContains(client.get("/accounts/users/?q=dajie"), "No users found.")
+    assert usernames(client, f"/api/v1/users?region={world.other_subdistrict.code}") == []
 
 
 def test_a_user_outside_the_scope_is_not_found(client, world):

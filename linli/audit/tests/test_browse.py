@@ -10,8 +10,6 @@ from pytest_django.asserts import assertContains, assertNotContains
 from linli.accounts.models import User
 from linli.audit import services
 from linli.audit.choices import AuditAction
-from linli.audit.filters import AuditFilter, region_prefix
-from linli.audit.forms import AuditFilterForm
 from linli.audit.models import AuditEntry
 from linli.audit.tests.support import record
 from linli.core.permissions import Role
@@ -189,7 +187,6 @@ def seqs(client, user, query: str) -> list[int]:
         ("?region=370306001003001", [2]),
         ("?region=370306001000", [3, 2, 1, 0]),  # the whole subdistrict
         ("?region=370306001001", [3, 0]),
-        ("?region=3703060010", [3, 2, 1, 0]),  # first digits of a path
         ("?actor=worker.b&region=370306001003001", [2]),
         ("?actor=nobody", []),
     ],
@@ -215,7 +212,9 @@ def test_the_date_filters_are_inclusive_days(client, world, varied):
     ]
 
 
-@pytest.mark.parametrize("query", ["?region=37x", "?action=coffee", "?date_from=yesterday"])
+@pytest.mark.parametrize(
+    "query", ["?region=37x", "?region=370306001099", "?action=coffee", "?date_from=yesterday"]
+)
 def test_bad_filters_are_a_422_in_the_api(client, world, query):
     client.force_login(world.auditor)
     response = client.get(API + query)
@@ -235,7 +234,7 @@ def test_a_bad_console_filter_is_shown_on_the_form_and_the_rest_still_applies(
 ):
     client.force_login(world.auditor)
     response = client.get(PAGE, {"actor": "worker.a", "date_from": "someday"})
-    assertContains(response, "Enter a valid date.")
+    assertContains(response, "From: enter a date such as 2026-03-01")
     html = response.content.decode()
     assert f">{varied[0].seq}<" in html and f">{varied[1].seq}<" not in html
 
@@ -257,24 +256,3 @@ def test_the_console_pages_and_keeps_the_filters_in_its_links(client, world):
     assert 'href="?action=export&amp;page=2"' in html
     second = client.get(PAGE, {"action": "export", "page": 2}).content.decode()
     assert second.count("<tr>") == 2  # the header and one entry
-
-
-def test_the_console_form_and_the_api_filter_have_the_same_fields():
-    assert list(AuditFilterForm().fields) == list(AuditFilter.model_fields)
-
-
-@pytest.mark.parametrize(
-    ("code", "prefix"),
-    [
-        ("370300000000", "3703"),
-        ("370306000000", "370306"),
-        ("370306001000", "370306001"),
-        ("370306001003", "370306001003"),
-        ("370306001010", "370306001010"),
-        ("370306001003001", "370306001003001"),
-        ("3703", "3703"),
-        ("37030600", "37030600"),
-    ],
-)
-def test_a_region_code_stands_for_its_path(code, prefix):
-    assert region_prefix(code) == prefix

@@ -84,7 +84,7 @@ def ledger_export(residents, out) -> int:
     return count
 
 
-def export_file(*, user, residents, filters: dict, grid_code: str | None) -> tuple:
+def export_file(*, user, residents, filters: dict, region_code: str | None) -> tuple:
     """Write the export to a temporary file and audit it; (file, row count).
 
     The audit entry is written before the file is handed out: no export without one.
@@ -93,8 +93,10 @@ def export_file(*, user, residents, filters: dict, grid_code: str | None) -> tup
     try:
         count = ledger_export(residents, out)
         region = None
-        if grid_code:
-            region = Region.objects.visible_to(user, REGISTRY_EXPORT).filter(code=grid_code).first()
+        if region_code:
+            region = (
+                Region.objects.visible_to(user, REGISTRY_EXPORT).filter(code=region_code).first()
+            )
         audit_record(
             action=AuditAction.EXPORT,
             actor=user,
@@ -132,6 +134,6 @@ def export_residents(*, user, filters) -> tuple[BinaryIO, str]:
         user=user,
         residents=residents,
         filters=export_filter_details(filters),
-        grid_code=filters.grid,
+        region_code=filters.region,
     )
     return out, f"居民台账-{timezone.localtime():%Y%m%d-%H%M}.xlsx"

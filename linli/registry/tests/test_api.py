@@ -126,7 +126,7 @@ def test_the_list_takes_the_shared_filters(world, a, api):
     assert found(q="张") == ["张小明", "张建国"]
     assert found(label="elderly") == ["张建国"]
     assert found(age_max=17) == ["张小明"]
-    assert found(grid=world.b.code) == ["周芳"]
+    assert found(region=world.b.code) == ["周芳"]
     assert found(address="正阳路8") == ["周芳", "张小明", "张建国"]
 
 

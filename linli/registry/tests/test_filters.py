@@ -137,14 +137,14 @@ def test_status_filter_defaults_to_people_living_here(world, people):
     assert names(world, status=None) == ["张三", "张三丰", "李张", "王五"]
 
 
-def test_grid_filter_takes_a_community_or_grid_code(world, people):
-    assert names(world, grid=world.a.code) == ["张三", "张三丰", "李张"]
-    assert names(world, grid=world.b1.code) == ["王五"]
-    assert names(world, grid=world.other_subdistrict.code) == []
+def test_region_filter_takes_a_community_or_grid_code(world, people):
+    assert names(world, region=world.a.code) == ["张三", "张三丰", "李张"]
+    assert names(world, region=world.b1.code) == ["王五"]
+    assert names(world, region=world.other_subdistrict.code) == []
 
 
-def test_the_grid_filter_does_not_widen_a_users_scope(world, people):
-    assert names(world, user=world.worker_a, grid=world.b.code) == []
+def test_the_region_filter_does_not_widen_a_users_scope(world, people):
+    assert names(world, user=world.worker_a, region=world.b.code) == []
 
 
 def test_filters_combine(world, people):
@@ -157,8 +157,8 @@ def test_filters_combine(world, people):
     [
         {"age_min": -1},
         {"age_max": 131},
-        {"grid": "3703"},
-        {"grid": "370306001001'--"},
+        {"region": "3703"},
+        {"region": "370306001001'--"},
         {"status": "gone"},
         {"residence_type": "moon"},
         {"id_number": "1" * 19},

@@ -102,7 +102,7 @@ def test_the_export_follows_the_lists_filter(client, world, people):
     assert names(sheet_rows(client.get("/registry/export/?q=李"))) == ["李桂兰"]
     assert names(sheet_rows(client.get("/registry/export/?label=disabled"))) == ["张卫东"]
     assert names(sheet_rows(client.get("/registry/export/?age_min=60"))) == ["李桂兰"]
-    assert names(sheet_rows(client.get(f"/registry/export/?grid={world.b.code}"))) == ["欧阳市南"]
+    assert names(sheet_rows(client.get(f"/registry/export/?region={world.b.code}"))) == ["欧阳市南"]
     by_phone = client.get(f"/registry/export/?phone={PHONE_B}", follow=True)
     assert PHONE_B not in str(by_phone.redirect_chain), "the number is swapped for its index"
     assert names(sheet_rows(by_phone)) == ["欧阳市南"]

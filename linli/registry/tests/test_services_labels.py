@@ -255,7 +255,7 @@ def test_the_label_filter_finds_exactly_the_people_labelled_so(world, mixed, cod
 
 def test_the_label_filter_names_the_right_people(world, mixed):
     def names(*codes):
-        filters = ResidentFilter(label=list(codes), grid=world.a.code)
+        filters = ResidentFilter(label=list(codes), region=world.a.code)
         return sorted(r.name for r in selectors.resident_list(user=world.worker_a, filters=filters))
 
     assert names("elderly") == sorted(["独居", "老夫", "老妻", "预备", "遗孀"])
