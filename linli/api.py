@@ -10,6 +10,7 @@ from linli.audit.api import router as audit_router
 from linli.cases.api import router as cases_router
 from linli.core import problems
 from linli.core.routers import Router
+from linli.exports.api import router as exports_router
 from linli.gridwork.api import router as gridwork_router
 from linli.indicators.api import router as indicators_router
 from linli.regions.api import router as regions_router
@@ -45,3 +46,4 @@ api.add_router("/registry", registry_router)
 api.add_router("", cases_router)
 api.add_router("", gridwork_router)
 api.add_router("", indicators_router)
+api.add_router("", exports_router)

@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "linli.cases",
     "linli.gridwork",
     "linli.notifications",
+    "linli.exports",
     "linli.open311",
     "linli.indicators",
     "django.contrib.admin",

@@ -15,6 +15,7 @@ urlpatterns = [
     path("report/", include("linli.cases.public_urls")),
     path("notifications/", include("linli.notifications.urls")),
     path("indicators/", include("linli.indicators.urls")),
+    path("exports/", include("linli.exports.urls")),
     path("api/v1/", api.urls),
     path("open311/v2/", include("linli.open311.urls")),
     path("healthz", core_views.healthz, name="healthz"),

@@ -36,9 +36,7 @@ def indicator_list(request: HttpRequest, level: str = "community") -> list[Indic
 )
 @requires(INDICATOR_VIEW)
 @paginate
-def indicator_values(
-    request: HttpRequest, query: Query[IndicatorQuery], sort: str = ""
-) -> list[dict[str, object]]:
+def indicator_values(request: HttpRequest, query: Query[IndicatorQuery]) -> list[dict[str, object]]:
     """Every indicator of the level per unit (region, person or organisation) for the
     period, in the caller's regions, ranked by `sort` (an indicator's code; default
     the on-time rate)."""
@@ -48,7 +46,7 @@ def indicator_values(
         first=query.first,
         last=query.last,
         level=query.level,
-        rank_by=sort if sort in {i.code for i in shown} else "cases.on_time_rate",
+        rank_by=query.rank_by,
     )
     return [
         {"key": r.key, "name": r.name, "values": {i.code: r.value(i.code) for i in shown}}

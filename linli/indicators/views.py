@@ -1,33 +1,20 @@
 from django.http import HttpRequest, HttpResponseBase
 from django.shortcuts import render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from linli.accounts.auth import signed_in_user
 from linli.core.access import requires
 from linli.core.indicators import catalogue
-from linli.core.xlsx import xlsx_download
-from linli.indicators.export import table_workbook
-from linli.indicators.filters import IndicatorQuery
+from linli.exports.services import export_start
+from linli.exports.views import export_answer
+from linli.indicators.exports import TABLE
+from linli.indicators.filters import LEVEL_NAMES, IndicatorQuery
 from linli.indicators.permissions import INDICATOR_VIEW
 from linli.indicators.tables import Row, day_series, indicator_table, indicators_at
 
-LEVELS = {
-    "subdistrict": gettext_lazy("Subdistrict"),
-    "community": gettext_lazy("Community"),
-    "grid": gettext_lazy("Grid"),
-    "handler": gettext_lazy("Handler"),
-    "organisation": gettext_lazy("Department or company"),
-}
-DEFAULT_SORT = "cases.on_time_rate"
 CHART_UNITS = 30  # the ranking chart's bars
 TREND = ["cases.received", "cases.closes"]  # the dashboard's lines, per day
-
-
-def _query(request: HttpRequest) -> tuple[IndicatorQuery, list[str]]:
-    """The page's query, or the default one and what was wrong."""
-    return IndicatorQuery.from_query(request.GET)
 
 
 def _charts(
@@ -62,38 +49,23 @@ def table(request: HttpRequest) -> HttpResponseBase:
     """Indicators per unit for a period, ranked by a chosen one; `?export=xlsx`
     downloads the same table (audited)."""
     user = signed_in_user(request)
-    query, errors = _query(request)
-    shown = indicators_at(query.level)
-    sort = request.GET.get("sort", "")
-    if sort not in {i.code for i in shown}:
-        sort = DEFAULT_SORT
-    rows = indicator_table(
-        user=signed_in_user(request),
-        first=query.first,
-        last=query.last,
-        level=query.level,
-        rank_by=sort,
-    )
+    query, errors = IndicatorQuery.from_query(request.GET)
     if request.GET.get("export") == "xlsx" and not errors:
-        content, name = table_workbook(
-            user=user,
-            rows=rows,
-            query=query,
-            indicators=shown,
-            level_name=str(LEVELS[query.level]),
-        )
-        return xlsx_download(content, name)
+        return export_answer(export_start(user=user, kind=TABLE, filters=query))
+    rows = indicator_table(
+        user=user, first=query.first, last=query.last, level=query.level, rank_by=query.rank_by
+    )
     return render(
         request,
         "indicators/table.html",
         {
-            "charts": _charts(request, rows, sort, query),
+            "charts": _charts(request, rows, query.rank_by, query),
             "query": query,
             "errors": errors,
             "rows": rows,
-            "indicators": shown,
-            "levels": LEVELS.items(),
-            "sort": sort,
+            "indicators": indicators_at(query.level),
+            "levels": LEVEL_NAMES.items(),
+            "sort": query.rank_by,
             "export_query": request.GET.urlencode(),
         },
     )

@@ -9,9 +9,13 @@ from linli.accounts.permissions import USER_MANAGE
 from linli.accounts.selectors import grants_visible
 from linli.core.access import requires
 from linli.core.routers import Router
-from linli.core.xlsx import XLSX_CONTENT_TYPE, xlsx_download
+from linli.core.xlsx import xlsx_openapi
+from linli.exports.api import export_answer
+from linli.exports.schemas import ExportOut
+from linli.exports.services import export_start
 from linli.regions.models import Region
 from linli.registry import selectors, services
+from linli.registry.exports import RESIDENTS
 from linli.registry.filters import (
     PLAIN_NUMBERS,
     BuildingFilter,
@@ -20,7 +24,6 @@ from linli.registry.filters import (
     ResidentFilter,
     ResidentSearch,
 )
-from linli.registry.ledger.export import export_residents
 from linli.registry.models import Building, House, Label
 from linli.registry.permissions import (
     REGISTRY_EDIT,
@@ -122,25 +125,19 @@ def resident_search(request: HttpRequest, filters: ResidentSearch):
 
 @router.get(
     "/residents/export",
-    response={200: None},
+    response={200: None, 202: ExportOut},
     operation_id="resident_export",
     url_name="resident-export",
-    openapi_extra={
-        "responses": {
-            200: {
-                "description": "The residents as an Excel ledger (.xlsx), numbers masked.",
-                "content": {XLSX_CONTENT_TYPE: {"schema": {"type": "string", "format": "binary"}}},
-            }
-        }
-    },
+    openapi_extra=xlsx_openapi("The residents as an Excel ledger (.xlsx), numbers masked."),
 )
 @requires(REGISTRY_EXPORT)
 def resident_export(request: HttpRequest, filters: Query[ResidentFilter]):
     """The residents list as an Excel ledger: the same filter, only residents the caller
-    may export, ID and phone numbers masked; every export is audited."""
+    may export, ID and phone numbers masked; every export is audited. More than 5,000
+    rows are written in the background: 202 and the export to follow
+    (`/api/v1/exports/{id}`)."""
     _no_numbers_in_url(request)
-    out, filename = export_residents(user=request.user, filters=filters)
-    return xlsx_download(out, filename)
+    return export_answer(export_start(user=request.user, kind=RESIDENTS, filters=filters))
 
 
 @router.get(

@@ -22,11 +22,14 @@ from linli.core.access import requires
 from linli.core.htmx import render_page
 from linli.core.lists import query_without_page
 from linli.core.xlsx import xlsx_download
+from linli.exports.services import export_start
+from linli.exports.views import export_answer
 from linli.registry.choices import LedgerImportMode, LedgerImportStatus
+from linli.registry.exports import RESIDENTS
 from linli.registry.filters import ResidentFilter
 from linli.registry.forms import LedgerUploadForm
-from linli.registry.ledger import export, imports
 from linli.registry.ledger import format as ledger_format
+from linli.registry.ledger import imports
 from linli.registry.ledger.parse import LedgerError
 from linli.registry.models import LedgerImport
 from linli.registry.permissions import REGISTRY_EXPORT, REGISTRY_IMPORT
@@ -214,5 +217,4 @@ def ledger_export(request: HttpRequest):
         for error in errors:
             messages.error(request, error)
         return redirect(f"{reverse('registry:resident-list')}?{query_without_page(request)}")
-    out, filename = export.export_residents(user=request.user, filters=filters)
-    return xlsx_download(out, filename)
+    return export_answer(export_start(user=request.user, kind=RESIDENTS, filters=filters))

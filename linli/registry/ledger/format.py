@@ -9,14 +9,11 @@ own headers are translated.
 
 import re
 from dataclasses import dataclass
-from datetime import date
 from io import BytesIO
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -73,7 +70,7 @@ RESIDENCE_TYPES = {
 }
 ETHNICITY_NAMES = {name: code for code, name in ETHNICITIES}
 SEXES = {"male": "男", "female": "女"}
-STATUSES = {
+STATUSES: dict[str, str] = {
     ResidentStatus.LIVING: "在住",
     ResidentStatus.MOVED_OUT: "已迁出",
     ResidentStatus.DECEASED: "已死亡",
@@ -335,30 +332,3 @@ def ledger_template() -> bytes:
     out = BytesIO()
     wb.save(out)
     return out.getvalue()
-
-
-# --- cells written (the export, the error report) ------------------------------------
-
-
-def _safe(value):
-    """A cell value that is text, never a formula, and without characters xlsx forbids."""
-    if isinstance(value, str):
-        return ILLEGAL_CHARACTERS_RE.sub("", value)
-    return value
-
-
-def _cell(ws, value):
-    """A cell for the write-only sheet. Text stays text: a value starting with "=" would
-    otherwise become a formula that runs when the file is opened. Dates show as dates."""
-    if isinstance(value, date):
-        cell = WriteOnlyCell(ws, value=value)
-        cell.number_format = "yyyy-mm-dd"
-        return cell
-    if not isinstance(value, str):
-        return value
-    value = _safe(value)
-    if value.startswith("="):
-        cell = WriteOnlyCell(ws, value=value)
-        cell.data_type = "s"
-        return cell
-    return value

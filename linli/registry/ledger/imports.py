@@ -37,13 +37,13 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 
 from linli.core import events
+from linli.exports.writer import Column, write_xlsx
 from linli.registry.choices import LEDGER_IMPORT_TRANSITIONS, LedgerImportMode, LedgerImportStatus
 from linli.registry.events import LedgerImportMoved
 from linli.registry.ledger.check import Problem, validate
-from linli.registry.ledger.format import BACKGROUND_ROWS, HEADERS, _cell
+from linli.registry.ledger.format import BACKGROUND_ROWS, HEADERS
 from linli.registry.ledger.parse import Inspection, LedgerError, inspect
 from linli.registry.ledger.write import LateProblems, _save
 from linli.registry.models import LedgerImport, LedgerImportTransition
@@ -299,15 +299,16 @@ def ledger_tidy(now: datetime | None = None) -> int:
 
 def error_report(imp: LedgerImport) -> bytes:
     """The error report as a workbook: row, column, message."""
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet(_("Errors"))
-    ws.append([_("Row"), _("Column"), _("Problem")])
-    for problem in imp.errors:
-        ws.append([problem["row"], problem["column"], _cell(ws, problem["message"])])
+    rows = [[p["row"], p["column"], p["message"]] for p in imp.errors]
     if imp.invalid_rows and len(imp.errors) >= MAX_STORED_ERRORS:
-        ws.append(
+        rows.append(
             ["", "", _("Only the first %(n)s problems are listed.") % {"n": MAX_STORED_ERRORS}]
         )
     out = BytesIO()
-    wb.save(out)
+    write_xlsx(
+        out,
+        sheet=_("Errors"),
+        columns=[Column(_("Row")), Column(_("Column")), Column(_("Problem"))],
+        rows=rows,
+    )
     return out.getvalue()

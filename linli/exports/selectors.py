@@ -1,0 +1,13 @@
+from typing import Any
+
+from linli.exports.models import Export, ExportQuerySet
+
+
+def exports_of(*, user: Any) -> ExportQuerySet:
+    """The person's own exports (nobody sees another's), newest first."""
+    return Export.objects.of_user(user)
+
+
+def export_of(*, user: Any, pk: int) -> Export:
+    """One of the person's own exports (Export.DoesNotExist otherwise)."""
+    return exports_of(user=user).get(pk=pk)
