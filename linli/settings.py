@@ -255,7 +255,6 @@ else:
 
 # API
 NINJA_PAGINATION_CLASS = "linli.core.pagination.PagePagination"
-NINJA_PAGINATION_PER_PAGE = 50
 
 LOGGING = {
     "version": 1,

@@ -30,7 +30,7 @@ def users_visible(*, user: User, action: str = USER_VIEW) -> QuerySet[User]:
 
 
 def user_list(*, user: User, filters: UserFilter) -> QuerySet[User]:
-    return filters.apply(users_visible(user=user))
+    return filters.apply(users_visible(user=user), user=user)
 
 
 def people_who_may(

@@ -4,10 +4,13 @@ export (linli.core.lists)."""
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from ninja import Field
+from pydantic import field_validator
 
-from linli.cases.choices import Source, Stage
+from linli.cases import sources
+from linli.cases.choices import Stage
 from linli.regions.filters import InRegion
 
 
@@ -24,10 +27,19 @@ class CaseFilter(InRegion):
     category: str | None = Field(
         None, max_length=40, description="Category code (a top category takes its children)."
     )
-    source: Source | None = None
+    source: str | None = Field(
+        None, max_length=12, description="A source's code (the engine's, or one an app adds)."
+    )
     mine: bool = Field(False, description="Only cases assigned to the caller.")
     overdue: bool = Field(False, description="Only open cases past their stage's time limit.")
     q: str | None = Field(None, max_length=50, description="Tracking code or words.")
+
+    @field_validator("source")
+    @classmethod
+    def _known_source(cls, code: str | None) -> str | None:
+        if code and not sources.known(code):
+            raise ValueError(_("Unknown source."))
+        return code
 
     def apply(self, found: QuerySet[Any], *, user: Any = None) -> QuerySet[Any]:
         conditions = Q()

@@ -159,7 +159,12 @@ class CaseIn(Schema):
     address: str = Field("", max_length=200)
     longitude: Decimal | None = Field(None, ge=-180, le=180, max_digits=9, decimal_places=6)
     latitude: Decimal | None = Field(None, ge=-90, le=90, max_digits=8, decimal_places=6)
-    source: Source = Source.API
+    source: str = Field(
+        Source.API,
+        max_length=12,
+        description="Where it came from: a source of the engine (resident, grid_worker, "
+        "hotline, api, open311) or one an app adds (an alarm…).",
+    )
     reporter_name: str = Field("", max_length=50)
     reporter_phone: str | None = Field(None, max_length=11)
     answers: dict[str, str | list[str]] = Field(

@@ -10,7 +10,9 @@ handled it. If the process dies first, or a subscriber fails, the periodic task
 `events_deliver` runs the ones left, a little later: delivery is at least once, so a
 subscriber does what it does once even when called twice (a notification per event
 and person, a conditional update). Delivered events are deleted after
-`KEEP_DELIVERED`.
+`KEEP_DELIVERED`; one still failing after MAX_ATTEMPTS is logged as an error and kept
+`KEEP_UNDELIVERED` for whoever looks into it (the Django admin lists them), then
+deleted.
 
 An event type is a frozen dataclass with a `name` (`"case.stage_changed"`) whose fields
 are JSON values (ids, codes, text), registered by subscribing to it:
@@ -41,6 +43,7 @@ logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 10
 RETRY_AFTER = timedelta(minutes=1)  # a delivery not done by then is taken up again
 KEEP_DELIVERED = timedelta(days=7)
+KEEP_UNDELIVERED = timedelta(days=30)
 
 
 class DomainEvent:
@@ -124,14 +127,21 @@ def deliver(pk: int) -> None:
         row.last_error = failed[:200]
         row.delivered_at = None if failed else timezone.now()
         row.save(update_fields=["handled", "attempts", "last_error", "delivered_at"])
+        if failed and row.attempts >= MAX_ATTEMPTS:
+            logger.error("Event %s #%s given up after %s attempts", row.name, row.pk, row.attempts)
 
 
 def deliver_pending(*, now: datetime | None = None) -> int:
     """Deliver the events whose delivery did not finish (a crash, a failing subscriber),
-    at most MAX_ATTEMPTS times each; delete delivered ones older than KEEP_DELIVERED.
-    Returns how many were taken up."""
+    at most MAX_ATTEMPTS times each; delete delivered ones older than KEEP_DELIVERED and
+    given-up ones older than KEEP_UNDELIVERED. Returns how many were taken up."""
     now = now or timezone.now()
     PublishedEvent.objects.filter(delivered_at__lt=now - KEEP_DELIVERED).delete()
+    PublishedEvent.objects.filter(
+        delivered_at__isnull=True,
+        attempts__gte=MAX_ATTEMPTS,
+        published_at__lt=now - KEEP_UNDELIVERED,
+    ).delete()
     pending = PublishedEvent.objects.filter(
         delivered_at__isnull=True, attempts__lt=MAX_ATTEMPTS, published_at__lt=now - RETRY_AFTER
     ).values_list("pk", flat=True)

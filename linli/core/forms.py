@@ -1,11 +1,5 @@
 from django import forms
 from django.core.exceptions import ValidationError
-from pydantic import ValidationError as SchemaError
-
-
-def schema_errors(exc: SchemaError) -> list[str]:
-    """A pydantic ValidationError (a query's filter schema) as "field: message" lines."""
-    return [f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()]
 
 
 def apply_errors(form: forms.Form, exc: ValidationError) -> None:

@@ -62,9 +62,17 @@ def problem(
 
 def _schema_errors(exc: SchemaValidationError) -> list[dict[str, str]]:
     return [
-        {"field": ".".join(str(p) for p in err.get("loc", ())), "message": err.get("msg", "")}
+        {"field": ".".join(str(p) for p in err.get("loc", ())), "message": _message(err)}
         for err in exc.errors
     ]
+
+
+def _message(error: dict[str, Any]) -> str:
+    """Pydantic's message; a validator's own (a ValueError's) without its "Value error, "."""
+    message = str(error.get("msg", ""))
+    if error.get("type") == "value_error":
+        return message.removeprefix("Value error, ")
+    return message
 
 
 def _validation_errors(exc: ValidationError) -> list[dict[str, str]]:

@@ -23,14 +23,15 @@ type Rows = QuerySet[Any] | Sequence[Any]
 
 @dataclass(frozen=True)
 class ExportKind:
-    """`code` is `<app>.<name>`; `file_stem` starts the file's name (the date and time
-    follow); `rows(user, filters)` are the objects to write, `row(obj, filters)` their
-    cells in the order of `columns(filters)`; `details(filters)` is what the audit entry
-    records of the filter (default: its fields, `secret_fields` only as "given")."""
+    """`code` is `<app>.<name>`; `file_stem` starts the file's name (text, or a function
+    of the filter; the date and time follow); `rows(user, filters)` are the objects to
+    write, `row(obj, filters)` their cells in the order of `columns(filters)`;
+    `details(filters)` is what the audit entry records of the filter (default: its
+    fields, `secret_fields` only as "given")."""
 
     code: str
     title: str | Promise
-    file_stem: str
+    file_stem: str | Callable[[Any], str]
     sheet: str
     action: str
     filter: type[ListFilter]

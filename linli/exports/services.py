@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from linli.accounts.models import RoleGrant
 from linli.accounts.selectors import home_region
 from linli.audit.choices import AuditAction
 from linli.audit.services import audit_record
@@ -40,6 +41,7 @@ logger = logging.getLogger(__name__)
 BACKGROUND_ROWS = 5000
 BATCH = 1000  # rows read at a time
 KEEP_FOR = timedelta(hours=24)  # a written file, then it is deleted
+GIVE_UP_AFTER = timedelta(hours=2)  # an export not written by then never will be
 FORGET_AFTER = timedelta(days=30)  # the export's row (no file left)
 
 
@@ -82,8 +84,9 @@ def _write(
     )
 
 
-def _file_name(kind: ExportKind) -> str:
-    return f"{kind.file_stem}-{timezone.localtime():%Y%m%d-%H%M}.xlsx"
+def _file_name(kind: ExportKind, filters: ListFilter) -> str:
+    stem = kind.file_stem(filters) if callable(kind.file_stem) else kind.file_stem
+    return f"{stem}-{timezone.localtime():%Y%m%d-%H%M}.xlsx"
 
 
 def _audit(user: Any, kind: ExportKind, filters: ListFilter, rows: int) -> None:
@@ -102,8 +105,11 @@ def _audit(user: Any, kind: ExportKind, filters: ListFilter, rows: int) -> None:
 
 
 def export_start(*, user: Any, kind: ExportKind, filters: ListFilter) -> Written | Export:
-    """The export of the rows `filters` finds for `user`: written now if it is small
-    (the file), else queued for the worker (the `Export` to follow)."""
+    """The export of the rows `filters` (the kind's own filter) finds for `user`: written
+    now if it is small (the file), else queued for the worker (the `Export` to follow;
+    the same export still waiting or being written, if they asked for it already)."""
+    if type(filters) is not kind.filter:  # another filter would not be read back as it was
+        raise TypeError(f"{kind.code} exports with a {kind.filter.__name__}")
     rows = kind.rows(user, filters)
     total = _count(rows)
     if total <= BACKGROUND_ROWS:
@@ -115,19 +121,31 @@ def export_start(*, user: Any, kind: ExportKind, filters: ListFilter) -> Written
             out.close()
             raise
         out.seek(0)
-        return Written(out, _file_name(kind))
+        return Written(out, _file_name(kind, filters))
     from linli.exports.tasks import export_run
 
+    query = filters.model_dump(mode="json", exclude_defaults=True)
+    waiting = Export.objects.filter(
+        user=user, kind=kind.code, query=query, status__in=RUNNING_STATUSES
+    ).first()
+    if waiting is not None:
+        return waiting
     export = Export.objects.create(
         user=user,
         kind=kind.code,
-        query=filters.model_dump(mode="json", exclude_defaults=True),
+        query=query,
         language=translation.get_language() or "zh-hans",
         total_rows=total,
-        file_name=_file_name(kind),
+        file_name=_file_name(kind, filters),
     )
     transaction.on_commit(lambda: export_run.enqueue(export.pk))
     return export
+
+
+def _running(export_id: int) -> Any:
+    """The export, while it is still this worker's to finish (tidying may give up on
+    it meanwhile): a conditional update moves it on only from RUNNING."""
+    return Export.objects.filter(pk=export_id, status=ExportStatus.RUNNING)
 
 
 def export_write(export_id: int) -> None:
@@ -137,10 +155,11 @@ def export_write(export_id: int) -> None:
     ):
         return  # written already, or being written
     export = Export.objects.select_related("user").get(pk=export_id)
-    user, kind = export.user, kinds.get(export.kind)
+    user = export.user
     url = reverse("exports:export-detail", args=[export.pk])
     with translation.override(export.language):
         try:
+            kind = kinds.get(export.kind)
             if not (user.is_active and user.has_action(kind.action)):
                 raise PermissionDenied
             filters = kind.filter(**export.query)
@@ -150,16 +169,18 @@ def export_write(export_id: int) -> None:
                 filters,
                 kind.rows(user, filters),
                 out,
-                progress=lambda n: Export.objects.filter(pk=export_id).update(written_rows=n),
+                progress=lambda n: _running(export_id).update(written_rows=n),
             )
             with transaction.atomic():
-                Export.objects.filter(pk=export_id).update(
+                if not _running(export_id).update(
                     status=ExportStatus.DONE,
+                    query={},  # it may hold blind indexes: kept only while needed
                     written_rows=written,
                     total_rows=written,
                     content=base64.b64encode(out.getvalue()).decode("ascii"),
                     finished_at=timezone.now(),
-                )
+                ):
+                    return  # given up by the tidying: its person was told
                 _audit(user, kind, filters, written)
                 notify(
                     users=[user],
@@ -169,26 +190,36 @@ def export_write(export_id: int) -> None:
                 )
         except Exception:
             logger.exception("export %s failed", export_id)
-            Export.objects.filter(pk=export_id).update(
+            if _running(export_id).update(
                 status=ExportStatus.FAILED,
+                query={},
                 failure=_(
                     "The file could not be written. Ask for it again; if it fails "
                     "again, tell the administrator."
                 ),
                 finished_at=timezone.now(),
-            )
-            notify(
-                users=[user],
-                kind="export-failed",
-                title=_("Your export failed: %(name)s") % {"name": export.file_name},
-                url=url,
-            )
+            ):
+                _tell_failed(export)
+
+
+def _tell_failed(export: Export) -> None:
+    notify(
+        users=[export.user],
+        kind="export-failed",
+        title=_("Your export failed: %(name)s") % {"name": export.file_name},
+        url=reverse("exports:export-detail", args=[export.pk]),
+    )
 
 
 def export_content(*, export: Export, by: Any) -> bytes:
     """The file of a written export, for the person who asked for it while they may
-    still export these rows (PermissionDenied otherwise)."""
-    if export.user_id != by.pk or not by.has_action(kinds.get(export.kind).action):
+    still export these rows: they still hold the kind's action, and none of their roles
+    was taken away since they asked (the file holds the scope they had then).
+    PermissionDenied otherwise."""
+    kind = kinds.get(export.kind)
+    if export.user_id != by.pk or not by.has_action(kind.action):
+        raise PermissionDenied
+    if RoleGrant.objects.filter(user_id=by.pk, revoked_at__gte=export.created_at).exists():
         raise PermissionDenied
     stored = Export.objects.filter(pk=export.pk, status=ExportStatus.DONE).values_list(
         "content", flat=True
@@ -200,17 +231,25 @@ def export_content(*, export: Export, by: Any) -> bytes:
 
 
 def export_tidy(now: datetime | None = None) -> int:
-    """Delete the files written more than KEEP_FOR ago, give up exports a dead worker
-    left running, forget exports after FORGET_AFTER. Returns how many changed."""
+    """Delete the files written more than KEEP_FOR ago; give up (and say so) exports not
+    written within GIVE_UP_AFTER — a worker that died, or none running; forget exports
+    after FORGET_AFTER. Returns how many changed."""
     now = now or timezone.now()
-    cutoff = now - KEEP_FOR
-    changed = Export.objects.filter(status=ExportStatus.DONE, finished_at__lt=cutoff).update(
-        status=ExportStatus.EXPIRED, content=""
-    )
-    changed += Export.objects.filter(status__in=RUNNING_STATUSES, created_at__lt=cutoff).update(
-        status=ExportStatus.FAILED,
-        failure=_("The export was not finished in time."),
-        finished_at=now,
-    )
+    changed = Export.objects.filter(
+        status=ExportStatus.DONE, finished_at__lt=now - KEEP_FOR
+    ).update(status=ExportStatus.EXPIRED, content="")
+    stuck = Export.objects.filter(
+        status__in=RUNNING_STATUSES, created_at__lt=now - GIVE_UP_AFTER
+    ).select_related("user")
+    for export in stuck:
+        with translation.override(export.language):
+            if Export.objects.filter(pk=export.pk, status=export.status).update(
+                status=ExportStatus.FAILED,
+                query={},
+                failure=_("The export was not finished in time. Ask for it again."),
+                finished_at=now,
+            ):
+                _tell_failed(export)
+                changed += 1
     forgotten, _deleted = Export.objects.filter(created_at__lt=now - FORGET_AFTER).delete()
     return changed + forgotten

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import IO, Any
 
+from django.utils import timezone
 from django.utils.functional import Promise
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -36,6 +37,8 @@ def xlsx_cell(sheet: WriteOnlyWorksheet, value: Any, number_format: str | None =
         cell = WriteOnlyCell(sheet, value=value)  # type: ignore[arg-type]  # stubs omit dates
         cell.number_format = "yyyy-mm-dd"
         return cell
+    if isinstance(value, datetime) and timezone.is_aware(value):
+        value = timezone.localtime(value).replace(tzinfo=None)  # xlsx has no time zones
     value = safe_text(value)
     if isinstance(value, str) and value.startswith("="):
         cell = WriteOnlyCell(sheet, value=value)

@@ -136,7 +136,7 @@ def patrol_end(request: HttpRequest, patrol_id: int):
 @paginate
 def checkpoint_list(request: HttpRequest, filters: Query[InGrid]):
     """Active checkpoints in the caller's regions (their QR tokens are not listed)."""
-    return filters.apply(selectors.checkpoint_list(user=request.user))
+    return selectors.checkpoint_list(user=request.user, filters=filters)
 
 
 @router.get("/visits", response=list[VisitOut], operation_id="visit_list", url_name="visit-list")

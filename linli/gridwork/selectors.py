@@ -6,6 +6,7 @@ from linli.accounts.selectors import people_who_may_in_scope
 from linli.gridwork.filters import PatrolFilter, VisitFilter
 from linli.gridwork.models import CheckIn, Checkpoint, Patrol, Route, RouteStop, Visit
 from linli.gridwork.permissions import PATROL_PLAN, PATROL_RUN, PATROL_VIEW
+from linli.regions.filters import InGrid
 from linli.registry.permissions import REGISTRY_VIEW
 
 
@@ -21,13 +22,16 @@ def patrols_visible(*, user, action: str = PATROL_VIEW) -> QuerySet[Patrol]:
     return Patrol.objects.visible_to(user, action)
 
 
-def checkpoint_list(*, user, action: str = PATROL_VIEW) -> QuerySet[Checkpoint]:
-    """Active checkpoints where the user may perform `action`."""
-    return checkpoints_visible(user=user, action=action).filter(active=True).select_related("grid")
+def checkpoint_list(
+    *, user, action: str = PATROL_VIEW, filters: InGrid | None = None
+) -> QuerySet[Checkpoint]:
+    """Active checkpoints where the user may perform `action` (in `filters`' region)."""
+    found = checkpoints_visible(user=user, action=action).filter(active=True)
+    return (filters or InGrid()).apply(found).select_related("grid")
 
 
-def route_list(*, user) -> QuerySet[Route]:
-    found = routes_visible(user=user).filter(ended_on__isnull=True)
+def route_list(*, user, filters: InGrid | None = None) -> QuerySet[Route]:
+    found = (filters or InGrid()).apply(routes_visible(user=user).filter(ended_on__isnull=True))
     stops = RouteStop.objects.select_related("checkpoint").order_by("order")
     return found.select_related("grid", "worker").prefetch_related(
         Prefetch("stops", queryset=stops)

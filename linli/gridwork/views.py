@@ -232,15 +232,13 @@ def checkpoint_list(request: HttpRequest):
             else:
                 messages.success(request, _("Checkpoint added."))
                 return redirect("gridwork:checkpoint-list")
-    return _plan_list(
-        request, "gridwork/checkpoint_list.html", selectors.checkpoint_list(user=request.user), form
-    )
+    return _plan_list(request, "gridwork/checkpoint_list.html", selectors.checkpoint_list, form)
 
 
-def _plan_list(request: HttpRequest, template: str, found, form):
-    """Checkpoints or routes, by region, with the planning form (planners)."""
+def _plan_list(request: HttpRequest, template: str, select, form):
+    """Checkpoints or routes (`select`), by region, with the planning form (planners)."""
     filters, errors = InGrid.from_query(request.GET)
-    page = page_of(request, filters.apply(found))
+    page = page_of(request, select(user=request.user, filters=filters))
     return render_list(
         request,
         template,
@@ -323,7 +321,7 @@ def route_list(request: HttpRequest):
             else:
                 messages.success(request, _("Route planned."))
                 return redirect("gridwork:route-list")
-    return _plan_list(request, "gridwork/route_list.html", selectors.route_list(user=user), form)
+    return _plan_list(request, "gridwork/route_list.html", selectors.route_list, form)
 
 
 @requires(PATROL_PLAN)

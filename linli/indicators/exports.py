@@ -39,7 +39,7 @@ TABLE = register(
     ExportKind(
         code="indicators.table",
         title=gettext_lazy("Indicators"),
-        file_stem="考核指标",
+        file_stem=lambda query: f"考核指标-{query.first:%Y%m%d}-{query.last:%Y%m%d}",
         sheet="考核指标",
         action=INDICATOR_VIEW,
         filter=IndicatorQuery,

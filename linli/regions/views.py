@@ -21,34 +21,31 @@ from linli.regions.permissions import GRID_MANAGE, REGION_VIEW
 SEARCH_LIMIT = 50
 
 
-def _search(request: HttpRequest, within: Region | None = None) -> tuple[str, list[Region] | None]:
-    """The search box of the tree's pages: the regions list's filter (the first ones)."""
-    filters, _errors = RegionListFilter.from_query(request.GET)
+def _search(request: HttpRequest, within: Region | None = None) -> dict[str, Any]:
+    """The search box of the tree's pages (the regions list's `q`): its first results,
+    and what was wrong in the query."""
+    filters, errors = RegionListFilter.from_query(request.GET)
     q = (filters.q or "").strip()
-    if not q:
-        return q, None
-    visible = selectors.regions_visible(user=request.user)
-    if within is not None:
-        visible = visible.filter(path__startswith=within.path)
-    found = filters.apply(visible, user=request.user).select_related("parent")
-    return q, list(found[: SEARCH_LIMIT + 1])
+    found = None
+    if q:
+        hits = selectors.region_search(user=request.user, q=q, within=within)
+        found = list(hits.select_related("parent")[: SEARCH_LIMIT + 1])
+    return {"q": q, "found": found, "errors": errors, "limit": SEARCH_LIMIT}
 
 
 @requires(REGION_VIEW)
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
     roots = list(selectors.region_roots(user=request.user))
-    q, found = _search(request)
-    if len(roots) == 1 and not q:
+    search = _search(request)
+    if len(roots) == 1 and not search["q"] and not search["errors"]:
         return redirect("regions:detail", code=roots[0].code)
     return render_page(
         request,
         "regions/index.html",
         {
             "roots": roots,
-            "q": q,
-            "found": found,
-            "limit": SEARCH_LIMIT,
+            **search,
         },
     )
 
@@ -57,7 +54,7 @@ def index(request: HttpRequest) -> HttpResponse:
 @require_GET
 def detail(request: HttpRequest, code: str) -> HttpResponse:
     region = get_object_or_404(selectors.regions_visible(user=request.user), code=code)
-    q, found = _search(request, within=region)
+    search = _search(request, within=region)
     may_manage = (
         request.user.is_authenticated
         and request.user.has_action(GRID_MANAGE)
@@ -74,9 +71,7 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
             "children": selectors.region_children(
                 user=request.user, region=region, include_retired=region.level == Level.COMMUNITY
             ),
-            "q": q,
-            "found": found,
-            "limit": SEARCH_LIMIT,
+            **search,
             "may_manage": may_manage,
             "boundary_json": json.dumps(region.boundary, ensure_ascii=False, indent=1)
             if region.boundary

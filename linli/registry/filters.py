@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from ninja import Field
 from pydantic import field_validator
@@ -17,7 +18,23 @@ from linli.registry.labels import DERIVED_LABELS, derived_label_q, years_ago
 from linli.registry.models import Resident
 
 
-class ResidentFilter(InGrid):
+class InGridRenamed(InGrid):
+    """The registry's lists called their region field `grid` until December 2026: a
+    request still giving `grid=` is refused with a word rather than left unfiltered
+    (an export would take the whole scope)."""
+
+    labels = {"grid": gettext_lazy("Grid")}
+    grid: str | None = Field(None, description="Renamed: give `region` instead.")
+
+    @field_validator("grid")
+    @classmethod
+    def _renamed(cls, value: str | None) -> str | None:
+        if value:
+            raise ValueError(_("This filter is now called region: give the region's code there."))
+        return value
+
+
+class ResidentFilter(InGridRenamed):
     """The residents list's filter, as it travels in URLs: ID and phone numbers only
     as their blind indexes (see ResidentSearch for the numbers themselves)."""
 
@@ -93,7 +110,7 @@ class ResidentFilter(InGrid):
         return residents
 
 
-class HouseholdFilter(InGrid):
+class HouseholdFilter(InGridRenamed):
     labels = {
         "kind": gettext_lazy("Household type"),
         "stale_days": gettext_lazy("Not verified for (days)"),
@@ -113,7 +130,7 @@ class HouseholdFilter(InGrid):
         return found
 
 
-class BuildingFilter(InGrid):
+class BuildingFilter(InGridRenamed):
     labels = {"q": gettext_lazy("Name or address")}
     q: str | None = Field(None, max_length=50, description="Part of the name or address.")
 

@@ -7,4 +7,7 @@ leak test's contract. Tests import these, never another app's test modules.
 - `shapes`: GeoJSON squares around 周村区
 - `registry`, `cases`, `gridwork`: factories (households, residents, cases, patrols)
 - `leaks`: what each app's `tests/leaks.py` gives the leak test in core
+- `routes`: every console and API route, with its methods and views
+- `browser`: Chromium for the browser tests
+- `indicators`: an indicator table as tests read it
 """

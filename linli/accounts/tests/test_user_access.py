@@ -82,6 +82,16 @@ def test_the_list_is_filtered_by_a_role_held_in_a_region(client, world):
     assertContains(response, "No users found.")
 
 
+def test_a_role_held_outside_the_viewers_scope_does_not_show(client, world):
+    services.grant_create(
+        user=world.worker_a, role=Role.SUBDISTRICT_ADMIN, region=world.other_subdistrict, by=None
+    )
+    client.force_login(world.subdistrict_admin)
+    url = "/api/v1/users?role=subdistrict_admin"
+    assert usernames(client, f"{url}&region={world.other_subdistrict.code}") == []
+    assert usernames(client, url) == ["sichoulu"]
+
+
 def test_a_role_held_once_and_revoked_no_longer_counts(client, world):
     worker = world.worker_a.grants.get()
     services.grant_create(user=world.worker_a, role=Role.RESIDENT, region=world.a, by=None)

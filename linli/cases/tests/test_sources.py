@@ -7,6 +7,7 @@ from linli.cases import sources
 from linli.cases.models import Case
 from linli.cases.sources import CaseSource
 from linli.testing.cases import report
+from linli.testing.http import call_api, error_messages, ok, problem_of
 
 
 @pytest.fixture
@@ -43,3 +44,25 @@ def test_staff_sources_report_only_in_the_reporters_scope(world, manhole):
 
     with pytest.raises(PermissionDenied):  # B's worker takes a call about A's grid
         report(world, manhole, source="hotline", by=world.worker_b)
+
+
+def test_the_api_takes_and_filters_by_a_source_an_app_adds(client, world, manhole, alarm_source):
+    made = call_api(
+        client,
+        world.worker_a,
+        "post",
+        "/cases",
+        {
+            "category": "manhole-cover",
+            "description": "井盖报警",
+            "region_code": world.a1.code,
+            "address": "正阳路8号",
+            "source": "alarm",
+        },
+    )
+    assert made.status_code == 201, made.content
+    found = ok(call_api(client, world.worker_a, "get", "/cases", source="alarm"))
+    assert [c["source"] for c in found["items"]] == ["alarm"]
+    assert ok(call_api(client, world.worker_a, "get", "/cases", source="resident"))["count"] == 0
+    refused = call_api(client, world.worker_a, "get", "/cases", source="fax")
+    assert "Unknown source." in error_messages(problem_of(refused, 422))

@@ -108,6 +108,10 @@ def test_an_event_stops_being_retried_after_its_attempts(db, bus):
     row.refresh_from_db()
     assert row.attempts == events.MAX_ATTEMPTS and row.delivered_at is None
     assert events.deliver_pending(now=later) == 0
+    events.deliver_pending(now=later + timedelta(days=29))
+    assert PublishedEvent.objects.filter(pk=row.pk).exists(), "kept to be looked into"
+    events.deliver_pending(now=later + timedelta(days=31))
+    assert not PublishedEvent.objects.filter(pk=row.pk).exists()
 
 
 def test_delivered_events_are_deleted_after_a_week(db, bus):

@@ -11,8 +11,10 @@ from django.tasks.signals import task_finished
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from linli.accounts import services as services_accounts
 from linli.accounts.models import RoleGrant
 from linli.audit.models import AuditEntry
+from linli.core.permissions import Role
 from linli.exports import services
 from linli.exports.choices import ExportStatus
 from linli.exports.models import Export
@@ -80,6 +82,7 @@ def test_the_worker_writes_it_once_audits_it_and_tells_the_person(
     assert ran[0] == "export_run"
     export.refresh_from_db()
     assert (export.status, export.written_rows, export.percent) == ("done", 2, 100)
+    assert export.query == {}, "the filter is kept only until the file is written"
     entry = AuditEntry.objects.get(action="export")
     assert entry.actor == world.worker_a and entry.details["rows"] == 2
     assert entry.details["filter"] == {"q": "张"}
@@ -141,21 +144,63 @@ def test_someone_who_may_no_longer_export_gets_no_file(client, world, residents)
 def test_files_are_deleted_after_a_day_and_forgotten_after_a_month(client, world, residents):
     written = ask(client, world.worker_a)
     services.export_write(written.pk)
-    stuck = ask(client, world.worker_a)
+    stuck = ask(client, world.worker_a, "?q=张")
     Export.objects.filter(pk=stuck.pk).update(status=ExportStatus.RUNNING)
     now = timezone.now()
 
-    assert services.export_tidy(now + timedelta(hours=23)) == 0
-    assert services.export_tidy(now + timedelta(hours=25)) == 2
+    assert services.export_tidy(now + timedelta(hours=1)) == 0
+    assert services.export_tidy(now + timedelta(hours=3)) == 1  # the worker died
+    stuck.refresh_from_db()
+    assert stuck.status == ExportStatus.FAILED
+    assert Notification.objects.filter(user=world.worker_a, kind="export-failed").exists()
+    assert services.export_tidy(now + timedelta(hours=25)) == 1
 
     written.refresh_from_db()
-    stuck.refresh_from_db()
     assert (written.status, written.content) == (ExportStatus.EXPIRED, "")
-    assert stuck.status == ExportStatus.FAILED
     assert get(client, world.worker_a, f"/exports/{written.pk}/file").status_code == 404
     assert "was deleted" in get(client, world.worker_a, f"/exports/{written.pk}/").content.decode()
     assert services.export_tidy(now + timedelta(days=31)) == 2
     assert not Export.objects.exists()
+
+
+def test_an_export_given_up_while_it_was_written_stays_given_up(
+    client, world, residents, monkeypatch
+):
+    export = ask(client, world.worker_a)
+    write = services._write
+
+    def given_up_meanwhile(*args, **kwargs):  # the tidying runs while the worker writes
+        written = write(*args, **kwargs)
+        Export.objects.filter(pk=export.pk).update(status=ExportStatus.FAILED)
+        return written
+
+    monkeypatch.setattr(services, "_write", given_up_meanwhile)
+    services.export_write(export.pk)
+
+    export.refresh_from_db()
+    assert export.status == ExportStatus.FAILED and export.content == ""
+    assert not AuditEntry.objects.filter(action="export").exists()
+    assert not Notification.objects.filter(kind="export-ready").exists()
+
+
+def test_asking_again_while_it_is_written_follows_the_same_export(client, world, residents):
+    first = ask(client, world.worker_a)
+    assert ask(client, world.worker_a) == first
+    assert ask(client, world.worker_a, "?q=张") != first
+    assert Export.objects.count() == 2
+
+
+def test_a_role_taken_away_after_asking_takes_the_file_away(client, world, residents):
+    export = ask(client, world.worker_a)
+    services.export_write(export.pk)
+    services_accounts.grant_create(
+        user=world.worker_a, role=Role.COMMUNITY_WORKER, region=world.b, by=None
+    )
+    wider = world.worker_a.grants.get(region=world.b)
+    services_accounts.grant_revoke(grant=wider, by=world.subdistrict_admin)
+    world.worker_a.refresh_from_db()
+
+    assert get(client, world.worker_a, f"/exports/{export.pk}/file").status_code == 404
 
 
 def test_the_file_is_kept_encrypted(world, residents, client):

@@ -146,3 +146,23 @@ def test_the_registrys_household_pages_offer_the_visits(client, world):
     assert f'hx-get="/grid/households/{household.pk}/visits/"' in page.content.decode()
     to_verify = get(client, world.grid_worker_a1, "/registry/freshness/").content.decode()
     assert f'href="/grid/visits/new/{household.pk}/"' in to_verify
+
+
+@pytest.mark.parametrize(
+    "url", ["/grid/patrols/", "/grid/visits/", "/grid/checkpoints/", "/grid/routes/"]
+)
+def test_every_list_answers_htmx_with_its_results_alone(client, world, url):
+    response = get(client, world.worker_a, url, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<html" not in html and "<table" in html
+
+
+def test_checkpoints_take_the_region_filter(client, world, gate):
+    def shown(query):
+        return get(client, world.subdistrict_admin, f"/grid/checkpoints/?{query}").content.decode()
+
+    assert "车站北门" in shown(f"region={world.a.code}")
+    assert "车站北门" not in shown(f"region={world.b.code}")
+    unknown = shown("region=370306001099")
+    assert "Unknown region code 370306001099" in unknown and "车站北门" in unknown

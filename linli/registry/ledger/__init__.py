@@ -7,7 +7,8 @@
 - `write`: the set-based writer of an import's rows and its audit entry (`_save`);
 - `imports`: an import's life, a state machine with a log of its moves (`ledger_upload`,
   `ledger_run` …);
-- `export`: the residents export, a file and its name (`export_residents`).
+- `export`: the ledger's columns as exported and one resident's row, numbers masked
+  (`resident_cells`; the export kind is `registry/exports.py`).
 
 Callers import from the module that holds what they need; nothing is re-exported here.
 """

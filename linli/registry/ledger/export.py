@@ -17,7 +17,7 @@ from linli.registry.ledger.format import (
 from linli.registry.models import Resident
 from linli.registry.selectors import labels_of
 
-ETHNICITY_NAMES: dict[str, str] = dict(ETHNICITIES)
+ETHNICITY_BY_CODE: dict[str, str] = dict(ETHNICITIES)
 
 
 def _name_of(vocabulary: dict, value: str) -> str:
@@ -43,7 +43,7 @@ def resident_cells(r: Resident, filters=None) -> list:
         r.name,
         mask_id_number(r.id_number),
         mask_phone(r.phone),
-        ETHNICITY_NAMES.get(r.ethnicity, r.ethnicity),
+        ETHNICITY_BY_CODE.get(r.ethnicity, r.ethnicity),
         _name_of(POLITICAL_STATUSES, r.political_status),
         _name_of(RESIDENCE_TYPES, r.residence_type),
         r.moved_in_on,

@@ -911,3 +911,15 @@ def test_the_building_page_lists_the_organisations_occupying_it(world, a, page):
     shown = text_of(ok(page(world.worker_a, f"/registry/buildings/{a.home.building.pk}/")))
 
     assert "Organisations here 车站便民超市 Shop" in shown and "别处物业" not in shown
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/registry/", "/registry/freshness/", "/registry/buildings/", "/registry/organisations/"],
+)
+def test_every_list_answers_htmx_with_its_results_alone(world, a, client, url):
+    client.force_login(world.worker_a)
+    response = client.get(url, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<html" not in html and "<table" in html

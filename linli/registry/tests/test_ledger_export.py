@@ -11,7 +11,7 @@ from linli.registry import services as registry
 from linli.registry.choices import Relation
 from linli.registry.ledger.export import export_headers
 from linli.registry.tests.ledger_support import all_cells, id_number, read_workbook
-from linli.testing.http import EN, body, english_client  # noqa: F401 (the English `client`)
+from linli.testing.http import EN, body, english_client, text  # noqa: F401 (the English `client`)
 
 PHONE_A = "13953301234"
 PHONE_B = "13953309876"
@@ -94,6 +94,15 @@ def test_the_export_holds_only_the_users_scope_with_masked_numbers(client, world
         assert resident.id_number not in cells
     assert PHONE_A not in cells and PHONE_B not in cells
     assert "欧阳市南" not in cells and world.b1.code not in cells
+
+
+def test_the_former_grid_parameter_is_refused_not_ignored(client, world, people):
+    client.force_login(world.subdistrict_admin)
+    response = client.get(f"/registry/export/?grid={world.b.code}", follow=True)
+    assert not AuditEntry.objects.filter(action="export").exists(), "nothing exported"
+    assert "Grid: This filter is now called region" in text(response)
+    api = client.get(f"/api/v1/registry/residents/export?grid={world.b.code}")
+    assert api.status_code == 422 and "now called region" in api.content.decode()
 
 
 def test_the_export_follows_the_lists_filter(client, world, people):
