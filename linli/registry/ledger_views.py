@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from linli.core.access import requires
 from linli.core.htmx import render_page
-from linli.core.lists import query_without_page
+from linli.core.lists import page_of, query_without_page
 from linli.core.xlsx import xlsx_download
 from linli.exports.services import export_start
 from linli.exports.views import export_answer
@@ -128,7 +128,8 @@ def _ledger_import(request: HttpRequest, limit: _SizeLimit):
         "registry/ledger_import.html",
         {
             "form": form,
-            "imports": LedgerImport.objects.of_user(request.user).defer("errors")[:20],
+            "page": page_of(request, LedgerImport.objects.of_user(request.user).defer("errors")),
+            "query": "",
             "max_mb": ledger_format.MAX_FILE_BYTES // (1024 * 1024),
             "max_rows": ledger_format.MAX_ROWS,
             "background_rows": ledger_format.BACKGROUND_ROWS,
