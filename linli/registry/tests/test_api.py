@@ -130,6 +130,16 @@ def test_the_list_takes_the_shared_filters(world, a, api):
     assert found(address="正阳路8") == ["周芳", "张小明", "张建国"]
 
 
+def test_empty_parameters_are_no_filter(world, a, api):
+    """The search form sends every field, the empty ones as `name=` (the label's "—"):
+    an empty value filters nothing (issue 12: `?label=` found no one)."""
+    empty = "/residents?q=&label=&address=&age_min=&age_max=&residence_type=&region="
+    body = ok(api(world.subdistrict_admin, "get", empty))
+
+    assert sorted(item["name"] for item in body["items"]) == ["周芳", "张小明", "张建国"]
+    assert ok(api(world.subdistrict_admin, "get", "/residents?q=张&label="))["count"] == 2
+
+
 def test_search_finds_by_id_or_phone_number_given_in_the_body(world, a, api):
     def found(**body):
         answer = ok(api(world.subdistrict_admin, "post", "/residents/search", body))
