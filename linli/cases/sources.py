@@ -19,7 +19,7 @@ MAX_CODE = 12  # Case.source's length
 class CaseSource:
     code: str
     label: str | Promise
-    # Staff report in their own scope: `case.report` where the case is (a grid worker's
+    # Staff record in their own scope: `case.record` where the case is (a grid worker's
     # event, a hotline call). Others report anywhere in the district.
     staff: bool = False
 

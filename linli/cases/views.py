@@ -29,7 +29,7 @@ from linli.cases.permissions import (
     CASE_CONFIGURE,
     CASE_DISPATCH,
     CASE_HANDLE,
-    CASE_REPORT,
+    CASE_RECORD,
     CASE_VERIFY,
     CASE_VIEW,
 )
@@ -101,7 +101,7 @@ def case_inbox(request: HttpRequest):
         box=box,
         top_categories=Category.objects.filter(parent__isnull=True, active=True),
         now=timezone.now(),
-        may_report=user.has_action(CASE_REPORT),
+        may_report=user.has_action(CASE_RECORD),
         may_configure=user.has_action(CASE_CONFIGURE),
     )
 
@@ -255,10 +255,10 @@ def case_step(request: HttpRequest, pk: int, step: str):
     return redirect("cases:case-detail", pk=pk)
 
 
-@requires(CASE_REPORT)
+@requires(CASE_RECORD)
 @require_http_methods(["GET", "POST"])
 def case_report(request: HttpRequest):
-    grids = active_grids(user=request.user, action=CASE_REPORT)
+    grids = active_grids(user=request.user, action=CASE_RECORD)
     posted = request.method == "POST"
     form = CaseReportForm(
         request.POST if posted else None,
@@ -277,7 +277,7 @@ def case_report(request: HttpRequest):
         data = dict(form.cleaned_data)
         del data["origin"]
         region = get_object_or_404(
-            Region.objects.visible_to(request.user, CASE_REPORT), code=data.pop("region_code")
+            Region.objects.visible_to(request.user, CASE_RECORD), code=data.pop("region_code")
         )
         try:
             data["photos"] = [photo_check(upload) for upload in data["photos"]]

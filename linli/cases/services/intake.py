@@ -30,7 +30,7 @@ from linli.cases.models import (
     CaseTransition,
     Category,
 )
-from linli.cases.permissions import CASE_REPORT
+from linli.cases.permissions import CASE_RECORD
 from linli.cases.photos import CheckedPhoto
 from linli.cases.questions import answers_clean
 from linli.cases.services.deadlines import _due
@@ -148,7 +148,7 @@ def case_report(
         raise ValidationError(errors)
     place = _locate(region, longitude, latitude, address.strip())
     if sources.get(source).staff:
-        ensure_may(by, place, CASE_REPORT)
+        ensure_may(by, place, CASE_RECORD)
     now = timezone.now()
     case = Case(
         code=_new_code(),

@@ -20,7 +20,9 @@ pytestmark = pytest.mark.usefixtures("english")
 def pair(world, manhole):
     """The first report, accepted; a second one of the same problem by a resident."""
     first = services.case_accept(case=report(world, manhole), by=world.worker_a)
-    second = report(world, manhole, by=world.resident_a, description="井盖没了，很危险")
+    second = report(
+        world, manhole, by=world.resident_a, source="resident", description="井盖没了，很危险"
+    )
     return first, second
 
 

@@ -46,6 +46,27 @@ def test_staff_sources_report_only_in_the_reporters_scope(world, manhole):
         report(world, manhole, source="hotline", by=world.worker_b)
 
 
+def test_a_resident_reports_only_as_a_resident(client, world, manhole):
+    """Issue 12: a resident could file a 热线 case through the staff form. Residents
+    report through /report/ (source resident); the staff sources need `case.record`."""
+    with pytest.raises(PermissionDenied):
+        report(world, manhole, source="hotline", by=world.resident_a)
+    body = {
+        "category": "manhole-cover",
+        "description": "井盖丢失",
+        "region_code": world.a1.code,
+        "address": "正阳路8号",
+    }
+    staff = call_api(client, world.resident_a, "post", "/cases", {**body, "source": "hotline"})
+    problem_of(staff, 403)
+    client.force_login(world.resident_a)
+    assert client.get("/cases/new/").status_code == 403
+    assert not Case.objects.exists()
+
+    own = call_api(client, world.resident_a, "post", "/cases", {**body, "source": "resident"})
+    assert own.status_code == 201, own.content
+
+
 def test_the_api_takes_and_filters_by_a_source_an_app_adds(client, world, manhole, alarm_source):
     made = call_api(
         client,
