@@ -67,10 +67,16 @@ class Indicator:
         part = sum(totals.get(code, 0) for code in self.numerator)
         if self.kind == "count":
             return part
-        whole = sum(totals.get(code, 0) for code in self.denominator)
+        whole = self.volume(totals)
         if not whole:
             return None
         return round(part / whole * self.scale, self.decimals)
+
+    def volume(self, totals: Mapping[str, float]) -> float | None:
+        """What a rate or mean divides by (None for a count): how much it stands on."""
+        if self.kind == "count":
+            return None
+        return sum(totals.get(code, 0) for code in self.denominator)
 
 
 @dataclass(frozen=True)

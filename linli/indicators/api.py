@@ -49,6 +49,11 @@ def indicator_values(request: HttpRequest, query: Query[IndicatorQuery]) -> list
         rank_by=query.rank_by,
     )
     return [
-        {"key": r.key, "name": r.name, "values": {i.code: r.value(i.code) for i in shown}}
+        {
+            "key": r.key,
+            "name": r.name,
+            "place": r.place,
+            "values": {i.code: r.value(i.code) for i in shown},
+        }
         for r in rows
     ]

@@ -14,8 +14,9 @@ from linli.indicators.tables import Row, indicator_table, indicators_at
 
 
 def _columns(query: IndicatorQuery) -> list[Column]:
-    """The unit, then each indicator of the level (rates as fractions shown as %)."""
+    """The place, the unit, then each indicator of the level (rates as fractions shown as %)."""
     return [
+        Column(gettext_lazy("Place")),
         Column(LEVEL_NAMES[query.level]),
         *(Column(i.name, "0.0%" if i.kind == "rate" else None) for i in indicators_at(query.level)),
     ]
@@ -28,7 +29,7 @@ def _rows(user: User, query: IndicatorQuery) -> list[Row]:
 
 
 def _cells(row: Row, query: IndicatorQuery) -> list[Any]:
-    return [row.name, *(row.value(i.code) for i in indicators_at(query.level))]
+    return [row.place, row.name, *(row.value(i.code) for i in indicators_at(query.level))]
 
 
 def _details(query: IndicatorQuery) -> dict[str, Any]:

@@ -30,7 +30,7 @@ class IndicatorQuery(ListFilter):
     narrow) but read like one."""
 
     labels = {
-        "level": gettext_lazy("By"),
+        "level": gettext_lazy("Rows by"),
         "start": gettext_lazy("From"),
         "end": gettext_lazy("To"),
         "sort": gettext_lazy("Ranked by"),

@@ -1,6 +1,7 @@
 from ninja import Field, Schema
 
 from linli.core.indicators import LEVELS, Indicator
+from linli.indicators.tables import RANK_MIN
 
 
 class IndicatorOut(Schema):
@@ -28,4 +29,8 @@ class IndicatorOut(Schema):
 class RowOut(Schema):
     key: str = Field(description="The unit: a region's path, a person's or an organisation's id.")
     name: str
+    place: int | None = Field(
+        description="Its place in the ranking by `sort`; null: not ranked (nothing to divide, "
+        f"or a rate or mean standing on fewer than {RANK_MIN})."
+    )
     values: dict[str, float | None] = Field(description="By indicator code; null: nothing divided.")

@@ -36,6 +36,7 @@ LEVELS = {
     "organisation": None,  # the people's figures, added up per organisation they act for
 }
 PERSON = "person:"
+RANK_MIN = 5  # a rate or mean on fewer cases (checks, changes…) is shown but not ranked
 
 
 @dataclass
@@ -47,6 +48,7 @@ class Row:
     key: str
     name: str = ""
     totals: dict[str, float] = field(default_factory=dict)
+    place: int | None = None  # in the ranking; None: not ranked (see `rank`)
 
     def value(self, code: str) -> float | None:
         indicator = catalogue.indicators.get(code)
@@ -187,14 +189,30 @@ def indicator_table(
 
 
 def rank(rows: list[Row], code: str) -> list[Row]:
+    """Best first by the indicator `code`, each with its `place`. A rate or mean
+    standing on fewer than RANK_MIN (one case closed, one on time: 100 %) is not
+    ranked: such units come after the ranked ones, without a place, and so do units
+    with nothing to divide."""
     indicator = catalogue.indicators.get(code)
     sign = 1 if indicator is not None and indicator.higher_is_better is False else -1
 
-    def order(row: Row) -> tuple[bool, float, str]:
-        value = row.value(code)
-        return (value is None, sign * (value or 0), row.name)
+    def ranked(row: Row) -> bool:
+        if row.value(code) is None:
+            return False
+        volume = indicator.volume(row.totals) if indicator is not None else None
+        return volume is None or volume >= RANK_MIN
 
-    return sorted(rows, key=order)
+    def order(row: Row) -> tuple[bool, bool, float, str]:
+        value = row.value(code)
+        return (not ranked(row), value is None, sign * (value or 0), row.name)
+
+    found = sorted(rows, key=order)
+    place = 0
+    for row in found:
+        if ranked(row):
+            place += 1
+            row.place = place
+    return found
 
 
 def _name(rows: dict[str, Row], unit: Unit) -> None:

@@ -11,7 +11,7 @@ from linli.exports.views import export_answer
 from linli.indicators.exports import TABLE
 from linli.indicators.filters import LEVEL_NAMES, IndicatorQuery
 from linli.indicators.permissions import INDICATOR_VIEW
-from linli.indicators.tables import Row, day_series, indicator_table, indicators_at
+from linli.indicators.tables import RANK_MIN, Row, day_series, indicator_table, indicators_at
 
 CHART_UNITS = 30  # the ranking chart's bars
 TREND = ["cases.received", "cases.closes"]  # the dashboard's lines, per day
@@ -22,7 +22,7 @@ def _charts(
 ) -> dict[str, object]:
     """The dashboard's data: the ranked indicator per unit, and cases per day."""
     indicator = catalogue.indicators[sort]
-    values = [(r.name, v) for r in rows if (v := r.value(sort)) is not None][:CHART_UNITS]
+    values = [(r.name, r.value(sort) or 0) for r in rows if r.place is not None][:CHART_UNITS]
     rate = indicator.kind == "rate"
     days = day_series(user=signed_in_user(request), first=query.first, last=query.last, codes=TREND)
     return {
@@ -66,6 +66,7 @@ def table(request: HttpRequest) -> HttpResponseBase:
             "indicators": indicators_at(query.level),
             "levels": LEVEL_NAMES.items(),
             "sort": query.rank_by,
+            "rank_min": RANK_MIN,
             "export_query": request.GET.urlencode(),
         },
     )
