@@ -20,6 +20,8 @@ ALLOWED_HOSTS = env_list("LINLI_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("LINLI_CSRF_TRUSTED_ORIGINS", [])
 # Behind a reverse proxy (nginx) that sets X-Forwarded-Proto/-Host/-For.
 LINLI_BEHIND_PROXY = env_bool("LINLI_BEHIND_PROXY", False)
+# The low-level Django admin at /django-admin/ (linli.core.admin_site): off by default.
+LINLI_DJANGO_ADMIN = env_bool("LINLI_DJANGO_ADMIN", False)
 if LINLI_BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     USE_X_FORWARDED_HOST = True
@@ -36,7 +38,7 @@ INSTALLED_APPS = [
     "linli.exports",
     "linli.open311",
     "linli.indicators",
-    "django.contrib.admin",
+    "linli.core.admin_apps.AdminConfig",  # the Django admin, on with LINLI_DJANGO_ADMIN=1
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -20,8 +21,9 @@ urlpatterns = [
     path("open311/v2/", include("linli.open311.urls")),
     path("healthz", core_views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("django-admin/", admin.site.urls),
 ]
+if settings.LINLI_DJANGO_ADMIN:
+    urlpatterns.append(path("django-admin/", admin.site.urls))
 
 handler403 = "linli.core.views.error_403"
 handler404 = "linli.core.views.error_404"

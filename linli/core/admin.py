@@ -1,9 +1,10 @@
 """Calendar days (holidays, make-up working days) for working-time limits; published
-domain events, to look into one a subscriber keeps failing on (read only)."""
+domain events, to look into one a subscriber keeps failing on (read only).
+On only with LINLI_DJANGO_ADMIN=1 (linli.core.admin_site)."""
 
 from django.contrib import admin
-from django.http import HttpRequest
 
+from linli.core.admin_site import ReadOnlyAdmin
 from linli.core.models import CalendarDay, PublishedEvent
 
 
@@ -15,13 +16,9 @@ class CalendarDayAdmin(admin.ModelAdmin[CalendarDay]):
 
 
 @admin.register(PublishedEvent)
-class PublishedEventAdmin(admin.ModelAdmin[PublishedEvent]):
+class PublishedEventAdmin(ReadOnlyAdmin):
     list_display = ["name", "published_at", "attempts", "delivered_at", "last_error"]
     list_filter = ["name", ("delivered_at", admin.EmptyFieldListFilter)]
     date_hierarchy = "published_at"
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
+    # Not the payload: a note in it may name a person (ids lead to the object).
+    fields = ["name", "published_at", "attempts", "last_error", "delivered_at"]
