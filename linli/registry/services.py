@@ -4,20 +4,26 @@ people move out or die, households dissolve."""
 
 import re
 import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime
 from decimal import Decimal
 
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import IntegrityError, models, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from linli.accounts.models import RoleGrant
 from linli.accounts.permissions import USER_MANAGE
+from linli.accounts.selectors import people_who_may
 from linli.audit.choices import AuditAction
 from linli.audit.services import audit_record
-from linli.core.crypto import blind_index, encrypt
+from linli.core.crypto import blind_index, encrypt, mask_name
 from linli.core.fields import EncryptedTextField
+from linli.notifications.services import notify
 from linli.regions import selectors as regions
 from linli.regions.choices import Level
 from linli.regions.models import Region
@@ -41,8 +47,12 @@ from linli.registry.models import (
     Resident,
     ResidentLabel,
 )
-from linli.registry.permissions import REGISTRY_EDIT, REGISTRY_REVEAL_PII
+from linli.registry.permissions import REGISTRY_EDIT, REGISTRY_REVEAL_PII, REGISTRY_VIEW
 
+ELSEWHERE = gettext_lazy(
+    "A person with this ID number is registered in another community. Their community "
+    "has been told; once they record the move-out, the person can be registered here."
+)
 PHONE = re.compile(r"1[3-9][0-9]{9}")  # ASCII digits only (\d takes any script's)
 RESIDENT_FIELDS = {
     "name",
@@ -309,10 +319,11 @@ def _set_head(household: Household, head: Resident | None, by) -> None:
 
 
 def _clean_resident_fields(
-    fields: dict, *, household: Household, resident: Resident | None = None
+    fields: dict, *, household: Household, resident: Resident | None = None, by=None
 ) -> dict:
-    """Check and complete a resident's fields: ID number → birth date and sex; one
-    head per household."""
+    """Check and complete a resident's fields: ID number → birth date and sex, not of
+    someone else living in the district (named if `by` may see them, else
+    RegisteredElsewhere); one head per household."""
     unknown = set(fields) - RESIDENT_FIELDS
     if unknown:
         raise TypeError(f"Unknown resident fields {sorted(unknown)}")
@@ -345,16 +356,25 @@ def _clean_resident_fields(
         data["phone"] = None
     if "name" in data:
         data["name"] = (data["name"] or "").strip()
+    elsewhere = None
     if "id_number" not in errors and "id_number" in data:
         twins = Resident.objects.living().filter(
             id_number_index=blind_index(data["id_number"], Resident.ID_NUMBER_CONTEXT)
         )
         if resident is not None:
             twins = twins.exclude(pk=resident.pk)
-        if twins.exists():
+        twin = twins.select_related("grid").first()
+        if twin is not None and (by is None or regions.may(by, twin.grid, REGISTRY_VIEW)):
             errors["id_number"] = [
-                _("A resident with this ID number already lives in the district.")
+                _(
+                    "%(name)s already lives in the district with this ID number: move them "
+                    "instead of registering them again."
+                )
+                % {"name": twin.name}
             ]
+        elif twin is not None:
+            errors["id_number"] = [str(ELSEWHERE)]
+            elsewhere = twin
     if data.get("relation") == Relation.HEAD and household.head_id not in (
         None,
         getattr(resident, "pk", None),
@@ -366,21 +386,81 @@ def _clean_resident_fields(
             )
             % {"name": household.head.name}
         ]
+    if elsewhere is not None:
+        raise RegisteredElsewhere(errors, [elsewhere])
     if errors:
         raise ValidationError(errors)
     return data
 
 
-@transaction.atomic
+class RegisteredElsewhere(ValidationError):
+    """An ID number of someone living where the actor may not look (`twins`): refused
+    without saying where; `elsewhere_told` records and tells once the change is
+    rolled back."""
+
+    def __init__(self, errors: dict, twins: list[Resident]):
+        super().__init__(errors)
+        self.twins = twins
+
+
+def elsewhere_told(*, twins: list[Resident], by, channel: str) -> None:
+    """Someone entered the ID number of people living where they may not look (a
+    move-in, a change, a ledger's rows): an audit entry per person, seen by those who
+    may see that person's records and not by the actor, and their community's staff
+    (at the community itself: not every admin above it)
+    told — if the person moved, they record the move-out, and the newcomer can then
+    be registered. The actor learns only that the number is registered elsewhere."""
+    for twin in twins:
+        with transaction.atomic():
+            audit_record(
+                action=AuditAction.ID_NUMBER_ELSEWHERE,
+                actor=by,
+                obj=twin,
+                object_label=mask_name(twin.name),
+                details={"channel": channel},
+            )
+        notify(
+            users=people_who_may(REGISTRY_EDIT, twin.grid.parent or twin.grid, here_only=True),
+            kind="registry-elsewhere",
+            title=_("An ID number of your community was entered elsewhere"),
+            body=_(
+                "%(actor)s entered the ID number of %(name)s, who lives in your community. "
+                "If they have moved away, record the move-out."
+            )
+            % {
+                "actor": by.get_short_name() if by is not None else "—",
+                "name": mask_name(twin.name),
+            },
+            url=reverse("registry:resident-detail", args=[twin.pk]),
+        )
+
+
+@contextmanager
+def _elsewhere_refused(by, channel: str) -> Iterator[None]:
+    """Around a write that may meet RegisteredElsewhere: its transaction rolled back,
+    record the attempt and tell the person's community, then refuse."""
+    try:
+        yield
+    except RegisteredElsewhere as exc:
+        elsewhere_told(twins=exc.twins, by=by, channel=channel)
+        raise
+
+
 def resident_move_in(*, household: Household, by, **fields) -> Resident:
     """Register a person in a household (a birth, a newcomer, a new registration)."""
+    with _elsewhere_refused(by, "move_in"):
+        return _resident_move_in(household=household, by=by, **fields)
+
+
+@transaction.atomic
+def _resident_move_in(*, household: Household, by, **fields) -> Resident:
     ensure_may(by, household.grid)
     if household.dissolved_at:
         raise ValidationError(_("This household is dissolved; choose another."))
     if "id_number" not in fields:
         raise ValidationError({"id_number": _("The ID number is required.")})
     household = Household.objects.select_for_update().get(pk=household.pk)
-    data = _clean_resident_fields(fields, household=household)
+    data = _clean_resident_fields(fields, household=household, by=by)
     data.setdefault("moved_in_on", timezone.localdate())
     resident = _save(
         Resident(household=household, grid_id=household.grid_id, **data), ChangeKind.MOVE_IN, by
@@ -389,14 +469,19 @@ def resident_move_in(*, household: Household, by, **fields) -> Resident:
     return resident
 
 
-@transaction.atomic
 def resident_update(*, resident: Resident, by, note: str = "", **fields) -> Resident:
+    with _elsewhere_refused(by, "update"):
+        return _resident_update(resident=resident, by=by, note=note, **fields)
+
+
+@transaction.atomic
+def _resident_update(*, resident: Resident, by, note: str = "", **fields) -> Resident:
     ensure_may(by, resident.grid)
     resident = Resident.objects.select_for_update().get(pk=resident.pk)
     if resident.status != ResidentStatus.LIVING:
         raise ValidationError(_("Only people living here can be changed."))
     household = Household.objects.select_for_update().get(pk=resident.household_id)
-    data = _clean_resident_fields(fields, resident=resident, household=household)
+    data = _clean_resident_fields(fields, resident=resident, household=household, by=by)
     before = _snapshot(resident)
     for name, value in data.items():
         setattr(resident, name, value)

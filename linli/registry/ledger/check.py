@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from linli.core.crypto import blind_index
 from linli.regions.choices import Level
 from linli.regions.models import Region
+from linli.regions.selectors import may
 from linli.registry import services
 from linli.registry.choices import HAN, PoliticalStatus, Relation, ResidenceType
 from linli.registry.idnumber import parse_id_number
@@ -31,7 +32,7 @@ from linli.registry.ledger.format import (
 )
 from linli.registry.ledger.parse import LedgerError, _cell_rows, _columns, _header_row, _nfkc, _open
 from linli.registry.models import Building, House, Household, Label, Resident
-from linli.registry.permissions import REGISTRY_EDIT, REGISTRY_IMPORT
+from linli.registry.permissions import REGISTRY_EDIT, REGISTRY_IMPORT, REGISTRY_VIEW
 
 PROGRESS_EVERY = 1_000
 
@@ -376,7 +377,9 @@ def _check_against_plan(rows: list[LedgerRow], plan: Plan) -> None:
                 heads[key] = r.row
 
 
-def _check_duplicates(rows: list[LedgerRow]) -> None:
+def _check_duplicates(rows: list[LedgerRow], user) -> list[Resident]:
+    """Refuse ID numbers given twice or of someone living in the district: named where
+    `user` may see them, else not (services.ELSEWHERE); returns those others."""
     seen: dict[str, list[int]] = defaultdict(list)
     for r in rows:
         if r.id_index:
@@ -387,16 +390,28 @@ def _check_duplicates(rows: list[LedgerRow]) -> None:
             shown = "、".join(str(n) for n in others[:5]) + ("…" if len(others) > 5 else "")
             r.fail("id_number", _("The same ID number is in row %(rows)s.") % {"rows": shown})
     indexes = sorted(seen)
-    living = set()
+    living: dict[str, Resident] = {}
     for chunk in _chunks(indexes):
-        living.update(
-            Resident.objects.living()
-            .filter(id_number_index__in=chunk)
-            .values_list("id_number_index", flat=True)
-        )
+        found = Resident.objects.living().filter(id_number_index__in=chunk).select_related("grid")
+        living.update((twin.id_number_index, twin) for twin in found)
+    elsewhere = []
     for r in rows:
-        if r.id_index in living:
-            r.fail("id_number", _("A resident with this ID number already lives in the district."))
+        twin = living.get(r.id_index) if r.id_index else None
+        if twin is None:
+            continue
+        if user is None or may(user, twin.grid, REGISTRY_VIEW):
+            r.fail(
+                "id_number",
+                _(
+                    "%(name)s already lives in the district with this ID number: move them "
+                    "instead of registering them again."
+                )
+                % {"name": twin.name},
+            )
+        else:
+            r.fail("id_number", str(services.ELSEWHERE))
+            elsewhere.append(twin)
+    return elsewhere
 
 
 def validate(data: bytes, *, user, progress: Callable[[int], None] | None = None) -> Validation:
@@ -416,7 +431,7 @@ def validate(data: bytes, *, user, progress: Callable[[int], None] | None = None
         wb.close()
     if not rows:
         raise LedgerError(_("The file holds no rows to import."))
-    _check_duplicates(rows)
+    services.elsewhere_told(twins=_check_duplicates(rows, user), by=user, channel="ledger")
     plan = _plan(rows, user)
     _check_against_plan(rows, plan)
     problems = [p for r in rows for p in r.problems]

@@ -208,7 +208,7 @@ def _save(validation: Validation, *, user, imp: LedgerImport) -> list[Problem]:
     with BulkInsert() as bulk:
         writer = Writer(bulk, user, _("Ledger import #%(id)s") % {"id": imp.pk})  # locks
         rows = validation.rows
-        check._check_duplicates(rows)
+        check._check_duplicates(rows, user)  # told at the first check; not again
         plan = check._plan(rows, user)
         check._check_against_plan(rows, plan)
         late = [p for r in rows for p in r.problems]

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from linli.audit.models import AuditEntry
 from linli.core.crypto import blind_index
+from linli.notifications.models import Notification
 from linli.registry import services
 from linli.registry.choices import Relation
 from linli.registry.models import Building, House, Household, Organisation, Resident
@@ -322,14 +323,42 @@ def test_move_in_with_an_invalid_id_number_is_a_422_by_field_and_saves_nothing(w
 
 
 def test_move_in_of_a_duplicate_is_a_422_with_a_clear_message(world, a, api):
-    body = {"name": "冒名", "id_number": a.stranger.id_number.lower(), "relation": "other"}
+    body = {"name": "冒名", "id_number": a.head.id_number.lower(), "relation": "other"}
 
     answer = problem(
         api(world.worker_a, "post", f"/households/{a.home.household.pk}/residents", body), 422
     )
 
-    assert answer["detail"] == "A resident with this ID number already lives in the district."
+    assert answer["detail"] == (
+        "张建国 already lives in the district with this ID number: move them instead of "
+        "registering them again."
+    )
     assert answer["errors"] == [{"field": "id_number", "message": answer["detail"]}]
+
+
+def test_an_id_number_of_another_community_says_not_where_and_is_told(world, a, api):
+    """Issue 12: 市南's worker learnt from the 422 that a 车站 resident lives in the
+    district (and who). Now: not who, not where; audited, and the other community told."""
+    body = {"name": "冒名", "id_number": a.stranger.id_number, "relation": "other"}
+
+    answer = problem(
+        api(world.worker_a, "post", f"/households/{a.home.household.pk}/residents", body), 422
+    )
+
+    assert answer["detail"].startswith("A person with this ID number is registered in another")
+    assert "周芳" not in json.dumps(answer, ensure_ascii=False)
+    entry = AuditEntry.objects.get(action="id_number_elsewhere")
+    assert (entry.actor, entry.object_id, entry.region) == (
+        world.worker_a,
+        str(a.stranger.pk),
+        world.b1,
+    )
+    assert "周" in entry.object_label and "周芳" not in entry.object_label
+    assert not AuditEntry.objects.visible_to(world.worker_a).filter(pk=entry.pk).exists()
+    told = Notification.objects.get(kind="registry-elsewhere")
+    assert told.user == world.worker_b and told.url == f"/registry/residents/{a.stranger.pk}/"
+    assert "张丽" in told.body and "周芳" not in told.body + told.title
+    assert Resident.objects.filter(name="冒名").count() == 0
 
 
 def test_move_in_with_a_contradicting_birth_date_names_the_field(world, a, api):

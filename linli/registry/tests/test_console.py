@@ -578,7 +578,7 @@ def test_a_duplicate_is_refused_on_the_household_page(world, a, page):
     )
 
     assert response.status_code == 422
-    assert "A resident with this ID number already lives in the district." in text_of(response)
+    assert "A person with this ID number is registered in another community." in text_of(response)
     assert Resident.objects.count() == 3
 
 

@@ -35,6 +35,7 @@ from linli.registry.tests.ledger_support import (
 )
 from linli.testing.http import EN, english_client  # noqa: F401 (the English `client`)
 from linli.testing.http import body as content
+from linli.testing.registry import place
 
 IMMEDIATE = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 
@@ -291,6 +292,33 @@ def file_with_errors(world):
     return ledger_bytes(rows)
 
 
+def test_a_row_with_an_id_number_of_another_community_says_not_who_nor_where(worker, world):
+    """Issue 12: a ledger was a bulk oracle (one file, thousands of numbers: who lives
+    in the district). Rows of people B keeps are refused without naming them; each is
+    audited for B and B's staff are told."""
+    theirs = place(world.b1)
+    other = registry.resident_move_in(
+        household=theirs.household,
+        name="周芳",
+        id_number=id_number(71),
+        relation=Relation.HEAD,
+        by=None,
+    )
+    post(worker, ledger_bytes([person(world.a1, 1, 公民身份号码=other.id_number)]))
+
+    imp = LedgerImport.objects.get()
+    (error,) = imp.errors
+    assert error["message"].startswith("A person with this ID number is registered in another")
+    assert "周芳" not in str(imp.errors)
+    entry = AuditEntry.objects.get(action="id_number_elsewhere")
+    assert (entry.actor, entry.region, entry.details) == (
+        world.worker_a,
+        world.b1,
+        {"channel": "ledger"},
+    )
+    assert Notification.objects.get(kind="registry-elsewhere").user == world.worker_b
+
+
 def test_a_file_with_errors_saves_nothing_and_reports_each_row_and_column(
     worker, world, file_with_errors
 ):
@@ -318,7 +346,10 @@ def test_a_file_with_errors_saves_nothing_and_reports_each_row_and_column(
     assert "impossible birth date" in message[4]
     assert message[5] == "The same ID number is in row 6."
     assert message[6] == "The same ID number is in row 5."
-    assert message[7] == "A resident with this ID number already lives in the district."
+    assert message[7] == (
+        "已登记 already lives in the district with this ID number: move them instead of "
+        "registering them again."
+    )
     assert message[10] == "Enter a date such as 2020-05-01."
     assert message[11] == "This column is required."
     # A grid outside the user's area reads exactly like one that does not exist.
@@ -415,7 +446,7 @@ def registered_meanwhile(world, monkeypatch):
     monkeypatch.setattr(
         check,
         "_check_duplicates",
-        lambda rows: calls.append(1) or (original(rows) if len(calls) > 1 else None),
+        lambda rows, user: calls.append(1) or (original(rows, user) if len(calls) > 1 else []),
     )
     return [
         person(world.a1, 1),

@@ -349,7 +349,10 @@ def test_a_second_living_resident_with_the_same_id_number_is_refused(world, home
     error = refused(move_in, household=elsewhere.household, id_number=typed(number))
 
     assert error.message_dict == {
-        "id_number": ["A resident with this ID number already lives in the district."]
+        "id_number": [
+            "张建国 already lives in the district with this ID number: move them instead of "
+            "registering them again."
+        ]
     }
 
 
@@ -416,7 +419,10 @@ def test_an_update_to_another_residents_id_number_is_refused(home):
         services.resident_update, resident=second, id_number=first.id_number.lower(), by=None
     )
     assert error.message_dict == {
-        "id_number": ["A resident with this ID number already lives in the district."]
+        "id_number": [
+            "张建国 already lives in the district with this ID number: move them instead of "
+            "registering them again."
+        ]
     }
 
 
