@@ -4,7 +4,7 @@ answer in XML or JSON by the URL's suffix; errors as the spec's errors document
 (404 not found, 403 bad api_key, 400 anything else)."""
 
 import re
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 from functools import wraps
 
@@ -27,7 +27,14 @@ from linli.regions.selectors import district_path
 from linli.registry.selectors import grid_at_address
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
-W3C = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(Z|[+-]\d{2}:\d{2})$")
+# The W3C date-time forms (www.w3.org/TR/NOTE-datetime): a year, a month, a day, or a
+# day with hh:mm, hh:mm:ss or hh:mm:ss.s and a zone.
+W3C = re.compile(
+    r"^(?P<year>\d{4})(?:-(?P<month>\d{2})(?:-(?P<day>\d{2}))?)?"
+    r"(?:T(?P<time>\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)(?P<zone>Z|[+-]\d{2}:\d{2}))?$"
+)
+# "+08:00" whose "+" came unencoded in a query string, read as a space.
+SPACED_ZONE = re.compile(r"(T[\d:.]+) (\d{2}:\d{2})$")
 SPAN = timedelta(days=90)
 ATTRIBUTE = re.compile(r"^attribute\[([a-z][a-z0-9_]{0,39})\](\[\])?$")
 MAX_IDS = 100
@@ -159,28 +166,48 @@ def _extensions(params) -> bool:
 
 
 def _list(params, name: str) -> list[str] | None:
-    raw = params.get(name, "").strip()
-    return [item.strip() for item in raw.split(",") if item.strip()] if raw else None
+    """A comma list, given once or more (`status=open&status=closed`): every value."""
+    items = [item.strip() for raw in params.getlist(name) for item in raw.split(",")]
+    return [item for item in items if item] or None
 
 
-def _date(params, name: str) -> datetime | None:
-    raw = params.get(name, "").strip()
+def _date(params, name: str, *, end: bool = False) -> datetime | None:
+    """A W3C date-time; a year, month or day alone is its first moment (or, for the
+    end of a span, its last) in the local time zone."""
+    raw = SPACED_ZONE.sub(r"\1+\2", params.get(name, "").strip())
     if not raw:
         return None
     try:
-        if not W3C.match(raw):
+        match = W3C.match(raw)
+        if not match:
             raise ValueError(raw)
-        return datetime.fromisoformat(raw)
-    except ValueError as exc:  # the shape, or an impossible date or time (02-30, 25:00)
+        year, month, day = (int(match[part] or 1) for part in ("year", "month", "day"))
+        if match["time"]:
+            return datetime.fromisoformat(raw)
+        first = date(year, month, day)
+        if not end:
+            return timezone.make_aware(datetime.combine(first, time()))
+        if match["day"]:
+            after = first + timedelta(days=1)
+        elif match["month"]:
+            after = (first + timedelta(days=31)).replace(day=1)
+        else:
+            after = first.replace(year=year + 1)
+        return timezone.make_aware(datetime.combine(after, time())) - timedelta(microseconds=1)
+    except (ValueError, OverflowError) as exc:  # the shape, or an impossible date (02-30)
         raise Refused(
             400,
-            _("%(name)s must be a w3 date-time, e.g. 2026-11-01T00:00:00+08:00.") % {"name": name},
+            _(
+                "%(name)s must be a w3 date-time, e.g. 2026-11-01T00:00:00+08:00 "
+                "(or a date, 2026-11-01)."
+            )
+            % {"name": name},
         ) from exc
 
 
 def _span(params) -> tuple[datetime, datetime]:
     """The reporting dates asked for: at most 90 days; the last 90 by default."""
-    start, end = _date(params, "start_date"), _date(params, "end_date")
+    start, end = _date(params, "start_date"), _date(params, "end_date", end=True)
     if start and end and end < start:
         raise Refused(400, _("end_date is before start_date."))
     if start and end and end - start > SPAN:

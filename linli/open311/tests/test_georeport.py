@@ -3,7 +3,7 @@ shapes (wiki.open311.org/GeoReport_v2); errors as its errors document; nothing
 private about a case (the caller, the staff's notes) ever shown."""
 
 import json
-from datetime import timedelta
+from datetime import datetime, timedelta
 from xml.etree import ElementTree
 
 import pytest
@@ -220,12 +220,39 @@ def test_requests_filter_by_status_service_and_dates(client, world, reported):
     yesterday = (timezone.localtime() - timedelta(days=1)).isoformat(timespec="seconds")
     assert ids(end_date=yesterday) == []
     assert ids(service_request_id=closed.code, status="open") == [closed.code]  # ids override
+    # a parameter given more than once counts every time
+    assert set(ids(status=["open", "closed"])) == {reported.code, closed.code}
+    both = ["exposed-garbage", "manhole-cover"]
+    assert set(ids(service_code=both)) == {reported.code, closed.code}
+    assert set(ids(service_request_id=[reported.code, closed.code])) == {reported.code, closed.code}
+
+
+@pytest.mark.parametrize(
+    ("start", "end"),
+    [
+        ("2026-11-01T00:00:00.250+08:00", "2026-11-30T23:59:59.999999+08:00"),
+        ("2026-10-31T16:00Z", "2026-11-30T16:00Z"),
+        ("2026-11-01", "2026-11-30"),
+        ("2026-11", "2026-11"),
+        ("2026-11-01T00:00:00 08:00", "2026-11-30T23:59:59 08:00"),  # "+" sent unencoded
+    ],
+)
+def test_dates_take_every_w3c_form(client, world, reported, start, end):
+    Case.objects.filter(pk=reported.pk).update(
+        created_at=datetime(2026, 11, 30, 12, tzinfo=timezone.get_current_timezone())
+    )
+    response = get(client, "requests.json", start_date=start, end_date=end)
+
+    assert response.status_code == 200, as_json(response)
+    assert [r["service_request_id"] for r in as_json(response)] == [reported.code]
+    assert as_json(get(client, "requests.json", end_date="2026-11-29")) == []
 
 
 @pytest.mark.parametrize(
     ("params", "message"),
     [
-        ({"start_date": "2026-11-01"}, "start_date must be a w3 date-time"),
+        ({"start_date": "2026-11-01T08:00"}, "start_date must be a w3 date-time"),
+        ({"start_date": "20261101"}, "start_date must be a w3 date-time"),
         (
             {"start_date": "2026-01-01T00:00:00Z", "end_date": "2026-06-01T00:00:00Z"},
             "90 days at most",
