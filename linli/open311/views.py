@@ -1,7 +1,8 @@
 """Open311 GeoReport v2 at /open311/v2/ (wiki.open311.org/GeoReport_v2): discovery,
 services and their definitions, service requests to list, read and post. Every
 answer in XML or JSON by the URL's suffix; errors as the spec's errors document
-(404 not found, 403 bad api_key, 400 anything else)."""
+(404 not found — any other path too —, 403 bad api_key, 405 another method, 400
+anything else), never an HTML page."""
 
 import re
 from datetime import date, datetime, time, timedelta
@@ -11,10 +12,11 @@ from functools import wraps
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods
 
 from linli.accounts.auth import InvalidToken, token_used
 from linli.cases import services as cases
@@ -38,6 +40,10 @@ SPACED_ZONE = re.compile(r"(T[\d:.]+) (\d{2}:\d{2})$")
 SPAN = timedelta(days=90)
 ATTRIBUTE = re.compile(r"^attribute\[([a-z][a-z0-9_]{0,39})\](\[\])?$")
 MAX_IDS = 100
+# The discovery document's changeset: it changes only with the code or settings, that is
+# when the server restarts.
+STARTED = timezone.now()
+ANY_METHOD = ["GET", "POST", "PUT", "PATCH", "DELETE"]
 
 
 class Refused(Exception):
@@ -50,33 +56,58 @@ def _jurisdictions() -> set[str]:
     return {"", district_path(), settings.LINLI_DISTRICT}
 
 
-def _answer(view):
-    """Turn `Refused` (and an unknown jurisdiction) into the errors document."""
+def _answer(*methods: str):
+    """The view for `methods`, answering a refusal (`Refused`, an unknown
+    jurisdiction, another method) with the errors document."""
+    allowed = list(methods)
 
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args, fmt: str, **kwargs):
-        params = request.POST if request.method == "POST" else request.GET
-        try:
-            if params.get("jurisdiction_id", "").strip() not in _jurisdictions():
-                raise Refused(
-                    404,
-                    _("Unknown jurisdiction_id: this server serves %(code)s.")
-                    % {"code": district_path()},
+    def decorate(view):
+        @public
+        @csrf_exempt  # no session is used: POST requests.{fmt} takes an api_key
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args, fmt: str, **kwargs):
+            if request.method not in allowed:
+                refused = errors(
+                    fmt,
+                    405,
+                    _("%(method)s is not allowed here: use %(allowed)s.")
+                    % {"method": request.method, "allowed": ", ".join(allowed)},
                 )
-            return view(request, *args, fmt=fmt, **kwargs)
-        except Refused as refused:
-            return errors(fmt, refused.status, *refused.descriptions)
+                refused["Allow"] = ", ".join(allowed)
+                return refused
+            params = request.POST if request.method == "POST" else request.GET
+            try:
+                if params.get("jurisdiction_id", "").strip() not in _jurisdictions():
+                    raise Refused(
+                        404,
+                        _("Unknown jurisdiction_id: this server serves %(code)s.")
+                        % {"code": district_path()},
+                    )
+                return view(request, *args, fmt=fmt, **kwargs)
+            except Refused as refused:
+                return errors(fmt, refused.status, *refused.descriptions)
 
-    return wrapper
+        return wrapper
+
+    return decorate
 
 
 @public
-@require_GET
-@_answer
+@csrf_exempt
+@require_http_methods(ANY_METHOD)
+def unknown(request: HttpRequest, path: str):
+    """Any other path under /open311/v2/: 404 in the errors format its suffix asks for."""
+    fmt = "xml" if path.endswith(".xml") else "json"
+    return errors(fmt, 404, _("No such resource: %(path)s") % {"path": request.path[:200]})
+
+
+@_answer("GET")
 def discovery(request: HttpRequest, fmt: str):
+    url = request.build_absolute_uri(reverse("open311:discovery", kwargs={"fmt": fmt}))
+    changeset = selectors.w3c(STARTED)
     return respond(
         {
-            "changeset": settings.VERSION,
+            "changeset": changeset,
             "contact": settings.DEFAULT_FROM_EMAIL,
             "key_service": _(
                 "api_key is a Linli access token of an account allowed to report cases: "
@@ -85,8 +116,8 @@ def discovery(request: HttpRequest, fmt: str):
             "endpoints": [
                 {
                     "specification": SPECIFICATION,
-                    "url": f"{settings.LINLI_SITE_URL}/open311/v2",
-                    "changeset": settings.VERSION,
+                    "url": url.rsplit("/", 1)[0],
+                    "changeset": changeset,
                     "type": "production",
                     "formats": ["text/xml", "application/json"],
                 }
@@ -97,9 +128,7 @@ def discovery(request: HttpRequest, fmt: str):
     )
 
 
-@public
-@require_GET
-@_answer
+@_answer("GET")
 def service_list(request: HttpRequest, fmt: str):
     return respond([selectors.service_out(c) for c in selectors.services()], fmt, "services")
 
@@ -111,17 +140,12 @@ def _service(code: str):
     return found
 
 
-@public
-@require_GET
-@_answer
+@_answer("GET")
 def service_definition(request: HttpRequest, service_code: str, fmt: str):
     return respond(selectors.definition_out(_service(service_code)), fmt, "service_definition")
 
 
-@public
-@csrf_exempt
-@require_http_methods(["GET", "POST"])
-@_answer
+@_answer("GET", "POST")
 def request_list(request: HttpRequest, fmt: str):
     if request.method == "POST":
         return _post(request, fmt)
@@ -144,9 +168,7 @@ def request_list(request: HttpRequest, fmt: str):
     return _requests(found, fmt, _extensions(params))
 
 
-@public
-@require_GET
-@_answer
+@_answer("GET")
 def request_detail(request: HttpRequest, service_request_id: str, fmt: str):
     found = selectors.service_requests(
         codes=[service_request_id], start=None, end=None, notes=_extensions(request.GET)
@@ -225,7 +247,7 @@ def _span(params) -> tuple[datetime, datetime]:
 def _post(request: HttpRequest, fmt: str):
     params = request.POST
     try:
-        token = token_used(params.get("api_key", "").strip())
+        token = token_used((params.get("api_key") or request.GET.get("api_key", "")).strip())
     except InvalidToken as exc:
         raise Refused(403, _("api_key: %(why)s") % {"why": exc}) from exc
     if not token.user.has_action(CASE_REPORT):

@@ -79,12 +79,15 @@ def reported(world):
     return cases.case_accept(case=case, by=None, note=STAFF_NOTE)
 
 
-def test_discovery_names_the_endpoint_in_both_formats(client, db):
-    data = as_json(get(client, "discovery.json"))
+def test_discovery_names_the_endpoint_in_both_formats(client, db, settings):
+    settings.ALLOWED_HOSTS = ["linli.example.gov.cn", "testserver"]
+    data = as_json(client.get("/open311/v2/discovery.json", HTTP_HOST="linli.example.gov.cn:8080"))
     assert set(data) == {"changeset", "contact", "key_service", "endpoints"}
     (endpoint,) = data["endpoints"]
     assert endpoint["specification"] == "http://wiki.open311.org/GeoReport_v2"
-    assert endpoint["url"].endswith("/open311/v2")
+    assert endpoint["url"] == "http://linli.example.gov.cn:8080/open311/v2"  # where it was asked
+    for changeset in (data["changeset"], endpoint["changeset"]):  # a time, sortable
+        assert datetime.fromisoformat(changeset) <= timezone.now()
     assert endpoint["formats"] == ["text/xml", "application/json"]
 
     root = as_xml(get(client, "discovery.xml"))
@@ -387,3 +390,62 @@ def test_a_control_character_in_a_description_does_not_break_the_xml(client, wor
     root = as_xml(get(client, "requests.xml"))
 
     assert root.findtext("request/description") == "井盖缺失"
+
+
+@pytest.mark.parametrize(
+    ("path", "fmt"),
+    [
+        ("nothing.xml", "xml"),
+        ("services.html", "json"),
+        ("services", "json"),
+        ("", "json"),
+        ("requests/2611229ZZZZZ/notes.xml", "xml"),
+    ],
+)
+def test_an_unknown_path_is_404_in_the_errors_format(client, db, path, fmt):
+    response = client.post(f"/open311/v2/{path}", HTTP_ACCEPT_LANGUAGE="en")
+
+    assert response.status_code == 404
+    errors = as_json(response) if fmt == "json" else None
+    if fmt == "xml":
+        root = as_xml(response)
+        assert root.tag == "errors" and root.findtext("error/code") == "404"
+    else:
+        assert errors == [{"code": 404, "description": f"No such resource: /open311/v2/{path}"}]
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "allowed"),
+    [
+        ("delete", "services.json", "GET"),
+        ("post", "services/waterlogging.xml", "GET"),
+        ("put", "requests.json", "GET, POST"),
+        ("post", "discovery.json", "GET"),
+    ],
+)
+def test_a_method_not_allowed_is_405_in_the_errors_format(client, world, method, path, allowed):
+    response = getattr(client, method)(f"/open311/v2/{path}", HTTP_ACCEPT_LANGUAGE="en")
+
+    assert response.status_code == 405
+    assert response["Allow"] == allowed
+    if path.endswith(".xml"):
+        assert as_xml(response).findtext("error/code") == "405"
+    else:
+        assert as_json(response)[0]["code"] == 405
+
+
+def test_the_api_key_may_come_in_the_query_string(client, world, system):
+    grid_update(grid=world.a1, boundary=SQUARE, by=None)
+
+    response = client.post(
+        f"/open311/v2/requests.json?api_key={system}",
+        {
+            "service_code": "exposed-garbage",
+            "lat": "36.8004",
+            "long": "117.8705",
+            "description": "垃圾",
+        },
+    )
+
+    assert response.status_code == 200, as_json(response)
+    assert Case.objects.get().source == Source.OPEN311
