@@ -25,8 +25,8 @@ from linli.cases.permissions import CASE_REPORT
 from linli.core.access import public
 from linli.open311 import selectors
 from linli.open311.formats import errors, respond
-from linli.regions.selectors import district_path
-from linli.registry.selectors import grid_at_address
+from linli.regions.selectors import district, district_path
+from linli.registry.selectors import buildings_at_addresses
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 # The W3C date-time forms (www.w3.org/TR/NOTE-datetime): a year, a month, a day, or a
@@ -40,6 +40,8 @@ SPACED_ZONE = re.compile(r"(T[\d:.]+) (\d{2}:\d{2})$")
 SPAN = timedelta(days=90)
 ATTRIBUTE = re.compile(r"^attribute\[([a-z][a-z0-9_]{0,39})\](\[\])?$")
 MAX_IDS = 100
+MAX_PAGE = 10_000
+MAX_ADDRESS = 200  # Case.address
 # The discovery document's changeset: it changes only with the code or settings, that is
 # when the server restarts.
 STARTED = timezone.now()
@@ -164,6 +166,8 @@ def request_list(request: HttpRequest, fmt: str):
         end=end,
         statuses=statuses,
         notes=_extensions(params),
+        page=_whole(params, "page", top=MAX_PAGE, default=1),
+        page_size=_whole(params, "page_size", top=selectors.LIMIT, default=selectors.LIMIT),
     )
     return _requests(found, fmt, _extensions(params))
 
@@ -179,8 +183,7 @@ def request_detail(request: HttpRequest, service_request_id: str, fmt: str):
 
 
 def _requests(found, fmt: str, extensions: bool):
-    body = [selectors.request_out(case, extensions=extensions) for case in found]
-    return respond(body, fmt, "service_requests")
+    return respond(selectors.requests_out(found, extensions=extensions), fmt, "service_requests")
 
 
 def _extensions(params) -> bool:
@@ -191,6 +194,18 @@ def _list(params, name: str) -> list[str] | None:
     """A comma list, given once or more (`status=open&status=closed`): every value."""
     items = [item.strip() for raw in params.getlist(name) for item in raw.split(",")]
     return [item for item in items if item] or None
+
+
+def _whole(params, name: str, *, top: int, default: int) -> int:
+    """`page` or `page_size` (the pagination extension): a whole number from 1 to `top`."""
+    raw = params.get(name, "").strip()
+    if not raw:
+        return default
+    if not (raw.isdecimal() and len(raw) <= len(str(top)) and 1 <= int(raw) <= top):
+        raise Refused(
+            400, _("%(name)s is a whole number from 1 to %(top)s.") % {"name": name, "top": top}
+        )
+    return int(raw)
 
 
 def _date(params, name: str, *, end: bool = False) -> datetime | None:
@@ -266,6 +281,7 @@ def _post(request: HttpRequest, fmt: str):
             reporter_name=(params.get("last_name", "") + params.get("first_name", "")).strip(),
             reporter_phone=params.get("phone", "").strip() or None,
             answers=_attributes(params),
+            media_url=params.get("media_url", ""),
             **place,
         )
     except ValidationError as exc:
@@ -281,25 +297,21 @@ def _post(request: HttpRequest, fmt: str):
 
 
 def _place(params) -> dict:
-    """lat/long, else a building's address (address_string) or id (address_id)."""
+    """lat/long, with address_string too when given; else address_string alone, free
+    text kept as given: in the grid of the registry building it names, else with the
+    district (the jurisdiction), whose staff place it."""
     lat, lon = params.get("lat", "").strip(), params.get("long", "").strip()
+    address = params.get("address_string", "").strip()
+    if len(address) > MAX_ADDRESS:
+        raise Refused(400, _("address_string: at most %(n)s characters.") % {"n": MAX_ADDRESS})
     if lat or lon:
         try:
-            return {"latitude": Decimal(lat), "longitude": Decimal(lon)}
+            return {"latitude": Decimal(lat), "longitude": Decimal(lon), "address": address}
         except InvalidOperation as exc:
             raise Refused(400, _("lat and long are both required, as decimal degrees.")) from exc
-    address = params.get("address_string", "").strip()
     if address:
-        grid = grid_at_address(address)
-        if grid is None:
-            raise Refused(
-                400,
-                _(
-                    "address_string: no building of the district has this address; "
-                    "send lat and long."
-                ),
-            )
-        return {"region": grid, "address": address}
+        building = buildings_at_addresses([address]).get(address)
+        return {"region": building.grid if building else district(), "address": address}
     if params.get("address_id", "").strip():
         raise Refused(
             400, _("address_id is not supported here: send lat and long, or address_string.")

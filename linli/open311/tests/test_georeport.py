@@ -4,6 +4,7 @@ private about a case (the caller, the staff's notes) ever shown."""
 
 import json
 from datetime import datetime, timedelta
+from decimal import Decimal
 from xml.etree import ElementTree
 
 import pytest
@@ -173,8 +174,13 @@ def test_requests_show_public_summaries_only(client, world, reported):
     assert list(request)[: len(REQUEST_FIELDS)] == REQUEST_FIELDS
     assert request["service_request_id"] == reported.code
     assert (request["status"], request["status_notes"]) == ("open", "Accepted")
-    assert request["attributes"] == {"cover_type": "rain"}
+    (attribute,) = request["attributes"]  # the extension's shape: an array
+    assert set(attribute) == {"code", "name", "label", "value"}
+    assert (attribute["code"], attribute["value"]) == ("cover_type", "rain")
+    assert attribute["label"] == "雨水"  # the answer as people read it
     assert [n["type"] for n in request["notes"]] == ["opened", "activity"]
+    assert all(set(n) == {"datetime", "summary", "description", "type"} for n in request["notes"])
+    assert request["notes"][1]["description"] == "The request was accepted and filed as a case."
     body = get(client, "requests.xml", extensions="true").content.decode()
     for shown in (json.dumps(data, ensure_ascii=False), body):
         assert CALLER not in shown and STAFF_NOTE not in shown and "13953300077" not in shown
@@ -317,7 +323,15 @@ def test_posting_a_request_by_point_makes_a_case(client, world, system):
 
 
 def test_posting_by_a_buildings_address_places_it_in_that_grid(client, world, system):
-    registry.building_create(grid=world.b1, name="1号楼", address="正阳路88号", floors=6, by=None)
+    registry.building_create(
+        grid=world.b1,
+        name="1号楼",
+        address="正阳路88号",
+        floors=6,
+        longitude=Decimal("117.871234"),
+        latitude=Decimal("36.801234"),
+        by=None,
+    )
 
     response = post(
         client,
@@ -330,7 +344,58 @@ def test_posting_by_a_buildings_address_places_it_in_that_grid(client, world, sy
 
     assert response.status_code == 200
     code = as_xml(response).findtext("request/service_request_id")
-    assert Case.objects.get(code=code).region == world.b1
+    case = Case.objects.get(code=code)
+    assert (case.region, case.address) == (world.b1, "正阳路88号 东门")  # kept as given
+    (request,) = as_json(get(client, f"requests/{code}.json"))
+    assert (request["address"], request["lat"], request["long"]) == (
+        "正阳路88号 东门",
+        36.801234,
+        117.871234,
+    )  # the building's point
+
+
+def test_an_address_of_no_building_is_kept_as_the_districts_case(client, world, system):
+    response = post(
+        client,
+        api_key=system,
+        service_code="exposed-garbage",
+        address_string="周村古商城东门外 卖菜摊",
+        description="垃圾堆积",
+    )
+
+    assert response.status_code == 200, as_json(response)
+    (made,) = as_json(response)
+    case = Case.objects.get(code=made["service_request_id"])
+    assert (case.region, case.address) == (world.district, "周村古商城东门外 卖菜摊")
+    (request,) = as_json(get(client, f"requests/{case.code}.json"))
+    assert (request["address"], request["lat"], request["long"]) == (
+        "周村古商城东门外 卖菜摊",
+        None,
+        None,
+    )
+    client.force_login(world.district_admin)  # the district's staff take it on
+    page = client.get(f"/cases/{case.pk}/")
+    assert page.status_code == 200 and "周村古商城东门外 卖菜摊" in page.content.decode()
+    assert cases.case_accept(case=case, by=world.district_admin).stage == Stage.ACCEPTED
+
+
+def test_a_point_and_an_address_are_both_kept(client, world, system):
+    grid_update(grid=world.a1, boundary=SQUARE, by=None)
+
+    response = post(
+        client,
+        api_key=system,
+        service_code="exposed-garbage",
+        lat="36.8004",
+        long="117.8705",
+        address_string="丝绸路12号对面",
+        description="垃圾",
+    )
+
+    (made,) = as_json(response)
+    case = Case.objects.get(code=made["service_request_id"])
+    assert (case.region, case.address) == (world.a1, "丝绸路12号对面")
+    assert (case.latitude, case.longitude) == (Decimal("36.8004"), Decimal("117.8705"))
 
 
 @pytest.mark.parametrize(
@@ -343,7 +408,6 @@ def test_posting_by_a_buildings_address_places_it_in_that_grid(client, world, sy
         ({"lat": "", "long": ""}, 400, "A location is required"),
         ({"long": ""}, 400, "lat and long are both required"),
         ({"lat": "35.0", "long": "116.0"}, 400, "outside the district"),
-        ({"address_string": "火星路1号", "lat": "", "long": ""}, 400, "no building"),
         ({"attribute[depth_cm]": ""}, 400, "depth_cm"),
         ({"attribute[depth_cm]": "deep"}, 400, "a number"),
         ({"attribute[colour]": "red"}, 400, "Unknown questions: colour"),
@@ -449,3 +513,65 @@ def test_the_api_key_may_come_in_the_query_string(client, world, system):
 
     assert response.status_code == 200, as_json(response)
     assert Case.objects.get().source == Source.OPEN311
+
+
+def test_requests_come_in_pages(client, world, reported):
+    for n in range(4):
+        cases.case_report(
+            category=Category.objects.get(code="manhole-cover"),
+            description=f"井盖缺失{n}",
+            source=Source.HOTLINE,
+            region=world.a1,
+            address="正阳路9号",
+            by=None,
+        )
+    everything = [r["service_request_id"] for r in as_json(get(client, "requests.json"))]
+
+    pages = [
+        [
+            r["service_request_id"]
+            for r in as_json(get(client, "requests.json", page=n, page_size=2))
+        ]
+        for n in (1, 2, 3, 4)
+    ]
+
+    assert len(everything) == 5
+    assert pages == [everything[0:2], everything[2:4], everything[4:], []]
+    for bad in ({"page": "0"}, {"page_size": "1001"}, {"page": "9223372036854775807"}):
+        response = get(client, "requests.json", **bad)
+        assert response.status_code == 400
+        assert "page" in as_json(response)[0]["description"]
+
+
+def test_a_media_url_posted_is_kept_as_a_link(client, world, system):
+    grid_update(grid=world.a1, boundary=SQUARE, by=None)
+    photo = "https://img.example.cn/311/manhole.jpg"
+
+    response = post(
+        client,
+        api_key=system,
+        service_code="exposed-garbage",
+        lat="36.8004",
+        long="117.8705",
+        description="垃圾",
+        media_url=photo,
+    )
+
+    (made,) = as_json(response)
+    (request,) = as_json(get(client, f"requests/{made['service_request_id']}.json"))
+    assert request["media_url"] == photo
+    client.force_login(world.worker_a)  # staff follow the link from the case's page
+    case = Case.objects.get(code=made["service_request_id"])
+    page = client.get(f"/cases/{case.pk}/").content.decode()
+    assert f'<a href="{photo}" rel="noopener noreferrer nofollow"' in page
+    refused = post(
+        client,
+        api_key=system,
+        service_code="exposed-garbage",
+        lat="36.8004",
+        long="117.8705",
+        description="垃圾",
+        media_url="javascript:alert(1)",
+    )
+    assert refused.status_code == 400
+    assert "media_url" in as_json(refused)[0]["description"]
