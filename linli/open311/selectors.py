@@ -4,6 +4,7 @@ stage, description, place, times, answers); never the caller, the handlers or th
 notes."""
 
 from datetime import datetime
+from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -134,7 +135,7 @@ def request_out(case: Case, *, extensions: bool = False, point=None) -> dict:
     point = point or case
     closed = case.stage in CLOSED
     updated = case.closed_at if closed else case.stage_since
-    out = {
+    out: dict[str, Any] = {
         "service_request_id": case.code,
         "status": "closed" if closed else "open",
         "status_notes": case.get_stage_display(),

@@ -32,8 +32,8 @@ SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 # The W3C date-time forms (www.w3.org/TR/NOTE-datetime): a year, a month, a day, or a
 # day with hh:mm, hh:mm:ss or hh:mm:ss.s and a zone.
 W3C = re.compile(
-    r"^(?P<year>\d{4})(?:-(?P<month>\d{2})(?:-(?P<day>\d{2}))?)?"
-    r"(?:T(?P<time>\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)(?P<zone>Z|[+-]\d{2}:\d{2}))?$"
+    r"^(?P<year>\d{4})(?:-(?P<month>\d{2})(?:-(?P<day>\d{2})"
+    r"(?:T(?P<time>\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)(?:Z|[+-]\d{2}:\d{2}))?)?)?$"
 )
 # "+08:00" whose "+" came unencoded in a query string, read as a space.
 SPACED_ZONE = re.compile(r"(T[\d:.]+) (\d{2}:\d{2})$")
@@ -299,7 +299,7 @@ def _post(request: HttpRequest, fmt: str):
 def _place(params) -> dict:
     """lat/long, with address_string too when given; else address_string alone, free
     text kept as given: in the grid of the registry building it names, else with the
-    district (the jurisdiction), whose staff place it."""
+    district (the jurisdiction), whose staff take it on."""
     lat, lon = params.get("lat", "").strip(), params.get("long", "").strip()
     address = params.get("address_string", "").strip()
     if len(address) > MAX_ADDRESS:

@@ -262,6 +262,7 @@ def test_dates_take_every_w3c_form(client, world, reported, start, end):
     [
         ({"start_date": "2026-11-01T08:00"}, "start_date must be a w3 date-time"),
         ({"start_date": "20261101"}, "start_date must be a w3 date-time"),
+        ({"start_date": "2026-11T08:00Z"}, "start_date must be a w3 date-time"),
         (
             {"start_date": "2026-01-01T00:00:00Z", "end_date": "2026-06-01T00:00:00Z"},
             "90 days at most",
@@ -563,7 +564,7 @@ def test_a_media_url_posted_is_kept_as_a_link(client, world, system):
     client.force_login(world.worker_a)  # staff follow the link from the case's page
     case = Case.objects.get(code=made["service_request_id"])
     page = client.get(f"/cases/{case.pk}/").content.decode()
-    assert f'<a href="{photo}" rel="noopener noreferrer nofollow"' in page
+    assert f'<a href="{photo}" rel="noopener noreferrer nofollow" target="_blank"' in page
     refused = post(
         client,
         api_key=system,
