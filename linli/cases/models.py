@@ -4,7 +4,7 @@ every stage change (the KPIs are computed from it)."""
 import uuid
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -118,6 +118,13 @@ class Case(models.Model):
     )
     latitude = models.DecimalField(
         _("latitude"), max_digits=8, decimal_places=6, null=True, blank=True
+    )
+    # A photo elsewhere (Open311's media_url): kept as a link, never fetched.
+    media_url = models.URLField(
+        _("photo link"),
+        max_length=1000,
+        blank=True,
+        validators=[URLValidator(schemes=["http", "https"])],
     )
     reporter = models.ForeignKey(
         settings.AUTH_USER_MODEL,

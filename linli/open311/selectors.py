@@ -4,17 +4,33 @@ stage, description, place, times, answers); never the caller, the handlers or th
 notes."""
 
 from datetime import datetime
+from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from linli.cases import origins
 from linli.cases.choices import OPEN_STAGES, Stage
 from linli.cases.models import Case, Category
+from linli.registry.selectors import buildings_at_addresses
 
 LIMIT = 1000
 CLOSED = (Stage.CLOSED, Stage.EVALUATED, Stage.REJECTED)
+# What each stage reached means, for the notes (the staff's own notes stay private).
+NOTES = {
+    Stage.REPORTED: gettext_lazy("The request was received."),
+    Stage.ACCEPTED: gettext_lazy("The request was accepted and filed as a case."),
+    Stage.REJECTED: gettext_lazy(
+        "The request was not taken up (a duplicate, or not a matter for the district)."
+    ),
+    Stage.DISPATCHED: gettext_lazy("The case was given to the people who handle it."),
+    Stage.HANDLING: gettext_lazy("The handling has started."),
+    Stage.HANDLED: gettext_lazy("The handling is done and is being checked."),
+    Stage.CLOSED: gettext_lazy("The handling was checked and the case closed."),
+    Stage.EVALUATED: gettext_lazy("The reporter rated the handling."),
+}
 
 
 def services() -> QuerySet[Category]:
@@ -66,11 +82,14 @@ def service_requests(
     end: datetime | None,
     statuses: list[str] | None = None,
     notes: bool = False,
+    page: int = 1,
+    page_size: int = LIMIT,
 ) -> QuerySet[Case]:
-    """Cases of the district, newest first, at most LIMIT: those named by tracking
-    code (which overrides every other filter), else those reported between `start`
-    and `end` of the given services and statuses."""
-    found = Case.objects.public().select_related("category")
+    """Cases of the district, newest first, `page_size` (at most LIMIT) a page: those
+    named by tracking code (which overrides every other filter), else those reported
+    between `start` and `end` of the given services and statuses. A page beyond the
+    last is empty (clients page until they get nothing)."""
+    found = Case.objects.public().select_related("category", "region")
     if codes is not None:
         found = found.filter(code__in=codes)
     else:
@@ -81,17 +100,42 @@ def service_requests(
             found = found.filter(stage__in=OPEN_STAGES if set(statuses) == {"open"} else CLOSED)
     if notes:
         found = found.prefetch_related("transitions")
-    return found.order_by("-created_at", "-pk")[:LIMIT]
+    first = (page - 1) * page_size
+    return found.order_by("-created_at", "-pk")[first : first + page_size]
 
 
 def w3c(moment: datetime | None) -> str | None:
     return timezone.localtime(moment).isoformat(timespec="seconds") if moment else None
 
 
-def request_out(case: Case, *, extensions: bool = False) -> dict:
+def requests_out(found, *, extensions: bool = False) -> list[dict]:
+    """The cases as requests; one known by address alone at the point of the registry
+    building its address names, when that building is in the case's region and
+    located."""
+    found = list(found)
+    buildings = buildings_at_addresses(
+        case.address for case in found if case.latitude is None and case.address
+    )
+    return [
+        request_out(case, extensions=extensions, point=_located(buildings.get(case.address), case))
+        for case in found
+    ]
+
+
+def _located(building, case: Case):
+    """The building if it is in the case's region and has a point, else None."""
+    if building is None or building.latitude is None:
+        return None
+    return building if building.grid.path.startswith(case.region.path) else None
+
+
+def request_out(case: Case, *, extensions: bool = False, point=None) -> dict:
+    """One request; `point` has the latitude and longitude to show (the case's own by
+    default)."""
+    point = point or case
     closed = case.stage in CLOSED
     updated = case.closed_at if closed else case.stage_since
-    out = {
+    out: dict[str, Any] = {
         "service_request_id": case.code,
         "status": "closed" if closed else "open",
         "status_notes": case.get_stage_display(),
@@ -108,12 +152,12 @@ def request_out(case: Case, *, extensions: bool = False) -> dict:
         "address": case.address,
         "address_id": None,
         "zipcode": None,
-        "lat": float(case.latitude) if case.latitude is not None else None,
-        "long": float(case.longitude) if case.longitude is not None else None,
-        "media_url": None,
+        "lat": float(point.latitude) if point.latitude is not None else None,
+        "long": float(point.longitude) if point.longitude is not None else None,
+        "media_url": case.media_url or None,
     }
     if extensions:
-        out["attributes"] = case.answers
+        out["attributes"] = _attributes(case)
         out["extended_attributes"] = {
             "channel": case.source,
             "supporters": case.supporters,
@@ -121,6 +165,27 @@ def request_out(case: Case, *, extensions: bool = False) -> dict:
             "origin": origin_kind(case.origin_type),
         }
         out["notes"] = [_note(move) for move in case.transitions.all()]
+    return out
+
+
+def _attributes(case: Case) -> list[dict]:
+    """The answers as the extension has them: per question its `code`, `name` (the
+    question), `value` (as stored: a key, or keys) and `label` (as people read it)."""
+    out = []
+    for question in case.category.questions:
+        if question["code"] not in case.answers:
+            continue
+        value = case.answers[question["code"]]
+        names = {v["key"]: v["name"] for v in question.get("values", [])}
+        keys = value if isinstance(value, list) else [value]
+        out.append(
+            {
+                "code": question["code"],
+                "name": question["description"],
+                "label": "、".join(str(names.get(key, key)) for key in keys),
+                "value": value,
+            }
+        )
     return out
 
 
@@ -140,5 +205,6 @@ def _note(move) -> dict:
     return {
         "datetime": w3c(move.at),
         "summary": str(Stage(move.to_stage).label),
+        "description": str(NOTES[move.to_stage]),
         "type": kind,
     }

@@ -1,4 +1,4 @@
-from django.urls import path, register_converter
+from django.urls import path, re_path, register_converter
 
 from linli.open311 import views
 
@@ -31,4 +31,5 @@ urlpatterns = [
         views.request_detail,
         name="request-detail",
     ),
+    re_path(r"^(?P<path>.*)$", views.unknown, name="unknown"),
 ]

@@ -1,5 +1,7 @@
+from collections.abc import Iterable
+from itertools import batched
+
 from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.db.models.functions import Length
 
 from linli.accounts.models import RoleGrant
 from linli.accounts.selectors import grants_visible
@@ -234,19 +236,26 @@ def history_of(*, user, record) -> QuerySet[RecordChange]:
     )
 
 
-def grid_at_address(address: str):
-    """The grid of the building whose address the given one starts with (the longest
-    such address: "丝绸路12号3单元" finds "丝绸路12号"), or None: how a report given by
-    address alone is placed. Building addresses are public, so this is not scoped."""
-    address = "".join(address.split())[:200]
-    prefixes = [address[:n] for n in range(2, len(address) + 1)]
-    found = (
-        Building.objects.filter(address__in=prefixes)
-        .select_related("grid")
-        .order_by(Length("address").desc(), "pk")
-        .first()
-    )
-    return found.grid if found is not None else None
+def buildings_at_addresses(addresses: Iterable[str]) -> dict[str, Building]:
+    """The building each address names, by address: the one whose address the given
+    one starts with, spaces aside (the longest such address: "丝绸路12号 3单元" finds
+    "丝绸路12号"); addresses of no building are left out. How a report given by
+    address alone is placed, and where it is shown. Building addresses are public,
+    so this is not scoped."""
+    wanted = {address: "".join(address.split())[:200] for address in set(addresses)}
+    prefixes = sorted({text[:n] for text in wanted.values() for n in range(2, len(text) + 1)})
+    known: dict[str, Building] = {}
+    for chunk in batched(prefixes, 500):  # within every database's limit of parameters
+        for building in (
+            Building.objects.filter(address__in=chunk).select_related("grid").order_by("pk")
+        ):
+            known.setdefault(building.address, building)
+    found = {}
+    for address, text in wanted.items():
+        longest = next((text[:n] for n in range(len(text), 1, -1) if text[:n] in known), None)
+        if longest is not None:
+            found[address] = known[longest]
+    return found
 
 
 def organisations_to_act_for(*, user) -> QuerySet[Organisation]:

@@ -54,7 +54,9 @@ def _new_code() -> str:
 def _locate(
     region: Region | None, longitude: Decimal | None, latitude: Decimal | None, address: str
 ) -> Region:
-    """Where the case is: the grid holding the point, else the region given."""
+    """Where the case is: the grid holding the point, else the region given (a
+    community or grid of the district, or the district itself: a place known by its
+    address alone, which the district's staff take on)."""
     if (longitude is None) != (latitude is None):
         raise ValidationError({"latitude": _("Give both longitude and latitude, or neither.")})
     if longitude is None and not (region and address):
@@ -76,6 +78,7 @@ def _locate(
     if not region.path.startswith(district_path()) or region.level not in (
         Level.GRID,
         Level.COMMUNITY,
+        Level.DISTRICT,
     ):
         raise ValidationError({"region": _("Choose a community or grid of the district.")})
     return region
@@ -98,6 +101,7 @@ def case_report(
     answers: dict | None = None,
     photos: Sequence[CheckedPhoto] = (),
     origin: models.Model | None = None,
+    media_url: str = "",
 ) -> Case:
     """A new case, in stage "reported", with the time to accept it running.
 
@@ -107,7 +111,8 @@ def case_report(
     repeated submission by the same reporter return the case made the first time.
     `photos` (checked by `photos.photo_check` before: nothing is written for a bad
     one) are stored with it. `origin` is what raised it (a kind of object registered
-    in `cases.origins`: a patrol, an alarm…), which `by` sees.
+    in `cases.origins`: a patrol, an alarm…), which `by` sees. `media_url` is a photo
+    elsewhere (http or https), kept as a link.
     """
     if len(photos) > CasePhoto.MAX_PHOTOS:
         raise ValidationError(
@@ -159,6 +164,7 @@ def case_report(
         address=address.strip()[:200],
         longitude=longitude,
         latitude=latitude,
+        media_url=media_url.strip(),
         reporter=reporter,
         request_key=request_key[:64] if reporter is not None else "",
         reporter_name=reporter_name.strip()[:50],

@@ -104,8 +104,8 @@ def test_the_page_ranks_and_the_export_matches(client, world, scenario):
 
     sheet = load_workbook(BytesIO(b"".join(response.streaming_content))).active
     table = list(sheet.iter_rows(values_only=True))
-    assert table[0][:3] == ("Community", "Received", "Acceptance rate")
-    assert {r[0]: r[1] for r in table[1:]} == {world.a.name: 3, world.b.name: 1}
+    assert table[0][:4] == ("Place", "Community", "Received", "Acceptance rate")
+    assert {r[1]: r[2] for r in table[1:]} == {world.a.name: 3, world.b.name: 1}
     entry = AuditEntry.objects.get(action="export", object_type="indicators.table")
     assert entry.details["rows"] == 2 and entry.details["level"] == "community"
 
@@ -134,7 +134,7 @@ def test_the_dashboard_charts_the_ranking_and_the_days(client, world, scenario):
     ("query", "message"),
     [
         ("start=2026-11-10&end=2026-11-01", "The period ends before it starts."),
-        ("level=planet", "By: not one of the choices"),
+        ("level=planet", "Rows by: not one of the choices"),
     ],
 )
 def test_a_bad_query_says_so_and_shows_the_default(client, world, scenario, query, message):

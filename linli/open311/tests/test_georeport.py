@@ -3,7 +3,8 @@ shapes (wiki.open311.org/GeoReport_v2); errors as its errors document; nothing
 private about a case (the caller, the staff's notes) ever shown."""
 
 import json
-from datetime import timedelta
+from datetime import datetime, timedelta
+from decimal import Decimal
 from xml.etree import ElementTree
 
 import pytest
@@ -79,12 +80,15 @@ def reported(world):
     return cases.case_accept(case=case, by=None, note=STAFF_NOTE)
 
 
-def test_discovery_names_the_endpoint_in_both_formats(client, db):
-    data = as_json(get(client, "discovery.json"))
+def test_discovery_names_the_endpoint_in_both_formats(client, db, settings):
+    settings.ALLOWED_HOSTS = ["linli.example.gov.cn", "testserver"]
+    data = as_json(client.get("/open311/v2/discovery.json", HTTP_HOST="linli.example.gov.cn:8080"))
     assert set(data) == {"changeset", "contact", "key_service", "endpoints"}
     (endpoint,) = data["endpoints"]
     assert endpoint["specification"] == "http://wiki.open311.org/GeoReport_v2"
-    assert endpoint["url"].endswith("/open311/v2")
+    assert endpoint["url"] == "http://linli.example.gov.cn:8080/open311/v2"  # where it was asked
+    for changeset in (data["changeset"], endpoint["changeset"]):  # a time, sortable
+        assert datetime.fromisoformat(changeset) <= timezone.now()
     assert endpoint["formats"] == ["text/xml", "application/json"]
 
     root = as_xml(get(client, "discovery.xml"))
@@ -170,8 +174,13 @@ def test_requests_show_public_summaries_only(client, world, reported):
     assert list(request)[: len(REQUEST_FIELDS)] == REQUEST_FIELDS
     assert request["service_request_id"] == reported.code
     assert (request["status"], request["status_notes"]) == ("open", "Accepted")
-    assert request["attributes"] == {"cover_type": "rain"}
+    (attribute,) = request["attributes"]  # the extension's shape: an array
+    assert set(attribute) == {"code", "name", "label", "value"}
+    assert (attribute["code"], attribute["value"]) == ("cover_type", "rain")
+    assert attribute["label"] == "雨水"  # the answer as people read it
     assert [n["type"] for n in request["notes"]] == ["opened", "activity"]
+    assert all(set(n) == {"datetime", "summary", "description", "type"} for n in request["notes"])
+    assert request["notes"][1]["description"] == "The request was accepted and filed as a case."
     body = get(client, "requests.xml", extensions="true").content.decode()
     for shown in (json.dumps(data, ensure_ascii=False), body):
         assert CALLER not in shown and STAFF_NOTE not in shown and "13953300077" not in shown
@@ -220,12 +229,40 @@ def test_requests_filter_by_status_service_and_dates(client, world, reported):
     yesterday = (timezone.localtime() - timedelta(days=1)).isoformat(timespec="seconds")
     assert ids(end_date=yesterday) == []
     assert ids(service_request_id=closed.code, status="open") == [closed.code]  # ids override
+    # a parameter given more than once counts every time
+    assert set(ids(status=["open", "closed"])) == {reported.code, closed.code}
+    both = ["exposed-garbage", "manhole-cover"]
+    assert set(ids(service_code=both)) == {reported.code, closed.code}
+    assert set(ids(service_request_id=[reported.code, closed.code])) == {reported.code, closed.code}
+
+
+@pytest.mark.parametrize(
+    ("start", "end"),
+    [
+        ("2026-11-01T00:00:00.250+08:00", "2026-11-30T23:59:59.999999+08:00"),
+        ("2026-10-31T16:00Z", "2026-11-30T16:00Z"),
+        ("2026-11-01", "2026-11-30"),
+        ("2026-11", "2026-11"),
+        ("2026-11-01T00:00:00 08:00", "2026-11-30T23:59:59 08:00"),  # "+" sent unencoded
+    ],
+)
+def test_dates_take_every_w3c_form(client, world, reported, start, end):
+    Case.objects.filter(pk=reported.pk).update(
+        created_at=datetime(2026, 11, 30, 12, tzinfo=timezone.get_current_timezone())
+    )
+    response = get(client, "requests.json", start_date=start, end_date=end)
+
+    assert response.status_code == 200, as_json(response)
+    assert [r["service_request_id"] for r in as_json(response)] == [reported.code]
+    assert as_json(get(client, "requests.json", end_date="2026-11-29")) == []
 
 
 @pytest.mark.parametrize(
     ("params", "message"),
     [
-        ({"start_date": "2026-11-01"}, "start_date must be a w3 date-time"),
+        ({"start_date": "2026-11-01T08:00"}, "start_date must be a w3 date-time"),
+        ({"start_date": "20261101"}, "start_date must be a w3 date-time"),
+        ({"start_date": "2026-11T08:00Z"}, "start_date must be a w3 date-time"),
         (
             {"start_date": "2026-01-01T00:00:00Z", "end_date": "2026-06-01T00:00:00Z"},
             "90 days at most",
@@ -287,7 +324,15 @@ def test_posting_a_request_by_point_makes_a_case(client, world, system):
 
 
 def test_posting_by_a_buildings_address_places_it_in_that_grid(client, world, system):
-    registry.building_create(grid=world.b1, name="1号楼", address="正阳路88号", floors=6, by=None)
+    registry.building_create(
+        grid=world.b1,
+        name="1号楼",
+        address="正阳路88号",
+        floors=6,
+        longitude=Decimal("117.871234"),
+        latitude=Decimal("36.801234"),
+        by=None,
+    )
 
     response = post(
         client,
@@ -300,7 +345,58 @@ def test_posting_by_a_buildings_address_places_it_in_that_grid(client, world, sy
 
     assert response.status_code == 200
     code = as_xml(response).findtext("request/service_request_id")
-    assert Case.objects.get(code=code).region == world.b1
+    case = Case.objects.get(code=code)
+    assert (case.region, case.address) == (world.b1, "正阳路88号 东门")  # kept as given
+    (request,) = as_json(get(client, f"requests/{code}.json"))
+    assert (request["address"], request["lat"], request["long"]) == (
+        "正阳路88号 东门",
+        36.801234,
+        117.871234,
+    )  # the building's point
+
+
+def test_an_address_of_no_building_is_kept_as_the_districts_case(client, world, system):
+    response = post(
+        client,
+        api_key=system,
+        service_code="exposed-garbage",
+        address_string="周村古商城东门外 卖菜摊",
+        description="垃圾堆积",
+    )
+
+    assert response.status_code == 200, as_json(response)
+    (made,) = as_json(response)
+    case = Case.objects.get(code=made["service_request_id"])
+    assert (case.region, case.address) == (world.district, "周村古商城东门外 卖菜摊")
+    (request,) = as_json(get(client, f"requests/{case.code}.json"))
+    assert (request["address"], request["lat"], request["long"]) == (
+        "周村古商城东门外 卖菜摊",
+        None,
+        None,
+    )
+    client.force_login(world.district_admin)  # the district's staff take it on
+    page = client.get(f"/cases/{case.pk}/")
+    assert page.status_code == 200 and "周村古商城东门外 卖菜摊" in page.content.decode()
+    assert cases.case_accept(case=case, by=world.district_admin).stage == Stage.ACCEPTED
+
+
+def test_a_point_and_an_address_are_both_kept(client, world, system):
+    grid_update(grid=world.a1, boundary=SQUARE, by=None)
+
+    response = post(
+        client,
+        api_key=system,
+        service_code="exposed-garbage",
+        lat="36.8004",
+        long="117.8705",
+        address_string="丝绸路12号对面",
+        description="垃圾",
+    )
+
+    (made,) = as_json(response)
+    case = Case.objects.get(code=made["service_request_id"])
+    assert (case.region, case.address) == (world.a1, "丝绸路12号对面")
+    assert (case.latitude, case.longitude) == (Decimal("36.8004"), Decimal("117.8705"))
 
 
 @pytest.mark.parametrize(
@@ -313,7 +409,6 @@ def test_posting_by_a_buildings_address_places_it_in_that_grid(client, world, sy
         ({"lat": "", "long": ""}, 400, "A location is required"),
         ({"long": ""}, 400, "lat and long are both required"),
         ({"lat": "35.0", "long": "116.0"}, 400, "outside the district"),
-        ({"address_string": "火星路1号", "lat": "", "long": ""}, 400, "no building"),
         ({"attribute[depth_cm]": ""}, 400, "depth_cm"),
         ({"attribute[depth_cm]": "deep"}, 400, "a number"),
         ({"attribute[colour]": "red"}, 400, "Unknown questions: colour"),
@@ -360,3 +455,124 @@ def test_a_control_character_in_a_description_does_not_break_the_xml(client, wor
     root = as_xml(get(client, "requests.xml"))
 
     assert root.findtext("request/description") == "井盖缺失"
+
+
+@pytest.mark.parametrize(
+    ("path", "fmt"),
+    [
+        ("nothing.xml", "xml"),
+        ("services.html", "json"),
+        ("services", "json"),
+        ("", "json"),
+        ("requests/2611229ZZZZZ/notes.xml", "xml"),
+    ],
+)
+def test_an_unknown_path_is_404_in_the_errors_format(client, db, path, fmt):
+    response = client.post(f"/open311/v2/{path}", HTTP_ACCEPT_LANGUAGE="en")
+
+    assert response.status_code == 404
+    errors = as_json(response) if fmt == "json" else None
+    if fmt == "xml":
+        root = as_xml(response)
+        assert root.tag == "errors" and root.findtext("error/code") == "404"
+    else:
+        assert errors == [{"code": 404, "description": f"No such resource: /open311/v2/{path}"}]
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "allowed"),
+    [
+        ("delete", "services.json", "GET"),
+        ("post", "services/waterlogging.xml", "GET"),
+        ("put", "requests.json", "GET, POST"),
+        ("post", "discovery.json", "GET"),
+    ],
+)
+def test_a_method_not_allowed_is_405_in_the_errors_format(client, world, method, path, allowed):
+    response = getattr(client, method)(f"/open311/v2/{path}", HTTP_ACCEPT_LANGUAGE="en")
+
+    assert response.status_code == 405
+    assert response["Allow"] == allowed
+    if path.endswith(".xml"):
+        assert as_xml(response).findtext("error/code") == "405"
+    else:
+        assert as_json(response)[0]["code"] == 405
+
+
+def test_the_api_key_may_come_in_the_query_string(client, world, system):
+    grid_update(grid=world.a1, boundary=SQUARE, by=None)
+
+    response = client.post(
+        f"/open311/v2/requests.json?api_key={system}",
+        {
+            "service_code": "exposed-garbage",
+            "lat": "36.8004",
+            "long": "117.8705",
+            "description": "垃圾",
+        },
+    )
+
+    assert response.status_code == 200, as_json(response)
+    assert Case.objects.get().source == Source.OPEN311
+
+
+def test_requests_come_in_pages(client, world, reported):
+    for n in range(4):
+        cases.case_report(
+            category=Category.objects.get(code="manhole-cover"),
+            description=f"井盖缺失{n}",
+            source=Source.HOTLINE,
+            region=world.a1,
+            address="正阳路9号",
+            by=None,
+        )
+    everything = [r["service_request_id"] for r in as_json(get(client, "requests.json"))]
+
+    pages = [
+        [
+            r["service_request_id"]
+            for r in as_json(get(client, "requests.json", page=n, page_size=2))
+        ]
+        for n in (1, 2, 3, 4)
+    ]
+
+    assert len(everything) == 5
+    assert pages == [everything[0:2], everything[2:4], everything[4:], []]
+    for bad in ({"page": "0"}, {"page_size": "1001"}, {"page": "9223372036854775807"}):
+        response = get(client, "requests.json", **bad)
+        assert response.status_code == 400
+        assert "page" in as_json(response)[0]["description"]
+
+
+def test_a_media_url_posted_is_kept_as_a_link(client, world, system):
+    grid_update(grid=world.a1, boundary=SQUARE, by=None)
+    photo = "https://img.example.cn/311/manhole.jpg"
+
+    response = post(
+        client,
+        api_key=system,
+        service_code="exposed-garbage",
+        lat="36.8004",
+        long="117.8705",
+        description="垃圾",
+        media_url=photo,
+    )
+
+    (made,) = as_json(response)
+    (request,) = as_json(get(client, f"requests/{made['service_request_id']}.json"))
+    assert request["media_url"] == photo
+    client.force_login(world.worker_a)  # staff follow the link from the case's page
+    case = Case.objects.get(code=made["service_request_id"])
+    page = client.get(f"/cases/{case.pk}/").content.decode()
+    assert f'<a href="{photo}" rel="noopener noreferrer nofollow" target="_blank"' in page
+    refused = post(
+        client,
+        api_key=system,
+        service_code="exposed-garbage",
+        lat="36.8004",
+        long="117.8705",
+        description="垃圾",
+        media_url="javascript:alert(1)",
+    )
+    assert refused.status_code == 400
+    assert "media_url" in as_json(refused)[0]["description"]
