@@ -21,9 +21,10 @@ from linli.cases.forms import PublicRateForm, PublicReportForm
 from linli.cases.models import Case, Category
 from linli.cases.photos import photo_check
 from linli.cases.questions import posted_answers
-from linli.core.access import public
+from linli.core.access import public, signed_in
 from linli.core.crypto import mask_phone
 from linli.core.forms import apply_errors
+from linli.core.lists import page_of, query_without_page
 from linli.core.maps import map_settings
 from linli.core.network import client_ip
 from linli.regions.models import Region
@@ -118,6 +119,22 @@ def report(request: HttpRequest):
             "map": {**map_settings(), "boundaries": selectors.grid_boundaries()},
         },
         status=422 if form.errors else 200,
+    )
+
+
+@signed_in
+@require_GET
+def my_reports(request: HttpRequest):
+    """我的上报: the cases the signed-in person reported, with their stages (`?open=1`:
+    only those still open)."""
+    found = selectors.reported_by(user=request.user)
+    only_open = request.GET.get("open") == "1"
+    if only_open:
+        found = found.filter(stage__in=selectors.OPEN_STAGES)
+    return render(
+        request,
+        "cases/my_reports.html",
+        {"page": page_of(request, found), "query": query_without_page(request), "open": only_open},
     )
 
 
