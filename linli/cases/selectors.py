@@ -46,7 +46,7 @@ class Box:
 
     label: Promise
     action: str
-    choose: Callable[[QuerySet[Case], Any], QuerySet[Case]]
+    choose: Callable[[Any, Any], QuerySet[Case]]  # (the cases the user sees, the user)
 
 
 BOXES = {

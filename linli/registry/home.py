@@ -7,6 +7,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from linli.accounts.auth import signed_in_user
 from linli.core.panels import HomeBlock, Tile
 from linli.core.permissions import Role
 from linli.registry import selectors
@@ -15,7 +16,7 @@ from linli.registry.permissions import REGISTRY_IMPORT, REGISTRY_VIEW
 
 
 def _registry(request: HttpRequest) -> dict[str, Any]:
-    user = request.user
+    user = signed_in_user(request)
     tiles = []
     if user.has_action(REGISTRY_VIEW):
         stale = selectors.household_list(
