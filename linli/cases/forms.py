@@ -89,6 +89,20 @@ class StepForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
 
+class FinishForm(StepForm):
+    """处理反馈: what was done (for staff), and what the reporter is told."""
+
+    reply = forms.CharField(
+        label=_("Reply to the reporter (shown on the tracking page)"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    show_photos = forms.BooleanField(
+        label=_("Show the photos added while handling on the tracking page"), required=False
+    )
+
+
 class IndentedJSONField(forms.JSONField):
     def prepare_value(self, value):
         if isinstance(value, forms.fields.InvalidJSONInput):

@@ -10,4 +10,5 @@ urlpatterns = [
     path("questions/", public_views.questions, name="questions"),
     path("mine/", public_views.my_reports, name="mine"),
     path("<str:code>/", public_views.track, name="track"),
+    path("<str:code>/photos/<int:photo_pk>/", public_views.track_photo, name="track-photo"),
 ]

@@ -18,8 +18,8 @@ from linli.accounts.services import phone_code_check, phone_code_send
 from linli.cases import selectors, services
 from linli.cases.choices import Source, Stage
 from linli.cases.forms import PublicRateForm, PublicReportForm
-from linli.cases.models import Case, Category
-from linli.cases.photos import photo_check
+from linli.cases.models import Case, CasePhoto, Category
+from linli.cases.photos import photo_check, photo_served
 from linli.cases.questions import posted_answers
 from linli.core.access import public, signed_in
 from linli.core.crypto import mask_phone
@@ -218,9 +218,23 @@ def track(request: HttpRequest, code: str):
             "steps": case.transitions.order_by("at", "pk").values_list("to_stage", "at"),
             "stages": dict(Stage.choices),
             "rate": rate,
+            "photos": case.photos.filter(public=True),
         },
         status=422 if rate is not None and rate.errors else 200,
     )
+
+
+@public
+@require_GET
+def track_photo(request: HttpRequest, code: str, photo_pk: int):
+    """A photo staff chose to show on the tracking page (404 for any other)."""
+    photo = get_object_or_404(
+        CasePhoto.objects.select_related(None),
+        case__code=code.upper()[:16],
+        pk=photo_pk,
+        public=True,
+    )
+    return photo_served(photo)
 
 
 def _rater(request: HttpRequest, case: Case, form):

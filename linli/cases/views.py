@@ -18,6 +18,7 @@ from linli.cases.forms import (
     CategoryLimitsForm,
     CategoryQuestionsForm,
     DispatchForm,
+    FinishForm,
     MergeForm,
     RateForm,
     RoutingRuleForm,
@@ -89,7 +90,7 @@ def _steps(request: HttpRequest, case, bind: str | None = None) -> dict:
         if stage == Stage.DISPATCHED:
             steps["start"] = form("start")
         if stage in (Stage.DISPATCHED, Stage.HANDLING):
-            steps["finish"] = form("finish")
+            steps["finish"] = form("finish", FinishForm)
     if stage == Stage.HANDLED and may(user, region, CASE_VERIFY):
         steps["close"], steps["return"] = form("close"), form("return")
     reporter = case.reporter_id == user.pk
