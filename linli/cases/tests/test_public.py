@@ -191,9 +191,7 @@ def test_the_tracking_page_shows_no_names_notes_or_community_matters(client, loc
     assert client.get("/report/NOSUCHCODE/", **EN).status_code == 404
 
 
-def test_the_tracking_page_shows_the_handlers_reply_and_the_photos_staff_chose(
-    client, located
-):
+def test_the_tracking_page_shows_the_handlers_reply_and_the_photos_staff_chose(client, located):
     case = through(
         services.case_report(
             category=Category.objects.get(code="manhole-cover"),
