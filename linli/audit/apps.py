@@ -8,7 +8,9 @@ class AuditConfig(AppConfig):
     verbose_name = _("Audit trail")
 
     def ready(self) -> None:
+        from linli.audit import home
         from linli.audit.permissions import AUDIT_VIEW
-        from linli.core import navigation
+        from linli.core import navigation, panels
 
         navigation.register(navigation.NavItem(_("Audit trail"), "audit:index", AUDIT_VIEW, 95))
+        panels.register(*home.BLOCKS)

@@ -10,13 +10,14 @@ class CasesConfig(AppConfig):
     def ready(self) -> None:
         from datetime import timedelta
 
-        from linli.cases import subscribers
+        from linli.cases import home, subscribers
         from linli.cases.events import Escalated, StageChanged
         from linli.cases.permissions import CASE_VIEW
         from linli.cases.tasks import cases_escalate
-        from linli.core import events, navigation, periodic
+        from linli.core import events, navigation, panels, periodic
 
         navigation.register(navigation.NavItem(_("Cases"), "cases:case-inbox", CASE_VIEW, 30))
+        panels.register(*home.BLOCKS)
         periodic.register("cases-escalate", cases_escalate, every=timedelta(minutes=5))
         for handler in (
             subscribers.tell_the_assignee,

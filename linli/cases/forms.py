@@ -67,6 +67,12 @@ class CaseReportForm(forms.Form):
     reporter_name = forms.CharField(label=_("Caller's name"), max_length=50, required=False)
     reporter_phone = forms.CharField(label=_("Caller's mobile"), max_length=11, required=False)
     photos = PhotosField(label=_("Photos"), required=False)
+    longitude = forms.DecimalField(
+        max_digits=9, decimal_places=6, required=False, widget=forms.HiddenInput
+    )
+    latitude = forms.DecimalField(
+        max_digits=8, decimal_places=6, required=False, widget=forms.HiddenInput
+    )
     # One-time token: a double submission of this form reports one case.
     request_key = forms.CharField(widget=forms.HiddenInput, max_length=64)
     # What raised it, "kind:key" (a patrol the report is made from), if anything.
@@ -81,6 +87,20 @@ class CaseReportForm(forms.Form):
 class StepForm(forms.Form):
     note = forms.CharField(label=_("Note"), max_length=1000, required=False)
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class FinishForm(StepForm):
+    """处理反馈: what was done (for staff), and what the reporter is told."""
+
+    reply = forms.CharField(
+        label=_("Reply to the reporter (shown on the tracking page)"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    show_photos = forms.BooleanField(
+        label=_("Show the photos added while handling on the tracking page"), required=False
+    )
 
 
 class IndentedJSONField(forms.JSONField):
@@ -219,6 +239,6 @@ class PublicRateForm(PhoneProof):
         label=_("How was it solved?"),
         coerce=int,
         choices=[(n, "★" * n) for n in range(5, 0, -1)],
-        widget=forms.RadioSelect,
+        widget=forms.RadioSelect(attrs={"class": "btn-check"}),
     )
     comment = forms.CharField(label=_("Comment"), max_length=500, required=False)

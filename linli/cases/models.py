@@ -174,6 +174,12 @@ class Case(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(5)],
     )
     rating_comment = models.CharField(_("comment"), max_length=500, blank=True)
+    reply = models.CharField(
+        _("reply to the reporter"),
+        max_length=500,
+        blank=True,
+        help_text=_("The handler's feedback, shown on the tracking page."),
+    )
     answers = models.JSONField(_("answers to the extra questions"), default=dict, blank=True)
     version = models.PositiveIntegerField(_("version"), default=1)
     request_key = models.CharField(
@@ -305,6 +311,11 @@ class CasePhoto(models.Model):
         _("latitude (camera)"), max_digits=8, decimal_places=6, null=True, blank=True
     )
     stage = models.CharField(_("stage"), max_length=12, choices=Stage.choices)
+    public = models.BooleanField(
+        _("shown on the tracking page"),
+        default=False,
+        help_text=_("Staff chose to show it (a photo of the work done) to anyone with the code."),
+    )
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -18,12 +18,13 @@ from linli.accounts.services import phone_code_check, phone_code_send
 from linli.cases import selectors, services
 from linli.cases.choices import Source, Stage
 from linli.cases.forms import PublicRateForm, PublicReportForm
-from linli.cases.models import Case, Category
-from linli.cases.photos import photo_check
+from linli.cases.models import Case, CasePhoto, Category
+from linli.cases.photos import photo_check, photo_served
 from linli.cases.questions import posted_answers
-from linli.core.access import public
+from linli.core.access import public, signed_in
 from linli.core.crypto import mask_phone
 from linli.core.forms import apply_errors
+from linli.core.lists import page_of, query_without_page
 from linli.core.maps import map_settings
 from linli.core.network import client_ip
 from linli.regions.models import Region
@@ -121,6 +122,22 @@ def report(request: HttpRequest):
     )
 
 
+@signed_in
+@require_GET
+def my_reports(request: HttpRequest):
+    """我的上报: the cases the signed-in person reported, with their stages (`?open=1`:
+    only those still open)."""
+    found = selectors.reported_by(user=request.user)
+    only_open = request.GET.get("open") == "1"
+    if only_open:
+        found = found.filter(stage__in=selectors.OPEN_STAGES)
+    return render(
+        request,
+        "cases/my_reports.html",
+        {"page": page_of(request, found), "query": query_without_page(request), "open": only_open},
+    )
+
+
 @public
 @require_GET
 def questions(request: HttpRequest):
@@ -201,9 +218,23 @@ def track(request: HttpRequest, code: str):
             "steps": case.transitions.order_by("at", "pk").values_list("to_stage", "at"),
             "stages": dict(Stage.choices),
             "rate": rate,
+            "photos": case.photos.filter(public=True),
         },
         status=422 if rate is not None and rate.errors else 200,
     )
+
+
+@public
+@require_GET
+def track_photo(request: HttpRequest, code: str, photo_pk: int):
+    """A photo staff chose to show on the tracking page (404 for any other)."""
+    photo = get_object_or_404(
+        CasePhoto.objects.select_related(None),
+        case__code=code.upper()[:16],
+        pk=photo_pk,
+        public=True,
+    )
+    return photo_served(photo)
 
 
 def _rater(request: HttpRequest, case: Case, form):

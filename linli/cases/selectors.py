@@ -1,18 +1,25 @@
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy
 
 from linli.accounts.selectors import people_who_may, people_who_may_in_scope
 from linli.cases.choices import OPEN_STAGES, Stage
 from linli.cases.filters import CaseFilter
 from linli.cases.models import Case, CasePhoto, Category, RoutingRule, RoutingTarget
 from linli.cases.permissions import (
+    CASE_ACCEPT,
     CASE_CONFIGURE,
+    CASE_DISPATCH,
     CASE_HANDLE,
     CASE_REPORT,
     CASE_VERIFY,
@@ -31,6 +38,56 @@ def cases_visible(*, user, action: str = CASE_VIEW) -> QuerySet[Case]:
     if action != CASE_VIEW or not getattr(user, "is_authenticated", False):
         return visible
     return Case.objects.filter(Q(pk__in=visible.values("pk")) | Q(reporter=user))
+
+
+@dataclass(frozen=True)
+class Box:
+    """A box of the case inbox: its label, the action it needs, which cases it holds."""
+
+    label: Promise
+    action: str
+    choose: Callable[[Any, Any], QuerySet[Case]]  # (the cases the user sees, the user)
+
+
+BOXES = {
+    "mine": Box(
+        gettext_lazy("Mine"),
+        CASE_HANDLE,
+        lambda qs, user: qs.filter(assignee=user, stage__in=OPEN_STAGES),
+    ),
+    "to_accept": Box(
+        gettext_lazy("To accept"), CASE_ACCEPT, lambda qs, user: qs.filter(stage=Stage.REPORTED)
+    ),
+    "to_dispatch": Box(
+        gettext_lazy("To dispatch"),
+        CASE_DISPATCH,
+        lambda qs, user: qs.filter(stage=Stage.ACCEPTED),
+    ),
+    "to_verify": Box(
+        gettext_lazy("To verify"), CASE_VERIFY, lambda qs, user: qs.filter(stage=Stage.HANDLED)
+    ),
+    "overdue": Box(gettext_lazy("Overdue"), CASE_VIEW, lambda qs, user: qs.overdue()),
+    "all": Box(gettext_lazy("All"), CASE_VIEW, lambda qs, user: qs),
+}
+
+
+def inbox(*, user, box: str, filters: CaseFilter) -> QuerySet[Case]:
+    """The cases of the inbox's `box` (a key of BOXES) that match `filters`, newest
+    first: the inbox's list, and the home page's counts of it."""
+    chosen = BOXES[box]
+    found = chosen.choose(cases_visible(user=user, action=chosen.action), user)
+    return (
+        filters.apply(found, user=user)
+        .select_related("category", "region", "assignee")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def reported_by(*, user) -> QuerySet[Case]:
+    """The cases `user` reported, newest first: a resident's "My reports"."""
+    return (
+        Case.objects.filter(reporter=user).select_related("category").order_by("-created_at", "-pk")
+    )
 
 
 def case_list(*, user, filters: CaseFilter) -> QuerySet[Case]:

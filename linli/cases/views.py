@@ -18,6 +18,7 @@ from linli.cases.forms import (
     CategoryLimitsForm,
     CategoryQuestionsForm,
     DispatchForm,
+    FinishForm,
     MergeForm,
     RateForm,
     RoutingRuleForm,
@@ -28,7 +29,6 @@ from linli.cases.permissions import (
     CASE_ACCEPT,
     CASE_CONFIGURE,
     CASE_DISPATCH,
-    CASE_HANDLE,
     CASE_RECORD,
     CASE_VERIFY,
     CASE_VIEW,
@@ -44,57 +44,22 @@ from linli.regions.models import Region
 from linli.regions.selectors import active_grids, district, may
 from linli.registry import selectors as registry
 
-# Inbox: (label, the action the user needs, which cases)
-BOXES = {
-    "mine": (
-        gettext_lazy("Mine"),
-        CASE_HANDLE,
-        lambda qs, user: qs.filter(assignee=user, stage__in=OPEN_STAGES),
-    ),
-    "to_accept": (
-        gettext_lazy("To accept"),
-        CASE_ACCEPT,
-        lambda qs, user: qs.filter(stage=Stage.REPORTED),
-    ),
-    "to_dispatch": (
-        gettext_lazy("To dispatch"),
-        CASE_DISPATCH,
-        lambda qs, user: qs.filter(stage=Stage.ACCEPTED),
-    ),
-    "to_verify": (
-        gettext_lazy("To verify"),
-        CASE_VERIFY,
-        lambda qs, user: qs.filter(stage=Stage.HANDLED),
-    ),
-    "overdue": (
-        gettext_lazy("Overdue"),
-        CASE_VIEW,
-        lambda qs, user: qs.overdue(),
-    ),
-    "all": (gettext_lazy("All"), CASE_VIEW, lambda qs, user: qs),
-}
-
 
 @requires(CASE_VIEW)
 @require_GET
 def case_inbox(request: HttpRequest):
     user = request.user
-    boxes = [(key, label) for key, (label, action, _f) in BOXES.items() if user.has_action(action)]
+    boxes = [
+        (key, box.label) for key, box in selectors.BOXES.items() if user.has_action(box.action)
+    ]
     box = request.GET.get("box") or boxes[0][0]
     if box not in dict(boxes):
         box = boxes[0][0]
-    _label, action, choose = BOXES[box]
     filters, errors = CaseFilter.from_query(request.GET)
-    found = filters.apply(
-        choose(selectors.cases_visible(user=user, action=action), user), user=user
-    )
     return render_list(
         request,
         "cases/case_inbox.html",
-        page=page_of(
-            request,
-            found.select_related("category", "region", "assignee").order_by("-created_at", "-pk"),
-        ),
+        page=page_of(request, selectors.inbox(user=user, box=box, filters=filters)),
         filters=filters,
         errors=errors,
         boxes=boxes,
@@ -125,7 +90,7 @@ def _steps(request: HttpRequest, case, bind: str | None = None) -> dict:
         if stage == Stage.DISPATCHED:
             steps["start"] = form("start")
         if stage in (Stage.DISPATCHED, Stage.HANDLING):
-            steps["finish"] = form("finish")
+            steps["finish"] = form("finish", FinishForm)
     if stage == Stage.HANDLED and may(user, region, CASE_VERIFY):
         steps["close"], steps["return"] = form("close"), form("return")
     reporter = case.reporter_id == user.pk
@@ -298,6 +263,12 @@ def case_report(request: HttpRequest):
             "answers": answers,
             "origin": origins.kind_of(origin).label if origin is not None else None,
             "origin_label": str(origin) if origin is not None else "",
+            "map": {
+                **map_settings(),
+                "boundaries": selectors.grid_boundaries(
+                    Region.objects.visible_to(request.user, CASE_RECORD)
+                ),
+            },
         },
         status=422 if form.errors else 200,
     )

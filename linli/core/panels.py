@@ -4,9 +4,14 @@ household's visits on the registry's household page, and a "Visit" button on its
 to-verify list). Apps register them in `AppConfig.ready()`; pages name their slots
 with `{% panels "registry.household" household.pk %}` and
 `{% row_actions "registry.household" h.pk %}` (templatetags/linli_panels.py).
+
+The home page (工作台) is made of the `HomeBlock`s apps register for roles: a person
+sees the blocks of every role they hold (core.views.home).
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.http import HttpRequest
 from django.utils.functional import Promise
@@ -38,14 +43,51 @@ class RowAction:
     order: int = 100
 
 
+@dataclass(frozen=True)
+class Tile:
+    """A count on the home page linking to the list it counts: `count` is the number
+    of rows that list shows at `url` (the same selector and filter)."""
+
+    label: str | Promise
+    count: int
+    url: str
+    alert: bool = False  # shown as a warning when not zero (overdue cases)
+
+
+@dataclass(frozen=True)
+class HomeBlock:
+    """A block of the home page for the holders of any of `roles`: `content(request)`
+    gives the context of `template` (the default one shows `tiles`, a list of `Tile`)."""
+
+    roles: frozenset[str]
+    title: str | Promise
+    content: Callable[[HttpRequest], dict[str, Any]]
+    template: str = "core/_home_tiles.html"
+    order: int = 100
+
+
 _registered: list[Panel | RowAction] = []
+_home_blocks: list[HomeBlock] = []
 
 
-def register(*items: Panel | RowAction) -> None:
+def register(*items: Panel | RowAction | HomeBlock) -> None:
     for item in items:
+        if isinstance(item, HomeBlock):
+            _home_blocks.append(item)
+            continue
         vocabulary.check(item.action)
-    _registered.extend(items)
+        _registered.append(item)
     _registered.sort(key=lambda item: item.order)
+    _home_blocks.sort(key=lambda item: item.order)
+
+
+def home_blocks(request: HttpRequest) -> list[HomeBlock]:
+    """The home page's blocks for the roles the signed-in user holds."""
+    user = request.user
+    if not user.is_authenticated:
+        return []
+    roles = {grant.role for grant in user.active_grants()}
+    return [block for block in _home_blocks if roles & block.roles]
 
 
 def offered[T: (Panel, RowAction)](request: HttpRequest, kind: type[T], page: str) -> list[T]:

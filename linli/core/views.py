@@ -3,10 +3,12 @@ from django.db import connection
 from django.db.utils import DatabaseError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from linli.core import panels
 from linli.core.access import public, signed_in
 from linli.core.problems import API_PREFIX, problem
 
@@ -33,9 +35,17 @@ def healthz(request: HttpRequest) -> JsonResponse:
 @signed_in
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
+    """The home page (工作台): the blocks apps register for the roles the user holds
+    (linli.core.panels.HomeBlock), the counts of each linking to the work."""
     user = request.user  # signed in (signed_in has sent anyone else to the login page)
     grants = user.active_grants() if user.is_authenticated else []
-    return render(request, "core/home.html", {"grants": grants})
+    blocks = [
+        render_to_string(
+            block.template, {"block": block, **block.content(request)}, request=request
+        )
+        for block in panels.home_blocks(request)
+    ]
+    return render(request, "core/home.html", {"grants": grants, "blocks": blocks})
 
 
 def error_403(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

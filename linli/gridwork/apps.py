@@ -12,6 +12,7 @@ class GridworkConfig(AppConfig):
 
         from linli.cases import origins
         from linli.core import navigation, panels, periodic
+        from linli.gridwork import home
         from linli.gridwork.models import Patrol
         from linli.gridwork.permissions import PATROL_VIEW, VISIT_RECORD
         from linli.gridwork.tasks import patrols_end_stale
@@ -26,6 +27,7 @@ class GridworkConfig(AppConfig):
                 "registry.household", _("Visit"), "gridwork:visit-record", VISIT_RECORD
             ),
         )
+        panels.register(*home.BLOCKS)
         periodic.register("patrols-end-stale", patrols_end_stale, every=timedelta(hours=1))
         # A problem found on patrol is reported from the patrol's page: the case names it.
         origins.register(origins.OriginKind(Patrol, _("Patrol"), "gridwork:patrol-detail"))

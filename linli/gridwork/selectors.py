@@ -1,6 +1,7 @@
 """Reads of grid work, each starting from the scoping primitive."""
 
 from django.db.models import Count, Prefetch, QuerySet
+from django.utils import timezone
 
 from linli.accounts.selectors import people_who_may_in_scope
 from linli.gridwork.filters import PatrolFilter, VisitFilter
@@ -51,6 +52,11 @@ def open_patrol(*, user) -> Patrol | None:
         .select_related("grid", "route")
         .first()
     )
+
+
+def check_ins_today(*, user) -> QuerySet[CheckIn]:
+    """The user's own check-ins of today (local time)."""
+    return CheckIn.objects.filter(patrol__worker=user, at__date=timezone.localdate())
 
 
 def patrol_list(*, user, filters: PatrolFilter, worker=None) -> QuerySet[Patrol]:

@@ -10,7 +10,8 @@ class IndicatorsConfig(AppConfig):
     def ready(self) -> None:
         from datetime import timedelta
 
-        from linli.core import indicators, navigation, periodic
+        from linli.core import indicators, navigation, panels, periodic
+        from linli.indicators import home
         from linli.indicators.permissions import INDICATOR_VIEW
         from linli.indicators.tasks import indicators_rollup
 
@@ -19,3 +20,4 @@ class IndicatorsConfig(AppConfig):
             navigation.NavItem(_("Indicators"), "indicators:table", INDICATOR_VIEW, 60)
         )
         periodic.register("indicators-rollup", indicators_rollup, every=timedelta(minutes=5))
+        panels.register(*home.BLOCKS)

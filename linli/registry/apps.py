@@ -10,7 +10,7 @@ class RegistryConfig(AppConfig):
     def ready(self) -> None:
         from linli.accounts.permissions import USER_VIEW
         from linli.core import events, navigation, panels
-        from linli.registry import subscribers
+        from linli.registry import home, subscribers
         from linli.registry.events import LedgerImportMoved
         from linli.registry.permissions import REGISTRY_VIEW
 
@@ -24,4 +24,5 @@ class RegistryConfig(AppConfig):
         panels.register(
             panels.Panel("accounts.user", _("Acts for"), "registry:user-affiliations", USER_VIEW)
         )
+        panels.register(*home.BLOCKS)
         events.subscribe(LedgerImportMoved, subscribers.tell_the_uploader)

@@ -24,6 +24,7 @@ from linli.core.lists import page_of, query_without_page
 from linli.core.xlsx import xlsx_download
 from linli.exports.services import export_start
 from linli.exports.views import export_answer
+from linli.registry import selectors
 from linli.registry.choices import LedgerImportMode, LedgerImportStatus
 from linli.registry.exports import RESIDENTS
 from linli.registry.filters import ResidentFilter
@@ -93,6 +94,7 @@ def ledger_import(request: HttpRequest):
 @csrf_protect
 def _ledger_import(request: HttpRequest, limit: _SizeLimit):
     imports.ledger_tidy()
+    waiting = request.GET.get("waiting") == "1"
     form = LedgerUploadForm()
     status = 200
     if request.method == "POST":
@@ -128,8 +130,9 @@ def _ledger_import(request: HttpRequest, limit: _SizeLimit):
         "registry/ledger_import.html",
         {
             "form": form,
-            "page": page_of(request, LedgerImport.objects.of_user(request.user).defer("errors")),
-            "query": "",
+            "page": page_of(request, selectors.ledger_imports(user=request.user, waiting=waiting)),
+            "query": "waiting=1" if waiting else "",
+            "waiting": waiting,
             "max_mb": ledger_format.MAX_FILE_BYTES // (1024 * 1024),
             "max_rows": ledger_format.MAX_ROWS,
             "background_rows": ledger_format.BACKGROUND_ROWS,

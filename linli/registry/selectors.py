@@ -6,7 +6,12 @@ from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from linli.accounts.models import RoleGrant
 from linli.accounts.selectors import grants_visible
 from linli.core.pagination import KeyedRows
-from linli.registry.choices import ACTING_KINDS, PoliticalStatus, ResidentStatus
+from linli.registry.choices import (
+    ACTING_KINDS,
+    LedgerImportStatus,
+    PoliticalStatus,
+    ResidentStatus,
+)
 from linli.registry.filters import (
     BuildingFilter,
     HouseholdFilter,
@@ -26,6 +31,7 @@ from linli.registry.models import (
     Building,
     House,
     Household,
+    LedgerImport,
     Organisation,
     RecordChange,
     Resident,
@@ -290,3 +296,24 @@ def affiliations_visible(*, user) -> QuerySet[Affiliation]:
     return Affiliation.objects.visible_to(user).select_related(
         "grant__user", "grant__region", "organisation"
     )
+
+
+# The households to verify: not verified for this many days (unless asked otherwise).
+STALE_DAYS = 90
+
+# An import waits for its uploader (errors to read) or for the worker.
+WAITING_IMPORTS = (
+    LedgerImportStatus.QUEUED,
+    LedgerImportStatus.VALIDATING,
+    LedgerImportStatus.HAS_ERRORS,
+    LedgerImportStatus.SAVE_QUEUED,
+    LedgerImportStatus.SAVING,
+)
+
+
+def ledger_imports(*, user, waiting: bool = False) -> QuerySet[LedgerImport]:
+    """The user's own ledger imports, newest first (`waiting`: only those not finished)."""
+    found = LedgerImport.objects.of_user(user).defer("errors")
+    if waiting:
+        found = found.filter(status__in=WAITING_IMPORTS)
+    return found

@@ -46,8 +46,6 @@ from linli.registry.permissions import (
     REGISTRY_VIEW,
 )
 
-STALE_DAYS = 90
-
 
 def numbers_as_indexes(request: HttpRequest, data) -> str | None:
     """The list's (or export's) query with ID and phone numbers swapped for their
@@ -375,7 +373,7 @@ def freshness(request: HttpRequest):
     """Households not verified for N days: the grid workers' to-do list."""
     filters, errors = HouseholdFilter.from_query(request.GET)
     if not filters.stale_days:
-        filters.stale_days = STALE_DAYS
+        filters.stale_days = selectors.STALE_DAYS
     return render_list(
         request,
         "registry/freshness.html",

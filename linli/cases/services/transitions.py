@@ -250,12 +250,22 @@ def case_start(*, case: Case, by, note: str = "", version: int | None = None) ->
 
 
 @transaction.atomic
-def case_finish(*, case: Case, by, note: str, version: int | None = None) -> Case:
-    """处理反馈: the handler reports what was done; the case waits to be verified."""
+def case_finish(
+    *,
+    case: Case,
+    by,
+    note: str,
+    reply: str = "",
+    show_photos: bool = False,
+    version: int | None = None,
+) -> Case:
+    """处理反馈: the handler reports what was done; the case waits to be verified.
+    `reply` is the feedback shown to the reporter on the tracking page (the note stays
+    with staff); `show_photos` shows there the photos added while handling it."""
     _ensure_assignee(case, by)
     if not (note or "").strip():
         raise ValidationError({"note": _("Say what was done.")})
-    return _move(
+    finished = _move(
         case,
         allowed=(Stage.DISPATCHED, Stage.HANDLING),
         to=Stage.HANDLED,
@@ -263,7 +273,11 @@ def case_finish(*, case: Case, by, note: str, version: int | None = None) -> Cas
         action=CASE_HANDLE,
         note=note,
         version=version,
+        reply=(reply or "").strip()[:500],
     )
+    if show_photos:
+        finished.photos.filter(stage__in=(Stage.DISPATCHED, Stage.HANDLING)).update(public=True)
+    return finished
 
 
 @transaction.atomic

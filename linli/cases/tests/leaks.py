@@ -73,6 +73,8 @@ def community_b(world, made) -> Leaks:
         urls={
             "cases:case-photo": [f"/cases/{accepted.pk}/photos/{photo.pk}/"],
             "api:case-photo": [f"/api/v1/cases/{accepted.pk}/photos/{photo.pk}"],
+            # not chosen for the tracking page: 404 like another community's
+            "report:track-photo": [f"/report/{accepted.code}/photos/{photo.pk}/"],
         },
         shows_divisions={"report:report"},
         sends={

@@ -12,6 +12,7 @@ from linli.cases.choices import Stage
 from linli.cases.models import Case, Category
 from linli.testing.cases import hotline_call, png
 from linli.testing.http import EN, get, post, text
+from linli.testing.shapes import SQUARE
 
 
 @pytest.fixture
@@ -113,6 +114,30 @@ def test_reporting_in_the_console_makes_one_case_per_form(client, world):
 
     assert first.status_code == again.status_code == 302
     assert first["Location"] == again["Location"] and Case.objects.count() == 1
+
+
+def test_the_console_report_takes_a_map_pin_like_the_public_one(client, world):
+    world.a1.boundary = SQUARE
+    world.a1.save(update_fields=["boundary"])
+    form = get(client, world.grid_worker_a1, "/cases/new/").content.decode()
+    assert 'data-pick="1"' in form and 'id="locate"' in form and 'id="map-data"' in form
+    key = re.search(r'name="request_key" value="([0-9a-f]+)"', form).group(1)
+    data = {
+        "category": Category.objects.get(code="fire-exit").pk,
+        "region_code": world.a1.code,
+        "address": "车站社区8号楼",
+        "description": "8号楼消防通道被杂物堵塞",
+        "source": "grid_worker",
+        "request_key": key,
+        "longitude": "117.871234",  # inside grid A1
+        "latitude": "36.801234",
+    }
+
+    response = post(client, world.grid_worker_a1, "/cases/new/", data)
+
+    assert response.status_code == 302
+    case = Case.objects.get()
+    assert (str(case.longitude), str(case.latitude)) == ("117.871234", "36.801234")
 
 
 def test_a_bad_report_is_explained_and_saves_nothing(client, world):

@@ -189,3 +189,45 @@ def test_the_tracking_page_shows_no_names_notes_or_community_matters(client, loc
     assert "Accepted" in page
     assert "王某" not in page and "李某某" not in page and "已联系" not in page
     assert client.get("/report/NOSUCHCODE/", **EN).status_code == 404
+
+
+def test_the_tracking_page_shows_the_handlers_reply_and_the_photos_staff_chose(client, located):
+    case = through(
+        services.case_report(
+            category=Category.objects.get(code="manhole-cover"),
+            description="正阳路井盖缺失",
+            source=Source.RESIDENT,
+            region=located.a1,
+            address="正阳路8号",
+            by=located.resident_a,
+        ),
+        located,
+        Stage.HANDLING,
+    )
+    before = services.case_photo_add(
+        case=case, upload=SimpleUploadedFile("a.png", png()), by=located.resident_a
+    )
+    CasePhoto.objects.filter(pk=before.pk).update(stage=Stage.REPORTED)  # the report's own
+    after = services.case_photo_add(
+        case=case, upload=SimpleUploadedFile("b.png", png()), by=located.grid_worker_a1
+    )
+    client.force_login(located.grid_worker_a1)
+    client.post(
+        f"/cases/{case.pk}/finish/",
+        {
+            "finish-note": "已补装井盖，内部记录",
+            "finish-reply": "井盖已补装，感谢您的反映",
+            "finish-show_photos": "on",
+            "finish-version": Case.objects.get(pk=case.pk).version,
+        },
+    )
+    client.logout()
+
+    page = client.get(f"/report/{case.code}/", **EN).content.decode()
+
+    assert Case.objects.get(pk=case.pk).stage == Stage.HANDLED
+    assert "井盖已补装，感谢您的反映" in page and "内部记录" not in page
+    assert f"/report/{case.code}/photos/{after.pk}/" in page
+    assert f"photos/{before.pk}/" not in page
+    assert client.get(f"/report/{case.code}/photos/{after.pk}/").status_code == 200
+    assert client.get(f"/report/{case.code}/photos/{before.pk}/").status_code == 404
