@@ -10,9 +10,11 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from linli.core.config import env_bool, env_int, env_list, env_str
+from linli.core.private import PRIVATE_DIR, PRIVATE_FILE, private_dir
 
 BASE_DIR = Path(__file__).resolve().parent
-DATA_DIR = Path(env_str("LINLI_DATA_DIR", str(BASE_DIR.parent / "var")))
+# The database, photos, exports, static files: this service's user only (0700).
+DATA_DIR = private_dir(Path(env_str("LINLI_DATA_DIR", str(BASE_DIR.parent / "var"))))
 
 DEBUG = env_bool("LINLI_DEBUG", False)
 SECRET_KEY = env_str("LINLI_SECRET_KEY")
@@ -52,6 +54,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "linli.core.private.no_store",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -95,7 +98,7 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+    private_dir(Path(DATABASES["default"]["NAME"]).parent)
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
@@ -190,6 +193,8 @@ LINLI_PHOTO_MAX_MB = env_int("LINLI_PHOTO_MAX_MB", 10, minimum=1)
 # Uploaded files (case photos): served by views that check who may see them, never
 # as static files.
 MEDIA_ROOT = DATA_DIR / "media"
+FILE_UPLOAD_PERMISSIONS = PRIVATE_FILE
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = PRIVATE_DIR
 
 # Language and time
 LANGUAGE_CODE = "zh-hans"

@@ -11,8 +11,13 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from datetime import timedelta
 
+        from django.db.backends.signals import connection_created
+
         from linli.core import crypto, lookups, periodic, permissions, workdays
+        from linli.core.private import sqlite_files_private
         from linli.core.tasks import events_deliver
+
+        connection_created.connect(sqlite_files_private)
 
         lookups.register()
         periodic.register("events-deliver", events_deliver, every=timedelta(minutes=1))

@@ -1,0 +1,57 @@
+"""Personal data stays out of caches and other users' reach: answers are not stored by
+browsers or proxies, and the data directory, the SQLite database and uploaded files
+are readable by the service's own user only."""
+
+import os
+import stat
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from django.http import HttpRequest, HttpResponseBase
+from django.utils.cache import add_never_cache_headers
+
+PRIVATE_DIR = 0o700
+PRIVATE_FILE = 0o600
+
+
+Handler = Callable[[HttpRequest], HttpResponseBase]
+
+
+def no_store(get_response: Handler) -> Handler:
+    """Middleware: an answer that does not say how to cache it is not stored anywhere
+    (`Cache-Control: no-store`, private): pages, API answers and reveals carry scoped
+    or personal data. Static files are answered before (WhiteNoise); a view that
+    sets Cache-Control itself (a case photo: private) keeps it."""
+
+    def middleware(request: HttpRequest) -> HttpResponseBase:
+        response = get_response(request)
+        if not response.has_header("Cache-Control"):
+            add_never_cache_headers(response)
+        return response
+
+    return middleware
+
+
+def private_dir(path: Path) -> Path:
+    """Make `path` (and its parents) if missing, readable by this user only; an
+    existing one of ours that others may read is tightened."""
+    path.mkdir(mode=PRIVATE_DIR, parents=True, exist_ok=True)
+    found = path.stat()
+    if found.st_uid == os.getuid() and stat.S_IMODE(found.st_mode) & 0o077:
+        path.chmod(PRIVATE_DIR)
+    return path
+
+
+def sqlite_files_private(sender: Any, connection: Any, **kwargs: Any) -> None:
+    """On each new SQLite connection (`connection_created`): the database file and its
+    journal files are 0600 (SQLite makes them with the umask's mode, often 0644)."""
+    if connection.vendor != "sqlite" or connection.is_in_memory_db():
+        return
+    name = str(connection.settings_dict["NAME"])
+    for path in (Path(name), Path(name + "-wal"), Path(name + "-shm")):
+        try:
+            if stat.S_IMODE(path.stat().st_mode) != PRIVATE_FILE:
+                path.chmod(PRIVATE_FILE)
+        except FileNotFoundError:
+            continue
