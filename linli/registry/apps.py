@@ -16,7 +16,13 @@ class RegistryConfig(AppConfig):
 
         navigation.register(
             navigation.NavItem(_("Residents"), "registry:resident-list", REGISTRY_VIEW, 20),
-            navigation.NavItem(_("Buildings"), "registry:building-list", REGISTRY_VIEW, 21),
+            navigation.NavItem(
+                _("Buildings"),
+                "registry:building-list",
+                REGISTRY_VIEW,
+                21,
+                also=("registry:building-detail",),
+            ),
             navigation.NavItem(_("To verify"), "registry:freshness", REGISTRY_VIEW, 22),
             navigation.NavItem(_("Organisations"), "registry:organisation-list", REGISTRY_VIEW, 23),
         )
