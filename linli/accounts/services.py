@@ -117,7 +117,7 @@ def _audit_grant(action: str, grant: RoleGrant, by: User | None) -> None:
         action=action,
         actor=by,
         obj=grant,
-        object_label=f"{grant.user.username} · {grant.role}",
+        object_label=grant.audit_label,
         details={
             "user_id": grant.user_id,
             "role": grant.role,

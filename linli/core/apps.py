@@ -11,8 +11,14 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from datetime import timedelta
 
+        from django.db.models import fields
+
         from linli.core import crypto, lookups, periodic, permissions, workdays
         from linli.core.tasks import events_deliver
+
+        # The empty choice of every select ("- Select an option -" has no Chinese in
+        # Django's catalogue); Django reads it here when a form is built.
+        fields.BLANK_CHOICE_LABEL = _("— Choose —")
 
         lookups.register()
         periodic.register("events-deliver", events_deliver, every=timedelta(minutes=1))

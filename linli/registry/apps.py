@@ -9,8 +9,10 @@ class RegistryConfig(AppConfig):
 
     def ready(self) -> None:
         from linli.accounts.permissions import USER_VIEW
+        from linli.audit import readable
         from linli.core import events, navigation, panels
         from linli.registry import subscribers
+        from linli.registry.choices import ChangeKind, LedgerImportMode
         from linli.registry.events import LedgerImportMoved
         from linli.registry.permissions import REGISTRY_VIEW
 
@@ -30,4 +32,6 @@ class RegistryConfig(AppConfig):
         panels.register(
             panels.Panel("accounts.user", _("Acts for"), "registry:user-affiliations", USER_VIEW)
         )
+        readable.register_choices("change", ChangeKind)  # the audit trail's details
+        readable.register_choices("mode", LedgerImportMode)
         events.subscribe(LedgerImportMoved, subscribers.tell_the_uploader)
