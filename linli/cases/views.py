@@ -129,7 +129,7 @@ def _steps(request: HttpRequest, case, bind: str | None = None) -> dict:
     if stage == Stage.HANDLED and may(user, region, CASE_VERIFY):
         steps["close"], steps["return"] = form("close"), form("return")
     reporter = case.reporter_id == user.pk
-    if stage == Stage.CLOSED and (reporter or may(user, region, CASE_VERIFY)):
+    if stage == Stage.CLOSED and reporter:
         steps["rate"] = form("rate", RateForm)
     if stage in (Stage.CLOSED, Stage.EVALUATED) and (reporter or may(user, region, CASE_ACCEPT)):
         steps["reopen"] = form("reopen")

@@ -71,6 +71,8 @@ def test_taking_the_steps_from_the_page(client, world, case):
     case.refresh_from_db()
     assert case.stage == Stage.CLOSED
     assert "Verify and close" in text(get(client, world.worker_a, url))
+    closer_page = get(client, world.worker_a, url).content.decode()
+    assert 'data-testid="step-rate"' not in closer_page, "staff do not rate their own work"
 
 
 def test_a_stale_page_gets_a_message_and_changes_nothing(client, world, case):
