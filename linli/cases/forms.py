@@ -112,9 +112,10 @@ class MergeForm(forms.Form):
 class DispatchForm(StepForm):
     assignee = forms.ModelChoiceField(label=_("Handler"), queryset=None)
 
-    def __init__(self, *args, handlers, **kwargs):
+    def __init__(self, *args, handlers, names: dict[int, str], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["assignee"].queryset = handlers
+        self.fields["assignee"].label_from_instance = lambda user: names.get(user.pk, str(user))
 
 
 class RateForm(StepForm):

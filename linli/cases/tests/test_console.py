@@ -171,3 +171,34 @@ def test_the_inbox_runs_a_fixed_number_of_queries(client, world, case):
     for n in range(5):
         hotline_call(world, description=f"垃圾{n}")
     assert count() == first <= 8
+
+
+def test_the_dispatch_list_offers_the_handlers_and_departments_not_the_admins(client, world, case):
+    """Named by what they do: the department a handler acts for, else their role."""
+    from linli.accounts.models import RoleGrant
+    from linli.core.permissions import Role
+    from linli.registry import services as registry
+
+    department = registry.organisation_create(
+        grid=world.a1, name="区城市管理局", kind="government", address="正阳路1号", by=None
+    )
+    handler = world.person(
+        "zhujian", Role.DEPARTMENT_HANDLER, world.district.code, full_name="朱建"
+    )
+    registry.affiliation_set(
+        grant=RoleGrant.objects.get(user=handler), organisation=department, by=None
+    )
+    services.case_accept(case=case, by=world.worker_a)
+
+    page = get(client, world.worker_a, f"/cases/{case.pk}/").content.decode()
+
+    form = page[page.index('data-testid="step-dispatch"') :]
+    options = re.findall(
+        r'<option value="(\d+)"[^>]*>([^<]*)</option>', form[: form.index("</form>")]
+    )
+    offered = {int(pk): name for pk, name in options}
+    assert offered[handler.pk] == "朱建 · 区城市管理局"
+    assert offered[world.worker_a.pk] == "张丽 · Community worker"
+    assert world.grid_worker_a1.pk in offered
+    admins = [world.platform_admin, world.district_admin, world.subdistrict_admin]
+    assert not {admin.pk for admin in admins} & offered.keys()
