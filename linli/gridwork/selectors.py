@@ -85,6 +85,18 @@ def route_progress(*, patrol: Patrol) -> list[tuple[Checkpoint, CheckIn | None]]
     return [(stop.checkpoint, done.get(stop.checkpoint_id)) for stop in stops.order_by("order")]
 
 
+def checkpoints_left(*, patrol: Patrol) -> tuple[int, int]:
+    """(not checked in yet, all) of the checkpoints the patrol is meant to pass: its
+    route's stops, else its grid's active checkpoints."""
+    if patrol.route_id is not None:
+        meant = RouteStop.objects.filter(route=patrol.route_id).values_list("checkpoint_id")
+    else:
+        meant = Checkpoint.objects.filter(grid=patrol.grid_id, active=True).values_list("pk")
+    ids = {pk for (pk,) in meant}
+    done = set(patrol.check_ins.values_list("checkpoint_id", flat=True))
+    return len(ids - done), len(ids)
+
+
 def visits_visible(*, user, action: str = REGISTRY_VIEW) -> QuerySet[Visit]:
     return Visit.objects.visible_to(user, action)
 
