@@ -149,12 +149,17 @@ def code_send(request: HttpRequest):
     if purpose not in PURPOSES:
         return redirect(target)
     try:
-        phone_code_send(phone=phone, purpose=purpose, ip=client_ip(request))
+        shown = phone_code_send(phone=phone, purpose=purpose, ip=client_ip(request))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
         request.session["report-phone"] = phone
         messages.success(request, _("A code was sent to %(phone)s.") % {"phone": mask_phone(phone)})
+        if shown:  # the demo sends no text messages: the code is shown here instead
+            messages.info(
+                request,
+                _("Demo: no text message is sent. Your code is %(code)s.") % {"code": shown},
+            )
     return redirect(target)
 
 

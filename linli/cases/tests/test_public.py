@@ -101,6 +101,26 @@ class FailingGateway:
         raise OSError("gateway unreachable")
 
 
+class Gateway:
+    """A backend that delivers (to nobody here)."""
+
+    def send(self, phone: str, text: str) -> None:
+        pass
+
+
+def test_the_demo_shows_the_code_it_could_not_text_and_a_gateway_never(
+    client, located, send_code, settings
+):
+    code = send_code()
+    page = client.get("/report/", **EN).content.decode()
+    assert f"Demo: no text message is sent. Your code is {code}." in page
+
+    settings.LINLI_SMS_BACKEND = "linli.cases.tests.test_public.Gateway"
+    client.post("/report/code/", {"phone": "13905337777", "purpose": "report"}, **EN)
+    page = client.get("/report/", **EN).content.decode()
+    assert "A code was sent to" in page and "Your code is" not in page
+
+
 def test_a_text_that_cannot_be_sent_says_so_and_costs_nothing(client, located, settings):
     settings.LINLI_SMS_BACKEND = "linli.cases.tests.test_public.FailingGateway"
     response = client.post(
