@@ -62,7 +62,7 @@ BOXES = {
         lambda qs, user: qs.filter(stage=Stage.ACCEPTED),
     ),
     "to_verify": (
-        gettext_lazy("To verify"),
+        gettext_lazy("To check"),  # 待核查: handled, to verify and close
         CASE_VERIFY,
         lambda qs, user: qs.filter(stage=Stage.HANDLED),
     ),

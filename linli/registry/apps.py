@@ -25,7 +25,7 @@ class RegistryConfig(AppConfig):
                 21,
                 also=("registry:building-detail",),
             ),
-            navigation.NavItem(_("To verify"), "registry:freshness", REGISTRY_VIEW, 22),
+            navigation.NavItem(_("Households to verify"), "registry:freshness", REGISTRY_VIEW, 22),
             navigation.NavItem(_("Organisations"), "registry:organisation-list", REGISTRY_VIEW, 23),
         )
         # On a person's page (accounts): the organisations they act for, per role.

@@ -23,7 +23,7 @@ def test_the_inbox_shows_the_boxes_of_the_role_and_only_cases_in_scope(client, w
     hotline_call(world, region=world.b1, description="市南的垃圾")
 
     page = text(get(client, world.worker_a, "/cases/?box=to_accept"))
-    assert "Mine To accept To dispatch To verify Overdue All" in page
+    assert "Mine To accept To dispatch To check Overdue All" in page
     assert case.code in page and "市南的垃圾" not in page
 
     grid_page = text(get(client, world.grid_worker_a1, "/cases/"))

@@ -153,3 +153,15 @@ def test_every_console_page_speaks_chinese_to_every_role(client, world, walked, 
         if english:
             found[path] = sorted(english)
     assert found == {}, found
+
+
+def test_the_registrys_and_the_cases_things_to_verify_have_distinct_names(client, world):
+    """待核实 (a household's data to confirm) is not 待核查 (a handled case to check)."""
+    client.force_login(world.worker_a)
+
+    page = client.get("/cases/").content.decode()
+
+    labels = [str(item["label"]) for item in client.get("/").context["nav_items"]]
+    assert "待核实的户" in labels
+    boxes = page[page.index('data-testid="boxes"') :].split("</ul>")[0]
+    assert "待核查" in boxes and "待核实" not in boxes
