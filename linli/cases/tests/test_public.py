@@ -169,6 +169,40 @@ def test_bad_reports_say_why_and_save_nothing(client, located, send_code, change
     assert not Case.objects.exists() and not CasePhoto.objects.exists()
 
 
+def test_a_photo_sent_with_a_mistake_is_kept_for_the_next_try(client, located, send_code, media):
+    code = send_code()
+    photo = SimpleUploadedFile("p.png", png(), content_type="image/png")
+
+    sent_back = client.post(
+        "/report/", form(code=code, description="", photos=[photo]), **EN
+    ).content.decode()
+
+    assert "This field is required" in sent_back and not Case.objects.exists()
+    assert 'data-testid="kept-photos"' in sent_back and "Photo 1 (40 × 30)" in sent_back
+    (kept,) = re.findall(r'name="kept_photo" value="([^"]+)"', sent_back)
+    response = client.post("/report/", form(code=code, kept_photo=[kept]), **EN)
+    case = Case.objects.get()
+    assert response.status_code == 302 and case.photos.count() == 1
+    assert not list((media / "report-drafts").iterdir()), "the draft went with the report"
+
+
+def test_an_unticked_kept_photo_is_left_out_and_old_drafts_are_tidied(
+    client, located, send_code, media
+):
+    from linli.cases import drafts
+
+    code = send_code()
+    photo = SimpleUploadedFile("p.png", png(), content_type="image/png")
+    client.post("/report/", form(code=code, description="", photos=[photo]), **EN)
+    client.post("/report/", form(description=""), **EN)  # the kept photo unticked
+    assert not list((media / "report-drafts").iterdir())
+    photo = SimpleUploadedFile("p.png", png(), content_type="image/png")
+    client.post("/report/", form(description="", photos=[photo]), **EN)
+
+    assert drafts.tidy() == 0
+    assert drafts.tidy(now=timezone.now() + timedelta(days=1, minutes=1)) == 1
+
+
 def test_a_signed_in_resident_reports_without_a_code(client, located):
     client.force_login(located.resident_a)
     response = client.post("/report/", form(phone=""), **EN)
