@@ -109,13 +109,23 @@ class MergeForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
 
+class HandlerField(forms.ModelChoiceField):
+    """People to dispatch to, each by the name `names` gives (their department)."""
+
+    names: dict[int, str] = {}
+
+    def label_from_instance(self, obj) -> str:
+        return self.names.get(obj.pk, str(obj))
+
+
 class DispatchForm(StepForm):
-    assignee = forms.ModelChoiceField(label=_("Handler"), queryset=None)
+    assignee = HandlerField(label=_("Handler"), queryset=None)
 
     def __init__(self, *args, handlers, names: dict[int, str], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["assignee"].queryset = handlers
-        self.fields["assignee"].label_from_instance = lambda user: names.get(user.pk, str(user))
+        field = self.fields["assignee"]
+        assert isinstance(field, HandlerField)
+        field.queryset, field.names = handlers, names
 
 
 class RateForm(StepForm):

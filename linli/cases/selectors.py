@@ -80,8 +80,8 @@ def handler_names(handlers: QuerySet) -> dict[int, str]:
     """How the dispatch list names each of `handlers`: their name and the department
     they act for, else their role (张丽 · 社区工作者, 朱建 · 区城市管理局)."""
     grants = (
-        _handling_grants()
-        .allowing(CASE_HANDLE)
+        RoleGrant.objects.allowing(CASE_HANDLE)
+        .exclude(role__in=ADMIN_ROLES)
         .filter(user__in=handlers)
         .select_related("user", "affiliation__organisation")
         .order_by("pk")

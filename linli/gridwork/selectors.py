@@ -89,10 +89,11 @@ def checkpoints_left(*, patrol: Patrol) -> tuple[int, int]:
     """(not checked in yet, all) of the checkpoints the patrol is meant to pass: its
     route's stops, else its grid's active checkpoints."""
     if patrol.route_id is not None:
-        meant = RouteStop.objects.filter(route=patrol.route_id).values_list("checkpoint_id")
+        stops = RouteStop.objects.filter(route=patrol.route_id)
+        ids = set(stops.values_list("checkpoint_id", flat=True))
     else:
-        meant = Checkpoint.objects.filter(grid=patrol.grid_id, active=True).values_list("pk")
-    ids = {pk for (pk,) in meant}
+        grid = Checkpoint.objects.filter(grid=patrol.grid_id, active=True)
+        ids = set(grid.values_list("pk", flat=True))
     done = set(patrol.check_ins.values_list("checkpoint_id", flat=True))
     return len(ids - done), len(ids)
 
