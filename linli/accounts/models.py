@@ -1,9 +1,10 @@
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Lower
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from linli.core.crypto import mask_phone
@@ -182,6 +183,13 @@ class RoleGrant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.get_role_display()} @ {self.region.name}"
+
+    @property
+    def audit_label(self) -> str:
+        """How the audit trail names the grant: the username and the role's name in the
+        site's language (the label is stored; it does not follow the reader's)."""
+        with translation.override(settings.LANGUAGE_CODE):
+            return f"{self.user.username} · {self.get_role_display()}"
 
 
 class AccessTokenQuerySet(models.QuerySet):

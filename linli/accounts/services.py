@@ -117,7 +117,7 @@ def _audit_grant(action: str, grant: RoleGrant, by: User | None) -> None:
         action=action,
         actor=by,
         obj=grant,
-        object_label=f"{grant.user.username} · {grant.role}",
+        object_label=grant.audit_label,
         details={
             "user_id": grant.user_id,
             "role": grant.role,
@@ -385,11 +385,12 @@ def _code_hash(phone_index: str, purpose: str, code: str) -> str:
     return salted_hmac("linli.phone-code", key, algorithm="sha256").hexdigest()
 
 
-def phone_code_send(*, phone: str, purpose: str, ip: str | None) -> None:
+def phone_code_send(*, phone: str, purpose: str, ip: str | None) -> str | None:
     """Text a 6-digit code to `phone` for `purpose` through `LINLI_SMS_BACKEND`, within
     the limits per number and per address. Call it outside a transaction: the code
     is recorded (and committed) first, then sent; a code that could not be sent is
-    taken back and does not count against the limits."""
+    taken back and does not count against the limits. Returns the code only when the
+    backend delivers nothing (`shows_codes`: the demo's log), for the page to show."""
     phone = (phone or "").strip()
     phone_validator(phone)
     index = blind_index(phone, PHONE_CODE_CONTEXT)
@@ -417,14 +418,16 @@ def phone_code_send(*, phone: str, purpose: str, ip: str | None) -> None:
             expires_at=now + timedelta(minutes=PHONE_CODE_MINUTES),
         )
     text = _("Your Linli verification code is %(code)s (valid %(minutes)s minutes). Tell nobody.")
+    backend = sms.backend()
     try:
-        sms.backend().send(phone, text % {"code": code, "minutes": PHONE_CODE_MINUTES})
+        backend.send(phone, text % {"code": code, "minutes": PHONE_CODE_MINUTES})
     except OSError as exc:
         log.warning("SMS to %s failed: %s", mask_phone(phone), exc)
         PhoneCode.objects.filter(pk=sent.pk).delete()
         raise ValidationError(
             {"phone": _("The text message could not be sent: try again in a few minutes.")}
         ) from None
+    return code if getattr(backend, "shows_codes", False) else None
 
 
 def _lock_number(index: str) -> None:

@@ -8,13 +8,12 @@ single `AuditHead` row so that two writers never fork the chain, and removed onl
 by `audit_prune`, which moves the chain's anchor forward first.
 """
 
-import json
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from linli.audit import readable
 from linli.audit.choices import GENESIS_HASH, AuditAction
 from linli.audit.hashing import HASHED_FIELDS, entry_hash
 from linli.audit.permissions import AUDIT_VIEW
@@ -154,11 +153,14 @@ class AuditEntry(models.Model):
         )
 
     @property
-    def details_text(self) -> str:
-        """The details as compact JSON, for lists."""
-        if not self.details:
-            return ""
-        return json.dumps(self.details, ensure_ascii=False, sort_keys=True, separators=(", ", ": "))
+    def object_kind(self) -> str:
+        """The name of the object's kind in the user's language (户, 用户…)."""
+        return readable.object_kind(self)
+
+    @property
+    def detail_lines(self) -> list[tuple[str, str]]:
+        """The details as labelled values in the user's language."""
+        return readable.detail_lines(self)
 
     def hashed_values(self) -> dict:
         return {name: getattr(self, name) for name in HASHED_FIELDS}

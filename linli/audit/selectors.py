@@ -13,3 +13,9 @@ def entries_visible(*, user, action: str = AUDIT_VIEW) -> QuerySet[AuditEntry]:
 def entries_filtered(*, user, filters: AuditFilter) -> QuerySet[AuditEntry]:
     """The entries a list shows: visible, filtered, newest first, regions joined."""
     return filters.apply(entries_visible(user=user)).select_related("region").order_by("-seq")
+
+
+def object_types() -> list[str]:
+    """The kinds of object the trail names (not secret: the platform's own models)."""
+    found = AuditEntry.objects.order_by().values_list("object_type", flat=True).distinct()
+    return [object_type for object_type in found if object_type]

@@ -1,7 +1,7 @@
 from django.http import HttpRequest
 from django.views.decorators.http import require_GET
 
-from linli.audit import selectors
+from linli.audit import readable, selectors
 from linli.audit.choices import AuditAction
 from linli.audit.filters import AuditFilter
 from linli.audit.permissions import AUDIT_VIEW
@@ -21,4 +21,5 @@ def index(request: HttpRequest):
         filters=filters,
         errors=errors,
         actions=AuditAction.choices,
+        object_kinds=readable.object_kinds(selectors.object_types()),
     )

@@ -13,12 +13,13 @@ class CasesConfig(AppConfig):
         from linli.cases import home, subscribers
         from linli.cases.events import Escalated, StageChanged
         from linli.cases.permissions import CASE_VIEW
-        from linli.cases.tasks import cases_escalate
+        from linli.cases.tasks import cases_escalate, report_drafts_tidy
         from linli.core import events, navigation, panels, periodic
 
         navigation.register(navigation.NavItem(_("Cases"), "cases:case-inbox", CASE_VIEW, 30))
         panels.register(*home.BLOCKS)
         periodic.register("cases-escalate", cases_escalate, every=timedelta(minutes=5))
+        periodic.register("report-drafts-tidy", report_drafts_tidy, every=timedelta(hours=1))
         for handler in (
             subscribers.tell_the_assignee,
             subscribers.tell_the_reporter,

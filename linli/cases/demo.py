@@ -33,77 +33,64 @@ from linli.registry.services import affiliation_set
 CASES = 400
 DAYS = 90
 HOME = "370306001001"  # 车站社区, where the demo's community and grid workers are
-# Descriptions by top category (places are streets of 周村).
+# Descriptions by category (places are streets of 周村): each says what its category is.
 DESCRIPTIONS = {
-    "event-appearance": [
+    "exposed-garbage": [
         "正阳路58号小区东门外人行道堆放生活垃圾约2立方米，无人清运",
-        "丝绸路与大街交叉口西南角私自搭建彩钢板棚约20平方米",
-        "青年路农贸市场南门路面油污严重，行人易滑倒",
-        "新建路一沿街餐馆油烟直排，周边居民反映气味刺鼻",
-        "城北路公园北门外积存建筑垃圾渣土，已超过一周未清理",
+        "丝绸路12号门前垃圾桶满溢，垃圾散落地面",
     ],
-    "event-advertising": [
-        "永安路小区2单元楼道墙面张贴大量开锁、疏通小广告",
-        "华侨路两侧电线杆悬挂培训机构横幅，未经审批",
-        "大街88号商铺门头广告牌边框锈蚀松动，有坠落风险",
-    ],
-    "event-construction": [
-        "周隆路工地夜间23点后仍在浇筑混凝土，噪声扰民",
-        "太和路工地出入口未冲洗车辆，道路泥土遗撒约200米",
-        "鹏程路工地围挡破损，裸土未覆盖，扬尘较大",
-    ],
-    "event-emergency": [
-        "正阳路与新建路交叉口路面塌陷约1平方米，深约半米",
-        "保安街45号门前自来水管爆裂，水流漫溢路面",
-        "火车站下穿通道积水约40厘米，车辆无法通行",
-        "大风导致青年路一棵行道树倒伏，压住两辆电动车",
-    ],
-    "event-street-order": [
-        "实验小学门口放学时段有流动摊贩占道售卖",
-        "丝绸路水果店将货架摆出店外3米占用人行道",
-        "城北路小区门口机动车乱停放，堵塞消防通道",
-        "汽车站广场共享单车大量堆积，堵塞出入口",
-    ],
-    "component-utilities": [
-        "正阳路与新建路交叉口井盖缺失，存在安全隐患",
-        "永安路东段路灯连续三晚不亮，夜间出行不便",
+    "litter": ["城北路公园北门外积存建筑垃圾渣土，已超过一周未清理"],
+    "street-vending": ["实验小学门口放学时段有流动摊贩占道售卖"],
+    "outdoor-cooking": ["丝绸路水果店将货架摆出店外3米占用人行道"],
+    "open-burning": ["城南菜地旁有人露天焚烧秸秆和塑料，浓烟较大"],
+    "sewage": ["青年路农贸市场南门污水外溢，路面油污严重，行人易滑倒"],
+    "illegal-posting": ["永安路小区2单元楼道墙面张贴大量开锁、疏通小广告"],
+    "illegal-banner": ["华侨路两侧电线杆悬挂培训机构横幅，未经审批"],
+    "damaged-billboard": ["大街88号商铺门头广告牌边框锈蚀松动，有坠落风险"],
+    "construction-dust": ["鹏程路工地围挡破损，裸土未覆盖，扬尘较大"],
+    "construction-waste": ["太和路工地出入口未冲洗车辆，道路泥土遗撒约200米"],
+    "night-construction": ["周隆路工地夜间23点后仍在浇筑混凝土，噪声扰民"],
+    "illegal-building": ["丝绸路与大街交叉口西南角私自搭建彩钢板棚约20平方米"],
+    "waterlogging": ["火车站下穿通道积水约40厘米，车辆无法通行"],
+    "road-collapse": ["正阳路与新建路交叉口路面塌陷约1平方米，深约半米"],
+    "gas-leak": ["新建路一沿街餐馆门前闻到明显燃气味，疑似管道泄漏"],
+    "fallen-tree": ["大风导致青年路一棵行道树倒伏，压住两辆电动车"],
+    "illegal-parking": ["城北路小区门口机动车乱停放，堵塞出入口"],
+    "abandoned-vehicle": ["永安路小区东侧一辆无牌轿车停放半年以上，落满灰尘"],
+    "shared-bikes": ["汽车站广场共享单车大量堆积，堵塞出入口"],
+    "manhole-cover": ["正阳路与新建路交叉口井盖缺失，存在安全隐患"],
+    "street-light": ["永安路东段路灯连续三晚不亮，夜间出行不便"],
+    "water-pipe": [
         "大街12号门前供水管道漏水，路面结冰",
+        "保安街45号门前自来水管爆裂，水流漫溢路面",
     ],
-    "component-roads": [
-        "青年路中段路面坑洼，雨后积水",
-        "华侨路口交通标志牌被撞倒在地",
-        "周隆路中央护栏缺损约10米",
-    ],
-    "component-greenery": [
-        "太和路绿化带被车辆碾压，草皮大面积损毁",
-        "鹏程路两棵行道树枯死，存在倒伏隐患",
-    ],
-    "component-housing": [
-        "老旧小区4号楼外墙瓷砖空鼓，存在坠落隐患",
-        "保安街小区3号楼楼顶公共部位漏水，顶层住户受影响",
-    ],
-    "community-disputes": [
-        "3号楼502住户反映楼上装修漏水，双方协商未果",
+    "power-box": ["华侨路口配电箱箱门损坏，电线外露"],
+    "road-damage": ["青年路中段路面坑洼，雨后积水"],
+    "traffic-sign": ["华侨路口交通标志牌被撞倒在地"],
+    "guardrail": ["周隆路中央护栏缺损约10米"],
+    "damaged-greenery": ["太和路绿化带被车辆碾压，草皮大面积损毁"],
+    "dead-tree": ["鹏程路两棵行道树枯死，存在倒伏隐患"],
+    "dangerous-house": ["老旧小区4号楼外墙瓷砖空鼓，存在坠落隐患"],
+    "roof-leak": ["保安街小区3号楼楼顶公共部位漏水，顶层住户受影响"],
+    "noise": ["居民反映楼上夜间噪声较大，多次沟通无果要求调解"],
+    "shared-space": [
         "两户居民因楼道堆放杂物发生争吵",
-        "居民反映楼上夜间噪声较大，多次沟通无果要求调解",
         "一楼住户私自圈占公共绿地种菜，邻居不满",
     ],
-    "community-safety": [
-        "8号楼楼道内电动车飞线充电",
-        "小区消防通道被私家车长期占用",
-        "沿街餐馆液化气钢瓶存放在营业区，无防护措施",
-    ],
-    "community-mediation": [
+    "pets": ["5号楼住户饲养的大型犬夜间吠叫，且未拴绳出入"],
+    "fire-exit": ["小区消防通道被私家车长期占用"],
+    "ebike-charging": ["8号楼楼道内电动车飞线充电"],
+    "falling-objects": ["7号楼高层住户阳台花盆摆放在护栏外，有坠落风险"],
+    "family-dispute": ["老年夫妻因赡养问题与子女发生矛盾，申请社区调解"],
+    "property-dispute": [
         "业主与物业因停车费标准产生纠纷",
-        "商户拖欠6名装修工人工资共计3万余元",
-        "老年夫妻因赡养问题与子女发生矛盾，申请社区调解",
+        "3号楼502住户反映楼上装修漏水，双方协商未果",
     ],
-    "community-needs": [
-        "6号楼停水已超过24小时，未见通知",
-        "冬季暖气不热，室温不足16℃",
-        "独居老人王大爷行动不便，希望社区帮助购买日用品",
-        "小区楼道灯损坏多日，物业未维修",
-    ],
+    "wage-arrears": ["商户拖欠6名装修工人工资共计3万余元"],
+    "elderly-help": ["独居老人王大爷行动不便，希望社区帮助购买日用品"],
+    "heating": ["冬季暖气不热，室温不足16℃"],
+    "water-supply": ["6号楼停水已超过24小时，未见通知"],
+    "other-needs": ["小区楼道灯损坏多日，物业未维修"],
 }
 # The stage each case ends in, and how many of them (older cases are further along).
 FINAL_STAGES = [
@@ -143,11 +130,12 @@ def seed(stdout, **_options) -> None:
         ).select_related("parent")
         if g.boundary
     ]
-    leaves: dict[str, list[Category]] = {}
-    for category in Category.objects.filter(parent__isnull=False, active=True).select_related(
-        "parent"
-    ):
-        leaves.setdefault(category.parent.code, []).append(category)
+    leaves = {
+        c.code: c
+        for c in Category.objects.filter(
+            code__in=DESCRIPTIONS, parent__isnull=False, active=True
+        ).select_related("parent")
+    }
     now = timezone.now()
     with BulkInsert() as bulk:
         cases = bulk.table(Case, CASE_COLUMNS)
@@ -230,8 +218,8 @@ CASE_COLUMNS = [
 def _plan(rng, grids, leaves, users, now) -> tuple[tuple, list[tuple]]:
     """One case's row (CASE_COLUMNS) and its transitions, with times in the past."""
     final = rng.choices([s for s, _w in FINAL_STAGES], weights=[w for _s, w in FINAL_STAGES])[0]
-    top = rng.choice(list(DESCRIPTIONS))
-    category = rng.choice(leaves[top])
+    category = leaves[rng.choice(sorted(leaves))]
+    top = category.parent.code
     # A quarter in 车站社区, whose demo staff then have an inbox; the rest anywhere.
     home = [g for g in grids if g.path.startswith(HOME)]
     grid = rng.choice(home if home and rng.random() < 0.25 else grids)
@@ -291,7 +279,7 @@ def _plan(rng, grids, leaves, users, now) -> tuple[tuple, list[tuple]]:
         grid.pk,
         source,
         final,
-        rng.choice(DESCRIPTIONS[top]),
+        rng.choice(DESCRIPTIONS[category.code]),
         grid.parent.name.removesuffix("居民委员会").removesuffix("村民委员会"),
         longitude,
         latitude,

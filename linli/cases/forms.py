@@ -129,12 +129,23 @@ class MergeForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
 
-class DispatchForm(StepForm):
-    assignee = forms.ModelChoiceField(label=_("Handler"), queryset=None)
+class HandlerField(forms.ModelChoiceField):
+    """People to dispatch to, each by the name `names` gives (their department)."""
 
-    def __init__(self, *args, handlers, **kwargs):
+    names: dict[int, str] = {}
+
+    def label_from_instance(self, obj) -> str:
+        return self.names.get(obj.pk, str(obj))
+
+
+class DispatchForm(StepForm):
+    assignee = HandlerField(label=_("Handler"), queryset=None)
+
+    def __init__(self, *args, handlers, names: dict[int, str], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["assignee"].queryset = handlers
+        field = self.fields["assignee"]
+        assert isinstance(field, HandlerField)
+        field.queryset, field.names = handlers, names
 
 
 class RateForm(StepForm):

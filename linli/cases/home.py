@@ -29,7 +29,7 @@ def _community(request: HttpRequest) -> dict[str, Any]:
         "tiles": [
             inbox_tile(request, _("Cases to accept"), "to_accept"),
             inbox_tile(request, _("Cases to dispatch"), "to_dispatch"),
-            inbox_tile(request, _("Cases to verify"), "to_verify"),
+            inbox_tile(request, _("Cases to check"), "to_verify"),
             inbox_tile(request, _("Overdue cases"), "overdue"),
         ]
     }

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from linli.accounts.services import phone_code_check, phone_code_send
-from linli.cases import selectors, services
+from linli.cases import drafts, selectors, services
 from linli.cases.choices import Source, Stage
 from linli.cases.forms import PublicRateForm, PublicReportForm
 from linli.cases.models import Case, CasePhoto, Category
@@ -72,48 +72,56 @@ def report(request: HttpRequest):
     )
     valid = form.is_valid()
     category, answers = posted_answers(form, request.POST)
+    photos, new = [], []
+    if posted:  # the photos kept from a form sent back, as still ticked, and new ones
+        photos = drafts.only(request, request.POST.getlist("kept_photo"))
+        try:
+            new = [photo_check(upload) for upload in form.cleaned_data.get("photos") or []]
+        except ValidationError as exc:
+            apply_errors(form, exc)
+            valid = False
+        photos += new
     if valid:
         data = form.cleaned_data
         done = request.session.get("report-done", {})
         if data["request_key"] in done:  # the same form sent twice
             return redirect("report:track", code=done[data["request_key"]])
-        try:
-            photos = [photo_check(upload) for upload in data["photos"]]
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            if signed_in or _prove(request, form, "report"):
-                try:
-                    case = services.case_report(
-                        category=category,
-                        description=data["description"],
-                        source=Source.RESIDENT,
-                        by=request.user,
-                        region=Region.objects.filter(code=data["community"]).first(),
-                        address=data["address"],
-                        longitude=data["longitude"],
-                        latitude=data["latitude"],
-                        # a signed-in resident is reached through the account
-                        reporter_phone=None if signed_in else data["phone"],
-                        request_key=data["request_key"],
-                        answers=answers,
-                        photos=photos,
-                    )
-                except ValidationError as exc:
-                    apply_errors(form, exc)
-                else:
-                    request.session["report-done"] = {**done, data["request_key"]: case.code}
-                    messages.success(
-                        request,
-                        _("Reported. Your tracking code is %(code)s: keep it to follow the case.")
-                        % {"code": case.code},
-                    )
-                    return redirect("report:track", code=case.code)
+        if signed_in or _prove(request, form, "report"):
+            try:
+                case = services.case_report(
+                    category=category,
+                    description=data["description"],
+                    source=Source.RESIDENT,
+                    by=request.user,
+                    region=Region.objects.filter(code=data["community"]).first(),
+                    address=data["address"],
+                    longitude=data["longitude"],
+                    latitude=data["latitude"],
+                    # a signed-in resident is reached through the account
+                    reporter_phone=None if signed_in else data["phone"],
+                    request_key=data["request_key"],
+                    answers=answers,
+                    photos=photos,
+                )
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            else:
+                drafts.forget(request)
+                request.session["report-done"] = {**done, data["request_key"]: case.code}
+                messages.success(
+                    request,
+                    _("Reported. Your tracking code is %(code)s: keep it to follow the case.")
+                    % {"code": case.code},
+                )
+                return redirect("report:track", code=case.code)
+    if posted:  # sent back: its new photos are kept for the next try
+        drafts.keep(request, new)
     return render(
         request,
         "cases/public_report.html",
         {
             "form": form,
+            "kept_photos": drafts.kept(request),
             "questions": category.questions if category else [],
             "answers": answers,
             "map": {**map_settings(), "boundaries": selectors.grid_boundaries()},
@@ -166,12 +174,17 @@ def code_send(request: HttpRequest):
     if purpose not in PURPOSES:
         return redirect(target)
     try:
-        phone_code_send(phone=phone, purpose=purpose, ip=client_ip(request))
+        shown = phone_code_send(phone=phone, purpose=purpose, ip=client_ip(request))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
         request.session["report-phone"] = phone
         messages.success(request, _("A code was sent to %(phone)s.") % {"phone": mask_phone(phone)})
+        if shown:  # the demo sends no text messages: the code is shown here instead
+            messages.info(
+                request,
+                _("Demo: no text message is sent. Your code is %(code)s.") % {"code": shown},
+            )
     return redirect(target)
 
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy
 
+from linli.accounts.models import RoleGrant
 from linli.accounts.selectors import people_who_may, people_who_may_in_scope
 from linli.cases.choices import OPEN_STAGES, Stage
 from linli.cases.filters import CaseFilter
@@ -25,6 +26,7 @@ from linli.cases.permissions import (
     CASE_VERIFY,
     CASE_VIEW,
 )
+from linli.core.permissions import ADMIN_ROLES
 from linli.regions.choices import Level
 from linli.regions.models import Region
 from linli.regions.selectors import district_path, may
@@ -63,8 +65,8 @@ BOXES = {
         CASE_DISPATCH,
         lambda qs, user: qs.filter(stage=Stage.ACCEPTED),
     ),
-    "to_verify": Box(
-        gettext_lazy("To verify"), CASE_VERIFY, lambda qs, user: qs.filter(stage=Stage.HANDLED)
+    "to_verify": Box(  # 待核查: handled, to verify and close
+        gettext_lazy("To check"), CASE_VERIFY, lambda qs, user: qs.filter(stage=Stage.HANDLED)
     ),
     "overdue": Box(gettext_lazy("Overdue"), CASE_VIEW, lambda qs, user: qs.overdue()),
     "all": Box(gettext_lazy("All"), CASE_VIEW, lambda qs, user: qs),
@@ -118,10 +120,38 @@ def categories() -> QuerySet[Category]:
     return Category.objects.filter(active=True).select_related("parent")
 
 
+def _handling_grants() -> QuerySet[RoleGrant]:
+    """Grants whose job is handling cases: not the administrators' (whose roles hold
+    every action, but who are not sent work)."""
+    return RoleGrant.objects.active().exclude(role__in=ADMIN_ROLES)
+
+
 def handlers_for(region: Region) -> QuerySet:
     """Active users who may handle cases of `region` (a grant with `case.handle` at the
-    region or above it): whom a case there can be dispatched to."""
-    return people_who_may(CASE_HANDLE, region)
+    region or above it, not an administrator's): whom a case there can be dispatched
+    to — its grid workers, community workers and the departments' handlers."""
+    return people_who_may(CASE_HANDLE, region, among=_handling_grants())
+
+
+def handler_names(handlers: QuerySet) -> dict[int, str]:
+    """How the dispatch list names each of `handlers`: their name and the department
+    they act for, else their role (张丽 · 社区工作者, 朱建 · 区城市管理局)."""
+    grants = (
+        RoleGrant.objects.allowing(CASE_HANDLE)
+        .exclude(role__in=ADMIN_ROLES)
+        .filter(user__in=handlers)
+        .select_related("user", "affiliation__organisation")
+        .order_by("pk")
+    )
+    jobs: dict[int, list[str]] = {}
+    names: dict[int, str] = {}
+    for grant in grants:
+        affiliation = getattr(grant, "affiliation", None)
+        job = affiliation.organisation.name if affiliation else grant.get_role_display()
+        if job not in jobs.setdefault(grant.user_id, []):
+            jobs[grant.user_id].append(job)
+        names[grant.user_id] = grant.user.get_short_name()
+    return {pk: " · ".join([names[pk], *jobs[pk]]) for pk in names}
 
 
 SIMILAR_DAYS = 30

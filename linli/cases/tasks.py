@@ -3,7 +3,13 @@ started every few minutes by `linli scheduler`)."""
 
 from django.tasks import task
 
-from linli.cases import services
+from linli.cases import drafts, services
+
+
+@task()
+def report_drafts_tidy() -> int:
+    """Delete the photos kept for report forms never sent again (drafts.tidy)."""
+    return drafts.tidy()
 
 
 @task()

@@ -85,7 +85,9 @@ def _steps(request: HttpRequest, case, bind: str | None = None) -> dict:
         steps["accept"], steps["reject"] = form("accept"), form("reject")
         steps["merge"] = form("merge", MergeForm)
     if stage in (Stage.ACCEPTED, Stage.DISPATCHED) and may(user, region, CASE_DISPATCH):
-        steps["dispatch"] = form("dispatch", DispatchForm, handlers=selectors.handlers_for(region))
+        handlers = selectors.handlers_for(region)
+        names = selectors.handler_names(handlers)
+        steps["dispatch"] = form("dispatch", DispatchForm, handlers=handlers, names=names)
     if case.assignee_id == user.pk:
         if stage == Stage.DISPATCHED:
             steps["start"] = form("start")
@@ -94,7 +96,7 @@ def _steps(request: HttpRequest, case, bind: str | None = None) -> dict:
     if stage == Stage.HANDLED and may(user, region, CASE_VERIFY):
         steps["close"], steps["return"] = form("close"), form("return")
     reporter = case.reporter_id == user.pk
-    if stage == Stage.CLOSED and (reporter or may(user, region, CASE_VERIFY)):
+    if stage == Stage.CLOSED and reporter:
         steps["rate"] = form("rate", RateForm)
     if stage in (Stage.CLOSED, Stage.EVALUATED) and (reporter or may(user, region, CASE_ACCEPT)):
         steps["reopen"] = form("reopen")

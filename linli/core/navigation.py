@@ -16,6 +16,9 @@ class NavItem:
     url_name: str
     action: str
     order: int = 100
+    # Other pages of the app under this entry (view names); an app's pages that no
+    # entry claims fall under its first entry.
+    also: tuple[str, ...] = ()
 
 
 _items: list[NavItem] = []
@@ -31,14 +34,24 @@ def navigation(request: HttpRequest) -> dict[str, list[dict[str, Any]]]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
+    current = _current_item(request)
     items = [
-        {"label": item.label, "url": reverse(item.url_name), "active": _is_active(request, item)}
+        {"label": item.label, "url": reverse(item.url_name), "active": item is current}
         for item in _items
         if item.action == SIGNED_IN or user.has_action(item.action)
     ]
     return {"nav_items": items}
 
 
-def _is_active(request: HttpRequest, item: NavItem) -> bool:
+def _current_item(request: HttpRequest) -> NavItem | None:
+    """The one entry the page is under: the entry of its view (or claiming it in
+    `also`), else the first entry of its app."""
     match = getattr(request, "resolver_match", None)
-    return bool(match and match.view_name.split(":")[0] == item.url_name.split(":")[0])
+    if match is None:
+        return None
+    view = match.view_name
+    of_app = [item for item in _items if item.url_name.split(":")[0] == view.split(":")[0]]
+    for item in of_app:
+        if view == item.url_name or view in item.also:
+            return item
+    return of_app[0] if of_app else None

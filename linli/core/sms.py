@@ -2,7 +2,9 @@
 `send(phone, text)`; `LINLI_SMS_BACKEND` names the one a deployment uses (a dotted
 path: a gateway's client, written for that gateway). The default, `LogBackend`,
 writes messages to the log instead of sending them: what the demo and tests use
-(verification codes then appear in the server's log)."""
+(verification codes then appear in the server's log). A backend that delivers
+nothing says so with `shows_codes = True`: the page that asked for a verification
+code then shows it, as nobody could receive it otherwise. Gateways never do."""
 
 import logging
 from typing import Protocol
@@ -21,7 +23,10 @@ class SmsBackend(Protocol):
 
 
 class LogBackend:
-    """Writes each message to the log (the number masked), sends nothing."""
+    """Writes each message to the log (the number masked), sends nothing: the demo's
+    visitors are shown their codes on the page instead."""
+
+    shows_codes = True
 
     def send(self, phone: str, text: str) -> None:
         log.warning(

@@ -91,6 +91,19 @@ def route_progress(*, patrol: Patrol) -> list[tuple[Checkpoint, CheckIn | None]]
     return [(stop.checkpoint, done.get(stop.checkpoint_id)) for stop in stops.order_by("order")]
 
 
+def checkpoints_left(*, patrol: Patrol) -> tuple[int, int]:
+    """(not checked in yet, all) of the checkpoints the patrol is meant to pass: its
+    route's stops, else its grid's active checkpoints."""
+    if patrol.route_id is not None:
+        stops = RouteStop.objects.filter(route=patrol.route_id)
+        ids = set(stops.values_list("checkpoint_id", flat=True))
+    else:
+        grid = Checkpoint.objects.filter(grid=patrol.grid_id, active=True)
+        ids = set(grid.values_list("pk", flat=True))
+    done = set(patrol.check_ins.values_list("checkpoint_id", flat=True))
+    return len(ids - done), len(ids)
+
+
 def visits_visible(*, user, action: str = REGISTRY_VIEW) -> QuerySet[Visit]:
     return Visit.objects.visible_to(user, action)
 

@@ -134,6 +134,8 @@ def patrol_detail(request: HttpRequest, pk: int):
             "own": own,
             "check_ins": check_ins,
             "progress": selectors.route_progress(patrol=patrol),
+            "confirm_end": own and request.GET.get("end") == "confirm",
+            "left": selectors.checkpoints_left(patrol=patrol) if own else None,
             "cases": cases_raised_by(patrol, user=request.user).select_related("category"),
             "map": {
                 **map_settings(),
@@ -176,7 +178,11 @@ def patrol_check_in(request: HttpRequest, pk: int):
 @requires(PATROL_RUN)
 @require_POST
 def patrol_end(request: HttpRequest, pk: int):
+    """Ends the patrol; while checkpoints are left, only once the worker confirms."""
     patrol = _patrol(request, pk)
+    left, _total = selectors.checkpoints_left(patrol=patrol)
+    if left and patrol.under_way and request.POST.get("confirm") != "yes":
+        return redirect(reverse("gridwork:patrol-detail", args=[patrol.pk]) + "?end=confirm")
     try:
         services.patrol_end(patrol=patrol, by=request.user)
     except ValidationError as exc:

@@ -5,7 +5,9 @@ Every record belongs to a grid; scoping follows the grid's region path.
 ID and phone numbers are encrypted at rest with blind indexes for exact lookups.
 """
 
+from django.apps import apps
 from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -388,6 +390,19 @@ class RecordChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.object_type}#{self.object_id} {self.kind}"
+
+    @property
+    def field_labels(self) -> list[str]:
+        """The changed fields by their names in the user's language (keys that are
+        not fields, such as a ledger row's labels, as they are)."""
+        model = apps.get_model("registry", self.object_type)
+        labels = []
+        for name in self.changes:
+            try:
+                labels.append(str(model._meta.get_field(name).verbose_name))
+            except FieldDoesNotExist:
+                labels.append(name)
+        return labels
 
 
 class LedgerImportQuerySet(models.QuerySet):

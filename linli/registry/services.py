@@ -686,7 +686,7 @@ def _audit_affiliation(action: str, grant: RoleGrant, organisation: Organisation
         actor=by,
         object_type="registry.affiliation",
         object_id=str(grant.pk),
-        object_label=f"{grant.user.username} · {grant.role}",
+        object_label=grant.audit_label,
         region=grant.region,
         details={
             "user_id": grant.user_id,

@@ -145,7 +145,7 @@ def test_granting_a_role_writes_one_entry(client, world, since):
         str(response.json()["id"]),
     )
     assert entry.region == world.a1
-    assert entry.object_label == "worker.a · grid_worker"
+    assert entry.object_label == "worker.a · 网格员"
     assert entry.details == {
         "user_id": world.worker_a.pk,
         "role": "grid_worker",

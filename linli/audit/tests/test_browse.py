@@ -256,3 +256,34 @@ def test_the_console_pages_and_keeps_the_filters_in_its_links(client, world):
     assert 'href="?action=export&amp;page=2"' in html
     second = client.get(PAGE, {"action": "export", "page": 2}).content.decode()
     assert second.count("<tr>") == 2  # the header and one entry
+
+
+def test_the_console_names_objects_actions_and_details_in_chinese(world):
+    """Not `registry.household:7` and raw JSON: the kind of object, the action and the
+    details labelled, field names as the fields are called, roles by their names."""
+    from django.test import Client
+
+    from linli.testing import registry as registry_factories
+
+    client = Client()  # in Chinese
+    spot = registry_factories.place(world.a1, by=world.worker_a)
+    registry_factories.move_in(spot.household, name="王秀英", by=world.worker_a)
+    services.audit_record(
+        action=AuditAction.GRANT_CREATE,
+        actor=world.district_admin,
+        object_type="accounts.rolegrant",
+        object_id="5",
+        object_label="worker.a · 网格员",
+        region=world.a1,
+        details={"role": Role.GRID_WORKER, "region_code": world.a1.code},
+    )
+    client.force_login(world.district_admin)
+
+    page = client.get(PAGE).content.decode()
+
+    assert "新建记录" in page and "授予角色" in page
+    assert f"户 #{spot.household.pk}" in page and "registry.household:" not in page
+    assert "角色：</span>网格员" in page and "grid_worker" not in page
+    assert "变更：</span>迁入" in page and "move_in" not in page
+    assert "出生日期" in page and "birth_date" not in page and '{"' not in page.split("<body")[1]
+    assert "王秀英" not in page  # the resident is named masked, as the trail stored it

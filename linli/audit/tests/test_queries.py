@@ -9,10 +9,10 @@ from linli.audit.tests.support import record
 
 MANY = 40
 # Session, viewer, the viewer's grants, count, the page of entries (regions joined); the
-# console also the regions its region input offers.
+# console also the regions its region input offers and the kinds of object it filters by.
 # Pinned: a rise means a query was added, perhaps one per row.
 API_LIST_QUERIES = 5
-CONSOLE_LIST_QUERIES = 6
+CONSOLE_LIST_QUERIES = 7
 
 
 def add_entries(world, n: int) -> None:

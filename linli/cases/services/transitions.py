@@ -16,7 +16,7 @@ whoever may accept reports, posted like the other steps (`/cases/<id>/merge/`,
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
@@ -326,10 +326,13 @@ def _ensure_reporter_or_staff(case: Case, by, action: str) -> None:
 def case_rate(
     *, case: Case, rating: int, by, comment: str = "", version: int | None = None
 ) -> Case:
-    """综合评价: the reporter's 1–5 rating and comment of a closed case."""
+    """综合评价: the reporter's 1–5 rating and comment of a closed case: by the
+    reporter signed in, or (`by` None) proving on the tracking page the number they
+    reported with. Staff do not rate their own work."""
     if not isinstance(rating, int) or not 1 <= rating <= 5:
         raise ValidationError({"rating": _("Rate from 1 to 5.")})
-    _ensure_reporter_or_staff(case, by, CASE_VERIFY)
+    if by is not None and case.reporter_id != by.pk:
+        raise PermissionDenied(_("Only the person who reported the case rates it."))
     return _move(
         case,
         allowed=(Stage.CLOSED,),

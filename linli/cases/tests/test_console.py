@@ -24,7 +24,7 @@ def test_the_inbox_shows_the_boxes_of_the_role_and_only_cases_in_scope(client, w
     hotline_call(world, region=world.b1, description="市南的垃圾")
 
     page = text(get(client, world.worker_a, "/cases/?box=to_accept"))
-    assert "Mine To accept To dispatch To verify Overdue All" in page
+    assert "Mine To accept To dispatch To check Overdue All" in page
     assert case.code in page and "市南的垃圾" not in page
 
     grid_page = text(get(client, world.grid_worker_a1, "/cases/"))
@@ -72,6 +72,8 @@ def test_taking_the_steps_from_the_page(client, world, case):
     case.refresh_from_db()
     assert case.stage == Stage.CLOSED
     assert "Verify and close" in text(get(client, world.worker_a, url))
+    closer_page = get(client, world.worker_a, url).content.decode()
+    assert 'data-testid="step-rate"' not in closer_page, "staff do not rate their own work"
 
 
 def test_a_stale_page_gets_a_message_and_changes_nothing(client, world, case):
@@ -194,3 +196,34 @@ def test_the_inbox_runs_a_fixed_number_of_queries(client, world, case):
     for n in range(5):
         hotline_call(world, description=f"垃圾{n}")
     assert count() == first <= 8
+
+
+def test_the_dispatch_list_offers_the_handlers_and_departments_not_the_admins(client, world, case):
+    """Named by what they do: the department a handler acts for, else their role."""
+    from linli.accounts.models import RoleGrant
+    from linli.core.permissions import Role
+    from linli.registry import services as registry
+
+    department = registry.organisation_create(
+        grid=world.a1, name="区城市管理局", kind="government", address="正阳路1号", by=None
+    )
+    handler = world.person(
+        "zhujian", Role.DEPARTMENT_HANDLER, world.district.code, full_name="朱建"
+    )
+    registry.affiliation_set(
+        grant=RoleGrant.objects.get(user=handler), organisation=department, by=None
+    )
+    services.case_accept(case=case, by=world.worker_a)
+
+    page = get(client, world.worker_a, f"/cases/{case.pk}/").content.decode()
+
+    form = page[page.index('data-testid="step-dispatch"') :]
+    options = re.findall(
+        r'<option value="(\d+)"[^>]*>([^<]*)</option>', form[: form.index("</form>")]
+    )
+    offered = {int(pk): name for pk, name in options}
+    assert offered[handler.pk] == "朱建 · 区城市管理局"
+    assert offered[world.worker_a.pk] == "张丽 · Community worker"
+    assert world.grid_worker_a1.pk in offered
+    admins = [world.platform_admin, world.district_admin, world.subdistrict_admin]
+    assert not {admin.pk for admin in admins} & offered.keys()

@@ -53,3 +53,12 @@ def test_the_demo_has_routing_rules_and_escalations_of_overdue_cases(seeded):
     assert escalated.exists()
     assert all(e.case.stage not in demo.CLOSED_STAGES for e in escalated)
     assert Notification.objects.filter(kind="case-overdue", user__username="chezhan").exists()
+
+
+def test_each_demo_case_describes_a_problem_of_its_category(seeded):
+    """Not 路灯不亮 describing a missing manhole cover."""
+    cases = Case.objects.select_related("category")
+
+    assert {c.description for c in cases} <= {d for ds in demo.DESCRIPTIONS.values() for d in ds}
+    assert all(c.description in demo.DESCRIPTIONS[c.category.code] for c in cases)
+    assert len({c.category_id for c in cases}) > 30  # most categories appear

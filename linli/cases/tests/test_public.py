@@ -101,6 +101,26 @@ class FailingGateway:
         raise OSError("gateway unreachable")
 
 
+class Gateway:
+    """A backend that delivers (to nobody here)."""
+
+    def send(self, phone: str, text: str) -> None:
+        pass
+
+
+def test_the_demo_shows_the_code_it_could_not_text_and_a_gateway_never(
+    client, located, send_code, settings
+):
+    code = send_code()
+    page = client.get("/report/", **EN).content.decode()
+    assert f"Demo: no text message is sent. Your code is {code}." in page
+
+    settings.LINLI_SMS_BACKEND = "linli.cases.tests.test_public.Gateway"
+    client.post("/report/code/", {"phone": "13905337777", "purpose": "report"}, **EN)
+    page = client.get("/report/", **EN).content.decode()
+    assert "A code was sent to" in page and "Your code is" not in page
+
+
 def test_a_text_that_cannot_be_sent_says_so_and_costs_nothing(client, located, settings):
     settings.LINLI_SMS_BACKEND = "linli.cases.tests.test_public.FailingGateway"
     response = client.post(
@@ -147,6 +167,40 @@ def test_bad_reports_say_why_and_save_nothing(client, located, send_code, change
     assert response.status_code == 422
     assert message.lower() in response.content.decode().lower()
     assert not Case.objects.exists() and not CasePhoto.objects.exists()
+
+
+def test_a_photo_sent_with_a_mistake_is_kept_for_the_next_try(client, located, send_code, media):
+    code = send_code()
+    photo = SimpleUploadedFile("p.png", png(), content_type="image/png")
+
+    sent_back = client.post(
+        "/report/", form(code=code, description="", photos=[photo]), **EN
+    ).content.decode()
+
+    assert "This field is required" in sent_back and not Case.objects.exists()
+    assert 'data-testid="kept-photos"' in sent_back and "Photo 1 (40 × 30)" in sent_back
+    (kept,) = re.findall(r'name="kept_photo" value="([^"]+)"', sent_back)
+    response = client.post("/report/", form(code=code, kept_photo=[kept]), **EN)
+    case = Case.objects.get()
+    assert response.status_code == 302 and case.photos.count() == 1
+    assert not list((media / "report-drafts").iterdir()), "the draft went with the report"
+
+
+def test_an_unticked_kept_photo_is_left_out_and_old_drafts_are_tidied(
+    client, located, send_code, media
+):
+    from linli.cases import drafts
+
+    code = send_code()
+    photo = SimpleUploadedFile("p.png", png(), content_type="image/png")
+    client.post("/report/", form(code=code, description="", photos=[photo]), **EN)
+    client.post("/report/", form(description=""), **EN)  # the kept photo unticked
+    assert not list((media / "report-drafts").iterdir())
+    photo = SimpleUploadedFile("p.png", png(), content_type="image/png")
+    client.post("/report/", form(description="", photos=[photo]), **EN)
+
+    assert drafts.tidy() == 0
+    assert drafts.tidy(now=timezone.now() + timedelta(days=1, minutes=1)) == 1
 
 
 def test_a_signed_in_resident_reports_without_a_code(client, located):

@@ -171,10 +171,12 @@ def test_a_closed_case_reopens_within_the_window_only(world, manhole, settings):
     assert error.messages == ["Closed more than 7 days ago: report it as a new case."]
 
 
-def test_only_the_reporter_or_staff_there_rate(world, manhole):
+def test_only_the_reporter_rates(world, manhole):
     case = through(report(world, manhole), world, Stage.CLOSED)
 
     refused(services.case_rate, error=PermissionDenied, case=case, rating=1, by=world.worker_b)
+    # nor the staff who closed it
+    refused(services.case_rate, error=PermissionDenied, case=case, rating=5, by=world.worker_a)
     for bad in (0, 6):
         refused(services.case_rate, case=case, rating=bad, by=world.grid_worker_a1)
 

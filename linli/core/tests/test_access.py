@@ -86,3 +86,22 @@ def test_navigation_marks_the_current_app_active(client, world):
 
     active = [item for item in response.context["nav_items"] if item["active"]]
     assert [item["url"] for item in active] == ["/regions/"]
+
+
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        ("/registry/", "/registry/"),
+        ("/registry/freshness/", "/registry/freshness/"),
+        ("/registry/buildings/", "/registry/buildings/"),
+        ("/registry/organisations/", "/registry/organisations/"),
+        ("/registry/import/", "/registry/"),
+    ],
+)
+def test_navigation_marks_one_entry_of_an_app_with_several(client, world, path, expected):
+    client.force_login(world.worker_a)
+
+    response = client.get(path)
+
+    active = [item["url"] for item in response.context["nav_items"] if item["active"]]
+    assert active == [expected]

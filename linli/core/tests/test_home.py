@@ -57,7 +57,7 @@ def test_it_gives_a_community_worker_the_counts_of_her_work(work, client):
     counts = _same_as_lists(client)
 
     assert counts["Cases to accept"] == 3  # two of hers and the resident's
-    assert counts["Cases to verify"] == 1
+    assert counts["Cases to check"] == 1
     assert counts["Overdue cases"] == 1
     assert counts["Households to verify"] == 1
     assert counts["Imports not finished"] == 0

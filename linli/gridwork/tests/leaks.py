@@ -62,7 +62,11 @@ def community_b(world, made) -> Leaks:
             ("post", "gridwork:patrol-check-in"): Send(
                 f"/grid/patrols/{patrol.pk}/check-in/", {"token": shop.token}, **mine
             ),
-            ("post", "gridwork:patrol-end"): Send(f"/grid/patrols/{patrol.pk}/end/", **mine),
+            ("post", "gridwork:patrol-end"): Send(
+                f"/grid/patrols/{patrol.pk}/end/",
+                {"confirm": "yes"},
+                **mine,  # checkpoints left
+            ),
             ("post", "gridwork:checkpoint-list"): Send(
                 "/grid/checkpoints/",
                 {

@@ -36,8 +36,9 @@ def test_a_grid_worker_patrols_with_her_phones_position(world, grid, browser_con
     start.get_by_role("button").click()
     assert "/grid/patrols/" in page.url
 
-    # The page sends the first fix at once; the answer tells the distance so far.
+    # The page sends the first fix at once; the answer tells the distance walked so far.
     page.locator("#tracking-status").filter(has_text="已记录位置").wait_for()
+    assert page.locator("[data-testid=distance]").inner_text().startswith("已走")  # one figure
     patrol = Patrol.objects.get()
     assert PatrolPoint.objects.filter(patrol=patrol).exists()
     # The map drew the grid and the checkpoint (Leaflet's SVG paths).

@@ -1,6 +1,8 @@
 """Grid work in the console: the worker's day, checkpoints with their QR codes, the
 scan page, routes, visits from the household page; bad input and scoping."""
 
+import re
+
 import pytest
 from django.utils import timezone
 
@@ -166,3 +168,46 @@ def test_checkpoints_take_the_region_filter(client, world, gate):
     assert "车站北门" not in shown(f"region={world.b.code}")
     unknown = shown("region=370306001099")
     assert "Unknown region code 370306001099" in unknown and "车站北门" in unknown
+
+
+def test_ending_a_patrol_with_checkpoints_left_asks_first_saying_how_many(
+    client, world, gate, park
+):
+    from linli.gridwork import services
+    from linli.testing.gridwork import started
+
+    route = services.route_create(
+        grid=world.a1,
+        name="早巡",
+        worker=world.grid_worker_a1,
+        checkpoints=[gate, park],
+        patrols_per_week=5,
+        by=world.worker_a,
+    )
+    patrol = started(world.a1, by=world.grid_worker_a1, route=route)
+    url = f"/grid/patrols/{patrol.pk}/"
+
+    response = post(client, world.grid_worker_a1, url + "end/", {})
+
+    assert response.status_code == 302 and response["Location"] == url + "?end=confirm"
+    patrol.refresh_from_db()
+    assert patrol.under_way, "not ended without asking"
+    page = get(client, world.grid_worker_a1, url + "?end=confirm").content.decode()
+    assert 'data-testid="end-confirm"' in page
+    assert "2 of the 2 checkpoints are not checked in yet" in page
+
+    post(client, world.grid_worker_a1, url + "end/", {"confirm": "yes"})
+
+    patrol.refresh_from_db()
+    assert not patrol.under_way
+
+
+def test_the_patrol_page_shows_one_distance_labelled_as_walked(client, world, grid):
+    from linli.testing.gridwork import started
+
+    patrol = started(grid, by=world.grid_worker_a1)
+
+    page = get(client, world.grid_worker_a1, f"/grid/patrols/{patrol.pk}/").content.decode()
+
+    assert re.search(r'data-testid="distance"[^>]*>0 m walked<', page)
+    assert "m walked" not in page.split('id="tracking-status"')[1].split("</p>")[0]

@@ -201,7 +201,8 @@ def test_the_detail_page_shows_masked_numbers_labels_and_history(world, a, page)
     assert 'data-testid="phone">138****5678<' in html
     text = text_of(response)
     assert "60岁以上老人" in text and "党员" in text
-    assert "Updated" in text and "Moved in" in text and "political_status" in text
+    assert "Updated" in text and "Moved in" in text and "political status" in text
+    assert "political_status" not in text
     assert "See the full number" in text
     assert "Edit" in text
 

@@ -81,6 +81,7 @@
   if (!data.points_url || !navigator.geolocation) return;
   const csrf = document.querySelector("#check-in-form [name=csrfmiddlewaretoken]").value;
   const status = document.getElementById("tracking-status");
+  const walked = document.querySelector("[data-testid=distance]"); // one figure, kept current
   const form = document.getElementById("check-in-form");
   const EVERY_MS = 15000; // a batch at most this often (the first fix goes at once)
   let pending = [];
@@ -112,7 +113,8 @@
       .then((answer) => {
         if (!answer) return;
         pending = pending.slice(batch.length);
-        status.textContent = status.dataset.sent.replace("{m}", answer.distance);
+        status.textContent = status.dataset.sent;
+        walked.textContent = walked.dataset.walked.replace("{m}", answer.distance);
       })
       .catch(() => {}) // a network error: kept in `pending`, sent again with the next batch
       .finally(() => { sending = false; });
