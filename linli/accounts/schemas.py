@@ -1,5 +1,6 @@
 from datetime import datetime
 
+from django.conf import settings
 from ninja import Field, Schema
 
 from linli.core.permissions import Role
@@ -51,7 +52,7 @@ class UserPatch(Schema):
 
 class TokenIn(Schema):
     name: str = Field(max_length=80)
-    days: int = Field(90, ge=1, description="Validity in days.")
+    days: int = Field(90, ge=1, le=settings.LINLI_TOKEN_MAX_DAYS, description="Validity in days.")
 
 
 class TokenOut(Schema):

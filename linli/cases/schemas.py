@@ -181,7 +181,7 @@ class StepIn(Schema):
     version: int | None = VERSION
 
 
-class MergeIn(Schema):
+class CaseMergeIn(Schema):
     into: str = Field(max_length=16, description="Tracking code of the open case it repeats.")
     version: int | None = VERSION
 

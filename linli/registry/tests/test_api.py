@@ -253,7 +253,7 @@ def test_reveal_of_the_phone(world, a, api):
         ({"field": "id_number"}, "body.payload.reason"),
         ({"field": "id_number", "reason": ""}, "body.payload.reason"),
         ({"field": "name", "reason": "核实身份"}, "body.payload.field"),
-        ({"field": "id_number", "reason": "看"}, "reason"),
+        ({"field": "id_number", "reason": "看"}, "body.payload.reason"),
         ({"field": "id_number", "reason": "    "}, "reason"),
     ],
 )
