@@ -14,7 +14,7 @@ from linli.cases.choices import Source, Stage
 from linli.cases.models import Case, CaseTransition, Category
 from linli.core.problems import Conflict
 from linli.regions.services import grid_update
-from linli.testing.http import API, EN, PROBLEM, call_api, ok
+from linli.testing.http import API, EN, PROBLEM, call_api, ok, problem_of
 from linli.testing.shapes import SQUARE
 
 
@@ -73,6 +73,35 @@ def test_an_idempotency_key_makes_a_repeated_report_one_case(client, world):
     assert ok(post("k-2"), 201)["id"] != first["id"]
     too_long = post("k" * 65)
     assert too_long.status_code == 422 and Case.objects.count() == 2
+
+
+def test_an_idempotency_key_sent_again_with_another_report_is_refused(client, world):
+    body = {
+        "category": "noise",
+        "description": "夜间施工噪声",
+        "region_code": world.a1.code,
+        "address": "车站社区5号楼",
+    }
+    client.force_login(world.worker_a)
+
+    def post(payload):
+        return client.post(
+            API + "/cases",
+            json.dumps(payload),
+            content_type="application/json",
+            HTTP_IDEMPOTENCY_KEY="k-1",
+            **EN,
+        )
+
+    first = ok(post(body), 201)
+    answer = problem_of(post({**body, "description": "路灯不亮"}), 422)
+
+    assert answer["detail"] == (
+        f"This Idempotency-Key was sent with another report ({first['code']}): "
+        "use a new key for a new report."
+    )
+    assert list(Case.objects.values_list("description", flat=True)) == ["夜间施工噪声"]
+    assert ok(post(body), 201)["id"] == first["id"]  # the same report again is still one
 
 
 def test_the_steps_through_the_api(client, world, case):

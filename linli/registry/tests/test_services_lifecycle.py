@@ -539,6 +539,22 @@ def test_leaving_before_being_born_is_refused(home, service, field):
     assert error.message_dict == {field: ["The date cannot be before the birth date."]}
 
 
+@pytest.mark.parametrize(
+    ("service", "field"),
+    [
+        (services.resident_move_out, "moved_out_on"),
+        (services.resident_record_death, "died_on"),
+    ],
+)
+def test_leaving_before_moving_in_is_refused(home, service, field):
+    resident = move_in(home.household, moved_in_on=date(2020, 3, 1))
+
+    error = refused(service, resident=resident, on=date(2020, 2, 29), by=None)
+    assert error.message_dict == {field: ["The date cannot be before the move-in (2020-03-01)."]}
+    resident.refresh_from_db()
+    assert resident.status == ResidentStatus.LIVING
+
+
 def test_recording_a_death(home, by):
     resident = move_in(home.household)
     on = timezone.localdate()
