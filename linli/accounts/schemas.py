@@ -51,7 +51,7 @@ class UserPatch(Schema):
 
 
 class TokenIn(Schema):
-    name: str = Field(max_length=80)
+    name: str = Field(min_length=1, max_length=80)
     days: int = Field(90, ge=1, le=settings.LINLI_TOKEN_MAX_DAYS, description="Validity in days.")
 
 

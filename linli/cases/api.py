@@ -25,6 +25,7 @@ from linli.cases.schemas import (
     CaseOut,
     CategoryOut,
     DispatchIn,
+    NoteIn,
     PhotoOut,
     RateIn,
     SimilarOut,
@@ -210,18 +211,18 @@ def _step(name: str, action: str, schema, doc: str, *, lookup: str | None = None
 
 
 case_accept = _step("accept", CASE_ACCEPT, StepIn, "Accept (立案) a reported case")
-case_reject = _step("reject", CASE_ACCEPT, StepIn, "Reject a reported case, with the reason")
+case_reject = _step("reject", CASE_ACCEPT, NoteIn, "Reject a reported case, with the reason")
 case_merge = _step(
     "merge", CASE_ACCEPT, CaseMergeIn, "Merge a reported case into the open case it repeats"
 )
 case_dispatch = _step("dispatch", CASE_DISPATCH, DispatchIn, "Dispatch (派遣) or reassign")
 case_start = _step("start", CASE_HANDLE, StepIn, "The assignee takes the case in hand")
-case_finish = _step("finish", CASE_HANDLE, StepIn, "The assignee reports what was done")
+case_finish = _step("finish", CASE_HANDLE, NoteIn, "The assignee reports what was done")
 case_close = _step("close", CASE_VERIFY, StepIn, "Verify the work and close (结案)")
-case_return = _step("return", CASE_VERIFY, StepIn, "Return for rework, saying what is left")
+case_return = _step("return", CASE_VERIFY, NoteIn, "Return for rework, saying what is left")
 # The reporter, or staff on their behalf (a hotline call-back).
 case_reopen = _step(
-    "reopen", CASE_REPORT, StepIn, "Reopen a closed case within the window", lookup=CASE_VIEW
+    "reopen", CASE_REPORT, NoteIn, "Reopen a closed case within the window", lookup=CASE_VIEW
 )
 
 

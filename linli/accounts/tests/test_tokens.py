@@ -128,6 +128,15 @@ def test_the_api_refuses_a_token_for_days_out_of_the_documented_range(client, wo
     assert not AccessToken.objects.exists()
 
 
+def test_a_token_without_a_name_is_refused_as_documented(client, world):
+    schema = api.get_openapi_schema(path_prefix="/api/v1/")["components"]["schemas"]["TokenIn"]
+    assert schema["properties"]["name"]["minLength"] == 1
+    client.force_login(world.worker_a)
+    body = problem_of(post_json(client, "/api/v1/tokens", {"name": "", "days": 30}), 422)
+    assert [e["field"] for e in body["errors"]] == ["body.payload.name"]
+    assert not AccessToken.objects.exists()
+
+
 def test_the_tokens_list_is_only_the_callers_own(client, world):
     services.token_create(user=world.worker_b, name="市南对接", days=30, by=None)
     services.token_create(user=world.worker_a, name="mine", days=30, by=None)

@@ -9,6 +9,7 @@ import pytest
 from django.db import connection, connections
 from django.test.utils import CaptureQueriesContext
 
+from linli.api import api
 from linli.cases import services
 from linli.cases.choices import Source, Stage
 from linli.cases.models import Case, CaseTransition, Category
@@ -132,6 +133,27 @@ def test_a_stale_version_gets_a_409_problem(client, world, case):
     assert response.status_code == 409 and response["Content-Type"] == PROBLEM
     assert "Someone changed this case meanwhile" in response.json()["detail"]
     assert Case.objects.get(pk=case.pk).stage == Stage.ACCEPTED
+
+
+@pytest.mark.parametrize("step", ["reject", "finish", "return", "reopen"])
+def test_steps_that_must_say_why_document_their_note_as_required(step):
+    schema = api.get_openapi_schema(path_prefix="/api/v1/")
+    body = schema["paths"][f"/api/v1/cases/{{case_id}}/{step}"]["post"]["requestBody"]
+    ref = body["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]
+    note_in = schema["components"]["schemas"][ref]
+    assert "note" in note_in["required"] and note_in["properties"]["note"]["minLength"] == 1
+
+
+@pytest.mark.parametrize(
+    ("note", "field"), [(None, "body.payload.note"), ("", "body.payload.note"), ("   ", "note")]
+)
+def test_a_reject_without_a_reason_is_refused(client, world, case, note, field):
+    body = {} if note is None else {"note": note}
+    response = call_api(client, world.worker_a, "post", f"/cases/{case.pk}/reject", body)
+
+    answer = problem_of(response, 422)
+    assert [e["field"] for e in answer["errors"]] == [field]
+    assert Case.objects.get(pk=case.pk).stage == Stage.REPORTED
 
 
 def test_a_step_from_the_wrong_stage_is_a_409(client, world, case):
