@@ -473,8 +473,8 @@ def test_moving_into_ones_own_household_is_refused(home):
 
 
 def test_moving_out_sets_status_and_date_and_clears_the_head(home, by):
-    resident = move_in(home.household)
     on = timezone.localdate() - timedelta(days=3)
+    resident = move_in(home.household, moved_in_on=on - timedelta(days=30))
 
     services.resident_move_out(resident=resident, on=on, note="迁往济南", by=by)
 
