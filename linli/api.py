@@ -1,5 +1,7 @@
 """The one API of Linli, at /api/v1/: every app's router is mounted here."""
 
+from typing import Any
+
 from ninja import NinjaAPI
 from ninja.renderers import JSONRenderer
 from ninja.security import SessionAuth
@@ -9,6 +11,7 @@ from linli.accounts.auth import BearerTokenAuth
 from linli.audit.api import router as audit_router
 from linli.cases.api import router as cases_router
 from linli.core import problems
+from linli.core.parsers import JSONObjectParser
 from linli.core.routers import Router
 from linli.exports.api import router as exports_router
 from linli.gridwork.api import router as gridwork_router
@@ -17,13 +20,20 @@ from linli.regions.api import router as regions_router
 from linli.registry.api import router as registry_router
 
 
+class LinliAPI(NinjaAPI):
+    """Ninja's API, its schema documenting errors as application/problem+json."""
+
+    def get_openapi_schema(self, **kwargs: Any) -> Any:
+        return problems.documented_as_problems(super().get_openapi_schema(**kwargs))
+
+
 class UnicodeJSONRenderer(JSONRenderer):
     """Chinese text as UTF-8, not \\uXXXX escapes: readable and a third smaller."""
 
     json_dumps_params = {"ensure_ascii": False}
 
 
-api = NinjaAPI(
+api = LinliAPI(
     title="Linli API",
     version="1",
     description=(
@@ -36,6 +46,7 @@ api = NinjaAPI(
     urls_namespace="api",
     docs_url="/docs",
     renderer=UnicodeJSONRenderer(),
+    parser=JSONObjectParser(),
     default_router=Router(),  # so even @api.get(...) routes must declare an action
 )
 problems.install(api)

@@ -1,5 +1,6 @@
 from datetime import datetime
 
+from django.conf import settings
 from ninja import Field, Schema
 
 from linli.core.permissions import Role
@@ -50,8 +51,8 @@ class UserPatch(Schema):
 
 
 class TokenIn(Schema):
-    name: str = Field(max_length=80)
-    days: int = Field(90, ge=1, description="Validity in days.")
+    name: str = Field(min_length=1, max_length=80)
+    days: int = Field(90, ge=1, le=settings.LINLI_TOKEN_MAX_DAYS, description="Validity in days.")
 
 
 class TokenOut(Schema):

@@ -21,10 +21,11 @@ from linli.cases.photos import FORMATS, photo_served
 from linli.cases.schemas import (
     CaseDetailOut,
     CaseIn,
+    CaseMergeIn,
     CaseOut,
     CategoryOut,
     DispatchIn,
-    MergeIn,
+    NoteIn,
     PhotoOut,
     RateIn,
     SimilarOut,
@@ -32,6 +33,7 @@ from linli.cases.schemas import (
     StepIn,
 )
 from linli.core.access import requires, signed_in
+from linli.core.problems import Problem
 from linli.core.routers import Router
 from linli.regions.models import Region
 
@@ -83,7 +85,10 @@ def case_list(request: HttpRequest, filters: Query[CaseFilter]):
 
 
 @router.post(
-    "/cases", response={201: CaseDetailOut}, operation_id="case_report", url_name="case-report"
+    "/cases",
+    response={201: CaseDetailOut, 409: Problem},
+    operation_id="case_report",
+    url_name="case-report",
 )
 @requires(CASE_REPORT)
 def case_report(request: HttpRequest, payload: CaseIn):
@@ -120,7 +125,7 @@ def case_report(request: HttpRequest, payload: CaseIn):
 
 @router.post(
     "/cases/{case_id}/photos",
-    response={201: PhotoOut},
+    response={201: PhotoOut, 409: Problem},
     operation_id="case_photo_add",
     url_name="case-photo-add",
 )
@@ -174,7 +179,7 @@ def _step(name: str, action: str, schema, doc: str, *, lookup: str | None = None
 
     @router.post(
         f"/cases/{{case_id}}/{name}",
-        response=CaseDetailOut,
+        response={200: CaseDetailOut, 409: Problem},
         operation_id=f"case_{name}",
         url_name=f"case-{name}",
         summary=doc,
@@ -206,24 +211,24 @@ def _step(name: str, action: str, schema, doc: str, *, lookup: str | None = None
 
 
 case_accept = _step("accept", CASE_ACCEPT, StepIn, "Accept (立案) a reported case")
-case_reject = _step("reject", CASE_ACCEPT, StepIn, "Reject a reported case, with the reason")
+case_reject = _step("reject", CASE_ACCEPT, NoteIn, "Reject a reported case, with the reason")
 case_merge = _step(
-    "merge", CASE_ACCEPT, MergeIn, "Merge a reported case into the open case it repeats"
+    "merge", CASE_ACCEPT, CaseMergeIn, "Merge a reported case into the open case it repeats"
 )
 case_dispatch = _step("dispatch", CASE_DISPATCH, DispatchIn, "Dispatch (派遣) or reassign")
 case_start = _step("start", CASE_HANDLE, StepIn, "The assignee takes the case in hand")
-case_finish = _step("finish", CASE_HANDLE, StepIn, "The assignee reports what was done")
+case_finish = _step("finish", CASE_HANDLE, NoteIn, "The assignee reports what was done")
 case_close = _step("close", CASE_VERIFY, StepIn, "Verify the work and close (结案)")
-case_return = _step("return", CASE_VERIFY, StepIn, "Return for rework, saying what is left")
+case_return = _step("return", CASE_VERIFY, NoteIn, "Return for rework, saying what is left")
 # The reporter, or staff on their behalf (a hotline call-back).
 case_reopen = _step(
-    "reopen", CASE_REPORT, StepIn, "Reopen a closed case within the window", lookup=CASE_VIEW
+    "reopen", CASE_REPORT, NoteIn, "Reopen a closed case within the window", lookup=CASE_VIEW
 )
 
 
 @router.post(
     "/cases/{case_id}/support",
-    response=SimilarOut,
+    response={200: SimilarOut, 409: Problem},
     operation_id="case_support",
     url_name="case-support",
 )

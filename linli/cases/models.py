@@ -188,6 +188,12 @@ class Case(models.Model):
         blank=True,
         help_text=_("The reporter's Idempotency-Key: the same key reports one case."),
     )
+    request_digest = models.CharField(
+        _("request digest"),
+        max_length=64,
+        blank=True,
+        help_text=_("What the request with that key asked (SHA-256): another request is refused."),
+    )
     created_at = models.DateTimeField(_("reported at"), auto_now_add=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
 

@@ -181,7 +181,14 @@ class StepIn(Schema):
     version: int | None = VERSION
 
 
-class MergeIn(Schema):
+class NoteIn(Schema):
+    """A step that must say why or what (reject, finish, return, reopen)."""
+
+    note: str = Field(min_length=1, max_length=1000, description="Not blank: why, or what.")
+    version: int | None = VERSION
+
+
+class CaseMergeIn(Schema):
     into: str = Field(max_length=16, description="Tracking code of the open case it repeats.")
     version: int | None = VERSION
 

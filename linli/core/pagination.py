@@ -37,11 +37,16 @@ class PagePagination(PaginationBase):
         request: HttpRequest,
         **params: Any,
     ) -> dict[str, Any]:
-        """A page of a queryset (or of rows computed in full, as a list)."""
+        """A page of a queryset (or of rows computed in full, as a list); a page past
+        the last is empty (its offset is never sent to the database, which may not
+        hold so large a number)."""
         offset = (pagination.page - 1) * pagination.page_size
+        count = len(queryset) if isinstance(queryset, list) else queryset.count()
         return {
-            "items": list(queryset[offset : offset + pagination.page_size]),
-            "count": len(queryset) if isinstance(queryset, list) else queryset.count(),
+            "items": list(queryset[offset : offset + pagination.page_size])
+            if offset < count
+            else [],
+            "count": count,
             "page": pagination.page,
             "page_size": pagination.page_size,
         }

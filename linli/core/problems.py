@@ -5,13 +5,22 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
+from django.core.exceptions import (
+    ObjectDoesNotExist,
+    PermissionDenied,
+    RequestDataTooBig,
+    SuspiciousOperation,
+    ValidationError,
+)
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as SchemaValidationError
 from pydantic_core import to_json
+
+from linli.core.parsers import BodyRefused
 
 logger = logging.getLogger(__name__)
 
@@ -40,8 +49,24 @@ class Conflict(ValidationError):
     else acted first): 409 in the API, the message shown on the form in the console."""
 
 
-# Documented on every route (the handlers below produce them).
+# Documented on every route (the handlers below produce them); those with a body can
+# also answer 400 (not readable) and 413 (too large). 409 (Conflict) is declared by
+# the routes whose services raise it.
 PROBLEM_RESPONSES = {401: Problem, 403: Problem, 404: Problem, 422: Problem}
+BODY_PROBLEM_RESPONSES = {400: Problem, 413: Problem}
+
+
+def documented_as_problems(schema: dict[str, Any]) -> dict[str, Any]:
+    """The OpenAPI `schema` with every Problem answer served as application/problem+json
+    (Ninja documents every response as application/json)."""
+    problem_ref = {"$ref": "#/components/schemas/Problem"}
+    for operations in schema.get("paths", {}).values():
+        for operation in operations.values():
+            for response in operation.get("responses", {}).values():
+                content = response.get("content", {})
+                if content.get("application/json", {}).get("schema") == problem_ref:
+                    content[PROBLEM_CONTENT_TYPE] = content.pop("application/json")
+    return schema
 
 
 def problem(
@@ -131,6 +156,8 @@ def install(api: NinjaAPI) -> None:
 
     @api.exception_handler(HttpError)
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        if isinstance(exc.__cause__, BodyRefused):  # parsed, but not a JSON object
+            return problem(request, 422, _("The request is not valid."), str(exc.__cause__))
         if exc.status_code == 400:  # Ninja's own: the body is not parseable
             return problem(
                 request,
@@ -139,6 +166,21 @@ def install(api: NinjaAPI) -> None:
                 _("Send valid JSON with the header Content-Type: application/json."),
             )
         return problem(request, exc.status_code, exc.message)
+
+    @api.exception_handler(RequestDataTooBig)
+    def too_large(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+        return problem(
+            request,
+            413,
+            _("The request is too large."),
+            _("Send at most %(kb)s KB.") % {"kb": settings.DATA_UPLOAD_MAX_MEMORY_SIZE // 1024},
+        )
+
+    @api.exception_handler(MultiPartParserError)
+    @api.exception_handler(SuspiciousOperation)
+    def unreadable(request: HttpRequest, exc: Exception) -> HttpResponse:
+        logger.warning("Unreadable request on %s %s: %s", request.method, request.path, exc)
+        return problem(request, 400, _("The request body cannot be read."))
 
     @api.exception_handler(Exception)
     def server_error(request: HttpRequest, exc: Exception) -> HttpResponse:

@@ -4,6 +4,7 @@ from decimal import Decimal
 from ninja import Field, Schema
 from pydantic import AwareDatetime
 
+from linli.core.schemas import Id
 from linli.gridwork.choices import MAX_POINTS_PER_BATCH, CheckInMethod, VisitPurpose
 
 LONGITUDE = Field(ge=-180, le=180, max_digits=9, decimal_places=6)
@@ -12,7 +13,7 @@ LATITUDE = Field(ge=-90, le=90, max_digits=8, decimal_places=6)
 
 class PatrolIn(Schema):
     grid_code: str = Field(max_length=15, description="The grid to patrol.")
-    route: int | None = Field(None, description="The id of one's route there, if following one.")
+    route: Id | None = Field(None, description="The id of one's route there, if following one.")
 
 
 class PatrolOut(Schema):
@@ -78,7 +79,7 @@ class CheckpointOut(Schema):
 
 
 class VisitIn(Schema):
-    household: int
+    household: Id
     purpose: VisitPurpose
     notes: str = Field("", max_length=2000)
     visited_at: AwareDatetime | None = Field(

@@ -9,6 +9,7 @@ from linli.accounts.permissions import USER_MANAGE
 from linli.accounts.selectors import grants_visible
 from linli.core.access import requires
 from linli.core.routers import Router
+from linli.core.schemas import Id
 from linli.core.xlsx import xlsx_openapi
 from linli.exports.api import export_answer
 from linli.exports.schemas import ExportOut
@@ -39,13 +40,13 @@ from linli.registry.schemas import (
     ChangeOut,
     HouseholdDetailOut,
     HouseholdIn,
+    HouseholdMergeIn,
     HouseholdOut,
     HouseIn,
     HouseOut,
     LabelOut,
     LabelsIn,
     LeaveIn,
-    MergeIn,
     MoveIn,
     OrganisationIn,
     OrganisationOut,
@@ -377,7 +378,7 @@ def household_split(request: HttpRequest, household_id: int, payload: SplitIn):
     url_name="household-merge",
 )
 @requires(REGISTRY_EDIT)
-def household_merge(request: HttpRequest, household_id: int, payload: MergeIn):
+def household_merge(request: HttpRequest, household_id: int, payload: HouseholdMergeIn):
     """Move everyone in this household into another one, and dissolve this one."""
     target = services.household_merge(
         source=_household(request, household_id, REGISTRY_EDIT),
@@ -474,7 +475,7 @@ def organisation_create(request: HttpRequest, payload: OrganisationIn):
 )
 @requires(REGISTRY_VIEW)
 @paginate
-def affiliation_list(request: HttpRequest, organisation: int | None = None):
+def affiliation_list(request: HttpRequest, organisation: Id | None = None):
     """Who acts for the organisations the caller sees (optionally one of them)."""
     found = selectors.affiliations_visible(user=request.user).order_by("organisation", "pk")
     return found.filter(organisation=organisation) if organisation else found

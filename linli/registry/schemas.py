@@ -5,6 +5,7 @@ from typing import Literal
 from ninja import Field, Schema
 
 from linli.core.permissions import Role
+from linli.core.schemas import Id
 from linli.registry.choices import (
     BuildingType,
     ChangeKind,
@@ -18,6 +19,7 @@ from linli.registry.choices import (
     Sex,
 )
 from linli.registry.selectors import labels_of
+from linli.registry.services import MIN_REASON_LENGTH
 
 GRID_CODE = r"^\d{15}$"
 
@@ -78,7 +80,7 @@ class ResidentPatch(Schema):
 
 class RevealIn(Schema):
     field: Literal["id_number", "phone"]
-    reason: str = Field(min_length=1, max_length=200)
+    reason: str = Field(min_length=MIN_REASON_LENGTH, max_length=200)
 
 
 class RevealOut(Schema):
@@ -138,13 +140,13 @@ class HouseholdIn(Schema):
 
 
 class SplitIn(Schema):
-    member_ids: list[int] = Field(min_length=1)
-    head_id: int
-    house_id: int
+    member_ids: list[Id] = Field(min_length=1)
+    head_id: Id
+    house_id: Id
 
 
-class MergeIn(Schema):
-    into_household_id: int
+class HouseholdMergeIn(Schema):
+    into_household_id: Id
 
 
 class BuildingOut(Schema):
@@ -221,7 +223,7 @@ class ChangeOut(Schema):
 
 
 class AffiliationIn(Schema):
-    organisation: int = Field(description="Id of the department or property company.")
+    organisation: Id = Field(description="Id of the department or property company.")
 
 
 class AffiliationOut(Schema):

@@ -547,6 +547,13 @@ def _leave(
         raise ValidationError({date_field: _("The date cannot be in the future.")})
     if on < resident.birth_date:
         raise ValidationError({date_field: _("The date cannot be before the birth date.")})
+    if resident.moved_in_on and on < resident.moved_in_on:
+        raise ValidationError(
+            {
+                date_field: _("The date cannot be before the move-in (%(date)s).")
+                % {"date": resident.moved_in_on.isoformat()}
+            }
+        )
     before = _snapshot(resident)
     resident.status = status
     setattr(resident, date_field, on)

@@ -9,6 +9,8 @@ time. Merging a duplicate that was reported all the same is a step of the stage
 machine: `transitions.case_merge`.
 """
 
+import hashlib
+import json
 import re
 import secrets
 from collections.abc import Sequence
@@ -84,6 +86,27 @@ def _locate(
     return region
 
 
+def _request_digest(**request: object) -> str:
+    """A fingerprint of what a report asks (its photos aside)."""
+    canonical = json.dumps(request, sort_keys=True, default=str, ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _same_request(first: Case, digest: str) -> Case:
+    """The case made the first time a request key was sent, if this is the same request
+    again; the key sent with another request is refused (the IETF draft "The
+    Idempotency-Key HTTP Header Field": 422)."""
+    if first.request_digest and first.request_digest != digest:
+        raise ValidationError(
+            _(
+                "This Idempotency-Key was sent with another report (%(code)s): "
+                "use a new key for a new report."
+            )
+            % {"code": first.code}
+        )
+    return first
+
+
 @transaction.atomic
 def case_report(
     *,
@@ -108,7 +131,8 @@ def case_report(
     Staff report in their scope (a grid worker's event, a hotline call taken for a
     caller); residents and other systems report anywhere in the district. A
     `request_key` (the API's Idempotency-Key, the form's one-time token) makes a
-    repeated submission by the same reporter return the case made the first time.
+    repeated submission by the same reporter return the case made the first time;
+    the same key with another request is refused.
     `photos` (checked by `photos.photo_check` before: nothing is written for a bad
     one) are stored with it. `origin` is what raised it (a kind of object registered
     in `cases.origins`: a patrol, an alarm…), which `by` sees. `media_url` is a photo
@@ -119,10 +143,23 @@ def case_report(
             {"photo": _("A case has at most %(n)s photos.") % {"n": CasePhoto.MAX_PHOTOS}}
         )
     reporter = by if getattr(by, "is_authenticated", False) else None
+    digest = _request_digest(
+        category=category.pk,
+        region=region.pk if region else None,
+        source=source,
+        description=(description or "").strip(),
+        address=address.strip(),
+        longitude=longitude,
+        latitude=latitude,
+        reporter_name=reporter_name.strip(),
+        reporter_phone=(reporter_phone or "").strip(),
+        answers=answers,
+        origin=[origins.kind_of(origin).type, str(origin.pk)] if origin is not None else None,
+    )
     if request_key and reporter is not None:
         first = Case.objects.filter(reporter=reporter, request_key=request_key).first()
         if first is not None:
-            return first
+            return _same_request(first, digest)
     errors: dict[str, list[str]] = {}
     description = (description or "").strip()
     if not description:
@@ -167,6 +204,7 @@ def case_report(
         media_url=media_url.strip(),
         reporter=reporter,
         request_key=request_key[:64] if reporter is not None else "",
+        request_digest=digest if request_key and reporter is not None else "",
         reporter_name=reporter_name.strip()[:50],
         reporter_phone=(reporter_phone or "").strip() or None,
         answers=answers,
@@ -189,7 +227,9 @@ def case_report(
     except IntegrityError:  # the same key, sent twice at once: the other one won
         if not case.request_key:
             raise
-        return Case.objects.get(reporter=reporter, request_key=case.request_key)
+        return _same_request(
+            Case.objects.get(reporter=reporter, request_key=case.request_key), digest
+        )
     stage_changed(
         CaseTransition.objects.create(
             case=case, from_stage="", to_stage=Stage.REPORTED, actor=case.reporter, at=now

@@ -9,12 +9,13 @@ import pytest
 from django.db import connection, connections
 from django.test.utils import CaptureQueriesContext
 
+from linli.api import api
 from linli.cases import services
 from linli.cases.choices import Source, Stage
 from linli.cases.models import Case, CaseTransition, Category
 from linli.core.problems import Conflict
 from linli.regions.services import grid_update
-from linli.testing.http import API, EN, PROBLEM, call_api, ok
+from linli.testing.http import API, EN, PROBLEM, call_api, ok, problem_of
 from linli.testing.shapes import SQUARE
 
 
@@ -75,6 +76,35 @@ def test_an_idempotency_key_makes_a_repeated_report_one_case(client, world):
     assert too_long.status_code == 422 and Case.objects.count() == 2
 
 
+def test_an_idempotency_key_sent_again_with_another_report_is_refused(client, world):
+    body = {
+        "category": "noise",
+        "description": "夜间施工噪声",
+        "region_code": world.a1.code,
+        "address": "车站社区5号楼",
+    }
+    client.force_login(world.worker_a)
+
+    def post(payload):
+        return client.post(
+            API + "/cases",
+            json.dumps(payload),
+            content_type="application/json",
+            HTTP_IDEMPOTENCY_KEY="k-1",
+            **EN,
+        )
+
+    first = ok(post(body), 201)
+    answer = problem_of(post({**body, "description": "路灯不亮"}), 422)
+
+    assert answer["detail"] == (
+        f"This Idempotency-Key was sent with another report ({first['code']}): "
+        "use a new key for a new report."
+    )
+    assert list(Case.objects.values_list("description", flat=True)) == ["夜间施工噪声"]
+    assert ok(post(body), 201)["id"] == first["id"]  # the same report again is still one
+
+
 def test_the_steps_through_the_api(client, world, case):
     path = f"/cases/{case.pk}"
     ok(call_api(client, world.worker_a, "post", path + "/accept", {"version": 1}))
@@ -103,6 +133,27 @@ def test_a_stale_version_gets_a_409_problem(client, world, case):
     assert response.status_code == 409 and response["Content-Type"] == PROBLEM
     assert "Someone changed this case meanwhile" in response.json()["detail"]
     assert Case.objects.get(pk=case.pk).stage == Stage.ACCEPTED
+
+
+@pytest.mark.parametrize("step", ["reject", "finish", "return", "reopen"])
+def test_steps_that_must_say_why_document_their_note_as_required(step):
+    schema = api.get_openapi_schema(path_prefix="/api/v1/")
+    body = schema["paths"][f"/api/v1/cases/{{case_id}}/{step}"]["post"]["requestBody"]
+    ref = body["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]
+    note_in = schema["components"]["schemas"][ref]
+    assert "note" in note_in["required"] and note_in["properties"]["note"]["minLength"] == 1
+
+
+@pytest.mark.parametrize(
+    ("note", "field"), [(None, "body.payload.note"), ("", "body.payload.note"), ("   ", "note")]
+)
+def test_a_reject_without_a_reason_is_refused(client, world, case, note, field):
+    body = {} if note is None else {"note": note}
+    response = call_api(client, world.worker_a, "post", f"/cases/{case.pk}/reject", body)
+
+    answer = problem_of(response, 422)
+    assert [e["field"] for e in answer["errors"]] == [field]
+    assert Case.objects.get(pk=case.pk).stage == Stage.REPORTED
 
 
 def test_a_step_from_the_wrong_stage_is_a_409(client, world, case):

@@ -264,7 +264,7 @@ def test_reveal_of_the_phone(world, a, api):
         ({"field": "id_number"}, "body.payload.reason"),
         ({"field": "id_number", "reason": ""}, "body.payload.reason"),
         ({"field": "name", "reason": "核实身份"}, "body.payload.field"),
-        ({"field": "id_number", "reason": "看"}, "reason"),
+        ({"field": "id_number", "reason": "看"}, "body.payload.reason"),
         ({"field": "id_number", "reason": "    "}, "reason"),
     ],
 )
@@ -439,6 +439,23 @@ def test_move_out_in_the_future_is_refused(world, a, api):
     assert answer["errors"] == [
         {"field": "moved_out_on", "message": "The date cannot be in the future."}
     ]
+
+
+def test_move_out_before_the_move_in_is_refused(world, a, api):
+    moved_in = a.child.moved_in_on
+    before = (moved_in - timedelta(days=1)).isoformat()
+
+    answer = problem(
+        api(world.worker_a, "post", f"/residents/{a.child.pk}/move-out", {"on": before}), 422
+    )
+    assert answer["errors"] == [
+        {
+            "field": "moved_out_on",
+            "message": f"The date cannot be before the move-in ({moved_in.isoformat()}).",
+        }
+    ]
+    a.child.refresh_from_db()
+    assert a.child.moved_out_on is None
 
 
 def test_recording_a_death(world, a, api):

@@ -47,7 +47,12 @@ def people(world):
         by=None,
     )
     gone = registry.resident_move_in(
-        household=a, name="孙离开", id_number=id_number(13), relation=Relation.CHILD, by=None
+        household=a,
+        name="孙离开",
+        id_number=id_number(13),
+        relation=Relation.CHILD,
+        moved_in_on=date(2020, 1, 2),
+        by=None,
     )
     registry.resident_move_out(resident=gone, on=date(2024, 1, 2), by=None)
     ouyang = registry.resident_move_in(

@@ -479,8 +479,8 @@ def test_moving_into_ones_own_household_is_refused(home):
 
 
 def test_moving_out_sets_status_and_date_and_clears_the_head(home, by):
-    resident = move_in(home.household)
     on = timezone.localdate() - timedelta(days=3)
+    resident = move_in(home.household, moved_in_on=on - timedelta(days=30))
 
     services.resident_move_out(resident=resident, on=on, note="迁往济南", by=by)
 
@@ -543,6 +543,22 @@ def test_leaving_before_being_born_is_refused(home, service, field):
 
     error = refused(service, resident=resident, on=date(1980, 5, 16), by=None)
     assert error.message_dict == {field: ["The date cannot be before the birth date."]}
+
+
+@pytest.mark.parametrize(
+    ("service", "field"),
+    [
+        (services.resident_move_out, "moved_out_on"),
+        (services.resident_record_death, "died_on"),
+    ],
+)
+def test_leaving_before_moving_in_is_refused(home, service, field):
+    resident = move_in(home.household, moved_in_on=date(2020, 3, 1))
+
+    error = refused(service, resident=resident, on=date(2020, 2, 29), by=None)
+    assert error.message_dict == {field: ["The date cannot be before the move-in (2020-03-01)."]}
+    resident.refresh_from_db()
+    assert resident.status == ResidentStatus.LIVING
 
 
 def test_recording_a_death(home, by):
