@@ -4,6 +4,7 @@ password hashing set up for tests, English messages, a browser."""
 import os
 
 import pytest
+from django.core.cache import cache
 from django.utils import translation
 
 from linli.testing.browser import CHROMIUM, CHROMIUM_FLAGS
@@ -15,6 +16,13 @@ def media(settings, tmp_path):
     """Uploaded files (case photos) go to a directory of the test's own."""
     settings.MEDIA_ROOT = tmp_path / "media"
     return settings.MEDIA_ROOT
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache (it outlives the test's database)."""
+    yield
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -13,6 +13,7 @@ from django.core.files.storage import default_storage
 from django.http import HttpRequest
 from django.utils import timezone
 
+from linli.cases.models import CasePhoto
 from linli.cases.photos import CheckedPhoto
 
 DIR = "report-drafts"
@@ -26,9 +27,13 @@ def kept(request: HttpRequest) -> list[dict]:
 
 
 def keep(request: HttpRequest, photos: list[CheckedPhoto]) -> None:
-    """Store `photos` for the session, after those it keeps already."""
+    """Store `photos` for the session, after those it keeps already: only for a session
+    that existed before this request (a visitor who asked for a code, or signed in —
+    not every cookie-less POST), and never more than a case takes."""
+    if request.session.session_key is None:
+        return
     rows = kept(request)
-    for photo in photos:
+    for photo in photos[: max(0, CasePhoto.MAX_PHOTOS - len(rows))]:
         name = default_storage.save(
             f"{DIR}/{secrets.token_urlsafe(18)}.{photo.extension}", ContentFile(photo.content)
         )

@@ -61,7 +61,12 @@ def _reporter(request: HttpRequest) -> dict[str, Any]:
 
 BLOCKS = (
     HomeBlock(
-        frozenset({Role.COMMUNITY_WORKER, Role.SUBDISTRICT_ADMIN}), _("Cases"), _community, order=10
+        # The district's admins too: a case placed at the district itself (an address
+        # of no registry building) waits for them to accept it.
+        frozenset({Role.COMMUNITY_WORKER, Role.SUBDISTRICT_ADMIN, Role.DISTRICT_ADMIN}),
+        _("Cases"),
+        _community,
+        order=10,
     ),
     HomeBlock(
         frozenset({Role.GRID_WORKER, Role.DEPARTMENT_HANDLER}),

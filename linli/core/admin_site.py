@@ -7,8 +7,10 @@ from typing import Any
 
 from django.contrib import admin
 from django.contrib.auth import REDIRECT_FIELD_NAME
+from django.contrib.auth.models import Group
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.db.models.base import ModelBase
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -19,6 +21,22 @@ from django.utils.translation import gettext_lazy as _
 class AdminSite(admin.AdminSite):
     site_header = _("Linli low-level admin")
     site_title = _("Linli low-level admin")
+
+    def register(self, model_or_iterable: Any, admin_class: Any = None, **options: Any) -> None:
+        """Not Django's groups (django.contrib.auth registers them): Linli's roles are
+        its grants, and the groups would be edited here and nowhere else."""
+        models = (
+            [model_or_iterable] if isinstance(model_or_iterable, ModelBase) else model_or_iterable
+        )
+        kept = [model for model in models if model is not Group]
+        if kept:
+            super().register(kept, admin_class, **options)
+
+    def password_change(  # type: ignore[override]  # a redirect, not its template
+        self, request: HttpRequest, extra_context: Any = None
+    ) -> HttpResponse:
+        """The console's (its service checks the old password and audits the change)."""
+        return redirect("accounts:profile")
 
     def login(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
         """To the console's sign-in, then back to where the operator was going."""

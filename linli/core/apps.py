@@ -14,7 +14,7 @@ class CoreConfig(AppConfig):
         from django.db.backends.signals import connection_created
         from django.db.models import fields
 
-        from linli.core import crypto, lookups, periodic, permissions, workdays
+        from linli.core import crypto, lookups, periodic, permissions, sms, workdays
         from linli.core.private import sqlite_files_private
         from linli.core.tasks import events_deliver
 
@@ -28,3 +28,4 @@ class CoreConfig(AppConfig):
         permissions.autodiscover()
         workdays.check_settings()
         checks.register(crypto.check_keys)
+        checks.register(sms.check_backend)

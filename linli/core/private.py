@@ -34,8 +34,8 @@ def no_store(get_response: Handler) -> Handler:
 
 
 def private_dir(path: Path) -> Path:
-    """Make `path` (and its parents) if missing, readable by this user only; an
-    existing one of ours that others may read is tightened."""
+    """Make `path` if missing, readable by this user only (parents it makes take the
+    umask's mode); an existing one of ours that others may read is tightened."""
     path.mkdir(mode=PRIVATE_DIR, parents=True, exist_ok=True)
     found = path.stat()
     if found.st_uid == os.getuid() and stat.S_IMODE(found.st_mode) & 0o077:

@@ -404,34 +404,50 @@ class RegisteredElsewhere(ValidationError):
 
 
 def elsewhere_told(*, twins: list[Resident], by, channel: str) -> None:
-    """Someone entered the ID number of people living where they may not look (a
-    move-in, a change, a ledger's rows): an audit entry per person, seen by those who
-    may see that person's records and not by the actor, and their community's staff
-    (at the community itself: not every admin above it)
-    told — if the person moved, they record the move-out, and the newcomer can then
-    be registered. The actor learns only that the number is registered elsewhere."""
+    """Someone entered the ID numbers of people living where they may not look (a
+    move-in, a change, a ledger's rows): per community, an audit entry — on the person
+    if one, else on the community with how many — seen there and not by the actor,
+    and one notification to that community's staff (at the community itself, not
+    every admin above it): if the people moved, they record the move-out, and the
+    newcomers can then be registered. The actor learns only "registered elsewhere"."""
+    by_community: dict[int, list[Resident]] = {}
     for twin in twins:
+        by_community.setdefault(twin.grid.parent_id or twin.grid_id, []).append(twin)
+    actor = by.get_short_name() if by is not None else "—"
+    for people in by_community.values():
+        first = people[0]
+        community = first.grid.parent or first.grid
         with transaction.atomic():
             audit_record(
                 action=AuditAction.ID_NUMBER_ELSEWHERE,
                 actor=by,
-                obj=twin,
-                object_label=mask_name(twin.name),
-                details={"channel": channel},
+                obj=first if len(people) == 1 else community,
+                object_label=mask_name(first.name) if len(people) == 1 else "",
+                details={"channel": channel, "people": len(people)},
             )
-        notify(
-            users=people_who_may(REGISTRY_EDIT, twin.grid.parent or twin.grid, here_only=True),
-            kind="registry-elsewhere",
-            title=_("An ID number of your community was entered elsewhere"),
-            body=_(
+        if len(people) == 1:
+            body = _(
                 "%(actor)s entered the ID number of %(name)s, who lives in your community. "
                 "If they have moved away, record the move-out."
-            )
-            % {
-                "actor": by.get_short_name() if by is not None else "—",
-                "name": mask_name(twin.name),
-            },
-            url=reverse("registry:resident-detail", args=[twin.pk]),
+            ) % {"actor": actor, "name": mask_name(first.name)}
+            url = reverse("registry:resident-detail", args=[first.pk])
+        else:
+            names = "、".join(mask_name(p.name) for p in people[:10])
+            body = _(
+                "%(actor)s entered the ID numbers of %(n)s people who live in your "
+                "community (%(names)s). If they have moved away, record their move-out."
+            ) % {
+                "actor": actor,
+                "n": len(people),
+                "names": names + ("…" if len(people) > 10 else ""),
+            }
+            url = ""
+        notify(
+            users=people_who_may(REGISTRY_EDIT, community, here_only=True),
+            kind="registry-elsewhere",
+            title=_("An ID number of your community was entered elsewhere"),
+            body=body,
+            url=url,
         )
 
 

@@ -98,3 +98,21 @@ def test_users_and_grants_are_shown_masked_and_never_changed(client, world, oper
         f"/django-admin/accounts/user/{world.worker_a.pk}/delete/", {"post": "yes"}
     )
     assert deleted.status_code == 403 and User.objects.filter(pk=world.worker_a.pk).exists()
+
+
+def test_passwords_change_at_the_console_and_groups_are_not_offered(client, operator, admin_on):
+    client.force_login(operator)
+
+    assert client.get("/django-admin/password_change/")["Location"] == "/accounts/profile/"
+    changed = client.post(
+        "/django-admin/password_change/",
+        {
+            "old_password": PASSWORD,
+            "new_password1": "N3w-pass-2026!",
+            "new_password2": "N3w-pass-2026!",
+        },
+    )
+    assert changed.status_code == 302
+    operator.refresh_from_db()
+    assert operator.check_password(PASSWORD)
+    assert client.get("/django-admin/auth/group/").status_code == 404

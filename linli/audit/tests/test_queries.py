@@ -43,6 +43,7 @@ def test_the_api_list_has_no_n_plus_one(client, world, django_assert_max_num_que
 def test_the_console_list_has_no_n_plus_one(client, world, django_assert_max_num_queries):
     client.force_login(world.auditor)
     add_entries(world, 1)
+    queries_for(client, "/audit/")  # the filter's kinds are kept (cached) from the first
     few = queries_for(client, "/audit/")
     add_entries(world, MANY)
     with django_assert_max_num_queries(CONSOLE_LIST_QUERIES):

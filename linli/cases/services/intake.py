@@ -155,6 +155,7 @@ def case_report(
         reporter_phone=(reporter_phone or "").strip(),
         answers=answers,
         origin=[origins.kind_of(origin).type, str(origin.pk)] if origin is not None else None,
+        media_url=media_url.strip(),
     )
     if request_key and reporter is not None:
         first = Case.objects.filter(reporter=reporter, request_key=request_key).first()

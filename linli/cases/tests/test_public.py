@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import F
+from django.test import Client
 from django.utils import timezone
 
 from linli.accounts.models import PhoneCode
@@ -15,6 +16,7 @@ from linli.accounts.services import phone_codes_purge
 from linli.cases import services
 from linli.cases.choices import Source, Stage
 from linli.cases.models import Case, CasePhoto, Category
+from linli.core.sms import check_backend
 from linli.regions.services import grid_update
 from linli.testing.cases import png, through
 from linli.testing.http import EN
@@ -111,14 +113,21 @@ class Gateway:
 def test_the_demo_shows_the_code_it_could_not_text_and_a_gateway_never(
     client, located, send_code, settings
 ):
-    code = send_code()
+    send_code()  # the default, the log, only logs it
     page = client.get("/report/", **EN).content.decode()
-    assert f"Demo: no text message is sent. Your code is {code}." in page
+    assert "A code was sent to" in page and "Your code is" not in page
+
+    settings.LINLI_SMS_BACKEND = "linli.core.sms.DemoBackend"  # what `make demo` names
+    client.post("/report/code/", {"phone": "13905336666", "purpose": "report"}, **EN)
+    page = client.get("/report/", **EN).content.decode()
+    assert "Demo: no text message is sent. Your code is" in page
+    assert [w.id for w in check_backend()] == ["linli.W001"]
 
     settings.LINLI_SMS_BACKEND = "linli.cases.tests.test_public.Gateway"
     client.post("/report/code/", {"phone": "13905337777", "purpose": "report"}, **EN)
     page = client.get("/report/", **EN).content.decode()
     assert "A code was sent to" in page and "Your code is" not in page
+    assert check_backend() == []
 
 
 def test_a_text_that_cannot_be_sent_says_so_and_costs_nothing(client, located, settings):
@@ -201,6 +210,30 @@ def test_an_unticked_kept_photo_is_left_out_and_old_drafts_are_tidied(
 
     assert drafts.tidy() == 0
     assert drafts.tidy(now=timezone.now() + timedelta(days=1, minutes=1)) == 1
+
+
+def test_drafts_are_kept_only_for_a_session_and_never_more_than_a_case_takes(
+    client, located, send_code, media
+):
+    """A cookie-less POST with a mistake keeps nothing (else anyone could fill the
+    disk); a session keeps at most the nine photos a case takes."""
+    anonymous = Client()
+    photo = SimpleUploadedFile("p.png", png(), content_type="image/png")
+    anonymous.post("/report/", form(description="", photos=[photo]), **EN)
+    assert not (media / "report-drafts").exists() or not list((media / "report-drafts").iterdir())
+
+    code = send_code()
+    ticked: list[str] = []
+    for _ in range(2):  # six photos, then six more with the six kept
+        photos = [
+            SimpleUploadedFile(f"p{n}.png", png(), content_type="image/png") for n in range(6)
+        ]
+        sent_back = client.post(
+            "/report/", form(code=code, description="", photos=photos, kept_photo=ticked), **EN
+        ).content.decode()
+        ticked = re.findall(r'name="kept_photo" value="([^"]+)"', sent_back)
+    assert len(ticked) == CasePhoto.MAX_PHOTOS
+    assert len(list((media / "report-drafts").iterdir())) == CasePhoto.MAX_PHOTOS
 
 
 def test_a_signed_in_resident_reports_without_a_code(client, located):

@@ -96,6 +96,8 @@ def test_an_admin_sees_the_districts_indicators(work, client):
     kpis = {label.strip(): value for value, label in KPI.findall(page)}
     assert kpis["Received"] == str(Case.objects.count())  # the district's, this month
     assert kpis["Acceptance rate"].endswith("%")
+    # and the district's cases to accept (one placed at the district itself waits for them)
+    assert _same_as_lists(client)["Cases to accept"] == 4  # A's three and B's
 
 
 def test_an_auditor_sees_recent_reveals_and_exports(work, client):

@@ -392,7 +392,11 @@ def _check_duplicates(rows: list[LedgerRow], user) -> list[Resident]:
     indexes = sorted(seen)
     living: dict[str, Resident] = {}
     for chunk in _chunks(indexes):
-        found = Resident.objects.living().filter(id_number_index__in=chunk).select_related("grid")
+        found = (
+            Resident.objects.living()
+            .filter(id_number_index__in=chunk)
+            .select_related("grid__parent")
+        )
         living.update((twin.id_number_index, twin) for twin in found)
     elsewhere = []
     for r in rows:
@@ -414,8 +418,12 @@ def _check_duplicates(rows: list[LedgerRow], user) -> list[Resident]:
     return elsewhere
 
 
-def validate(data: bytes, *, user, progress: Callable[[int], None] | None = None) -> Validation:
-    """Check every row of a ledger; write nothing. LedgerError if the file itself is wrong."""
+def validate(
+    data: bytes, *, user, progress: Callable[[int], None] | None = None, tell: bool = True
+) -> Validation:
+    """Check every row of a ledger; write nothing but, with `tell`, what tells other
+    communities of their people's ID numbers in it. LedgerError if the file itself is
+    wrong."""
     wb, ws = _open(data)
     labels_by_name = {}
     for label in Label.objects.all():
@@ -431,7 +439,9 @@ def validate(data: bytes, *, user, progress: Callable[[int], None] | None = None
         wb.close()
     if not rows:
         raise LedgerError(_("The file holds no rows to import."))
-    services.elsewhere_told(twins=_check_duplicates(rows, user), by=user, channel="ledger")
+    elsewhere = _check_duplicates(rows, user)
+    if tell:
+        services.elsewhere_told(twins=elsewhere, by=user, channel="ledger")
     plan = _plan(rows, user)
     _check_against_plan(rows, plan)
     problems = [p for r in rows for p in r.problems]

@@ -168,12 +168,13 @@ def ledger_run(import_id: int) -> None:
         LedgerImportStatus.SAVE_QUEUED,
     ):
         return
+    first_check = imp.status == LedgerImportStatus.QUEUED
     taken = _move(imp, LedgerImportStatus.VALIDATING, started_at=timezone.now(), processed_rows=0)
     if not taken:
         return
     with translation.override(imp.language):
         try:
-            _run(imp)
+            _run(imp, tell=first_check)
         except Exception as exc:
             # No message: it could quote a cell. The frames are enough to find the bug.
             logger.error(
@@ -192,7 +193,9 @@ def ledger_run(import_id: int) -> None:
             )
 
 
-def _run(imp: LedgerImport) -> None:
+def _run(imp: LedgerImport, *, tell: bool) -> None:
+    """`tell`: the first check of the upload tells other communities of their people's
+    ID numbers in it (saving the valid rows checks again, and tells no one twice)."""
     user = get_user_model().objects.get(pk=imp.user_id)  # fresh grants
     stored = LedgerImport.objects.filter(pk=imp.pk).values_list("upload", flat=True).first()
     if not stored:
@@ -201,7 +204,9 @@ def _run(imp: LedgerImport) -> None:
     data = base64.b64decode(stored)
     del stored
     try:
-        validation = validate(data, user=user, progress=lambda n: _update(imp, processed_rows=n))
+        validation = validate(
+            data, user=user, progress=lambda n: _update(imp, processed_rows=n), tell=tell
+        )
     except LedgerError as exc:
         _finish(imp, LedgerImportStatus.FAILED, failure=str(exc)[:300])
         return

@@ -294,29 +294,42 @@ def file_with_errors(world):
 
 def test_a_row_with_an_id_number_of_another_community_says_not_who_nor_where(worker, world):
     """Issue 12: a ledger was a bulk oracle (one file, thousands of numbers: who lives
-    in the district). Rows of people B keeps are refused without naming them; each is
-    audited for B and B's staff are told."""
+    in the district). Rows of people B keeps are refused without naming them; B gets
+    one audit entry and one notification for the file, once (not again when the valid
+    rows are saved)."""
     theirs = place(world.b1)
-    other = registry.resident_move_in(
-        household=theirs.household,
-        name="周芳",
-        id_number=id_number(71),
-        relation=Relation.HEAD,
-        by=None,
-    )
-    post(worker, ledger_bytes([person(world.a1, 1, 公民身份号码=other.id_number)]))
+    others = [
+        registry.resident_move_in(
+            household=theirs.household, name=name, id_number=id_number(n), relation=rel, by=None
+        )
+        for name, n, rel in (("周芳", 71, Relation.HEAD), ("周建国", 72, Relation.SPOUSE))
+    ]
+    rows = [
+        person(world.a1, n, 房号=f"10{n + 3}", 公民身份号码=o.id_number)
+        for n, o in enumerate(others, 1)
+    ]
+    post(worker, ledger_bytes([*rows, person(world.a1, 3, 房号="102")]))
 
     imp = LedgerImport.objects.get()
-    (error,) = imp.errors
-    assert error["message"].startswith("A person with this ID number is registered in another")
-    assert "周芳" not in str(imp.errors)
+    assert [e["message"][:45] for e in imp.errors] == [
+        "A person with this ID number is registered in",
+        "A person with this ID number is registered in",
+    ]
+    assert "周" not in str(imp.errors)
     entry = AuditEntry.objects.get(action="id_number_elsewhere")
     assert (entry.actor, entry.region, entry.details) == (
         world.worker_a,
-        world.b1,
-        {"channel": "ledger"},
+        world.b,
+        {"channel": "ledger", "people": 2},
     )
-    assert Notification.objects.get(kind="registry-elsewhere").user == world.worker_b
+    told = Notification.objects.get(kind="registry-elsewhere")
+    assert told.user == world.worker_b and "2" in told.body and "周芳" not in told.body
+
+    worker.post(f"/registry/import/{imp.pk}/valid-rows/")
+    imp.refresh_from_db()
+    assert imp.saved_rows == 1
+    assert AuditEntry.objects.filter(action="id_number_elsewhere").count() == 1
+    assert Notification.objects.filter(kind="registry-elsewhere").count() == 1
 
 
 def test_a_file_with_errors_saves_nothing_and_reports_each_row_and_column(
