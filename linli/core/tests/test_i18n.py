@@ -1,4 +1,5 @@
 import re
+from collections import Counter
 from collections.abc import Collection
 from html.parser import HTMLParser
 from pathlib import Path
@@ -22,6 +23,10 @@ def test_every_string_has_a_chinese_translation():
     assert len(po) > 200
     assert [e.msgid for e in po.untranslated_entries()] == []
     assert [e.msgid for e in po.fuzzy_entries()] == []
+    # Once each: a merge of two branches' catalogues can leave an entry twice, which
+    # msgmerge (make messages) then refuses.
+    twice = Counter((e.msgctxt, e.msgid) for e in po)
+    assert [key for key, n in twice.items() if n > 1] == []
 
 
 def test_the_console_speaks_chinese_by_default(client, world):
