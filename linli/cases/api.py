@@ -25,6 +25,7 @@ from linli.cases.schemas import (
     CaseOut,
     CategoryOut,
     DispatchIn,
+    FinishIn,
     NoteIn,
     PhotoOut,
     RateIn,
@@ -217,7 +218,12 @@ case_merge = _step(
 )
 case_dispatch = _step("dispatch", CASE_DISPATCH, DispatchIn, "Dispatch (派遣) or reassign")
 case_start = _step("start", CASE_HANDLE, StepIn, "The assignee takes the case in hand")
-case_finish = _step("finish", CASE_HANDLE, NoteIn, "The assignee reports what was done")
+case_finish = _step(
+    "finish",
+    CASE_HANDLE,
+    FinishIn,
+    "The assignee reports what was done, and what the reporter is told",
+)
 case_close = _step("close", CASE_VERIFY, StepIn, "Verify the work and close (结案)")
 case_return = _step("return", CASE_VERIFY, NoteIn, "Return for rework, saying what is left")
 # The reporter, or staff on their behalf (a hotline call-back).

@@ -188,6 +188,18 @@ class NoteIn(Schema):
     version: int | None = VERSION
 
 
+class FinishIn(NoteIn):
+    """处理反馈: what was done (for staff), and what the reporter is told."""
+
+    reply: str = Field(
+        "", max_length=500, description="Shown to the reporter on the tracking page."
+    )
+    show_photos: bool = Field(
+        False,
+        description="Show the reporter the photos added while handling it (the work done).",
+    )
+
+
 class CaseMergeIn(Schema):
     into: str = Field(max_length=16, description="Tracking code of the open case it repeats.")
     version: int | None = VERSION

@@ -119,6 +119,22 @@ def test_the_steps_through_the_api(client, world, case):
     assert (answer["stage"], answer["rating"]) == ("evaluated", 4)
 
 
+def test_the_handler_tells_the_reporter_through_the_api_too(client, world, case):
+    """The reply shown on the tracking page was the console's alone."""
+    path = f"/cases/{case.pk}"
+    ok(call_api(client, world.worker_a, "post", path + "/accept"))
+    ok(call_api(client, world.worker_a, "post", path + "/dispatch", {"assignee": "grid.a1"}))
+    body = {"note": "清运三车", "reply": "垃圾已清运，谢谢反映", "show_photos": True}
+    ok(call_api(client, world.grid_worker_a1, "post", path + "/finish", body))
+
+    case.refresh_from_db()
+    assert case.reply == "垃圾已清运，谢谢反映"
+    client.logout()
+    assert "垃圾已清运，谢谢反映" in client.get(f"/report/{case.code}/").content.decode()
+    too_long = {"note": "x", "reply": "长" * 501}
+    problem_of(call_api(client, world.grid_worker_a1, "post", path + "/finish", too_long), 422)
+
+
 def test_a_stale_version_gets_a_409_problem(client, world, case):
     ok(call_api(client, world.worker_a, "post", f"/cases/{case.pk}/accept", {"version": 1}))
 
