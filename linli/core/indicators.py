@@ -20,13 +20,12 @@ indicators app adds persons up per organisation they act for.
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
-from importlib import import_module
 from typing import Any, Literal, Protocol, runtime_checkable
 
-from django.apps import apps
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.functional import Promise
+from django.utils.module_loading import autodiscover_modules
 
 type Text = str | Promise
 type Kind = Literal["count", "rate", "mean"]
@@ -160,13 +159,7 @@ catalogue = Catalogue()
 
 def autodiscover() -> None:
     """Import every installed Linli app's indicators module once (they register)."""
-    for config in apps.get_app_configs():
-        if config.name.startswith("linli."):
-            try:
-                import_module(f"{config.name}.indicators")
-            except ModuleNotFoundError as exc:
-                if exc.name != f"{config.name}.indicators":
-                    raise
+    autodiscover_modules("indicators")
 
 
 def midnight(day: date) -> datetime:

@@ -8,11 +8,10 @@ every grant whose role includes it.
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from importlib import import_module
 
-from django.apps import apps
 from django.db import models
 from django.utils.functional import Promise
+from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext_lazy as _
 
 
@@ -69,10 +68,4 @@ vocabulary = Vocabulary()
 
 def autodiscover() -> None:
     """Import every installed Linli app's permissions module once."""
-    for config in apps.get_app_configs():
-        if config.name.startswith("linli."):
-            try:
-                import_module(f"{config.name}.permissions")
-            except ModuleNotFoundError as exc:
-                if exc.name != f"{config.name}.permissions":
-                    raise
+    autodiscover_modules("permissions")

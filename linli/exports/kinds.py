@@ -8,12 +8,11 @@ becomes cells — with personal data masked: the file leaves the platform."""
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from importlib import import_module
 from typing import Any
 
-from django.apps import apps
 from django.db.models import QuerySet
 from django.utils.functional import Promise
+from django.utils.module_loading import autodiscover_modules
 
 from linli.core.lists import ListFilter
 from linli.exports.writer import Column
@@ -72,10 +71,4 @@ def every() -> Iterable[ExportKind]:
 
 def autodiscover() -> None:
     """Import every installed Linli app's exports module once (they register)."""
-    for config in apps.get_app_configs():
-        if config.name.startswith("linli."):
-            try:
-                import_module(f"{config.name}.exports")
-            except ModuleNotFoundError as exc:
-                if exc.name != f"{config.name}.exports":
-                    raise
+    autodiscover_modules("exports")
