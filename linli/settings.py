@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "linli.registry",
     "linli.cases",
     "linli.gridwork",
+    "linli.devices",
     "linli.notifications",
     "linli.exports",
     "linli.open311",

@@ -53,6 +53,11 @@ SEED = [
             ("road-collapse", "路面塌陷", 2),
             ("gas-leak", "燃气泄漏", 1),
             ("fallen-tree", "树木倒伏", 4),
+            ("fire-alarm", "火灾报警", 1),
+            ("toxic-gas", "有毒气体报警", 1),
+            ("elevator-trapped", "电梯困人", 1),
+            ("perimeter-alarm", "周界入侵报警", 1),
+            ("elder-emergency-call", "老人紧急呼叫", 1),
         ],
     ),
     (

@@ -15,6 +15,7 @@ from django.contrib.auth.hashers import Argon2PasswordHasher
 from linli.accounts.models import RoleGrant, User
 from linli.cases.services import categories_ensure_defaults
 from linli.core.permissions import Role
+from linli.devices.services import profiles_ensure_defaults
 from linli.regions.models import Region
 from linli.regions.services import grid_create, regions_import
 from linli.registry.services import labels_ensure_defaults
@@ -82,6 +83,7 @@ class World:
 def build_world() -> World:
     labels_ensure_defaults()  # gone if an earlier transactional test flushed the database
     categories_ensure_defaults()
+    profiles_ensure_defaults()
     regions_import(records=TREE)
     w = World()
     w.city, w.district = w.region("370300000000"), w.region("370306000000")
