@@ -1,20 +1,24 @@
 """Every write of the devices app but the ingestion path (`ingestion.py`)."""
 
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from linli.audit.choices import AuditAction
 from linli.audit.services import audit_record
-from linli.devices.models import Device, DeviceProfile
-from linli.devices.permissions import DEVICE_MANAGE
+from linli.core import events
+from linli.devices.choices import SEVERITY_RANK, AlarmAction, Severity
+from linli.devices.events import AlarmMoved, AlarmRaised
+from linli.devices.models import Alarm, AlarmChange, AlarmRule, AlarmType, Device, DeviceProfile
+from linli.devices.permissions import ALARM_HANDLE, DEVICE_MANAGE
 from linli.devices.tokens import new_token, token_digest
 from linli.regions.models import Region
-from linli.regions.selectors import ensure_may
+from linli.regions.selectors import ensure_may, may
 from linli.registry.models import Building, House, Organisation
 
 
@@ -106,3 +110,147 @@ def profiles_ensure_defaults() -> None:
     from linli.devices.profiles import ensure
 
     ensure()
+
+
+def _log(alarm: Alarm, action: str, by: Any, note: str = "", at: datetime | None = None) -> None:
+    AlarmChange.objects.create(
+        alarm=alarm, action=action, actor=by, note=note, at=at or timezone.now()
+    )
+
+
+def _locked(alarm: Alarm, by: Any) -> Alarm:
+    if by is not None:
+        ensure_may(by, alarm.device.grid, ALARM_HANDLE)
+    return (
+        Alarm.objects.select_related("device__grid", "alarm_type")
+        .select_for_update(of=("self",))
+        .get(pk=alarm.pk)
+    )
+
+
+@transaction.atomic
+def alarm_raise(
+    *,
+    device: Device,
+    alarm_type: AlarmType,
+    severity: str,
+    at: datetime,
+    rule: AlarmRule | None = None,
+    details: dict[str, Any] | None = None,
+) -> tuple[Alarm, bool]:
+    """The system raises an alarm of `device`: a new one, or the active alarm of the
+    same type counted once more (its severity raised if graver). Returns the alarm and
+    whether it is new (`AlarmRaised` is published for new ones only)."""
+    active = (
+        Alarm.objects.select_for_update()
+        .filter(device=device, alarm_type=alarm_type, cleared_at__isnull=True)
+        .first()
+    )
+    if active is not None:
+        active.count += 1
+        active.last_at = max(active.last_at, at)
+        fields = ["count", "last_at"]
+        if SEVERITY_RANK[Severity(severity)] < SEVERITY_RANK[Severity(active.severity)]:
+            _log(active, AlarmAction.SEVERITY, None, f"{active.severity} → {severity}", at)
+            active.severity = severity
+            fields.append("severity")
+        active.save(update_fields=fields)
+        return active, False
+    try:
+        with transaction.atomic():
+            alarm = Alarm.objects.create(
+                device=device,
+                alarm_type=alarm_type,
+                rule=rule,
+                severity=severity,
+                started_at=at,
+                last_at=at,
+                details=details or {},
+            )
+    except IntegrityError:  # raised at the same moment by another worker: count it there
+        return alarm_raise(
+            device=device,
+            alarm_type=alarm_type,
+            severity=severity,
+            at=at,
+            rule=rule,
+            details=details,
+        )
+    _log(alarm, AlarmAction.RAISED, None, at=at)
+    events.publish(
+        AlarmRaised(
+            alarm_id=alarm.pk, device_id=device.pk, alarm_type=alarm_type.code, severity=severity
+        )
+    )
+    return alarm, True
+
+
+@transaction.atomic
+def alarm_acknowledge(*, alarm: Alarm, by: Any, note: str = "") -> Alarm:
+    """Someone has seen it (and is on it). Once: a second acknowledgement is refused."""
+    alarm = _locked(alarm, by)
+    if alarm.acknowledged_at is not None:
+        raise ValidationError(_("This alarm is already acknowledged."))
+    alarm.acknowledged_at = timezone.now()
+    alarm.save(update_fields=["acknowledged_at"])
+    _log(alarm, AlarmAction.ACKNOWLEDGED, by, note)
+    events.publish(
+        AlarmMoved(alarm_id=alarm.pk, action=AlarmAction.ACKNOWLEDGED, actor_id=_id(by), note=note)
+    )
+    return alarm
+
+
+@transaction.atomic
+def alarm_clear(*, alarm: Alarm, by: Any, note: str = "", acknowledge: bool = False) -> Alarm:
+    """The cause is gone: by a person, by the rule (its condition ended: `by` None), or
+    by the closing of the case it opened (`acknowledge`: closing it is handling it)."""
+    alarm = _locked(alarm, by)
+    if alarm.cleared_at is not None:
+        raise ValidationError(_("This alarm is already cleared."))
+    now = timezone.now()
+    alarm.cleared_at = now
+    fields = ["cleared_at"]
+    if acknowledge and alarm.acknowledged_at is None:
+        alarm.acknowledged_at = now
+        fields.append("acknowledged_at")
+        _log(alarm, AlarmAction.ACKNOWLEDGED, by, note, now)
+    alarm.save(update_fields=fields)
+    _log(alarm, AlarmAction.CLEARED, by, note, now)
+    events.publish(
+        AlarmMoved(alarm_id=alarm.pk, action=AlarmAction.CLEARED, actor_id=_id(by), note=note)
+    )
+    return alarm
+
+
+@transaction.atomic
+def alarm_comment(*, alarm: Alarm, note: str, by: Any) -> AlarmChange:
+    """A note on the alarm's log (what was found, who was called)."""
+    alarm = _locked(alarm, by)
+    note = note.strip()
+    if not note:
+        raise ValidationError({"note": _("Write the comment.")})
+    if len(note) > 500:
+        raise ValidationError({"note": _("At most 500 characters.")})
+    return AlarmChange.objects.create(
+        alarm=alarm, action=AlarmAction.COMMENTED, actor=by, note=note
+    )
+
+
+@transaction.atomic
+def alarm_assign(*, alarm: Alarm, to: Any, by: Any) -> Alarm:
+    """Who follows it up: someone who may handle alarms where the device is."""
+    alarm = _locked(alarm, by)
+    if to is not None and not may(to, alarm.device.grid, ALARM_HANDLE):
+        raise ValidationError({"to": _("This person may not handle alarms here.")})
+    alarm.assignee = to
+    alarm.save(update_fields=["assignee"])
+    label = to.get_full_name() or to.username if to is not None else ""
+    _log(alarm, AlarmAction.ASSIGNED, by, label)
+    events.publish(
+        AlarmMoved(alarm_id=alarm.pk, action=AlarmAction.ASSIGNED, actor_id=_id(by), note=label)
+    )
+    return alarm
+
+
+def _id(by: Any) -> int | None:
+    return None if by is None else int(by.pk)
