@@ -13,6 +13,7 @@ urlpatterns = [
     path("registry/", include("linli.registry.urls")),
     path("cases/", include("linli.cases.urls")),
     path("grid/", include("linli.gridwork.urls")),
+    path("devices/", include("linli.devices.urls")),
     path("report/", include("linli.cases.public_urls")),
     path("notifications/", include("linli.notifications.urls")),
     path("indicators/", include("linli.indicators.urls")),

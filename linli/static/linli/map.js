@@ -1,5 +1,5 @@
 /* Linli maps (Leaflet): draws what the page's JSON (#map-data) holds — a grid's
- * boundary, a trajectory, checkpoints — on the configured tile layer, or on a blank
+ * boundary, a trajectory, checkpoints, devices (coloured by state) — on the configured tile layer, or on a blank
  * ground when none is configured. On one's own patrol under way it also records
  * the phone's position: fixes are buffered and sent in batches to the API, sent
  * again after a network error (the server stores a batch once), and the check-in
@@ -47,6 +47,25 @@
     L.circleMarker(latLng(c.at), { radius: 6, color: c.overdue ? "#dc3545" : "#0d6efd", weight: 2 })
       .bindPopup(popup)
       .addTo(shapes);
+  });
+  const DEVICE_COLOURS = { alarm: "#dc3545", online: "#198754", offline: "#6c757d", retired: "#adb5bd" };
+  (data.devices || []).forEach((d) => {
+    const marker = L.circleMarker(latLng(d.at), {
+      radius: d.state === "alarm" ? 8 : 6, color: DEVICE_COLOURS[d.state] || "#6c757d",
+      weight: 2, fillOpacity: 0.6,
+    });
+    if (d.url) {
+      const popup = document.createElement("div"); // text nodes: nothing in the data is markup
+      const link = popup.appendChild(document.createElement("a"));
+      link.href = d.url;
+      link.textContent = d.code;
+      popup.appendChild(document.createElement("br"));
+      popup.appendChild(document.createTextNode(d.label));
+      marker.bindPopup(popup);
+    } else {
+      marker.bindTooltip(text(d.label));
+    }
+    marker.addTo(shapes);
   });
   const track = data.track && L.polyline(data.track.map(latLng), { color: "#6f42c1", weight: 4 }).addTo(shapes);
   if (shapes.getLayers().length && shapes.getBounds().isValid()) {
