@@ -1,35 +1,199 @@
-"""Community B for the leak test: a smoke detector in B's grid, an alarm of it and
-who hears of B's alarms."""
+"""Community B for the leak test: a smoke detector in B's grid (in B's building), an
+alarm of it, the device's and the building's own rules and who hears of B's alarms;
+a valid request for every route of the devices console and API that changes
+something. Profiles are district-wide: the profile and the key those requests change
+are listed too, so a change made from outside would show."""
 
+from io import BytesIO
+
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from openpyxl import Workbook
 
+from linli.devices import sheet
 from linli.devices.models import Alarm, AlarmType, DeviceProfile, NotificationRule
-from linli.devices.services import device_provision
-from linli.testing.leaks import Leaks
+from linli.devices.services import device_provision, profile_key_create, rule_create
+from linli.testing.leaks import Leaks, Send
 
 MARKERS = ["市南泄漏烟感", "SNXL-0001"]
+API = "/api/v1"
+
+
+def _sheet(grid_code: str):
+    def upload():
+        wb = Workbook()
+        ws = wb.active
+        ws.title = sheet.SHEET
+        ws.append(sheet.HEADERS)
+        ws.append([grid_code, "SNXL-XLS1", "导入烟感", "smoke"])
+        out = BytesIO()
+        wb.save(out)
+        return {"file": SimpleUploadedFile("devices.xlsx", out.getvalue())}
+
+    return upload
+
+
+RULE = {"severity": "major", "kind": "threshold", "key": "temperature", "operator": "gt"}
 
 
 def community_b(world, made) -> Leaks:
+    smoke = DeviceProfile.objects.get(code="smoke")
+    building = made["building"][0]
     device, _token = device_provision(
-        grid=world.b1,
-        profile=DeviceProfile.objects.get(code="smoke"),
-        key=MARKERS[1],
-        name=MARKERS[0],
-        by=None,
+        grid=world.b1, profile=smoke, key=MARKERS[1], name=MARKERS[0], building=building, by=None
     )
     now = timezone.now()
+    fire = AlarmType.objects.get(code="fire")
     alarm = Alarm.objects.create(
-        device=device,
-        alarm_type=AlarmType.objects.get(code="fire"),
-        severity="critical",
-        started_at=now,
-        last_at=now,
+        device=device, alarm_type=fire, severity="critical", started_at=now, last_at=now
     )
     rule = NotificationRule.objects.create(
         region=world.b, roles=["community_worker"], severities=["critical"], channels=["console"]
     )
+    hot = AlarmType.objects.get(code="high-temperature")
+    device_rule = rule_create(device=device, alarm_type=hot, threshold=70, by=None, **RULE)
+    building_rule = rule_create(building=building, alarm_type=hot, threshold=65, by=None, **RULE)
+    probe = profile_key_create(profile=smoke, key="probe", type="number", label="探针", by=None)
+    d, a, r = device.pk, alarm.pk, device_rule.pk
+    rule_form = {"alarm_type": hot.pk, "duration": 30, "threshold": 60, **RULE}
+    key_form = {"label": "探针二", "unit": "V", "order": 5}
+    by_district = {"by": "district_admin"}
+    sends = {
+        ("post", "devices:device-create"): Send(
+            "/devices/new/",
+            {"grid_code": world.b1.code, "profile": smoke.pk, "key": "SNXL-NEW1", "name": "新烟感"},
+            expect=201,
+        ),
+        ("post", "devices:device-import"): Send(
+            "/devices/import/", _sheet(world.b1.code), expect=200
+        ),
+        ("post", "devices:device-token-rotate"): Send(f"/devices/{d}/token/", expect=200),
+        ("post", "devices:device-retire"): Send(f"/devices/{d}/retire/"),
+        ("post", "devices:device-rule-create"): Send(f"/devices/{d}/rules/new/", rule_form),
+        ("post", "devices:building-rule-create"): Send(
+            f"/devices/buildings/{building.pk}/rules/new/", rule_form
+        ),
+        ("post", "devices:rule-edit"): Send(f"/devices/rules/{r}/", rule_form),
+        ("post", "devices:rule-delete"): Send(f"/devices/rules/{r}/delete/"),
+        ("post", "devices:alarm-acknowledge"): Send(f"/devices/alarms/{a}/acknowledge/"),
+        ("post", "devices:alarm-clear"): Send(f"/devices/alarms/{a}/clear/", {"note": "已处理"}),
+        ("post", "devices:alarm-comment"): Send(
+            f"/devices/alarms/{a}/comment/", {"note": "已到场"}
+        ),
+        ("post", "devices:alarm-assign"): Send(
+            f"/devices/alarms/{a}/assign/", {"to": world.worker_b.pk}
+        ),
+        ("post", "devices:profile-detail"): Send(
+            f"/devices/profiles/{smoke.pk}/",
+            {"name": "烟感探测器", "description": "改过的说明", "interval": 1800},
+            **by_district,
+        ),
+        ("post", "devices:profile-key-create"): Send(
+            f"/devices/profiles/{smoke.pk}/keys/",
+            {"key": "voltage", "type": "number", **key_form},
+            **by_district,
+        ),
+        ("post", "devices:profile-key-edit"): Send(
+            f"/devices/keys/{probe.pk}/", key_form, **by_district
+        ),
+        ("post", "devices:profile-key-delete"): Send(
+            f"/devices/keys/{probe.pk}/delete/", **by_district
+        ),
+        ("post", "devices:profile-rule-create"): Send(
+            f"/devices/profiles/{smoke.pk}/rules/new/", rule_form, **by_district
+        ),
+        ("post", "devices:notification-rule-list"): Send(
+            "/devices/notification-rules/",
+            {
+                "region_code": world.b.code,
+                "roles": ["grid_worker"],
+                "severities": ["critical", "major"],
+                "channels": ["console", "sms"],
+                "enabled": "on",
+            },
+        ),
+        ("post", "devices:notification-rule-edit"): Send(
+            f"/devices/notification-rules/{rule.pk}/",
+            {"roles": ["grid_worker"], "severities": ["minor"], "channels": ["email"]},
+        ),
+        ("post", "devices:notification-rule-delete"): Send(
+            f"/devices/notification-rules/{rule.pk}/delete/"
+        ),
+        # the API
+        ("post", "api:device-create"): Send(
+            f"{API}/devices",
+            {
+                "grid_code": world.b1.code,
+                "profile": "smoke",
+                "key": "SNXL-API1",
+                "name": "接口烟感",
+            },
+            expect=201,
+        ),
+        ("patch", "api:device-update"): Send(
+            f"{API}/devices/{d}", {"name": "改名烟感"}, expect=200
+        ),
+        ("post", "api:device-token-rotate"): Send(f"{API}/devices/{d}/rotate-token", expect=200),
+        ("post", "api:device-retire"): Send(f"{API}/devices/{d}/retire", expect=200),
+        ("post", "api:alarm-acknowledge"): Send(f"{API}/alarms/{a}/acknowledge", expect=200),
+        ("post", "api:alarm-clear"): Send(f"{API}/alarms/{a}/clear", {"note": "好了"}, expect=200),
+        ("post", "api:alarm-comment"): Send(
+            f"{API}/alarms/{a}/comments", {"note": "已到场"}, expect=201
+        ),
+        ("post", "api:alarm-assign"): Send(
+            f"{API}/alarms/{a}/assign", {"to": world.worker_b.username}, expect=200
+        ),
+        ("post", "api:alarm-rule-create"): Send(
+            f"{API}/alarm-rules",
+            {"device": d, "alarm_type": "high-temperature", "threshold": 80, **RULE},
+            expect=201,
+        ),
+        ("patch", "api:alarm-rule-update"): Send(
+            f"{API}/alarm-rules/{r}", {"threshold": 75}, expect=200
+        ),
+        ("delete", "api:alarm-rule-delete"): Send(f"{API}/alarm-rules/{r}", expect=204),
+        ("patch", "api:device-profile-update"): Send(
+            f"{API}/device-profiles/{smoke.pk}", {"interval": 1200}, expect=200, **by_district
+        ),
+        ("post", "api:profile-key-create"): Send(
+            f"{API}/device-profiles/{smoke.pk}/keys",
+            {"key": "voltage", "type": "number", **key_form},
+            expect=201,
+            **by_district,
+        ),
+        ("patch", "api:profile-key-update"): Send(
+            f"{API}/profile-keys/{probe.pk}", {"unit": "mV"}, expect=200, **by_district
+        ),
+        ("delete", "api:profile-key-delete"): Send(
+            f"{API}/profile-keys/{probe.pk}", expect=204, **by_district
+        ),
+        ("post", "api:notification-rule-create"): Send(
+            f"{API}/alarm-notification-rules",
+            {
+                "region_code": world.b.code,
+                "roles": ["grid_worker"],
+                "severities": ["critical"],
+                "channels": ["sms"],
+            },
+            expect=201,
+        ),
+        ("patch", "api:notification-rule-update"): Send(
+            f"{API}/alarm-notification-rules/{rule.pk}", {"severities": ["major"]}, expect=200
+        ),
+        ("delete", "api:notification-rule-delete"): Send(
+            f"{API}/alarm-notification-rules/{rule.pk}", expect=204
+        ),
+    }
     return Leaks(
-        objects={"device": [device], "alarm": [alarm], "notificationrule": [rule]},
+        objects={
+            "device": [device],
+            "alarm": [alarm],
+            "notificationrule": [rule],
+            "alarmrule": [device_rule, building_rule],
+            "deviceprofile": [smoke],
+            "profilekey": [probe],
+        },
         markers=MARKERS,
+        sends=sends,
+        searches=["?q=SNXL"],
     )
