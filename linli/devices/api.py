@@ -54,6 +54,7 @@ from linli.devices.schemas import (
     ProfileKeyIn,
     ProfileKeyOut,
     ProfileKeyPatch,
+    local_time,
 )
 from linli.regions.models import Region
 from linli.registry.models import Building, House, Organisation
@@ -354,6 +355,8 @@ def _rule(request: HttpRequest, rule_id: int) -> AlarmRule:
 def alarm_rule_create(request: HttpRequest, payload: AlarmRuleIn) -> Status[AlarmRule]:
     """A profile's rule (district-wide), or a building's or device's own."""
     fields = payload.dict(exclude={"profile", "building", "device", "alarm_type"})
+    for name in ("active_from", "active_until"):
+        fields[name] = local_time(fields[name])
     scope: dict[str, Any] = {}
     if payload.profile is not None:
         scope["profile"] = DeviceProfile.objects.filter(code=payload.profile).first()
@@ -393,6 +396,9 @@ def alarm_rule_update(request: HttpRequest, rule_id: int, payload: AlarmRulePatc
     changes: dict[str, Any] = payload.dict(exclude_unset=True)
     if "alarm_type" in changes:
         changes["alarm_type"] = _alarm_type(changes["alarm_type"])
+    for name in ("active_from", "active_until"):
+        if name in changes:
+            changes[name] = local_time(changes[name])
     return services.rule_update(rule=rule, by=request.user, **changes)
 
 

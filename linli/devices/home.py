@@ -10,7 +10,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from linli.core.panels import HomeBlock, Tile
-from linli.core.permissions import STAFF_ROLES
+from linli.core.permissions import Role
 from linli.devices import selectors
 from linli.devices.choices import AlarmState, Severity
 from linli.devices.filters import AlarmFilter, DeviceFilter
@@ -42,7 +42,15 @@ def _alarms(request: HttpRequest) -> dict[str, Any]:
 
 BLOCKS = (
     HomeBlock(
-        frozenset(STAFF_ROLES),
+        frozenset(  # who watches and handles a region's alarms (not auditors, departments)
+            {
+                Role.PLATFORM_ADMIN,
+                Role.DISTRICT_ADMIN,
+                Role.SUBDISTRICT_ADMIN,
+                Role.COMMUNITY_WORKER,
+                Role.GRID_WORKER,
+            }
+        ),
         _("Active alarms"),
         _alarms,
         order=12,

@@ -9,6 +9,7 @@ from ninja import Field, Schema
 
 from linli.core.permissions import Role
 from linli.core.schemas import Id
+from linli.devices.models import AlarmRule
 from linli.devices.choices import (
     AlarmAction,
     AlarmState,
@@ -19,6 +20,15 @@ from linli.devices.choices import (
     Severity,
     ValueType,
 )
+
+# A time of day, local (the district's time zone): "23:00". JSON Schema's `time` format
+# would ask for an offset, which a schedule in local time has not.
+LOCAL_TIME = r"^([01]\d|2[0-3]):[0-5]\d$"
+
+
+def local_time(value: str | None) -> time | None:
+    return None if value is None else time.fromisoformat(value)
+
 
 LONGITUDE = Field(None, ge=-180, le=180, max_digits=9, decimal_places=6)
 LATITUDE = Field(None, ge=-90, le=90, max_digits=8, decimal_places=6)
@@ -162,10 +172,18 @@ class AlarmRuleOut(Schema):
     threshold: float | None
     duration: int = Field(description="Seconds the condition must hold.")
     minutes: int | None = Field(description="No data for so many minutes (no_data).")
-    active_from: time | None
-    active_until: time | None
+    active_from: str | None = Field(description="Only from this local time (HH:MM).")
+    active_until: str | None = Field(description="Until this local time (HH:MM).")
     clears: bool
     enabled: bool
+
+    @staticmethod
+    def resolve_active_from(obj: AlarmRule) -> str | None:
+        return obj.active_from.strftime("%H:%M") if obj.active_from else None
+
+    @staticmethod
+    def resolve_active_until(obj: AlarmRule) -> str | None:
+        return obj.active_until.strftime("%H:%M") if obj.active_until else None
 
 
 class AlarmRuleFields(Schema):
@@ -176,8 +194,8 @@ class AlarmRuleFields(Schema):
     threshold: float | None = Field(None, ge=-1e12, le=1e12)
     duration: int = Field(0, ge=0, le=7 * 86400)
     minutes: int | None = Field(None, ge=1, le=30 * 24 * 60)
-    active_from: time | None = None
-    active_until: time | None = None
+    active_from: str | None = Field(None, pattern=LOCAL_TIME, description="HH:MM, local.")
+    active_until: str | None = Field(None, pattern=LOCAL_TIME, description="HH:MM, local.")
     clears: bool = True
     enabled: bool = True
 
@@ -200,8 +218,8 @@ class AlarmRulePatch(Schema):
     threshold: float | None = Field(None, ge=-1e12, le=1e12)
     duration: int | None = Field(None, ge=0, le=7 * 86400)
     minutes: int | None = Field(None, ge=1, le=30 * 24 * 60)
-    active_from: time | None = None
-    active_until: time | None = None
+    active_from: str | None = Field(None, pattern=LOCAL_TIME, description="HH:MM; null: none.")
+    active_until: str | None = Field(None, pattern=LOCAL_TIME, description="HH:MM; null: none.")
     clears: bool | None = None
     enabled: bool | None = None
 
