@@ -94,8 +94,8 @@ def _device_form(request: HttpRequest, data: Any = None) -> DeviceForm:
     return DeviceForm(
         data,
         grids=active_grids(user=user, action=DEVICE_MANAGE),
-        buildings=buildings_for(user, DEVICE_MANAGE)[:1000],
-        organisations=organisations_for(user)[:1000],
+        buildings=buildings_for(user, DEVICE_MANAGE),
+        organisations=organisations_for(user),
     )
 
 
