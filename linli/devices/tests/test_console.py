@@ -87,13 +87,25 @@ def test_the_device_page_shows_place_health_values_rules_and_history(
     DeviceRejection.objects.create(device=detector, reason="out_of_range", count=3, last_at=now)
     hot = AlarmType.objects.get(code="high-temperature")
     rule_create(
-        device=detector, alarm_type=AlarmType.objects.get(code="low-battery"), severity="minor",
-        kind="threshold", key="battery", operator="lt", threshold=30, by=None,
-    )  # fmt: skip
+        device=detector,
+        alarm_type=AlarmType.objects.get(code="low-battery"),
+        severity="minor",
+        kind="threshold",
+        key="battery",
+        operator="lt",
+        threshold=30,
+        by=None,
+    )
     rule_create(
-        profile=smoke, alarm_type=hot, severity="major", kind="threshold", key="temperature",
-        operator="gt", threshold=60, by=None,
-    )  # fmt: skip
+        profile=smoke,
+        alarm_type=hot,
+        severity="major",
+        kind="threshold",
+        key="temperature",
+        operator="gt",
+        threshold=60,
+        by=None,
+    )
 
     page = get(client, world.worker_a, f"/devices/{detector.pk}/?key=temperature&range=1h")
     shown = text(page)
@@ -106,9 +118,14 @@ def test_the_device_page_shows_place_health_values_rules_and_history(
     assert '"aggregation": "raw"' in data and "70.0" in data and "30.0" in data
 
     HourlyAggregate.objects.create(
-        device=detector, key="temperature", hour=now - timedelta(days=2), count=4,
-        minimum=18, maximum=26, total=88,
-    )  # fmt: skip
+        device=detector,
+        key="temperature",
+        hour=now - timedelta(days=2),
+        count=4,
+        minimum=18,
+        maximum=26,
+        total=88,
+    )
     chart = get(client, world.worker_a, f"/devices/{detector.pk}/?key=temperature&range=7d", **HX)
     assert '"aggregation": "hour"' in chart.content.decode() and "22.0" in chart.content.decode()
     assert "<html" not in chart.content.decode()  # the chart's fragment only
@@ -199,16 +216,22 @@ def test_rules_are_checked_and_audited(world, client, detector):
     high = AlarmType.objects.get(code="high-temperature").pk
     base = {"alarm_type": high, "severity": "major", "duration": 0, "clears": "on", "enabled": "on"}
     wrong = [
-        ({"kind": "threshold", "key": "co", "operator": "gt", "threshold": 1},
-         "Select a valid choice"),  # not offered: the profile has no such key
-        ({"kind": "threshold", "key": "smoke", "operator": "gt", "threshold": 1},
-         "A threshold or rate watches a number key."),
+        (
+            {"kind": "threshold", "key": "co", "operator": "gt", "threshold": 1},
+            "Select a valid choice",
+        ),  # not offered: the profile has no such key
+        (
+            {"kind": "threshold", "key": "smoke", "operator": "gt", "threshold": 1},
+            "A threshold or rate watches a number key.",
+        ),
         ({"kind": "threshold", "key": "temperature"}, "Choose the comparison."),
         ({"kind": "boolean", "key": "temperature"}, "A yes/no trigger watches a yes/no key."),
         ({"kind": "no_data"}, "Enter after how many minutes without data."),
-        ({"kind": "boolean", "key": "smoke", "active_from": "22:00"},
-         "Give both times of the schedule, or neither."),
-    ]  # fmt: skip
+        (
+            {"kind": "boolean", "key": "smoke", "active_from": "22:00"},
+            "Give both times of the schedule, or neither.",
+        ),
+    ]
     for change, message in wrong:
         answer = post(client, world.subdistrict_admin, url, base | change)
         assert answer.status_code == 422 and message in text(answer), change
