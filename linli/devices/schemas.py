@@ -9,7 +9,6 @@ from ninja import Field, Schema
 
 from linli.core.permissions import Role
 from linli.core.schemas import Id
-from linli.devices.models import AlarmRule
 from linli.devices.choices import (
     AlarmAction,
     AlarmState,
@@ -20,6 +19,7 @@ from linli.devices.choices import (
     Severity,
     ValueType,
 )
+from linli.devices.models import AlarmRule
 
 # A time of day, local (the district's time zone): "23:00". JSON Schema's `time` format
 # would ask for an offset, which a schedule in local time has not.

@@ -131,6 +131,11 @@ def latest_values(*, device: Device) -> list[ShownValue]:
     return sorted(shown, key=lambda v: (order.get(v.key, len(order)), v.key))
 
 
+def reported_keys(*, device: Device) -> set[str]:
+    """The keys the device has sent a value of."""
+    return set(LatestValue.objects.filter(device=device).values_list("key", flat=True))
+
+
 def _shown(value: float | None, text: str | None, key: ProfileKey | None) -> str:
     if text is not None:
         return text

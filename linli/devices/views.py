@@ -161,6 +161,9 @@ def _chart(request: HttpRequest, device: Device) -> dict[str, Any]:
     if chosen not in RANGES:
         chosen = "24h"
     wanted = request.GET.get("key", "")
+    if not wanted:  # the first key the device has reported, in the profile's order
+        reported = selectors.reported_keys(device=device)
+        wanted = next((k.key for k in keys if k.key in reported), "")
     key = next((k for k in keys if k.key == wanted), keys[0] if keys else None)
     data: dict[str, Any] = {"keys": keys, "key": key, "range": chosen, "ranges": RANGES}
     if key is not None:

@@ -1,0 +1,47 @@
+"""In a real browser: a grid worker acknowledges an alarm in the inbox (htmx answers
+the row in place, no page load), then opens the device: its map point and its history
+chart are drawn under the strict Content-Security-Policy, without a script error."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from linli.devices.models import LatestValue, Telemetry
+from linli.devices.tests.conftest import raise_alarm
+from linli.testing.browser import sign_in
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_grid_worker_acknowledges_an_alarm_in_the_inbox(world, detector, browser_context):
+    alarm = raise_alarm(detector)
+    now = timezone.now()
+    for minutes in range(5, 60, 5):
+        at = now - timedelta(minutes=minutes)
+        Telemetry.objects.create(device=detector, key="temperature", ts=at, value=20 + minutes / 10)
+    LatestValue.objects.create(device=detector, key="temperature", ts=now, value=20)
+    page = browser_context().new_page()
+    errors = []
+    page.on("pageerror", lambda error: errors.append(error))
+    page.goto("/devices/alarms/")
+    sign_in(page, "grid.a1")
+
+    row = page.locator(f"#alarm-{alarm.pk}")
+    assert "未清除、未确认" in row.locator("[data-testid=alarm-state]").inner_text()
+    page.evaluate("window.notReloaded = true")
+    row.get_by_role("button", name="确认").click()
+    row.locator("[data-testid=alarm-state]").filter(has_text="未清除、已确认").wait_for()
+    assert page.evaluate("window.notReloaded") is True  # swapped in place
+    assert row.get_by_role("button", name="确认").count() == 0
+    alarm.refresh_from_db()
+    assert alarm.acknowledged_at is not None
+
+    row.get_by_role("link", name="1单元楼道烟感").click()
+    page.locator("#telemetry canvas").first.wait_for()
+    assert page.locator(".leaflet-container path.leaflet-interactive").count() == 1
+    page.select_option("#c-range", "1h")  # htmx swaps the chart in and it is drawn again
+    page.wait_for_url("**range=1h**")
+    page.locator("#telemetry canvas").first.wait_for()
+    assert errors == []
