@@ -5,6 +5,7 @@ something. Profiles are district-wide: the profile and the key those requests ch
 are listed too, so a change made from outside would show."""
 
 from io import BytesIO
+from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
@@ -17,6 +18,7 @@ from linli.testing.leaks import Leaks, Send
 
 MARKERS = ["市南泄漏烟感", "SNXL-0001"]
 API = "/api/v1"
+DISTRICT = "district_admin"  # profiles are district-wide
 
 
 def _sheet(grid_code: str):
@@ -33,7 +35,12 @@ def _sheet(grid_code: str):
     return upload
 
 
-RULE = {"severity": "major", "kind": "threshold", "key": "temperature", "operator": "gt"}
+RULE: dict[str, Any] = {
+    "severity": "major",
+    "kind": "threshold",
+    "key": "temperature",
+    "operator": "gt",
+}
 
 
 def community_b(world, made) -> Leaks:
@@ -57,7 +64,6 @@ def community_b(world, made) -> Leaks:
     d, a, r = device.pk, alarm.pk, device_rule.pk
     rule_form = {"alarm_type": hot.pk, "duration": 30, "threshold": 60, **RULE}
     key_form = {"label": "探针二", "unit": "V", "order": 5}
-    by_district = {"by": "district_admin"}
     sends = {
         ("post", "devices:device-create"): Send(
             "/devices/new/",
@@ -86,21 +92,21 @@ def community_b(world, made) -> Leaks:
         ("post", "devices:profile-detail"): Send(
             f"/devices/profiles/{smoke.pk}/",
             {"name": "烟感探测器", "description": "改过的说明", "interval": 1800},
-            **by_district,
+            by=DISTRICT,
         ),
         ("post", "devices:profile-key-create"): Send(
             f"/devices/profiles/{smoke.pk}/keys/",
             {"key": "voltage", "type": "number", **key_form},
-            **by_district,
+            by=DISTRICT,
         ),
         ("post", "devices:profile-key-edit"): Send(
-            f"/devices/keys/{probe.pk}/", key_form, **by_district
+            f"/devices/keys/{probe.pk}/", key_form, by=DISTRICT
         ),
         ("post", "devices:profile-key-delete"): Send(
-            f"/devices/keys/{probe.pk}/delete/", **by_district
+            f"/devices/keys/{probe.pk}/delete/", by=DISTRICT
         ),
         ("post", "devices:profile-rule-create"): Send(
-            f"/devices/profiles/{smoke.pk}/rules/new/", rule_form, **by_district
+            f"/devices/profiles/{smoke.pk}/rules/new/", rule_form, by=DISTRICT
         ),
         ("post", "devices:notification-rule-list"): Send(
             "/devices/notification-rules/",
@@ -153,19 +159,19 @@ def community_b(world, made) -> Leaks:
         ),
         ("delete", "api:alarm-rule-delete"): Send(f"{API}/alarm-rules/{r}", expect=204),
         ("patch", "api:device-profile-update"): Send(
-            f"{API}/device-profiles/{smoke.pk}", {"interval": 1200}, expect=200, **by_district
+            f"{API}/device-profiles/{smoke.pk}", {"interval": 1200}, expect=200, by=DISTRICT
         ),
         ("post", "api:profile-key-create"): Send(
             f"{API}/device-profiles/{smoke.pk}/keys",
             {"key": "voltage", "type": "number", **key_form},
             expect=201,
-            **by_district,
+            by=DISTRICT,
         ),
         ("patch", "api:profile-key-update"): Send(
-            f"{API}/profile-keys/{probe.pk}", {"unit": "mV"}, expect=200, **by_district
+            f"{API}/profile-keys/{probe.pk}", {"unit": "mV"}, expect=200, by=DISTRICT
         ),
         ("delete", "api:profile-key-delete"): Send(
-            f"{API}/profile-keys/{probe.pk}", expect=204, **by_district
+            f"{API}/profile-keys/{probe.pk}", expect=204, by=DISTRICT
         ),
         ("post", "api:notification-rule-create"): Send(
             f"{API}/alarm-notification-rules",
