@@ -3,10 +3,11 @@ states, and why a message was refused."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ValueType(models.TextChoices):
-    NUMBER = "number", _("Number")
+    NUMBER = "number", pgettext_lazy("value type", "Number")
     BOOLEAN = "boolean", _("Yes/no (0/1)")
     TEXT = "text", _("Text")
 

@@ -17,7 +17,7 @@ from linli.regions.filters import InGrid
 
 class DeviceFilter(InGrid):
     labels = {
-        "profile": gettext_lazy("Profile"),
+        "profile": gettext_lazy("Device profile"),
         "online": gettext_lazy("Online"),
         "alarm": gettext_lazy("With active alarms"),
         "retired": gettext_lazy("Retired too"),

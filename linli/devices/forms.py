@@ -18,7 +18,9 @@ from linli.registry.models import Building, Organisation
 
 class DeviceForm(forms.Form):
     grid_code = forms.ChoiceField(label=_("Grid"))
-    profile = forms.ModelChoiceField(label=_("Profile"), queryset=DeviceProfile.objects.all())
+    profile = forms.ModelChoiceField(
+        label=_("Device profile"), queryset=DeviceProfile.objects.all()
+    )
     key = forms.RegexField(
         label=_("Device number"),
         max_length=40,
@@ -94,7 +96,7 @@ class NoteForm(forms.Form):
 
 
 class CommentForm(forms.Form):
-    note = forms.CharField(label=_("Comment"), max_length=500)
+    note = forms.CharField(label=_("Remark"), max_length=500)
 
 
 class AssignForm(forms.Form):

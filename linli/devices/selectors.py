@@ -178,6 +178,17 @@ def rejections(*, device: Device) -> QuerySet[DeviceRejection]:
     return device.rejections.order_by("-count")
 
 
+def with_key_labels(rules: Any, keys: Any) -> list[AlarmRule]:
+    """The rules, each with `key_label`: its key's label as the profile names it."""
+    labels: dict[str, str] = {}
+    for key in keys:
+        labels.setdefault(key.key, key.label)
+    found = list(rules)
+    for rule in found:
+        rule.key_label = labels.get(rule.key, rule.key)
+    return found
+
+
 @dataclass(frozen=True)
 class EffectiveRule:
     rule: AlarmRule
@@ -191,7 +202,9 @@ def effective_rules(*, device: Device) -> list[EffectiveRule]:
     where = Q(device=device) | Q(profile_id=device.profile_id)
     if device.building_id is not None:
         where |= Q(building_id=device.building_id)
-    rules = AlarmRule.objects.filter(where).select_related("alarm_type")
+    rules = with_key_labels(
+        AlarmRule.objects.filter(where).select_related("alarm_type"), device.profile.keys.all()
+    )
     rank = {"device": 0, "building": 1, "profile": 2}
     found = [
         (r, "device" if r.device_id else "building" if r.building_id else "profile") for r in rules

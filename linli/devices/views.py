@@ -27,7 +27,7 @@ from linli.core.maps import map_settings
 from linli.core.permissions import Role
 from linli.core.xlsx import xlsx_download
 from linli.devices import selectors, services, sheet
-from linli.devices.choices import AlarmState, Channel, RuleKind, Severity, ValueType
+from linli.devices.choices import AlarmAction, AlarmState, Channel, Severity, ValueType
 from linli.devices.filters import AlarmFilter, DeviceFilter
 from linli.devices.forms import (
     AssignForm,
@@ -44,6 +44,7 @@ from linli.devices.forms import (
 )
 from linli.devices.models import (
     Alarm,
+    AlarmChange,
     AlarmRule,
     AlarmType,
     Device,
@@ -163,7 +164,8 @@ def _chart(request: HttpRequest, device: Device) -> dict[str, Any]:
     wanted = request.GET.get("key", "")
     if not wanted:  # the first key the device has reported, in the profile's order
         reported = selectors.reported_keys(device=device)
-        wanted = next((k.key for k in keys if k.key in reported), "")
+        numbers_first = sorted(keys, key=lambda k: k.type != ValueType.NUMBER)  # stable
+        wanted = next((k.key for k in numbers_first if k.key in reported), "")
     key = next((k for k in keys if k.key == wanted), keys[0] if keys else None)
     data: dict[str, Any] = {"keys": keys, "key": key, "range": chosen, "ranges": RANGES}
     if key is not None:
@@ -370,7 +372,7 @@ def alarm_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "devices/alarm_detail.html",
         {
             "alarm": alarm,
-            "changes": selectors.alarm_changes(alarm=alarm),
+            "changes": _readable(selectors.alarm_changes(alarm=alarm)),
             "handles": handles,
             "assign": AssignForm(
                 initial={"to": alarm.assignee_id}, people=selectors.assignable(alarm=alarm)
@@ -381,6 +383,18 @@ def alarm_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "comment": CommentForm(),
         },
     )
+
+
+def _readable(changes: Any) -> list[AlarmChange]:
+    """The log with a severity change's note in words ("critical → major" is stored)."""
+    found = list(changes)
+    for change in found:
+        if change.action == AlarmAction.SEVERITY:
+            change.note = " → ".join(
+                str(Severity(s).label) if s in Severity.values else s
+                for s in change.note.split(" → ")
+            )
+    return found
 
 
 def _after(request: HttpRequest, alarm: Alarm, error: str = "") -> HttpResponse:
@@ -614,7 +628,12 @@ def _profile_page(
     return render(
         request,
         "devices/profile_detail.html",
-        {"profile": profile, "form": form, "key_form": key_form, "kinds": RuleKind},
+        {
+            "profile": profile,
+            "rules": selectors.with_key_labels(profile.rules.all(), profile.keys.all()),
+            "form": form,
+            "key_form": key_form,
+        },
         status=status,
     )
 
@@ -830,7 +849,9 @@ def building_panel(request: HttpRequest, building_pk: int) -> HttpResponse:
             "building": building,
             "devices": list(devices[:100]),
             "alarms": list(alarms[:PANEL_ALARMS]),
-            "rules": building.alarm_rules.select_related("alarm_type"),
+            "rules": selectors.with_key_labels(
+                building.alarm_rules.select_related("alarm_type"), ProfileKey.objects.all()
+            ),
             "may_set_rules": may(user, building.grid, RULE_MANAGE),
         },
         partial="panel",
