@@ -211,11 +211,11 @@ def device_latest(request: HttpRequest, device_id: int) -> list[selectors.ShownV
 @router.get(
     "/devices/{device_id}/telemetry",
     response=HistoryOut,
-    operation_id="device_telemetry",
-    url_name="device-telemetry",
+    operation_id="device_telemetry_history",
+    url_name="device-telemetry-history",
 )
 @requires(DEVICE_VIEW)
-def device_telemetry(
+def device_telemetry_history(
     request: HttpRequest, device_id: int, query: Query[HistoryQuery]
 ) -> dict[str, Any]:
     """A key's values over a range of at most a year: stored values for ranges up to 2

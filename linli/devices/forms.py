@@ -85,6 +85,40 @@ class DeviceForm(forms.Form):
         return data
 
 
+class DeviceEditForm(forms.Form):
+    """What changes of a device in service: its name, point, organisations (its grid,
+    profile and number stay; another place is another device)."""
+
+    name = forms.CharField(label=_("Name"), max_length=100)
+    longitude = forms.DecimalField(
+        label=_("Longitude"),
+        required=False,
+        max_digits=9,
+        decimal_places=6,
+        min_value=-180,
+        max_value=180,
+    )
+    latitude = forms.DecimalField(
+        label=_("Latitude"),
+        required=False,
+        max_digits=8,
+        decimal_places=6,
+        min_value=-90,
+        max_value=90,
+    )
+    owner: "forms.ModelChoiceField[Organisation]" = forms.ModelChoiceField(
+        label=_("Owned by"), queryset=None, required=False
+    )
+    maintainer: "forms.ModelChoiceField[Organisation]" = forms.ModelChoiceField(
+        label=_("Maintained by"), queryset=None, required=False
+    )
+
+    def __init__(self, *args: Any, organisations: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("owner", "maintainer"):
+            self.fields[name].queryset = organisations  # type: ignore[attr-defined]
+
+
 class DeviceImportForm(forms.Form):
     file = forms.FileField(
         label=_("Device sheet (.xlsx)"), widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"})

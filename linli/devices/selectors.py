@@ -11,6 +11,8 @@ from django.urls import reverse
 
 from linli.accounts.models import User
 from linli.accounts.selectors import people_who_may
+from linli.cases.models import Case
+from linli.cases.selectors import cases_raised_by
 from linli.devices.choices import Severity
 from linli.devices.filters import AlarmFilter, DeviceFilter
 from linli.devices.models import (
@@ -253,3 +255,9 @@ def notification_rules_visible(
     *, user: Any, action: str = DEVICE_VIEW
 ) -> QuerySet[NotificationRule]:
     return NotificationRule.objects.visible_to(user, action).select_related("region")
+
+
+def alarm_case(alarm: Alarm, user: Any) -> Case | None:
+    """The case the alarm opened, if `user` may see it (the alarm's page links it;
+    the case's page shows the alarm as its origin)."""
+    return cases_raised_by(alarm, user=user).select_related("category").first()

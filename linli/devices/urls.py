@@ -10,6 +10,7 @@ urlpatterns = [
     path("import/", views.device_import, name="device-import"),
     path("import/template/", views.device_import_template, name="device-import-template"),
     path("<int:pk>/", views.device_detail, name="device-detail"),
+    path("<int:pk>/edit/", views.device_edit, name="device-edit"),
     path("<int:pk>/token/", views.device_token_rotate, name="device-token-rotate"),
     path("<int:pk>/retire/", views.device_retire, name="device-retire"),
     path("<int:pk>/rules/new/", views.device_rule_create, name="device-rule-create"),

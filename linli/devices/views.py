@@ -32,6 +32,7 @@ from linli.devices.filters import AlarmFilter, DeviceFilter
 from linli.devices.forms import (
     AssignForm,
     CommentForm,
+    DeviceEditForm,
     DeviceForm,
     DeviceImportForm,
     NoteForm,
@@ -228,6 +229,39 @@ def device_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @requires(DEVICE_MANAGE)
+@require_http_methods(["GET", "POST"])
+def device_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """A device's name, point and organisations."""
+    device = _device(request, pk, DEVICE_MANAGE)
+    initial = {
+        "name": device.name,
+        "longitude": device.longitude,
+        "latitude": device.latitude,
+        "owner": device.owner_id,
+        "maintainer": device.maintainer_id,
+    }
+    form = DeviceEditForm(
+        request.POST if request.method == "POST" else None,
+        initial=initial,
+        organisations=organisations_for(request.user),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.device_update(device=device, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("Device saved."))
+            return redirect("devices:device-detail", pk=device.pk)
+    return render(
+        request,
+        "devices/device_edit.html",
+        {"device": device, "form": form},
+        status=422 if form.errors else 200,
+    )
+
+
+@requires(DEVICE_MANAGE)
 @require_POST
 def device_token_rotate(request: HttpRequest, pk: int) -> HttpResponse:
     """A new token, shown on the answer this once; the old one stops working."""
@@ -373,6 +407,7 @@ def alarm_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "alarm": alarm,
             "changes": _readable(selectors.alarm_changes(alarm=alarm)),
+            "case": selectors.alarm_case(alarm, request.user),
             "handles": handles,
             "assign": AssignForm(
                 initial={"to": alarm.assignee_id}, people=selectors.assignable(alarm=alarm)

@@ -73,6 +73,9 @@ def community_b(world, made) -> Leaks:
         ("post", "devices:device-import"): Send(
             "/devices/import/", _sheet(world.b1.code), expect=200
         ),
+        ("post", "devices:device-edit"): Send(
+            f"/devices/{d}/edit/", {"name": "改名烟感", "longitude": "117.87", "latitude": "36.8"}
+        ),
         ("post", "devices:device-token-rotate"): Send(f"/devices/{d}/token/", expect=200),
         ("post", "devices:device-retire"): Send(f"/devices/{d}/retire/"),
         ("post", "devices:device-rule-create"): Send(f"/devices/{d}/rules/new/", rule_form),

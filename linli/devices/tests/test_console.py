@@ -327,3 +327,18 @@ def test_the_home_block_counts_the_inbox(world, client, detector, next_door):
         assert listed(client, url) == count, label
     assert (found["Critical"][0], found["Major"][0], found["Warning"][0]) == (1, 0, 1)
     assert found["Devices offline"][0] == 1  # never heard of
+
+
+def test_a_device_is_renamed_and_placed(world, client, detector):
+    url = f"/devices/{detector.pk}/edit/"
+    half = post(client, world.worker_a, url, {"name": "新名字", "longitude": "117.88"})
+    assert half.status_code == 422 and "Give both the longitude and the latitude." in text(half)
+    detector.refresh_from_db()
+    assert detector.name == "1单元楼道烟感"
+    done = post(
+        client, world.worker_a, url, {"name": "新名字", "longitude": "117.88", "latitude": "36.81"}
+    )
+    assert done.status_code == 302
+    detector.refresh_from_db()
+    assert detector.name == "新名字" and str(detector.latitude) == "36.810000"
+    assert get(client, world.worker_b, url).status_code == 404
