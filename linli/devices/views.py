@@ -10,12 +10,14 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from linli.accounts.auth import signed_in_user
@@ -301,26 +303,53 @@ TOKEN_COLUMNS = (
 )
 
 
+class _SizeLimit(FileUploadHandler):
+    """Stops storing an upload past the sheet's size limit (as the ledger import does):
+    an oversize file is read and dropped, never written to a temporary file in full."""
+
+    def __init__(self, request: HttpRequest) -> None:
+        super().__init__(request)
+        self.exceeded = False
+
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes:
+        if start + len(raw_data) > sheet.MAX_FILE_BYTES:
+            self.exceeded = True
+            raise StopUpload(connection_reset=False)
+        return raw_data
+
+    def file_complete(self, file_size: int) -> None:
+        return None
+
+
 @requires(DEVICE_MANAGE)
+@csrf_exempt  # the CSRF check runs below, after the size limit is installed
 @require_http_methods(["GET", "POST"])
 def device_import(request: HttpRequest) -> HttpResponseBase:
     """Upload a device sheet: every row is checked, and a sheet with any error adds no
     device (the errors are listed row by row). A good sheet adds every device and
     answers the workbook of their tokens, to download this once."""
+    limit = _SizeLimit(request)
+    request.upload_handlers.insert(0, limit)
+    return _device_import(request, limit)
+
+
+@csrf_protect
+def _device_import(request: HttpRequest, limit: _SizeLimit) -> HttpResponseBase:
     user = signed_in_user(request)
     form = DeviceImportForm()
     problems: list[sheet.Problem] = []
     status = 200
     if request.method == "POST":
         form = DeviceImportForm(request.POST, request.FILES)
-        if form.is_valid():
+        too_large = _("The file is larger than %(mb)s MB.") % {
+            "mb": sheet.MAX_FILE_BYTES // (1024 * 1024)
+        }
+        if limit.exceeded:  # the file was dropped: say why, not "required"
+            form.is_valid()
+            form.errors["file"] = form.error_class([too_large])
+        elif form.is_valid():
             upload = form.cleaned_data["file"]
             try:
-                if upload.size > sheet.MAX_FILE_BYTES:
-                    raise sheet.SheetError(
-                        _("The file is larger than %(mb)s MB.")
-                        % {"mb": sheet.MAX_FILE_BYTES // (1024 * 1024)}
-                    )
                 checked = sheet.check(upload.read(), user=user)
             except sheet.SheetError as exc:
                 form.add_error("file", str(exc))

@@ -112,3 +112,9 @@ def test_only_those_who_register_devices_import_them(world, client):
     data = upload([world.a1.code, "YG-1", "烟感", "烟感探测器"])
     assert post(client, world.grid_worker_a1, "/devices/import/", data).status_code == 403
     assert not Device.objects.exists()
+
+
+def test_an_oversize_file_is_dropped_with_a_reason(world, client):
+    big = SimpleUploadedFile("big.xlsx", b"PK" + b"0" * (sheet.MAX_FILE_BYTES + 10))
+    answer = post(client, world.worker_a, "/devices/import/", {"file": big})
+    assert answer.status_code == 422 and "The file is larger than 2 MB." in text(answer)
