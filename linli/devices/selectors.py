@@ -12,7 +12,7 @@ from django.urls import reverse
 from linli.accounts.models import User
 from linli.accounts.selectors import people_who_may
 from linli.cases.models import Case
-from linli.cases.selectors import cases_raised_by
+from linli.cases.selectors import cases_raised_by, grid_boundaries
 from linli.devices.choices import Severity
 from linli.devices.filters import AlarmFilter, DeviceFilter
 from linli.devices.models import (
@@ -72,6 +72,16 @@ def device_map(*, user: Any, filters: DeviceFilter) -> list[dict[str, Any]]:
         }
         for d in found[:MAP_LIMIT]
     ]
+
+
+def grid_outlines(*, user: Any, filters: DeviceFilter) -> dict[str, Any]:
+    """The boundaries of the user's grids (below the list's region): the map's ground."""
+    grids = Region.objects.visible_to(user, DEVICE_VIEW)
+    if filters.region:
+        path = Region.objects.filter(code=filters.region).values_list("path", flat=True).get()
+        grids = grids.filter(path__startswith=path)
+    found: dict[str, Any] = grid_boundaries(grids)
+    return found
 
 
 def alarms_visible(*, user: Any, action: str = DEVICE_VIEW) -> QuerySet[Alarm]:

@@ -87,7 +87,11 @@ def device_list(request: HttpRequest) -> HttpResponse:
         filters=filters,
         errors=errors,
         profiles=DeviceProfile.objects.order_by("name"),
-        map={**map_settings(), "devices": selectors.device_map(user=user, filters=filters)},
+        map={
+            **map_settings(),
+            "boundaries": selectors.grid_outlines(user=user, filters=filters),
+            "devices": selectors.device_map(user=user, filters=filters),
+        },
         map_limit=selectors.MAP_LIMIT,
         may_manage=user.has_action(DEVICE_MANAGE),
     )
