@@ -7,17 +7,19 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponseBase
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Query, Status
+from ninja import File, Query, Status
+from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from linli.accounts.auth import signed_in_user
 from linli.core.access import requires
 from linli.core.routers import Router
-from linli.devices import selectors, services
+from linli.core.xlsx import xlsx_openapi
+from linli.devices import selectors, services, sheet
 from linli.devices.filters import AlarmFilter, DeviceFilter
 from linli.devices.models import (
     Alarm,
@@ -56,12 +58,14 @@ from linli.devices.schemas import (
     ProfileKeyPatch,
     local_time,
 )
+from linli.devices.workbooks import tokens_workbook
 from linli.regions.models import Region
 from linli.registry.models import Building, House, Organisation
 
 router = Router(tags=["devices"])
 
 MAX_HISTORY = timedelta(days=366)
+MAX_MB = sheet.MAX_FILE_BYTES // (1024 * 1024)
 
 
 def _device(request: HttpRequest, device_id: int, action: str = DEVICE_VIEW) -> Device:
@@ -133,6 +137,36 @@ def device_create(request: HttpRequest, payload: DeviceIn) -> Status[dict[str, A
         by=request.user,
     )
     return Status(201, {"device": device, "token": token})
+
+
+@router.post(
+    "/devices/import",
+    response={200: None},
+    operation_id="device_import",
+    url_name="device-import",
+    openapi_extra=xlsx_openapi(
+        "The new devices with their access tokens (.xlsx), answered this once."
+    ),
+)
+@requires(DEVICE_MANAGE)
+def device_import(request: HttpRequest, file: File[UploadedFile]) -> HttpResponseBase:
+    """Provision the devices of an Excel sheet (the console's template, multipart field
+    `file`, at most 1,000 rows and 2 MB). All or nothing: a sheet with any bad row adds
+    no device and answers 422 with every error, its field `rows.<row>.<column>`; a good
+    one adds them all and answers the workbook of their tokens, this once."""
+    if file.size is not None and file.size > sheet.MAX_FILE_BYTES:
+        raise ValidationError({"file": _("The file is larger than %(mb)s MB.") % {"mb": MAX_MB}})
+    try:
+        checked = sheet.check(file.read(), user=request.user)
+    except sheet.SheetError as exc:
+        raise ValidationError({"file": str(exc)}) from None
+    if checked.problems:
+        errors: dict[str, list[str]] = {}
+        for p in checked.problems:
+            errors.setdefault(f"rows.{p.row}.{p.column or '-'}", []).append(p.message)
+        raise ValidationError(errors)
+    made = services.devices_import(rows=checked.rows, by=signed_in_user(request))
+    return tokens_workbook(made)
 
 
 @router.get(

@@ -56,7 +56,7 @@ from linli.devices.models import (
     ProfileKey,
 )
 from linli.devices.permissions import ALARM_HANDLE, DEVICE_MANAGE, DEVICE_VIEW, RULE_MANAGE
-from linli.exports.writer import Column, write_xlsx
+from linli.devices.workbooks import tokens_workbook
 from linli.regions.models import Region
 from linli.regions.selectors import active_grids, may, regions_within
 from linli.registry.models import Building, House
@@ -298,15 +298,6 @@ def device_import_template(request: HttpRequest) -> HttpResponseBase:
     return xlsx_download(BytesIO(sheet.template()), "设备台账模板.xlsx")
 
 
-TOKEN_COLUMNS = (
-    Column("网格代码"),
-    Column("设备编号"),
-    Column("名称"),
-    Column("设备类型"),
-    Column("访问令牌"),
-)
-
-
 class _SizeLimit(FileUploadHandler):
     """Stops storing an upload past the sheet's size limit (as the ledger import does):
     an oversize file is read and dropped, never written to a temporary file in full."""
@@ -365,7 +356,7 @@ def _device_import(request: HttpRequest, limit: _SizeLimit) -> HttpResponseBase:
                     except ValidationError as exc:
                         form.add_error("file", " ".join(exc.messages))
                     else:
-                        return _tokens_workbook(made)
+                        return tokens_workbook(made)
         status = 422
     return render(
         request,
@@ -373,19 +364,6 @@ def _device_import(request: HttpRequest, limit: _SizeLimit) -> HttpResponseBase:
         {"form": form, "problems": problems, "max_rows": sheet.MAX_ROWS},
         status=status,
     )
-
-
-def _tokens_workbook(made: list[tuple[Device, str]]) -> HttpResponseBase:
-    out = BytesIO()
-    write_xlsx(
-        out,
-        sheet="设备令牌",
-        columns=TOKEN_COLUMNS,
-        rows=([d.grid.code, d.key, d.name, d.profile.name, token] for d, token in made),
-    )
-    out.seek(0)
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    return xlsx_download(out, f"设备令牌-{stamp}.xlsx")
 
 
 # --- alarms ----------------------------------------------------------------------------

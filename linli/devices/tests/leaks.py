@@ -139,6 +139,9 @@ def community_b(world, made) -> Leaks:
             },
             expect=201,
         ),
+        ("post", "api:device-import"): Send(
+            f"{API}/devices/import", _sheet(world.b1.code), expect=200
+        ),
         ("patch", "api:device-update"): Send(
             f"{API}/devices/{d}", {"name": "改名烟感"}, expect=200
         ),

@@ -12,7 +12,7 @@ from linli.audit.models import AuditEntry
 from linli.devices import sheet
 from linli.devices.models import Device
 from linli.devices.tokens import token_digest
-from linli.testing.http import body, get, post, text
+from linli.testing.http import body, get, post, problem_of, text
 
 pytestmark = pytest.mark.django_db
 
@@ -118,3 +118,21 @@ def test_an_oversize_file_is_dropped_with_a_reason(world, client):
     big = SimpleUploadedFile("big.xlsx", b"PK" + b"0" * (sheet.MAX_FILE_BYTES + 10))
     answer = post(client, world.worker_a, "/devices/import/", {"file": big})
     assert answer.status_code == 422 and "The file is larger than 2 MB." in text(answer)
+
+
+def test_the_api_imports_all_or_nothing(world, client):
+    client.force_login(world.worker_a)
+    bad = upload(
+        [world.a1.code, "YG-1", "烟感", "烟感探测器"], [world.b1.code, "YG-2", "烟感", "x"]
+    )
+    answer = client.post("/api/v1/devices/import", bad, HTTP_ACCEPT_LANGUAGE="en")
+    errors = {e["field"]: e["message"] for e in problem_of(answer, 422)["errors"]}
+    assert errors == {
+        "rows.3.网格代码": "Not a grid where you may add devices.",
+        "rows.3.设备类型": "Unknown device profile.",
+    }
+    assert not Device.objects.exists()
+    good = upload([world.a1.code, "YG-1", "烟感", "烟感探测器"])
+    answer = client.post("/api/v1/devices/import", good, HTTP_ACCEPT_LANGUAGE="en")
+    rows = list(load_workbook(BytesIO(body(answer))).active.iter_rows(values_only=True))
+    assert Device.objects.get(key="YG-1").token_hash == token_digest(rows[1][4])
