@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponseBase
+from django.http import FileResponse, HttpRequest, HttpResponseBase
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,6 +20,7 @@ from linli.core.access import requires
 from linli.core.routers import Router
 from linli.core.xlsx import xlsx_openapi
 from linli.devices import selectors, services, sheet
+from linli.devices.exports import DEVICES
 from linli.devices.filters import AlarmFilter, DeviceFilter
 from linli.devices.models import (
     Alarm,
@@ -59,6 +60,9 @@ from linli.devices.schemas import (
     local_time,
 )
 from linli.devices.workbooks import tokens_workbook
+from linli.exports.api import export_answer
+from linli.exports.schemas import ExportOut
+from linli.exports.services import export_start
 from linli.regions.models import Region
 from linli.registry.models import Building, House, Organisation
 
@@ -91,6 +95,22 @@ def _organisation(request: HttpRequest, pk: int | None, field: str) -> Organisat
 def device_list(request: HttpRequest, filters: Query[DeviceFilter]) -> QuerySet[Device]:
     """Devices in the caller's regions (not retired ones unless asked), by grid and number."""
     return selectors.device_list(user=request.user, filters=filters)
+
+
+@router.get(
+    "/devices/export",
+    response={200: None, 202: ExportOut},
+    operation_id="device_export",
+    url_name="device-export",
+    openapi_extra=xlsx_openapi("The devices as a device sheet (.xlsx); no token in it."),
+)
+@requires(DEVICE_VIEW)
+def device_export(
+    request: HttpRequest, filters: Query[DeviceFilter]
+) -> FileResponse | Status[ExportOut]:
+    """The device list as a device sheet: the same filter, audited. More than 5,000 rows
+    are written in the background: 202 and the export to follow (`/api/v1/exports/{id}`)."""
+    return export_answer(export_start(user=request.user, kind=DEVICES, filters=filters))
 
 
 @router.post(

@@ -7,6 +7,7 @@ app_name = "devices"
 urlpatterns = [
     path("", views.device_list, name="device-list"),
     path("new/", views.device_create, name="device-create"),
+    path("export/", views.device_export, name="device-export"),
     path("import/", views.device_import, name="device-import"),
     path("import/template/", views.device_import_template, name="device-import-template"),
     path("<int:pk>/", views.device_detail, name="device-detail"),

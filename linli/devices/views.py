@@ -24,12 +24,13 @@ from linli.accounts.auth import signed_in_user
 from linli.core.access import requires
 from linli.core.forms import apply_errors
 from linli.core.htmx import htmx_partial, render_page
-from linli.core.lists import page_of, render_list
+from linli.core.lists import page_of, query_without_page, render_list
 from linli.core.maps import map_settings
 from linli.core.permissions import Role
 from linli.core.xlsx import xlsx_download
 from linli.devices import selectors, services, sheet
 from linli.devices.choices import AlarmAction, AlarmState, Channel, Severity, ValueType
+from linli.devices.exports import DEVICES
 from linli.devices.filters import AlarmFilter, DeviceFilter
 from linli.devices.forms import (
     AssignForm,
@@ -57,6 +58,8 @@ from linli.devices.models import (
 )
 from linli.devices.permissions import ALARM_HANDLE, DEVICE_MANAGE, DEVICE_VIEW, RULE_MANAGE
 from linli.devices.workbooks import tokens_workbook
+from linli.exports.services import export_start
+from linli.exports.views import export_answer
 from linli.regions.models import Region
 from linli.regions.selectors import active_grids, may, regions_within
 from linli.registry.models import Building, House
@@ -95,6 +98,18 @@ def device_list(request: HttpRequest) -> HttpResponse:
         map_limit=selectors.MAP_LIMIT,
         may_manage=user.has_action(DEVICE_MANAGE),
     )
+
+
+@requires(DEVICE_VIEW)
+@require_GET
+def device_export(request: HttpRequest) -> HttpResponseBase:
+    """The device list as a device sheet (the same filter as the page), audited."""
+    filters, errors = DeviceFilter.from_query(request.GET)
+    if errors:
+        for error in errors:
+            messages.error(request, error)
+        return redirect(f"{reverse('devices:device-list')}?{query_without_page(request)}")
+    return export_answer(export_start(user=request.user, kind=DEVICES, filters=filters))
 
 
 def _device_form(request: HttpRequest, data: Any = None) -> DeviceForm:

@@ -136,3 +136,18 @@ def test_the_api_imports_all_or_nothing(world, client):
     answer = client.post("/api/v1/devices/import", good, HTTP_ACCEPT_LANGUAGE="en")
     rows = list(load_workbook(BytesIO(body(answer))).active.iter_rows(values_only=True))
     assert Device.objects.get(key="YG-1").token_hash == token_digest(rows[1][4])
+
+
+def test_the_device_list_exports_as_a_device_sheet(world, client, detector, next_door):
+    answer = get(client, world.worker_a, "/devices/export/?q=YG")
+    rows = list(load_workbook(BytesIO(body(answer))).active.iter_rows(values_only=True))
+    assert list(rows[0][: len(sheet.HEADERS)]) == sheet.HEADERS
+    assert [row[1] for row in rows[1:]] == ["YG-A-0001"]  # not next door's
+    assert rows[1][3] == "烟感探测器" and rows[1][4] == "1号楼" and rows[1][11] == "离线"
+    assert detector.token_hash not in str(rows)
+    entry = AuditEntry.objects.filter(action="export").latest("seq")
+    assert entry.object_type == "devices.device" and entry.details["rows"] == 1
+
+    client.force_login(world.worker_a)
+    api = client.get("/api/v1/devices/export", {"online": "false"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert len(list(load_workbook(BytesIO(body(api))).active.iter_rows())) == 2
