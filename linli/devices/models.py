@@ -262,7 +262,10 @@ class Telemetry(models.Model):
     `value`, text in `text`. Monthly partitions on PostgreSQL (docs/devices.md)."""
 
     pk = models.CompositePrimaryKey("device", "key", "ts")
-    device = models.ForeignKey(Device, models.DO_NOTHING, db_constraint=False, related_name="+")
+    # No index of its own: the primary key starts with it.
+    device = models.ForeignKey(
+        Device, models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
+    )
     key = models.CharField(_("key"), max_length=32)
     ts = models.DateTimeField(_("time"))
     value = models.FloatField(_("value"), null=True)
@@ -299,7 +302,10 @@ class HourlyAggregate(models.Model):
     count), for charts over weeks and months."""
 
     pk = models.CompositePrimaryKey("device", "key", "hour")
-    device = models.ForeignKey(Device, models.DO_NOTHING, db_constraint=False, related_name="+")
+    # No index of its own: the primary key starts with it.
+    device = models.ForeignKey(
+        Device, models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
+    )
     key = models.CharField(_("key"), max_length=32)
     hour = models.DateTimeField(_("hour"))
     count = models.PositiveIntegerField(_("count"))
