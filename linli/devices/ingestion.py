@@ -72,6 +72,7 @@ class Message:
     kind: str  # one of KINDS
     payload: bytes
     received_at: datetime
+    limit: bool = True  # whether the device's rate limit applies (not to staff batches)
 
 
 class KeySpec(NamedTuple):
@@ -277,7 +278,9 @@ class _Batch:
         if device not in self.seen or self.seen[device] < at:
             self.seen[device] = at
 
-    def value(self, device: int, key: str, ts: datetime, number: float | None, text: str | None) -> None:
+    def value(
+        self, device: int, key: str, ts: datetime, number: float | None, text: str | None
+    ) -> None:
         self.rows.append((device, key, ts, number, text))
         known = self.latest.get((device, key))
         if known is None or known[0] < ts:
@@ -403,7 +406,7 @@ def ingest(messages: Sequence[Message]) -> Counter[str]:
                     raise Refused(Rejection.MALFORMED, f"kind {_short(message.kind)}")
                 if len(message.payload) > limit:
                     raise Refused(Rejection.OVERSIZE, f"{len(message.payload)} bytes")
-                if not limiter.allow(message.device, clock):
+                if message.limit and not limiter.allow(message.device, clock):
                     raise Refused(Rejection.RATE_LIMITED)
                 try:
                     data = _loads(message.payload)
@@ -449,9 +452,7 @@ def ingest(messages: Sequence[Message]) -> Counter[str]:
                 raise
             logger.warning("ingest: %s, writing the batch again", error.__class__.__name__)
     counts.update(written)
-    refused = {
-        reason: counts[reason] for reason in Rejection.values if counts[reason]
-    }
+    refused = {reason: counts[reason] for reason in Rejection.values if counts[reason]}
     if refused:
         logger.warning(
             "ingest: %d messages, %d values stored; refused %s",
@@ -460,6 +461,13 @@ def ingest(messages: Sequence[Message]) -> Counter[str]:
             ", ".join(f"{reason} {n}" for reason, n in sorted(refused.items())),
         )
     return counts
+
+
+def refusal_record(*, reason: str, detail: str = "", times: int = 1) -> None:
+    """Count refusals of no known device (an unknown or revoked token, a device the
+    sender may not report for): they never reach `ingest`."""
+    with transaction.atomic():
+        storage.rejections_record({(None, reason): (times, detail[:200])}, timezone.now())
 
 
 def _retryable(error: OperationalError) -> bool:

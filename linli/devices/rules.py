@@ -403,9 +403,7 @@ def no_data_sweep(now: datetime) -> int:
                 )
             )
         )
-        for device in found.only("pk", "grid_id").order_by("last_seen_at")[
-            : SWEEP_RAISES - raised
-        ]:
+        for device in found.only("pk", "grid_id").order_by("last_seen_at")[: SWEEP_RAISES - raised]:
             alarm_raise(
                 device=device,
                 alarm_type=rule.alarm_type,

@@ -36,6 +36,7 @@ type Refusals = Mapping[tuple[int | None, str], tuple[int, str]]
 
 TELEMETRY = "devices_telemetry"
 CHUNK = 20_000  # rows per statement
+SQLITE_CHUNK = 6_000
 PARTITIONS_BEHIND = 2  # months kept ready before this one (at least)
 PARTITIONS_AHEAD = 3  # months created after this one
 _LOCK_ID = 0x4C494E4C49  # pg_advisory_xact_lock: one partition maker at a time
@@ -70,17 +71,20 @@ def telemetry_insert(rows: Sequence[Row]) -> Counter[int]:
                 )
                 for device_id, count in cursor.fetchall():
                     stored[device_id] += count
-        else:
-            sql = (
-                f"INSERT OR IGNORE INTO {TELEMETRY} (device_id, key, ts, value, text)"  # noqa: S608
-                " VALUES (%s, %s, %s, %s, %s)"
-            )
-            by_device: dict[int, list[tuple[Any, ...]]] = {}
-            for device_id, key, ts, value, text in rows:
-                by_device.setdefault(device_id, []).append((device_id, key, db_time(ts), value, text))
-            for device_id, device_rows in by_device.items():
-                cursor.executemany(sql, device_rows)
-                stored[device_id] += cursor.rowcount
+        else:  # multi-row VALUES, within SQLite's 32,766 parameters a statement
+            for start in range(0, len(rows), SQLITE_CHUNK):
+                chunk = rows[start : start + SQLITE_CHUNK]
+                cursor.execute(
+                    f"INSERT OR IGNORE INTO {TELEMETRY} (device_id, key, ts, value, text)"  # noqa: S608
+                    " VALUES " + ", ".join(["(%s, %s, %s, %s, %s)"] * len(chunk))
+                    + " RETURNING device_id",
+                    [
+                        field
+                        for device_id, key, ts, value, text in chunk
+                        for field in (device_id, key, db_time(ts), value, text)
+                    ],
+                )
+                stored.update(device_id for (device_id,) in cursor.fetchall())
     return stored
 
 
@@ -99,7 +103,9 @@ def latest_of(device_ids: Iterable[int]) -> dict[tuple[int, str], tuple[datetime
     }
 
 
-def latest_upsert(latest: Mapping[tuple[int, str], tuple[datetime, float | None, str | None]]) -> None:
+def latest_upsert(
+    latest: Mapping[tuple[int, str], tuple[datetime, float | None, str | None]],
+) -> None:
     """Each key's last value; a value older than the one stored changes nothing."""
     if not latest:
         return
@@ -143,7 +149,12 @@ def health_update(
                 " signal = COALESCE(v.signal, d.signal)"
                 " FROM unnest(%s::bigint[], %s::timestamptz[], %s::smallint[], %s::smallint[])"
                 " AS v(id, seen, battery, signal) WHERE d.id = v.id",
-                [ids, [seen[i] for i in ids], [battery.get(i) for i in ids], [signal.get(i) for i in ids]],
+                [
+                    ids,
+                    [seen[i] for i in ids],
+                    [battery.get(i) for i in ids],
+                    [signal.get(i) for i in ids],
+                ],
             )
         elif ids:
             cursor.executemany(
@@ -336,7 +347,9 @@ def telemetry_partitions(now: datetime | None = None) -> dict[str, list[str]]:
             cursor.execute(f"DELETE FROM {TELEMETRY} WHERE ts < %s", [db_time(cutoff)])  # noqa: S608
         return {"created": [], "dropped": []}
     this = month_of(now.astimezone(UTC))
-    first = min(_add_months(this, -PARTITIONS_BEHIND), month_of(accepted_since(now).astimezone(UTC)))
+    first = min(
+        _add_months(this, -PARTITIONS_BEHIND), month_of(accepted_since(now).astimezone(UTC))
+    )
     created = partitions_ensure(first, _add_months(this, PARTITIONS_AHEAD))
     dropped = []
     with transaction.atomic(), connection.cursor() as cursor:
