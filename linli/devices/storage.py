@@ -76,7 +76,8 @@ def telemetry_insert(rows: Sequence[Row]) -> Counter[int]:
                 chunk = rows[start : start + SQLITE_CHUNK]
                 cursor.execute(
                     f"INSERT OR IGNORE INTO {TELEMETRY} (device_id, key, ts, value, text)"  # noqa: S608
-                    " VALUES " + ", ".join(["(%s, %s, %s, %s, %s)"] * len(chunk))
+                    " VALUES "
+                    + ", ".join(["(%s, %s, %s, %s, %s)"] * len(chunk))
                     + " RETURNING device_id",
                     [
                         field
