@@ -37,9 +37,9 @@ from django.db import OperationalError, transaction
 from django.utils import timezone
 
 from linli.devices import rules, storage
-from linli.devices.rules import Target
 from linli.devices.choices import Rejection, ValueType
 from linli.devices.models import Device, ProfileKey
+from linli.devices.rules import Target
 
 logger = logging.getLogger(__name__)
 
@@ -412,18 +412,18 @@ def ingest(messages: Sequence[Message]) -> Counter[str]:
                     data = _loads(message.payload)
                 except ValueError as error:  # UnicodeDecodeError and JSONDecodeError too
                     raise Refused(Rejection.MALFORMED, str(error)) from None
-            except Refused as refused:
+            except Refused as early:
                 names.add(message.device)
-                pending.append((message.device, refused))
+                pending.append((message.device, early))
                 continue
             names.add(message.device)
             if message.kind in GATEWAY_KINDS:
                 names.update(_children(message, data))
             parsed.append((message, data))
     devices = _targets(names)
-    for name, refused in pending:
+    for name, why in pending:
         target = devices.get(name)
-        refuse(None if target is None or target.retired else target.id, refused)
+        refuse(None if target is None or target.retired else target.id, why)
     keys = _keys.get()
     batch = _Batch()
     for message, data in parsed:
@@ -452,13 +452,13 @@ def ingest(messages: Sequence[Message]) -> Counter[str]:
                 raise
             logger.warning("ingest: %s, writing the batch again", error.__class__.__name__)
     counts.update(written)
-    refused = {reason: counts[reason] for reason in Rejection.values if counts[reason]}
-    if refused:
+    reasons = {reason: counts[reason] for reason in Rejection.values if counts[reason]}
+    if reasons:
         logger.warning(
             "ingest: %d messages, %d values stored; refused %s",
             counts["messages"],
             counts["stored"],
-            ", ".join(f"{reason} {n}" for reason, n in sorted(refused.items())),
+            ", ".join(f"{reason} {n}" for reason, n in sorted(reasons.items())),
         )
     return counts
 

@@ -61,8 +61,8 @@ def telemetry_insert(rows: Sequence[Row]) -> Counter[int]:
             for start in range(0, len(rows), CHUNK):
                 chunk = rows[start : start + CHUNK]
                 cursor.execute(
-                    "WITH new AS ("
-                    f" INSERT INTO {TELEMETRY} (device_id, key, ts, value, text)"  # noqa: S608
+                    "WITH new AS ("  # noqa: S608 (a constant table name)
+                    f" INSERT INTO {TELEMETRY} (device_id, key, ts, value, text)"
                     " SELECT * FROM unnest(%s::bigint[], %s::varchar[], %s::timestamptz[],"
                     " %s::float8[], %s::varchar[])"
                     " ON CONFLICT DO NOTHING RETURNING device_id)"
@@ -119,14 +119,14 @@ def latest_upsert(
     with connection.cursor() as cursor:
         if _postgres():
             cursor.execute(
-                "INSERT INTO devices_latestvalue (device_id, key, ts, value, text)"
+                "INSERT INTO devices_latestvalue (device_id, key, ts, value, text)"  # noqa: S608
                 " SELECT * FROM unnest(%s::bigint[], %s::varchar[], %s::timestamptz[],"
                 " %s::float8[], %s::varchar[])" + update,
                 [list(column) for column in zip(*rows, strict=True)],
             )
         else:
             cursor.executemany(
-                "INSERT INTO devices_latestvalue (device_id, key, ts, value, text)"
+                "INSERT INTO devices_latestvalue (device_id, key, ts, value, text)"  # noqa: S608
                 " VALUES (%s, %s, %s, %s, %s)" + update,
                 [(d, k, db_time(ts), v, t) for d, k, ts, v, t in rows],
             )
@@ -198,7 +198,8 @@ def attributes_merge(attributes: Mapping[int, Mapping[str, Any]]) -> None:
                 )
             else:
                 cursor.execute(
-                    "UPDATE devices_device SET attributes = json_patch(attributes, %s) WHERE id = %s",
+                    "UPDATE devices_device SET attributes = json_patch(attributes, %s)"
+                    " WHERE id = %s",
                     [json.dumps(dict(given)), device_id],
                 )
 
@@ -379,10 +380,7 @@ def hourly_recompute(since: datetime, until: datetime) -> int:
     written."""
     start = since.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
     written = 0
-    if _postgres():
-        hour = "date_trunc('hour', ts)"
-    else:
-        hour = "strftime('%%Y-%%m-%%d %%H:00:00', ts)"
+    hour = "date_trunc('hour', ts)" if _postgres() else "strftime('%%Y-%%m-%%d %%H:00:00', ts)"
     sql = (
         "INSERT INTO devices_hourlyaggregate (device_id, key, hour, count, minimum, maximum,"  # noqa: S608
         f" total) SELECT device_id, key, {hour}, count(*), min(value), max(value), sum(value)"

@@ -1,7 +1,7 @@
 """Helpers of the devices app's tests: devices, messages, times."""
 
 import json
-from datetime import UTC, datetime
+from datetime import datetime
 
 from django.utils import timezone
 
@@ -29,7 +29,3 @@ def now_ms(seconds: float = 0) -> int:
 def message(payload, device="WSD-0001", kind=TELEMETRY, at=None) -> Message:
     body = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
     return Message(device, kind, body, at or timezone.now())
-
-
-def at_utc(*args) -> datetime:
-    return datetime(*args, tzinfo=UTC)

@@ -15,7 +15,7 @@ from linli.devices.ingestion import (
 )
 from linli.devices.models import Device, DeviceRejection, LatestValue, ProfileKey, Telemetry
 from linli.devices.services import device_retire
-from linli.devices.tests.support import at_utc, message, ms, now_ms, provision
+from linli.devices.tests.support import message, ms, now_ms, provision
 
 pytestmark = pytest.mark.django_db
 
