@@ -38,7 +38,7 @@ from django.utils import timezone
 
 from linli.devices import rules, storage
 from linli.devices.choices import Rejection, ValueType
-from linli.devices.models import Device, ProfileKey
+from linli.devices.models import DeviceProfile, ProfileKey
 from linli.devices.rules import Target
 
 logger = logging.getLogger(__name__)
@@ -64,6 +64,7 @@ TEXT_MAX = 200  # Telemetry.text
 ATTRIBUTE_KEY_MAX = 64
 RETRIES = 3  # a batch meeting a deadlock with another worker is written again
 HEALTH_KEYS = ("battery", "signal")
+LAST_SEEN_RESOLUTION = 60  # seconds (at most half the profile's interval)
 
 
 @dataclass(frozen=True)
@@ -103,6 +104,7 @@ class _ProfileKeys:
     def __init__(self) -> None:
         self.loaded_at = -math.inf
         self.by_profile: dict[int, dict[str, KeySpec]] = {}
+        self.intervals: dict[int, int] = {}
         self.lock = threading.Lock()
 
     def get(self) -> dict[int, dict[str, KeySpec]]:
@@ -114,6 +116,7 @@ class _ProfileKeys:
                 ):
                     by_profile.setdefault(profile_id, {})[key] = KeySpec(kind, low, high)
                 self.by_profile = by_profile
+                self.intervals = dict(DeviceProfile.objects.values_list("pk", "interval"))
                 self.loaded_at = time.monotonic()
             return self.by_profile
 
@@ -371,12 +374,62 @@ def _gateway(
 
 
 def _targets(names: set[str]) -> dict[str, Target]:
+    if not names:
+        return {}
+    keys = sorted(names)
+    params: list[Any]
+    if storage.postgres():
+        condition, params = "key = ANY(%s::varchar[])", [keys]
+    else:
+        condition, params = f"key IN ({', '.join(['%s'] * len(keys))})", list(keys)
+    rows = storage.select(
+        "SELECT id, key, profile_id, building_id, gateway_id, retired_at, last_seen_at,"  # noqa: S608
+        f" online, battery, signal FROM devices_device WHERE {condition}",
+        params,
+    )
     return {
-        row[1]: Target(*row[:5], retired=row[5] is not None)
-        for row in Device.objects.filter(key__in=names).values_list(
-            "pk", "key", "profile_id", "building_id", "gateway_id", "retired_at"
+        key: Target(
+            pk,
+            key,
+            profile,
+            building,
+            gateway,
+            retired is not None,
+            None if seen is None else rules.aware(seen),
+            bool(online),
+            battery,
+            signal,
         )
+        for pk, key, profile, building, gateway, retired, seen, online, battery, signal in rows
     }
+
+
+def _health(
+    batch: _Batch, devices: Mapping[int, Target], intervals: Mapping[int, int]
+) -> tuple[dict[int, datetime], dict[int, int], dict[int, int]]:
+    """The devices whose health changes: gone offline, a new battery or signal figure,
+    or last seen more than its resolution ago (a minute, or half the profile's
+    interval if shorter: the offline sweep waits for twice the interval). So a device
+    reporting often is not written at every batch."""
+    seen: dict[int, datetime] = {}
+    battery = {d: v for d, (_, v) in batch.health["battery"].items()}
+    signal = {d: v for d, (_, v) in batch.health["signal"].items()}
+    for device_id, at in batch.seen.items():
+        device = devices[device_id]
+        resolution = min(LAST_SEEN_RESOLUTION, intervals.get(device.profile_id, 0) / 2)
+        if (
+            not device.online
+            or device.seen_at is None
+            or (at - device.seen_at).total_seconds() >= resolution
+            or battery.get(device_id, device.battery) != device.battery
+            or signal.get(device_id, device.signal) != device.signal
+        ):
+            seen[device_id] = at
+    return (
+        seen,
+        {d: v for d, v in battery.items() if d in seen},
+        {d: v for d, v in signal.items() if d in seen},
+    )
 
 
 # The batch -----------------------------------------------------------------------
@@ -445,7 +498,7 @@ def ingest(messages: Sequence[Message]) -> Counter[str]:
         storage.partitions_cover(min(r[2] for r in batch.rows), max(r[2] for r in batch.rows))
     for attempt in range(RETRIES):
         try:
-            written = _write(batch, refuse, by_id, now)
+            written = _write(batch, refuse, by_id, _keys.intervals, now)
             break
         except OperationalError as error:
             if attempt == RETRIES - 1 or not _retryable(error):
@@ -476,7 +529,11 @@ def _retryable(error: OperationalError) -> bool:
 
 
 def _write(
-    batch: _Batch, refuse: _Refusals, devices: Mapping[int, Target], now: datetime
+    batch: _Batch,
+    refuse: _Refusals,
+    devices: Mapping[int, Target],
+    intervals: Mapping[int, int],
+    now: datetime,
 ) -> Counter[str]:
     counts: Counter[str] = Counter()
     rows: dict[tuple[int | None, str], tuple[int, str]] = dict(refuse.rows)
@@ -495,11 +552,9 @@ def _write(
                 )
         counts["stored"] = sum(stored.values())
         storage.latest_upsert(batch.latest)
+        seen, battery, signal = _health(batch, devices, intervals)
         storage.health_update(
-            seen=batch.seen,
-            battery={d: v for d, (_, v) in batch.health["battery"].items()},
-            signal={d: v for d, (_, v) in batch.health["signal"].items()},
-            disconnected=batch.disconnected,
+            seen=seen, battery=battery, signal=signal, disconnected=batch.disconnected
         )
         storage.attributes_merge(batch.attributes)
         counts.update(

@@ -28,7 +28,7 @@ import operator
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
@@ -71,6 +71,10 @@ class Target(NamedTuple):
     building_id: int | None
     gateway_id: int | None
     retired: bool
+    seen_at: datetime | None = None
+    online: bool = False
+    battery: int | None = None
+    signal: int | None = None
 
 
 type ByType = dict[int, list[AlarmRule]]  # alarm type id → rules
@@ -219,18 +223,25 @@ def evaluate(
         if number is not None:
             series.setdefault(device_id, {}).setdefault(key, {})[ts] = number
     ids = sorted(effective)
-    states = {
-        (rule_id, device_id): since
-        for rule_id, device_id, since in RuleState.objects.filter(device_id__in=ids).values_list(
-            "rule_id", "device_id", "since"
-        )
-    }
+    states: dict[tuple[int, int], datetime] = {}
+    if any(rule.duration > 0 for rules in effective.values() for rule in rules):
+        condition, params = storage.ids_in("device_id", ids)
+        states = {
+            (rule_id, device_id): aware(since)
+            for rule_id, device_id, since in storage.select(
+                f"SELECT rule_id, device_id, since FROM devices_rulestate WHERE {condition}",  # noqa: S608
+                params,
+            )
+        }
+    condition, params = storage.ids_in("device_id", ids)
     plan = _Plan(
         {
             (device_id, type_id): pk
-            for pk, device_id, type_id in Alarm.objects.filter(
-                device_id__in=ids, cleared_at__isnull=True
-            ).values_list("pk", "device_id", "alarm_type_id")
+            for pk, device_id, type_id in storage.select(
+                "SELECT id, device_id, alarm_type_id FROM devices_alarm"  # noqa: S608
+                f" WHERE {condition} AND cleared_at IS NULL",
+                params,
+            )
         }
     )
     zone, now = _zone(), timezone.now()
@@ -246,6 +257,13 @@ def evaluate(
                 continue
             _follow(device_id, rule, sorted(points.items()), previous, states, plan, zone)
     return _apply(plan, states)
+
+
+def aware(value: datetime | str) -> datetime:
+    """A time read with plain SQL: SQLite gives Django's text form, naive UTC."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def _follow(

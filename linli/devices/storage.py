@@ -19,6 +19,7 @@ batch exist before it writes (`partitions_cover`), so no insert can fail for lac
 of a partition. On SQLite the table is a plain table and retention deletes rows.
 """
 
+import json
 import threading
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
@@ -42,13 +43,54 @@ PARTITIONS_AHEAD = 3  # months created after this one
 _LOCK_ID = 0x4C494E4C49  # pg_advisory_xact_lock: one partition maker at a time
 
 
-def _postgres() -> bool:
+def postgres() -> bool:
     return connection.vendor == "postgresql"
+
+
+def _pg(sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
+    """Run a statement on PostgreSQL with server-side binding: arrays travel as
+    parameters, not as literals in the text (Django's cursors bind on the client).
+    Errors are Django's, as from its own cursors."""
+    import psycopg
+
+    connection.ensure_connection()
+    with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
+        cursor.execute(sql.encode(), params)
+        return cursor.fetchall() if cursor.description else []
+
+
+# Rows travel to PostgreSQL as one JSON array of arrays: dumping it is a C call, where
+# psycopg dumps array parameters element by element in Python (twice the CPU).
+ROWS_FROM_JSON = (
+    "SELECT (e->>0)::bigint, e->>1, (e->>2)::timestamptz, (e->>3)::float8, e->>4"
+    " FROM json_array_elements(%s::json) AS e"
+)
+
+
+def rows_json(rows: Iterable[Row]) -> str:
+    return json.dumps([(d, k, ts.isoformat(), v, t) for d, k, ts, v, t in rows])
+
+
+def ids_in(column: str, ids: Iterable[int]) -> tuple[str, list[Any]]:
+    """A condition `column` is one of `ids`, and its parameters."""
+    ids = sorted(set(ids))
+    if postgres():
+        return f"{column} = ANY(%s::bigint[])", [ids]
+    return f"{column} IN ({', '.join(['%s'] * len(ids)) or 'NULL'})", ids
+
+
+def select(sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
+    """Rows of a query (server-side binding on PostgreSQL)."""
+    if postgres():
+        return _pg(sql, params)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return list(cursor.fetchall())
 
 
 def db_time(value: datetime) -> Any:
     """A time as the backend stores it (SQLite: Django's text form, naive UTC)."""
-    return value if _postgres() else connection.ops.adapt_datetimefield_value(value)
+    return value if postgres() else connection.ops.adapt_datetimefield_value(value)
 
 
 def telemetry_insert(rows: Sequence[Row]) -> Counter[int]:
@@ -56,36 +98,35 @@ def telemetry_insert(rows: Sequence[Row]) -> Counter[int]:
     stored: Counter[int] = Counter()
     if not rows:
         return stored
+    if postgres():
+        for start in range(0, len(rows), CHUNK):
+            chunk = rows[start : start + CHUNK]
+            found = _pg(
+                "WITH new AS ("  # noqa: S608 (a constant table name)
+                f" INSERT INTO {TELEMETRY} (device_id, key, ts, value, text) {ROWS_FROM_JSON}"
+                " ON CONFLICT DO NOTHING RETURNING device_id)"
+                " SELECT device_id, count(*) FROM new GROUP BY device_id",
+                [rows_json(chunk)],
+            )
+            for device_id, count in found:
+                stored[device_id] += count
+        return stored
     with connection.cursor() as cursor:
-        if _postgres():
-            for start in range(0, len(rows), CHUNK):
-                chunk = rows[start : start + CHUNK]
-                cursor.execute(
-                    "WITH new AS ("  # noqa: S608 (a constant table name)
-                    f" INSERT INTO {TELEMETRY} (device_id, key, ts, value, text)"
-                    " SELECT * FROM unnest(%s::bigint[], %s::varchar[], %s::timestamptz[],"
-                    " %s::float8[], %s::varchar[])"
-                    " ON CONFLICT DO NOTHING RETURNING device_id)"
-                    " SELECT device_id, count(*) FROM new GROUP BY device_id",
-                    [list(column) for column in zip(*chunk, strict=True)],
-                )
-                for device_id, count in cursor.fetchall():
-                    stored[device_id] += count
-        else:  # multi-row VALUES, within SQLite's 32,766 parameters a statement
-            for start in range(0, len(rows), SQLITE_CHUNK):
-                chunk = rows[start : start + SQLITE_CHUNK]
-                cursor.execute(
-                    f"INSERT OR IGNORE INTO {TELEMETRY} (device_id, key, ts, value, text)"  # noqa: S608
-                    " VALUES "
-                    + ", ".join(["(%s, %s, %s, %s, %s)"] * len(chunk))
-                    + " RETURNING device_id",
-                    [
-                        field
-                        for device_id, key, ts, value, text in chunk
-                        for field in (device_id, key, db_time(ts), value, text)
-                    ],
-                )
-                stored.update(device_id for (device_id,) in cursor.fetchall())
+        # Multi-row VALUES, within SQLite's 32,766 parameters a statement.
+        for start in range(0, len(rows), SQLITE_CHUNK):
+            chunk = rows[start : start + SQLITE_CHUNK]
+            cursor.execute(
+                f"INSERT OR IGNORE INTO {TELEMETRY} (device_id, key, ts, value, text)"  # noqa: S608
+                " VALUES "
+                + ", ".join(["(%s, %s, %s, %s, %s)"] * len(chunk))
+                + " RETURNING device_id",
+                [
+                    field
+                    for device_id, key, ts, value, text in chunk
+                    for field in (device_id, key, db_time(ts), value, text)
+                ],
+            )
+            stored.update(device_id for (device_id,) in cursor.fetchall())
     return stored
 
 
@@ -96,6 +137,13 @@ def latest_of(device_ids: Iterable[int]) -> dict[tuple[int, str], tuple[datetime
     ids = sorted(set(device_ids))
     if not ids:
         return {}
+    if postgres():
+        condition, params = ids_in("device_id", ids)
+        rows = _pg(
+            f"SELECT device_id, key, ts, value FROM devices_latestvalue WHERE {condition}",  # noqa: S608
+            params,
+        )
+        return {(device_id, key): (ts, value) for device_id, key, ts, value in rows}
     return {
         (device_id, key): (ts, value)
         for device_id, key, ts, value in LatestValue.objects.filter(device_id__in=ids).values_list(
@@ -116,20 +164,20 @@ def latest_upsert(
         " value = excluded.value, text = excluded.text"
         " WHERE devices_latestvalue.ts < excluded.ts"
     )
+    if postgres():
+        _pg(
+            "INSERT INTO devices_latestvalue (device_id, key, ts, value, text) "
+            + ROWS_FROM_JSON
+            + update,
+            [rows_json(rows)],
+        )
+        return
     with connection.cursor() as cursor:
-        if _postgres():
-            cursor.execute(
-                "INSERT INTO devices_latestvalue (device_id, key, ts, value, text)"  # noqa: S608
-                " SELECT * FROM unnest(%s::bigint[], %s::varchar[], %s::timestamptz[],"
-                " %s::float8[], %s::varchar[])" + update,
-                [list(column) for column in zip(*rows, strict=True)],
-            )
-        else:
-            cursor.executemany(
-                "INSERT INTO devices_latestvalue (device_id, key, ts, value, text)"  # noqa: S608
-                " VALUES (%s, %s, %s, %s, %s)" + update,
-                [(d, k, db_time(ts), v, t) for d, k, ts, v, t in rows],
-            )
+        cursor.executemany(
+            "INSERT INTO devices_latestvalue (device_id, key, ts, value, text)"  # noqa: S608
+            " VALUES (%s, %s, %s, %s, %s)" + update,
+            [(d, k, db_time(ts), v, t) for d, k, ts, v, t in rows],
+        )
 
 
 def health_update(
@@ -142,22 +190,22 @@ def health_update(
     """Devices heard from: last seen (never moved back), online, battery and signal
     where the batch reported them; devices a gateway reported disconnected: offline."""
     ids = sorted(seen)
-    with connection.cursor() as cursor:
-        if ids and _postgres():
-            cursor.execute(
-                "UPDATE devices_device AS d SET last_seen_at = GREATEST(d.last_seen_at, v.seen),"
-                " online = true, battery = COALESCE(v.battery, d.battery),"
-                " signal = COALESCE(v.signal, d.signal)"
-                " FROM unnest(%s::bigint[], %s::timestamptz[], %s::smallint[], %s::smallint[])"
-                " AS v(id, seen, battery, signal) WHERE d.id = v.id",
-                [
-                    ids,
-                    [seen[i] for i in ids],
-                    [battery.get(i) for i in ids],
-                    [signal.get(i) for i in ids],
-                ],
-            )
-        elif ids:
+    if ids and postgres():
+        _pg(
+            "UPDATE devices_device AS d SET last_seen_at = GREATEST(d.last_seen_at, v.seen),"
+            " online = true, battery = COALESCE(v.battery, d.battery),"
+            " signal = COALESCE(v.signal, d.signal)"
+            " FROM unnest(%s::bigint[], %s::timestamptz[], %s::smallint[], %s::smallint[])"
+            " AS v(id, seen, battery, signal) WHERE d.id = v.id",
+            [
+                ids,
+                [seen[i] for i in ids],
+                [battery.get(i) for i in ids],
+                [signal.get(i) for i in ids],
+            ],
+        )
+    elif ids:
+        with connection.cursor() as cursor:
             cursor.executemany(
                 "UPDATE devices_device SET last_seen_at = CASE WHEN last_seen_at IS NULL"
                 " OR last_seen_at < %s THEN %s ELSE last_seen_at END, online = 1,"
@@ -167,26 +215,24 @@ def health_update(
                     for i in ids
                 ],
             )
-        gone = sorted(set(disconnected))
-        if gone:
+    gone = sorted(set(disconnected))
+    if gone:
+        condition, params = ids_in("id", gone)
+        with connection.cursor() as cursor:
             cursor.execute(
-                "UPDATE devices_device SET online = %s WHERE id IN ("  # noqa: S608
-                + ", ".join(["%s"] * len(gone))
-                + ")",
-                [False, *gone],
+                f"UPDATE devices_device SET online = %s WHERE {condition}",  # noqa: S608
+                [False, *params],
             )
 
 
 def attributes_merge(attributes: Mapping[int, Mapping[str, Any]]) -> None:
     """Client attributes into `Device.attributes`: keys set, a null removes one."""
-    import json
-
     if not attributes:
         return
     with connection.cursor() as cursor:
         for device_id in sorted(attributes):
             given = attributes[device_id]
-            if _postgres():
+            if postgres():
                 cursor.execute(
                     "UPDATE devices_device SET attributes = (attributes || %s::jsonb) - %s::text[]"
                     " WHERE id = %s",
@@ -212,7 +258,7 @@ def rejections_record(refusals: Refusals, at: datetime) -> None:
     with connection.cursor() as cursor:
         for (device_id, reason), (count, detail) in rows:
             detail = detail[:200]
-            if _postgres():
+            if postgres():
                 cursor.execute(
                     "INSERT INTO devices_devicerejection (device_id, reason, count, last_at,"
                     " last_detail) VALUES (%s, %s, %s, %s, %s)"
@@ -312,7 +358,7 @@ def partitions_ensure(first: date, last: date) -> list[date]:
 def partitions_cover(oldest: datetime, newest: datetime) -> None:
     """Make sure the months from `oldest` to `newest` have partitions (PostgreSQL;
     nothing on SQLite). Known months cost no query."""
-    if not _postgres():
+    if not postgres():
         return
     first, last = month_of(oldest.astimezone(UTC)), month_of(newest.astimezone(UTC))
     month, missing = first, False
@@ -344,7 +390,7 @@ def telemetry_partitions(now: datetime | None = None) -> dict[str, list[str]]:
     older than the retention dropped."""
     now = now or timezone.now()
     cutoff = now - timedelta(days=settings.LINLI_TELEMETRY_RETENTION_DAYS)
-    if not _postgres():
+    if not postgres():
         with connection.cursor() as cursor:
             cursor.execute(f"DELETE FROM {TELEMETRY} WHERE ts < %s", [db_time(cutoff)])  # noqa: S608
         return {"created": [], "dropped": []}
@@ -380,7 +426,7 @@ def hourly_recompute(since: datetime, until: datetime) -> int:
     written."""
     start = since.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
     written = 0
-    hour = "date_trunc('hour', ts)" if _postgres() else "strftime('%%Y-%%m-%%d %%H:00:00', ts)"
+    hour = "date_trunc('hour', ts)" if postgres() else "strftime('%%Y-%%m-%%d %%H:00:00', ts)"
     sql = (
         "INSERT INTO devices_hourlyaggregate (device_id, key, hour, count, minimum, maximum,"  # noqa: S608
         f" total) SELECT device_id, key, {hour}, count(*), min(value), max(value), sum(value)"

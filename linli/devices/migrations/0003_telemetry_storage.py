@@ -18,6 +18,8 @@ CREATE TABLE devices_telemetry (
     text varchar(200) NULL,
     CONSTRAINT devices_telemetry_pkey PRIMARY KEY (device_id, key, ts)
 ) PARTITION BY RANGE (ts);
+-- Room in each page for the new version of a latest value: updated in place (HOT).
+ALTER TABLE devices_latestvalue SET (fillfactor = 70);
 """
 
 
