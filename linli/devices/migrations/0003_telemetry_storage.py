@@ -18,8 +18,10 @@ CREATE TABLE devices_telemetry (
     text varchar(200) NULL,
     CONSTRAINT devices_telemetry_pkey PRIMARY KEY (device_id, key, ts)
 ) PARTITION BY RANGE (ts);
--- Room in each page for the new version of a latest value: updated in place (HOT).
+-- Room in each page for the new version of a latest value, of a device's health:
+-- updated in place (HOT).
 ALTER TABLE devices_latestvalue SET (fillfactor = 70);
+ALTER TABLE devices_device SET (fillfactor = 80);
 """
 
 
@@ -65,7 +67,8 @@ def unpartition(apps, schema_editor):
 class Migration(migrations.Migration):
     """Telemetry partitioned by month on PostgreSQL (docs/devices.md, "Storage");
     refusals of values already stored counted; no index on `device` beside the
-    primary key that starts with it."""
+    primary key that starts with it; none on a device's health, rewritten at every
+    report."""
 
     dependencies = [
         ("devices", "0002_seed_profiles"),
@@ -115,5 +118,6 @@ class Migration(migrations.Migration):
                 to="devices.device",
             ),
         ),
+        migrations.RemoveIndex(model_name="device", name="device_online_seen"),
         migrations.RunPython(partition, unpartition),
     ]
