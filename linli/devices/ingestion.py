@@ -33,7 +33,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, NamedTuple
 
 from django.conf import settings
-from django.db import OperationalError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
 
 from linli.devices import rules, storage
@@ -494,16 +494,20 @@ def ingest(messages: Sequence[Message]) -> Counter[str]:
             _gateway(target, message, data, devices, batch, keys, window, refuse)
     counts["values"] = len(batch.rows)
     by_id = {t.id: t for t in devices.values()}
-    if batch.rows:
-        storage.partitions_cover(min(r[2] for r in batch.rows), max(r[2] for r in batch.rows))
+    span = (min(r[2] for r in batch.rows), max(r[2] for r in batch.rows)) if batch.rows else None
+    if span:
+        storage.partitions_cover(*span)
     for attempt in range(RETRIES):
         try:
             written = _write(batch, refuse, by_id, _keys.intervals, now)
             break
-        except OperationalError as error:
+        except (OperationalError, IntegrityError) as error:
             if attempt == RETRIES - 1 or not _retryable(error):
                 raise
             logger.warning("ingest: %s, writing the batch again", error.__class__.__name__)
+            if span and _sqlstate(error) == NO_PARTITION:  # dropped, or its creation undone
+                storage.partitions_forget()
+                storage.partitions_cover(*span)
     counts.update(written)
     reasons = {reason: counts[reason] for reason in Rejection.values if counts[reason]}
     if reasons:
@@ -523,9 +527,18 @@ def refusal_record(*, reason: str, detail: str = "", times: int = 1) -> None:
         storage.rejections_record({(None, reason): (times, detail[:200])}, timezone.now())
 
 
-def _retryable(error: OperationalError) -> bool:
-    """A deadlock or serialization failure with another worker (PostgreSQL)."""
-    return getattr(error.__cause__, "sqlstate", None) in ("40P01", "40001")
+NO_PARTITION = "23514"  # PostgreSQL: no partition of the table for a row (check violation)
+
+
+def _sqlstate(error: Exception) -> str | None:
+    state = getattr(error.__cause__, "sqlstate", None)
+    return state if isinstance(state, str) else None
+
+
+def _retryable(error: Exception) -> bool:
+    """A deadlock or serialization failure with another worker, or a month's partition
+    this process believed made (PostgreSQL)."""
+    return _sqlstate(error) in ("40P01", "40001", NO_PARTITION)
 
 
 def _write(

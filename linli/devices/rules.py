@@ -249,7 +249,7 @@ def evaluate(
         values = series.get(device_id, {})
         for rule in rules:
             if rule.kind == RuleKind.NO_DATA:
-                if device_id in heard and (not rule.key or rule.key in heard[device_id]):
+                if not rule.key or rule.key in heard.get(device_id, ()):
                     plan.clear(device_id, rule, now)
                 continue
             points = values.get(rule.key)

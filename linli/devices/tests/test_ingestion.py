@@ -253,3 +253,20 @@ def test_a_batch_writes_a_fixed_number_of_statements(world, django_assert_max_nu
     with django_assert_max_num_queries(12):
         counts = ingest(batch[1:])
     assert counts["stored"] == 199 * 3
+
+
+def test_last_seen_is_written_at_a_resolution_of_a_minute(sensor):
+    now = timezone.now()
+    ingest([message({"temperature": 20}, at=now)])
+    ingest([message({"temperature": 21}, at=now + timedelta(seconds=20))])
+    sensor.refresh_from_db()
+    assert sensor.last_seen_at == now
+    ingest([message({"battery": 50}, at=now + timedelta(seconds=30))])  # news: written
+    Device.objects.filter(pk=sensor.pk).update(online=False)  # the sweep meanwhile
+    ingest([message({"temperature": 22}, at=now + timedelta(seconds=40))])
+    sensor.refresh_from_db()
+    assert (sensor.battery, sensor.online) == (50, True)
+    assert sensor.last_seen_at == now + timedelta(seconds=40)
+    ingest([message({"temperature": 23}, at=now + timedelta(seconds=101))])
+    sensor.refresh_from_db()
+    assert sensor.last_seen_at == now + timedelta(seconds=101)

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from linli.devices import rules
-from linli.devices.ingestion import ingest
+from linli.devices.ingestion import ATTRIBUTES, ingest
 from linli.devices.models import Alarm, AlarmRule, AlarmType, Device, RuleState
 from linli.devices.tests.support import message, ms, provision
 from linli.testing.registry import place
@@ -189,7 +189,7 @@ def test_no_data_raises_after_the_minutes_and_data_clears_it(world, t0):
     offline = active(smoke, "offline")
     assert (offline.severity, offline.details["minutes"]) == ("warning", 180)
     assert not alarms(never, "offline")
-    counts = ingest([message({"battery": 90}, smoke.key)])
+    counts = ingest([message({"firmware": "2.1"}, smoke.key, ATTRIBUTES)])  # any message
     assert counts["alarms_cleared"] == 1 and not active(smoke, "offline")
 
 

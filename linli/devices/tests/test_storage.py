@@ -120,3 +120,14 @@ def test_the_periodic_tasks_are_registered(db):
 def test_a_month_is_made_of_utc_dates():
     assert storage.month_of(datetime(2026, 12, 31, 23, 0, tzinfo=UTC)) == date(2026, 12, 1)
     assert storage.partition_name(date(2027, 1, 1)) == "devices_telemetry_p202701"
+
+
+@postgres_only
+def test_a_partition_gone_behind_the_processs_back_is_made_again(sensor):
+    now = timezone.now()
+    storage.partitions_cover(now, now)  # known to this process
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"DROP TABLE {storage.partition_name(storage.month_of(now.astimezone(UTC)))}"
+        )
+    assert ingest([message({"temperature": 20})])["stored"] == 1
