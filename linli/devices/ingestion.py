@@ -141,10 +141,11 @@ class RateLimiter:
     def allow(self, device: str, now: float) -> bool:
         rate = settings.LINLI_DEVICE_MESSAGES_PER_MINUTE / 60
         burst = float(settings.LINLI_DEVICE_BURST)
-        tokens, at = self.buckets.get(device, (burst, now))
-        tokens = min(burst, tokens + (now - at) * rate)
-        allowed = tokens >= 1
-        self.buckets[device] = (tokens - 1 if allowed else tokens, now)
+        with self.lock:
+            tokens, at = self.buckets.get(device, (burst, now))
+            tokens = min(burst, tokens + (now - at) * rate)
+            allowed = tokens >= 1
+            self.buckets[device] = (tokens - 1 if allowed else tokens, now)
         return allowed
 
     def reset(self) -> None:
@@ -452,27 +453,26 @@ def ingest(messages: Sequence[Message]) -> Counter[str]:
     names: set[str] = set()
     pending: list[tuple[str, Refused]] = []  # refused before the devices are known
     clock = time.monotonic()
-    with limiter.lock:
-        for message in messages:
+    for message in messages:
+        try:
+            if message.kind not in KINDS:
+                raise Refused(Rejection.MALFORMED, f"kind {_short(message.kind)}")
+            if len(message.payload) > limit:
+                raise Refused(Rejection.OVERSIZE, f"{len(message.payload)} bytes")
+            if message.limit and not limiter.allow(message.device, clock):
+                raise Refused(Rejection.RATE_LIMITED)
             try:
-                if message.kind not in KINDS:
-                    raise Refused(Rejection.MALFORMED, f"kind {_short(message.kind)}")
-                if len(message.payload) > limit:
-                    raise Refused(Rejection.OVERSIZE, f"{len(message.payload)} bytes")
-                if message.limit and not limiter.allow(message.device, clock):
-                    raise Refused(Rejection.RATE_LIMITED)
-                try:
-                    data = _loads(message.payload)
-                except ValueError as error:  # UnicodeDecodeError and JSONDecodeError too
-                    raise Refused(Rejection.MALFORMED, str(error)) from None
-            except Refused as early:
-                names.add(message.device)
-                pending.append((message.device, early))
-                continue
+                data = _loads(message.payload)
+            except ValueError as error:  # UnicodeDecodeError and JSONDecodeError too
+                raise Refused(Rejection.MALFORMED, str(error)) from None
+        except Refused as early:
             names.add(message.device)
-            if message.kind in GATEWAY_KINDS:
-                names.update(_children(message, data))
-            parsed.append((message, data))
+            pending.append((message.device, early))
+            continue
+        names.add(message.device)
+        if message.kind in GATEWAY_KINDS:
+            names.update(_children(message, data))
+        parsed.append((message, data))
     devices = _targets(names)
     for name, why in pending:
         target = devices.get(name)

@@ -270,3 +270,17 @@ def test_last_seen_is_written_at_a_resolution_of_a_minute(sensor):
     ingest([message({"temperature": 23}, at=now + timedelta(seconds=101))])
     sensor.refresh_from_db()
     assert sensor.last_seen_at == now + timedelta(seconds=101)
+
+
+def test_a_batch_is_written_whole_or_not_at_all(sensor, monkeypatch):
+    from linli.devices import storage
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(storage, "rejections_record", broken)
+    with pytest.raises(RuntimeError):
+        ingest([message({"temperature": 20, "pressure": 1})])
+    assert not Telemetry.objects.exists() and not LatestValue.objects.exists()
+    sensor.refresh_from_db()
+    assert sensor.last_seen_at is None
