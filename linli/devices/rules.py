@@ -26,6 +26,7 @@ the holdings and active alarms of the batch's devices), none per message.
 
 import operator
 import threading
+import time as clock
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime, time, timedelta
@@ -51,6 +52,7 @@ from linli.devices.models import (
 from linli.devices.services import alarm_clear, alarm_raise
 
 SWEEP_RAISES = 500  # no-data alarms raised by one sweep at most (the next goes on)
+SWEEP_SECONDS = 3.0  # and for at most this long: the sweep runs every minute
 
 COMPARE: dict[str, Callable[[float, float], bool]] = {
     Operator.GT: operator.gt,
@@ -384,14 +386,18 @@ def _overridden(rule: AlarmRule) -> tuple[set[int], set[int]]:
 
 def no_data_sweep(now: datetime) -> int:
     """Raise the alarms of NO_DATA rules for devices heard from before but silent for
-    the rule's minutes (or silent on its key), at most SWEEP_RAISES a run. Alarms of
+    the rule's minutes (or silent on its key), at most SWEEP_RAISES a run and for
+    SWEEP_SECONDS (the most silent first; the next run goes on). Alarms of
     these rules are cleared by the ingestion path when data comes."""
     raised = 0
     zone = _zone()
+    deadline = clock.monotonic() + SWEEP_SECONDS
     for rule in book.rules:
         if rule.kind != RuleKind.NO_DATA or not rule.enabled or not rule.minutes:
             continue
-        if raised >= SWEEP_RAISES or not in_schedule(rule, now, zone):
+        if raised >= SWEEP_RAISES or clock.monotonic() > deadline:
+            break
+        if not in_schedule(rule, now, zone):
             continue
         cutoff = now - timedelta(minutes=rule.minutes)
         devices, buildings = _overridden(rule)
@@ -422,6 +428,8 @@ def no_data_sweep(now: datetime) -> int:
             )
         )
         for device in found.only("pk", "grid_id").order_by("last_seen_at")[: SWEEP_RAISES - raised]:
+            if clock.monotonic() > deadline:
+                break
             alarm_raise(
                 device=device,
                 alarm_type=rule.alarm_type,
