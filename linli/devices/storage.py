@@ -68,7 +68,13 @@ ROWS_FROM_JSON = (
 
 
 def rows_json(rows: Iterable[Row]) -> str:
-    return json.dumps([(d, k, ts.isoformat(), v, t) for d, k, ts, v, t in rows])
+    times: dict[datetime, str] = {}  # a message's values share their time
+    return json.dumps(
+        [
+            (d, k, times.get(ts) or times.setdefault(ts, ts.isoformat()), v, t)
+            for d, k, ts, v, t in rows
+        ]
+    )
 
 
 def ids_in(column: str, ids: Iterable[int]) -> tuple[str, list[Any]]:
