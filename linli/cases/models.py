@@ -343,6 +343,10 @@ class RoutingTarget(models.TextChoices):
         "organisation",
         _("An organisation's handlers (a department, a property company): the least busy"),
     )
+    OWNER = (
+        "owner",
+        _("The owner of what raised the case (a device's property company): the least busy"),
+    )
 
 
 class RoutingRuleQuerySet(ScopedQuerySet):
@@ -400,7 +404,7 @@ class RoutingRule(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(target="handler", handler__isnull=False)
-                | Q(target__in=["grid_worker", "organisation"], handler__isnull=True),
+                | Q(target__in=["grid_worker", "organisation", "owner"], handler__isnull=True),
                 name="routingrule_handler_iff_named",
                 violation_error_message=_("Name the handler (only) for rules to a handler."),
             ),

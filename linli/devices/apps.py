@@ -6,3 +6,25 @@ class DevicesConfig(AppConfig):
     name = "linli.devices"
     label = "devices"
     verbose_name = _("Devices")
+
+    def ready(self) -> None:
+        from datetime import timedelta
+
+        from linli.cases import origins, sources
+        from linli.cases.events import StageChanged
+        from linli.core import events, periodic
+        from linli.devices import subscribers
+        from linli.devices.events import AlarmRaised
+        from linli.devices.models import Alarm
+        from linli.devices.tasks import alarms_escalate, devices_snapshot
+
+        # An alarm of a type mapped to a case category opens a case: its source and origin.
+        sources.register(sources.CaseSource(subscribers.SOURCE, _("Device alarm"), staff=True))
+        origins.register(
+            origins.OriginKind(Alarm, _("Alarm"), "devices:alarm-detail", owner=subscribers.owner)
+        )
+        events.subscribe(AlarmRaised, subscribers.open_a_case)
+        events.subscribe(AlarmRaised, subscribers.tell_who_hears)
+        events.subscribe(StageChanged, subscribers.clear_when_closed)
+        periodic.register("alarms-escalate", alarms_escalate, every=timedelta(minutes=1))
+        periodic.register("devices-snapshot", devices_snapshot, every=timedelta(hours=1))
