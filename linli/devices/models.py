@@ -508,6 +508,16 @@ class NotificationRule(models.Model):
     def __str__(self) -> str:
         return f"{self.region} {', '.join(self.severities)}"
 
+    def clean(self) -> None:
+        """Only known roles that see alarms, known severities and channels, one of
+        each at least (notices.notification_rule_check, which the editing services
+        call too); the lists are kept in their vocabularies' order."""
+        from linli.devices.notices import notification_rule_check  # it reads this model
+
+        self.roles, self.severities, self.channels = notification_rule_check(
+            roles=self.roles, severities=self.severities, channels=self.channels
+        )
+
 
 def alarm_state_filter(state: str) -> Q:
     """The condition of one of the four states, for lists and the API."""
