@@ -132,7 +132,9 @@ class DeviceFigures:
         return figures
 
 
-def _mean_minutes(code: str, seconds: str, count: str, name: Any, definition: Any, order: int):
+def _mean_minutes(
+    code: str, seconds: str, count: str, name: Any, definition: Any, order: int
+) -> Indicator:
     return Indicator(
         code,
         name,

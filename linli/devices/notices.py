@@ -93,7 +93,9 @@ def rules_for(grid: Region) -> list[Rule]:
 
 
 def _holding(roles: Iterable[str], paths: list[str]) -> set[int]:
-    grants = RoleGrant.objects.active().filter(role__in=list(roles), region__path__in=paths)
+    grants = RoleGrant.objects.filter(
+        role__in=list(roles), region__path__in=paths, revoked_at__isnull=True
+    )
     return set(grants.values_list("user", flat=True))
 
 
@@ -128,7 +130,7 @@ def tell(
     for user_id, channels in people.items():
         groups.setdefault(frozenset(channels), []).append(user_id)
     told = 0
-    for channels, ids in groups.items():
+    for group, ids in groups.items():
         users = User.objects.filter(pk__in=ids, is_active=True).order_by("pk")
         told += len(
             notify(
@@ -137,7 +139,7 @@ def tell(
                 title=title,
                 body=body,
                 url=alarm_url(alarm),
-                channels=sorted(channels),
+                channels=sorted(group),
             )
         )
     return told
@@ -167,4 +169,3 @@ def place_of(alarm: Alarm) -> str:
     if device.building is not None:
         return f"{device.building.address} {device.building.name}"
     return str(device.grid.name)
-

@@ -56,8 +56,7 @@ def case_description(alarm: Alarm) -> str:
     """The case's text: type, device name and number, place, value and time."""
     device = alarm.device
     text = _(
-        "%(type)s (%(severity)s): %(device)s, device number %(key)s, at %(place)s, "
-        "since %(time)s."
+        "%(type)s (%(severity)s): %(device)s, device number %(key)s, at %(place)s, since %(time)s."
     ) % {
         "type": alarm.alarm_type.name,
         "severity": alarm.get_severity_display(),

@@ -5,26 +5,51 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0018_alarm_categories'),
-        ('regions', '0001_initial'),
-        ('registry', '0008_ledger_import_transitions'),
+        ("cases", "0018_alarm_categories"),
+        ("regions", "0001_initial"),
+        ("registry", "0008_ledger_import_transitions"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RemoveConstraint(
-            model_name='routingrule',
-            name='routingrule_handler_iff_named',
+            model_name="routingrule",
+            name="routingrule_handler_iff_named",
         ),
         migrations.AlterField(
-            model_name='routingrule',
-            name='target',
-            field=models.CharField(choices=[('grid_worker', "The grid worker of the case's grid"), ('handler', "A named handler (a department's, a property company's)"), ('organisation', "An organisation's handlers (a department, a property company): the least busy"), ('owner', "The owner of what raised the case (a device's property company): the least busy")], max_length=12, verbose_name='goes to'),
+            model_name="routingrule",
+            name="target",
+            field=models.CharField(
+                choices=[
+                    ("grid_worker", "The grid worker of the case's grid"),
+                    ("handler", "A named handler (a department's, a property company's)"),
+                    (
+                        "organisation",
+                        "An organisation's handlers (a department, a property company): the least busy",
+                    ),
+                    (
+                        "owner",
+                        "The owner of what raised the case (a device's property company): the least busy",
+                    ),
+                ],
+                max_length=12,
+                verbose_name="goes to",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='routingrule',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('handler__isnull', False), ('target', 'handler')), models.Q(('handler__isnull', True), ('target__in', ['grid_worker', 'organisation', 'owner'])), _connector='OR'), name='routingrule_handler_iff_named', violation_error_message='Name the handler (only) for rules to a handler.'),
+            model_name="routingrule",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("handler__isnull", False), ("target", "handler")),
+                    models.Q(
+                        ("handler__isnull", True),
+                        ("target__in", ["grid_worker", "organisation", "owner"]),
+                    ),
+                    _connector="OR",
+                ),
+                name="routingrule_handler_iff_named",
+                violation_error_message="Name the handler (only) for rules to a handler.",
+            ),
         ),
     ]

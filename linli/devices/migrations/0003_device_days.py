@@ -5,26 +5,43 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('devices', '0002_seed_profiles'),
-        ('regions', '0001_initial'),
+        ("devices", "0002_seed_profiles"),
+        ("regions", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='DeviceDay',
+            name="DeviceDay",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('day', models.DateField(verbose_name='day')),
-                ('devices', models.PositiveIntegerField(verbose_name='devices in service')),
-                ('online', models.PositiveIntegerField(verbose_name='devices online')),
-                ('grid', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='regions.region')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("day", models.DateField(verbose_name="day")),
+                ("devices", models.PositiveIntegerField(verbose_name="devices in service")),
+                ("online", models.PositiveIntegerField(verbose_name="devices online")),
+                (
+                    "grid",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="regions.region",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'devices of a day',
-                'verbose_name_plural': 'devices of a day',
-                'constraints': [models.UniqueConstraint(fields=('day', 'grid'), name='device_day_unique'), models.CheckConstraint(condition=models.Q(('online__lte', models.F('devices'))), name='device_day_online_in_service')],
+                "verbose_name": "devices of a day",
+                "verbose_name_plural": "devices of a day",
+                "constraints": [
+                    models.UniqueConstraint(fields=("day", "grid"), name="device_day_unique"),
+                    models.CheckConstraint(
+                        condition=models.Q(("online__lte", models.F("devices"))),
+                        name="device_day_online_in_service",
+                    ),
+                ],
             },
         ),
     ]

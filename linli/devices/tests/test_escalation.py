@@ -38,9 +38,7 @@ def fire(world) -> Alarm:
 
 
 def told(kind: str) -> list[str]:
-    return sorted(
-        Notification.objects.filter(kind=kind).values_list("user__username", flat=True)
-    )
+    return sorted(Notification.objects.filter(kind=kind).values_list("user__username", flat=True))
 
 
 def minutes(n: float):
@@ -61,7 +59,9 @@ def test_an_unacknowledged_alarm_climbs_one_level_each_time(world, fire):
     assert told("alarm-escalated") == ["district", "sichoulu"]
     assert alarms_escalate(now=minutes(60)) == 0  # the district is the top
     notes = list(
-        fire.changes.filter(action=AlarmAction.ESCALATED).order_by("pk").values_list("note", flat=True)
+        fire.changes.filter(action=AlarmAction.ESCALATED)
+        .order_by("pk")
+        .values_list("note", flat=True)
     )
     assert len(notes) == 2 and "丝绸路街道" in notes[0] and "周村区" in notes[1]
     assert "10" in Notification.objects.get(user=world.district_admin).title
