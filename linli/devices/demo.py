@@ -303,7 +303,7 @@ def _steward_and_rules() -> None:
     home = Region.objects.get(code=HOME)
     company = _property_company(home, home.children.order_by("path")[0])
     username, full_name, phone = STEWARD
-    subdistrict = Region.objects.get(pk=home.parent_id)
+    subdistrict = Region.objects.get(children=home)
     steward = User.objects.filter(username=username).first() or user_create(
         username=username,
         full_name=full_name,
@@ -325,9 +325,13 @@ def _steward_and_rules() -> None:
     )
 
 
-def _value(key: str, hour: datetime, rng: random.Random) -> float:
+def _phase(at: datetime) -> float:
+    """Where in the day's cycle a time is: -1 at 02:00, 1 at 14:00 (local)."""
+    return math.sin((timezone.localtime(at).hour - 8) / 24 * 2 * math.pi)
+
+
+def _value(key: str, phase: float, rng: random.Random) -> float:
     typical, swing, noise = CHARTED[key]
-    phase = math.sin((timezone.localtime(hour).hour - 8) / 24 * 2 * math.pi)
     return round(max(0.0, typical + swing * phase + rng.gauss(0, noise)), 2)
 
 
@@ -366,7 +370,7 @@ def _health(devices: list[Device], rng: random.Random, now: datetime) -> None:
 
 def _latest(key: ProfileKey, device: Device, rng: random.Random, at: datetime) -> float:
     if key.key in CHARTED:
-        return _value(key.key, at, rng)
+        return _value(key.key, _phase(at), rng)
     if key.key in CUMULATIVE:
         return round(rng.uniform(800, 20000) if key.key == "energy" else rng.uniform(50, 900), 2)
     if key.key == "battery":
@@ -390,19 +394,19 @@ def _history(devices: list[Device], rng: random.Random, now: datetime) -> None:
     """Hourly aggregates of three days for every charted key, and a day of raw
     telemetry (every 15 minutes) of the environment stations and power rooms."""
     numeric = _numeric_keys()
-    hours = list(_hours(now, HISTORY_HOURS))
+    hours = [(hour, _phase(hour)) for hour in _hours(now, HISTORY_HOURS)]
     rows: list[tuple[Any, ...]] = []
     for device in devices:
         for key in numeric.get(device.profile_id, []):
             if key.key in CHARTED:
-                for hour in hours:
-                    values = [_value(key.key, hour, rng) for _ in range(4)]
+                for hour, phase in hours:
+                    values = [_value(key.key, phase, rng) for _ in range(4)]
                     rows.append(
                         (device.pk, key.key, hour, 4, min(values), max(values), sum(values))
                     )
             elif key.key in CUMULATIVE:
                 total = rng.uniform(500, 5000)
-                for hour in hours:
+                for hour, _phase_now in hours:
                     step = CUMULATIVE[key.key] * rng.uniform(0.2, 2.5)
                     rows.append(
                         (device.pk, key.key, hour, 4, total, total + step, 4 * total + step * 2)
@@ -416,9 +420,10 @@ def _history(devices: list[Device], rng: random.Random, now: datetime) -> None:
     for device in stations:
         for step in range(RAW_HOURS * 4, 0, -1):
             at = now.replace(second=0, microsecond=0) - timedelta(minutes=15 * step)
+            phase = _phase(at)
             for key in numeric.get(device.profile_id, []):
                 if key.key in CHARTED:
-                    raw.append((device.pk, key.key, at, _value(key.key, at, rng)))
+                    raw.append((device.pk, key.key, at, _value(key.key, phase, rng)))
     _insert(Telemetry, ["device_id", "key", "ts", "value"], raw)
 
 
@@ -429,12 +434,15 @@ def _insert(model: Any, columns: list[str], rows: list[tuple[Any, ...]]) -> None
     names, marks = ", ".join(columns), ", ".join(["%s"] * len(columns))
     sql = f"INSERT INTO {table} ({names}) VALUES ({marks})"  # noqa: S608 (names from _meta)
     field = model._meta.get_field(columns[2])
+    stored: dict[datetime, Any] = {}  # each time converted once
     with connection.cursor() as cursor:
         for start in range(0, len(rows), 2000):
-            batch = [
-                (*row[:2], field.get_db_prep_save(row[2], connection), *row[3:])
-                for row in rows[start : start + 2000]
-            ]
+            batch = []
+            for row in rows[start : start + 2000]:
+                at = stored.get(row[2])
+                if at is None:
+                    at = stored[row[2]] = field.get_db_prep_save(row[2], connection)
+                batch.append((*row[:2], at, *row[3:]))
             cursor.executemany(sql, batch)
 
 
