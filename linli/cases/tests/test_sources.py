@@ -67,7 +67,9 @@ def test_a_resident_reports_only_as_a_resident(client, world, manhole):
     assert own.status_code == 201, own.content
 
 
-def test_the_api_takes_and_filters_by_a_source_an_app_adds(client, world, manhole, elder_call_source):
+def test_the_api_takes_and_filters_by_a_source_an_app_adds(
+    client, world, manhole, elder_call_source
+):
     made = call_api(
         client,
         world.worker_a,
