@@ -88,6 +88,14 @@ def open_a_case(event: AlarmRaised) -> None:
     category = alarm.alarm_type.case_category
     if category is None or cases_raised_by(alarm).exists():
         return
+    if not category.active:  # a deployment turned the category off: say so, open nothing
+        AlarmChange.objects.create(
+            alarm=alarm,
+            action=AlarmAction.COMMENTED,
+            note=_("No case opened: the category %(name)s is not in use.")
+            % {"name": category.name},
+        )
+        return
     earlier = Alarm.objects.filter(device=alarm.device_id, alarm_type=alarm.alarm_type_id)
     open_case = (
         Case.objects.filter(

@@ -11,7 +11,7 @@ from linli.accounts.models import RoleGrant
 from linli.cases import origins, services
 from linli.cases.choices import Stage
 from linli.cases.events import StageChanged
-from linli.cases.models import Case, RoutingRule, RoutingTarget
+from linli.cases.models import Case, Category, RoutingRule, RoutingTarget
 from linli.core.permissions import Role
 from linli.devices.choices import AlarmAction
 from linli.devices.events import AlarmRaised
@@ -233,3 +233,14 @@ def test_the_case_page_links_the_alarm(
 
     assert f'href="/devices/alarms/{alarm.pk}/"' in page
     assert "火灾报警 · 3号楼2单元楼道烟感 (YG-0301)" in page
+
+
+def test_a_category_out_of_use_opens_no_case_and_says_so(
+    world, smoke, django_capture_on_commit_callbacks
+):
+    Category.objects.filter(code="fire-alarm").update(active=False)
+
+    alarm = fire(smoke, django_capture_on_commit_callbacks)
+
+    assert not Case.objects.exists()
+    assert "火灾报警" in alarm.changes.get(action=AlarmAction.COMMENTED).note

@@ -173,3 +173,23 @@ def test_good_lists_come_back_in_order_without_repeats(world):
 
     assert rule.roles == ["community_worker", "grid_worker"]
     assert (rule.severities, rule.channels) == (["critical", "minor"], ["console", "sms"])
+
+
+def test_b_s_alarms_reach_b_s_people_only(world, django_capture_on_commit_callbacks):
+    theirs, _token = device_provision(
+        grid=world.b1,
+        profile=DeviceProfile.objects.get(code="gas"),
+        key="RQ-B1",
+        name="市南燃气",
+        by=None,
+    )
+    NotificationRule.objects.create(  # a district-wide rule: each hears of their own only
+        region=world.district,
+        roles=["community_worker", "grid_worker"],
+        severities=["critical"],
+        channels=["console"],
+    )
+
+    raise_(theirs, django_capture_on_commit_callbacks)
+
+    assert heard() == {"worker.b"}  # not 车站社区's 张丽, nor A1's grid worker
