@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from linli.cases import sources
+from linli.cases import origins, sources
 from linli.cases.choices import OPEN_STAGES, CategoryKind, Stage
 from linli.cases.questions import validate_questions
 from linli.core.crypto import mask_phone
@@ -78,9 +78,13 @@ class CaseQuerySet(ScopedQuerySet):
     def public(self):
         """Cases whose summary anyone may see (Open311, similar cases while reporting):
         urban-management events and components of the district, not rejected reports;
-        community matters (disputes, help for the elderly…) name people and homes."""
+        community matters (disputes, help for the elderly…) name people and homes, and
+        so may cases raised by kinds of origin that are not public (a device's alarm:
+        an elder's call button at home)."""
         return self.filter(region__path__startswith=district_path()).exclude(
-            Q(stage=Stage.REJECTED) | Q(category__kind=CategoryKind.COMMUNITY)
+            Q(stage=Stage.REJECTED)
+            | Q(category__kind=CategoryKind.COMMUNITY)
+            | Q(origin_type__in=origins.private_types())
         )
 
     def overdue(self, now=None):

@@ -27,6 +27,9 @@ class OriginKind:
     # The organisation answerable for the object (a device's owner), if any: where a
     # routing rule "to the owner" sends the cases it raises.
     owner: Callable[[Any], Any] | None = None
+    # Whether the cases it raises may be public (Open311, similar cases): not when they
+    # may name a home (an alarm of a device in a flat).
+    public: bool = True
 
     @property
     def type(self) -> str:
@@ -43,6 +46,11 @@ def register(*kinds: OriginKind) -> None:
         if not hasattr(kind.model.objects, "visible_to"):
             raise ValueError(f"{kind.type} has no visible_to: who may see it?")
         _kinds[kind.type] = kind
+
+
+def private_types() -> list[str]:
+    """The kinds whose cases are never public (`Case.objects.public()`)."""
+    return sorted(k.type for k in _kinds.values() if not k.public)
 
 
 def kind(type_: str) -> OriginKind | None:

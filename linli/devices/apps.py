@@ -20,8 +20,11 @@ class DevicesConfig(AppConfig):
 
         # An alarm of a type mapped to a case category opens a case: its source and origin.
         sources.register(sources.CaseSource(subscribers.SOURCE, _("Device alarm"), staff=True))
+        # Its cases are never public: an alarm may be an elder's call from home.
         origins.register(
-            origins.OriginKind(Alarm, _("Alarm"), "devices:alarm-detail", owner=subscribers.owner)
+            origins.OriginKind(
+                Alarm, _("Alarm"), "devices:alarm-detail", owner=subscribers.owner, public=False
+            )
         )
         events.subscribe(AlarmRaised, subscribers.open_a_case)
         events.subscribe(AlarmRaised, subscribers.tell_who_hears)

@@ -235,8 +235,8 @@ def _community(community: Region, rng: random.Random, tokens: list[tuple[str, st
             house = resident.household.house
             grid = house.building.grid
             where = f"{house.building.name}{house.unit}-{house.number}"
-            add("call-button", grid, f"{where}独居老人一键呼叫器", house=house)
-            add("motion", grid, f"{where}独居老人人体感应器", house=house)
+            add("call-button", grid, f"{where}一键呼叫器", house=house)
+            add("motion", grid, f"{where}人体感应器", house=house)
 
 
 def _property_company(community: Region, grid: Region) -> Organisation:

@@ -151,13 +151,17 @@ def alarm_url(alarm: Alarm) -> str:
 
 
 def alarm_title(alarm: Alarm) -> str:
-    """告警标题: severity, type, device and place, as notifications name an alarm."""
+    """告警标题: severity, type, community and grid, device number — what a text
+    message or an email may carry (a device's name or place may name a home: the
+    link leads to them, in the console)."""
     device = alarm.device
-    return _("%(severity)s alarm: %(type)s · %(device)s · %(place)s") % {
+    grid = device.grid
+    community = Region.objects.filter(pk=grid.parent_id).values_list("name", flat=True).first()
+    return _("%(severity)s alarm: %(type)s · %(where)s · device %(key)s") % {
         "severity": Severity(alarm.severity).label,
         "type": alarm.alarm_type.name,
-        "device": device.name,
-        "place": place_of(alarm),
+        "where": f"{(community or '').removesuffix('居委会')}{grid.name}",
+        "key": device.key,
     }
 
 

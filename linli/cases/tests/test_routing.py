@@ -326,3 +326,17 @@ def test_a_rule_to_the_owner_names_neither_handler_nor_organisation(world):
     with pytest.raises(ValidationError):
         named.full_clean()
     RoutingRule(name="x", region=world.a, target=RoutingTarget.OWNER).full_clean()
+
+
+def test_cases_of_an_origin_kind_that_is_not_public_are_not_public(world, manhole, monkeypatch):
+    from linli.cases import origins
+    from linli.registry.models import Building
+    from linli.testing.registry import place
+
+    monkeypatch.setattr(origins, "_kinds", dict(origins._kinds))
+    origins.register(origins.OriginKind(Building, "Building", public=False))
+    home = place(world.a1).building
+    private = report(world, manhole, by=None, source="hotline", origin=home)
+    plain = report(world, manhole)
+
+    assert list(Case.objects.public().filter(pk__in=[private.pk, plain.pk])) == [plain]

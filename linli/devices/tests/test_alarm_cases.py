@@ -220,6 +220,8 @@ def test_an_outsider_sees_neither_the_case_nor_its_origin(
     described = origins.describe(case, world.worker_b)
     assert (described["label"], described["url"]) == (None, None)
     assert not Notification.objects.filter(user=world.worker_b).exists()
+    # Nor does the public (Open311, similar cases): an alarm may be an elder's call at home.
+    assert not Case.objects.public().filter(pk=case.pk).exists()
 
 
 def test_the_case_page_links_the_alarm(
