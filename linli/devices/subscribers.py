@@ -45,11 +45,8 @@ def _what_triggered(alarm: Alarm) -> str:
     found = ProfileKey.objects.filter(profile=alarm.device.profile_id, key=key).first()
     if found is not None:
         label, unit = found.label, found.unit
-    return _("Value: %(label)s %(value)s%(unit)s.") % {
-        "label": label,
-        "value": value,
-        "unit": unit,
-    }
+    shown = f"{value:g}" if isinstance(value, int | float) else str(value)  # 1.0 → 1
+    return _("Value: %(label)s %(value)s%(unit)s.") % {"label": label, "value": shown, "unit": unit}
 
 
 def case_description(alarm: Alarm) -> str:

@@ -54,7 +54,7 @@ def fire(device: Device, capture, **more):
             alarm_type=AlarmType.objects.get(code="fire"),
             severity="critical",
             at=timezone.now(),
-            details={"key": "smoke", "value": 1},
+            details={"key": "smoke", "value": 1.0},
             **more,
         )
     return alarm
