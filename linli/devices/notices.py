@@ -156,7 +156,7 @@ def alarm_title(alarm: Alarm) -> str:
     link leads to them, in the console)."""
     device = alarm.device
     grid = device.grid
-    community = Region.objects.filter(pk=grid.parent_id).values_list("name", flat=True).first()
+    community = Region.objects.filter(children=grid).values_list("name", flat=True).first()
     return _("%(severity)s alarm: %(type)s · %(where)s · device %(key)s") % {
         "severity": Severity(alarm.severity).label,
         "type": alarm.alarm_type.name,
