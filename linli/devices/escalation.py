@@ -2,8 +2,9 @@
 `alarms-escalate`, every minute, runs `alarms_escalate` and `alarms_remind`).
 
 Escalation: an active alarm not acknowledged within its type's `escalate_after`
-minutes is reported to the device's subdistrict — the people whose own grant there
-may handle alarms (its administrators) —, and after as long again to the district's;
+minutes is reported to the device's subdistrict — its administrators: the people whose
+own administrator's grant there may handle alarms — and after as long again to the
+district's;
 each step sets `escalated_at` and writes an `escalated` row in the alarm's log.
 
 Reminders: an active alarm of a type with `remind_every` is recalled every so many
@@ -22,8 +23,10 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from linli.accounts.models import RoleGrant
 from linli.accounts.selectors import people_who_may
 from linli.cases.selectors import cases_raised_by
+from linli.core.permissions import ADMIN_ROLES
 from linli.devices.choices import AlarmAction
 from linli.devices.models import Alarm, AlarmChange
 from linli.devices.notices import alarm_title, channels_for, hearers, tell
@@ -31,8 +34,10 @@ from linli.devices.permissions import ALARM_HANDLE
 from linli.regions.choices import PATH_LENGTH, Level
 from linli.regions.models import Region
 
-# The levels an unacknowledged alarm climbs, one `escalate_after` each.
+# The levels an unacknowledged alarm climbs, one `escalate_after` each, and who is told
+# there: the administrators (not the departments' or companies' handlers granted there).
 LEVELS = (Level.SUBDISTRICT, Level.DISTRICT)
+ADMINS = RoleGrant.objects.filter(role__in=ADMIN_ROLES)
 
 
 def _work(now: datetime) -> Q:
@@ -71,7 +76,7 @@ def _escalate(alarm: Alarm, level: int, now: datetime) -> int:
     path = alarm.device.grid.path[: PATH_LENGTH[LEVELS[level - 1]]]
     region = Region.objects.filter(path=path).first()
     channels = channels_for(alarm)
-    above = people_who_may(ALARM_HANDLE, region, here_only=True) if region else None
+    above = people_who_may(ALARM_HANDLE, region, here_only=True, among=ADMINS) if region else None
     people = {pk: set(channels) for pk in above.values_list("pk", flat=True)} if above else {}
     minutes = (alarm.alarm_type.escalate_after or 0) * level
     told = tell(

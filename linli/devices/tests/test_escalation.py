@@ -7,6 +7,7 @@ import pytest
 from django.utils import timezone
 
 from linli.core import periodic
+from linli.core.permissions import Role
 from linli.devices.choices import AlarmAction
 from linli.devices.escalation import alarms_escalate, alarms_remind
 from linli.devices.models import Alarm, AlarmType, DeviceProfile
@@ -46,6 +47,7 @@ def minutes(n: float):
 
 
 def test_an_unacknowledged_alarm_climbs_one_level_each_time(world, fire):
+    world.person("wuye.sn", Role.DEPARTMENT_HANDLER, world.subdistrict.code)  # not an admin
     assert alarms_escalate(now=minutes(4.9)) == 0
 
     assert alarms_escalate(now=minutes(5)) == 1
