@@ -99,15 +99,14 @@ def _holding(roles: Iterable[str], paths: list[str]) -> set[int]:
     return set(grants.values_list("user", flat=True))
 
 
-def hearers(alarm: Alarm, severity: str | None = None) -> dict[int, set[str]]:
-    """Who hears of the alarm (at `severity`, default its own) by user id, with the
-    channels besides the console each one hears it through."""
+def hearers(alarm: Alarm) -> dict[int, set[str]]:
+    """Who hears of the alarm by user id, with the channels besides the console each
+    one hears it through."""
     grid = alarm.device.grid
     paths = [*grid.ancestor_paths(), grid.path]
-    severity = severity or alarm.severity
     people: dict[int, set[str]] = {}
     for rule in rules_for(grid):
-        if severity not in rule.severities:
+        if alarm.severity not in rule.severities:
             continue
         others = {c for c in rule.channels if c != Channel.CONSOLE}
         for user_id in _holding(rule.roles, paths):
@@ -121,9 +120,7 @@ def channels_for(alarm: Alarm) -> set[str]:
     return {c for channels in hearers(alarm).values() for c in channels}
 
 
-def tell(
-    people: dict[int, set[str]], *, alarm: Alarm, kind: str, title: str, body: str = ""
-) -> int:
+def tell(people: dict[int, set[str]], *, alarm: Alarm, kind: str, title: str) -> int:
     """Notify each person once, through the console and their channels (one
     `notify` per set of channels); returns how many people were told."""
     groups: dict[frozenset[str], list[int]] = {}
@@ -137,7 +134,6 @@ def tell(
                 users=users,
                 kind=kind,
                 title=title,
-                body=body,
                 url=alarm_url(alarm),
                 channels=sorted(group),
             )
