@@ -515,6 +515,16 @@ class NotificationRule(models.Model):
     def __str__(self) -> str:
         return f"{self.region} {', '.join(self.severities)}"
 
+    def clean(self) -> None:
+        """Only known roles that see alarms, known severities and channels, one of
+        each at least (notices.notification_rule_check, which the editing services
+        call too); the lists are kept in their vocabularies' order."""
+        from linli.devices.notices import notification_rule_check  # it reads this model
+
+        self.roles, self.severities, self.channels = notification_rule_check(
+            roles=self.roles, severities=self.severities, channels=self.channels
+        )
+
 
 def alarm_state_filter(state: str) -> Q:
     """The condition of one of the four states, for lists and the API."""
@@ -526,3 +536,27 @@ def alarm_state_filter(state: str) -> Q:
         AlarmState.CLEARED_UNACK: ~active & ~acked,
         AlarmState.CLEARED_ACK: ~active & acked,
     }[AlarmState(state)]
+
+
+class DeviceDay(models.Model):
+    """A grid's devices on a day: how many were in service and how many online at the
+    day's last snapshot (the task `devices-snapshot`, hourly): the devices online
+    rate's figures (indicators.py)."""
+
+    day = models.DateField(_("day"))
+    grid = models.ForeignKey("regions.Region", models.CASCADE, related_name="+")
+    devices = models.PositiveIntegerField(_("devices in service"))
+    online = models.PositiveIntegerField(_("devices online"))
+
+    class Meta:
+        verbose_name = _("devices of a day")
+        verbose_name_plural = _("devices of a day")
+        constraints = [
+            models.UniqueConstraint(fields=["day", "grid"], name="device_day_unique"),
+            models.CheckConstraint(
+                condition=Q(online__lte=models.F("devices")), name="device_day_online_in_service"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.grid_id}: {self.online}/{self.devices}"

@@ -2,7 +2,20 @@
 
 from django.tasks import task
 
-from linli.devices import rules, storage
+from linli.devices import escalation, indicators, rules, storage
+
+
+@task()
+def alarms_escalate() -> int:
+    """Unacknowledged alarms one level up, and reminders of uncleared ones
+    (escalation.py); returns how many alarms were escalated or recalled."""
+    return escalation.alarms_escalate() + escalation.alarms_remind()
+
+
+@task()
+def devices_snapshot() -> int:
+    """Today's devices and devices online per grid (indicators.snapshot)."""
+    return indicators.snapshot()
 
 
 @task()

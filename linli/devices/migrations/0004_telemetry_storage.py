@@ -71,7 +71,7 @@ class Migration(migrations.Migration):
     report."""
 
     dependencies = [
-        ("devices", "0002_seed_profiles"),
+        ("devices", "0003_device_days"),
     ]
 
     operations = [
