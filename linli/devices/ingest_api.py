@@ -41,7 +41,11 @@ class IngestOut(Schema):
 
 
 class TelemetryIn(Schema):
-    device: str = Field(max_length=40, description="the device number (its key)")
+    device: str = Field(
+        max_length=40,
+        pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$",
+        description="the device number (its key)",
+    )
     ts: int | None = Field(None, description="milliseconds since 1970 (UTC); now if left out")
     values: dict[str, bool | float | str] = Field(max_length=100)
 

@@ -24,6 +24,7 @@ logs one warning line at most, never a stack trace.
 import json
 import logging
 import math
+import re
 import threading
 import time
 from collections import Counter
@@ -90,7 +91,16 @@ class Refused(Exception):
     def __init__(self, reason: str, detail: str = "") -> None:
         super().__init__(reason)
         self.reason = reason
-        self.detail = detail[:200]
+        self.detail = storable(detail)[:200]
+
+
+def storable(text: str) -> str:
+    """Text a database column takes: no NUL, no lone surrogate (JSON allows both)."""
+    return text.replace("\x00", "").encode("utf-8", "replace").decode("utf-8")
+
+
+def _text_ok(text: str) -> bool:
+    return "\x00" not in text and storable(text) == text
 
 
 # Caches of the process -----------------------------------------------------------
@@ -192,6 +202,8 @@ def check_value(spec: KeySpec, key: str, raw: Any) -> tuple[float | None, str | 
             raise Refused(Rejection.WRONG_TYPE, f"{key}={_short(raw)}")
         if len(text) > TEXT_MAX:
             raise Refused(Rejection.WRONG_TYPE, f"{key}: text over {TEXT_MAX} characters")
+        if not _text_ok(text):
+            raise Refused(Rejection.WRONG_TYPE, f"{key}: characters text cannot hold")
         return None, text
     number: float
     if isinstance(raw, bool):
@@ -324,17 +336,30 @@ def _attributes(target: Target, data: Any, batch: _Batch, refuse: _Refusals) -> 
         return
     merged = batch.attributes.setdefault(target.id, {})
     for key, value in data.items():
-        if not key or len(key) > ATTRIBUTE_KEY_MAX:
+        if not key or len(key) > ATTRIBUTE_KEY_MAX or not _text_ok(key):
+            refuse(target.id, Refused(Rejection.WRONG_TYPE, f"attribute {_short(key)}"))
+            continue
+        dumped = json.dumps(value, ensure_ascii=False)  # nor may JSON columns hold them
+        if "\\u0000" in dumped or not _text_ok(dumped):
             refuse(target.id, Refused(Rejection.WRONG_TYPE, f"attribute {_short(key)}"))
             continue
         merged[key] = value
 
 
-def _children(message: Message, data: Any) -> list[str]:
+DEVICE_KEY = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,39}")  # Device.key's validator
+
+
+def _named(message: Message, data: Any) -> list[str]:
+    """The devices a gateway's message names."""
     if message.kind in (GATEWAY_CONNECT, GATEWAY_DISCONNECT):
         name = data.get("device") if isinstance(data, dict) else None
         return [name] if isinstance(name, str) else []
-    return [name for name in data] if isinstance(data, dict) else []
+    return list(data) if isinstance(data, dict) else []
+
+
+def _children(message: Message, data: Any) -> list[str]:
+    """The names that could be devices, to look up (the others are unknown)."""
+    return [name for name in _named(message, data) if DEVICE_KEY.fullmatch(name)]
 
 
 def _gateway(
@@ -357,7 +382,7 @@ def _gateway(
         refuse(gateway.id, Refused(Rejection.MALFORMED, "device: missing"))
         return 0
     named = 0
-    for name in _children(message, data):
+    for name in _named(message, data):
         child = devices.get(name)
         if child is None or child.retired or child.gateway_id != gateway.id:
             refuse(gateway.id, Refused(Rejection.UNKNOWN_DEVICE, _short(name)))

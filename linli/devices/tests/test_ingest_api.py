@@ -150,3 +150,8 @@ def test_the_batch_endpoint_has_limits(client, device, worker_a):
     assert post(client, "/api/v1/devices/telemetry", late, **worker_a).json()["refused"] == {
         "past": 1  # the message's time: refused whole
     }
+
+
+def test_a_device_number_that_cannot_be_one_is_refused_at_the_edge(client, device, worker_a):
+    body = {"messages": [{"device": "WSD\u00000001", "values": {"temperature": 20}}]}
+    assert post(client, "/api/v1/devices/telemetry", body, **worker_a).status_code == 422

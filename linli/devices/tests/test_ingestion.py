@@ -284,3 +284,26 @@ def test_a_batch_is_written_whole_or_not_at_all(sensor, monkeypatch):
     assert not Telemetry.objects.exists() and not LatestValue.objects.exists()
     sensor.refresh_from_db()
     assert sensor.last_seen_at is None
+
+
+def test_characters_a_database_cannot_hold_are_refused_not_fatal(sensor, gateway):
+    from linli.devices.ingestion import forget_configuration
+
+    ProfileKey.objects.create(profile=sensor.profile, key="status", label="状态", type="text")
+    forget_configuration()
+    at = timezone.now().replace(microsecond=0)
+    counts = ingest(
+        [
+            message(b'{"status": "ok\\u0000", "temperature": 20}'),
+            message(b'{"status": "\\ud800", "pressure\\u0000": 1}'),
+            message(b'{"firmware": "1\\u0000", "model": "TH"}', kind=ATTRIBUTES),
+            message(b'{"WSD-A\\u0000": {"a": 1}}', "GW-01", GATEWAY_ATTRIBUTES),
+            message({"ts": ms(at), "values": {"status": "正常"}}),
+        ]
+    )
+    assert (counts["wrong_type"], counts["unknown_key"], counts["unknown_device"]) == (3, 1, 1)
+    assert counts["stored"] == 2
+    assert Telemetry.objects.get(device=sensor, key="status").text == "正常"
+    sensor.refresh_from_db()
+    assert sensor.attributes == {"model": "TH"}
+    assert all("\x00" not in r.last_detail for r in DeviceRejection.objects.all())
