@@ -490,6 +490,8 @@ def ingest(messages: Sequence[Message]) -> Counter[str]:
                 data = _loads(message.payload)
             except ValueError as error:  # UnicodeDecodeError and JSONDecodeError too
                 raise Refused(Rejection.MALFORMED, str(error)) from None
+            except RecursionError:
+                raise Refused(Rejection.MALFORMED, "nested too deep") from None
         except Refused as early:
             names.add(message.device)
             pending.append((message.device, early))

@@ -113,7 +113,14 @@ def test_a_bad_value_is_refused_and_counted_and_the_rest_is_stored(sensor, paylo
 
 
 @pytest.mark.parametrize(
-    "payload", [b"{not json", b'{"temperature": NaN}', b"\xff\xfe", b'{"temperature": 1e999}']
+    "payload",
+    [
+        b"{not json",
+        b'{"temperature": NaN}',
+        b"\xff\xfe",
+        b'{"temperature": 1e999}',
+        b"[" * 30_000 + b"]" * 30_000,  # within the size limit
+    ],
 )
 def test_malformed_json_is_refused_as_such(sensor, payload):
     counts = ingest([message(payload), message({"temperature": 20})])
