@@ -2,12 +2,39 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone
+from django.conf import settings as django_settings
+from django.utils import timezone, translation
 
-from linli.devices.models import Alarm, AlarmType, DeviceProfile
+from linli.devices import storage
+from linli.devices.ingestion import forget_configuration, limiter
+from linli.devices.models import Alarm, AlarmType, Device, DeviceProfile
 from linli.devices.services import alarm_raise, device_provision
-from linli.testing.http import english_client  # noqa: F401 (the English `client` fixture)
+from linli.devices.tests.support import provision
 from linli.testing.registry import place
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """The deployment's language, whatever an earlier test left active in the thread
+    (the API's schemathesis run ends in English)."""
+    with translation.override(django_settings.LANGUAGE_CODE):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def fresh_caches():
+    """Each test starts with no process state: rate buckets, cached keys and rules,
+    partitions known (a test's partitions are rolled back with it)."""
+    limiter.reset()
+    forget_configuration()
+    yield
+    storage.partitions_forget()
+    forget_configuration()
+
+
+@pytest.fixture
+def sensor(world) -> Device:
+    return provision(world, "temp-humidity", "WSD-0001", name="配电房温湿度")
 
 
 @pytest.fixture

@@ -1,8 +1,10 @@
 """Community B for the leak test: a smoke detector in B's grid (in B's building), an
 alarm of it, the device's and the building's own rules and who hears of B's alarms;
-a valid request for every route of the devices console and API that changes
-something. Profiles are district-wide: the profile and the key those requests change
-are listed too, so a change made from outside would show."""
+telemetry sent for it with its token (anyone holding the token may) and through the
+staff batch endpoint (B's staff only); a valid request for every route of the devices
+console and API that changes something. Profiles are district-wide: the profile and
+the key those requests change are listed too, so a change made from outside would
+show."""
 
 from io import BytesIO
 from typing import Any
@@ -46,7 +48,7 @@ RULE: dict[str, Any] = {
 def community_b(world, made) -> Leaks:
     smoke = DeviceProfile.objects.get(code="smoke")
     building = made["building"][0]
-    device, _token = device_provision(
+    device, token = device_provision(
         grid=world.b1, profile=smoke, key=MARKERS[1], name=MARKERS[0], building=building, by=None
     )
     now = timezone.now()
@@ -127,6 +129,26 @@ def community_b(world, made) -> Leaks:
         ),
         ("post", "devices:notification-rule-delete"): Send(
             f"/devices/notification-rules/{rule.pk}/delete/"
+        ),
+        # ingestion: ThingsBoard's device API (anyone holding the token) and the batch
+        ("post", "api:device-telemetry"): Send(
+            f"/api/v1/{token}/telemetry",
+            {"smoke": 0, "battery": 90},
+            expect=200,
+            anyone=True,
+            adds_to_b=True,
+        ),
+        ("post", "api:device-attributes"): Send(
+            f"/api/v1/{token}/attributes",
+            {"firmware": "1.0"},
+            expect=200,
+            anyone=True,
+            adds_to_b=True,
+        ),
+        ("post", "api:device-telemetry-batch"): Send(
+            "/api/v1/devices/telemetry",
+            {"messages": [{"device": MARKERS[1], "values": {"smoke": 0}}]},
+            expect=200,
         ),
         # the API
         ("post", "api:device-create"): Send(

@@ -10,7 +10,15 @@ from django.utils import timezone
 from linli.devices.models import AlarmRule, Device, HourlyAggregate, NotificationRule, Telemetry
 from linli.devices.tests.conftest import raise_alarm
 from linli.devices.tokens import token_digest
-from linli.testing.http import API, EN, call_api, error_messages, ok, problem_of
+from linli.testing.http import (
+    API,
+    EN,
+    call_api,
+    english_client,  # noqa: F401 (the English `client`)
+    error_messages,
+    ok,
+    problem_of,
+)
 
 pytestmark = pytest.mark.django_db
 

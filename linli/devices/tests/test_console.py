@@ -24,7 +24,13 @@ from linli.devices.services import rule_create
 from linli.devices.tests.conftest import raise_alarm
 from linli.devices.tokens import token_digest
 from linli.testing.home import listed, tiles
-from linli.testing.http import EN, get, post, text
+from linli.testing.http import (
+    EN,
+    english_client,  # noqa: F401 (the English `client`)
+    get,
+    post,
+    text,
+)
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,14 @@ from linli.audit.models import AuditEntry
 from linli.devices import sheet
 from linli.devices.models import Device
 from linli.devices.tokens import token_digest
-from linli.testing.http import body, get, post, problem_of, text
+from linli.testing.http import (
+    body,
+    english_client,  # noqa: F401 (the English `client`)
+    get,
+    post,
+    problem_of,
+    text,
+)
 
 pytestmark = pytest.mark.django_db
 

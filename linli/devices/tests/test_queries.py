@@ -6,7 +6,11 @@ from django.test.utils import CaptureQueriesContext
 
 from linli.devices.services import device_provision
 from linli.devices.tests.conftest import raise_alarm
-from linli.testing.http import EN, call_api
+from linli.testing.http import (
+    EN,
+    call_api,
+    english_client,  # noqa: F401 (the English `client`)
+)
 
 pytestmark = pytest.mark.django_db
 
