@@ -13,6 +13,7 @@ from linli.audit.choices import AuditAction
 from linli.audit.services import audit_record
 from linli.core import events
 from linli.devices.choices import SEVERITY_RANK, AlarmAction, Severity
+from linli.devices.credentials import credentials_refresh_on_commit
 from linli.devices.events import AlarmMoved, AlarmRaised
 from linli.devices.models import Alarm, AlarmChange, AlarmRule, AlarmType, Device, DeviceProfile
 from linli.devices.permissions import ALARM_HANDLE, DEVICE_MANAGE
@@ -71,6 +72,7 @@ def device_provision(
     device.full_clean()
     device.save()
     audit_record(action=AuditAction.RECORD_CREATE, actor=by, obj=device, object_label=str(device))
+    credentials_refresh_on_commit()
     return device, token
 
 
@@ -86,6 +88,7 @@ def device_token_rotate(*, device: Device, by: Any) -> str:
     device.token_rotated_at = timezone.now()
     device.save(update_fields=["token_hash", "token_rotated_at"])
     audit_record(action=AuditAction.TOKEN_CREATE, actor=by, obj=device, object_label=str(device))
+    credentials_refresh_on_commit()
     return token
 
 
@@ -101,6 +104,7 @@ def device_retire(*, device: Device, by: Any) -> Device:
         audit_record(
             action=AuditAction.TOKEN_REVOKE, actor=by, obj=device, object_label=str(device)
         )
+        credentials_refresh_on_commit()
     return device
 
 

@@ -1,0 +1,287 @@
+"""Devices through a real Mosquitto with Linli's plugin, into the ingestion workers.
+
+The workers run in the test's thread (`Worker.step`: the SQLite test database is
+not shared between threads); the kill test runs one as a process, on PostgreSQL.
+"""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+
+import paho.mqtt.client as mqtt
+import pytest
+from django.db import connection
+
+from linli.devices import mqtt as worker_module
+from linli.devices.credentials import credentials_write
+from linli.devices.models import DeviceProfile, Telemetry
+from linli.devices.mqtt import Worker
+from linli.devices.services import device_provision, device_retire, profiles_ensure_defaults
+from linli.devices.tests.brokers import (
+    WORKER_PASSWORD,
+    Mosquitto,
+    device_client,
+    mosquitto_or_skip,
+    plugin_or_skip,
+    wait_for,
+)
+
+NOT_AUTHORIZED = 135
+
+
+@pytest.fixture(scope="session")
+def plugin(tmp_path_factory):
+    mosquitto_or_skip()
+    return plugin_or_skip(tmp_path_factory.mktemp("plugin"))
+
+
+@pytest.fixture
+def broker(plugin, tmp_path, settings):
+    binary = mosquitto_or_skip()
+    settings.LINLI_MQTT_CREDENTIALS_FILE = str(tmp_path / "credentials")
+    settings.LINLI_MQTT_PASSWORD = WORKER_PASSWORD
+    credentials_write(tmp_path / "credentials")
+    server = Mosquitto(binary, plugin, tmp_path, tmp_path / "credentials")
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def devices(world, broker, django_capture_on_commit_callbacks):
+    """Ten smoke detectors and a gateway, with their tokens (the credentials file
+    rewritten by the services after their commits)."""
+    profiles_ensure_defaults()
+    smoke = DeviceProfile.objects.get(code="smoke")
+    made = []
+    with django_capture_on_commit_callbacks(execute=True):
+        for n in range(10):
+            made.append(
+                device_provision(
+                    grid=world.a1, profile=smoke, key=f"YG-{n:04}", name="烟感", by=world.worker_a
+                )
+            )
+        made.append(
+            device_provision(
+                grid=world.a1,
+                profile=smoke,
+                key="GW-1",
+                name="网关",
+                is_gateway=True,
+                by=world.worker_a,
+            )
+        )
+    return made
+
+
+@pytest.fixture
+def workers(broker, settings):
+    started: list[Worker] = []
+
+    def start(name: str = "w1", protocol: str = "5", batch: int = 200) -> Worker:
+        worker = Worker(
+            name=name,
+            host="127.0.0.1",
+            port=broker.port,
+            username=settings.LINLI_MQTT_USERNAME,
+            password=WORKER_PASSWORD,
+            protocol=protocol,
+            batch=batch,
+            wait=0.02,
+        )
+        worker.start()
+        wait_for(worker.connected.is_set, 10, f"worker {name} to connect")
+        started.append(worker)
+        return worker
+
+    yield start
+    for worker in started:
+        worker.close()
+
+
+def pump(workers, until, timeout=15.0):
+    """Step the workers until `until()` holds."""
+    deadline = time.monotonic() + timeout
+    while not until():
+        assert time.monotonic() < deadline, "timed out: messages lost?"
+        for worker in workers:
+            worker.step()
+
+
+def stored() -> int:
+    return Telemetry.objects.filter(key="temperature").count()
+
+
+def reading(n: int) -> bytes:
+    now = int(time.time() * 1000)
+    return json.dumps({"ts": now - 60_000 + n, "values": {"temperature": 20 + n % 7}}).encode()
+
+
+def publish_all(clients, count, first=0):
+    """`count` readings round the clients, QoS 1; the paho infos to wait on."""
+    infos = []
+    for n in range(first, first + count):
+        client = clients[n % len(clients)]
+        infos.append(client.publish("v1/devices/me/telemetry", reading(n), qos=1))
+    return infos
+
+
+def acks(client):
+    """PUBACK reason codes by message id (MQTT 5)."""
+    reasons: dict[int, int] = {}
+    client.on_publish = lambda c, u, mid, reason, p: reasons.__setitem__(mid, reason.value)
+    return reasons
+
+
+@pytest.mark.django_db
+def test_devices_publish_with_their_token_and_only_their_own_topics(
+    devices, broker, workers, monkeypatch, django_capture_on_commit_callbacks
+):
+    seen: list = []
+    real_ingest = worker_module.ingest
+    monkeypatch.setattr(
+        worker_module, "ingest", lambda messages: seen.extend(messages) or real_ingest(messages)
+    )
+    worker = workers()
+    (first, first_token), (second, second_token) = devices[0], devices[1]
+    gateway_token = devices[-1][1]
+
+    # Unknown tokens, the worker's name without its password: refused at CONNECT.
+    for token in ("no-such-token-000000", "linli-ingest"):
+        client, reason = device_client(broker.port, token)
+        assert reason.is_failure
+        client.loop_stop()
+
+    client, reason = device_client(broker.port, first_token)
+    assert not reason.is_failure
+    reasons = acks(client)
+    # Its own attribute topic, as ThingsBoard firmware subscribes at start-up; never
+    # the internal topics the workers read.
+    granted = {}
+    client.on_subscribe = lambda c, u, mid, codes, p: granted.__setitem__(mid, codes[0])
+    _, ok_mid = client.subscribe("v1/devices/me/attributes", qos=1)
+    _, internal_mid = client.subscribe("linli/#", qos=1)
+    _, shared_mid = client.subscribe("$share/x/linli/#", qos=1)
+    wait_for(lambda: len(granted) == 3, 5, "SUBACKs")
+    assert not granted[ok_mid].is_failure
+    assert granted[internal_mid].is_failure and granted[shared_mid].is_failure
+
+    # Telemetry and attributes arrive under the device's key; another device's topic
+    # or any other topic is refused.
+    client.publish("v1/devices/me/telemetry", reading(1), qos=1).wait_for_publish(5)
+    client.publish("v1/devices/me/attributes", b'{"firmware": "1.2"}', qos=1).wait_for_publish(5)
+    spoof = client.publish(f"linli/{second.key}/telemetry", reading(2), qos=1)
+    other = client.publish("v1/devices/YG-0001/telemetry", reading(3), qos=1)
+    spoof.wait_for_publish(5)
+    other.wait_for_publish(5)
+    assert reasons[spoof.mid] == reasons[other.mid] == NOT_AUTHORIZED
+
+    gateway, _ = device_client(broker.port, gateway_token, v5=False)
+    payload = {first.key: [{"ts": int(time.time() * 1000), "values": {"temperature": 21}}]}
+    gateway.publish("v1/gateway/telemetry", json.dumps(payload), qos=1).wait_for_publish(5)
+
+    pump([worker], lambda: len(seen) >= 3)
+    assert sorted((m.device, m.kind) for m in seen) == sorted(
+        [(first.key, "attributes"), (first.key, "telemetry"), ("GW-1", "gateway/telemetry")]
+    )
+    assert Telemetry.objects.filter(device=first, key="temperature").exists()
+
+    # Retired: the broker re-reads the file; the device may publish no more, nor
+    # connect again.
+    other_client, _ = device_client(broker.port, second_token)
+    other_reasons = acks(other_client)
+    with django_capture_on_commit_callbacks(execute=True):
+        device_retire(device=second, by=None)
+
+    def refused() -> bool:
+        info = other_client.publish("v1/devices/me/telemetry", reading(4), qos=1)
+        info.wait_for_publish(5)
+        return other_reasons[info.mid] == NOT_AUTHORIZED
+
+    wait_for(refused, 5, "the retired device's publish to be refused")
+    again, reason = device_client(broker.port, second_token)
+    assert reason.is_failure
+    for c in (client, gateway, other_client, again):
+        c.disconnect()
+        c.loop_stop()
+
+
+@pytest.mark.django_db
+def test_two_workers_share_the_stream_none_lost_none_twice(devices, broker, workers):
+    one, two = workers("w1"), workers("w2", protocol="3.1.1")
+    clients = [device_client(broker.port, token, v5=False)[0] for _, token in devices[:10]]
+    for info in publish_all(clients, 200):
+        info.wait_for_publish(5)
+    pump([one, two], lambda: one.received + two.received >= 200)
+    assert one.received > 0 and two.received > 0
+    assert one.received + two.received == 200 == stored()
+    for client in clients:
+        client.disconnect()
+        client.loop_stop()
+
+
+@pytest.mark.django_db
+def test_no_message_lost_when_the_broker_restarts(devices, broker, workers):
+    worker = workers("w1", batch=50)
+    clients = [
+        device_client(broker.port, token, client_id=device.key, v5=False, clean=False)[0]
+        for device, token in devices[:10]
+    ]
+    for client in clients:
+        client.reconnect_delay_set(1, 2)
+    for info in publish_all(clients, 150):
+        info.wait_for_publish(5)
+    worker.step()  # some stored, some in flight or queued
+    assert stored() < 150
+    broker.restart()
+    publish_all(clients, 150, first=150)  # kept by the devices until they reconnect
+    pump([worker], lambda: stored() >= 300)
+    assert stored() == 300
+    for client in clients:
+        client.disconnect()
+        client.loop_stop()
+
+
+def _database_url() -> str:
+    db = connection.settings_dict
+    return f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="Needs PostgreSQL: the killed worker is another process, and the SQLite "
+    "test database lives in this one's memory (run `make test-pg`).",
+)
+@pytest.mark.django_db(transaction=True)
+def test_no_message_lost_when_a_worker_is_killed(devices, broker, workers):
+    env = {
+        **os.environ,
+        "DATABASE_URL": _database_url(),
+        "LINLI_MQTT_PASSWORD": WORKER_PASSWORD,
+        "LINLI_MQTT_CREDENTIALS_FILE": "",
+    }
+    command = [sys.executable, "-m", "linli", "devices", "ingest", "--name", "w1"]
+    command += ["--port", str(broker.port), "--batch", "20", "--wait", "0.01"]
+    process = subprocess.Popen(command, env=env)  # noqa: S603
+    clients = [device_client(broker.port, token, v5=False)[0] for _, token in devices[:10]]
+    try:
+        for info in publish_all(clients, 400):
+            info.wait_for_publish(5)
+        wait_for(lambda: stored() > 0, 20, "the worker process to store some")
+        process.send_signal(signal.SIGKILL)
+        process.wait(5)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert stored() < 400, "killed mid-stream"
+    worker = workers("w1")  # the same client id: its session, with what was not acknowledged
+    pump([worker], lambda: stored() >= 400, timeout=20)
+    assert stored() == 400
+    assert Counter(Telemetry.objects.values_list("key", flat=True))["temperature"] == 400
+    for client in clients:
+        client.disconnect()
+        client.loop_stop()
