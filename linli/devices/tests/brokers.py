@@ -82,6 +82,7 @@ class Mosquitto:
             f"user {getpass.getuser()}\n"
             f"log_dest file {directory}/mosquitto.log\n"
             "log_type error\nlog_type warning\nlog_type notice\nlog_type information\n"
+            "log_type subscribe\n"
         )
         self.process: subprocess.Popen[bytes] | None = None
 

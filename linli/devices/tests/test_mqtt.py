@@ -269,6 +269,7 @@ def test_no_message_lost_when_a_worker_is_killed(devices, broker, workers):
     process = subprocess.Popen(command, env=env)  # noqa: S603
     clients = [device_client(broker.port, token, v5=False)[0] for _, token in devices[:10]]
     try:
+        wait_for(lambda: "w1 1 $share/linli/linli/#" in broker.log(), 20, "the worker process")
         for info in publish_all(clients, 400):
             info.wait_for_publish(5)
         wait_for(lambda: stored() > 0, 20, "the worker process to store some")
