@@ -9,6 +9,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections import Counter
 
@@ -21,6 +22,7 @@ from linli.devices.credentials import credentials_write
 from linli.devices.models import DeviceProfile, Telemetry
 from linli.devices.mqtt import Worker
 from linli.devices.services import device_provision, device_retire, profiles_ensure_defaults
+from linli.devices.simulator import Simulator, read_tokens
 from linli.devices.tests.brokers import (
     WORKER_PASSWORD,
     Mosquitto,
@@ -286,3 +288,41 @@ def test_no_message_lost_when_a_worker_is_killed(devices, broker, workers):
     for client in clients:
         client.disconnect()
         client.loop_stop()
+
+
+@pytest.mark.django_db
+def test_the_simulator_publishes_realistic_values_and_an_alarm_now_and_then(
+    world, broker, workers, tmp_path, django_capture_on_commit_callbacks
+):
+    profiles_ensure_defaults()
+    lines = []
+    with django_capture_on_commit_callbacks(execute=True):
+        for key, code in (("YG-1", "smoke"), ("DB-1", "electricity-meter"), ("DT-1", "elevator")):
+            profile = DeviceProfile.objects.get(code=code)
+            _, token = device_provision(
+                grid=world.a1, profile=profile, key=key, name=key, by=world.worker_a
+            )
+            lines.append(f"{key}\t{token}\t{code}\n")
+    tokens = tmp_path / "tokens.tsv"
+    tokens.write_text("".join(lines))
+    worker = workers()
+    simulator = Simulator(
+        read_tokens(tokens), host="127.0.0.1", port=broker.port, speed=3600, alarm_every=0.3, seed=1
+    )
+    runner = threading.Thread(target=simulator.run, kwargs={"duration": 1.5})
+    runner.start()
+    while runner.is_alive():
+        worker.step()
+    pump([worker], lambda: worker.received >= simulator.sent)
+
+    energy = list(
+        Telemetry.objects.filter(device__key="DB-1", key="energy")
+        .order_by("ts")
+        .values_list("value", flat=True)
+    )
+    assert len(energy) > 3 and energy == sorted(energy), "a meter counts up"
+    floors = set(Telemetry.objects.filter(key="floor").values_list("value", flat=True))
+    assert len(floors) > 1, "the elevator moves"
+    alarms = Telemetry.objects.filter(key__in=["smoke", "trapped"], value=1)
+    assert alarms.exists(), "an alarm now and then"
+    assert Telemetry.objects.filter(key="smoke", value=0).exists()
