@@ -123,7 +123,7 @@ class Worker:
             log.warning("worker %s lost the broker (%s): reconnecting", self.name, reason)
 
     def _on_message(self, client: mqtt.Client, userdata: Any, msg: mqtt.MQTTMessage) -> None:
-        message = message_of(msg.topic, msg.payload, datetime.now(UTC))
+        message = message_of(msg.topic, bytes(msg.payload), datetime.now(UTC))
         self._inbox.put(Received(message, msg.topic, msg.mid, msg.qos, self._generation))
 
     # The worker's own thread.
@@ -146,7 +146,7 @@ class Worker:
         """Connect (in the background: retried with backoff until the broker answers)."""
         properties = None
         if self.protocol == mqtt.MQTTv5:
-            properties = Properties(PacketTypes.CONNECT)
+            properties = Properties(PacketTypes.CONNECT)  # type: ignore[no-untyped-call]
             properties.SessionExpiryInterval = SESSION_EXPIRY
             properties.ReceiveMaximum = min(max(2 * self.batch, 100), 65535)
         self.client.connect_async(
@@ -211,7 +211,9 @@ class Worker:
                 self.counts.update(ingest(messages))
                 return True
             except DatabaseError as exc:
-                log.error("worker %s: database unavailable (%s), retry in %.0fs", self.name, exc, delay)
+                log.error(
+                    "worker %s: database unavailable (%s), retry in %.0fs", self.name, exc, delay
+                )
                 connection.close()
                 if self._stopping.wait(delay):
                     return False
@@ -227,7 +229,4 @@ class Worker:
                     )
                     self.counts["failed"] += 1
                     return True
-                for message in messages:
-                    if not self._store([message]):
-                        return False
-                return True
+                return all(self._store([message]) for message in messages)

@@ -68,7 +68,7 @@ def read_tokens(path: Path) -> list[SimulatedDevice]:
         parts = line.split("\t")
         if len(parts) != 3 or not all(parts):
             raise ValueError(f"line {number}: expected key, token and profile, tab-separated")
-        devices.append(SimulatedDevice(*parts))
+        devices.append(SimulatedDevice(key=parts[0], token=parts[1], profile=parts[2]))
     return devices
 
 
@@ -96,7 +96,7 @@ class Simulator:
         self.devices, self.host, self.port = devices, host, port
         self.protocol = PROTOCOLS[protocol]
         self.speed, self.alarm_every = speed, alarm_every
-        self.random = random.Random(seed)  # noqa: S311 (simulated readings)
+        self.random = random.Random(seed)
         self.sent = 0
         self._stopping = threading.Event()
         codes = {d.profile for d in devices}
@@ -121,9 +121,12 @@ class Simulator:
                 continue
             if rule.kind == RuleKind.BOOLEAN:
                 yield Trigger(rule.key, 1.0, 1.0)
-            elif rule.kind == RuleKind.THRESHOLD and rule.threshold is not None:
-                if rule.operator in (Operator.GT, Operator.GE):
-                    yield Trigger(rule.key, rule.threshold * 1.2 + 1, rule.duration + 2.0)
+            elif (
+                rule.kind == RuleKind.THRESHOLD
+                and rule.threshold is not None
+                and rule.operator in (Operator.GT, Operator.GE)
+            ):
+                yield Trigger(rule.key, rule.threshold * 1.2 + 1, rule.duration + 2.0)
 
     def stop(self) -> None:
         self._stopping.set()
@@ -211,9 +214,13 @@ class Simulator:
             if key == "motion":
                 value = float(rnd.random() < 0.3)
         elif key in COUNTERS:
-            value = round((last if last is not None else rnd.uniform(100, 5000)) + rnd.uniform(0, 0.5), 3)
+            value = round(
+                (last if last is not None else rnd.uniform(100, 5000)) + rnd.uniform(0, 0.5), 3
+            )
         elif key == "battery":
-            value = max(21.0, (last if last is not None else rnd.uniform(60, 100)) - rnd.uniform(0, 0.02))
+            value = max(
+                21.0, (last if last is not None else rnd.uniform(60, 100)) - rnd.uniform(0, 0.02)
+            )
             value = round(value, 2)
         elif key == "floor":
             value = float(rnd.randint(1, 18))

@@ -87,9 +87,10 @@ class Mosquitto:
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> None:
-        self.process = subprocess.Popen([self.binary, "-c", str(self.config)])  # noqa: S603
-        wait_for(lambda: _port_open(self.port) or self.process.poll() is not None, 5, "mosquitto")
-        if self.process.poll() is not None:
+        process = subprocess.Popen([self.binary, "-c", str(self.config)])  # noqa: S603
+        self.process = process
+        wait_for(lambda: _port_open(self.port) or process.poll() is not None, 5, "mosquitto")
+        if process.poll() is not None:
             raise AssertionError(f"mosquitto did not start: {self.log()}")
 
     def stop(self) -> None:
@@ -118,7 +119,11 @@ def device_client(
     )
     client.username_pw_set(token)
     outcome: dict[str, object] = {}
-    client.on_connect = lambda c, u, f, reason, p: outcome.setdefault("reason", reason)
+
+    def on_connect(client, userdata, flags, reason, properties) -> None:
+        outcome.setdefault("reason", reason)
+
+    client.on_connect = on_connect
     client.connect("127.0.0.1", port, keepalive=30, clean_start=clean if v5 else 3)
     client.loop_start()
     wait_for(lambda: "reason" in outcome, 5, "CONNACK")

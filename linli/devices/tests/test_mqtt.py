@@ -13,7 +13,6 @@ import threading
 import time
 from collections import Counter
 
-import paho.mqtt.client as mqtt
 import pytest
 from django.db import connection
 

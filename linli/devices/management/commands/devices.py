@@ -64,7 +64,9 @@ class Command(BaseCommand):
         _broker_options(ingest)
         ingest.add_argument("--name", default="linli-ingest-1", help="Its fixed client id.")
         ingest.add_argument("--batch", type=int, default=500, help="Messages per transaction.")
-        ingest.add_argument("--wait", type=float, default=0.05, help="Longest wait for a batch (s).")
+        ingest.add_argument(
+            "--wait", type=float, default=0.05, help="Longest wait for a batch (s)."
+        )
         ingest.add_argument("--topic", default=SHARED_TOPIC, help="Default: %(default)s.")
 
         simulate = sub.add_parser("simulate", help="Publish realistic telemetry over MQTT.")
