@@ -57,6 +57,8 @@ static mosquitto_plugin_id_t *plugin_id;
 static char *credentials_path;
 static struct entry *entries;
 static size_t entry_count;
+static char (*workers)[NAME_MAX_LEN];  /* the workers' user names, apart: few */
+static size_t worker_count;
 static struct stat loaded;   /* st_mtim, st_size, st_ino of the file loaded */
 static struct timespec last_check;
 /* Mosquitto 2.0.11 does not restore shared subscriptions from its persistence
@@ -148,10 +150,27 @@ static void load(const struct stat *st)
 		mosquitto_log_printf(MOSQ_LOG_ERR, "linli: out of memory reading %s", credentials_path);
 		return;
 	}
+	size_t w = 0;
+	for(size_t i = 0; i < n; i++){
+		if(table[i].service) w++;
+	}
+	char (*names)[NAME_MAX_LEN] = mosquitto_malloc((w ? w : 1) * NAME_MAX_LEN);
+	if(!names){
+		mosquitto_free(table);
+		mosquitto_log_printf(MOSQ_LOG_ERR, "linli: out of memory reading %s", credentials_path);
+		return;
+	}
+	w = 0;
+	for(size_t i = 0; i < n; i++){
+		if(table[i].service) strcpy(names[w++], table[i].name);
+	}
 	qsort(table, n, sizeof(struct entry), compare);
 	mosquitto_free(entries);
+	mosquitto_free(workers);
 	entries = table;
 	entry_count = n;
+	workers = names;
+	worker_count = w;
 	loaded = *st;
 	mosquitto_log_printf(MOSQ_LOG_INFO, "linli: %zu credentials loaded from %s%s", n, credentials_path,
 			bad ? " (malformed lines skipped)" : "");
@@ -193,11 +212,11 @@ static const struct entry *device_of(struct mosquitto *client)
 static bool is_worker(struct mosquitto *client)
 {
 	const char *username = mosquitto_client_username(client);
-	if(!username || !entries) return false;
-	/* The password is not kept by the broker's API: a worker is a user name that
-	 * is a service name of the file and not a device token's digest. */
-	for(size_t i = 0; i < entry_count; i++){
-		if(entries[i].service && !strcmp(entries[i].name, username)) return true;
+	if(!username) return false;
+	/* The broker's API gives no password here: a worker is a client that connected
+	 * with a worker's password, so its user name is one of theirs. */
+	for(size_t i = 0; i < worker_count; i++){
+		if(!strcmp(workers[i], username)) return true;
 	}
 	return false;
 }
@@ -347,8 +366,10 @@ int mosquitto_plugin_cleanup(void *userdata, struct mosquitto_opt *opts, int opt
 	mosquitto_callback_unregister(plugin_id, MOSQ_EVT_ACL_CHECK, on_acl_check, NULL);
 	mosquitto_callback_unregister(plugin_id, MOSQ_EVT_MESSAGE, on_message, NULL);
 	mosquitto_free(entries);
+	mosquitto_free(workers);
 	mosquitto_free(credentials_path);
 	entries = NULL;
+	workers = NULL;
 	credentials_path = NULL;
 	return MOSQ_ERR_SUCCESS;
 }
