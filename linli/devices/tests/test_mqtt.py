@@ -292,7 +292,7 @@ def test_no_message_lost_when_a_worker_is_stopped_or_killed(devices, broker, wor
 
     second = start(2)
     try:
-        for info in publish_all(clients, 200, first=200):
+        for info in publish_all(clients, 400, first=200):
             info.wait_for_publish(5)
         wait_for(lambda: stored() > after_first, 20, "the second worker process to store some")
         second.send_signal(signal.SIGKILL)
@@ -300,10 +300,10 @@ def test_no_message_lost_when_a_worker_is_stopped_or_killed(devices, broker, wor
     finally:
         if second.poll() is None:
             second.kill()
-    assert stored() < 400, "killed mid-stream"
+    assert stored() < 600, "killed mid-stream"
     worker = workers("w1")  # the same client id: its session, with what was not acknowledged
-    pump([worker], lambda: stored() >= 400)
-    assert stored() == 400
+    pump([worker], lambda: stored() >= 600)
+    assert stored() == 600
     for client in clients:
         client.disconnect()
         client.loop_stop()
