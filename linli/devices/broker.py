@@ -177,7 +177,7 @@ class LinliBroker(Broker):  # type: ignore[misc]
 def broker_config(host: str, port: int, credentials: Path) -> dict[str, Any]:
     path = str(credentials.resolve())
     return {
-        "listeners": {"default": {"type": "tcp", "bind": f"{host}:{port}", "max_connections": 0}},
+        "listeners": {"default": {"type": "tcp", "bind": f"{host}:{port}"}},
         "plugins": {
             "linli.devices.broker.TokenAuth": {"credentials": path},
             "linli.devices.broker.TopicRules": {"credentials": path},
