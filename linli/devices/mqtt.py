@@ -69,8 +69,10 @@ class Worker:
         batch: int = 500,
         wait: float = 0.05,
         topic: str = SHARED_TOPIC,
+        leave: bool = False,
     ) -> None:
         self.name, self.host, self.port = name, host, port
+        self.leave = leave
         self.batch, self.wait, self.topic = batch, wait, topic
         self.protocol = PROTOCOLS[protocol]
         self.counts: Counter[str] = Counter()
@@ -133,14 +135,43 @@ class Worker:
         self._stopping.set()
 
     def run(self) -> Counter[str]:
-        """Connect, then ingest batch after batch until `stop()`."""
+        """Connect, then ingest batch after batch until `stop()`; then, if it is to
+        leave, leave the group for good (`depart`)."""
         self.start()
         try:
             while not self._stopping.is_set():
                 self.step()
+            if self.leave:
+                self.depart()
         finally:
             self.close()
         return self.counts
+
+    def depart(self, idle: float = 1.0) -> bool:
+        """Leave the shared group for good (scaling down): unsubscribe, so that no new
+        message is given to this worker; ingest what its session still holds until
+        nothing has come for `idle` seconds; then end the session (MQTT 5: session
+        expiry 0), so that the broker no longer keeps a share of the stream for it.
+        A session is never ended with messages unacknowledged: False then."""
+        if self.protocol != mqtt.MQTTv5:
+            raise ValueError("leaving the group needs MQTT 5")
+        if not self.connected.wait(30):
+            log.error("worker %s: no broker to leave; session kept", self.name)
+            return False
+        self.client.unsubscribe(self.topic)
+        quiet_until = time.monotonic() + idle
+        while time.monotonic() < quiet_until:
+            handled = self.step()
+            if handled < 0:
+                log.error("worker %s: could not store its last messages; session kept", self.name)
+                return False
+            if handled:
+                quiet_until = time.monotonic() + idle
+        properties = Properties(PacketTypes.DISCONNECT)  # type: ignore[no-untyped-call]
+        properties.SessionExpiryInterval = 0
+        self.client.disconnect(properties=properties)
+        log.info("worker %s left the group", self.name)
+        return True
 
     def start(self) -> None:
         """Connect (in the background: retried with backoff until the broker answers)."""
@@ -160,10 +191,11 @@ class Worker:
 
     def step(self) -> int:
         """One batch (waiting up to 0.2 s for its first message): stored, then
-        acknowledged. Returns the number of messages handled."""
+        acknowledged. Returns the number of messages handled (-1: not stored, asked
+        to stop while the database was away)."""
         batch = self._collect()
-        if batch:
-            self._handle(batch)
+        if batch and not self._handle(batch):
+            return -1
         return len(batch)
 
     def close(self) -> None:
@@ -189,18 +221,19 @@ class Worker:
         # Messages of a connection since lost come again on the new one.
         return [r for r in batch if r.generation == self._generation]
 
-    def _handle(self, batch: list[Received]) -> None:
+    def _handle(self, batch: list[Received]) -> bool:
         for received in batch:
             if received.message is None:
                 log.warning("worker %s: dropped a message on %s", self.name, received.topic)
                 self.counts["unknown_topic"] += 1
         messages = [r.message for r in batch if r.message is not None]
         if messages and not self._store(messages):
-            return  # stopping before the database came back: nothing acknowledged
+            return False  # stopping before the database came back: nothing acknowledged
         self.received += len(batch)
         for received in batch:
             if received.generation == self._generation:
                 self.client.ack(received.mid, received.qos)
+        return True
 
     def _store(self, messages: Sequence[Message]) -> bool:
         """Ingest the batch, waiting out a database that is away; False if asked to

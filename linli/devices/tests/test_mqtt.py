@@ -225,6 +225,23 @@ def test_two_workers_share_the_stream_none_lost_none_twice(devices, broker, work
 
 
 @pytest.mark.django_db
+def test_a_worker_that_leaves_drains_its_share_and_is_given_no_more(devices, broker, workers):
+    one, two = workers("w1"), workers("w2")
+    clients = [device_client(broker.port, token, v5=False)[0] for _, token in devices[:10]]
+    for info in publish_all(clients, 100):
+        info.wait_for_publish(5)
+    pump([one], lambda: one.received > 0)
+    assert two.depart(idle=0.3)  # what the broker gave it, stored, then its session ended
+    for info in publish_all(clients, 100, first=100):
+        info.wait_for_publish(5)
+    pump([one], lambda: stored() >= 200)
+    assert two.received > 0 and one.received + two.received == 200 == stored()
+    for client in clients:
+        client.disconnect()
+        client.loop_stop()
+
+
+@pytest.mark.django_db
 def test_no_message_lost_when_the_broker_restarts(devices, broker, workers):
     worker = workers("w1", batch=50)
     clients = [

@@ -68,6 +68,11 @@ class Command(BaseCommand):
             "--wait", type=float, default=0.05, help="Longest wait for a batch (s)."
         )
         ingest.add_argument("--topic", default=SHARED_TOPIC, help="Default: %(default)s.")
+        ingest.add_argument(
+            "--leave",
+            action="store_true",
+            help="When stopped, drain this worker's session and end it (scaling down; MQTT 5).",
+        )
 
         simulate = sub.add_parser("simulate", help="Publish realistic telemetry over MQTT.")
         _broker_options(simulate)
@@ -140,6 +145,8 @@ class Command(BaseCommand):
         logging.getLogger("paho").setLevel(logging.WARNING)
         if options["batch"] < 1 or options["wait"] <= 0:
             raise CommandError("--batch and --wait must be positive.")
+        if options["leave"] and options["protocol"] != "5":
+            raise CommandError("--leave needs MQTT 5.")
         worker = Worker(
             name=options["name"],
             host=options["host"],
@@ -150,6 +157,7 @@ class Command(BaseCommand):
             batch=options["batch"],
             wait=options["wait"],
             topic=options["topic"],
+            leave=options["leave"],
         )
 
         def stop(signum: int, frame: FrameType | None) -> None:
