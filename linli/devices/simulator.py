@@ -116,8 +116,11 @@ class Simulator:
 
     @staticmethod
     def _triggers(profile: DeviceProfile) -> Iterator[Trigger]:
+        """What raises the profile's alarms: a yes/no key set, a value above its
+        threshold (within the key's physical range, or it would be refused)."""
+        highest = {k.key: k.maximum for k in profile.keys.all()}
         for rule in profile.rules.all():
-            if not rule.enabled or rule.key == "battery":
+            if not rule.enabled:
                 continue
             if rule.kind == RuleKind.BOOLEAN:
                 yield Trigger(rule.key, 1.0, 1.0)
@@ -126,7 +129,11 @@ class Simulator:
                 and rule.threshold is not None
                 and rule.operator in (Operator.GT, Operator.GE)
             ):
-                yield Trigger(rule.key, rule.threshold * 1.2 + 1, rule.duration + 2.0)
+                value = rule.threshold * 1.2 + 1
+                top = highest.get(rule.key)
+                if top is not None:
+                    value = min(value, top)
+                yield Trigger(rule.key, value, rule.duration + 2.0)
 
     def stop(self) -> None:
         self._stopping.set()

@@ -178,14 +178,17 @@ class Command(BaseCommand):
             raise CommandError(f"Cannot read {options['tokens']}: {exc}") from exc
         if options["speed"] <= 0:
             raise CommandError("--speed must be positive.")
-        simulator = Simulator(
-            devices,
-            host=options["host"],
-            port=options["port"],
-            protocol=options["protocol"],
-            speed=options["speed"],
-            alarm_every=options["alarm_every"],
-        )
+        try:
+            simulator = Simulator(
+                devices,
+                host=options["host"],
+                port=options["port"],
+                protocol=options["protocol"],
+                speed=options["speed"],
+                alarm_every=options["alarm_every"],
+            )
+        except ValueError as exc:
+            raise CommandError(f"{options['tokens']}: {exc}") from exc
 
         def stop(signum: int, frame: FrameType | None) -> None:
             simulator.stop()
