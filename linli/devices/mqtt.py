@@ -75,6 +75,7 @@ class Worker:
         self.leave = leave
         self.batch, self.wait, self.topic = batch, wait, topic
         self.protocol = PROTOCOLS[protocol]
+        self.retry = 1.0  # s: the first wait for a database that is away (doubling to 30)
         self.counts: Counter[str] = Counter()
         self.received = 0  # messages taken in (a test's figure: none twice, none lost)
         self.connected = threading.Event()
@@ -238,7 +239,7 @@ class Worker:
     def _store(self, messages: Sequence[Message]) -> bool:
         """Ingest the batch, waiting out a database that is away; False if asked to
         stop meanwhile. A message the ingestion fails on is dropped alone."""
-        delay = 1.0
+        delay = self.retry
         while True:
             try:
                 self.counts.update(ingest(messages))

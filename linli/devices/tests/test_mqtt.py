@@ -13,7 +13,7 @@ import threading
 import time
 
 import pytest
-from django.db import connection
+from django.db import OperationalError, connection
 
 from linli.devices import mqtt as worker_module
 from linli.devices.credentials import credentials_write
@@ -208,6 +208,41 @@ def test_devices_publish_with_their_token_and_only_their_own_topics(
     for c in (client, gateway, other_client, again):
         c.disconnect()
         c.loop_stop()
+
+
+@pytest.mark.django_db
+def test_a_worker_waits_out_the_database_and_drops_a_poisonous_message_alone(
+    devices, broker, workers, monkeypatch, caplog
+):
+    real_ingest = worker_module.ingest
+    calls = []
+
+    def flaky(messages):
+        calls.append(len(messages))
+        if len(calls) <= 2:
+            raise OperationalError("connection refused")
+        if any(b"poison" in m.payload for m in messages):
+            raise ValueError("cannot handle this one")
+        return real_ingest(messages)
+
+    monkeypatch.setattr(worker_module, "ingest", flaky)
+    worker = workers()
+    worker.retry = 0.01
+    client, _ = device_client(broker.port, devices[0][1])
+    client.publish("v1/devices/me/telemetry", reading(1), qos=1).wait_for_publish(5)
+    client.publish("v1/devices/me/telemetry", b'{"poison": 1}', qos=1).wait_for_publish(5)
+    client.publish("v1/devices/me/telemetry", reading(2), qos=1).wait_for_publish(5)
+    pump([worker], lambda: worker.received >= 3)
+    assert stored() == 2 and worker.counts["failed"] == 1
+    problems = [r for r in caplog.records if r.name == "linli.devices.mqtt" and r.levelno >= 40]
+    assert [r.getMessage().split(":")[1].split("(")[0].strip() for r in problems] == [
+        "database unavailable",
+        "database unavailable",
+        "dropped a message of YG-0000",
+    ]
+    assert all(r.exc_info is None for r in problems), "one line each, no stack trace"
+    client.disconnect()
+    client.loop_stop()
 
 
 @pytest.mark.django_db
