@@ -248,7 +248,8 @@ class Worker:
                 log.error(
                     "worker %s: database unavailable (%s), retry in %.0fs", self.name, exc, delay
                 )
-                connection.close()
+                if not connection.in_atomic_block:  # (in tests, the test's transaction)
+                    connection.close()
                 if self._stopping.wait(delay):
                     return False
                 delay = min(delay * 2, 30.0)
