@@ -22,7 +22,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import paho.mqtt.client as mqtt
-from django.db import DatabaseError, connection
+from django.db import InterfaceError, OperationalError, connection
 from paho.mqtt.enums import CallbackAPIVersion
 from paho.mqtt.packettypes import PacketTypes
 from paho.mqtt.properties import Properties
@@ -244,7 +244,7 @@ class Worker:
             try:
                 self.counts.update(ingest(messages))
                 return True
-            except DatabaseError as exc:
+            except (OperationalError, InterfaceError) as exc:  # the database is away
                 log.error(
                     "worker %s: database unavailable (%s), retry in %.0fs", self.name, exc, delay
                 )
