@@ -13,6 +13,7 @@ from linli.cases.api import router as cases_router
 from linli.core import problems
 from linli.core.parsers import JSONObjectParser
 from linli.core.routers import Router
+from linli.devices.ingest_api import router as devices_ingest_router
 from linli.exports.api import router as exports_router
 from linli.gridwork.api import router as gridwork_router
 from linli.indicators.api import router as indicators_router
@@ -58,3 +59,5 @@ api.add_router("", cases_router)
 api.add_router("", gridwork_router)
 api.add_router("", indicators_router)
 api.add_router("", exports_router)
+# Last: ThingsBoard's device paths (/{token}/telemetry) would match any other app's.
+api.add_router("", devices_ingest_router)

@@ -191,6 +191,19 @@ if not re.fullmatch(r"\d{4}(?!00)\d{2}0{6}", LINLI_DISTRICT):
 # Cases: how long after closing a case may be reopened (else it is reported anew).
 LINLI_CASE_REOPEN_DAYS = env_int("LINLI_CASE_REOPEN_DAYS", 7, minimum=0)
 LINLI_PHOTO_MAX_MB = env_int("LINLI_PHOTO_MAX_MB", 10, minimum=1)
+# Devices: the ingestion path's limits (docs/devices.md, "Ingestion" and "Storage").
+# Telemetry is kept LINLI_TELEMETRY_RETENTION_DAYS (monthly partitions dropped on
+# PostgreSQL); a value older than LINLI_TELEMETRY_MAX_AGE_DAYS (and never older than
+# the retention) is refused, as is a payload over LINLI_TELEMETRY_MAX_PAYLOAD bytes.
+LINLI_TELEMETRY_RETENTION_DAYS = env_int("LINLI_TELEMETRY_RETENTION_DAYS", 400, minimum=31)
+LINLI_TELEMETRY_MAX_AGE_DAYS = env_int("LINLI_TELEMETRY_MAX_AGE_DAYS", 7, minimum=1)
+LINLI_TELEMETRY_MAX_PAYLOAD = env_int("LINLI_TELEMETRY_MAX_PAYLOAD", 65536, minimum=1024)
+# Per-device rate limit (a token bucket in each ingestion process): a sustained rate of
+# messages a minute and a burst.
+LINLI_DEVICE_MESSAGES_PER_MINUTE = env_int("LINLI_DEVICE_MESSAGES_PER_MINUTE", 120, minimum=1)
+LINLI_DEVICE_BURST = env_int("LINLI_DEVICE_BURST", 30, minimum=1)
+# How long an ingestion process trusts its copy of the profiles' keys (s).
+LINLI_DEVICE_CONFIG_TTL = env_int("LINLI_DEVICE_CONFIG_TTL", 30, minimum=0)
 # Uploaded files (case photos): served by views that check who may see them, never
 # as static files.
 MEDIA_ROOT = DATA_DIR / "media"

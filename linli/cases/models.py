@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from linli.cases import sources
+from linli.cases import origins, sources
 from linli.cases.choices import OPEN_STAGES, CategoryKind, Stage
 from linli.cases.questions import validate_questions
 from linli.core.crypto import mask_phone
@@ -78,9 +78,13 @@ class CaseQuerySet(ScopedQuerySet):
     def public(self):
         """Cases whose summary anyone may see (Open311, similar cases while reporting):
         urban-management events and components of the district, not rejected reports;
-        community matters (disputes, help for the elderly…) name people and homes."""
+        community matters (disputes, help for the elderly…) name people and homes, and
+        so may cases raised by kinds of origin that are not public (a device's alarm:
+        an elder's call button at home)."""
         return self.filter(region__path__startswith=district_path()).exclude(
-            Q(stage=Stage.REJECTED) | Q(category__kind=CategoryKind.COMMUNITY)
+            Q(stage=Stage.REJECTED)
+            | Q(category__kind=CategoryKind.COMMUNITY)
+            | Q(origin_type__in=origins.private_types())
         )
 
     def overdue(self, now=None):
@@ -343,6 +347,10 @@ class RoutingTarget(models.TextChoices):
         "organisation",
         _("An organisation's handlers (a department, a property company): the least busy"),
     )
+    OWNER = (
+        "owner",
+        _("The owner of what raised the case (a device's property company): the least busy"),
+    )
 
 
 class RoutingRuleQuerySet(ScopedQuerySet):
@@ -400,7 +408,7 @@ class RoutingRule(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(target="handler", handler__isnull=False)
-                | Q(target__in=["grid_worker", "organisation"], handler__isnull=True),
+                | Q(target__in=["grid_worker", "organisation", "owner"], handler__isnull=True),
                 name="routingrule_handler_iff_named",
                 violation_error_message=_("Name the handler (only) for rules to a handler."),
             ),

@@ -5,8 +5,12 @@ application. Apps register the kinds of object that raise cases in
 and the object's key (`Case.origin_id`), and shows the link to whoever may see it.
 
     origins.register(OriginKind(Patrol, _("Patrol"), "gridwork:patrol-detail"))
+
+A kind may say who owns its objects (`owner`: a device's owning organisation), for the
+routing rules that send a case to the owner of what raised it.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,6 +24,12 @@ class OriginKind:
     model: Any  # a model class: its queryset's `visible_to(user)` decides who sees it
     label: str | Promise
     url_name: str | None = None  # its page, by primary key
+    # The organisation answerable for the object (a device's owner), if any: where a
+    # routing rule "to the owner" sends the cases it raises.
+    owner: Callable[[Any], Any] | None = None
+    # Whether the cases it raises may be public (Open311, similar cases): not when they
+    # may name a home (an alarm of a device in a flat).
+    public: bool = True
 
     @property
     def type(self) -> str:
@@ -38,6 +48,11 @@ def register(*kinds: OriginKind) -> None:
         _kinds[kind.type] = kind
 
 
+def private_types() -> list[str]:
+    """The kinds whose cases are never public (`Case.objects.public()`)."""
+    return sorted(k.type for k in _kinds.values() if not k.public)
+
+
 def kind(type_: str) -> OriginKind | None:
     return _kinds.get(type_)
 
@@ -47,6 +62,16 @@ def kind_of(obj: models.Model) -> OriginKind:
     if found is None:
         raise ValueError(f"{obj._meta.label_lower} does not raise cases: register it.")
     return found
+
+
+def owner(type_: str, key: str):
+    """The organisation answerable for the object a case names as its origin (a
+    device's owner), or None: no such object, or its kind names no owner."""
+    found = _kinds.get(type_)
+    if found is None or found.owner is None or not key.isdigit():
+        return None
+    obj = found.model.objects.filter(pk=int(key)).first()
+    return found.owner(obj) if obj is not None else None
 
 
 def visible(user, type_: str, key: str) -> models.Model | None:

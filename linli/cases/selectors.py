@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from linli.accounts.models import RoleGrant
 from linli.accounts.selectors import people_who_may, people_who_may_in_scope
+from linli.cases import origins
 from linli.cases.choices import OPEN_STAGES, Stage
 from linli.cases.filters import CaseFilter
 from linli.cases.models import Case, CasePhoto, Category, RoutingRule, RoutingTarget
@@ -280,7 +281,9 @@ def route_for(case: Case, at: datetime):
     """Whom the routing rules send an accepted case to, and the rule: the most
     specific active rule (deepest region, then exact category, then its parent, then
     any) whose hours hold `at` and that finds someone who may handle it there; (None,
-    None) when no rule does."""
+    None) when no rule does. A rule to the owner finds the organisation owning the
+    case's origin (`origins.owner`: a device's owner); a case raised by nothing, or
+    by an object without an owner, passes it over."""
     regions = [*case.region.ancestor_paths(), case.region.path]
     categories = [case.category_id, case.category.parent_id]
     rules = (
@@ -306,6 +309,13 @@ def route_for(case: Case, at: datetime):
             chosen = _least_busy(people_who_may(CASE_HANDLE, case.region, among=acting))
             if chosen is not None:
                 return chosen, rule
+        elif rule.target == RoutingTarget.OWNER:
+            owner = origins.owner(case.origin_type, case.origin_id)
+            if owner is not None:
+                acting = acting_for(owner)
+                chosen = _least_busy(people_who_may(CASE_HANDLE, case.region, among=acting))
+                if chosen is not None:
+                    return chosen, rule
         elif case.region.level == Level.GRID:  # its grid workers: granted at the grid
             chosen = _least_busy(people_who_may(CASE_HANDLE, case.region, here_only=True))
             if chosen is not None:

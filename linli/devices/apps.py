@@ -6,3 +6,37 @@ class DevicesConfig(AppConfig):
     name = "linli.devices"
     label = "devices"
     verbose_name = _("Devices")
+
+    def ready(self) -> None:
+        from datetime import timedelta
+
+        from linli.cases import origins, sources
+        from linli.cases.events import StageChanged
+        from linli.core import events, periodic
+        from linli.devices import subscribers
+        from linli.devices.events import AlarmRaised
+        from linli.devices.models import Alarm
+        from linli.devices.tasks import (
+            alarms_escalate,
+            devices_offline,
+            devices_snapshot,
+            telemetry_hourly,
+            telemetry_partitions,
+        )
+
+        # An alarm of a type mapped to a case category opens a case: its source and origin.
+        sources.register(sources.CaseSource(subscribers.SOURCE, _("Device alarm"), staff=True))
+        # Its cases are never public: an alarm may be an elder's call from home.
+        origins.register(
+            origins.OriginKind(
+                Alarm, _("Alarm"), "devices:alarm-detail", owner=subscribers.owner, public=False
+            )
+        )
+        events.subscribe(AlarmRaised, subscribers.open_a_case)
+        events.subscribe(AlarmRaised, subscribers.tell_who_hears)
+        events.subscribe(StageChanged, subscribers.clear_when_closed)
+        periodic.register("alarms-escalate", alarms_escalate, every=timedelta(minutes=1))
+        periodic.register("devices-snapshot", devices_snapshot, every=timedelta(hours=1))
+        periodic.register("telemetry-partitions", telemetry_partitions, every=timedelta(days=1))
+        periodic.register("telemetry-hourly", telemetry_hourly, every=timedelta(minutes=10))
+        periodic.register("devices-offline", devices_offline, every=timedelta(minutes=1))

@@ -74,6 +74,7 @@ class Rejection(models.TextChoices):
     OVERSIZE = "oversize", _("Payload too large")
     RATE_LIMITED = "rate_limited", _("Too many messages (rate limit)")
     UNKNOWN_DEVICE = "unknown_device", _("Gateway names an unknown device")
+    DUPLICATE = "duplicate", _("Delivered again (already stored)")
 
 
 class Channel(models.TextChoices):

@@ -216,10 +216,11 @@ class Device(GridOwned):
         verbose_name = _("device")
         verbose_name_plural = _("devices")
         ordering = ["grid__path", "key"]
-        indexes = [
-            models.Index(fields=["grid", "profile"], name="device_grid_profile"),
-            models.Index(fields=["online", "last_seen_at"], name="device_online_seen"),
-        ]
+        # No index on `online` or `last_seen_at`: the ingestion path and the offline
+        # sweep rewrite them all the time, and unindexed they are updated in place on
+        # PostgreSQL (HOT; the table keeps room for it: fillfactor 80). The sweep
+        # finds silent devices by profile (docs/devices.md, "Rules").
+        indexes = [models.Index(fields=["grid", "profile"], name="device_grid_profile")]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.key})"
@@ -262,7 +263,10 @@ class Telemetry(models.Model):
     `value`, text in `text`. Monthly partitions on PostgreSQL (docs/devices.md)."""
 
     pk = models.CompositePrimaryKey("device", "key", "ts")
-    device = models.ForeignKey(Device, models.DO_NOTHING, db_constraint=False, related_name="+")
+    # No index of its own: the primary key starts with it.
+    device = models.ForeignKey(
+        Device, models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
+    )
     key = models.CharField(_("key"), max_length=32)
     ts = models.DateTimeField(_("time"))
     value = models.FloatField(_("value"), null=True)
@@ -299,7 +303,10 @@ class HourlyAggregate(models.Model):
     count), for charts over weeks and months."""
 
     pk = models.CompositePrimaryKey("device", "key", "hour")
-    device = models.ForeignKey(Device, models.DO_NOTHING, db_constraint=False, related_name="+")
+    # No index of its own: the primary key starts with it.
+    device = models.ForeignKey(
+        Device, models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
+    )
     key = models.CharField(_("key"), max_length=32)
     hour = models.DateTimeField(_("hour"))
     count = models.PositiveIntegerField(_("count"))
@@ -508,6 +515,16 @@ class NotificationRule(models.Model):
     def __str__(self) -> str:
         return f"{self.region} {', '.join(self.severities)}"
 
+    def clean(self) -> None:
+        """Only known roles that see alarms, known severities and channels, one of
+        each at least (notices.notification_rule_check, which the editing services
+        call too); the lists are kept in their vocabularies' order."""
+        from linli.devices.notices import notification_rule_check  # it reads this model
+
+        self.roles, self.severities, self.channels = notification_rule_check(
+            roles=self.roles, severities=self.severities, channels=self.channels
+        )
+
 
 def alarm_state_filter(state: str) -> Q:
     """The condition of one of the four states, for lists and the API."""
@@ -519,3 +536,27 @@ def alarm_state_filter(state: str) -> Q:
         AlarmState.CLEARED_UNACK: ~active & ~acked,
         AlarmState.CLEARED_ACK: ~active & acked,
     }[AlarmState(state)]
+
+
+class DeviceDay(models.Model):
+    """A grid's devices on a day: how many were in service and how many online at the
+    day's last snapshot (the task `devices-snapshot`, hourly): the devices online
+    rate's figures (indicators.py)."""
+
+    day = models.DateField(_("day"))
+    grid = models.ForeignKey("regions.Region", models.CASCADE, related_name="+")
+    devices = models.PositiveIntegerField(_("devices in service"))
+    online = models.PositiveIntegerField(_("devices online"))
+
+    class Meta:
+        verbose_name = _("devices of a day")
+        verbose_name_plural = _("devices of a day")
+        constraints = [
+            models.UniqueConstraint(fields=["day", "grid"], name="device_day_unique"),
+            models.CheckConstraint(
+                condition=Q(online__lte=models.F("devices")), name="device_day_online_in_service"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.grid_id}: {self.online}/{self.devices}"

@@ -8,7 +8,7 @@ holding it has committed. A worker killed mid-batch has acknowledged nothing of 
 the broker delivers those messages again, to it when it reconnects or to another
 worker of the group (at-least-once; the ingestion stores a value once by device,
 key and time). The broker's plugin put the device's key in the topic
-(`linli/<key>/<kind>`) after checking its token (docs/adr/0016-device-broker.md).
+(`linli/<key>/<kind>`) after checking its token (docs/adr/0017-device-broker.md).
 """
 
 import logging

@@ -11,8 +11,18 @@ from django.utils import timezone
 from linli.notifications.models import Notification
 
 
-def notify(*, users: Iterable, kind: str, title: str, body: str = "", url: str = "") -> list:
-    """One notification for each (distinct, active) user; sent on after commit."""
+def notify(
+    *,
+    users: Iterable,
+    kind: str,
+    title: str,
+    body: str = "",
+    url: str = "",
+    channels: Iterable[str] | None = None,
+) -> list:
+    """One notification for each (distinct, active) user; sent on after commit through
+    the deployment's senders — only those named in `channels` when given (an alarm's
+    notification rule: `["sms"]`; the console's centre always has it)."""
     from linli.notifications.tasks import notifications_deliver
 
     seen, made = set(), []
@@ -26,7 +36,8 @@ def notify(*, users: Iterable, kind: str, title: str, body: str = "", url: str =
     made = Notification.objects.bulk_create(made)
     if made:
         ids = [n.pk for n in made]
-        transaction.on_commit(partial(notifications_deliver.enqueue, ids))
+        only = sorted(set(channels)) if channels is not None else None
+        transaction.on_commit(partial(notifications_deliver.enqueue, ids, only))
     return made
 
 

@@ -8,12 +8,14 @@ from linli.notifications.models import Delivery, Notification
 
 
 @task()
-def notifications_deliver(ids: list[int]) -> None:
-    """Send each notification through every configured sender, once: a sender first
-    claims its `Delivery` row (unique per notification and sender), so a task run
-    twice, or by two workers, sends nothing twice."""
+def notifications_deliver(ids: list[int], channels: list[str] | None = None) -> None:
+    """Send each notification through every configured sender (of those named in
+    `channels`, when given), once: a sender first claims its `Delivery` row (unique
+    per notification and sender), so a task run twice, or by two workers, sends
+    nothing twice."""
+    chosen = [s for s in senders.configured() if channels is None or s.name in channels]
     for notification in Notification.objects.filter(pk__in=ids).select_related("user"):
-        for sender in senders.configured():
+        for sender in chosen:
             try:
                 with transaction.atomic():
                     claim = Delivery.objects.create(

@@ -277,3 +277,66 @@ def test_kpis_add_up_per_organisation_its_handlers_act_for(world, manhole, prope
         services.case_finish(case=case, by=person, note="已更换井盖")
     rows = table(world.district_admin, "organisation").values()
     assert [(r.name, r.handled, r.dispatches) for r in rows] == [(company.name, 2, 2)]
+
+
+@pytest.fixture
+def owned_origin(monkeypatch, world, property_company):
+    """An origin kind whose objects name their owner (as a device names its owner):
+    here a building of grid A1, owned by the property company."""
+    from linli.cases import origins
+    from linli.registry.models import Building
+    from linli.testing.registry import place
+
+    company, _people = property_company
+    monkeypatch.setattr(origins, "_kinds", dict(origins._kinds))
+    origins.register(origins.OriginKind(Building, "Building", owner=lambda b: company))
+    return place(world.a1).building
+
+
+def test_a_rule_to_the_owner_gives_the_case_to_the_owners_least_busy_handler(
+    world, manhole, property_company, owned_origin
+):
+    _company, people = property_company
+    rule(world, name="井盖 → 网格员", region=world.a)
+    rule(world, name="井盖 → 产权单位", region=world.a1, target=RoutingTarget.OWNER)
+
+    case = services.case_accept(
+        case=report(world, manhole, by=None, source="hotline", origin=owned_origin),
+        by=world.worker_a,
+    )
+
+    assert case.stage == Stage.DISPATCHED and case.assignee in people
+    assert "井盖 → 产权单位" in case.transitions.order_by("pk").last().note
+
+
+def test_a_case_whose_origin_names_no_owner_passes_the_owner_rule_over(world, manhole):
+    rule(world, name="井盖 → 网格员", region=world.a)
+    rule(world, name="井盖 → 产权单位", region=world.a1, target=RoutingTarget.OWNER)
+
+    case = accepted(world, manhole)  # raised by nothing
+
+    assert case.assignee == world.grid_worker_a1
+
+
+def test_a_rule_to_the_owner_names_neither_handler_nor_organisation(world):
+    named = RoutingRule(
+        name="x", region=world.a, target=RoutingTarget.OWNER, handler=world.grid_worker_a1
+    )
+
+    with pytest.raises(ValidationError):
+        named.full_clean()
+    RoutingRule(name="x", region=world.a, target=RoutingTarget.OWNER).full_clean()
+
+
+def test_cases_of_an_origin_kind_that_is_not_public_are_not_public(world, manhole, monkeypatch):
+    from linli.cases import origins
+    from linli.registry.models import Building
+    from linli.testing.registry import place
+
+    monkeypatch.setattr(origins, "_kinds", dict(origins._kinds))
+    origins.register(origins.OriginKind(Building, "Building", public=False))
+    home = place(world.a1).building
+    private = report(world, manhole, by=None, source="hotline", origin=home)
+    plain = report(world, manhole)
+
+    assert list(Case.objects.public().filter(pk__in=[private.pk, plain.pk])) == [plain]

@@ -11,17 +11,17 @@ from linli.testing.http import call_api, error_messages, ok, problem_of
 
 
 @pytest.fixture
-def alarm_source(monkeypatch):
-    """A source another app adds (as a device app would, for its alarms)."""
+def elder_call_source(monkeypatch):
+    """A source another app adds (as an elder-care app would, for its calls)."""
     monkeypatch.setattr(sources, "_sources", dict(sources._sources))
-    sources.register(CaseSource("alarm", "Alarm"))
+    sources.register(CaseSource("elder_call", "Elder's call"))
 
 
-def test_a_case_from_a_source_an_app_adds(world, manhole, alarm_source):
-    case = report(world, manhole, source="alarm", by=None, region=world.b1)
+def test_a_case_from_a_source_an_app_adds(world, manhole, elder_call_source):
+    case = report(world, manhole, source="elder_call", by=None, region=world.b1)
 
-    assert Case.objects.get(pk=case.pk).get_source_display() == "Alarm"
-    assert ("alarm", "Alarm") in Case._meta.get_field("source").choices
+    assert Case.objects.get(pk=case.pk).get_source_display() == "Elder's call"
+    assert ("elder_call", "Elder's call") in Case._meta.get_field("source").choices
 
 
 def test_an_unknown_source_is_refused(world, manhole, english):
@@ -31,9 +31,9 @@ def test_an_unknown_source_is_refused(world, manhole, english):
     assert caught.value.message_dict == {"source": ["Unknown source."]}
 
 
-def test_a_source_is_registered_once_with_a_short_code(alarm_source):
+def test_a_source_is_registered_once_with_a_short_code(elder_call_source):
     with pytest.raises(ValueError, match="twice"):
-        sources.register(CaseSource("alarm", "Alarm"))
+        sources.register(CaseSource("elder_call", "Elder's call"))
     with pytest.raises(ValueError, match="1–12 characters"):
         sources.register(CaseSource("an-alarm-of-a-device", "Alarm"))
 
@@ -67,7 +67,9 @@ def test_a_resident_reports_only_as_a_resident(client, world, manhole):
     assert own.status_code == 201, own.content
 
 
-def test_the_api_takes_and_filters_by_a_source_an_app_adds(client, world, manhole, alarm_source):
+def test_the_api_takes_and_filters_by_a_source_an_app_adds(
+    client, world, manhole, elder_call_source
+):
     made = call_api(
         client,
         world.worker_a,
@@ -78,12 +80,12 @@ def test_the_api_takes_and_filters_by_a_source_an_app_adds(client, world, manhol
             "description": "井盖报警",
             "region_code": world.a1.code,
             "address": "正阳路8号",
-            "source": "alarm",
+            "source": "elder_call",
         },
     )
     assert made.status_code == 201, made.content
-    found = ok(call_api(client, world.worker_a, "get", "/cases", source="alarm"))
-    assert [c["source"] for c in found["items"]] == ["alarm"]
+    found = ok(call_api(client, world.worker_a, "get", "/cases", source="elder_call"))
+    assert [c["source"] for c in found["items"]] == ["elder_call"]
     assert ok(call_api(client, world.worker_a, "get", "/cases", source="resident"))["count"] == 0
     refused = call_api(client, world.worker_a, "get", "/cases", source="fax")
     assert "Unknown source." in error_messages(problem_of(refused, 422))

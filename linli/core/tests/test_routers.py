@@ -5,7 +5,7 @@ from django.core.exceptions import ImproperlyConfigured
 from ninja import Schema
 
 from linli.api import api
-from linli.core.access import SIGNED_IN, requires, signed_in
+from linli.core.access import PUBLIC, SIGNED_IN, requires, signed_in
 from linli.core.permissions import vocabulary
 from linli.core.routers import Router
 from linli.testing.routes import declared_methods, routes
@@ -84,14 +84,22 @@ def api_operations():
                     yield method, prefix + path, router, operation
 
 
+# The only API routes open to anyone: ThingsBoard's device API, where the device's
+# access token in the path is the credential (checked by the route itself).
+PUBLIC_API_ROUTES = {("POST", "/{token}/telemetry"), ("POST", "/{token}/attributes")}
+
+
 def test_every_api_route_declares_a_known_action():
-    undeclared = []
+    undeclared, public = [], set()
     for method, path, _router, operation in api_operations():
         action = getattr(operation.view_func, "linli_action", None)
-        if action != SIGNED_IN and action not in vocabulary.labels:
+        if action == PUBLIC:
+            public.add((method, path))
+        elif action != SIGNED_IN and action not in vocabulary.labels:
             undeclared.append(f"{method} {path}: {action!r}")
 
     assert not undeclared, undeclared
+    assert public == PUBLIC_API_ROUTES
 
 
 def test_every_api_route_comes_from_a_linli_router():

@@ -27,7 +27,7 @@
  *   plugin_opt_credentials_file /path/to/credentials
  *
  * Build: linli devices broker-plugin (docs/deploy.md gives the gcc line).
- * Decision record: docs/adr/0016-device-broker.md.
+ * Decision record: docs/adr/0017-device-broker.md.
  */
 #include <errno.h>
 #include <stdbool.h>

@@ -1,17 +1,18 @@
 """Community B for the leak test: a smoke detector in B's grid, an alarm of it and
-who hears of B's alarms."""
+who hears of B's alarms; telemetry sent for it with its token (anyone holding the
+token may) and through the staff batch endpoint (B's staff only)."""
 
 from django.utils import timezone
 
 from linli.devices.models import Alarm, AlarmType, DeviceProfile, NotificationRule
 from linli.devices.services import device_provision
-from linli.testing.leaks import Leaks
+from linli.testing.leaks import Leaks, Send
 
 MARKERS = ["市南泄漏烟感", "SNXL-0001"]
 
 
 def community_b(world, made) -> Leaks:
-    device, _token = device_provision(
+    device, token = device_provision(
         grid=world.b1,
         profile=DeviceProfile.objects.get(code="smoke"),
         key=MARKERS[1],
@@ -32,4 +33,25 @@ def community_b(world, made) -> Leaks:
     return Leaks(
         objects={"device": [device], "alarm": [alarm], "notificationrule": [rule]},
         markers=MARKERS,
+        sends={
+            ("post", "api:device-telemetry"): Send(
+                f"/api/v1/{token}/telemetry",
+                {"smoke": 0, "battery": 90},
+                expect=200,
+                anyone=True,
+                adds_to_b=True,
+            ),
+            ("post", "api:device-attributes"): Send(
+                f"/api/v1/{token}/attributes",
+                {"firmware": "1.0"},
+                expect=200,
+                anyone=True,
+                adds_to_b=True,
+            ),
+            ("post", "api:device-telemetry-batch"): Send(
+                "/api/v1/devices/telemetry",
+                {"messages": [{"device": MARKERS[1], "values": {"smoke": 0}}]},
+                expect=200,
+            ),
+        },
     )

@@ -42,6 +42,8 @@ def plugin(tmp_path_factory):
 @pytest.fixture
 def broker(plugin, tmp_path, settings):
     binary = mosquitto_or_skip()
+    # Streams of hundreds of messages a device: above a device's rate limit.
+    settings.LINLI_DEVICE_MESSAGES_PER_MINUTE = settings.LINLI_DEVICE_BURST = 1_000_000
     settings.LINLI_MQTT_CREDENTIALS_FILE = str(tmp_path / "credentials")
     settings.LINLI_MQTT_PASSWORD = WORKER_PASSWORD
     credentials_write(tmp_path / "credentials")
@@ -318,6 +320,8 @@ def test_no_message_lost_when_a_worker_is_stopped_or_killed(devices, broker, wor
         "DATABASE_URL": _database_url(),
         "LINLI_MQTT_PASSWORD": WORKER_PASSWORD,
         "LINLI_MQTT_CREDENTIALS_FILE": "",
+        "LINLI_DEVICE_MESSAGES_PER_MINUTE": "1000000",
+        "LINLI_DEVICE_BURST": "1000000",
     }
     command = [sys.executable, "-m", "linli", "devices", "ingest", "--name", "w1"]
     command += ["--port", str(broker.port), "--batch", "20", "--wait", "0.01"]
