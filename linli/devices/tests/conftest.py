@@ -1,5 +1,7 @@
 import pytest
+from django.conf import settings as django_settings
 from django.urls import NoReverseMatch, reverse
+from django.utils import translation
 
 from linli.devices import storage
 from linli.devices.ingestion import forget_configuration, limiter
@@ -14,6 +16,14 @@ def alarm_page(settings):
         reverse("devices:alarm-detail", args=[1])
     except NoReverseMatch:
         settings.ROOT_URLCONF = "linli.devices.tests.urls"
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """The deployment's language, whatever an earlier test left active in the thread
+    (the API's schemathesis run ends in English)."""
+    with translation.override(django_settings.LANGUAGE_CODE):
+        yield
 
 
 @pytest.fixture(autouse=True)
