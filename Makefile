@@ -10,6 +10,7 @@ VENV := .venv
 LINLI := $(VENV)/bin/linli
 HOST ?= 127.0.0.1
 PORT ?= 8000
+MQTT_PORT ?= 1883
 export UV_PYTHON := $(PYTHON)
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
@@ -17,22 +18,26 @@ DEMO_ENV = LINLI_SECRET_KEY_FILE=var/secret_key LINLI_PII_KEYS_FILE=var/pii_keys
 	LINLI_PII_INDEX_KEY_FILE=var/pii_index_key \
 	LINLI_ALLOWED_HOSTS=127.0.0.1,localhost,$(HOST) \
 	LINLI_CSRF_TRUSTED_ORIGINS=http://$(HOST):$(PORT) LINLI_SITE_URL=http://$(HOST):$(PORT) \
-	LINLI_SMS_BACKEND=linli.core.sms.DemoBackend
+	LINLI_SMS_BACKEND=linli.core.sms.DemoBackend \
+	LINLI_MQTT_PORT=$(MQTT_PORT) LINLI_MQTT_PASSWORD_FILE=var/mqtt_password \
+	LINLI_MQTT_CREDENTIALS_FILE=var/mqtt/credentials
 TEST_ENV = LINLI_SECRET_KEY=test-only-not-a-secret LINLI_DATA_DIR=var/test \
 	LINLI_PII_KEYS=test1:MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY= \
 	LINLI_PII_INDEX_KEY=dGVzdC1vbmx5LWJsaW5kLWluZGV4LWtleS0wMDAwMDA= \
 	LINLI_MANIFEST_STATIC=0 LINLI_DB_CONN_MAX_AGE=0
 PG_URL ?= postgres://linli:linli@127.0.0.1:5432/linli
 
-.PHONY: help demo build test test-pg lint mypy mypy-baseline openapi messages clean
+.PHONY: help demo build test test-pg lint mypy mypy-baseline openapi messages mosquitto-plugin clean
 
 help:
 	@echo "make demo     build, migrate, seed demo data and serve on http://$(HOST):$(PORT)/"
+	@echo "              (devices' MQTT broker on $(HOST):$(MQTT_PORT); MQTT_PORT=… to change)"
 	@echo "make test     ruff + mypy (scripts/mypy-check) + the whole suite on SQLite"
 	@echo "make mypy     the type check alone; make mypy-baseline rewrites mypy-baseline.txt"
 	@echo "make test-pg  the suite on PostgreSQL (DATABASE_URL, default $(PG_URL))"
 	@echo "make openapi  rewrite the committed OpenAPI snapshot (docs/api/openapi.json)"
 	@echo "make messages extract strings into the .po files (needs GNU gettext)"
+	@echo "make mosquitto-plugin  build Linli's Mosquitto plugin into var/mosquitto/"
 
 .tools/bin/uv:
 	$(PYTHON) -m venv .tools
@@ -52,19 +57,25 @@ var/pii_keys:
 	$(PYTHON) -c "import base64, os; print('k1:' + base64.b64encode(os.urandom(32)).decode())" > $@
 	chmod 600 $@
 
+var/mqtt_password:
+	mkdir -p var
+	$(PYTHON) -c "import secrets; print(secrets.token_urlsafe(32))" > $@
+	chmod 600 $@
+
 var/pii_index_key:
 	mkdir -p var
 	$(PYTHON) -c "import base64, os; print(base64.b64encode(os.urandom(32)).decode())" > $@
 	chmod 600 $@
 
-build: $(VENV)/.synced var/secret_key var/pii_keys var/pii_index_key
+build: $(VENV)/.synced var/secret_key var/pii_keys var/pii_index_key var/mqtt_password
 	$(DEMO_ENV) $(LINLI) messages compile
 	$(DEMO_ENV) $(LINLI) collectstatic --noinput --verbosity 0
 
 demo: build
 	$(DEMO_ENV) $(LINLI) migrate --noinput --verbosity 0
 	$(DEMO_ENV) $(LINLI) seed demo
-	$(DEMO_ENV) HOST=$(HOST) PORT=$(PORT) scripts/demo-serve
+	$(DEMO_ENV) $(LINLI) devices credentials
+	$(DEMO_ENV) HOST=$(HOST) PORT=$(PORT) MQTT_PORT=$(MQTT_PORT) scripts/demo-serve
 
 lint: $(VENV)/.synced
 	$(VENV)/bin/ruff check .
@@ -95,6 +106,10 @@ messages: $(VENV)/.synced
 	$(TEST_ENV) $(LINLI) makemessages --locale zh_Hans --no-location --no-obsolete \
 		--ignore '.venv/*' --ignore '.tools/*' --ignore 'var/*' --ignore 'linli/static/*'
 	$(TEST_ENV) $(LINLI) messages compile
+
+# The Mosquitto plugin (docs/deploy.md): needs gcc, mosquitto-dev and libssl-dev.
+mosquitto-plugin: $(VENV)/.synced
+	$(TEST_ENV) $(LINLI) devices broker-plugin --output var/mosquitto/linli_plugin.so
 
 clean:
 	rm -rf $(VENV) .tools var

@@ -276,6 +276,17 @@ if env_str("LINLI_SMTP_HOST", ""):
 else:
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 
+# Devices' MQTT (docs/devices.md "MQTT", docs/deploy.md): the broker the ingestion
+# workers (`linli devices ingest`) and the simulator connect to; the workers' user
+# name and password (the broker plugin knows the password's digest only); the
+# credentials file Linli rewrites after each token change (digests of device
+# tokens for the broker plugin; empty: none written).
+LINLI_MQTT_HOST = env_str("LINLI_MQTT_HOST", "127.0.0.1")
+LINLI_MQTT_PORT = env_int("LINLI_MQTT_PORT", 1883, minimum=1)
+LINLI_MQTT_USERNAME = env_str("LINLI_MQTT_USERNAME", "linli-ingest")
+LINLI_MQTT_PASSWORD = env_str("LINLI_MQTT_PASSWORD", "")
+LINLI_MQTT_CREDENTIALS_FILE = env_str("LINLI_MQTT_CREDENTIALS_FILE", "")
+
 # API
 NINJA_PAGINATION_CLASS = "linli.core.pagination.PagePagination"
 

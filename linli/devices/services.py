@@ -23,6 +23,7 @@ from linli.devices.choices import (
     Severity,
     ValueType,
 )
+from linli.devices.credentials import credentials_refresh_on_commit
 from linli.devices.events import AlarmMoved, AlarmRaised
 from linli.devices.models import (
     Alarm,
@@ -91,6 +92,7 @@ def device_provision(
     device.full_clean()
     device.save()
     audit_record(action=AuditAction.RECORD_CREATE, actor=by, obj=device, object_label=str(device))
+    credentials_refresh_on_commit()
     return device, token
 
 
@@ -145,6 +147,7 @@ def device_token_rotate(*, device: Device, by: Any) -> str:
     device.token_rotated_at = timezone.now()
     device.save(update_fields=["token_hash", "token_rotated_at"])
     audit_record(action=AuditAction.TOKEN_CREATE, actor=by, obj=device, object_label=str(device))
+    credentials_refresh_on_commit()
     return token
 
 
@@ -160,6 +163,7 @@ def device_retire(*, device: Device, by: Any) -> Device:
         audit_record(
             action=AuditAction.TOKEN_REVOKE, actor=by, obj=device, object_label=str(device)
         )
+        credentials_refresh_on_commit()
     return device
 
 

@@ -1,0 +1,267 @@
+"""The ingestion workers: devices' messages from the MQTT broker into the ingestion
+path (`ingestion.ingest`). Run by `linli devices ingest`; several share the load.
+
+Each worker connects with a fixed client id (`--name`) and a persistent session
+(MQTT 5: clean start off and a session expiry; 3.1.1: clean session off), subscribes
+to `$share/linli/linli/#` at QoS 1 and acknowledges a message only once the batch
+holding it has committed. A worker killed mid-batch has acknowledged nothing of it:
+the broker delivers those messages again, to it when it reconnects or to another
+worker of the group (at-least-once; the ingestion stores a value once by device,
+key and time). The broker's plugin put the device's key in the topic
+(`linli/<key>/<kind>`) after checking its token (docs/adr/0017-device-broker.md).
+"""
+
+import logging
+import queue
+import threading
+import time
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import paho.mqtt.client as mqtt
+from django.db import InterfaceError, OperationalError, connection
+from paho.mqtt.enums import CallbackAPIVersion
+from paho.mqtt.packettypes import PacketTypes
+from paho.mqtt.properties import Properties
+from paho.mqtt.reasoncodes import ReasonCode
+
+from linli.devices.ingestion import KINDS, Message, ingest
+
+log = logging.getLogger(__name__)
+
+SHARED_TOPIC = "$share/linli/linli/#"
+PROTOCOLS = {"5": mqtt.MQTTv5, "3.1.1": mqtt.MQTTv311}
+SESSION_EXPIRY = 7 * 86400  # s: a worker may stay away a week without losing its queue
+
+
+def message_of(topic: str, payload: bytes, received_at: datetime) -> Message | None:
+    """The ingestion's message for an internal topic `linli/<key>/<kind>`, or None."""
+    parts = topic.split("/", 2)
+    if len(parts) != 3 or parts[0] != "linli" or not parts[1] or parts[2] not in KINDS:
+        return None
+    return Message(device=parts[1], kind=parts[2], payload=payload, received_at=received_at)
+
+
+@dataclass(frozen=True)
+class Received:
+    message: Message | None  # None: a topic the worker does not know (acknowledged, dropped)
+    topic: str
+    mid: int
+    qos: int
+    generation: int  # the connection it came on: acknowledgements go back on that one only
+
+
+class Worker:
+    """One ingestion worker; `run()` until `stop()` (from a signal handler or a test)."""
+
+    def __init__(
+        self,
+        *,
+        name: str,
+        host: str,
+        port: int,
+        username: str,
+        password: str,
+        protocol: str = "5",
+        batch: int = 500,
+        wait: float = 0.05,
+        topic: str = SHARED_TOPIC,
+        leave: bool = False,
+    ) -> None:
+        self.name, self.host, self.port = name, host, port
+        self.leave = leave
+        self.batch, self.wait, self.topic = batch, wait, topic
+        self.protocol = PROTOCOLS[protocol]
+        self.retry = 1.0  # s: the first wait for a database that is away (doubling to 30)
+        self.counts: Counter[str] = Counter()
+        self.received = 0  # messages taken in (a test's figure: none twice, none lost)
+        self.connected = threading.Event()
+        self._inbox: queue.Queue[Received] = queue.Queue()
+        self._stopping = threading.Event()
+        self._generation = 0
+        self.client = mqtt.Client(
+            CallbackAPIVersion.VERSION2,
+            client_id=name,
+            protocol=self.protocol,
+            clean_session=None if self.protocol == mqtt.MQTTv5 else False,
+            manual_ack=True,
+        )
+        self.client.username_pw_set(username, password or None)
+        self.client.reconnect_delay_set(min_delay=1, max_delay=30)
+        self.client.on_connect = self._on_connect
+        self.client.on_disconnect = self._on_disconnect
+        self.client.on_message = self._on_message
+
+    # The network thread's callbacks.
+
+    def _on_connect(
+        self,
+        client: mqtt.Client,
+        userdata: Any,
+        flags: mqtt.ConnectFlags,
+        reason: ReasonCode,
+        properties: Properties | None,
+    ) -> None:
+        if reason.is_failure:
+            log.error("broker %s:%s refused worker %s: %s", self.host, self.port, self.name, reason)
+            return
+        self._generation += 1
+        client.subscribe(self.topic, qos=1)
+        log.info("worker %s connected to %s:%s", self.name, self.host, self.port)
+        self.connected.set()
+
+    def _on_disconnect(
+        self,
+        client: mqtt.Client,
+        userdata: Any,
+        flags: mqtt.DisconnectFlags,
+        reason: ReasonCode,
+        properties: Properties | None,
+    ) -> None:
+        self.connected.clear()
+        if not self._stopping.is_set():
+            log.warning("worker %s lost the broker (%s): reconnecting", self.name, reason)
+
+    def _on_message(self, client: mqtt.Client, userdata: Any, msg: mqtt.MQTTMessage) -> None:
+        message = message_of(msg.topic, bytes(msg.payload), datetime.now(UTC))
+        self._inbox.put(Received(message, msg.topic, msg.mid, msg.qos, self._generation))
+
+    # The worker's own thread.
+
+    def stop(self) -> None:
+        """Finish the batch in hand, acknowledge it, disconnect."""
+        self._stopping.set()
+
+    def run(self) -> Counter[str]:
+        """Connect, then ingest batch after batch until `stop()`; then, if it is to
+        leave, leave the group for good (`depart`)."""
+        self.start()
+        try:
+            while not self._stopping.is_set():
+                self.step()
+            if self.leave:
+                self.depart()
+        finally:
+            self.close()
+        return self.counts
+
+    def depart(self, idle: float = 1.0) -> bool:
+        """Leave the shared group for good (scaling down): unsubscribe, so that no new
+        message is given to this worker; ingest what its session still holds until
+        nothing has come for `idle` seconds; then end the session (MQTT 5: session
+        expiry 0), so that the broker no longer keeps a share of the stream for it.
+        A session is never ended with messages unacknowledged: False then."""
+        if self.protocol != mqtt.MQTTv5:
+            raise ValueError("leaving the group needs MQTT 5")
+        if not self.connected.wait(30):
+            log.error("worker %s: no broker to leave; session kept", self.name)
+            return False
+        self.client.unsubscribe(self.topic)
+        quiet_until = time.monotonic() + idle
+        while time.monotonic() < quiet_until:
+            handled = self.step()
+            if handled < 0:
+                log.error("worker %s: could not store its last messages; session kept", self.name)
+                return False
+            if handled:
+                quiet_until = time.monotonic() + idle
+        properties = Properties(PacketTypes.DISCONNECT)  # type: ignore[no-untyped-call]
+        properties.SessionExpiryInterval = 0
+        self.client.disconnect(properties=properties)
+        log.info("worker %s left the group", self.name)
+        return True
+
+    def start(self) -> None:
+        """Connect (in the background: retried with backoff until the broker answers)."""
+        properties = None
+        if self.protocol == mqtt.MQTTv5:
+            properties = Properties(PacketTypes.CONNECT)  # type: ignore[no-untyped-call]
+            properties.SessionExpiryInterval = SESSION_EXPIRY
+            properties.ReceiveMaximum = min(max(2 * self.batch, 100), 65535)
+        self.client.connect_async(
+            self.host,
+            self.port,
+            keepalive=30,
+            clean_start=False if self.protocol == mqtt.MQTTv5 else mqtt.MQTT_CLEAN_START_FIRST_ONLY,
+            properties=properties,
+        )
+        self.client.loop_start()
+
+    def step(self) -> int:
+        """One batch (waiting up to 0.2 s for its first message): stored, then
+        acknowledged. Returns the number of messages handled (-1: not stored, asked
+        to stop while the database was away)."""
+        batch = self._collect()
+        if batch and not self._handle(batch):
+            return -1
+        return len(batch)
+
+    def close(self) -> None:
+        self._stopping.set()
+        self.client.disconnect()
+        self.client.loop_stop()
+
+    def _collect(self) -> list[Received]:
+        try:
+            first = self._inbox.get(timeout=0.2)
+        except queue.Empty:
+            return []
+        batch = [first]
+        deadline = time.monotonic() + self.wait
+        while len(batch) < self.batch:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                break
+            try:
+                batch.append(self._inbox.get(timeout=left))
+            except queue.Empty:
+                break
+        # Messages of a connection since lost come again on the new one.
+        return [r for r in batch if r.generation == self._generation]
+
+    def _handle(self, batch: list[Received]) -> bool:
+        for received in batch:
+            if received.message is None:
+                log.warning("worker %s: dropped a message on %s", self.name, received.topic)
+                self.counts["unknown_topic"] += 1
+        messages = [r.message for r in batch if r.message is not None]
+        if messages and not self._store(messages):
+            return False  # stopping before the database came back: nothing acknowledged
+        self.received += len(batch)
+        for received in batch:
+            if received.generation == self._generation:
+                self.client.ack(received.mid, received.qos)
+        return True
+
+    def _store(self, messages: Sequence[Message]) -> bool:
+        """Ingest the batch, waiting out a database that is away; False if asked to
+        stop meanwhile. A message the ingestion fails on is dropped alone."""
+        delay = self.retry
+        while True:
+            try:
+                self.counts.update(ingest(messages))
+                return True
+            except (OperationalError, InterfaceError) as exc:  # the database is away
+                log.error(
+                    "worker %s: database unavailable (%s), retry in %.0fs", self.name, exc, delay
+                )
+                if not connection.in_atomic_block:  # (in tests, the test's transaction)
+                    connection.close()
+                if self._stopping.wait(delay):
+                    return False
+                delay = min(delay * 2, 30.0)
+            except Exception as exc:  # a message the ingestion cannot handle: find it
+                if len(messages) == 1:
+                    log.error(
+                        "worker %s: dropped a message of %s (%s): %s",
+                        self.name,
+                        messages[0].device,
+                        messages[0].kind,
+                        exc,
+                    )
+                    self.counts["failed"] += 1
+                    return True
+                return all(self._store([message]) for message in messages)
