@@ -81,6 +81,9 @@ class Trigger:
     hold: float
 
 
+CONNECT_WAVE = 25  # connections opened together
+
+
 class Simulator:
     def __init__(
         self,
@@ -140,8 +143,10 @@ class Simulator:
 
     def run(self, duration: float | None = None) -> int:
         """Connect every device and publish until `stop()` (or `duration` seconds)."""
-        for device in self.devices:
+        for n, device in enumerate(self.devices):
             device.client = self._connect(device)
+            if n % CONNECT_WAVE == CONNECT_WAVE - 1:  # devices power up, not all at once:
+                self._stopping.wait(0.1)  # a burst overflows a broker's accept queue
         start = time.monotonic()
         queue = [
             (start + self.random.uniform(0, self.intervals[d.profile]), n)

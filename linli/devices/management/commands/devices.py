@@ -1,6 +1,9 @@
 import logging
+import math
 import signal
-from argparse import ArgumentParser
+import subprocess
+import sys
+from argparse import SUPPRESS, ArgumentParser
 from pathlib import Path
 from types import FrameType
 from typing import Any
@@ -19,6 +22,8 @@ from linli.regions.models import Region
 from linli.registry.models import Building
 
 DEFAULT_PLUGIN = Path(settings.DATA_DIR) / "mosquitto" / "linli_plugin.so"
+# Devices one simulating process connects (a device holds three sockets; see _simulate_in_parts).
+PER_PROCESS = 300
 
 
 def _broker_options(parser: ArgumentParser) -> None:
@@ -89,6 +94,8 @@ class Command(BaseCommand):
             "--alarm-every", type=float, default=300.0, help="An alarm about every N s (0: none)."
         )
         simulate.add_argument("--duration", type=float, default=0.0, help="Stop after N s.")
+        # "K/N": the K-th of the N processes a large simulation runs in (`_simulate_in_parts`).
+        simulate.add_argument("--part", default="", help=SUPPRESS)
 
         broker = sub.add_parser("broker", help="The demo broker (pure Python, MQTT 3.1.1).")
         broker.add_argument("--host", default="127.0.0.1")
@@ -178,6 +185,13 @@ class Command(BaseCommand):
             raise CommandError(f"Cannot read {options['tokens']}: {exc}") from exc
         if options["speed"] <= 0:
             raise CommandError("--speed must be positive.")
+        alarm_every = options["alarm_every"]
+        if options["part"]:
+            part, parts = (int(n) for n in options["part"].split("/"))
+            devices, alarm_every = devices[part::parts], alarm_every * parts
+        elif len(devices) > PER_PROCESS:
+            self._simulate_in_parts(options, math.ceil(len(devices) / PER_PROCESS))
+            return
         try:
             simulator = Simulator(
                 devices,
@@ -185,7 +199,7 @@ class Command(BaseCommand):
                 port=options["port"],
                 protocol=options["protocol"],
                 speed=options["speed"],
-                alarm_every=options["alarm_every"],
+                alarm_every=alarm_every,
             )
         except ValueError as exc:
             raise CommandError(f"{options['tokens']}: {exc}") from exc
@@ -197,6 +211,26 @@ class Command(BaseCommand):
         signal.signal(signal.SIGINT, stop)
         sent = simulator.run(duration=options["duration"] or None)
         self.stdout.write(f"Simulator stopped: {sent} messages published.")
+
+    def _simulate_in_parts(self, options: dict[str, Any], parts: int) -> None:
+        """The devices shared among `parts` processes: paho waits on select(), which
+        takes no socket numbered 1,024 or more, and each device holds three."""
+        argv = [sys.executable, "-m", "linli", "devices", "simulate"]
+        for name in ("tokens", "host", "port", "protocol", "speed", "alarm_every", "duration"):
+            argv += ["--" + name.replace("_", "-"), str(options[name])]
+        children = [
+            subprocess.Popen([*argv, "--part", f"{n}/{parts}"])  # noqa: S603 (our own options)
+            for n in range(parts)
+        ]
+
+        def stop(signum: int, frame: FrameType | None) -> None:
+            for child in children:
+                child.send_signal(signal.SIGTERM)
+
+        signal.signal(signal.SIGTERM, stop)
+        signal.signal(signal.SIGINT, stop)
+        for child in children:
+            child.wait()
 
     def _broker(self, options: dict[str, Any]) -> None:
         from linli.devices.broker import serve
