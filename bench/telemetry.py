@@ -955,7 +955,7 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="a small smoke run")
     parser.add_argument("--devices", type=int, default=100_000)
     parser.add_argument("--history", type=int, default=10_000_000)
-    parser.add_argument("--messages", type=int, default=150_000)
+    parser.add_argument("--messages", type=int, default=100_000)
     parser.add_argument("--loss-messages", type=int, default=40_000)
     parser.add_argument("--publishers", type=int, default=4)
     parser.add_argument("--per-publisher", type=int, default=500)
@@ -963,7 +963,7 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=500)
     parser.add_argument("--load", type=float, default=1000, help="messages/s under the probes")
     parser.add_argument("--latency-seconds", type=float, default=30)
-    parser.add_argument("--runs", type=int, default=1, help="repeats of the throughput runs")
+    parser.add_argument("--runs", type=int, default=3, help="repeats of the throughput runs")
     args = parser.parse_args()
     if args.quick:
         args.devices, args.history, args.messages, args.loss_messages = (
