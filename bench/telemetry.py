@@ -25,7 +25,8 @@ devices; no loss when the broker restarts or a worker is killed mid-stream.
   row is stored: the ingestion's own rate) and "stream" (workers running, the
   publishers publishing as fast as they can: everything on the machine at once).
   CPU of the workers (user + system from /proc/<pid>/stat), and of Mosquitto, the
-  publishers and the workers' PostgreSQL backends, over the timed part.
+  publishers and the workers' PostgreSQL backends, over the timed part; and what
+  the database's busy backends wait on, sampled every 50 ms (`pg_stat_activity`).
 - latency: under a steady load (`--load` messages/s from the publishers), probe
   devices (smoke detectors) publish every second with `ts` = the publish time, one
   message in four `smoke` = 1 (the fire rule, BOOLEAN), the next 0 (cleared); a
