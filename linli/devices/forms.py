@@ -221,6 +221,72 @@ class ProfileKeyForm(forms.Form):
             del self.fields["type"]
 
 
+CODE = {
+    "max_length": 40,
+    "regex": r"^[a-z0-9][a-z0-9-]*$",
+    "error_messages": {"invalid": _("Lower-case letters, digits and dashes.")},
+}
+
+
+class ProfileCreateForm(ProfileForm):
+    code = forms.RegexField(
+        label=_("Code"),
+        help_text=_("How the API and device sheets name it; it cannot change."),
+        **CODE,  # type: ignore[arg-type]
+    )
+    field_order = ["name", "code", "description", "interval"]
+
+
+class NewKeyForm(ProfileKeyForm):
+    """A key of a new profile: a row left empty is no key (its type too, so that an
+    untouched row is unchanged)."""
+
+    type = forms.ChoiceField(label=_("Type"), choices=[("", "—"), *ValueType.choices])
+
+
+NewKeyFormSet = forms.formset_factory(NewKeyForm, extra=4, max_num=30, validate_max=True)
+
+
+class AlarmTypeForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=40)
+    case_category: "forms.ModelChoiceField[Any]" = forms.ModelChoiceField(
+        label=_("Opens a case in"),
+        queryset=None,
+        required=False,
+        empty_label=_("No case: the alarm only"),
+        help_text=_("Its alarms open a case in this category, located at the device."),
+    )
+    escalate_after = forms.IntegerField(
+        label=_("Escalate if not acknowledged within (min)"),
+        min_value=1,
+        max_value=7 * 24 * 60,
+        required=False,
+        help_text=_("Empty: never escalated."),
+    )
+    remind_every = forms.IntegerField(
+        label=_("Remind until cleared, every (min)"),
+        min_value=5,
+        max_value=7 * 24 * 60,
+        required=False,
+        help_text=_("Empty: no reminders."),
+    )
+
+    def __init__(self, *args: Any, categories: Any, new: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["case_category"]
+        field.queryset = categories  # type: ignore[attr-defined]
+        field.label_from_instance = (  # type: ignore[attr-defined]
+            lambda c: f"{c.parent.name} · {c.name}" if c.parent else c.name
+        )
+        if new:
+            self.fields["code"] = forms.RegexField(
+                label=_("Code"),
+                help_text=_("How rules, the API and events name it; it cannot change."),
+                **CODE,  # type: ignore[arg-type]
+            )
+            self.order_fields(["name", "code"])
+
+
 ROLE_CHOICES = [(r.value, r.label) for r in Role if r != Role.RESIDENT]
 
 
