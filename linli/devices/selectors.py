@@ -219,7 +219,7 @@ class ShownAttribute:
 
 
 def _words(value: Any) -> str:
-    if value is None:
+    if value is None or value == {}:
         return "—"
     if isinstance(value, bool):
         return str(_("Yes") if value else _("No"))
@@ -243,9 +243,11 @@ def device_attributes(*, device: Device) -> list[ShownAttribute]:
     """The client attributes the device has reported (ThingsBoard's
     `v1/devices/me/attributes`), one row a value: nested objects as dotted names,
     lists joined, yes/no in words, known names labelled."""
+    if not device.attributes:
+        return []
     return [
         ShownAttribute(name, str(ATTRIBUTE_LABELS.get(name, name)), _words(value))
-        for name, value in _flattened("", device.attributes or {})
+        for name, value in _flattened("", device.attributes)
     ]
 
 

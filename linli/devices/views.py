@@ -722,7 +722,7 @@ def profile_create(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             for field, errors in exc.error_dict.items():
                 if field.startswith("keys."):
-                    _, n, name = field.split(".", 2)
+                    _keys, n, name = field.split(".", 2)
                     apply_errors(filled[int(n)], ValidationError({name: errors}))
                 else:
                     form.add_error(field if field in form.fields else None, errors)
