@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from linli.accounts.models import User
 from linli.core.permissions import Role
@@ -205,7 +206,7 @@ class ProfileKeyForm(forms.Form):
     )
     type = forms.ChoiceField(label=_("Type"), choices=ValueType.choices)
     label = forms.CharField(label=_("Label"), max_length=40)
-    unit = forms.CharField(label=_("Unit"), max_length=12, required=False)
+    unit = forms.CharField(label=pgettext_lazy("of measure", "Unit"), max_length=12, required=False)
     minimum = forms.FloatField(
         label=_("Physical minimum"), required=False, min_value=-1e12, max_value=1e12
     )
@@ -236,12 +237,28 @@ class ProfileCreateForm(ProfileForm):
     )
     field_order = ["name", "code", "description", "interval"]
 
+    def clean_code(self) -> str:
+        code: str = self.cleaned_data["code"]
+        if DeviceProfile.objects.filter(code=code).exists():  # said with the other errors
+            raise forms.ValidationError(_("A device profile with this code exists already."))
+        return code
+
 
 class NewKeyForm(ProfileKeyForm):
     """A key of a new profile: a row left empty is no key (its type too, so that an
     untouched row is unchanged)."""
 
     type = forms.ChoiceField(label=_("Type"), choices=[("", "—"), *ValueType.choices])
+
+    def clean(self) -> dict[str, Any]:
+        """The range's checks (the service makes them again), said with the rest."""
+        data = super().clean() or {}
+        low, high = data.get("minimum"), data.get("maximum")
+        if data.get("type") == ValueType.TEXT and (low is not None or high is not None):
+            self.add_error("minimum", _("A text key has no range."))
+        elif low is not None and high is not None and low > high:
+            self.add_error("maximum", _("The minimum must not exceed the maximum."))
+        return data
 
 
 NewKeyFormSet = forms.formset_factory(NewKeyForm, extra=4, max_num=30, validate_max=True)

@@ -424,3 +424,11 @@ def test_a_profile_made_through_the_service_checks_every_key(world):
     assert not DeviceProfile.objects.filter(code="x-1").exists()
     with pytest.raises(PermissionDenied):
         alarm_type_create(code="y", name="乙", by=world.subdistrict_admin)
+
+
+def test_every_error_of_a_new_profile_is_shown_at_once(world, client):
+    data = PROFILE | {"code": "smoke"} | key_rows(LEVEL | {"minimum": 9}, {"label": "浮球"})
+    shown = text(post(client, world.district_admin, NEW, data))
+    assert "A device profile with this code exists already." in shown
+    assert "The minimum must not exceed the maximum." in shown
+    assert "This field is required." in shown  # the second row: no key, no type

@@ -36,7 +36,7 @@
       // Times are the deployment's wall clock as UTC (views._wall_clock): drawn in UTC,
       // the axis and tooltip read Asia/Shanghai whatever the browser's time zone.
       useUTC: true,
-      xAxis: { type: "time" },
+      xAxis: { type: "time", axisLabel: { hideOverlap: true } },
       yAxis: { type: "value", scale: !data.step, minInterval: data.step ? 1 : 0 },
       series: series,
     });
