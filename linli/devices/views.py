@@ -9,7 +9,7 @@ from io import BytesIO
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
@@ -713,13 +713,16 @@ def profile_create(request: HttpRequest) -> HttpResponse:
     data = request.POST if request.method == "POST" else None
     form = ProfileCreateForm(data)
     keys = NewKeyFormSet(data, prefix="keys")
-    if request.method == "POST" and form.is_valid() and keys.is_valid():
+    valid = request.method == "POST" and form.is_valid() & keys.is_valid()  # both checked
+    if valid:
         filled = [f for f in keys.forms if f.has_changed()]
         try:
             profile = services.profile_create(
                 by=request.user, keys=[f.cleaned_data for f in filled], **form.cleaned_data
             )
         except ValidationError as exc:
+            if not hasattr(exc, "error_dict"):
+                exc = ValidationError({NON_FIELD_ERRORS: exc.error_list})
             for field, errors in exc.error_dict.items():
                 if field.startswith("keys."):
                     _keys, n, name = field.split(".", 2)
