@@ -54,9 +54,10 @@ class AuthenticateIn(Schema):
 
 class AuthenticateOut(Schema):
     result: Literal["allow", "deny"]
-    is_superuser: bool = Field(description="always false: the authorisation below applies to all")
+    is_superuser: bool = Field(description="always false: every client is authorised")
     client_attrs: dict[str, str] | None = Field(
-        None, description='for a device, `{"device": "<its key>"}` (the topic rewrite\'s)'
+        None,
+        description='for a device, `{"device": "<its key>"}`: EMQX puts it in the topic',
     )
 
 
