@@ -539,7 +539,9 @@ def test_more_devices_than_a_process_takes_run_in_several_processes_stopped_toge
 ):
     """Beyond `PER_PROCESS` devices (300: paho's select() takes no socket numbered
     1,024 or more), `simulate` starts processes that each run a share (`--part`), and
-    passes SIGTERM on to them: all stop within two seconds."""
+    passes SIGTERM on to them: each stops (its own handler: exit code 0, where an
+    unhandled SIGTERM gives -15). How fast a simulator stops is the test above's; a
+    process's exit adds its interpreter's teardown (seconds on a loaded machine)."""
     monkeypatch.setattr(devices_command, "PER_PROCESS", 4)  # 11 devices: 3 processes
     monkeypatch.setenv("DATABASE_URL", _database_url())
     children: list[subprocess.Popen] = []
@@ -555,11 +557,19 @@ def test_more_devices_than_a_process_takes_run_in_several_processes_stopped_toge
     # Each process starts Django before its devices connect: slow on a busy machine.
     _signal_when(lambda: listener.keys() == everyone, signal.SIGTERM, sent, timeout=90)
 
+    def reaper() -> None:  # a process the signal did not reach: killed, the test fails
+        wait_for(lambda: sent, 120, "the signal")
+        deadline = time.monotonic() + 60
+        while any(child.poll() is None for child in children) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        for child in children:
+            if child.poll() is None:
+                child.kill()
+
+    threading.Thread(target=reaper, daemon=True).start()
+
     _simulate(broker, tokens_file)
 
-    stopped_in = time.monotonic() - sent[0]
     assert listener.keys() == everyone, "every device, each in one of the processes"
-    assert len(children) == 3
     assert [child.args[-1] for child in children] == ["0/3", "1/3", "2/3"]
-    assert all(child.returncode == 0 for child in children)
-    assert stopped_in < 2.0, f"stopped {stopped_in:.2f} s after the signal"
+    assert [child.returncode for child in children] == [0, 0, 0]
