@@ -14,6 +14,7 @@ from linli.core import problems
 from linli.core.parsers import JSONObjectParser
 from linli.core.routers import Router
 from linli.devices.api import router as devices_router
+from linli.devices.emqx_api import router as devices_emqx_router
 from linli.devices.ingest_api import router as devices_ingest_router
 from linli.exports.api import router as exports_router
 from linli.gridwork.api import router as gridwork_router
@@ -62,6 +63,8 @@ api.add_router("", indicators_router)
 api.add_router("", exports_router)
 # ThingsBoard's device paths (/{token}/telemetry) after the others': they would match theirs.
 api.add_router("", devices_ingest_router)
+# The broker's /devices/emqx/…, before the console's /devices/{id}/… could take them.
+api.add_router("", devices_emqx_router)
 # After it: the console's /devices/{id} would take its /devices/telemetry (and it has no
 # path of two segments ending in /telemetry or /attributes, which the ingestion's take).
 api.add_router("", devices_router)

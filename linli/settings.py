@@ -286,6 +286,9 @@ LINLI_MQTT_PORT = env_int("LINLI_MQTT_PORT", 1883, minimum=1)
 LINLI_MQTT_USERNAME = env_str("LINLI_MQTT_USERNAME", "linli-ingest")
 LINLI_MQTT_PASSWORD = env_str("LINLI_MQTT_PASSWORD", "")
 LINLI_MQTT_CREDENTIALS_FILE = env_str("LINLI_MQTT_CREDENTIALS_FILE", "")
+# The secret an EMQX cluster sends with its authentication and authorisation calls
+# (linli/devices/emqx_api.py); empty: those endpoints answer 404.
+LINLI_EMQX_SECRET = env_str("LINLI_EMQX_SECRET", "")
 
 # API
 NINJA_PAGINATION_CLASS = "linli.core.pagination.PagePagination"

@@ -3,10 +3,12 @@ the row in place, no page load), then opens the device: its map point and its hi
 chart are drawn under the strict Content-Security-Policy, without a script error."""
 
 import re
+import time
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from linli.devices.models import LatestValue, Telemetry
@@ -73,3 +75,27 @@ def test_the_history_reads_shanghai_time_in_a_browser_elsewhere(world, detector,
         (now + timedelta(minutes=m)).astimezone(shanghai).strftime("%H") for m in (-65, -30, 5)
     }
     assert times and {t[:2] for t in times} <= hours, (labels, hours)
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="sessions are PostgreSQL's (pg_stat_activity)"
+)
+@pytest.mark.django_db(transaction=True)
+def test_no_database_session_is_left_behind_by_the_browser_test():
+    """Run after the browser test above (transactional tests run last, in file order):
+    no other session holds the test database, else it cannot be dropped at the end
+    ("being accessed by other users"). `browser_context` closes the connection the
+    test's queries opened inside Playwright's block."""
+
+    def others() -> list[tuple]:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pid, state, left(query, 80) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+            return cursor.fetchall()
+
+    deadline = time.monotonic() + 5  # the live server's request threads end with the browser
+    while others() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert others() == []
