@@ -64,3 +64,6 @@ def browser_context(live_server):
 
         yield new_context
         browser.close()
+
+
+from linli.testing.live import live_transport, redis_url  # noqa: E402, F401 — fixtures

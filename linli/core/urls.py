@@ -6,4 +6,5 @@ app_name = "core"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("live/stream", views.live_stream, name="live-stream"),
 ]
