@@ -216,7 +216,7 @@ class RedisTransport:
                     raise RuntimeError(f"Redis answered {confirmed['type']} to SUBSCRIBE")
                 hub.begin(self.latest())  # what follows will all come
                 while not stop.is_set():
-                    raw = pubsub.get_message(timeout=1.0)
+                    raw = pubsub.get_message(timeout=0.25)
                     if raw is None or raw["type"] != "message":
                         continue
                     body = json.loads(raw["data"])

@@ -2,12 +2,15 @@
 the row in place, no page load), then opens the device: its map point and its history
 chart are drawn under the strict Content-Security-Policy, without a script error."""
 
+import time
 from datetime import timedelta
 
 import pytest
 from django.utils import timezone
 
+from linli.core import live
 from linli.devices.models import LatestValue, Telemetry
+from linli.devices.tests.brokers import wait_for
 from linli.devices.tests.conftest import raise_alarm
 from linli.testing.browser import sign_in
 
@@ -44,4 +47,36 @@ def test_a_grid_worker_acknowledges_an_alarm_in_the_inbox(world, detector, brows
     page.select_option("#c-range", "1h")  # htmx swaps the chart in and it is drawn again
     page.wait_for_url("**range=1h**")
     page.locator("#telemetry canvas").first.wait_for()
+    assert errors == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_open_inbox_shows_a_new_alarm_within_two_seconds(
+    world, detector, browser_context, live_transport
+):
+    """An alarm raised elsewhere (the ingestion path: another thread and database
+    connection than the server's) appears in the open inbox and its counts, without a
+    page load; an in-place acknowledge moves the counts too."""
+    page = browser_context().new_page()
+    errors = []
+    page.on("pageerror", lambda error: errors.append(error))
+    page.goto("/devices/alarms/")
+    sign_in(page, "grid.a1")
+    page.get_by_text("暂无告警。").wait_for()
+    page.evaluate("window.notReloaded = true")
+    counts = page.locator("[data-testid=severity-counts]")
+    wait_for(lambda: len(live.hub) == 1, what="the page's stream")
+    started = time.monotonic()
+    alarm = raise_alarm(detector)
+    row = page.locator(f"#alarm-{alarm.pk}")
+    row.wait_for(timeout=2000)
+    elapsed = time.monotonic() - started
+    assert elapsed < 2, elapsed
+    assert page.evaluate("window.notReloaded") is True
+    assert "1" in counts.get_by_role("link").first.inner_text()
+    row.get_by_role("button", name="确认").click()
+    page.locator(f"#alarm-{alarm.pk} [data-testid=alarm-state]").filter(
+        has_text="未清除、已确认"
+    ).wait_for()
+    assert page.evaluate("window.notReloaded") is True
     assert errors == []

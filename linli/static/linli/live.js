@@ -48,13 +48,17 @@
     fire(message.channel);
   }
 
-  if (window.EventSource) {
+  function start() {  // once the page's scripts (htmx) have set the elements up
+    if (window.EventSource) { stream(); } else { poll(); }
+  }
+  if (document.readyState === "complete") { start(); } else { window.addEventListener("load", start); }
+
+  function stream() {
     var source = new EventSource(url);
     // After a break EventSource reconnects with Last-Event-ID by itself: the server
     // replays what was missed, or answers `reset`.
     source.addEventListener("message", function (e) { handle(e.data); });
     source.addEventListener("reset", function () { fire(null); });
-    return;
   }
 
   var last = "";
@@ -80,5 +84,4 @@
     };
     request.send();
   }
-  poll();
 }());
