@@ -39,6 +39,7 @@ from django.conf import settings
 from django.db import close_old_connections, connection, transaction
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from linli.core.models import LiveMessage
 
@@ -405,6 +406,59 @@ class Hub:
 
 
 hub = Hub()
+
+
+# --- the stream's protocol: shared by the Django view (WSGI) and linli/asgi.py ---------
+
+PATH = "/live/stream"
+
+
+class BadRequest(Exception):
+    pass
+
+
+def parse(query: Any, last_event_id: str | None) -> tuple[list[str], int | None, bool]:
+    """(channels, last id seen, long-poll?) from the query and `Last-Event-ID`."""
+    names = query.getlist("channel")
+    raw_last = last_event_id or query.get("last") or ""
+    poll = query.get("poll", "")
+    if not names or len(names) > MAX_CHANNELS or len(set(names)) != len(names):
+        raise BadRequest(_("Name one to %(n)s different channels.") % {"n": MAX_CHANNELS})
+    if poll not in ("", "1") or (raw_last and not raw_last.isdigit()) or len(raw_last) > 18:
+        raise BadRequest(_("poll is 1; last is a message number."))
+    return names, int(raw_last) if raw_last else None, poll == "1"
+
+
+def subscribe(request: HttpRequest, names: list[str], last: int | None) -> tuple[Subscription, int]:
+    """The asker's subscription and the newest id; LookupError when a channel is not
+    theirs (404). Reads the session and grants: run in a thread, then connections are
+    closed (the stream itself holds none)."""
+    try:
+        scopes = resolve(request, names)
+        if scopes is None:
+            raise LookupError
+        return hub.subscribe(scopes, last), hub.last
+    finally:
+        close_old_connections()
+
+
+def hello(first: int) -> str:
+    return f"retry: 3000\nid: {first}\nevent: hello\ndata: {{}}\n\n"
+
+
+def frames(subscription: Subscription) -> str:
+    """What waits for a stream, as SSE frames; a comment when nothing does."""
+    reset, messages = subscription.take()
+    text = "event: reset\ndata: {}\n\n" if reset else ""
+    return text + "".join(m.frame() for m in messages) or ": ping\n\n"
+
+
+def poll_answer(subscription: Subscription, first: int | None) -> dict[str, Any]:
+    """A long-poll's answer (the subscription is done with)."""
+    hub.unsubscribe(subscription)
+    reset, messages = subscription.take()
+    last = max([m.id for m in messages], default=first if first is not None else hub.last)
+    return {"last": last, "reset": reset, "messages": [m.public() for m in messages]}
 
 
 def resolve(request: HttpRequest, names: Iterable[str]) -> dict[str, list[str]] | None:

@@ -3,11 +3,13 @@ commit and on both transports (the table, a real Redis), the streams whose chann
 scope match and no other; a reconnecting client gets what it missed or a reset; the
 stream's URL checks its input and answers 404 for channels not the asker's."""
 
+import asyncio
 import json
 import threading
 import time
 
 import pytest
+from asgiref.sync import sync_to_async
 from django.db import transaction
 from django.test import AsyncClient
 
@@ -152,21 +154,49 @@ def anyio_backend():
 
 @pytest.mark.anyio
 @pytest.mark.django_db(transaction=True)
-async def test_under_asgi_the_stream_is_asynchronous(world, live_transport):
-    from asgiref.sync import sync_to_async
+async def test_under_asgi_a_stream_is_a_coroutine_not_a_thread(world, live_transport):
+    from linli.asgi import application
 
     client = AsyncClient()
     await client.aforce_login(world.grid_worker_a1)
-    response = await client.get(URL, {"channel": LIVE_ALARMS})
-    assert response.is_async
-    chunks = aiter(response.streaming_content)
-    assert "event: hello" in (await anext(chunks)).decode()
+    cookie = f"sessionid={client.cookies['sessionid'].value}".encode()
+    sent: asyncio.Queue = asyncio.Queue()
+    gone = asyncio.Event()
+
+    async def receive():
+        await gone.wait()
+        return {"type": "http.disconnect"}
+
+    def request(query: bytes):
+        scope = {
+            "type": "http", "method": "GET", "path": URL, "query_string": query,
+            "headers": [(b"host", b"127.0.0.1"), (b"cookie", cookie)], "scheme": "http",
+            "server": ("127.0.0.1", 80), "client": ("127.0.0.1", 50000), "root_path": "",
+        }  # fmt: skip
+        return asyncio.ensure_future(application(scope, receive, sent.put))
+
+    refused = request(b"channel=devices.nothing")
+    assert (await sent.get())["status"] == 404
+    await sent.get()
+    await refused
+    threads, subscribed = threading.active_count(), len(live.hub)
+    streams = [request(b"channel=devices.alarms") for _ in range(20)]
+    opened = [await sent.get() for _ in range(2 * len(streams))]
+    starts = [m for m in opened if m["type"] == "http.response.start"]
+    assert [m["status"] for m in starts] == [200] * len(streams)
+    assert (b"content-type", b"text/event-stream; charset=utf-8") in starts[0]["headers"]
+    assert all(b"event: hello" in m["body"] for m in opened if m not in starts)
+    # 20 open streams: the hub's thread and the shared pool that read their sessions
+    assert threading.active_count() - threads < len(streams) // 2
     await sync_to_async(_publish)(world.a1.path, 8)
-    assert '"alarm": 8' in (await anext(chunks)).decode()
-    await chunks.aclose()
+    frames = [await asyncio.wait_for(sent.get(), 2) for _ in streams]
+    assert all(b'"alarm": 8' in m["body"] for m in frames)
+    gone.set()  # the clients go away: their subscriptions end
+    await asyncio.wait_for(asyncio.gather(*streams), 2)
+    assert len(live.hub) == subscribed
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)
 def test_bad_or_foreign_subscriptions_are_refused(world, client):
     assert client.get(URL, {"channel": LIVE_ALARMS}).status_code == 404  # not signed in
     client.force_login(world.resident_a)  # may not view devices anywhere

@@ -50,6 +50,10 @@ def test_a_grid_worker_acknowledges_an_alarm_in_the_inbox(world, detector, brows
     assert errors == []
 
 
+# The table transport (a one-box install); Redis carries the same stream in
+# core/tests/test_live.py. In Chromium on Redis a message arriving in the first
+# milliseconds of a stream was seen missed once in three runs: open (ADR 0018).
+@pytest.mark.parametrize("live_transport", ["table", "redis"], indirect=True)
 @pytest.mark.django_db(transaction=True)
 def test_the_open_inbox_shows_a_new_alarm_within_two_seconds(
     world, detector, browser_context, live_transport
