@@ -25,6 +25,7 @@ with `Last-Event-ID` is sent what it missed from the hub's recent messages, or t
 """
 
 import asyncio
+import contextlib
 import json
 import logging
 import threading
@@ -194,13 +195,13 @@ class RedisTransport:
         transaction.on_commit(lambda: self._send(channel, path, data), robust=True)
 
     def _send(self, channel: str, path: str, data: dict[str, Any]) -> None:
-        pk = int(self.client.incr(REDIS_SEQUENCE))  # type: ignore[arg-type]
+        pk = int(self.client.incr(REDIS_SEQUENCE))
         body = json.dumps({"id": pk, "channel": channel, "path": path, "data": data})
         self.client.publish(REDIS_CHANNEL, body)
 
     def latest(self) -> int:
         value = self.client.get(REDIS_SEQUENCE)
-        return int(value) if value is not None else 0  # type: ignore[arg-type]
+        return int(value) if value is not None else 0
 
     def listen(self, hub: "Hub", stop: threading.Event) -> None:
         import redis
@@ -270,10 +271,8 @@ class Subscription:
             self.pending.append(message)
         self._ready.set()
         if self._loop is not None and self._aready is not None:
-            try:
+            with contextlib.suppress(RuntimeError):  # its loop has closed: the client is gone
                 self._loop.call_soon_threadsafe(self._aready.set)
-            except RuntimeError:  # its loop has closed: the client is gone
-                pass
 
     def take(self) -> tuple[bool, list[Message]]:
         """(reset, messages) waiting, emptied."""
@@ -294,10 +293,8 @@ class Subscription:
             self._aready = asyncio.Event()
             if self.pending or self.reset:
                 self._aready.set()
-        try:
+        with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._aready.wait(), timeout)
-        except TimeoutError:
-            pass
 
 
 class TooManyClients(Exception):
@@ -358,7 +355,10 @@ class Hub:
         self._begun.set()
 
     def stop(self) -> None:
+        """Stop listening and forget every subscription (tests; the process' end)."""
         self._stop.set()
+        with self._lock:
+            self._subscriptions.clear()
         if self._thread is not None:
             self._thread.join(timeout=5)
             self._thread = None

@@ -55,9 +55,7 @@ async def stream(scope: dict[str, Any], receive: Receive, send: Send) -> None:
     try:
         if poll:
             if last is not None and not (subscription.pending or subscription.reset):
-                waiting = asyncio.ensure_future(
-                    subscription.await_(settings.LINLI_LIVE_LONG_POLL)
-                )
+                waiting = asyncio.ensure_future(subscription.await_(settings.LINLI_LIVE_LONG_POLL))
                 await asyncio.wait({waiting, gone}, return_when=asyncio.FIRST_COMPLETED)
                 waiting.cancel()
             body = live.poll_answer(subscription, first if last is None else None)

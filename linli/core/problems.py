@@ -1,11 +1,9 @@
 """RFC 7807 `application/problem+json` answers for every API error."""
 
 import logging
-
-from asgiref.sync import iscoroutinefunction, markcoroutinefunction
-from collections.abc import Callable
 from typing import Any
 
+from asgiref.sync import iscoroutinefunction, markcoroutinefunction
 from django.conf import settings
 from django.core.exceptions import (
     ObjectDoesNotExist,

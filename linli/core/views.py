@@ -94,12 +94,12 @@ def live_stream(request: HttpRequest) -> HttpResponseBase:
         answer = JsonResponse(live.poll_answer(subscription, first if last is None else None))
         answer["Cache-Control"] = "no-store"
         return answer
-    response = StreamingHttpResponse(
+    stream = StreamingHttpResponse(
         _events(subscription, first), content_type="text/event-stream; charset=utf-8"
     )
-    response["Cache-Control"] = "no-store"
-    response["X-Accel-Buffering"] = "no"  # nginx: pass each event on at once
-    return response
+    stream["Cache-Control"] = "no-store"
+    stream["X-Accel-Buffering"] = "no"  # nginx: pass each event on at once
+    return stream
 
 
 def _events(subscription: live.Subscription, first: int) -> Iterator[str]:

@@ -16,8 +16,8 @@ class DevicesConfig(AppConfig):
         from linli.core import events, live, periodic
         from linli.devices import subscribers
         from linli.devices.events import LIVE_ALARMS, AlarmRaised
-        from linli.devices.permissions import DEVICE_VIEW
         from linli.devices.models import Alarm
+        from linli.devices.permissions import DEVICE_VIEW
         from linli.devices.tasks import (
             alarms_escalate,
             devices_offline,

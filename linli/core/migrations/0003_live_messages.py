@@ -4,24 +4,33 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0002_published_events'),
+        ("core", "0002_published_events"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='LiveMessage',
+            name="LiveMessage",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('channel', models.CharField(max_length=60, verbose_name='channel')),
-                ('path', models.CharField(blank=True, max_length=40, verbose_name='region path')),
-                ('data', models.JSONField(default=dict, verbose_name='data')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='created at')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("channel", models.CharField(max_length=60, verbose_name="channel")),
+                ("path", models.CharField(blank=True, max_length=40, verbose_name="region path")),
+                ("data", models.JSONField(default=dict, verbose_name="data")),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        auto_now_add=True, db_index=True, verbose_name="created at"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'live message',
-                'verbose_name_plural': 'live messages',
+                "verbose_name": "live message",
+                "verbose_name_plural": "live messages",
             },
         ),
     ]
