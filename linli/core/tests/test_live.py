@@ -10,7 +10,7 @@ import time
 
 import pytest
 from asgiref.sync import sync_to_async
-from django.db import transaction
+from django.db import connections, transaction
 from django.test import AsyncClient
 
 from linli.core import live
@@ -194,6 +194,7 @@ async def test_under_asgi_a_stream_is_a_coroutine_not_a_thread(world, live_trans
     gone.set()  # the clients go away: their subscriptions end
     await asyncio.wait_for(asyncio.gather(*streams), 2)
     assert len(live.hub) == subscribed
+    await sync_to_async(connections.close_all)()  # the async client's thread's connection
 
 
 @pytest.mark.django_db(transaction=True)
