@@ -84,3 +84,24 @@ def test_the_open_inbox_shows_a_new_alarm_within_two_seconds(
     ).wait_for()
     assert page.evaluate("window.notReloaded") is True
     assert errors == []
+
+
+@pytest.mark.parametrize("live_transport", ["table"], indirect=True)
+@pytest.mark.django_db(transaction=True)
+def test_without_event_source_the_inbox_follows_by_long_poll(
+    world, detector, browser_context, live_transport
+):
+    """An old set-top-box browser (no EventSource): live.js long-polls the same URL."""
+    page = browser_context().new_page()
+    page.add_init_script("delete window.EventSource")
+    polls = []
+    page.on("request", lambda r: polls.append(r.url) if "poll=1" in r.url else None)
+    page.goto("/devices/alarms/")
+    sign_in(page, "grid.a1")
+    page.get_by_text("暂无告警。").wait_for()
+    wait_for(lambda: len(polls) >= 2 and len(live.hub) == 1, 20, "a waiting long-poll")
+    started = time.monotonic()
+    alarm = raise_alarm(detector)
+    page.locator(f"#alarm-{alarm.pk}").wait_for(timeout=2000)
+    assert time.monotonic() - started < 2
+    assert any("last=" in url for url in polls)
