@@ -77,3 +77,6 @@ def _close_database_connections():
     from django.db import connections
 
     connections.close_all()
+
+
+from linli.testing.live import live_transport, redis_url  # noqa: E402, F401 — fixtures
