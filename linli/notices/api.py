@@ -91,7 +91,9 @@ def _audience(request: HttpRequest, changes: dict[str, Any]) -> dict[str, Any]:
     return changes
 
 
-@router.get("/notices", response=list[NoticeOut], operation_id="notice_list", url_name="notice-list")
+@router.get(
+    "/notices", response=list[NoticeOut], operation_id="notice_list", url_name="notice-list"
+)
 @requires(NOTICE_VIEW)
 @paginate
 def notice_list(request: HttpRequest, filters: Query[NoticeFilter]) -> QuerySet[Notice]:
@@ -100,7 +102,10 @@ def notice_list(request: HttpRequest, filters: Query[NoticeFilter]) -> QuerySet[
 
 
 @router.post(
-    "/notices", response={201: NoticeDetailOut}, operation_id="notice_create", url_name="notice-create"
+    "/notices",
+    response={201: NoticeDetailOut},
+    operation_id="notice_create",
+    url_name="notice-create",
 )
 @requires(NOTICE_WRITE)
 def notice_create(request: HttpRequest, payload: NoticeIn) -> Status[Notice]:
@@ -151,7 +156,11 @@ def _files_route(kind: str) -> None:
     @requires(NOTICE_WRITE)
     def add(request: HttpRequest, notice_id: int, files: File[list[UploadedFile]]) -> Status[Any]:
         notice = _notice(request, notice_id, NOTICE_WRITE)
-        services.notice_update(notice=notice, by=signed_in_user(request), **{kind: files})
+        by = signed_in_user(request)
+        if kind == "images":
+            services.notice_update(notice=notice, by=by, images=files)
+        else:
+            services.notice_update(notice=notice, by=by, attachments=files)
         rows = notice.images.all() if kind == "images" else notice.attachments.all()
         return Status(201, list(rows))
 
@@ -191,7 +200,11 @@ def _step(name: str, action: str, doc: str) -> None:
 
 
 _step("submit", NOTICE_WRITE, "Submit a draft for approval.")
-_step("return", NOTICE_APPROVE, "Send a notice awaiting approval back to its author (`note`: what to change).")
+_step(
+    "return",
+    NOTICE_APPROVE,
+    "Send a notice awaiting approval back to its author (`note`: what to change).",
+)
 _step(
     "approve",
     NOTICE_APPROVE,
@@ -211,7 +224,9 @@ _step("withdraw", NOTICE_APPROVE, "Withdraw a published or scheduled notice (`no
 def notice_pin(request: HttpRequest, notice_id: int, payload: PinIn) -> Notice:
     """Pin a published notice to the top of its readers' lists, or unpin it."""
     notice = _notice(request, notice_id)
-    return _detail(services.notice_pin(notice=notice, pinned=payload.pinned, by=signed_in_user(request)))
+    return _detail(
+        services.notice_pin(notice=notice, pinned=payload.pinned, by=signed_in_user(request))
+    )
 
 
 @router.get(
@@ -270,7 +285,9 @@ def notice_read(request: HttpRequest, notice_id: int) -> Notice:
     return notice
 
 
-@router.get("/notice-topics", response=list[TopicOut], operation_id="topic_list", url_name="topic-list")
+@router.get(
+    "/notice-topics", response=list[TopicOut], operation_id="topic_list", url_name="topic-list"
+)
 @signed_in
 def topic_list(request: HttpRequest) -> QuerySet[Topic]:
     """The topics in use."""
@@ -295,7 +312,9 @@ def topic_create(request: HttpRequest, payload: TopicIn) -> Status[Topic]:
 def topic_update(request: HttpRequest, topic_id: int, payload: TopicPatch) -> Topic:
     """Rename, reorder or retire (`active: false`) a topic."""
     topic = get_object_or_404(Topic, pk=topic_id)
-    return services.topic_update(topic=topic, by=signed_in_user(request), **payload.dict(exclude_unset=True))
+    return services.topic_update(
+        topic=topic, by=signed_in_user(request), **payload.dict(exclude_unset=True)
+    )
 
 
 @router.get(
@@ -325,5 +344,3 @@ def topics_follow(request: HttpRequest, payload: FollowIn) -> QuerySet[Topic]:
     user = signed_in_user(request)
     services.topics_follow(topics=found, by=user)
     return Topic.objects.filter(pk__in=selectors.topics_followed(user=user))
-
-

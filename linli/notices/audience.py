@@ -18,6 +18,7 @@ from linli.core.scoping import AnyUser
 from linli.notices.models import Notice, NoticeRead
 from linli.regions.choices import PATH_LENGTH
 from linli.regions.selectors import regions_within
+from linli.registry.choices import ResidentStatus
 from linli.registry.labels import DERIVED_LABELS, derived_label_q
 from linli.registry.models import Label, Resident, ResidentLabel
 
@@ -62,19 +63,19 @@ def _registry_person(user: User, paths: list[str]) -> Resident | None:
     if not user.phone:
         return None
     index = blind_index(user.phone, Resident.PHONE_CONTEXT)
-    return (
-        Resident.objects.living()
-        .filter(phone_index=index, grid__in=regions_within(paths))
+    found: Resident | None = (
+        Resident.objects.filter(
+            status=ResidentStatus.LIVING, phone_index=index, grid__in=regions_within(paths)
+        )
         .select_related("grid", "household__house")
         .order_by("pk")
         .first()
     )
+    return found
 
 
 def _label_ids(resident: Resident) -> set[int]:
-    typed = set(
-        ResidentLabel.objects.filter(resident=resident).values_list("label_id", flat=True)
-    )
+    typed = set(ResidentLabel.objects.filter(resident=resident).values_list("label_id", flat=True))
     checks = {
         code: ExpressionWrapper(derived_label_q(code), output_field=BooleanField())
         for code in sorted(DERIVED_LABELS)
@@ -104,17 +105,17 @@ def audience_q(reader: Reader) -> Q:
             continue
         as_resident = here & (Q(roles="") | Q(roles__contains=f",{RESIDENT},"))
         if reader.building_id is None:
-            as_resident &= ~_through_exists("buildings")
+            as_resident &= Q(~_through_exists("buildings"))
         else:
-            as_resident &= ~_through_exists("buildings") | _through_exists(
-                "buildings", building_id=reader.building_id
+            as_resident &= Q(~_through_exists("buildings")) | Q(
+                _through_exists("buildings", building_id=reader.building_id)
             )
         if reader.label_ids:
-            as_resident &= ~_through_exists("labels") | _through_exists(
-                "labels", label_id__in=sorted(reader.label_ids)
+            as_resident &= Q(~_through_exists("labels")) | Q(
+                _through_exists("labels", label_id__in=sorted(reader.label_ids))
             )
         else:
-            as_resident &= ~_through_exists("labels")
+            as_resident &= Q(~_through_exists("labels"))
         found |= as_resident
     return found
 
@@ -137,8 +138,11 @@ def label_q(labels: list[Label]) -> Q:
 def audience_residents(notice: Notice) -> QuerySet[Resident]:
     """The living residents a notice is for (none when it names only staff roles)."""
     if not notice.for_residents:
-        return Resident.objects.none()
-    found = Resident.objects.living().filter(grid__in=regions_within([notice.region.path]))
+        none: QuerySet[Resident] = Resident.objects.none()
+        return none
+    found: QuerySet[Resident] = Resident.objects.filter(
+        status=ResidentStatus.LIVING, grid__in=regions_within([notice.region.path])
+    )
     buildings = list(notice.buildings.values_list("pk", flat=True))
     if buildings:
         found = found.filter(household__house__building__in=buildings)
@@ -152,11 +156,13 @@ def audience_staff(notice: Notice) -> QuerySet[User]:
     """The people holding one of the notice's staff roles below its region."""
     roles = [role for role in notice.role_list if role != RESIDENT]
     if not roles:
-        return User.objects.none()
-    grants = RoleGrant.objects.active().filter(
-        role__in=roles, region__in=regions_within([notice.region.path])
+        nobody: QuerySet[User] = User.objects.none()
+        return nobody
+    grants = RoleGrant.objects.filter(
+        revoked_at__isnull=True, role__in=roles, region__in=regions_within([notice.region.path])
     )
-    return User.objects.filter(is_active=True, pk__in=grants.values("user_id"))
+    people: QuerySet[User] = User.objects.filter(is_active=True, pk__in=grants.values("user_id"))
+    return people
 
 
 def resident_accounts(notice: Notice) -> list[User]:
@@ -164,8 +170,8 @@ def resident_accounts(notice: Notice) -> list[User]:
     with a resident grant below its region, each matched as a reader."""
     if not notice.for_residents:
         return []
-    grants = RoleGrant.objects.active().filter(
-        role=RESIDENT, region__in=regions_within([notice.region.path])
+    grants = RoleGrant.objects.filter(
+        revoked_at__isnull=True, role=RESIDENT, region__in=regions_within([notice.region.path])
     )
     users = User.objects.filter(is_active=True, pk__in=grants.values("user_id"))
     return [

@@ -6,10 +6,10 @@ attachments recognised by their first bytes, not their names."""
 import zipfile
 from dataclasses import dataclass
 from io import BytesIO
-from typing import Protocol
 
 import nh3
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
 
 from linli.cases.photos import CheckedPhoto, photo_check
@@ -21,14 +21,8 @@ from linli.notices.choices import (
     URL_SCHEMES,
 )
 
-
-class Upload(Protocol):
-    """An uploaded file as Django gives it (`UploadedFile`)."""
-
-    name: str | None
-    size: int | None
-
-    def read(self, size: int | None = ..., /) -> bytes: ...
+# An uploaded file as Django gives it (its content in memory or a temporary file).
+type Upload = UploadedFile[bytes]
 
 
 def sanitise(html: str) -> str:
@@ -74,7 +68,10 @@ def attachment_check(upload: Upload) -> CheckedFile:
     (with the extension its content has)."""
     if (upload.size or 0) > ATTACHMENT_MAX_MB * 1024 * 1024:
         raise ValidationError(
-            {"attachments": _("An attachment may be at most %(mb)s MB.") % {"mb": ATTACHMENT_MAX_MB}}
+            {
+                "attachments": _("An attachment may be at most %(mb)s MB.")
+                % {"mb": ATTACHMENT_MAX_MB}
+            }
         )
     data = upload.read()
     kind = _kind(data)
@@ -103,4 +100,3 @@ def _kind(data: bytes) -> str | None:
     if "xl/workbook.xml" in names:
         return XLSX
     return None
-

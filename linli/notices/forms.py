@@ -40,7 +40,9 @@ class NoticeForm(forms.Form):
         label=_("Text"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 10, "data-rich-text": "1"}),
-        help_text=_("Paragraphs, bold, lists, headings, tables and links are kept; anything else is removed."),
+        help_text=_(
+            "Paragraphs, bold, lists, headings, tables and links are kept; the rest is removed."
+        ),
     )
     buildings = forms.ModelMultipleChoiceField(
         label=_("Only these buildings"), queryset=Building.objects.none(), required=False
@@ -82,12 +84,19 @@ class NoticeForm(forms.Form):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["region_code"].choices = region_choices(regions)
+        region_field = self.fields["region_code"]
+        assert isinstance(region_field, forms.ChoiceField)
+        region_field.choices = region_choices(regions)
         if editing:
             del self.fields["region_code"]
-        self.fields["topic"].queryset = Topic.objects.filter(active=True)
-        self.fields["buildings"].queryset = buildings
-        self.fields["labels"].queryset = Label.objects.order_by("order", "pk")
+        for name, rows in (
+            ("topic", Topic.objects.filter(active=True)),
+            ("buildings", buildings),
+            ("labels", Label.objects.order_by("order", "pk")),
+        ):
+            field = self.fields[name]
+            assert isinstance(field, forms.ModelChoiceField)
+            field.queryset = rows
 
 
 class NoteForm(forms.Form):

@@ -46,7 +46,9 @@ class Notice(models.Model):
     )
     title = models.CharField(_("title"), max_length=100)
     body = models.TextField(_("text"), blank=True)  # sanitised HTML (notices/content.py)
-    topic = models.ForeignKey(Topic, models.PROTECT, related_name="notices", verbose_name=_("topic"))
+    topic = models.ForeignKey(
+        Topic, models.PROTECT, related_name="notices", verbose_name=_("topic")
+    )
     urgency = models.CharField(
         _("urgency"), max_length=8, choices=Urgency.choices, default=Urgency.NORMAL
     )
@@ -157,9 +159,7 @@ class NoticeTransition(models.Model):
     """One move of a notice's state: who (None: the scheduler), when, from, to, why."""
 
     notice = models.ForeignKey(Notice, models.CASCADE, related_name="transitions")
-    from_state = models.CharField(
-        _("from"), max_length=10, choices=NoticeState.choices, blank=True
-    )
+    from_state = models.CharField(_("from"), max_length=10, choices=NoticeState.choices, blank=True)
     to_state = models.CharField(_("to"), max_length=10, choices=NoticeState.choices)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
+from linli.accounts.models import User
 from linli.core.scoping import AnyUser
 from linli.notices.audience import (
     Reader,
@@ -52,9 +53,9 @@ def topics_active() -> QuerySet[Topic]:
 
 
 def topics_followed(*, user: AnyUser) -> set[int]:
-    if not user.is_authenticated:
+    if not isinstance(user, User):
         return set()
-    return set(TopicFollow.objects.filter(user_id=user.pk).values_list("topic_id", flat=True))
+    return set(TopicFollow.objects.filter(user=user).values_list("topic_id", flat=True))
 
 
 def notices_for(
@@ -65,11 +66,13 @@ def notices_for(
     reader = reader or reader_of(user)
     if reader.user_id is None:
         return Notice.objects.none()
-    found = (
+    found: QuerySet[Notice] = (
         Notice.objects.filter(audience_q(reader), state=NoticeState.PUBLISHED)
         .select_related("region", "topic")
         .annotate(
-            unread=~Exists(NoticeRead.objects.filter(notice=OuterRef("pk"), user_id=reader.user_id)),
+            unread=~Exists(
+                NoticeRead.objects.filter(notice=OuterRef("pk"), user_id=reader.user_id)
+            ),
             followed=Exists(
                 TopicFollow.objects.filter(topic=OuterRef("topic"), user_id=reader.user_id)
             ),
@@ -81,7 +84,7 @@ def notices_for(
 
 
 def unread_count(*, user: AnyUser) -> int:
-    return notices_for(user=user).filter(unread=True).count()
+    return notices_for(user=user, filters=ReaderFilter(unread=True)).count()
 
 
 def published_in(*, region: Region, topics: list[Topic] | None = None) -> QuerySet[Notice]:

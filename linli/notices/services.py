@@ -257,7 +257,7 @@ def notice_update(
                 locked.buildings.set(buildings)
             if labels is not None:
                 locked.labels.set(labels)
-            gone = [
+            gone: list[NoticeImage | NoticeAttachment] = [
                 *NoticeImage.objects.filter(notice=locked, pk__in=remove_images),
                 *NoticeAttachment.objects.filter(notice=locked, pk__in=remove_attachments),
             ]
@@ -269,7 +269,11 @@ def notice_update(
                 actor=by,
                 obj=locked,
                 object_label=locked.title,
-                details={"fields": sorted([*fields, *(["audience"] if roles or buildings or labels else [])])},
+                details={
+                    "fields": sorted(
+                        [*fields, *(["audience"] if roles or buildings or labels else [])]
+                    )
+                },
             )
     except BaseException:
         _remove(stored)
@@ -287,7 +291,9 @@ def _state_is(notice: Notice, allowed: Iterable[str]) -> None:
         )
 
 
-def _log(notice: Notice, from_state: str, to_state: str, by: AnyUser | None, note: str = "") -> None:
+def _log(
+    notice: Notice, from_state: str, to_state: str, by: AnyUser | None, note: str = ""
+) -> None:
     NoticeTransition.objects.create(
         notice=notice,
         from_state=from_state,
@@ -336,7 +342,9 @@ def _move(
 @transaction.atomic
 def notice_submit(*, notice: Notice, by: User, note: str = "") -> Notice:
     """Draft → awaiting approval."""
-    return _move(notice, step="submit", to=NoticeState.REVIEW, by=by, action=NOTICE_WRITE, note=note)
+    return _move(
+        notice, step="submit", to=NoticeState.REVIEW, by=by, action=NOTICE_WRITE, note=note
+    )
 
 
 @transaction.atomic
@@ -344,7 +352,9 @@ def notice_return(*, notice: Notice, by: User, note: str) -> Notice:
     """Awaiting approval → draft, with what to change."""
     if not note.strip():
         raise ValidationError({"note": _("Say what should change.")})
-    return _move(notice, step="return", to=NoticeState.DRAFT, by=by, action=NOTICE_APPROVE, note=note)
+    return _move(
+        notice, step="return", to=NoticeState.DRAFT, by=by, action=NOTICE_APPROVE, note=note
+    )
 
 
 @transaction.atomic
@@ -356,9 +366,18 @@ def notice_approve(*, notice: Notice, by: User, note: str = "") -> Notice:
     now = timezone.now()
     locked = Notice.objects.get(pk=notice.pk)
     if locked.expire_at is not None and locked.expire_at <= now:
-        raise ValidationError({"expire_at": _("This notice has expired already: change its expiry.")})
+        raise ValidationError(
+            {"expire_at": _("This notice has expired already: change its expiry.")}
+        )
     if locked.publish_at is not None and locked.publish_at > now:
-        return _move(notice, step="approve", to=NoticeState.SCHEDULED, by=by, action=NOTICE_APPROVE, note=note)
+        return _move(
+            notice,
+            step="approve",
+            to=NoticeState.SCHEDULED,
+            by=by,
+            action=NOTICE_APPROVE,
+            note=note,
+        )
     return _move(
         notice,
         step="approve",
@@ -405,18 +424,25 @@ def notices_due(*, now: datetime | None = None) -> tuple[int, int]:
     how many of each."""
     now = now or timezone.now()
     published = expired = 0
-    for pk in Notice.objects.filter(
-        state=NoticeState.SCHEDULED, publish_at__lte=now
-    ).values_list("pk", flat=True):
+    for pk in Notice.objects.filter(state=NoticeState.SCHEDULED, publish_at__lte=now).values_list(
+        "pk", flat=True
+    ):
         with transaction.atomic():
             try:
-                _move(Notice(pk=pk), step="publish", to=NoticeState.PUBLISHED, by=None, action=None, published_at=now)
+                _move(
+                    Notice(pk=pk),
+                    step="publish",
+                    to=NoticeState.PUBLISHED,
+                    by=None,
+                    action=None,
+                    published_at=now,
+                )
             except Conflict:  # moved meanwhile (withdrawn, or another scheduler)
                 continue
         published += 1
-    for pk in Notice.objects.filter(
-        state=NoticeState.PUBLISHED, expire_at__lte=now
-    ).values_list("pk", flat=True):
+    for pk in Notice.objects.filter(state=NoticeState.PUBLISHED, expire_at__lte=now).values_list(
+        "pk", flat=True
+    ):
         with transaction.atomic():
             try:
                 _move(Notice(pk=pk), step="expire", to=NoticeState.EXPIRED, by=None, action=None)

@@ -7,141 +7,363 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('regions', '0001_initial'),
-        ('registry', '0008_ledger_import_transitions'),
+        ("regions", "0001_initial"),
+        ("registry", "0008_ledger_import_transitions"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Topic',
+            name="Topic",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=40, unique=True, verbose_name='code')),
-                ('name', models.CharField(max_length=20, unique=True, verbose_name='name')),
-                ('order', models.PositiveSmallIntegerField(default=100, verbose_name='order')),
-                ('active', models.BooleanField(default=True, verbose_name='in use')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=40, unique=True, verbose_name="code")),
+                ("name", models.CharField(max_length=20, unique=True, verbose_name="name")),
+                ("order", models.PositiveSmallIntegerField(default=100, verbose_name="order")),
+                ("active", models.BooleanField(default=True, verbose_name="in use")),
             ],
             options={
-                'verbose_name': 'topic',
-                'verbose_name_plural': 'topics',
-                'ordering': ['order', 'pk'],
+                "verbose_name": "topic",
+                "verbose_name_plural": "topics",
+                "ordering": ["order", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Notice',
+            name="Notice",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=100, verbose_name='title')),
-                ('body', models.TextField(blank=True, verbose_name='text')),
-                ('urgency', models.CharField(choices=[('normal', 'Normal'), ('urgent', 'Urgent')], default='normal', max_length=8, verbose_name='urgency')),
-                ('state', models.CharField(choices=[('draft', 'Draft'), ('review', 'Awaiting approval'), ('scheduled', 'Approved, to be published'), ('published', 'Published'), ('withdrawn', 'Withdrawn'), ('expired', 'Expired')], default='draft', max_length=10, verbose_name='state')),
-                ('roles', models.CharField(blank=True, max_length=200, verbose_name='roles')),
-                ('pinned', models.BooleanField(default=False, verbose_name='pinned')),
-                ('publish_at', models.DateTimeField(blank=True, null=True, verbose_name='publish at')),
-                ('expire_at', models.DateTimeField(blank=True, null=True, verbose_name='expires at')),
-                ('published_at', models.DateTimeField(blank=True, null=True, verbose_name='published')),
-                ('alerted_at', models.DateTimeField(blank=True, null=True, verbose_name='urgent alert sent')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('author', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='written by')),
-                ('buildings', models.ManyToManyField(blank=True, related_name='+', to='registry.building', verbose_name='buildings')),
-                ('labels', models.ManyToManyField(blank=True, related_name='+', to='registry.label', verbose_name='labels')),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='regions.region', verbose_name='for')),
-                ('topic', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='notices', to='notices.topic', verbose_name='topic')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=100, verbose_name="title")),
+                ("body", models.TextField(blank=True, verbose_name="text")),
+                (
+                    "urgency",
+                    models.CharField(
+                        choices=[("normal", "Normal"), ("urgent", "Urgent")],
+                        default="normal",
+                        max_length=8,
+                        verbose_name="urgency",
+                    ),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("review", "Awaiting approval"),
+                            ("scheduled", "Approved, to be published"),
+                            ("published", "Published"),
+                            ("withdrawn", "Withdrawn"),
+                            ("expired", "Expired"),
+                        ],
+                        default="draft",
+                        max_length=10,
+                        verbose_name="state",
+                    ),
+                ),
+                ("roles", models.CharField(blank=True, max_length=200, verbose_name="roles")),
+                ("pinned", models.BooleanField(default=False, verbose_name="pinned")),
+                (
+                    "publish_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="publish at"),
+                ),
+                (
+                    "expire_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="expires at"),
+                ),
+                (
+                    "published_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="published"),
+                ),
+                (
+                    "alerted_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="urgent alert sent"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "author",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="written by",
+                    ),
+                ),
+                (
+                    "buildings",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="+",
+                        to="registry.building",
+                        verbose_name="buildings",
+                    ),
+                ),
+                (
+                    "labels",
+                    models.ManyToManyField(
+                        blank=True, related_name="+", to="registry.label", verbose_name="labels"
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="regions.region",
+                        verbose_name="for",
+                    ),
+                ),
+                (
+                    "topic",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="notices",
+                        to="notices.topic",
+                        verbose_name="topic",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'notice',
-                'verbose_name_plural': 'notices',
-                'ordering': ['-pinned', '-published_at', '-pk'],
+                "verbose_name": "notice",
+                "verbose_name_plural": "notices",
+                "ordering": ["-pinned", "-published_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='NoticeAttachment',
+            name="NoticeAttachment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(max_length=200, upload_to=linli.notices.models._file_path)),
-                ('name', models.CharField(max_length=120, verbose_name='file name')),
-                ('content_type', models.CharField(max_length=100)),
-                ('size', models.PositiveIntegerField()),
-                ('added_at', models.DateTimeField(auto_now_add=True)),
-                ('notice', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attachments', to='notices.notice')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "file",
+                    models.FileField(max_length=200, upload_to=linli.notices.models._file_path),
+                ),
+                ("name", models.CharField(max_length=120, verbose_name="file name")),
+                ("content_type", models.CharField(max_length=100)),
+                ("size", models.PositiveIntegerField()),
+                ("added_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "notice",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="attachments",
+                        to="notices.notice",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['notice', 'pk'],
+                "ordering": ["notice", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='NoticeImage',
+            name="NoticeImage",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(max_length=200, upload_to=linli.notices.models._file_path)),
-                ('content_type', models.CharField(max_length=20)),
-                ('width', models.PositiveIntegerField()),
-                ('height', models.PositiveIntegerField()),
-                ('size', models.PositiveIntegerField()),
-                ('added_at', models.DateTimeField(auto_now_add=True)),
-                ('notice', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='images', to='notices.notice')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "file",
+                    models.FileField(max_length=200, upload_to=linli.notices.models._file_path),
+                ),
+                ("content_type", models.CharField(max_length=20)),
+                ("width", models.PositiveIntegerField()),
+                ("height", models.PositiveIntegerField()),
+                ("size", models.PositiveIntegerField()),
+                ("added_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "notice",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="images",
+                        to="notices.notice",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['notice', 'pk'],
+                "ordering": ["notice", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='NoticeTransition',
+            name="NoticeTransition",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('from_state', models.CharField(blank=True, choices=[('draft', 'Draft'), ('review', 'Awaiting approval'), ('scheduled', 'Approved, to be published'), ('published', 'Published'), ('withdrawn', 'Withdrawn'), ('expired', 'Expired')], max_length=10, verbose_name='from')),
-                ('to_state', models.CharField(choices=[('draft', 'Draft'), ('review', 'Awaiting approval'), ('scheduled', 'Approved, to be published'), ('published', 'Published'), ('withdrawn', 'Withdrawn'), ('expired', 'Expired')], max_length=10, verbose_name='to')),
-                ('note', models.CharField(blank=True, max_length=500, verbose_name='note')),
-                ('at', models.DateTimeField(verbose_name='at')),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='by')),
-                ('notice', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='transitions', to='notices.notice')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "from_state",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("draft", "Draft"),
+                            ("review", "Awaiting approval"),
+                            ("scheduled", "Approved, to be published"),
+                            ("published", "Published"),
+                            ("withdrawn", "Withdrawn"),
+                            ("expired", "Expired"),
+                        ],
+                        max_length=10,
+                        verbose_name="from",
+                    ),
+                ),
+                (
+                    "to_state",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("review", "Awaiting approval"),
+                            ("scheduled", "Approved, to be published"),
+                            ("published", "Published"),
+                            ("withdrawn", "Withdrawn"),
+                            ("expired", "Expired"),
+                        ],
+                        max_length=10,
+                        verbose_name="to",
+                    ),
+                ),
+                ("note", models.CharField(blank=True, max_length=500, verbose_name="note")),
+                ("at", models.DateTimeField(verbose_name="at")),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="by",
+                    ),
+                ),
+                (
+                    "notice",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="transitions",
+                        to="notices.notice",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['notice', 'at', 'pk'],
+                "ordering": ["notice", "at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='TopicFollow',
+            name="TopicFollow",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('topic', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='notices.topic')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "topic",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="notices.topic",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='NoticeRead',
+            name="NoticeRead",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('read_at', models.DateTimeField()),
-                ('notice', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reads', to='notices.notice')),
-                ('resident', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='registry.resident')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("read_at", models.DateTimeField()),
+                (
+                    "notice",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="reads",
+                        to="notices.notice",
+                    ),
+                ),
+                (
+                    "resident",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="registry.resident",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['notice', 'resident'], name='notice_read_resident')],
-                'constraints': [models.UniqueConstraint(fields=('notice', 'user'), name='notice_read_once')],
+                "indexes": [
+                    models.Index(fields=["notice", "resident"], name="notice_read_resident")
+                ],
+                "constraints": [
+                    models.UniqueConstraint(fields=("notice", "user"), name="notice_read_once")
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='notice',
-            index=models.Index(fields=['state', 'published_at'], name='notice_state_published'),
+            model_name="notice",
+            index=models.Index(fields=["state", "published_at"], name="notice_state_published"),
         ),
         migrations.AddIndex(
-            model_name='notice',
-            index=models.Index(fields=['state', 'publish_at'], name='notice_state_publish_at'),
+            model_name="notice",
+            index=models.Index(fields=["state", "publish_at"], name="notice_state_publish_at"),
         ),
         migrations.AddConstraint(
-            model_name='notice',
-            constraint=models.CheckConstraint(condition=models.Q(('expire_at__isnull', True), ('publish_at__isnull', True), ('expire_at__gt', models.F('publish_at')), _connector='OR'), name='notice_expires_after_publishing', violation_error_message='A notice cannot expire before it is published.'),
+            model_name="notice",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("expire_at__isnull", True),
+                    ("publish_at__isnull", True),
+                    ("expire_at__gt", models.F("publish_at")),
+                    _connector="OR",
+                ),
+                name="notice_expires_after_publishing",
+                violation_error_message="A notice cannot expire before it is published.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='topicfollow',
-            constraint=models.UniqueConstraint(fields=('user', 'topic'), name='topic_follow_once'),
+            model_name="topicfollow",
+            constraint=models.UniqueConstraint(fields=("user", "topic"), name="topic_follow_once"),
         ),
     ]

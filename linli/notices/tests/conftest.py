@@ -28,5 +28,13 @@ def homes(world):
     return type(
         "Homes",
         (),
-        {"one": one, "two": two, "b": b, "elder": elder, "parent": parent, "child": child, "other": other},
+        {
+            "one": one,
+            "two": two,
+            "b": b,
+            "elder": elder,
+            "parent": parent,
+            "child": child,
+            "other": other,
+        },
     )

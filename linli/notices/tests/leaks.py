@@ -31,7 +31,11 @@ def community_b(world, made) -> Leaks:
 
     def notice(title: str, *, state: str = "draft", **fields):
         found = services.notice_create(
-            region=world.b, title=title, body="<p>市南社区专用</p>", topic=topic, by=world.worker_b,
+            region=world.b,
+            title=title,
+            body="<p>市南社区专用</p>",
+            topic=topic,
+            by=world.worker_b,
             **fields,
         )
         if state in ("review", "published"):
@@ -41,7 +45,10 @@ def community_b(world, made) -> Leaks:
         return found
 
     draft = notice(MARKERS[0])
-    review, review2 = notice("市南泄漏通知待审", state="review"), notice("市南泄漏通知二", state="review")
+    review, review2 = (
+        notice("市南泄漏通知待审", state="review"),
+        notice("市南泄漏通知二", state="review"),
+    )
     shown = notice(
         "市南泄漏通知已发",
         state="published",
@@ -54,7 +61,12 @@ def community_b(world, made) -> Leaks:
     sends = {
         ("post", "notices:create"): Send(
             "/notices/new/",
-            {"region_code": world.b.code, "title": "新通知", "topic": topic.pk, "urgency": "normal"},
+            {
+                "region_code": world.b.code,
+                "title": "新通知",
+                "topic": topic.pk,
+                "urgency": "normal",
+            },
         ),
         ("post", "notices:edit"): Send(
             f"/notices/{d}/edit/", {"title": "改过的通知", "topic": topic.pk, "urgency": "normal"}
@@ -84,11 +96,12 @@ def community_b(world, made) -> Leaks:
             f"{API}/notices/{p}/withdraw", {"note": "撤回"}, expect=200
         ),
         ("post", "api:notice-pin"): Send(f"{API}/notices/{p2}/pin", {"pinned": True}, expect=200),
-        ("post", "api:notice-read"): Send(
-            f"{API}/my-notices/{p}/read", by="worker_b", expect=200
-        ),
+        ("post", "api:notice-read"): Send(f"{API}/my-notices/{p}/read", by="worker_b", expect=200),
         ("post", "api:topic-create"): Send(
-            f"{API}/notice-topics", {"code": "fire", "name": "消防"}, by="district_admin", expect=201
+            f"{API}/notice-topics",
+            {"code": "fire", "name": "消防"},
+            by="district_admin",
+            expect=201,
         ),
         ("patch", "api:topic-update"): Send(
             f"{API}/notice-topics/{topic.pk}", {"order": 1}, by="district_admin", expect=200

@@ -18,9 +18,7 @@ def draft(world, *, region=None, by=None, **fields):
     fields.setdefault("title", "停水通知")
     fields.setdefault("body", "<p>明日8时至12时停水。</p>")
     fields.setdefault("topic", topic())
-    return services.notice_create(
-        region=region or world.a, by=by or world.worker_a, **fields
-    )
+    return services.notice_create(region=region or world.a, by=by or world.worker_a, **fields)
 
 
 def published(world, *, approver=None, **fields):
@@ -42,7 +40,7 @@ def pdf(name: str = "通知.pdf") -> SimpleUploadedFile:
 
 def xlsx(name: str = "名单.xlsx") -> SimpleUploadedFile:
     book = Workbook()
-    book.active["A1"] = "姓名"
+    book.worksheets[0]["A1"] = "姓名"
     out = BytesIO()
     book.save(out)
     return SimpleUploadedFile(name, out.getvalue())

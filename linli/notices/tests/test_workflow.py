@@ -21,7 +21,7 @@ def test_unsafe_html_is_removed_and_safe_tags_stay(world):
         world,
         body='<p onclick="steal()">请<strong>按时</strong>缴费</p><script>alert(1)</script>'
         '<style>p{}</style><a href="javascript:alert(1)">点我</a><a href="https://zc.gov.cn">官网</a>'
-        '<img src=x onerror=alert(1)>',
+        "<img src=x onerror=alert(1)>",
     )
     assert "script" not in notice.body and "onclick" not in notice.body
     assert "style" not in notice.body and "javascript" not in notice.body
@@ -48,8 +48,11 @@ def test_pictures_and_documents_are_kept_when_their_content_is_right(world):
 )
 def test_wrong_files_are_refused_and_nothing_is_saved(world, files, field):
     with pytest.raises(ValidationError) as refused:
-        draft(world, attachments=[pdf()] if field == "images" else files.get("attachments", []),
-              images=files.get("images", []))
+        draft(
+            world,
+            attachments=[pdf()] if field == "images" else files.get("attachments", []),
+            images=files.get("images", []),
+        )
     assert field in refused.value.message_dict
     assert not Notice.objects.exists()
     assert not NoticeImage.objects.exists() and not NoticeAttachment.objects.exists()
@@ -75,7 +78,9 @@ def test_the_workflow_moves_step_by_step_and_logs_each_move(world):
     services.notice_submit(notice=notice, by=world.worker_a)
     services.notice_approve(notice=notice, by=world.subdistrict_admin)
     services.notice_withdraw(notice=notice, by=world.subdistrict_admin, note="已恢复供水")
-    log = list(NoticeTransition.objects.filter(notice=notice).values_list("from_state", "to_state", "note"))
+    log = list(
+        NoticeTransition.objects.filter(notice=notice).values_list("from_state", "to_state", "note")
+    )
     assert log == [
         ("", "draft", ""),
         ("draft", "review", ""),
