@@ -152,6 +152,13 @@ def _files_route(kind: str) -> None:
         response={201: list[FileOut], 409: Problem},
         operation_id=f"notice_{kind}_add",
         url_name=f"notice-{kind}-add",
+        description=(
+            "Add pictures to a draft (multipart field `files`: JPEG, PNG or WebP, checked by "
+            "content, re-encoded without metadata; at most 9)."
+            if kind == "images"
+            else "Add attachments to a draft (multipart field `files`: PDF, Word .docx or "
+            "Excel .xlsx, recognised by content; at most 5, 10 MB each)."
+        ),
     )
     @requires(NOTICE_WRITE)
     def add(request: HttpRequest, notice_id: int, files: File[list[UploadedFile]]) -> Status[Any]:
@@ -163,14 +170,6 @@ def _files_route(kind: str) -> None:
             services.notice_update(notice=notice, by=by, attachments=files)
         rows = notice.images.all() if kind == "images" else notice.attachments.all()
         return Status(201, list(rows))
-
-    add.__doc__ = (
-        "Add pictures to a draft (multipart field `files`: JPEG, PNG or WebP, checked by "
-        "content, re-encoded without metadata; at most 9)."
-        if kind == "images"
-        else "Add attachments to a draft (multipart field `files`: PDF, Word .docx or "
-        "Excel .xlsx, recognised by content; at most 5, 10 MB each)."
-    )
 
 
 _files_route("images")
@@ -190,13 +189,12 @@ def _step(name: str, action: str, doc: str) -> None:
         response={200: NoticeDetailOut, 409: Problem},
         operation_id=f"notice_{name}",
         url_name=f"notice-{name}",
+        description=doc,
     )
     @requires(action)
     def move(request: HttpRequest, notice_id: int, payload: NoteIn) -> Notice:
         notice = _notice(request, notice_id)
         return _detail(step(notice=notice, by=signed_in_user(request), note=payload.note))
-
-    move.__doc__ = doc
 
 
 _step("submit", NOTICE_WRITE, "Submit a draft for approval.")
@@ -299,6 +297,7 @@ def topic_list(request: HttpRequest) -> QuerySet[Topic]:
 )
 @requires(NOTICE_CONFIGURE)
 def topic_create(request: HttpRequest, payload: TopicIn) -> Status[Topic]:
+    """A new topic (district-wide)."""
     return Status(201, services.topic_create(by=signed_in_user(request), **payload.dict()))
 
 
@@ -325,6 +324,7 @@ def topic_update(request: HttpRequest, topic_id: int, payload: TopicPatch) -> To
 )
 @signed_in
 def topics_followed(request: HttpRequest) -> QuerySet[Topic]:
+    """The topics the caller follows."""
     return Topic.objects.filter(pk__in=selectors.topics_followed(user=request.user))
 
 
