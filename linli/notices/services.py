@@ -358,10 +358,11 @@ def notice_return(*, notice: Notice, by: User, note: str) -> Notice:
 
 
 @transaction.atomic
-def notice_approve(*, notice: Notice, by: User, note: str = "") -> Notice:
+def notice_approve(*, notice: Notice, by: User | None, note: str = "") -> Notice:
     """Awaiting approval → published (or approved, to be published at `publish_at`),
-    by someone other than its author who approves notices for the whole of its region."""
-    if by.pk == notice.author_id:
+    by someone other than its author who approves notices for the whole of its region
+    (None: the system, seeding the demo)."""
+    if by is not None and by.pk == notice.author_id:
         raise ValidationError(_("A notice is approved by someone other than its author."))
     now = timezone.now()
     locked = Notice.objects.get(pk=notice.pk)
@@ -400,7 +401,7 @@ def notice_withdraw(*, notice: Notice, by: User, note: str) -> Notice:
 
 
 @transaction.atomic
-def notice_pin(*, notice: Notice, pinned: bool, by: User) -> Notice:
+def notice_pin(*, notice: Notice, pinned: bool, by: User | None) -> Notice:
     """Pin a published notice to the top of its readers' lists (or unpin it)."""
     ensure_may(by, notice.region, NOTICE_APPROVE)
     locked = Notice.objects.select_for_update().get(pk=notice.pk)
