@@ -10,9 +10,11 @@ class NoticesConfig(AppConfig):
     def ready(self) -> None:
         from datetime import timedelta
 
-        from linli.core import navigation, periodic
+        from linli.core import navigation, panels, periodic
+        from linli.notices import home
         from linli.notices.permissions import NOTICE_VIEW
         from linli.notices.tasks import notices_due
 
         navigation.register(navigation.NavItem(_("Notices"), "notices:list", NOTICE_VIEW, 45))
+        panels.register(*home.BLOCKS)
         periodic.register("notices-due", notices_due, every=timedelta(minutes=1))
