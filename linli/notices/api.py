@@ -24,7 +24,7 @@ from linli.notices.permissions import NOTICE_APPROVE, NOTICE_CONFIGURE, NOTICE_V
 from linli.notices.schemas import (
     FileOut,
     FollowIn,
-    NoteIn,
+    NoticeNoteIn,
     NoticeDetailOut,
     NoticeIn,
     NoticeOut,
@@ -192,7 +192,7 @@ def _step(name: str, action: str, doc: str) -> None:
         description=doc,
     )
     @requires(action)
-    def move(request: HttpRequest, notice_id: int, payload: NoteIn) -> Notice:
+    def move(request: HttpRequest, notice_id: int, payload: NoticeNoteIn) -> Notice:
         notice = _notice(request, notice_id)
         return _detail(step(notice=notice, by=signed_in_user(request), note=payload.note))
 

@@ -29,4 +29,4 @@ def _reader(request: HttpRequest) -> dict[str, Any]:
     }
 
 
-BLOCKS = (HomeBlock(frozenset(Role), _("Notices"), _reader, order=6),)
+BLOCKS = (HomeBlock(frozenset({Role.RESIDENT}), _("Notices"), _reader, order=6),)

@@ -35,7 +35,7 @@ class NoticePatch(Schema):
     expire_at: AwareDatetime | None = None
 
 
-class NoteIn(Schema):
+class NoticeNoteIn(Schema):
     note: str = Field("", max_length=500)
 
 
@@ -65,7 +65,7 @@ class FileOut(Schema):
     size: int
 
 
-class TransitionOut(Schema):
+class NoticeTransitionOut(Schema):
     from_state: str
     to_state: NoticeState
     by: str | None = Field(None, alias="actor.username")
@@ -80,7 +80,7 @@ class NoticeDetailOut(NoticeOut):
     labels: list[str] = Field(alias="label_codes")
     images: list[FileOut] = Field(alias="image_list")
     attachments: list[FileOut] = Field(alias="attachment_list")
-    log: list[TransitionOut] = Field(alias="log_list")
+    log: list[NoticeTransitionOut] = Field(alias="log_list")
 
 
 class ReaderNoticeOut(NoticeOut):
