@@ -24,9 +24,9 @@ from linli.notices.permissions import NOTICE_APPROVE, NOTICE_CONFIGURE, NOTICE_V
 from linli.notices.schemas import (
     FileOut,
     FollowIn,
-    NoticeNoteIn,
     NoticeDetailOut,
     NoticeIn,
+    NoticeNoteIn,
     NoticeOut,
     NoticePatch,
     PinIn,

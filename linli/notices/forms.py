@@ -31,6 +31,13 @@ class MultipleFileField(forms.FileField):
         return [super().clean(data, initial)] if data else []
 
 
+class BuildingsField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
+    """Buildings named with their grid: every community has its 1号楼."""
+
+    def label_from_instance(self, obj: Building) -> str:
+        return f"{obj.grid.name} · {obj.name}"
+
+
 class NoticeForm(forms.Form):
     region_code = forms.ChoiceField(label=_("For (the region and everything below it)"))
     title = forms.CharField(label=_("Title"), max_length=100)
@@ -44,7 +51,7 @@ class NoticeForm(forms.Form):
             "Paragraphs, bold, lists, headings, tables and links are kept; the rest is removed."
         ),
     )
-    buildings = forms.ModelMultipleChoiceField(
+    buildings = BuildingsField(
         label=_("Only these buildings"), queryset=Building.objects.none(), required=False
     )
     labels = forms.ModelMultipleChoiceField(
@@ -54,7 +61,7 @@ class NoticeForm(forms.Form):
         label=_("For these roles (none: the residents)"),
         choices=Role.choices,
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
     )
     publish_at = forms.DateTimeField(
         label=_("Publish at (empty: once approved)"),

@@ -139,9 +139,13 @@ def receipts(*, notice: Notice) -> Receipts:
     found = audience_residents(notice).annotate(seen=has_read(notice))
     totals = found.aggregate(total=Count("pk"), read=Count("pk", filter=Q(seen=True)))
     by_building = (
-        found.values("household__house__building", "household__house__building__name")
+        found.values(
+            "household__house__building",
+            "household__house__building__name",
+            "household__house__building__grid__name",
+        )
         .annotate(total=Count("pk"), read=Count("pk", filter=Q(seen=True)))
-        .order_by("household__house__building__name", "household__house__building")
+        .order_by("household__house__building__grid__path", "household__house__building__name")
     )
     labels = list(notice.labels.all()) or list(
         Label.objects.filter(code__in=VULNERABLE_LABELS).order_by("order", "pk")
@@ -167,7 +171,8 @@ def receipts(*, notice: Notice) -> Receipts:
         [
             Share(
                 row["household__house__building"],
-                row["household__house__building__name"],
+                f"{row['household__house__building__grid__name']} · "
+                f"{row['household__house__building__name']}",
                 row["total"],
                 row["read"],
             )
@@ -187,6 +192,11 @@ def unread_vulnerable(*, notice: Notice, user: AnyUser, limit: int = 200) -> Que
         .filter(label_q(vulnerable))
         .filter(~has_read(notice))
         .filter(pk__in=Resident.objects.visible_to(user, REGISTRY_VIEW).values("pk"))
-        .select_related("household__house__building")
-        .order_by("household__house__building__name", "name", "pk")[:limit]
+        .select_related("household__house__building__grid")
+        .order_by(
+            "household__house__building__grid__path",
+            "household__house__building__name",
+            "name",
+            "pk",
+        )[:limit]
     )

@@ -53,7 +53,11 @@ def _form(request: HttpRequest, *, editing: bool = False, **kwargs: Any) -> Noti
         .select_related("parent")
         .order_by("path")[:300]
     )
-    buildings = Building.objects.visible_to(user, NOTICE_WRITE).order_by("grid__path", "name")
+    buildings = (
+        Building.objects.visible_to(user, NOTICE_WRITE)
+        .select_related("grid")
+        .order_by("grid__path", "name")
+    )
     return NoticeForm(
         request.POST or None,
         request.FILES or None,

@@ -75,8 +75,8 @@ def test_read_receipts_count_the_audience_from_the_registry(world, homes):
     found = selectors.receipts(notice=notice)
     assert (found.total, found.read, found.percent) == (3, 1, 33)
     assert [(s.name, s.total, s.read) for s in found.buildings] == [
-        ("1号楼", 1, 1),
-        ("2号楼", 2, 0),
+        ("车站第一网格 · 1号楼", 1, 1),
+        ("车站第一网格 · 2号楼", 2, 0),
     ]
     by_label = {s.name: (s.total, s.read) for s in found.labels}
     assert by_label["独居老人"] == (1, 1) and by_label["60岁以上老人"] == (1, 1)
