@@ -155,6 +155,7 @@ def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
             else None,
             "may_write": may(user, notice.region, NOTICE_WRITE),
             "may_approve": may(user, notice.region, NOTICE_APPROVE),
+            "own": notice.author_id == user.pk,  # nobody approves their own notice
             "note": NoteForm(),
         },
     )
