@@ -115,5 +115,5 @@ class FollowForm(forms.Form):
         label=_("Topics I follow"),
         queryset=Topic.objects.filter(active=True),
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
     )
