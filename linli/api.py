@@ -17,8 +17,8 @@ from linli.devices.api import router as devices_router
 from linli.devices.ingest_api import router as devices_ingest_router
 from linli.exports.api import router as exports_router
 from linli.gridwork.api import router as gridwork_router
-from linli.notices.api import router as notices_router
 from linli.indicators.api import router as indicators_router
+from linli.notices.api import router as notices_router
 from linli.regions.api import router as regions_router
 from linli.registry.api import router as registry_router
 
