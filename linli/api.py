@@ -19,6 +19,7 @@ from linli.devices.ingest_api import router as devices_ingest_router
 from linli.exports.api import router as exports_router
 from linli.gridwork.api import router as gridwork_router
 from linli.indicators.api import router as indicators_router
+from linli.notices.api import router as notices_router
 from linli.regions.api import router as regions_router
 from linli.registry.api import router as registry_router
 
@@ -59,6 +60,7 @@ api.add_router("", audit_router)
 api.add_router("/registry", registry_router)
 api.add_router("", cases_router)
 api.add_router("", gridwork_router)
+api.add_router("", notices_router)
 api.add_router("", indicators_router)
 api.add_router("", exports_router)
 # ThingsBoard's device paths (/{token}/telemetry) after the others': they would match theirs.

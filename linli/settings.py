@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "linli.cases",
     "linli.gridwork",
     "linli.devices",
+    "linli.notices",
     "linli.notifications",
     "linli.exports",
     "linli.open311",
