@@ -9,6 +9,15 @@ the broker delivers those messages again, to it when it reconnects or to another
 worker of the group (at-least-once; the ingestion stores a value once by device,
 key and time). The broker's plugin put the device's key in the topic
 (`linli/<key>/<kind>`) after checking its token (docs/adr/0017-device-broker.md).
+
+A worker run as a process (`run`, `pipeline=True`) is a pipeline of two threads:
+its own thread collects a batch and prepares it (parses and checks the payloads,
+reads the devices: `ingestion.prepare`) while a writer thread, on a database
+connection of its own, writes the batch before it (`ingestion.write`: telemetry,
+latest values, health, rules, one transaction) and only then acknowledges that
+batch's messages. One batch waits between them at most, and the writer takes them
+in order. So the database writes while the worker parses, instead of each waiting
+for the other; nothing is acknowledged before its commit.
 """
 
 import logging
@@ -28,7 +37,7 @@ from paho.mqtt.packettypes import PacketTypes
 from paho.mqtt.properties import Properties
 from paho.mqtt.reasoncodes import ReasonCode
 
-from linli.devices.ingestion import KINDS, Message, ingest
+from linli.devices.ingestion import KINDS, Message, Prepared, prepare, write
 
 log = logging.getLogger(__name__)
 
@@ -70,9 +79,10 @@ class Worker:
         wait: float = 0.05,
         topic: str = SHARED_TOPIC,
         leave: bool = False,
+        pipeline: bool = False,
     ) -> None:
         self.name, self.host, self.port = name, host, port
-        self.leave = leave
+        self.leave, self.pipeline = leave, pipeline
         self.batch, self.wait, self.topic = batch, wait, topic
         self.protocol = PROTOCOLS[protocol]
         self.retry = 1.0  # s: the first wait for a database that is away (doubling to 30)
@@ -82,6 +92,10 @@ class Worker:
         self._inbox: queue.Queue[Received] = queue.Queue()
         self._stopping = threading.Event()
         self._generation = 0
+        # The pipeline: a prepared batch for the writer thread (None: the writer ends).
+        self._ready: queue.Queue[tuple[list[Received], Prepared | None] | None] = queue.Queue(1)
+        self._writer: threading.Thread | None = None
+        self._failed = threading.Event()  # the writer stopped before storing a batch
         self.client = mqtt.Client(
             CallbackAPIVersion.VERSION2,
             client_id=name,
@@ -139,12 +153,16 @@ class Worker:
         """Connect, then ingest batch after batch until `stop()`; then, if it is to
         leave, leave the group for good (`depart`)."""
         self.start()
+        if self.pipeline:
+            self._writer = threading.Thread(target=self._write_all, name=f"{self.name}-writer")
+            self._writer.start()
         try:
             while not self._stopping.is_set():
                 self.step()
-            if self.leave:
+            if self.finish() and self.leave:
                 self.depart()
         finally:
+            self.finish()
             self.close()
         return self.counts
 
@@ -192,12 +210,55 @@ class Worker:
 
     def step(self) -> int:
         """One batch (waiting up to 0.2 s for its first message): stored, then
-        acknowledged. Returns the number of messages handled (-1: not stored, asked
-        to stop while the database was away)."""
-        batch = self._collect()
-        if batch and not self._handle(batch):
+        acknowledged; with the writer thread, prepared and handed to it. Returns the
+        number of messages handled (-1: not stored, asked to stop while the database
+        was away)."""
+        if self._failed.is_set():
             return -1
-        return len(batch)
+        batch = self._collect()
+        if not batch:
+            return 0
+        prepared = self._prepare(batch)
+        if self._writer is None:
+            return len(batch) if self._handle(batch, prepared) else -1
+        while True:  # the writer holds the batch before: wait for it to take this one
+            try:
+                self._ready.put((batch, prepared), timeout=0.2)
+                return len(batch)
+            except queue.Full:
+                if not self._writer.is_alive():  # not stored, not acknowledged: sent again
+                    return -1
+
+    def finish(self) -> bool:
+        """End the writer thread once it has written (and acknowledged) the batches
+        handed to it; then batches are stored in this thread. False if it could not
+        store one (asked to stop while the database was away)."""
+        writer, self._writer = self._writer, None
+        if writer is not None:
+            while writer.is_alive():
+                try:
+                    self._ready.put(None, timeout=0.2)
+                    break
+                except queue.Full:
+                    continue
+            writer.join()
+        return not self._failed.is_set()
+
+    def _write_all(self) -> None:
+        """The writer thread: the prepared batches in order, each stored, then
+        acknowledged; on its own database connection, closed at the end."""
+        try:
+            while (item := self._ready.get()) is not None:
+                if not self._handle(*item):
+                    self._failed.set()  # asked to stop while the database was away
+                    return
+        except BaseException:
+            log.exception("worker %s: the writer failed; stopping", self.name)
+            self._failed.set()
+            self._stopping.set()
+            raise
+        finally:
+            connection.close()
 
     def close(self) -> None:
         self._stopping.set()
@@ -222,13 +283,29 @@ class Worker:
         # Messages of a connection since lost come again on the new one.
         return [r for r in batch if r.generation == self._generation]
 
-    def _handle(self, batch: list[Received]) -> bool:
+    def _prepare(self, batch: list[Received]) -> Prepared | None:
+        """The batch parsed and checked; None if that failed (the database away, a
+        message the ingestion cannot handle): then `_store` runs the whole path,
+        with its retries and message by message."""
+        messages = [r.message for r in batch if r.message is not None]
+        if not messages:
+            return None
+        try:
+            return prepare(messages)
+        except (OperationalError, InterfaceError):
+            if not connection.in_atomic_block:  # (in tests, the test's transaction)
+                connection.close()
+            return None
+        except Exception:
+            return None
+
+    def _handle(self, batch: list[Received], prepared: Prepared | None = None) -> bool:
         for received in batch:
             if received.message is None:
                 log.warning("worker %s: dropped a message on %s", self.name, received.topic)
                 self.counts["unknown_topic"] += 1
         messages = [r.message for r in batch if r.message is not None]
-        if messages and not self._store(messages):
+        if messages and not self._store(messages, prepared):
             return False  # stopping before the database came back: nothing acknowledged
         self.received += len(batch)
         for received in batch:
@@ -236,15 +313,17 @@ class Worker:
                 self.client.ack(received.mid, received.qos)
         return True
 
-    def _store(self, messages: Sequence[Message]) -> bool:
-        """Ingest the batch, waiting out a database that is away; False if asked to
-        stop meanwhile. A message the ingestion fails on is dropped alone."""
+    def _store(self, messages: Sequence[Message], prepared: Prepared | None = None) -> bool:
+        """Ingest the batch (`prepared`: already parsed and checked), waiting out a
+        database that is away; False if asked to stop meanwhile. A message the
+        ingestion fails on is dropped alone."""
         delay = self.retry
         while True:
             try:
-                self.counts.update(ingest(messages))
+                self.counts.update(write(prepared if prepared is not None else prepare(messages)))
                 return True
             except (OperationalError, InterfaceError) as exc:  # the database is away
+                prepared = None  # prepared again: its devices may have changed meanwhile
                 log.error(
                     "worker %s: database unavailable (%s), retry in %.0fs", self.name, exc, delay
                 )

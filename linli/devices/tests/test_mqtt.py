@@ -144,9 +144,9 @@ def test_devices_publish_with_their_token_and_only_their_own_topics(
     devices, broker, workers, monkeypatch, django_capture_on_commit_callbacks
 ):
     seen: list = []
-    real_ingest = worker_module.ingest
+    real_prepare = worker_module.prepare
     monkeypatch.setattr(
-        worker_module, "ingest", lambda messages: seen.extend(messages) or real_ingest(messages)
+        worker_module, "prepare", lambda messages: seen.extend(messages) or real_prepare(messages)
     )
     worker = workers()
     (first, first_token), (second, second_token) = devices[0], devices[1]
@@ -216,18 +216,22 @@ def test_devices_publish_with_their_token_and_only_their_own_topics(
 def test_a_worker_waits_out_the_database_and_drops_a_poisonous_message_alone(
     devices, broker, workers, monkeypatch, caplog
 ):
-    real_ingest = worker_module.ingest
+    real_prepare, real_write = worker_module.prepare, worker_module.write
     calls = []
 
-    def flaky(messages):
-        calls.append(len(messages))
-        if len(calls) <= 2:
-            raise OperationalError("connection refused")
+    def poisoned(messages):
         if any(b"poison" in m.payload for m in messages):
             raise ValueError("cannot handle this one")
-        return real_ingest(messages)
+        return real_prepare(messages)
 
-    monkeypatch.setattr(worker_module, "ingest", flaky)
+    def flaky(prepared):
+        calls.append(prepared)
+        if len(calls) <= 2:
+            raise OperationalError("connection refused")
+        return real_write(prepared)
+
+    monkeypatch.setattr(worker_module, "prepare", poisoned)
+    monkeypatch.setattr(worker_module, "write", flaky)
     worker = workers()
     worker.retry = 0.01
     client, _ = device_client(broker.port, devices[0][1])
