@@ -63,7 +63,8 @@ from typing import Any
 # ruff: noqa: S105, S603, S607 (a bench-only password; fixed commands)
 
 ROOT = Path(__file__).resolve().parents[1]
-DATABASE = "linli_bench_telemetry"
+# Its own database (dropped and created); another name for a second bench on the same server.
+DATABASE = os.environ.get("LINLI_BENCH_DATABASE", "linli_bench_telemetry")
 URL = f"postgres://linli:linli@127.0.0.1:5432/{DATABASE}"
 PASSWORD = "bench-worker-password-0123456789"
 ENV = {
@@ -1026,8 +1027,10 @@ def main() -> None:
     result["offline_sweep"] = bench.sweep()
     result["finished"] = datetime.now(UTC).isoformat(timespec="seconds")
     print(json.dumps(result, ensure_ascii=False, indent=1))
-    name = f"telemetry-{started:%Y-%m-%d}{'-quick' if args.quick else ''}.json"
-    out = ROOT / "bench" / "results" / name
+    name = f"telemetry-{started:%Y-%m-%d}{'-quick' if args.quick else ''}"
+    out = ROOT / "bench" / "results" / f"{name}.json"
+    if out.exists():  # earlier results are kept: a later run of the day by its start time
+        out = out.with_name(f"{name}-{started:%H%M}.json")
     out.write_text(json.dumps(result, ensure_ascii=False, indent=1) + "\n")
     print(f"written {out}", file=sys.stderr)
     shutil.rmtree(bench.tmp, ignore_errors=True)
