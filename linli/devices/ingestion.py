@@ -405,7 +405,12 @@ def _targets(names: set[str]) -> dict[str, Target]:
     keys = sorted(names)
     params: list[Any]
     if storage.postgres():
-        condition, params = "key = ANY(%s::varchar[])", [keys]
+        # An array's text (psycopg would dump a list element by element): a name that
+        # is no device key is no device, and a key needs no escaping in the quotes.
+        keys = [key for key in keys if DEVICE_KEY.fullmatch(key)]
+        if not keys:
+            return {}
+        condition, params = "key = ANY(%s::varchar[])", ['{"' + '","'.join(keys) + '"}']
     else:
         condition, params = f"key IN ({', '.join(['%s'] * len(keys))})", list(keys)
     rows = storage.select(
