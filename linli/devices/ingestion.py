@@ -556,7 +556,9 @@ def write(prepared: Prepared) -> Counter[str]:
         storage.partitions_cover(*span)
     for attempt in range(RETRIES):
         try:
-            written = _write(batch, prepared.refuse, prepared.devices, _keys.intervals, prepared.now)
+            written = _write(
+                batch, prepared.refuse, prepared.devices, _keys.intervals, prepared.now
+            )
             break
         except (OperationalError, IntegrityError) as error:
             if attempt == RETRIES - 1 or not _retryable(error):

@@ -53,7 +53,7 @@ class _Properties(Properties):
     checking `__setattr__`) for every message it decodes, and searches them all to
     `clear` a new, empty object: a sixth of a worker's CPU. The tables are only read."""
 
-    def __init__(self, packetType: int) -> None:  # noqa: N803 (paho's name)
+    def __init__(self, packetType: int) -> None:
         object.__setattr__(self, "packetType", packetType)
         for table in _TABLES:
             object.__setattr__(self, table, getattr(_PROTOTYPE, table))
@@ -218,6 +218,8 @@ class Worker:
         finally:
             self.finish()
             self.close()
+            if not connection.in_atomic_block:  # this thread's, as the writer closes its own
+                connection.close()
         return self.counts
 
     def depart(self, idle: float = 1.0) -> bool:
@@ -306,11 +308,10 @@ class Worker:
                 if not self._handle(*item):
                     self._failed.set()  # asked to stop while the database was away
                     return
-        except BaseException:
+        except BaseException:  # its batch not acknowledged: given again after the restart
             log.exception("worker %s: the writer failed; stopping", self.name)
             self._failed.set()
             self._stopping.set()
-            raise
         finally:
             connection.close()
 

@@ -204,11 +204,7 @@ def health_update(
             " FROM (SELECT (e->>0)::bigint AS id, (e->>1)::timestamptz AS seen,"
             " (e->>2)::smallint AS battery, (e->>3)::smallint AS signal"
             " FROM json_array_elements(%s::json) AS e) AS v WHERE d.id = v.id",
-            [
-                json.dumps(
-                    [(i, seen[i].isoformat(), battery.get(i), signal.get(i)) for i in ids]
-                )
-            ],
+            [json.dumps([(i, seen[i].isoformat(), battery.get(i), signal.get(i)) for i in ids])],
         )
     elif ids:
         with connection.cursor() as cursor:

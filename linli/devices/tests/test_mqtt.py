@@ -304,6 +304,67 @@ def test_no_message_lost_when_the_broker_restarts(devices, broker, workers):
         client.loop_stop()
 
 
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="Needs PostgreSQL: the writer thread has a connection of its own, and the "
+    "SQLite test database lives in this thread's (run `make test-pg`).",
+)
+@pytest.mark.django_db(transaction=True)
+def test_a_pipelined_worker_acknowledges_only_what_its_writer_committed(
+    devices, broker, workers, settings, monkeypatch
+):
+    """The pipeline: batches prepared in the worker's thread, written and then
+    acknowledged by its writer thread. The writer dies in its third batch: the
+    worker stops, having acknowledged only the batches committed; the same worker
+    name gets the rest again. None lost, none stored twice."""
+    real_write, writes = worker_module.write, []
+    writer_threads = set()
+
+    def dying(prepared):
+        writes.append(len(prepared.batch.rows))
+        writer_threads.add(threading.current_thread().name)
+        if len(writes) == 3:
+            raise SystemExit("the writer dies mid-batch")
+        return real_write(prepared)
+
+    monkeypatch.setattr(worker_module, "write", dying)
+    pipelined = Worker(
+        name="w1",
+        host="127.0.0.1",
+        port=broker.port,
+        username=settings.LINLI_MQTT_USERNAME,
+        password=WORKER_PASSWORD,
+        batch=50,
+        wait=0.02,
+        pipeline=True,
+    )
+    runner = threading.Thread(target=pipelined.run)
+    runner.start()
+    wait_for(pipelined.connected.is_set, 10, "the worker to connect")
+    clients = []
+    for _, token in devices[:10]:  # (once the broker has read the devices' tokens)
+        client, reason = device_client(broker.port, token, v5=False)
+        while reason.is_failure:
+            client.loop_stop()
+            time.sleep(0.1)
+            client, reason = device_client(broker.port, token, v5=False)
+        clients.append(client)
+    for info in publish_all(clients, 300):
+        info.wait_for_publish(5)
+    runner.join(20)
+    assert not runner.is_alive(), "a worker whose writer died stops"
+    assert writer_threads == {"w1-writer"} and len(writes) == 3
+    assert pipelined.received == stored() == sum(writes[:2]) > 0, "acknowledged = committed"
+
+    monkeypatch.setattr(worker_module, "write", real_write)
+    again = workers("w1")  # its session: what was not acknowledged comes again
+    pump([again], lambda: stored() >= 300)
+    assert stored() == 300 and pipelined.received + again.received == 300
+    for client in clients:
+        client.disconnect()
+        client.loop_stop()
+
+
 def _database_url() -> str:
     db = connection.settings_dict
     return f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
