@@ -13,6 +13,7 @@ from linli.cases.api import router as cases_router
 from linli.core import problems
 from linli.core.parsers import JSONObjectParser
 from linli.core.routers import Router
+from linli.alerts.api import router as alerts_router
 from linli.devices.api import router as devices_router
 from linli.devices.ingest_api import router as devices_ingest_router
 from linli.exports.api import router as exports_router
@@ -65,3 +66,4 @@ api.add_router("", devices_ingest_router)
 # After it: the console's /devices/{id} would take its /devices/telemetry (and it has no
 # path of two segments ending in /telemetry or /attributes, which the ingestion's take).
 api.add_router("", devices_router)
+api.add_router("", alerts_router)
