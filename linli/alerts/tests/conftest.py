@@ -12,7 +12,9 @@ from linli.testing.http import english_client  # noqa: F401 (the English `client
 DATA = Path(__file__).parent / "data"
 SQUARE = {  # around grid A1 (given this boundary by the `bounded` fixture)
     "type": "Polygon",
-    "coordinates": [[[117.86, 36.79], [117.88, 36.79], [117.88, 36.81], [117.86, 36.81], [117.86, 36.79]]],
+    "coordinates": [
+        [[117.86, 36.79], [117.88, 36.79], [117.88, 36.81], [117.86, 36.81], [117.86, 36.79]]
+    ],
 }
 STORM = {
     "zh-CN": {
@@ -21,7 +23,12 @@ STORM = {
         "description": "预计6小时内降雨量将达50毫米以上。",
         "instruction": "请前往车站广场避难场所。",
     },
-    "en-US": {"event": "Rainstorm Yellow Warning", "headline": "Rainstorm warning", "description": "", "instruction": ""},
+    "en-US": {
+        "event": "Rainstorm Yellow Warning",
+        "headline": "Rainstorm warning",
+        "description": "",
+        "instruction": "",
+    },
 }
 
 
@@ -35,12 +42,28 @@ def default_language():
 def bounded(world):
     world.a1.boundary = {
         "type": "Polygon",
-        "coordinates": [[[117.865, 36.795], [117.875, 36.795], [117.875, 36.805], [117.865, 36.805], [117.865, 36.795]]],
+        "coordinates": [
+            [
+                [117.865, 36.795],
+                [117.875, 36.795],
+                [117.875, 36.805],
+                [117.865, 36.805],
+                [117.865, 36.795],
+            ]
+        ],
     }
     world.a1.save(update_fields=["boundary"])
     world.b1.boundary = {
         "type": "Polygon",
-        "coordinates": [[[117.90, 36.795], [117.91, 36.795], [117.91, 36.805], [117.90, 36.805], [117.90, 36.795]]],
+        "coordinates": [
+            [
+                [117.90, 36.795],
+                [117.91, 36.795],
+                [117.91, 36.805],
+                [117.90, 36.805],
+                [117.90, 36.795],
+            ]
+        ],
     }
     world.b1.save(update_fields=["boundary"])
     return world

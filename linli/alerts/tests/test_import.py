@@ -53,7 +53,9 @@ def test_a_weather_bureaus_alert_is_imported_once(world):
 
 def test_an_update_and_a_cancel_apply_to_the_alert_they_reference(world):
     [first] = alerts_import(data=BUREAU, by=None).created
-    update = follow_up("Update", "37030641600000_20261207120000", references=REFERENCES, headline="暴雨橙色预警")
+    update = follow_up(
+        "Update", "37030641600000_20261207120000", references=REFERENCES, headline="暴雨橙色预警"
+    )
     [second] = alerts_import(data=update, by=None).created
     first.refresh_from_db()
     assert first.state == State.SUPERSEDED
@@ -71,7 +73,9 @@ def test_an_update_and_a_cancel_apply_to_the_alert_they_reference(world):
 
 
 def test_an_atom_feed_carrying_alerts_is_imported_in_order(world):
-    update = follow_up("Update", "37030641600000_20261207120000", references=REFERENCES, headline="暴雨橙色预警")
+    update = follow_up(
+        "Update", "37030641600000_20261207120000", references=REFERENCES, headline="暴雨橙色预警"
+    )
     strip = lambda doc: doc.split(b"?>", 1)[1]  # noqa: E731
     feed = (
         b'<?xml version="1.0" encoding="UTF-8"?><feed xmlns="http://www.w3.org/2005/Atom">'
@@ -110,10 +114,17 @@ def test_bad_documents_are_refused_whole_with_what_is_wrong(world):
     problems = refused(invalid)
     assert problems[0] == "The CAP document is not valid (2 errors):"
     assert "alert/status: the value “Real” is not allowed by CAP 1.2." in problems
-    assert any(p.startswith("alert/info: element event is not allowed here") or "urgency" in p for p in problems[1:])
+    assert any(
+        p.startswith("alert/info: element event is not allowed here") or "urgency" in p
+        for p in problems[1:]
+    )
 
-    unknown = follow_up("Update", "X-1", references="someone,nothing,2026-12-07T09:30:00+08:00", headline="h")
-    assert "the alert it updates or cancels (someone,nothing) is unknown here" in refused(unknown)[0]
+    unknown = follow_up(
+        "Update", "X-1", references="someone,nothing,2026-12-07T09:30:00+08:00", headline="h"
+    )
+    assert (
+        "the alert it updates or cancels (someone,nothing) is unknown here" in refused(unknown)[0]
+    )
 
     elsewhere = BUREAU.replace(b"<value>370306</value>", b"<value>110101</value>")
     assert "outside the district" in refused(elsewhere)[0]
@@ -121,10 +132,15 @@ def test_bad_documents_are_refused_whole_with_what_is_wrong(world):
 
 def test_a_feed_with_one_bad_alert_saves_none(world):
     strip = lambda doc: doc.split(b"?>", 1)[1]  # noqa: E731
-    bad = strip(BUREAU).replace(b"_20261207093000", b"_2").replace(b"<status>Actual", b"<status>Nope")
+    bad = (
+        strip(BUREAU).replace(b"_20261207093000", b"_2").replace(b"<status>Actual", b"<status>Nope")
+    )
     feed = (
-        b'<feed xmlns="http://www.w3.org/2005/Atom"><entry><content>' + strip(BUREAU)
-        + b"</content></entry><entry><content>" + bad + b"</content></entry></feed>"
+        b'<feed xmlns="http://www.w3.org/2005/Atom"><entry><content>'
+        + strip(BUREAU)
+        + b"</content></entry><entry><content>"
+        + bad
+        + b"</content></entry></feed>"
     )
     problems = refused(feed)
     assert "Alert 2: alert/status: the value “Nope” is not allowed by CAP 1.2." in problems
@@ -170,7 +186,9 @@ def server():
 
 
 def test_a_configured_feed_is_polled_and_its_linked_alerts_imported(world, server, settings):
-    update = follow_up("Update", "37030641600000_20261207120000", references=REFERENCES, headline="暴雨橙色预警")
+    update = follow_up(
+        "Update", "37030641600000_20261207120000", references=REFERENCES, headline="暴雨橙色预警"
+    )
     Served.documents = {
         "/feed.atom": (
             b'<feed xmlns="http://www.w3.org/2005/Atom"><id>urn:f</id>'

@@ -36,7 +36,9 @@ def atom(client) -> ET.Element:
 
 def test_the_feed_lists_the_alerts_in_force_and_links_their_cap(world, client, issued):
     storm_draft(world)  # a draft: not in the feed
-    old = alert_issue(alert=storm_draft(world, expires=timezone.now() + timedelta(minutes=1)), by=None)
+    old = alert_issue(
+        alert=storm_draft(world, expires=timezone.now() + timedelta(minutes=1)), by=None
+    )
     gone = alert_issue(alert=storm_draft(world), by=None)
     alert_cancel(alert=gone, note="解除", by=None)
     alerts_expire(now=timezone.now() + timedelta(minutes=2))

@@ -22,10 +22,17 @@ pytestmark = pytest.mark.django_db
 
 
 def facts(**more):
-    return {"category": "Met", "urgency": "Immediate", "severity": "Severe", "certainty": "Observed"} | more
+    return {
+        "category": "Met",
+        "urgency": "Immediate",
+        "severity": "Severe",
+        "certainty": "Observed",
+    } | more
 
 
-def test_issuing_tells_the_residents_of_the_area_once(world, draft, django_capture_on_commit_callbacks):
+def test_issuing_tells_the_residents_of_the_area_once(
+    world, draft, django_capture_on_commit_callbacks
+):
     world.person("resident.b", Role.RESIDENT, world.b.code)
     with django_capture_on_commit_callbacks(execute=True):
         alert_issue(alert=draft, by=world.subdistrict_admin)
@@ -42,11 +49,19 @@ def test_issuing_tells_the_residents_of_the_area_once(world, draft, django_captu
     assert Notification.objects.filter(kind=KIND).count() == 1
 
 
-def test_an_update_supersedes_and_a_cancel_ends(world, issued, shelter, django_capture_on_commit_callbacks):
+def test_an_update_supersedes_and_a_cancel_ends(
+    world, issued, shelter, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         update = alert_update(
-            alert=issued, region=world.a, area_desc="车站社区", texts=STORM, places=[shelter],
-            note="升级为橙色", by=world.subdistrict_admin, **facts(expires=issued.expires),
+            alert=issued,
+            region=world.a,
+            area_desc="车站社区",
+            texts=STORM,
+            places=[shelter],
+            note="升级为橙色",
+            by=world.subdistrict_admin,
+            **facts(expires=issued.expires),
         )
     issued.refresh_from_db()
     assert issued.state == State.SUPERSEDED and update.state == State.ISSUED
@@ -59,7 +74,9 @@ def test_an_update_supersedes_and_a_cancel_ends(world, issued, shelter, django_c
     assert update.state == State.CANCELLED and cancel.replaces == update
     names = list(PublishedEvent.objects.order_by("pk").values_list("name", flat=True))
     assert names == ["alert.issued", "alert.updated", "alert.cancelled"]
-    assert Notification.objects.filter(kind=KIND, user=world.resident_a).count() == 2  # update, cancel
+    assert (
+        Notification.objects.filter(kind=KIND, user=world.resident_a).count() == 2
+    )  # update, cancel
     assert active_alerts(path=world.a1.path) == []
 
 
@@ -70,10 +87,25 @@ def test_only_drafts_change_and_issue_and_bad_input_saves_nothing(world, draft, 
         alert_edit(alert=issued, region=world.a, area_desc="", texts=STORM, by=None, **facts())
     other = storm_draft(world)
     with pytest.raises(ValidationError) as caught:
-        alert_edit(alert=other, region=world.a, area_desc="", texts={"zh-CN": {"event": ""}}, by=None, **facts())
+        alert_edit(
+            alert=other,
+            region=world.a,
+            area_desc="",
+            texts={"zh-CN": {"event": ""}},
+            by=None,
+            **facts(),
+        )
     assert "event" in caught.value.message_dict
     with pytest.raises(ValidationError) as caught:
-        alert_edit(alert=other, region=world.a, area_desc="", texts=STORM, polygon={"type": "Point"}, by=None, **facts())
+        alert_edit(
+            alert=other,
+            region=world.a,
+            area_desc="",
+            texts=STORM,
+            polygon={"type": "Point"},
+            by=None,
+            **facts(),
+        )
     assert "polygon" in caught.value.message_dict
     now = timezone.now()
     with pytest.raises(ValidationError) as caught:
@@ -83,7 +115,9 @@ def test_only_drafts_change_and_issue_and_bad_input_saves_nothing(world, draft, 
     with pytest.raises(ValidationError):
         storm_draft(world, region=world.city)  # outside the district
     with pytest.raises(ValidationError) as caught:
-        alert_edit(alert=other, region=world.b, area_desc="", texts=STORM, by=world.worker_a, **facts())
+        alert_edit(
+            alert=other, region=world.b, area_desc="", texts=STORM, by=world.worker_a, **facts()
+        )
     assert caught.value.message_dict == {"region": ["Unknown region."]}
     with pytest.raises(PermissionDenied):
         alert_issue(alert=other, by=world.worker_a)  # community workers write, admins issue
@@ -99,9 +133,19 @@ def test_alerts_expire_by_time(world, issued):
 
 def test_the_alerts_in_force_over_a_region_or_at_a_point(bounded, issued):
     world = bounded
-    whole = alert_issue(alert=storm_draft(world, region=world.district, severity="Extreme"), by=None)
+    whole = alert_issue(
+        alert=storm_draft(world, region=world.district, severity="Extreme"), by=None
+    )
     part = storm_draft(world, region=world.a)
-    alert_edit(alert=part, region=world.a, area_desc="西", texts=STORM, polygon=SQUARE, by=None, **facts(expires=issued.expires))
+    alert_edit(
+        alert=part,
+        region=world.a,
+        area_desc="西",
+        texts=STORM,
+        polygon=SQUARE,
+        by=None,
+        **facts(expires=issued.expires),
+    )
     alert_issue(alert=part, by=None)
     assert active_alerts(path=world.a1.path) == [whole, part, issued]  # gravest first
     assert active_alerts(path=world.b1.path) == [whole]
