@@ -15,7 +15,7 @@ from ninja.pagination import paginate
 from pydantic import Field, model_validator
 
 from linli.accounts.auth import signed_in_user
-from linli.alerts import selectors, services
+from linli.alerts import cap, selectors, services
 from linli.alerts.filters import AlertFilter
 from linli.alerts.models import Alert, Place
 from linli.alerts.permissions import ALERT_ISSUE, ALERT_MANAGE, ALERT_VIEW, PLACE_MANAGE
@@ -146,7 +146,7 @@ def alert_create(request: HttpRequest, payload: AlertIn) -> Status[Alert]:
 def alert_import(request: HttpRequest, document: File[UploadedFile]) -> Status[dict[str, Any]]:
     """Import a CAP 1.2 message, or an Atom feed carrying them: all or nothing (422
     naming each schema error); messages already here are counted in `known`."""
-    data = document.read(services.cap.MAX_BYTES + 1)
+    data = document.read(cap.MAX_BYTES + 1)
     done = services.alerts_import(data=data, by=signed_in_user(request), name=document.name or "")
     return Status(201, {"created": [_fresh(a) for a in done.created], "known": done.known})
 

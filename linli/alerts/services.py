@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from linli.accounts.models import User
 from linli.alerts import cap
 from linli.alerts.choices import LANGUAGES, MsgType, Origin, State, Status
 from linli.alerts.events import AlertCancelled, AlertIssued, AlertUpdated
@@ -148,12 +149,16 @@ def _write_texts(alert: Alert, texts: dict[str, dict[str, str]]) -> None:
             info.save()
 
 
+def _user(by: AnyUser | None) -> User | None:
+    return by if isinstance(by, User) else None
+
+
 def _log(alert: Alert, to: str, by: AnyUser | None, note: str = "", old: str = "") -> None:
     AlertChange.objects.create(
         alert=alert,
         from_state=old,
         to_state=to,
-        by=by if by is not None and by.is_authenticated else None,
+        by=_user(by),
         note=note[:200],
     )
 
@@ -185,7 +190,7 @@ def alert_create(
         region=region,
         area_desc=area_desc.strip() or region.name,
         polygon=boundary,
-        created_by=by if by is not None and by.is_authenticated else None,
+        created_by=_user(by),
         **{"status": Status.ACTUAL, "scope": "Public", **facts},
     )
     alert.full_clean(exclude=["replaces"])
@@ -365,7 +370,7 @@ def alert_cancel(*, alert: Alert, note: str, by: AnyUser | None) -> Alert:
         region=old.region,
         area_desc=old.area_desc,
         polygon=old.polygon,
-        created_by=by if by is not None and by.is_authenticated else None,
+        created_by=_user(by),
         **facts,
     )
     new.save()
@@ -529,7 +534,7 @@ def _save_message(message: cap.Message, by: AnyUser | None, now: datetime) -> Al
         area_desc=desc[:200],
         polygon=boundary,
         origin=Origin.IMPORT,
-        created_by=by if by is not None and by.is_authenticated else None,
+        created_by=_user(by),
         **_facts(first),
     )
     try:

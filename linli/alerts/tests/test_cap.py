@@ -1,8 +1,10 @@
 """Every alert is a CAP 1.2 message valid against the official OASIS schema, for every
 msgType; what is written can be read back."""
 
-import pytest
 from xml.etree import ElementTree as ET
+
+import pytest
+from defusedxml.ElementTree import fromstring
 
 from linli.alerts import cap
 from linli.alerts.choices import MsgType
@@ -16,7 +18,7 @@ C = "{urn:oasis:names:tc:emergency:cap:1.2}"
 def valid(alert) -> ET.Element:
     body = cap.alert_xml(alert)
     assert body.startswith(b"<?xml version='1.0' encoding='utf-8'?>")
-    root = ET.fromstring(body)
+    root = fromstring(body)
     assert cap.schema_errors(root) == []
     cap.schema().validate(root)  # the validator's own verdict, raising on any error
     return root

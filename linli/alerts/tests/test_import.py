@@ -64,7 +64,7 @@ def test_an_update_and_a_cancel_apply_to_the_alert_they_reference(world):
     cancel = follow_up(
         "Cancel",
         "37030641600000_20261207150000",
-        references=f"37030641600000,37030641600000_20261207120000,2026-12-07T12:00:00+08:00",
+        references="37030641600000,37030641600000_20261207120000,2026-12-07T12:00:00+08:00",
         headline="解除暴雨预警",
     )
     [third] = alerts_import(data=cancel, by=None).created
@@ -101,7 +101,8 @@ def test_bad_documents_are_refused_whole_with_what_is_wrong(world):
     assert "not well-formed XML (line 1" in refused(b"<alert><identifier>x</alert>")[0]
     xxe = (
         b'<?xml version="1.0"?><!DOCTYPE alert [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
-        b'<alert xmlns="urn:oasis:names:tc:emergency:cap:1.2"><identifier>&xxe;</identifier></alert>'
+        b'<alert xmlns="urn:oasis:names:tc:emergency:cap:1.2">'
+        b"<identifier>&xxe;</identifier></alert>"
     )
     assert "DTD or entities" in refused(xxe)[0]
     bomb = b'<?xml version="1.0"?><!DOCTYPE a [<!ENTITY a "aaaa">]><a>&a;&a;</a>'
@@ -153,7 +154,8 @@ def test_an_alert_outside_ones_regions_is_refused(world):
 def test_a_polygon_maps_to_the_grids_under_it(bounded):
     polygon = "36.796,117.866 36.796,117.874 36.804,117.874 36.804,117.866 36.796,117.866"
     doc = BUREAU.replace(
-        b"<geocode>\n        <valueName>GB/T 2260</valueName>\n        <value>370306</value>\n      </geocode>",
+        b"<geocode>\n        <valueName>GB/T 2260</valueName>\n"
+        b"        <value>370306</value>\n      </geocode>",
         f"<polygon>{polygon}</polygon>".encode(),
     )
     assert b"<polygon>" in doc
@@ -165,7 +167,7 @@ def test_a_polygon_maps_to_the_grids_under_it(bounded):
 class Served(BaseHTTPRequestHandler):
     documents: dict[str, bytes] = {}
 
-    def do_GET(self):  # noqa: N802
+    def do_GET(self):
         body = self.documents.get(self.path)
         self.send_response(200 if body else 404)
         self.end_headers()
@@ -192,8 +194,8 @@ def test_a_configured_feed_is_polled_and_its_linked_alerts_imported(world, serve
     Served.documents = {
         "/feed.atom": (
             b'<feed xmlns="http://www.w3.org/2005/Atom"><id>urn:f</id>'
-            b'<entry><id>urn:2</id><link rel="alternate" type="application/cap+xml" href="/cap/2.xml"/></entry>'
-            b'<entry><id>urn:1</id><link rel="alternate" type="application/cap+xml" href="/cap/1.xml"/></entry>'
+            b'<entry><id>urn:2</id><link type="application/cap+xml" href="/cap/2.xml"/></entry>'
+            b'<entry><id>urn:1</id><link type="application/cap+xml" href="/cap/1.xml"/></entry>'
             b'<entry><id>urn:x</id><link href="http://elsewhere.invalid/3.xml"/></entry></feed>'
         ),
         "/cap/1.xml": BUREAU,
