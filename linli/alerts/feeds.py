@@ -53,7 +53,7 @@ def atom_feed(request: HttpRequest) -> bytes:
     for alert in alerts:
         xml = request.build_absolute_uri(reverse("cap:alert-xml", args=[alert.pk]))
         entry = ET.SubElement(root, f"{A}entry")
-        _sub(entry, "id", f"urn:cap:{alert.sender}:{alert.identifier}")
+        _sub(entry, "id", xml)  # stable: the message never changes once issued
         _sub(entry, "title", alert.headline)
         _sub(entry, "updated", cap_time(alert.sent))
         info = alert.info("zh-CN")

@@ -2,7 +2,6 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from django.conf import settings as django_settings
 from django.utils import timezone, translation
 
 from linli.alerts.models import Place
@@ -33,8 +32,10 @@ STORM = {
 
 
 @pytest.fixture(autouse=True)
-def default_language():
-    with translation.override(django_settings.LANGUAGE_CODE):
+def english_messages():
+    """Services' messages in English, so assertions read the source strings (the
+    Chinese is checked by core's i18n test and the screenshots)."""
+    with translation.override("en"):
         yield
 
 
