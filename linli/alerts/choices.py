@@ -56,7 +56,7 @@ class Urgency(models.TextChoices):
     UNKNOWN = "Unknown", pgettext_lazy("cap urgency", "Unknown")
 
 
-class Severity(models.TextChoices):
+class AlertSeverity(models.TextChoices):
     EXTREME = "Extreme", _("Extreme")
     SEVERE = "Severe", _("Severe")
     MODERATE = "Moderate", _("Moderate")

@@ -6,7 +6,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy
 from ninja import Field
 
-from linli.alerts.choices import Category, MsgType, Severity, State
+from linli.alerts.choices import AlertSeverity, Category, MsgType, State
 from linli.regions.filters import InRegion
 
 
@@ -21,7 +21,7 @@ class AlertFilter(InRegion):
     state: State | None = None
     msg_type: MsgType | None = None
     category: Category | None = None
-    severity: Severity | None = None
+    severity: AlertSeverity | None = None
     q: str | None = Field(None, max_length=50, description="Part of an event or headline.")
 
     def apply(self, found: QuerySet[Any], *, user: Any = None) -> QuerySet[Any]:

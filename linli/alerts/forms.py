@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from linli.alerts.choices import Category, Certainty, Scope, Severity, Status, Urgency
+from linli.alerts.choices import AlertSeverity, Category, Certainty, Scope, Status, Urgency
 from linli.alerts.models import Alert, Place
 from linli.alerts.services import FACTS
 from linli.regions.forms import region_choices
@@ -46,7 +46,7 @@ class AlertForm(forms.Form):
         label=_("Urgency"), choices=Urgency.choices, initial=Urgency.EXPECTED
     )
     severity = forms.ChoiceField(
-        label=_("Severity"), choices=Severity.choices, initial=Severity.MODERATE
+        label=_("Severity"), choices=AlertSeverity.choices, initial=AlertSeverity.MODERATE
     )
     certainty = forms.ChoiceField(
         label=_("Certainty"), choices=Certainty.choices, initial=Certainty.LIKELY

@@ -20,13 +20,13 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from linli.alerts.choices import (
+    AlertSeverity,
     Category,
     Certainty,
     MsgType,
     Origin,
     PlaceKind,
     Scope,
-    Severity,
     State,
     Status,
     Urgency,
@@ -109,7 +109,7 @@ class Alert(models.Model):
     )
     category = models.CharField(_("category"), max_length=10, choices=Category.choices)
     urgency = models.CharField(_("urgency"), max_length=10, choices=Urgency.choices)
-    severity = models.CharField(_("severity"), max_length=10, choices=Severity.choices)
+    severity = models.CharField(_("severity"), max_length=10, choices=AlertSeverity.choices)
     certainty = models.CharField(_("certainty"), max_length=10, choices=Certainty.choices)
     effective = models.DateTimeField(_("effective"), null=True, blank=True)
     onset = models.DateTimeField(_("onset"), null=True, blank=True)

@@ -6,12 +6,12 @@ from typing import Any
 from ninja import Field, Schema
 
 from linli.alerts.choices import (
+    AlertSeverity,
     Category,
     Certainty,
     MsgType,
     PlaceKind,
     Scope,
-    Severity,
     State,
     Status,
     Urgency,
@@ -38,7 +38,7 @@ class AlertIn(Schema):
     scope: Scope = Scope.PUBLIC
     category: Category
     urgency: Urgency
-    severity: Severity
+    severity: AlertSeverity
     certainty: Certainty
     effective: datetime | None = None
     onset: datetime | None = None
@@ -100,7 +100,7 @@ class AlertOut(Schema):
     state: State
     category: Category
     urgency: Urgency
-    severity: Severity
+    severity: AlertSeverity
     certainty: Certainty
     effective: datetime | None
     onset: datetime | None

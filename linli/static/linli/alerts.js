@@ -9,7 +9,9 @@
   const mapNode = document.getElementById("alert-map");
   if (!dataNode || !mapNode || !window.L) return;
   const data = JSON.parse(dataNode.textContent);
-  const map = L.map(mapNode, { attributionControl: Boolean(data.attribution) }).setView([36.8, 117.87], 13);
+  // Drawing: quick taps are corners, not a double-click zoom.
+  const map = L.map(mapNode, { attributionControl: Boolean(data.attribution), doubleClickZoom: !mapNode.dataset.draw })
+    .setView([36.8, 117.87], 13);
   if (data.tiles) L.tileLayer(data.tiles, { maxZoom: 19, attribution: data.attribution || "" }).addTo(map);
   const latLng = (p) => [p[1], p[0]];
   const text = (value) => { const n = document.createElement("span"); n.textContent = value; return n; };
