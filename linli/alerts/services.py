@@ -96,6 +96,11 @@ def _check_area(region: Region, polygon: Any, by: AnyUser | None, action: str) -
         raise ValidationError({"polygon": exc.messages}) from exc
     if boundary["type"] != "Polygon":
         raise ValidationError({"polygon": _("Draw one polygon.")})
+    grids = Region.objects.filter(
+        level=Level.GRID, path__startswith=region.path, boundary__isnull=False
+    ).only("boundary")
+    if grids.exists() and not any(_overlaps(boundary, g.boundary) for g in grids):
+        raise ValidationError({"polygon": _("The polygon lies outside the area's region.")})
     return boundary
 
 

@@ -152,3 +152,14 @@ def test_the_alerts_in_force_over_a_region_or_at_a_point(bounded, issued):
     assert active_alerts(longitude=117.87, latitude=36.80) == [whole, part, issued]
     assert active_alerts(longitude=117.905, latitude=36.80) == [whole]
     assert active_alerts(longitude=100.0, latitude=30.0) == []
+
+
+def test_a_polygon_outside_the_region_is_refused(bounded):
+    far = {
+        "type": "Polygon",
+        "coordinates": [[[118.5, 37.5], [118.6, 37.5], [118.6, 37.6], [118.5, 37.5]]],
+    }
+    with pytest.raises(ValidationError) as caught:
+        storm_draft(bounded, polygon=far)
+    assert caught.value.message_dict == {"polygon": ["The polygon lies outside the area's region."]}
+    assert not Alert.objects.exists()
