@@ -15,6 +15,8 @@ urlpatterns = [
     path("grid/", include("linli.gridwork.urls")),
     path("devices/", include("linli.devices.urls")),
     path("notices/", include("linli.notices.urls")),
+    path("alerts/", include("linli.alerts.urls")),
+    path("cap/", include("linli.alerts.public_urls")),
     path("report/", include("linli.cases.public_urls")),
     path("notifications/", include("linli.notifications.urls")),
     path("indicators/", include("linli.indicators.urls")),
