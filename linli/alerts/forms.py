@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from linli.alerts.choices import AlertSeverity, Category, Certainty, Scope, Status, AlertUrgency
+from linli.alerts.choices import AlertSeverity, AlertUrgency, Category, Certainty, Scope, Status
 from linli.alerts.models import Alert, Place
 from linli.alerts.services import FACTS
 from linli.regions.forms import region_choices

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from linli.alerts.choices import (
     AlertSeverity,
+    AlertUrgency,
     Category,
     Certainty,
     MsgType,
@@ -29,7 +30,6 @@ from linli.alerts.choices import (
     Scope,
     State,
     Status,
-    AlertUrgency,
 )
 from linli.alerts.permissions import ALERT_VIEW
 from linli.core.scoping import ScopedQuerySet

@@ -7,6 +7,7 @@ from ninja import Field, Schema
 
 from linli.alerts.choices import (
     AlertSeverity,
+    AlertUrgency,
     Category,
     Certainty,
     MsgType,
@@ -14,7 +15,6 @@ from linli.alerts.choices import (
     Scope,
     State,
     Status,
-    AlertUrgency,
 )
 from linli.core.schemas import Id
 
