@@ -14,6 +14,8 @@ urlpatterns = [
     path("cases/", include("linli.cases.urls")),
     path("grid/", include("linli.gridwork.urls")),
     path("devices/", include("linli.devices.urls")),
+    path("screens/", include("linli.screens.urls")),
+    path("", include("linli.screens.display_urls")),
     path("report/", include("linli.cases.public_urls")),
     path("notifications/", include("linli.notifications.urls")),
     path("indicators/", include("linli.indicators.urls")),
