@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from linli.regions.forms import region_choices
@@ -174,8 +175,6 @@ class ForecastImportForm(forms.Form):
 def parse_forecast_lines(text: str) -> tuple[list[tuple[date, str, int, int, str]], list[str]]:
     """The lines as (day, weather, low, high, wind), and what is wrong with each line
     that cannot be read (line numbers from 1)."""
-    from django.utils.translation import gettext as _t
-
     rows: list[tuple[date, str, int, int, str]] = []
     errors: list[str] = []
     for n, line in enumerate(text.splitlines(), start=1):
@@ -184,14 +183,15 @@ def parse_forecast_lines(text: str) -> tuple[list[tuple[date, str, int, int, str
             continue
         parts = [p.strip() for p in line.split(",")]
         if len(parts) not in (4, 5):
-            errors.append(_t("Line %(n)s: give date, weather, low, high and wind.") % {"n": n})
+            errors.append(gettext("Line %(n)s: give date, weather, low, high and wind.") % {"n": n})
             continue
         try:
             day = date.fromisoformat(parts[0])
             low, high = int(parts[2]), int(parts[3])
         except ValueError:
             errors.append(
-                _t("Line %(n)s: the date is YYYY-MM-DD, the low and high whole degrees.") % {"n": n}
+                gettext("Line %(n)s: the date is YYYY-MM-DD, the low and high whole degrees.")
+                % {"n": n}
             )
             continue
         rows.append((day, parts[1], low, high, parts[4] if len(parts) == 5 else ""))

@@ -54,9 +54,7 @@ def test_bad_registrations_are_refused_whole(world, english, playlist):
         services.screen_register(kind="screen", name="街道屏", region=world.subdistrict, by=None)
     assert found.value.message_dict == {"region": ["Choose a community."]}
     with pytest.raises(ValidationError) as found:
-        services.screen_register(
-            kind="tv", name="电视", region=world.a, playlist=playlist, by=None
-        )
+        services.screen_register(kind="tv", name="电视", region=world.a, playlist=playlist, by=None)
     assert "playlist" in found.value.message_dict
     other = services.playlist_create(region=world.b, name="市南", by=None)
     with pytest.raises(ValidationError) as found:
