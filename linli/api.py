@@ -20,6 +20,7 @@ from linli.gridwork.api import router as gridwork_router
 from linli.indicators.api import router as indicators_router
 from linli.regions.api import router as regions_router
 from linli.registry.api import router as registry_router
+from linli.screens.api import router as screens_router
 
 
 class LinliAPI(NinjaAPI):
@@ -65,3 +66,4 @@ api.add_router("", devices_ingest_router)
 # After it: the console's /devices/{id} would take its /devices/telemetry (and it has no
 # path of two segments ending in /telemetry or /attributes, which the ingestion's take).
 api.add_router("", devices_router)
+api.add_router("", screens_router)

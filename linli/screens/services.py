@@ -44,9 +44,7 @@ def _community(region: Region) -> None:
 
 
 def _building_of(region: Region, building: Building | None) -> None:
-    if building is not None and (
-        building.grid.parent_id != region.pk or building.retired_at is not None
-    ):
+    if building is not None and building.grid.parent_id != region.pk:
         raise ValidationError({"building": _("This building is not in the community.")})
 
 
@@ -252,7 +250,7 @@ class CheckedImage:
     extension: str
 
 
-def image_check(upload: UploadedFile) -> CheckedImage:
+def image_check(upload: UploadedFile[Any]) -> CheckedImage:
     """An image checked by its content (JPEG, PNG or WebP), re-encoded without metadata."""
     try:
         checked = photo_check(upload)

@@ -54,7 +54,6 @@ def _screen_form(request: HttpRequest, data: Any = None, *, edit: Screen | None 
     user = signed_in_user(request)
     buildings = (
         Building.objects.visible_to(user, SCREEN_MANAGE)
-        .filter(retired_at__isnull=True)
         .select_related("grid__parent")
         .order_by("grid__path", "name")
     )
@@ -358,7 +357,7 @@ def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Item saved."))
     else:
         for errors in form.errors.values():
-            messages.error(request, " ".join(errors))
+            messages.error(request, " ".join(str(error) for error in errors))
     return redirect("screens:playlist-detail", pk=item.playlist_id)
 
 
