@@ -195,6 +195,9 @@ if not re.fullmatch(r"\d{4}(?!00)\d{2}0{6}", LINLI_DISTRICT):
 LINLI_CASE_REOPEN_DAYS = env_int("LINLI_CASE_REOPEN_DAYS", 7, minimum=0)
 LINLI_PHOTO_MAX_MB = env_int("LINLI_PHOTO_MAX_MB", 10, minimum=1)
 # Where the display screens' weather items read forecasts (linli/screens/weather.py).
+# How often a screen or TV page polls for new content and alerts when no live update
+# comes (seconds); it retries sooner while the server is away.
+LINLI_SCREEN_POLL_S = env_int("LINLI_SCREEN_POLL_S", 30, minimum=1)
 LINLI_WEATHER_SOURCE = env_str("LINLI_WEATHER_SOURCE", "linli.screens.weather.EnteredForecasts")
 # Devices: the ingestion path's limits (docs/devices.md, "Ingestion" and "Storage").
 # Telemetry is kept LINLI_TELEMETRY_RETENTION_DAYS (monthly partitions dropped on

@@ -25,7 +25,6 @@ from linli.screens.permissions import SCREEN_VIEW
 
 COOKIE = "linli_screen"
 COOKIE_AGE = 10 * 365 * 86400  # a screen stays signed in until its token is rotated
-POLL_S = 30  # the fallback poll of content and alerts
 
 
 def screen_of(request: HttpRequest) -> Screen | None:
@@ -66,7 +65,7 @@ def screen_page(request: HttpRequest) -> HttpResponse:
             **context,
             "content_html": mark_safe(html),  # noqa: S308 - rendered by our template
             "etag": etag,
-            "poll_s": POLL_S,
+            "poll_s": settings.LINLI_SCREEN_POLL_S,
             "heartbeat_s": HEARTBEAT_EVERY_S,
         },
     )
@@ -214,7 +213,7 @@ def _tv(
             "screen": screen,
             "alerts_html": mark_safe(html),  # noqa: S308 - rendered by our template
             "alerts_etag": etag,
-            "poll_s": POLL_S,
+            "poll_s": settings.LINLI_SCREEN_POLL_S,
             **context,
         },
         status=status,
