@@ -12,6 +12,7 @@ from django.utils import timezone
 from linli.core.indicators import catalogue
 from linli.gridwork.selectors import on_duty
 from linli.indicators.tables import region_row
+from linli.indicators.templatetags.indicators import cell
 from linli.regions.models import Region
 from linli.screens.choices import ItemKind
 from linli.screens.models import Channel, PlaylistItem, Programme, Screen
@@ -33,8 +34,7 @@ WEATHER_DAYS = 3
 @dataclass
 class Figure:
     name: str
-    value: float | None
-    unit: str
+    text: str  # as the indicators' tables show it: rates in %, "—" for nothing to divide
 
 
 @dataclass
@@ -64,7 +64,7 @@ def figures(region: Region) -> list[Figure]:
         for code in FIGURES:
             indicator = catalogue.indicators.get(code)
             if indicator is not None:
-                found.append(Figure(str(indicator.name), row.value(code), str(indicator.unit)))
+                found.append(Figure(str(indicator.name), cell(row, indicator)))
         cache.set(key, found, FIGURES_CACHE_S)
     return found
 

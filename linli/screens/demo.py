@@ -111,7 +111,10 @@ def seed(stdout: OutputWrapper, **_options: Any) -> None:
         tokens.append((name, kind, token))
         # the last screen of the list has been away for two hours: offline in the console
         seen = now - timedelta(hours=2) if code == "370306002001" else now
-        Screen.objects.filter(pk=screen.pk).update(last_seen_at=seen)
+        first = screen.playlist.items.order_by("order").first() if screen.playlist else None
+        Screen.objects.filter(pk=screen.pk).update(
+            last_seen_at=seen, showing=str(first.pk) if first else ""
+        )
     path = tokens_path()
     path.parent.mkdir(parents=True, exist_ok=True)
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)

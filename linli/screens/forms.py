@@ -101,7 +101,7 @@ class ItemForm(forms.Form):
         label=_("Topics (notices only; none: all)"),
         choices=topic_choices,
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
     )
     image = forms.FileField(label=_("Image (image items only)"), required=False)
 
@@ -117,7 +117,9 @@ class ChannelForm(forms.Form):
     number = forms.IntegerField(label=_("Channel number"), min_value=1, max_value=999)
     name = forms.CharField(label=_("Name"), max_length=20)
     topics = forms.MultipleChoiceField(
-        label=_("Topics"), choices=topic_choices, widget=forms.CheckboxSelectMultiple
+        label=_("Topics"),
+        choices=topic_choices,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
     )
     description = forms.CharField(label=_("Description"), max_length=200, required=False)
     enabled = forms.BooleanField(label=_("On air"), required=False, initial=True)
@@ -134,7 +136,7 @@ class ProgrammeForm(forms.Form):
         label=_("Days of the week"),
         choices=Weekday.choices,
         coerce=int,
-        widget=forms.CheckboxSelectMultiple,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
     )
     starts = forms.TimeField(label=_("Starts"), widget=forms.TimeInput(attrs={"type": "time"}))
     ends = forms.TimeField(label=_("Ends"), widget=forms.TimeInput(attrs={"type": "time"}))
