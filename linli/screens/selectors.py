@@ -1,10 +1,11 @@
 """Reads of the screens app, each starting from the scoping primitive — but for the
 screen's own reads, which start from its token."""
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from linli.core.scoping import AnyUser
 from linli.devices.tokens import token_digest
+from linli.regions.models import ancestor_paths
 from linli.screens.filters import ForecastFilter, PlaylistFilter, ScreenFilter
 from linli.screens.models import Channel, Forecast, Playlist, PlaylistItem, Programme, Screen
 from linli.screens.permissions import SCREEN_VIEW
@@ -40,8 +41,14 @@ def forecasts_visible(*, user: AnyUser, action: str = SCREEN_VIEW) -> QuerySet[F
 
 
 def forecast_list(*, user: AnyUser, filters: ForecastFilter) -> QuerySet[Forecast]:
+    """The forecasts of the user's regions, and of the regions above them (the
+    district's, which their screens show where they have none of their own)."""
+    found = forecasts_visible(user=user)
+    if user.is_authenticated and not user.is_superuser:
+        above = {a for p in user.scope_paths(SCREEN_VIEW) for a in ancestor_paths(p)}
+        found = Forecast.objects.filter(Q(pk__in=found.values("pk")) | Q(region__path__in=above))
     return (
-        filters.apply(forecasts_visible(user=user), user=user)
+        filters.apply(found, user=user)
         .select_related("region")
         .order_by("region__path", "day", "pk")
     )

@@ -17,6 +17,7 @@ from linli.core.forms import apply_errors
 from linli.core.lists import page_of, render_list
 from linli.regions.choices import Level
 from linli.regions.models import Region
+from linli.regions.selectors import may
 from linli.registry.models import Building
 from linli.screens import content, selectors, services
 from linli.screens.filters import ForecastFilter, PlaylistFilter, ScreenFilter
@@ -538,11 +539,13 @@ def forecast_list(request: HttpRequest) -> HttpResponse:
                     messages.success(request, _("Forecast saved."))
                     return redirect("screens:forecast-list")
     filters, errors = ForecastFilter.from_query(request.GET)
-    found = selectors.forecast_list(user=user, filters=filters)
+    page = page_of(request, selectors.forecast_list(user=user, filters=filters))
+    for forecast in page:
+        forecast.may_delete = may(user, forecast.region, SCREEN_MANAGE)  # type: ignore[attr-defined]
     return render_list(
         request,
         "screens/forecast_list.html",
-        page=page_of(request, found),
+        page=page,
         filters=filters,
         errors=errors,
         form=form,

@@ -140,3 +140,20 @@ def test_channels_are_configured_by_the_district(client, world, six):
     )
     channel.refresh_from_db()
     assert channel.name == "物价信息"
+
+
+def test_the_forecasts_above_show_but_are_not_theirs_to_delete(client, world, forecast):
+    services.forecasts_set(
+        region=world.b, rows=[services.ForecastRow(timezone.localdate(), "冻雨", 0, 2)], by=None
+    )
+    page = get(client, world.worker_a, "/screens/forecasts/")
+    shown = text(page)
+    assert "多云转小雨" in shown and "冻雨" not in shown  # the district's, not B's
+    assert "Delete" not in shown
+    district_forecast = forecast[0]
+    assert (
+        post(
+            client, world.worker_a, f"/screens/forecasts/{district_forecast.pk}/delete/", {}
+        ).status_code
+        == 404
+    )
