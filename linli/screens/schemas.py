@@ -9,6 +9,7 @@ from ninja import Field, Schema
 
 from linli.core.schemas import Id
 from linli.screens.choices import MAX_DURATION_S, MIN_DURATION_S, ItemKind, ScreenKind, Weekday
+from linli.screens.models import Programme
 
 LONGITUDE = Field(None, ge=-180, le=180, max_digits=9, decimal_places=6)
 LATITUDE = Field(None, ge=-90, le=90, max_digits=8, decimal_places=6)
@@ -127,11 +128,11 @@ class ProgrammeOut(Schema):
     description: str
 
     @staticmethod
-    def resolve_starts(obj: object) -> str:
+    def resolve_starts(obj: Programme) -> str:
         return f"{obj.starts:%H:%M}"
 
     @staticmethod
-    def resolve_ends(obj: object) -> str:
+    def resolve_ends(obj: Programme) -> str:
         return f"{obj.ends:%H:%M}"
 
 

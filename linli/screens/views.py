@@ -541,7 +541,7 @@ def forecast_list(request: HttpRequest) -> HttpResponse:
     filters, errors = ForecastFilter.from_query(request.GET)
     page = page_of(request, selectors.forecast_list(user=user, filters=filters))
     for forecast in page:
-        forecast.may_delete = may(user, forecast.region, SCREEN_MANAGE)  # type: ignore[attr-defined]
+        forecast.may_delete = may(user, forecast.region, SCREEN_MANAGE)
     return render_list(
         request,
         "screens/forecast_list.html",

@@ -108,12 +108,14 @@ class Server(LiveServerThread):
         )
 
 
-def _shared() -> dict:
-    return {
-        alias: connections[alias]
-        for alias in connections
-        if connections[alias].vendor == "sqlite" and connections[alias].is_in_memory_db()
-    }
+def _shared():
+    """The in-memory SQLite databases the servers' threads share with the test's."""
+    found = {}
+    for alias in connections:
+        connection = connections[alias]
+        if connection.vendor == "sqlite" and connection.is_in_memory_db():
+            found[alias] = connection
+    return found
 
 
 def _server(port: int = 0) -> LiveServerThread:
