@@ -16,6 +16,7 @@ from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from linli.accounts.auth import signed_in_user
+from linli.cases.models import Category
 from linli.core.access import requires
 from linli.core.routers import Router
 from linli.core.xlsx import xlsx_openapi
@@ -41,10 +42,14 @@ from linli.devices.schemas import (
     AlarmRuleIn,
     AlarmRuleOut,
     AlarmRulePatch,
+    AlarmTypeIn,
+    AlarmTypeOut,
+    AlarmTypePatch,
     DeviceDetailOut,
     DeviceIn,
     DeviceOut,
     DevicePatch,
+    DeviceProfileIn,
     DeviceProfileOut,
     DeviceProfilePatch,
     DeviceTokenOut,
@@ -485,6 +490,48 @@ def device_profile_list(request: HttpRequest) -> list[DeviceProfile]:
     return [_profile_out(p) for p in selectors.profile_detail().order_by("name")]
 
 
+@router.post(
+    "/device-profiles",
+    response={201: DeviceProfileOut},
+    operation_id="device_profile_create",
+    url_name="device-profile-create",
+)
+@requires(RULE_MANAGE)
+def device_profile_create(request: HttpRequest, payload: DeviceProfileIn) -> Status[DeviceProfile]:
+    """A new device profile with its telemetry keys, all or nothing (district-wide: 403
+    for those who set rules in a part of it only). Its rules: `POST /alarm-rules`."""
+    fields = payload.dict()
+    profile = services.profile_create(by=request.user, **fields)
+    return Status(201, _profile_out(profile))
+
+
+@router.get(
+    "/device-profiles/{profile_id}",
+    response=DeviceProfileOut,
+    operation_id="device_profile_get",
+    url_name="device-profile-detail",
+)
+@requires(DEVICE_VIEW)
+def device_profile_get(request: HttpRequest, profile_id: int) -> DeviceProfile:
+    """A device profile with its telemetry keys."""
+    return _profile_out(get_object_or_404(selectors.profile_detail(), pk=profile_id))
+
+
+@router.delete(
+    "/device-profiles/{profile_id}",
+    response={204: None},
+    operation_id="device_profile_delete",
+    url_name="device-profile-delete",
+)
+@requires(RULE_MANAGE)
+def device_profile_delete(request: HttpRequest, profile_id: int) -> Status[None]:
+    """Remove a profile no device uses, with its keys and default rules (422 while any
+    device, retired ones too, uses it)."""
+    profile = get_object_or_404(DeviceProfile, pk=profile_id)
+    services.profile_delete(profile=profile, by=request.user)
+    return Status(204, None)
+
+
 @router.patch(
     "/device-profiles/{profile_id}",
     response=DeviceProfileOut,
@@ -544,6 +591,65 @@ def profile_key_delete(request: HttpRequest, key_id: int) -> Status[None]:
     item = get_object_or_404(ProfileKey.objects.select_related("profile"), pk=key_id)
     services.profile_key_delete(item=item, by=request.user)
     return Status(204, None)
+
+
+def _case_category(code: str | None) -> Category | None:
+    if code is None:
+        return None
+    found = selectors.case_categories().filter(code=code).first()
+    if found is None:
+        raise ValidationError(
+            {"case_category": _("Choose one of the active categories at the lowest level.")}
+        )
+    return found
+
+
+@router.get(
+    "/alarm-types",
+    response=list[AlarmTypeOut],
+    operation_id="alarm_type_list",
+    url_name="alarm-type-list",
+)
+@requires(DEVICE_VIEW)
+def alarm_type_list(request: HttpRequest) -> QuerySet[AlarmType]:
+    """Every alarm type: the case category its alarms open a case in, escalation and
+    reminders (a rule sets each alarm's severity)."""
+    return selectors.alarm_types()
+
+
+@router.post(
+    "/alarm-types",
+    response={201: AlarmTypeOut},
+    operation_id="alarm_type_create",
+    url_name="alarm-type-create",
+)
+@requires(RULE_MANAGE)
+def alarm_type_create(request: HttpRequest, payload: AlarmTypeIn) -> Status[AlarmType]:
+    """A new alarm type for rules to raise (district-wide)."""
+    fields = payload.dict()
+    fields["case_category"] = _case_category(fields["case_category"])
+    return Status(201, services.alarm_type_create(by=request.user, **fields))
+
+
+@router.patch(
+    "/alarm-types/{alarm_type_id}",
+    response=AlarmTypeOut,
+    operation_id="alarm_type_update",
+    url_name="alarm-type-update",
+)
+@requires(RULE_MANAGE)
+def alarm_type_update(
+    request: HttpRequest, alarm_type_id: int, payload: AlarmTypePatch
+) -> AlarmType:
+    """An alarm type's name, case category, escalation and reminders (null: none); its
+    code stays."""
+    item = get_object_or_404(AlarmType, pk=alarm_type_id)
+    changes: dict[str, Any] = payload.dict(exclude_unset=True)
+    if "case_category" in changes:
+        changes["case_category"] = _case_category(changes["case_category"])
+    if changes.get("name", "") is None:
+        raise ValidationError({"name": _("This field cannot be null.")})
+    return services.alarm_type_update(alarm_type=item, by=request.user, **changes)
 
 
 @router.get(

@@ -58,6 +58,7 @@ class DevicesConfig(AppConfig):
                     "devices:device-import",
                     "devices:profile-list",
                     "devices:profile-detail",
+                    "devices:profile-create",
                 ),
             ),
             navigation.NavItem(
@@ -65,7 +66,13 @@ class DevicesConfig(AppConfig):
                 "devices:alarm-list",
                 DEVICE_VIEW,
                 41,
-                also=("devices:alarm-detail", "devices:notification-rule-list"),
+                also=(
+                    "devices:alarm-detail",
+                    "devices:notification-rule-list",
+                    "devices:alarm-type-list",
+                    "devices:alarm-type-create",
+                    "devices:alarm-type-edit",
+                ),
             ),
         )
         panels.register(

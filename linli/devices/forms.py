@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from linli.accounts.models import User
 from linli.core.permissions import Role
@@ -205,7 +206,7 @@ class ProfileKeyForm(forms.Form):
     )
     type = forms.ChoiceField(label=_("Type"), choices=ValueType.choices)
     label = forms.CharField(label=_("Label"), max_length=40)
-    unit = forms.CharField(label=_("Unit"), max_length=12, required=False)
+    unit = forms.CharField(label=pgettext_lazy("of measure", "Unit"), max_length=12, required=False)
     minimum = forms.FloatField(
         label=_("Physical minimum"), required=False, min_value=-1e12, max_value=1e12
     )
@@ -219,6 +220,88 @@ class ProfileKeyForm(forms.Form):
         if existing:  # a key's name and type stay: stored values and rules depend on them
             del self.fields["key"]
             del self.fields["type"]
+
+
+CODE = {
+    "max_length": 40,
+    "regex": r"^[a-z0-9][a-z0-9-]*$",
+    "error_messages": {"invalid": _("Lower-case letters, digits and dashes.")},
+}
+
+
+class ProfileCreateForm(ProfileForm):
+    code = forms.RegexField(
+        label=_("Code"),
+        help_text=_("How the API and device sheets name it; it cannot change."),
+        **CODE,  # type: ignore[arg-type]
+    )
+    field_order = ["name", "code", "description", "interval"]
+
+    def clean_code(self) -> str:
+        code: str = self.cleaned_data["code"]
+        if DeviceProfile.objects.filter(code=code).exists():  # said with the other errors
+            raise forms.ValidationError(_("A device profile with this code exists already."))
+        return code
+
+
+class NewKeyForm(ProfileKeyForm):
+    """A key of a new profile: a row left empty is no key (its type too, so that an
+    untouched row is unchanged)."""
+
+    type = forms.ChoiceField(label=_("Type"), choices=[("", "—"), *ValueType.choices])
+
+    def clean(self) -> dict[str, Any]:
+        """The range's checks (the service makes them again), said with the rest."""
+        data = super().clean() or {}
+        low, high = data.get("minimum"), data.get("maximum")
+        if data.get("type") == ValueType.TEXT and (low is not None or high is not None):
+            self.add_error("minimum", _("A text key has no range."))
+        elif low is not None and high is not None and low > high:
+            self.add_error("maximum", _("The minimum must not exceed the maximum."))
+        return data
+
+
+NewKeyFormSet = forms.formset_factory(NewKeyForm, extra=4, max_num=30, validate_max=True)
+
+
+class AlarmTypeForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=40)
+    case_category: "forms.ModelChoiceField[Any]" = forms.ModelChoiceField(
+        label=_("Opens a case in"),
+        queryset=None,
+        required=False,
+        empty_label=_("No case: the alarm only"),
+        help_text=_("Its alarms open a case in this category, located at the device."),
+    )
+    escalate_after = forms.IntegerField(
+        label=_("Escalate if not acknowledged within (min)"),
+        min_value=1,
+        max_value=7 * 24 * 60,
+        required=False,
+        help_text=_("Empty: never escalated."),
+    )
+    remind_every = forms.IntegerField(
+        label=_("Remind until cleared, every (min)"),
+        min_value=5,
+        max_value=7 * 24 * 60,
+        required=False,
+        help_text=_("Empty: no reminders."),
+    )
+
+    def __init__(self, *args: Any, categories: Any, new: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["case_category"]
+        field.queryset = categories  # type: ignore[attr-defined]
+        field.label_from_instance = (  # type: ignore[attr-defined]
+            lambda c: f"{c.parent.name} · {c.name}" if c.parent else c.name
+        )
+        if new:
+            self.fields["code"] = forms.RegexField(
+                label=_("Code"),
+                help_text=_("How rules, the API and events name it; it cannot change."),
+                **CODE,  # type: ignore[arg-type]
+            )
+            self.order_fields(["name", "code"])
 
 
 ROLE_CHOICES = [(r.value, r.label) for r in Role if r != Role.RESIDENT]

@@ -263,12 +263,63 @@ class ProfileKeyIn(ProfileKeyFields):
     type: ValueType
 
 
+CODE = r"^[a-z0-9][a-z0-9-]*$"
+
+
+class DeviceProfileIn(Schema):
+    code: str = Field(
+        min_length=1, max_length=40, pattern=CODE, description="Lower-case; it cannot change."
+    )
+    name: str = Field(min_length=1, max_length=50)
+    description: str = Field("", max_length=200)
+    interval: int = Field(ge=1, le=7 * 86400, description="Expected reporting interval, seconds.")
+    keys: list[ProfileKeyIn] = Field(
+        default_factory=list,
+        max_length=30,
+        description="Its telemetry keys; an error in one is named keys.<n>.<field>.",
+    )
+
+
 class ProfileKeyPatch(Schema):
     label: str | None = Field(None, min_length=1, max_length=40)
     unit: str | None = Field(None, max_length=12)
     minimum: float | None = Field(None, ge=-1e12, le=1e12)
     maximum: float | None = Field(None, ge=-1e12, le=1e12)
     order: int | None = Field(None, ge=0, le=1000)
+
+
+class AlarmTypeOut(Schema):
+    id: int
+    code: str
+    name: str
+    case_category: str | None = Field(
+        None, alias="case_category.code", description="Its alarms open a case here."
+    )
+    case_category_name: str | None = Field(None, alias="case_category.name")
+    escalate_after: int | None = Field(
+        description="Minutes: escalated if not acknowledged within (null: never)."
+    )
+    remind_every: int | None = Field(description="Minutes: recalled until cleared (null: never).")
+
+
+class AlarmTypeFields(Schema):
+    name: str = Field(min_length=1, max_length=40)
+    case_category: str | None = Field(
+        None, max_length=40, description="A case category's code (lowest level); null: no case."
+    )
+    escalate_after: int | None = Field(None, ge=1, le=7 * 24 * 60)
+    remind_every: int | None = Field(None, ge=5, le=7 * 24 * 60)
+
+
+class AlarmTypeIn(AlarmTypeFields):
+    code: str = Field(min_length=1, max_length=40, pattern=CODE, description="It cannot change.")
+
+
+class AlarmTypePatch(Schema):
+    name: str | None = Field(None, min_length=1, max_length=40)
+    case_category: str | None = Field(None, max_length=40, description="null: no case.")
+    escalate_after: int | None = Field(None, ge=1, le=7 * 24 * 60, description="null: never.")
+    remind_every: int | None = Field(None, ge=5, le=7 * 24 * 60, description="null: never.")
 
 
 class NotificationRuleOut(Schema):

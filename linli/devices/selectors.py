@@ -8,10 +8,11 @@ from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from linli.accounts.models import User
 from linli.accounts.selectors import people_who_may
-from linli.cases.models import Case
+from linli.cases.models import Case, Category
 from linli.cases.selectors import cases_raised_by, grid_boundaries
 from linli.devices.choices import Severity
 from linli.devices.filters import AlarmFilter, DeviceFilter
@@ -19,6 +20,7 @@ from linli.devices.models import (
     Alarm,
     AlarmChange,
     AlarmRule,
+    AlarmType,
     Device,
     DeviceProfile,
     DeviceRejection,
@@ -186,6 +188,69 @@ def history(*, device: Device, key: str, since: datetime, until: datetime) -> di
     }
 
 
+# Client attributes ThingsBoard devices and gateways commonly report, by name.
+ATTRIBUTE_LABELS = {
+    "firmware": _("Firmware version"),
+    "firmwareVersion": _("Firmware version"),
+    "fw_version": _("Firmware version"),
+    "fwVersion": _("Firmware version"),
+    "hardware": _("Hardware version"),
+    "hw_version": _("Hardware version"),
+    "model": _("Model"),
+    "manufacturer": _("Manufacturer"),
+    "vendor": _("Manufacturer"),
+    "serialNumber": _("Serial number"),
+    "serial": _("Serial number"),
+    "imei": "IMEI",
+    "iccid": "ICCID",
+    "mac": _("MAC address"),
+    "ip": _("IP address"),
+    "ipAddress": _("IP address"),
+    "protocol": _("Protocol"),
+    "interval": _("Reporting interval"),
+}
+
+
+@dataclass(frozen=True)
+class ShownAttribute:
+    name: str  # as the device reports it
+    label: str  # in words where known, else the name
+    value: str
+
+
+def _words(value: Any) -> str:
+    if value is None or value == {}:
+        return "—"
+    if isinstance(value, bool):
+        return str(_("Yes") if value else _("No"))
+    if isinstance(value, float):
+        return f"{value:g}"
+    if isinstance(value, list):
+        return "、".join(_words(v) for v in value) or "—"
+    return str(value)
+
+
+def _flattened(prefix: str, value: Any) -> list[tuple[str, Any]]:
+    if isinstance(value, dict) and value:
+        found: list[tuple[str, Any]] = []
+        for name in sorted(value):
+            found += _flattened(f"{prefix}.{name}" if prefix else str(name), value[name])
+        return found
+    return [(prefix, value)]
+
+
+def device_attributes(*, device: Device) -> list[ShownAttribute]:
+    """The client attributes the device has reported (ThingsBoard's
+    `v1/devices/me/attributes`), one row a value: nested objects as dotted names,
+    lists joined, yes/no in words, known names labelled."""
+    if not device.attributes:
+        return []
+    return [
+        ShownAttribute(name, str(ATTRIBUTE_LABELS.get(name, name)), _words(value))
+        for name, value in _flattened("", device.attributes)
+    ]
+
+
 def rejections(*, device: Device) -> QuerySet[DeviceRejection]:
     return device.rejections.order_by("-count")
 
@@ -239,6 +304,45 @@ def profile_detail() -> QuerySet[DeviceProfile]:
     return DeviceProfile.objects.prefetch_related(
         "keys",
         Prefetch("rules", queryset=AlarmRule.objects.select_related("alarm_type")),
+    )
+
+
+def alarm_types() -> QuerySet[AlarmType]:
+    """Every alarm type with its case category, how many rules raise it and how many
+    of its alarms are active."""
+    return (
+        AlarmType.objects.select_related("case_category__parent")
+        .annotate(
+            rule_count=Count("rules", distinct=True),
+            active_count=Count("alarms", filter=Q(alarms__cleared_at__isnull=True), distinct=True),
+        )
+        .order_by("name")
+    )
+
+
+def alarm_type_rules(alarm_type: AlarmType) -> list[AlarmRule]:
+    """The profiles' rules that raise alarms of a type (buildings' and devices' own rules
+    are their regions' and stay on their pages), labelled."""
+    rules = list(
+        AlarmRule.objects.filter(alarm_type=alarm_type, profile__isnull=False)
+        .select_related("profile", "alarm_type")
+        .order_by("profile__name", "pk")
+    )
+    labels: dict[tuple[int | None, str], str] = {
+        (k.profile_id, k.key): k.label
+        for k in ProfileKey.objects.filter(profile__in={r.profile_id for r in rules})
+    }
+    for rule in rules:
+        rule.key_label = labels.get((rule.profile_id, rule.key), rule.key)  # type: ignore[attr-defined]
+    return rules
+
+
+def case_categories() -> QuerySet[Category]:
+    """The categories an alarm may open a case in: active ones at the lowest level."""
+    return (
+        Category.objects.filter(active=True, children__isnull=True)
+        .select_related("parent")
+        .order_by("parent__order", "parent__name", "order", "name")
     )
 
 

@@ -1,5 +1,6 @@
 """Every write of the devices app but the ingestion path (`ingestion.py`)."""
 
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -9,10 +10,12 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from linli.accounts.selectors import home_region
 from linli.audit.choices import AuditAction
 from linli.audit.services import audit_record
+from linli.cases.models import Category
 from linli.core import events
 from linli.core.permissions import Role
 from linli.devices.choices import (
@@ -510,6 +513,164 @@ def profile_update(*, profile: DeviceProfile, by: Any, **fields: Any) -> DeviceP
             details={"fields": changed},
         )
     return profile
+
+
+@transaction.atomic
+def profile_create(
+    *,
+    code: str,
+    name: str,
+    interval: int,
+    description: str = "",
+    keys: Sequence[Mapping[str, Any]] = (),
+    by: Any,
+) -> DeviceProfile:
+    """A new kind of device (district-wide) with its telemetry keys: all or nothing.
+    `keys`: mappings of `key`, `type` and KEY_FIELDS; a key's error is named
+    `keys.<n>.<field>` (n from 0)."""
+    ensure_may(by, district(), RULE_MANAGE)
+    code = code.strip()
+    if DeviceProfile.objects.filter(code=code).exists():
+        raise ValidationError({"code": _("A device profile with this code exists already.")})
+    profile = DeviceProfile(
+        code=code, name=name.strip(), description=description.strip(), interval=interval
+    )
+    profile.full_clean()
+    profile.save()
+    audit_record(
+        action=AuditAction.RECORD_CREATE,
+        actor=by,
+        obj=profile,
+        region=district(),
+        object_label=profile.name,
+        details={"code": profile.code, "keys": [str(k.get("key", "")) for k in keys]},
+    )
+    seen: set[str] = set()
+    for n, spec in enumerate(keys):
+        fields = dict(spec)
+        key, kind = str(fields.pop("key", "")).strip(), str(fields.pop("type", ""))
+        unknown = fields.keys() - set(KEY_FIELDS)
+        if unknown:
+            raise TypeError(f"Unknown key fields: {sorted(unknown)}")
+        try:
+            if key in seen:
+                raise ValidationError({"key": _("The profile already has this key.")})
+            seen.add(key)
+            item = ProfileKey(profile=profile, key=key, type=kind, **fields)
+            _key_check(item)
+        except ValidationError as exc:
+            raise ValidationError(
+                {f"keys.{n}.{field}": errors for field, errors in exc.message_dict.items()}
+            ) from None
+        item.save()
+    return profile
+
+
+@transaction.atomic
+def profile_delete(*, profile: DeviceProfile, by: Any) -> None:
+    """Remove a profile no device uses (retired devices too: they keep its keys'
+    history); its keys and default rules go with it."""
+    ensure_may(by, district(), RULE_MANAGE)
+    profile = DeviceProfile.objects.select_for_update().get(pk=profile.pk)
+    used = profile.devices.count()
+    if used:
+        raise ValidationError(
+            ngettext(
+                "%(n)s device uses this profile: it cannot be removed.",
+                "%(n)s devices use this profile: it cannot be removed.",
+                used,
+            )
+            % {"n": used}
+        )
+    label, pk, code = profile.name, profile.pk, profile.code
+    profile.delete()
+    audit_record(
+        action=AuditAction.RECORD_DELETE,
+        actor=by,
+        object_type="devices.deviceprofile",
+        object_id=str(pk),
+        region=district(),
+        object_label=label,
+        details={"code": code},
+    )
+
+
+ALARM_TYPE_FIELDS = ("name", "case_category", "escalate_after", "remind_every")
+
+
+def _alarm_type_check(item: AlarmType) -> None:
+    item.name = item.name.strip()
+    category = item.case_category
+    if category is not None and (not category.active or category.children.exists()):
+        raise ValidationError(
+            {"case_category": _("Choose one of the active categories at the lowest level.")}
+        )
+    item.full_clean()
+
+
+@transaction.atomic
+def alarm_type_create(
+    *,
+    code: str,
+    name: str,
+    case_category: Category | None = None,
+    escalate_after: int | None = None,
+    remind_every: int | None = None,
+    by: Any,
+) -> AlarmType:
+    """A new alarm type (district-wide) for rules to raise: whether its alarms open a
+    case and in which category, when an unacknowledged one escalates, how often one
+    not cleared is recalled."""
+    ensure_may(by, district(), RULE_MANAGE)
+    code = code.strip()
+    if AlarmType.objects.filter(code=code).exists():
+        raise ValidationError({"code": _("An alarm type with this code exists already.")})
+    item = AlarmType(
+        code=code,
+        name=name,
+        case_category=case_category,
+        escalate_after=escalate_after,
+        remind_every=remind_every,
+    )
+    _alarm_type_check(item)
+    item.save()
+    audit_record(
+        action=AuditAction.RECORD_CREATE,
+        actor=by,
+        obj=item,
+        region=district(),
+        object_label=item.name,
+        details={"code": item.code},
+    )
+    return item
+
+
+@transaction.atomic
+def alarm_type_update(*, alarm_type: AlarmType, by: Any, **fields: Any) -> AlarmType:
+    """An alarm type's name, case category, escalation and reminders (`fields`:
+    ALARM_TYPE_FIELDS; its code stays: rules, events and the API name it). Applies to
+    alarms already active from the next escalation sweep."""
+    ensure_may(by, district(), RULE_MANAGE)
+    unknown = fields.keys() - set(ALARM_TYPE_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown alarm type fields: {sorted(unknown)}")
+    item = AlarmType.objects.select_for_update().get(pk=alarm_type.pk)
+    before = {name: getattr(item, name) for name in fields}
+    for name, value in fields.items():
+        setattr(item, name, value)
+    _alarm_type_check(item)
+    changed = sorted(name for name in fields if getattr(item, name) != before[name])
+    if changed:
+        item.save(update_fields=changed)
+        audit_record(
+            action=AuditAction.RECORD_UPDATE,
+            actor=by,
+            obj=item,
+            region=district(),
+            object_label=item.name,
+            details={"fields": changed},
+        )
+    return item
 
 
 def _key_check(key: ProfileKey) -> None:

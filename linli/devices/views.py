@@ -4,17 +4,18 @@ alarm inbox and an alarm's page (acknowledge, clear, comment, assign: htmx in th
 inbox), the configuration of profiles, alarm rules and notification rules, and the
 panels other apps' pages load (a building's, a region's alarms and devices)."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from io import BytesIO
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
@@ -33,13 +34,16 @@ from linli.devices.choices import AlarmAction, AlarmState, Channel, Severity, Va
 from linli.devices.exports import DEVICES
 from linli.devices.filters import AlarmFilter, DeviceFilter
 from linli.devices.forms import (
+    AlarmTypeForm,
     AssignForm,
     CommentForm,
     DeviceEditForm,
     DeviceForm,
     DeviceImportForm,
+    NewKeyFormSet,
     NoteForm,
     NotificationRuleForm,
+    ProfileCreateForm,
     ProfileForm,
     ProfileKeyForm,
     RuleForm,
@@ -171,7 +175,7 @@ def device_create(request: HttpRequest) -> HttpResponse:
 def _device(request: HttpRequest, pk: int, action: str = DEVICE_VIEW) -> Device:
     return get_object_or_404(
         selectors.devices_visible(user=request.user, action=action).select_related(
-            "owner", "maintainer", "grid__parent", "house__building"
+            "owner", "maintainer", "grid__parent", "house__building", "gateway"
         ),
         pk=pk,
     )
@@ -198,7 +202,7 @@ def _chart(request: HttpRequest, device: Device) -> dict[str, Any]:
         data["series"] = {
             "title": f"{key.label} ({key.unit})" if key.unit else key.label,
             "aggregation": found["aggregation"],
-            "points": found["points"],
+            "points": [[_wall_clock(p[0]), *p[1:]] for p in found["points"]],
             "step": key.type == ValueType.BOOLEAN,
             "labels": {
                 "value": str(_("Value")),
@@ -208,6 +212,16 @@ def _chart(request: HttpRequest, device: Device) -> dict[str, Any]:
             },
         }
     return data
+
+
+def _wall_clock(iso: str) -> int:
+    """A time as the chart draws it: the milliseconds at which UTC reads what the
+    deployment's clock (Asia/Shanghai) read then. The chart formats its axis and
+    tooltip in UTC (telemetry.js: useUTC), so they show the deployment's times in any
+    browser's time zone; the offset of each time's own date is taken (daylight
+    saving, where a deployment has it)."""
+    local = datetime.fromisoformat(iso).astimezone(timezone.get_default_timezone())
+    return int(local.replace(tzinfo=UTC).timestamp() * 1000)
 
 
 @requires(DEVICE_VIEW)
@@ -237,6 +251,8 @@ def device_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "device": device,
             "state": selectors.device_state(device),
             "latest": selectors.latest_values(device=device),
+            "attributes": selectors.device_attributes(device=device),
+            "gateway_children": device.children.count() if device.is_gateway else 0,
             "rejections": selectors.rejections(device=device),
             "alarms": selectors.alarms_visible(user=user).filter(device=device)[:20],
             "rules": selectors.effective_rules(device=device),
@@ -541,6 +557,9 @@ def _key_choices(keys: Any) -> list[tuple[str, str]]:
 
 def _rule_form(request: HttpRequest, keys: Any, initial: dict[str, Any] | None = None) -> RuleForm:
     data = request.POST if request.method == "POST" else None
+    chosen = request.GET.get("alarm_type", "")
+    if initial is None and chosen.isdigit():  # back from creating an alarm type
+        initial = {"alarm_type": int(chosen)}
     return RuleForm(data, initial=initial, keys=_key_choices(keys))
 
 
@@ -550,7 +569,13 @@ def _rule_page(
     return render(
         request,
         "devices/rule_form.html",
-        {"form": form, "title": title, "back": back, "rule": rule},
+        {
+            "form": form,
+            "title": title,
+            "back": back,
+            "rule": rule,
+            "may_add_alarm_type": selectors.may_configure_profiles(request.user),
+        },
         status=422 if form.errors else 200,
     )
 
@@ -679,6 +704,58 @@ def profile_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@requires(RULE_MANAGE)
+@require_http_methods(["GET", "POST"])
+def profile_create(request: HttpRequest) -> HttpResponse:
+    """A new device profile with its first telemetry keys (more on its page); nothing
+    is saved unless the profile and every key filled in are right."""
+    _configures_profiles(request)
+    data = request.POST if request.method == "POST" else None
+    form = ProfileCreateForm(data)
+    keys = NewKeyFormSet(data, prefix="keys")
+    valid = request.method == "POST" and form.is_valid() & keys.is_valid()  # both checked
+    if valid:
+        filled = [f for f in keys.forms if f.has_changed()]
+        try:
+            profile = services.profile_create(
+                by=request.user, keys=[f.cleaned_data for f in filled], **form.cleaned_data
+            )
+        except ValidationError as exc:
+            if not hasattr(exc, "error_dict"):
+                exc = ValidationError({NON_FIELD_ERRORS: exc.error_list})
+            for field, errors in exc.error_dict.items():
+                if field.startswith("keys."):
+                    _keys, n, name = field.split(".", 2)
+                    apply_errors(filled[int(n)], ValidationError({name: errors}))
+                else:
+                    form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, _("Device profile created."))
+            return redirect("devices:profile-detail", pk=profile.pk)
+    failed = bool(form.errors) or any(f.errors for f in keys.forms) or bool(keys.non_form_errors())
+    return render(
+        request,
+        "devices/profile_create.html",
+        {"form": form, "keys": keys},
+        status=422 if failed else 200,
+    )
+
+
+@requires(RULE_MANAGE)
+@require_POST
+def profile_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """Remove an unused profile; one devices use stays, and the page says why."""
+    _configures_profiles(request)
+    profile = get_object_or_404(DeviceProfile, pk=pk)
+    try:
+        services.profile_delete(profile=profile, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("devices:profile-detail", pk=profile.pk)
+    messages.success(request, _("Device profile %(name)s removed.") % {"name": profile.name})
+    return redirect("devices:profile-list")
+
+
 def _profile_page(
     request: HttpRequest,
     profile: DeviceProfile,
@@ -788,6 +865,88 @@ def profile_key_delete(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("Key removed."))
     return redirect("devices:profile-detail", pk=item.profile_id)
+
+
+# --- alarm types -----------------------------------------------------------------------
+
+
+@requires(DEVICE_VIEW)
+@require_GET
+def alarm_type_list(request: HttpRequest) -> HttpResponse:
+    """The alarm types: the case each opens, escalation, reminders, rules raising it."""
+    return render(
+        request,
+        "devices/alarm_type_list.html",
+        {
+            "types": selectors.alarm_types(),
+            "may_configure": selectors.may_configure_profiles(request.user),
+        },
+    )
+
+
+def _back_to(request: HttpRequest, default: str) -> str:
+    """Where to go after saving: `next` if it is a page of this site."""
+    wanted = request.POST.get("next") or request.GET.get("next") or ""
+    if wanted and url_has_allowed_host_and_scheme(
+        wanted, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return wanted
+    return default
+
+
+@requires(RULE_MANAGE)
+@require_http_methods(["GET", "POST"])
+def alarm_type_create(request: HttpRequest) -> HttpResponse:
+    """A new alarm type for rules to raise (a profile's rule form links here)."""
+    _configures_profiles(request)
+    form = AlarmTypeForm(request.POST or None, categories=selectors.case_categories(), new=True)
+    back = _back_to(request, reverse("devices:alarm-type-list"))
+    if request.method == "POST" and form.is_valid():
+        try:
+            item = services.alarm_type_create(by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("Alarm type %(name)s created.") % {"name": item.name})
+            if back != reverse("devices:alarm-type-list"):  # a rule form: the type chosen
+                back = f"{back}{'&' if '?' in back else '?'}alarm_type={item.pk}"
+            return redirect(back)
+    return render(
+        request,
+        "devices/alarm_type_form.html",
+        {"form": form, "back": back, "next": request.GET.get("next", "")},
+        status=422 if form.errors else 200,
+    )
+
+
+@requires(RULE_MANAGE)
+@require_http_methods(["GET", "POST"])
+def alarm_type_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    _configures_profiles(request)
+    item = get_object_or_404(AlarmType.objects.select_related("case_category"), pk=pk)
+    initial = {name: getattr(item, name) for name in services.ALARM_TYPE_FIELDS}
+    form = AlarmTypeForm(
+        request.POST or None, initial=initial, categories=selectors.case_categories()
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.alarm_type_update(alarm_type=item, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("Alarm type saved."))
+            return redirect("devices:alarm-type-list")
+    return render(
+        request,
+        "devices/alarm_type_form.html",
+        {
+            "form": form,
+            "item": item,
+            "rules": selectors.alarm_type_rules(item),
+            "back": reverse("devices:alarm-type-list"),
+        },
+        status=422 if form.errors else 200,
+    )
 
 
 # --- notification rules ----------------------------------------------------------------

@@ -63,6 +63,10 @@ def community_b(world, made) -> Leaks:
     device_rule = rule_create(device=device, alarm_type=hot, threshold=70, by=None, **RULE)
     building_rule = rule_create(building=building, alarm_type=hot, threshold=65, by=None, **RULE)
     probe = profile_key_create(profile=smoke, key="probe", type="number", label="探针", by=None)
+    spare = DeviceProfile.objects.create(code="leak-spare", name="备用类型", interval=600)
+    leak_type = AlarmType.objects.create(code="leak-type", name="泄漏测试告警")
+    new_profile = {"code": "leak-new", "name": "新设备类型", "interval": 300}
+    new_type = {"code": "leak-new-type", "name": "新告警类型"}
     d, a, r = device.pk, alarm.pk, device_rule.pk
     rule_form = {"alarm_type": hot.pk, "duration": 30, "threshold": 60, **RULE}
     key_form = {"label": "探针二", "unit": "V", "order": 5}
@@ -112,6 +116,22 @@ def community_b(world, made) -> Leaks:
         ),
         ("post", "devices:profile-rule-create"): Send(
             f"/devices/profiles/{smoke.pk}/rules/new/", rule_form, by=DISTRICT
+        ),
+        ("post", "devices:profile-create"): Send(
+            "/devices/profiles/new/",
+            {**new_profile, "keys-TOTAL_FORMS": 0, "keys-INITIAL_FORMS": 0},
+            by=DISTRICT,
+        ),
+        ("post", "devices:profile-delete"): Send(
+            f"/devices/profiles/{spare.pk}/delete/", by=DISTRICT
+        ),
+        ("post", "devices:alarm-type-create"): Send(
+            "/devices/alarm-types/new/", new_type, by=DISTRICT
+        ),
+        ("post", "devices:alarm-type-edit"): Send(
+            f"/devices/alarm-types/{leak_type.pk}/",
+            {"name": "改过的告警类型", "escalate_after": 10},
+            by=DISTRICT,
         ),
         ("post", "devices:notification-rule-list"): Send(
             "/devices/notification-rules/",
@@ -201,6 +221,21 @@ def community_b(world, made) -> Leaks:
         ("delete", "api:profile-key-delete"): Send(
             f"{API}/profile-keys/{probe.pk}", expect=204, by=DISTRICT
         ),
+        ("post", "api:device-profile-create"): Send(
+            f"{API}/device-profiles",
+            {**new_profile, "keys": [{"key": "level", "type": "number", "label": "液位"}]},
+            expect=201,
+            by=DISTRICT,
+        ),
+        ("delete", "api:device-profile-delete"): Send(
+            f"{API}/device-profiles/{spare.pk}", expect=204, by=DISTRICT
+        ),
+        ("post", "api:alarm-type-create"): Send(
+            f"{API}/alarm-types", new_type, expect=201, by=DISTRICT
+        ),
+        ("patch", "api:alarm-type-update"): Send(
+            f"{API}/alarm-types/{leak_type.pk}", {"remind_every": 30}, expect=200, by=DISTRICT
+        ),
         ("post", "api:notification-rule-create"): Send(
             f"{API}/alarm-notification-rules",
             {
@@ -224,8 +259,9 @@ def community_b(world, made) -> Leaks:
             "alarm": [alarm],
             "notificationrule": [rule],
             "alarmrule": [device_rule, building_rule],
-            "deviceprofile": [smoke],
+            "deviceprofile": [smoke, spare],
             "profilekey": [probe],
+            "alarmtype": [leak_type],
         },
         markers=MARKERS,
         sends=sends,

@@ -2,7 +2,9 @@
 the row in place, no page load), then opens the device: its map point and its history
 chart are drawn under the strict Content-Security-Policy, without a script error."""
 
+import re
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import timezone
@@ -45,3 +47,29 @@ def test_a_grid_worker_acknowledges_an_alarm_in_the_inbox(world, detector, brows
     page.wait_for_url("**range=1h**")
     page.locator("#telemetry canvas").first.wait_for()
     assert errors == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_history_reads_shanghai_time_in_a_browser_elsewhere(world, detector, browser_context):
+    """A browser in New York (13 hours behind Shanghai in December) draws the time axis
+    in the deployment's time zone, not its own."""
+    now = timezone.now()
+    for minutes in range(5, 60, 5):
+        at = now - timedelta(minutes=minutes)
+        Telemetry.objects.create(device=detector, key="temperature", ts=at, value=20 + minutes / 10)
+    page = browser_context(timezone_id="America/New_York").new_page()
+    assert page.evaluate("Intl.DateTimeFormat().resolvedOptions().timeZone") == "America/New_York"
+    page.goto(f"/devices/{detector.pk}/?key=temperature&range=1h")
+    sign_in(page, "grid.a1")
+    page.locator("#telemetry canvas").first.wait_for()
+    labels = page.evaluate(
+        """() => echarts.getInstanceByDom(document.getElementById("telemetry"))
+            .getModel().getComponent("xAxis", 0).axis.getViewLabels()
+            .map((l) => l.formattedLabel)"""
+    )
+    times = [label for label in labels if re.fullmatch(r"\d{2}:\d{2}", label)]
+    shanghai = ZoneInfo("Asia/Shanghai")
+    hours = {
+        (now + timedelta(minutes=m)).astimezone(shanghai).strftime("%H") for m in (-65, -30, 5)
+    }
+    assert times and {t[:2] for t in times} <= hours, (labels, hours)

@@ -33,7 +33,10 @@
       tooltip: { trigger: "axis", renderMode: "richText" },
       legend: { bottom: 0, show: series.length > 1 },
       grid: { left: 8, right: 16, top: 40, bottom: series.length > 1 ? 32 : 8, containLabel: true },
-      xAxis: { type: "time" },
+      // Times are the deployment's wall clock as UTC (views._wall_clock): drawn in UTC,
+      // the axis and tooltip read Asia/Shanghai whatever the browser's time zone.
+      useUTC: true,
+      xAxis: { type: "time", axisLabel: { hideOverlap: true } },
       yAxis: { type: "value", scale: !data.step, minInterval: data.step ? 1 : 0 },
       series: series,
     });
