@@ -170,6 +170,9 @@
     if (best) {
       best.focus();
       if (best.scrollIntoView) { best.scrollIntoView(false); }
+    } else if (dy) {
+      var main = document.getElementById("main");  // a long text: the arrows scroll it
+      if (main) { main.scrollTop += dy * main.clientHeight * 0.6; }
     }
   }
   var digits = "", digitTimer = null, digitBox = document.getElementById("digits");
@@ -194,6 +197,11 @@
     var target = event.target || event.srcElement;
     var typing = target && (target.tagName === "INPUT" || target.tagName === "TEXTAREA");
     if (typing && key !== 38 && key !== 40) { return true; }
+    if (alerts && alerts.getElementsByTagName("article").length) {
+      // an alert has taken the TV over: the remote does nothing until it ends
+      if (event.preventDefault) { event.preventDefault(); }
+      return false;
+    }
     var handled = true;
     if (key === 37) { move(-1, 0); }
     else if (key === 38) { move(0, -1); }
