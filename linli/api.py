@@ -14,10 +14,12 @@ from linli.core import problems
 from linli.core.parsers import JSONObjectParser
 from linli.core.routers import Router
 from linli.devices.api import router as devices_router
+from linli.devices.emqx_api import router as devices_emqx_router
 from linli.devices.ingest_api import router as devices_ingest_router
 from linli.exports.api import router as exports_router
 from linli.gridwork.api import router as gridwork_router
 from linli.indicators.api import router as indicators_router
+from linli.notices.api import router as notices_router
 from linli.regions.api import router as regions_router
 from linli.registry.api import router as registry_router
 from linli.screens.api import router as screens_router
@@ -59,10 +61,13 @@ api.add_router("", audit_router)
 api.add_router("/registry", registry_router)
 api.add_router("", cases_router)
 api.add_router("", gridwork_router)
+api.add_router("", notices_router)
 api.add_router("", indicators_router)
 api.add_router("", exports_router)
 # ThingsBoard's device paths (/{token}/telemetry) after the others': they would match theirs.
 api.add_router("", devices_ingest_router)
+# The broker's /devices/emqx/…, before the console's /devices/{id}/… could take them.
+api.add_router("", devices_emqx_router)
 # After it: the console's /devices/{id} would take its /devices/telemetry (and it has no
 # path of two segments ending in /telemetry or /attributes, which the ingestion's take).
 api.add_router("", devices_router)

@@ -64,3 +64,19 @@ def browser_context(live_server):
 
         yield new_context
         browser.close()
+        _close_database_connections()
+
+
+def _close_database_connections():
+    """The connection the test's own queries opened, closed while still inside
+    `sync_playwright()`. Django keeps connections per context (asgiref's `Local`) and
+    Playwright's sync API runs on greenlets: that connection is not the one
+    pytest-django closes at the end of the session. Left open (pg_stat_activity shows
+    it idle after the test's last query, the live server stopped), PostgreSQL refuses
+    to drop the test database: "being accessed by other users"."""
+    from django.db import connections
+
+    connections.close_all()
+
+
+from linli.testing.live import live_transport, redis_url  # noqa: E402, F401 — fixtures

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "linli.cases",
     "linli.gridwork",
     "linli.devices",
+    "linli.notices",
     "linli.notifications",
     "linli.exports",
     "linli.open311",
@@ -55,7 +56,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "linli.core.static.StaticFiles",  # WhiteNoise, sync and async
     "linli.core.private.no_store",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -292,6 +293,23 @@ LINLI_MQTT_PORT = env_int("LINLI_MQTT_PORT", 1883, minimum=1)
 LINLI_MQTT_USERNAME = env_str("LINLI_MQTT_USERNAME", "linli-ingest")
 LINLI_MQTT_PASSWORD = env_str("LINLI_MQTT_PASSWORD", "")
 LINLI_MQTT_CREDENTIALS_FILE = env_str("LINLI_MQTT_CREDENTIALS_FILE", "")
+# The secret an EMQX cluster sends with its authentication and authorisation calls
+# (linli/devices/emqx_api.py); empty: those endpoints answer 404.
+LINLI_EMQX_SECRET = env_str("LINLI_EMQX_SECRET", "")
+
+# Live updates (linli.core.live, ADR 0019): Redis pub/sub across processes when
+# LINLI_REDIS_URL is set (redis://, rediss:// or unix://), else a table that one poller
+# in each web process reads every LINLI_LIVE_POLL_MS; a stream's heartbeat, its lifetime
+# before the client is asked to reconnect, how long a long-poll waits, and how many
+# streams one web process holds.
+LINLI_REDIS_URL = env_str("LINLI_REDIS_URL", "")
+if LINLI_REDIS_URL and not LINLI_REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
+    raise ImproperlyConfigured("LINLI_REDIS_URL must start with redis://, rediss:// or unix://.")
+LINLI_LIVE_POLL_MS = env_int("LINLI_LIVE_POLL_MS", 250, minimum=20)
+LINLI_LIVE_HEARTBEAT = env_int("LINLI_LIVE_HEARTBEAT", 15, minimum=1)
+LINLI_LIVE_MAX_AGE = env_int("LINLI_LIVE_MAX_AGE", 1800, minimum=10)
+LINLI_LIVE_LONG_POLL = env_int("LINLI_LIVE_LONG_POLL", 25, minimum=1)
+LINLI_LIVE_MAX_CLIENTS = env_int("LINLI_LIVE_MAX_CLIENTS", 5000, minimum=1)
 
 # API
 NINJA_PAGINATION_CLASS = "linli.core.pagination.PagePagination"

@@ -16,6 +16,7 @@ urlpatterns = [
     path("devices/", include("linli.devices.urls")),
     path("screens/", include("linli.screens.urls")),
     path("", include("linli.screens.display_urls")),
+    path("notices/", include("linli.notices.urls")),
     path("report/", include("linli.cases.public_urls")),
     path("notifications/", include("linli.notifications.urls")),
     path("indicators/", include("linli.indicators.urls")),

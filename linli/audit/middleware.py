@@ -7,6 +7,9 @@ address of the person's machine (`linli.core.network.client_ip`).
 
 from contextvars import ContextVar
 
+from asgiref.sync import iscoroutinefunction
+from django.utils.decorators import sync_and_async_middleware
+
 from linli.core.network import client_ip
 
 _request_ip: ContextVar[str | None] = ContextVar("linli_audit_request_ip", default=None)
@@ -17,7 +20,19 @@ def current_ip() -> str | None:
     return _request_ip.get()
 
 
+@sync_and_async_middleware  # under ASGI no thread is held for it (ADR 0019)
 def audit_context(get_response):
+    if iscoroutinefunction(get_response):
+
+        async def amiddleware(request):
+            token = _request_ip.set(client_ip(request))
+            try:
+                return await get_response(request)
+            finally:
+                _request_ip.reset(token)
+
+        return amiddleware
+
     def middleware(request):
         token = _request_ip.set(client_ip(request))
         try:

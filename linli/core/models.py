@@ -49,3 +49,21 @@ class PublishedEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} #{self.pk}"
+
+
+class LiveMessage(models.Model):
+    """A live update (linli.core.live) on a one-box install without Redis: written in
+    the publishing service's transaction, read by one poller in each web process,
+    deleted after `live.KEEP`. The id is the message's id on the stream."""
+
+    channel = models.CharField(_("channel"), max_length=60)
+    path = models.CharField(_("region path"), max_length=40, blank=True)
+    data = models.JSONField(_("data"), default=dict)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("live message")
+        verbose_name_plural = _("live messages")
+
+    def __str__(self) -> str:
+        return f"{self.channel} #{self.pk}"

@@ -8,8 +8,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from asgiref.sync import iscoroutinefunction
 from django.http import HttpRequest, HttpResponseBase
 from django.utils.cache import add_never_cache_headers
+from django.utils.decorators import sync_and_async_middleware
 
 PRIVATE_DIR = 0o700
 PRIVATE_FILE = 0o600
@@ -18,17 +20,27 @@ PRIVATE_FILE = 0o600
 Handler = Callable[[HttpRequest], HttpResponseBase]
 
 
-def no_store(get_response: Handler) -> Handler:
+@sync_and_async_middleware  # under ASGI no thread is held for it (ADR 0019)
+def no_store(get_response: Any) -> Any:
     """Middleware: an answer that does not say how to cache it is not stored anywhere
     (`Cache-Control: no-store`, private): pages, API answers and reveals carry scoped
     or personal data. Static files are answered before (WhiteNoise); a view that
     sets Cache-Control itself (a case photo: private) keeps it."""
 
-    def middleware(request: HttpRequest) -> HttpResponseBase:
-        response = get_response(request)
+    def mark(response: HttpResponseBase) -> HttpResponseBase:
         if not response.has_header("Cache-Control"):
             add_never_cache_headers(response)
         return response
+
+    if iscoroutinefunction(get_response):
+
+        async def amiddleware(request: HttpRequest) -> HttpResponseBase:
+            return mark(await get_response(request))
+
+        return amiddleware
+
+    def middleware(request: HttpRequest) -> HttpResponseBase:
+        return mark(get_response(request))
 
     return middleware
 

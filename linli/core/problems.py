@@ -1,9 +1,9 @@
 """RFC 7807 `application/problem+json` answers for every API error."""
 
 import logging
-from collections.abc import Callable
 from typing import Any
 
+from asgiref.sync import iscoroutinefunction, markcoroutinefunction
 from django.conf import settings
 from django.core.exceptions import (
     ObjectDoesNotExist,
@@ -191,13 +191,26 @@ def install(api: NinjaAPI) -> None:
 
 
 class MethodNotAllowedMiddleware:
-    """Ninja answers a wrong method on an API path with plain text: make it a problem."""
+    """Ninja answers a wrong method on an API path with plain text: make it a problem.
+    Sync and async (under ASGI no thread is held for it, ADR 0019)."""
 
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+    sync_capable = True
+    async_capable = True
+
+    def __init__(self, get_response: Any) -> None:
         self.get_response = get_response
+        if iscoroutinefunction(get_response):
+            markcoroutinefunction(self)
 
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        response = self.get_response(request)
+    def __call__(self, request: HttpRequest) -> Any:
+        if iscoroutinefunction(self):
+            return self._acall(request)
+        return self._problem(request, self.get_response(request))
+
+    async def _acall(self, request: HttpRequest) -> HttpResponse:
+        return self._problem(request, await self.get_response(request))
+
+    def _problem(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
         if (
             response.status_code == 405
             and request.path.startswith(API_PREFIX)

@@ -1,9 +1,10 @@
 from django.urls import path
 
-from linli.core import views
+from linli.core import live, views
 
 app_name = "core"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path(live.PATH.lstrip("/"), views.live_stream, name="live-stream"),  # ASGI: linli/asgi.py
 ]

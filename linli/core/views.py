@@ -1,14 +1,23 @@
+import time
+from collections.abc import Iterator
+
 from django.conf import settings
 from django.db import connection
 from django.db.utils import DatabaseError
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBase,
+    JsonResponse,
+    StreamingHttpResponse,
+)
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from linli.core import panels
+from linli.core import live, panels
 from linli.core.access import public, signed_in
 from linli.core.problems import API_PREFIX, problem
 
@@ -57,3 +66,48 @@ def error_404(request: HttpRequest, exception: Exception | None = None) -> HttpR
         # A URL under the API that no route matches: answer as the API does.
         return problem(request, 404, _("Not found."))
     return render(request, "404.html", status=404)
+
+
+@public  # who may follow a channel is the channel's to say (linli.core.live.register)
+@require_GET
+def live_stream(request: HttpRequest) -> HttpResponseBase:
+    """Live updates (linli.core.live) under WSGI (runserver, tests): `?channel=…` (one
+    or more) as server-sent events, or with `poll=1` as a long-poll answering what came
+    after `last` (old browsers). A channel unknown or not the asker's answers 404;
+    `Last-Event-ID` (or `last`) replays what a reconnecting client missed. Here a
+    stream holds a thread; under ASGI linli/asgi.py answers this path itself, holding
+    none."""
+    try:
+        names, last, poll = live.parse(request.GET, request.headers.get("Last-Event-ID"))
+        subscription, first = live.subscribe(request, names, last)
+    except live.BadRequest as exc:
+        return problem(request, 400, _("Bad request"), str(exc))
+    except LookupError:
+        return problem(request, 404, _("Not found"))
+    except live.TooManyClients:
+        response = problem(request, 503, _("Too many live connections; trying again soon."))
+        response["Retry-After"] = "10"
+        return response
+    if poll:
+        if last is not None and not (subscription.pending or subscription.reset):
+            subscription.wait(settings.LINLI_LIVE_LONG_POLL)
+        answer = JsonResponse(live.poll_answer(subscription, first if last is None else None))
+        answer["Cache-Control"] = "no-store"
+        return answer
+    stream = StreamingHttpResponse(
+        _events(subscription, first), content_type="text/event-stream; charset=utf-8"
+    )
+    stream["Cache-Control"] = "no-store"
+    stream["X-Accel-Buffering"] = "no"  # nginx: pass each event on at once
+    return stream
+
+
+def _events(subscription: live.Subscription, first: int) -> Iterator[str]:
+    try:
+        yield live.hello(first)
+        deadline = time.monotonic() + settings.LINLI_LIVE_MAX_AGE
+        while time.monotonic() < deadline:
+            subscription.wait(settings.LINLI_LIVE_HEARTBEAT)
+            yield live.frames(subscription)
+    finally:
+        live.hub.unsubscribe(subscription)

@@ -13,10 +13,11 @@ class DevicesConfig(AppConfig):
 
         from linli.cases import origins, sources
         from linli.cases.events import StageChanged
-        from linli.core import events, periodic
+        from linli.core import events, live, periodic
         from linli.devices import subscribers
-        from linli.devices.events import AlarmRaised
+        from linli.devices.events import LIVE_ALARMS, AlarmRaised
         from linli.devices.models import Alarm
+        from linli.devices.permissions import DEVICE_VIEW
         from linli.devices.tasks import (
             alarms_escalate,
             devices_offline,
@@ -25,6 +26,7 @@ class DevicesConfig(AppConfig):
             telemetry_partitions,
         )
 
+        live.register(LIVE_ALARMS, action=DEVICE_VIEW)  # the alarm inbox follows it
         # An alarm of a type mapped to a case category opens a case: its source and origin.
         sources.register(sources.CaseSource(subscribers.SOURCE, _("Device alarm"), staff=True))
         # Its cases are never public: an alarm may be an elder's call from home.
@@ -44,7 +46,6 @@ class DevicesConfig(AppConfig):
 
         from linli.core import navigation, panels
         from linli.devices import home
-        from linli.devices.permissions import DEVICE_VIEW
 
         navigation.register(
             navigation.NavItem(

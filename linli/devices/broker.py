@@ -28,21 +28,9 @@ from amqtt.contexts import Action
 from amqtt.plugins.base import BaseAuthPlugin, BaseTopicPlugin
 from amqtt.session import Session
 
-log = logging.getLogger(__name__)
+from linli.devices.topics import DEVICE_SUBSCRIBE, DEVICE_WRITE, INTERNAL_PREFIX, unshared
 
-DEVICE_WRITE = {
-    "v1/devices/me/telemetry",
-    "v1/devices/me/attributes",
-    "v1/gateway/telemetry",
-    "v1/gateway/attributes",
-    "v1/gateway/connect",
-    "v1/gateway/disconnect",
-}
-DEVICE_SUBSCRIBE = {
-    "v1/devices/me/attributes",
-    "v1/devices/me/attributes/response/+",
-    "v1/devices/me/rpc/request/+",
-}
+log = logging.getLogger(__name__)
 
 
 class Credentials:
@@ -100,13 +88,6 @@ def credentials_at(path: str) -> Credentials:
     return _CREDENTIALS[path]
 
 
-def _unshared(topic: str) -> str:
-    """`$share/<group>/<filter>` → `<filter>`."""
-    if topic.startswith("$share/"):
-        return topic.split("/", 2)[2] if topic.count("/") >= 2 else ""
-    return topic
-
-
 class TokenAuth(BaseAuthPlugin):  # type: ignore[misc]
     @dataclass
     class Config:
@@ -137,7 +118,7 @@ class TopicRules(BaseTopicPlugin):  # type: ignore[misc]
                 return topic in DEVICE_SUBSCRIBE
             return topic.startswith(("v1/devices/me/attributes", "v1/devices/me/rpc/request/"))
         if credentials.is_worker(session.username):
-            return action != Action.PUBLISH and _unshared(topic).startswith("linli/")
+            return action != Action.PUBLISH and unshared(topic).startswith(INTERNAL_PREFIX)
         return False  # a device whose token left the file (rotated, retired)
 
 
@@ -166,11 +147,11 @@ class LinliBroker(Broker):  # type: ignore[misc]
 
     async def add_subscription(self, subscription: tuple[str, int], session: Session) -> int:
         topic, qos = subscription
-        result: int = await super().add_subscription((_unshared(topic), qos), session)
+        result: int = await super().add_subscription((unshared(topic), qos), session)
         return result
 
     def _del_subscription(self, a_filter: str, session: Session) -> int:
-        result: int = super()._del_subscription(_unshared(a_filter), session)
+        result: int = super()._del_subscription(unshared(a_filter), session)
         return result
 
 

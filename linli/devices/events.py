@@ -6,12 +6,17 @@
   `action` is an `AlarmAction` value.
 
 Subscribers: alarm → case and the notification rules (subscribers.py).
+
+`LIVE_ALARMS`: the live channel (linli.core.live) of alarms raised, repeated or moved,
+followed by the alarm inboxes of staff who may view devices there.
 """
 
 from dataclasses import dataclass
 from typing import ClassVar
 
 from linli.core.events import DomainEvent
+
+LIVE_ALARMS = "devices.alarms"
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from linli.accounts.selectors import home_region
 from linli.audit.choices import AuditAction
 from linli.audit.services import audit_record
 from linli.cases.models import Category
-from linli.core import events
+from linli.core import events, live
 from linli.core.permissions import Role
 from linli.devices.choices import (
     SEVERITY_RANK,
@@ -27,7 +27,7 @@ from linli.devices.choices import (
     ValueType,
 )
 from linli.devices.credentials import credentials_refresh_on_commit
-from linli.devices.events import AlarmMoved, AlarmRaised
+from linli.devices.events import LIVE_ALARMS, AlarmMoved, AlarmRaised
 from linli.devices.models import (
     Alarm,
     AlarmChange,
@@ -243,6 +243,7 @@ def alarm_raise(
             details=details,
         )
     _log(alarm, AlarmAction.RAISED, None, at=at)
+    _live(alarm, device)
     events.publish(
         AlarmRaised(
             alarm_id=alarm.pk, device_id=device.pk, alarm_type=alarm_type.code, severity=severity
@@ -263,6 +264,7 @@ def alarm_acknowledge(*, alarm: Alarm, by: Any, note: str = "") -> Alarm:
     events.publish(
         AlarmMoved(alarm_id=alarm.pk, action=AlarmAction.ACKNOWLEDGED, actor_id=_id(by), note=note)
     )
+    _live(alarm, alarm.device)
     return alarm
 
 
@@ -285,6 +287,7 @@ def alarm_clear(*, alarm: Alarm, by: Any, note: str = "", acknowledge: bool = Fa
     events.publish(
         AlarmMoved(alarm_id=alarm.pk, action=AlarmAction.CLEARED, actor_id=_id(by), note=note)
     )
+    _live(alarm, alarm.device)
     return alarm
 
 
@@ -315,7 +318,13 @@ def alarm_assign(*, alarm: Alarm, to: Any, by: Any) -> Alarm:
     events.publish(
         AlarmMoved(alarm_id=alarm.pk, action=AlarmAction.ASSIGNED, actor_id=_id(by), note=label)
     )
+    _live(alarm, alarm.device)
     return alarm
+
+
+def _live(alarm: Alarm, device: Device) -> None:
+    """Open alarm inboxes in scope fetch their rows and counts again (linli.core.live)."""
+    live.publish(LIVE_ALARMS, path=device.grid.path, data={"alarm": alarm.pk})
 
 
 def _id(by: Any) -> int | None:

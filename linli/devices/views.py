@@ -478,11 +478,14 @@ def _after(request: HttpRequest, alarm: Alarm, error: str = "") -> HttpResponse:
     """An action's answer: in the inbox (htmx) the alarm's row again, else its page."""
     if htmx_partial(request, "row"):
         alarm = _alarm(request, alarm.pk)
-        return render(
+        response = render(
             request,
             "devices/_alarm_row.html",
             {"a": alarm, "handles": {alarm.pk}, "error": error},
         )  # 200 even with an error: htmx swaps only successful answers
+        if not error:  # the inbox fetches its severity counts (and rows) again
+            response["HX-Trigger"] = "linli:counts"
+        return response
     if error:
         messages.error(request, error)
     return redirect("devices:alarm-detail", pk=alarm.pk)

@@ -6,8 +6,8 @@ compute them; the demo writes no change history or audit entries, as nobody
 changed anything yet.
 
 Rows go in through `linli.core.bulk` (plain tuples, one prepared INSERT per
-table), 20 chunks of about 1,000 residents per transaction. A forked generator
-process makes the chunks while this one writes them.
+table), 20 chunks of about 1,000 residents per transaction. A generator process
+(forked from multiprocessing's fork server) makes the chunks while this one writes them.
 
 The population is plausible, not real: Chinese names (Faker zh_CN), valid ID
 numbers (mostly 370306 address codes), an age pyramid with about 20 % aged 60+,
@@ -32,6 +32,7 @@ from faker.providers.person.zh_CN import Provider as PersonProvider
 
 from linli.core.bulk import BulkInsert, TableWriter, analyze
 from linli.core.crypto import blind_index, encrypt
+from linli.core.processes import forkserver
 from linli.regions.choices import Level
 from linli.regions.models import Region
 from linli.registry.choices import (
@@ -284,14 +285,15 @@ def seed(stdout, *, residents: int = DEFAULT_RESIDENTS, **_options) -> None:
             chunk, size = [], 0
     if chunk:
         chunks.append(chunk)
-    # The generator process is forked: it inherits this one's database connection but
-    # never uses it, and ends with os._exit (multiprocessing's way), which leaves the
-    # connection to this process. It needs no database: it gets the grids, labels and
-    # random state it works from, and sends each chunk's rows through a bounded queue
-    # (memory stays flat at a million residents). The queue is read only when the
-    # writer wants the next chunk: a reader thread here would take the GIL from the
-    # writer while the generator waits on the pipe.
-    context = multiprocessing.get_context("fork")
+    # The generator process is forked from multiprocessing's fork server, not from this
+    # process (whose threads a fork would copy half-way: a web server's, a live
+    # server's in the browser tests), with Django set up (`linli.core.processes`). It
+    # needs no database: it gets the grids, labels and random state it works from,
+    # pickled, and sends each chunk's rows through a bounded queue (memory stays flat
+    # at a million residents). The queue is read only when the writer wants the next
+    # chunk: a reader thread here would take the GIL from the writer while the
+    # generator waits on the pipe.
+    context = forkserver()
     made = context.Queue(maxsize=QUEUED_CHUNKS)
     generator = context.Process(
         target=_generate, args=(plan, grids, labels, chunks, made), name="linli-demo-generator"
@@ -318,7 +320,7 @@ def _generate(
     """The generator process: each chunk's rows (grid index, residents, buildings the
     grid has already), or the traceback that stopped it."""
     # It makes no reference cycles, and a collection would walk the heap inherited
-    # from the parent, copying every page it touches.
+    # from the fork server (Django and the apps), copying every page it touches.
     gc.disable()
     try:
         for chunk in chunks:

@@ -85,8 +85,15 @@ def api_operations():
 
 
 # The only API routes open to anyone: ThingsBoard's device API, where the device's
-# access token in the path is the credential (checked by the route itself).
-PUBLIC_API_ROUTES = {("POST", "/{token}/telemetry"), ("POST", "/{token}/attributes")}
+# access token in the path is the credential (checked by the route itself), and the
+# EMQX broker's authentication and authorisation calls, which carry the shared secret
+# LINLI_EMQX_SECRET (checked by the routes; 404 when it is not set).
+PUBLIC_API_ROUTES = {
+    ("POST", "/{token}/telemetry"),
+    ("POST", "/{token}/attributes"),
+    ("POST", "/devices/emqx/authenticate"),
+    ("POST", "/devices/emqx/authorize"),
+}
 
 
 def test_every_api_route_declares_a_known_action():

@@ -180,13 +180,26 @@ def test_the_inbox_acknowledges_and_clears_in_place(world, client, detector):
         and 'data-testid="acknowledge"' not in row.content.decode()
     )
 
+    assert row["HX-Trigger"] == "linli:counts"  # the inbox fetches its counts again
+
     again = post_hx(client, world.grid_worker_a1, f"/devices/alarms/{alarm.pk}/acknowledge/")
     assert "This alarm is already acknowledged." in text(again)
+    assert "HX-Trigger" not in again  # nothing changed
 
+    results = get(client, world.grid_worker_a1, "/devices/alarms/", **HX)
+    assert "Critical 1" in counts(results)
     row = post_hx(client, world.grid_worker_a1, f"/devices/alarms/{alarm.pk}/clear/")
-    assert "Cleared, acknowledged" in text(row)
+    assert "Cleared, acknowledged" in text(row) and row["HX-Trigger"] == "linli:counts"
+    results = get(client, world.grid_worker_a1, "/devices/alarms/", **HX)
+    assert "Critical 0" in counts(results)  # what htmx swaps in
     assert "1单元楼道烟感" not in text(get(client, world.grid_worker_a1, "/devices/alarms/"))
     assert "1单元楼道烟感" in text(get(client, world.grid_worker_a1, "/devices/alarms/?all=1"))
+
+
+def counts(response) -> str:
+    """The inbox's severity counts, as text."""
+    html = response.content.decode().split('data-testid="severity-counts"', 1)[1]
+    return text(html.split("</div>", 1)[0])
 
 
 def post_hx(client, user, url, data=None):

@@ -4,6 +4,7 @@ The workers run in the test's thread (`Worker.step`: the SQLite test database is
 not shared between threads); the kill test runs one as a process, on PostgreSQL.
 """
 
+import io
 import json
 import os
 import signal
@@ -12,11 +13,15 @@ import sys
 import threading
 import time
 
+import paho.mqtt.client as mqtt
 import pytest
+from django.core.management import call_command
 from django.db import OperationalError, connection
+from paho.mqtt.enums import CallbackAPIVersion
 
 from linli.devices import mqtt as worker_module
 from linli.devices.credentials import credentials_write
+from linli.devices.management.commands import devices as devices_command
 from linli.devices.models import DeviceProfile, Telemetry
 from linli.devices.mqtt import Worker
 from linli.devices.services import device_provision, device_retire, profiles_ensure_defaults
@@ -401,3 +406,170 @@ def test_the_simulator_publishes_realistic_values_and_an_alarm_now_and_then(
     alarms = Telemetry.objects.filter(key__in=["smoke", "trapped"], value=1)
     assert alarms.exists(), "an alarm now and then"
     assert Telemetry.objects.filter(key="smoke", value=0).exists()
+
+
+class Listener:
+    """A worker's connection that only notes which devices' messages arrive (no
+    database: it runs in paho's thread while the command holds the test's)."""
+
+    def __init__(self, port: int, username: str) -> None:
+        self.seen: dict[str, int] = {}
+        self.lock = threading.Lock()
+        self.client = mqtt.Client(CallbackAPIVersion.VERSION2, client_id="listener")
+        self.client.username_pw_set(username, WORKER_PASSWORD)
+        subscribed = threading.Event()
+        self.client.on_connect = lambda c, *_: c.subscribe("linli/#", qos=1)
+        self.client.on_subscribe = lambda *_: subscribed.set()
+        self.client.on_message = self._message
+        self.client.connect("127.0.0.1", port)
+        self.client.loop_start()
+        assert subscribed.wait(10), "the listener could not subscribe"
+
+    def _message(self, client, userdata, message) -> None:
+        key = message.topic.split("/")[1]
+        with self.lock:
+            self.seen[key] = self.seen.get(key, 0) + 1
+
+    def keys(self) -> set[str]:
+        with self.lock:
+            return set(self.seen)
+
+    def close(self) -> None:
+        self.client.disconnect()
+        self.client.loop_stop()
+
+
+@pytest.fixture
+def listener(broker, settings):
+    heard = Listener(broker.port, settings.LINLI_MQTT_USERNAME)
+    yield heard
+    heard.close()
+
+
+@pytest.fixture
+def tokens_file(devices, tmp_path):
+    path = tmp_path / "tokens.tsv"
+    path.write_text("".join(f"{device.key}\t{token}\tsmoke\n" for device, token in devices))
+    return path
+
+
+@pytest.fixture
+def own_signals():
+    """The command installs its SIGTERM and SIGINT handlers in this process: put
+    pytest's back afterwards."""
+    saved = {signum: signal.getsignal(signum) for signum in (signal.SIGTERM, signal.SIGINT)}
+    yield
+    for signum, handler in saved.items():
+        signal.signal(signum, handler)
+
+
+def _simulate(broker, tokens_file, *extra: str) -> str:
+    out = io.StringIO()
+    call_command(
+        "devices",
+        "simulate",
+        "--tokens", str(tokens_file),
+        "--port", str(broker.port),
+        "--speed", "7200",  # a smoke detector's hour in half a second
+        "--alarm-every", "0",
+        *extra,
+        stdout=out,
+    )  # fmt: skip
+    return out.getvalue()
+
+
+def _signal_when(
+    condition, signum: int, sent: list[float], timeout: float = 20
+) -> threading.Thread:
+    """Send `signum` to this process once `condition()` holds (or after `timeout`, so
+    that the command ends whatever happens: the test then fails on what it sees)."""
+
+    def watch() -> None:
+        try:
+            wait_for(condition, timeout, "the simulated devices")
+        finally:
+            sent.append(time.monotonic())
+            os.kill(os.getpid(), signum)
+
+    thread = threading.Thread(target=watch, daemon=True)
+    thread.start()
+    return thread
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "Ctrl-C"])
+def test_the_simulator_stops_within_two_seconds_of_sigterm_or_ctrl_c(
+    devices, broker, listener, tokens_file, own_signals, signum
+):
+    everyone = {device.key for device, _ in devices}
+    sent: list[float] = []
+    _signal_when(lambda: listener.keys() == everyone, signum, sent)
+
+    out = _simulate(broker, tokens_file)
+
+    stopped_in = time.monotonic() - sent[0]
+    assert listener.keys() == everyone
+    assert stopped_in < 2.0, f"stopped {stopped_in:.2f} s after the signal"
+    assert out.startswith("Simulator stopped:")
+    left = [t.name for t in threading.enumerate() if "paho-mqtt-client-sim-" in t.name]
+    assert not left, left  # every device's network thread has ended
+
+
+@pytest.mark.django_db
+def test_a_part_of_the_simulation_connects_only_its_share_of_the_devices(
+    devices, broker, listener, tokens_file
+):
+    """`--part K/N`: the K-th of the processes a large simulation is split into runs
+    every N-th device from the K-th."""
+    share = {device.key for device, _ in devices[1::3]}
+
+    _simulate(broker, tokens_file, "--part", "1/3", "--duration", "1.5")
+
+    assert listener.keys() == share
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="Needs PostgreSQL: the simulating processes read the profiles, and the SQLite "
+    "test database lives in this one's memory (run `make test-pg`).",
+)
+@pytest.mark.django_db(transaction=True)
+def test_more_devices_than_a_process_takes_run_in_several_processes_stopped_together(
+    devices, broker, listener, tokens_file, own_signals, monkeypatch
+):
+    """Beyond `PER_PROCESS` devices (300: paho's select() takes no socket numbered
+    1,024 or more), `simulate` starts processes that each run a share (`--part`), and
+    passes SIGTERM on to them: each stops (its own handler: exit code 0, where an
+    unhandled SIGTERM gives -15). How fast a simulator stops is the test above's; a
+    process's exit adds its interpreter's teardown (seconds on a loaded machine)."""
+    monkeypatch.setattr(devices_command, "PER_PROCESS", 4)  # 11 devices: 3 processes
+    monkeypatch.setenv("DATABASE_URL", _database_url())
+    children: list[subprocess.Popen] = []
+    real_popen = subprocess.Popen
+
+    def popen(*args, **kwargs):
+        children.append(real_popen(*args, **kwargs))
+        return children[-1]
+
+    monkeypatch.setattr(devices_command.subprocess, "Popen", popen)
+    everyone = {device.key for device, _ in devices}
+    sent: list[float] = []
+    # Each process starts Django before its devices connect: slow on a busy machine.
+    _signal_when(lambda: listener.keys() == everyone, signal.SIGTERM, sent, timeout=90)
+
+    def reaper() -> None:  # a process the signal did not reach: killed, the test fails
+        wait_for(lambda: sent, 120, "the signal")
+        deadline = time.monotonic() + 60
+        while any(child.poll() is None for child in children) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        for child in children:
+            if child.poll() is None:
+                child.kill()
+
+    threading.Thread(target=reaper, daemon=True).start()
+
+    _simulate(broker, tokens_file)
+
+    assert listener.keys() == everyone, "every device, each in one of the processes"
+    assert [child.args[-1] for child in children] == ["0/3", "1/3", "2/3"]
+    assert [child.returncode for child in children] == [0, 0, 0]

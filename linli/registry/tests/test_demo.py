@@ -4,6 +4,8 @@ numbers, about 20 % aged 60+, about 8 % of them living alone, labels, organisati
 import io
 import os
 import re
+import threading
+import warnings
 from collections import Counter
 from datetime import timedelta
 
@@ -194,11 +196,23 @@ def test_a_second_run_adds_nothing_and_a_larger_number_only_whats_missing(region
     assert not headless.exists(), "every household of both runs has its head"
 
 
-def test_a_failure_in_the_generator_process_is_raised_and_nothing_is_saved(regions, monkeypatch):
-    def broken(*args):
-        raise ValueError("no more family names")
+def _no_more_family_names(*args):
+    raise ValueError("no more family names")
 
-    monkeypatch.setattr(demo, "_plan_grid", broken)  # the forked generator inherits it
+
+def _generate_failing(*args):
+    """The generator, failing in its process (which the test's monkeypatch does not
+    reach: it is forked from the fork server, and runs what is named here)."""
+    demo._plan_grid = _no_more_family_names
+    demo._generate(*args)
+
+
+def _generate_dying(*args):
+    os._exit(3)
+
+
+def test_a_failure_in_the_generator_process_is_raised_and_nothing_is_saved(regions, monkeypatch):
+    monkeypatch.setattr(demo, "_generate", _generate_failing)
 
     with pytest.raises(RuntimeError, match=r"(?s)generator process failed.*no more family names"):
         seed(300)
@@ -207,7 +221,7 @@ def test_a_failure_in_the_generator_process_is_raised_and_nothing_is_saved(regio
 
 
 def test_a_generator_process_that_dies_is_noticed(regions, monkeypatch):
-    monkeypatch.setattr(demo, "_plan_grid", lambda *args: os._exit(3))
+    monkeypatch.setattr(demo, "_generate", _generate_dying)
 
     with pytest.raises(RuntimeError, match=r"generator process ended \(exit code 3\)"):
         seed(300)
@@ -217,3 +231,21 @@ def test_a_generator_process_that_dies_is_noticed(regions, monkeypatch):
 def test_without_grids_it_seeds_nothing(db):
     assert seed(100) == "registry: no grids, nothing to seed"
     assert Resident.objects.count() == 0
+
+
+def test_the_generator_is_not_forked_from_a_process_with_threads(regions):
+    """A web server's or the browser tests' live server's threads: a fork would copy
+    them half-way (Python warns of deadlocks); the generator forks from the fork
+    server instead."""
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait, name="a server's")
+    thread.start()
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            seed(300)
+    finally:
+        stop.set()
+        thread.join()
+    assert Resident.objects.count() == 300
+    assert not [str(w.message) for w in caught if "fork()" in str(w.message)]

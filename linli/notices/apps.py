@@ -1,0 +1,20 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class NoticesConfig(AppConfig):
+    name = "linli.notices"
+    label = "notices"
+    verbose_name = _("Notices")
+
+    def ready(self) -> None:
+        from datetime import timedelta
+
+        from linli.core import navigation, panels, periodic
+        from linli.notices import home
+        from linli.notices.permissions import NOTICE_VIEW
+        from linli.notices.tasks import notices_due
+
+        navigation.register(navigation.NavItem(_("Notices"), "notices:list", NOTICE_VIEW, 45))
+        panels.register(*home.BLOCKS)
+        periodic.register("notices-due", notices_due, every=timedelta(minutes=1))
