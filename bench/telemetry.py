@@ -63,7 +63,8 @@ from typing import Any
 # ruff: noqa: S105, S603, S607 (a bench-only password; fixed commands)
 
 ROOT = Path(__file__).resolve().parents[1]
-DATABASE = "linli_bench_telemetry"
+# Its own database (dropped and created); another name for a second bench on the same server.
+DATABASE = os.environ.get("LINLI_BENCH_DATABASE", "linli_bench_telemetry")
 URL = f"postgres://linli:linli@127.0.0.1:5432/{DATABASE}"
 PASSWORD = "bench-worker-password-0123456789"
 ENV = {
@@ -564,7 +565,8 @@ class Bench:
         ]
         for child in children:
             child.start()
-        cpu = sum(out.get() for _ in children)
+        parts = [out.get() for _ in children]
+        cpu, backend_cpu = sum(c for c, _ in parts), sum(b for _, b in parts)
         for child in children:
             child.join()
         took = time.perf_counter() - began
@@ -575,6 +577,9 @@ class Bench:
             "seconds": round(took, 2),
             "rows_per_s": round(len(rows) / took),
             "client_cpu_s": round(cpu, 2),
+            "backend_cpu_s": round(backend_cpu, 2),
+            # What a shared machine's load does not change: rows per CPU-second spent.
+            "rows_per_cpu_s": round(len(rows) / (cpu + backend_cpu)),
         }
 
     # The full path
@@ -656,6 +661,10 @@ class Bench:
             "rows_per_s": round(count / took),
             "cpu_s": cpu,
             "messages_per_worker_cpu_s": round(messages / cpu["workers"])
+            if cpu["workers"]
+            else None,
+            # The ingestion's CPU: its workers and their PostgreSQL backends.
+            "rows_per_cpu_s": round(count / (cpu["workers"] + cpu["postgres_backends"]))
             if cpu["workers"]
             else None,
             "backend_samples": waits,
@@ -906,13 +915,19 @@ def _raw_part(batches: list[list[Any]], out: Any) -> None:
     from django.db import transaction
 
     django.setup()
+    from django.db import connection
+
     from linli.devices import storage
 
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        (backend,) = cursor.fetchone()
+    backend_cpu = cpu_seconds(backend)
     started = time.process_time()
     for batch in batches:
         with transaction.atomic():
             storage.telemetry_insert(batch)
-    out.put(time.process_time() - started)
+    out.put((time.process_time() - started, cpu_seconds(backend) - backend_cpu))
 
 
 def machine() -> dict[str, Any]:
@@ -1018,6 +1033,12 @@ def main() -> None:
             "rows_vs_raw_2_processes": round(
                 statistics.median(r["rows_per_s"] for r in rs) / result["raw"][1]["rows_per_s"], 2
             ),
+            "rows_per_cpu_s_median": statistics.median(r["rows_per_cpu_s"] or 0 for r in rs),
+            "rows_per_cpu_s_vs_raw_1_process": round(
+                statistics.median(r["rows_per_cpu_s"] or 0 for r in rs)
+                / result["raw"][0]["rows_per_cpu_s"],
+                2,
+            ),
         }
         for name, rs in runs.items()
     }
@@ -1026,8 +1047,10 @@ def main() -> None:
     result["offline_sweep"] = bench.sweep()
     result["finished"] = datetime.now(UTC).isoformat(timespec="seconds")
     print(json.dumps(result, ensure_ascii=False, indent=1))
-    name = f"telemetry-{started:%Y-%m-%d}{'-quick' if args.quick else ''}.json"
-    out = ROOT / "bench" / "results" / name
+    name = f"telemetry-{started:%Y-%m-%d}{'-quick' if args.quick else ''}"
+    out = ROOT / "bench" / "results" / f"{name}.json"
+    if out.exists():  # earlier results are kept: a later run of the day by its start time
+        out = out.with_name(f"{name}-{started:%H%M}.json")
     out.write_text(json.dumps(result, ensure_ascii=False, indent=1) + "\n")
     print(f"written {out}", file=sys.stderr)
     shutil.rmtree(bench.tmp, ignore_errors=True)

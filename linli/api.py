@@ -8,6 +8,7 @@ from ninja.security import SessionAuth
 
 from linli.accounts.api import router as accounts_router
 from linli.accounts.auth import BearerTokenAuth
+from linli.alerts.api import router as alerts_router
 from linli.audit.api import router as audit_router
 from linli.cases.api import router as cases_router
 from linli.core import problems
@@ -71,4 +72,5 @@ api.add_router("", devices_emqx_router)
 # After it: the console's /devices/{id} would take its /devices/telemetry (and it has no
 # path of two segments ending in /telemetry or /attributes, which the ingestion's take).
 api.add_router("", devices_router)
+api.add_router("", alerts_router)
 api.add_router("", screens_router)

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "linli.gridwork",
     "linli.devices",
     "linli.notices",
+    "linli.alerts",
     "linli.notifications",
     "linli.exports",
     "linli.open311",
@@ -152,6 +153,12 @@ X_FRAME_OPTIONS = "DENY"
 # "https://tiles.example.gov.cn/{z}/{x}/{y}.png" and its attribution. None by default:
 # maps then show their own shapes (grids, trajectories, points) on a blank ground,
 # which works on an intranet without any tile server.
+# Emergency alerts (docs/alerts.md): the CAP sender of the alerts written here, and a
+# CAP or Atom feed (e.g. the weather bureau's) polled every 2 minutes, none by default.
+LINLI_CAP_SENDER = env_str("LINLI_CAP_SENDER", "cap@linli.example")
+LINLI_CAP_FEED_URL = env_str("LINLI_CAP_FEED_URL", "")
+if LINLI_CAP_FEED_URL and not LINLI_CAP_FEED_URL.startswith(("https://", "http://")):
+    raise ImproperlyConfigured("LINLI_CAP_FEED_URL must be an http(s) URL.")
 LINLI_MAP_TILES = env_str("LINLI_MAP_TILES", "")
 LINLI_MAP_ATTRIBUTION = env_str("LINLI_MAP_ATTRIBUTION", "")
 if LINLI_MAP_TILES and not LINLI_MAP_TILES.startswith(("https://", "http://", "/")):

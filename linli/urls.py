@@ -17,6 +17,8 @@ urlpatterns = [
     path("screens/", include("linli.screens.urls")),
     path("", include("linli.screens.display_urls")),
     path("notices/", include("linli.notices.urls")),
+    path("alerts/", include("linli.alerts.urls")),
+    path("cap/", include("linli.alerts.public_urls")),
     path("report/", include("linli.cases.public_urls")),
     path("notifications/", include("linli.notifications.urls")),
     path("indicators/", include("linli.indicators.urls")),

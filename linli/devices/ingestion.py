@@ -405,7 +405,12 @@ def _targets(names: set[str]) -> dict[str, Target]:
     keys = sorted(names)
     params: list[Any]
     if storage.postgres():
-        condition, params = "key = ANY(%s::varchar[])", [keys]
+        # An array's text (psycopg would dump a list element by element): a name that
+        # is no device key is no device, and a key needs no escaping in the quotes.
+        keys = [key for key in keys if DEVICE_KEY.fullmatch(key)]
+        if not keys:
+            return {}
+        condition, params = "key = ANY(%s::varchar[])", ['{"' + '","'.join(keys) + '"}']
     else:
         condition, params = f"key IN ({', '.join(['%s'] * len(keys))})", list(keys)
     rows = storage.select(
@@ -461,13 +466,29 @@ def _health(
 # The batch -----------------------------------------------------------------------
 
 
+class Prepared(NamedTuple):
+    """A batch parsed and checked (`prepare`), ready to be written (`write`)."""
+
+    counts: Counter[str]  # messages and values accepted, refusals by reason so far
+    refuse: _Refusals
+    batch: _Batch
+    devices: dict[int, Target]
+    now: datetime
+
+
 def ingest(messages: Sequence[Message]) -> Counter[str]:
     """Store a batch in one transaction. Returns counts: `messages` accepted,
     `values` accepted, `stored` (new rows; the rest of the values were `duplicate`),
     `alarms_raised`, `alarms_cleared`, and refusals by reason (a `Rejection`)."""
-    counts: Counter[str] = Counter()
     if not messages:
-        return counts
+        return Counter()
+    return write(prepare(messages))
+
+
+def prepare(messages: Sequence[Message]) -> Prepared:
+    """Parse and check a batch, and read its devices: everything but the writes, so
+    that a worker can prepare a batch while the one before it is being written."""
+    counts: Counter[str] = Counter()
     refuse = _Refusals(counts)
     now = timezone.now()
     window = _Window(
@@ -521,12 +542,23 @@ def ingest(messages: Sequence[Message]) -> Counter[str]:
             _gateway(target, message, data, devices, batch, keys, window, refuse)
     counts["values"] = len(batch.rows)
     by_id = {t.id: t for t in devices.values()}
-    span = (min(r[2] for r in batch.rows), max(r[2] for r in batch.rows)) if batch.rows else None
+    return Prepared(counts, refuse, batch, by_id, now)
+
+
+def write(prepared: Prepared) -> Counter[str]:
+    """Write a prepared batch in one transaction (a deadlock with another worker:
+    written again); returns the counts of `ingest`."""
+    counts = Counter(prepared.counts)  # (a batch written again counts from its preparation)
+    batch = prepared.batch
+    rows = batch.rows
+    span = (min(r[2] for r in rows), max(r[2] for r in rows)) if rows else None
     if span:
         storage.partitions_cover(*span)
     for attempt in range(RETRIES):
         try:
-            written = _write(batch, refuse, by_id, _keys.intervals, now)
+            written = _write(
+                batch, prepared.refuse, prepared.devices, _keys.intervals, prepared.now
+            )
             break
         except (OperationalError, IntegrityError) as error:
             if attempt == RETRIES - 1 or not _retryable(error):

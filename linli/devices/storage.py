@@ -80,8 +80,8 @@ def rows_json(rows: Iterable[Row]) -> str:
 def ids_in(column: str, ids: Iterable[int]) -> tuple[str, list[Any]]:
     """A condition `column` is one of `ids`, and its parameters."""
     ids = sorted(set(ids))
-    if postgres():
-        return f"{column} = ANY(%s::bigint[])", [ids]
+    if postgres():  # an array's text: psycopg would dump a list element by element
+        return f"{column} = ANY(%s::bigint[])", ["{" + ",".join(map(str, ids)) + "}"]
     return f"{column} IN ({', '.join(['%s'] * len(ids)) or 'NULL'})", ids
 
 
@@ -197,18 +197,14 @@ def health_update(
     where the batch reported them; devices a gateway reported disconnected: offline."""
     ids = sorted(seen)
     if ids and postgres():
-        _pg(
+        _pg(  # the devices as one JSON parameter (see ROWS_FROM_JSON)
             "UPDATE devices_device AS d SET last_seen_at = GREATEST(d.last_seen_at, v.seen),"
             " online = true, battery = COALESCE(v.battery, d.battery),"
             " signal = COALESCE(v.signal, d.signal)"
-            " FROM unnest(%s::bigint[], %s::timestamptz[], %s::smallint[], %s::smallint[])"
-            " AS v(id, seen, battery, signal) WHERE d.id = v.id",
-            [
-                ids,
-                [seen[i] for i in ids],
-                [battery.get(i) for i in ids],
-                [signal.get(i) for i in ids],
-            ],
+            " FROM (SELECT (e->>0)::bigint AS id, (e->>1)::timestamptz AS seen,"
+            " (e->>2)::smallint AS battery, (e->>3)::smallint AS signal"
+            " FROM json_array_elements(%s::json) AS e) AS v WHERE d.id = v.id",
+            [json.dumps([(i, seen[i].isoformat(), battery.get(i), signal.get(i)) for i in ids])],
         )
     elif ids:
         with connection.cursor() as cursor:

@@ -85,6 +85,7 @@ class _VisibleText(HTMLParser):
 # Latin words allowed on a Chinese page: names of formats, products and codes.
 ALLOWED = {"Linli", "Excel", "ID", "QR", "GPS", "API", "Open311", "SMS", "IP", "KPI", "PNG"}
 ALLOWED |= {"OpenStreetMap", "Leaflet", "Django", "CSV", "JPEG", "WGS"}
+ALLOWED |= {"CAP", "Atom", "XML"}  # the Common Alerting Protocol and its feeds (alerts)
 ALLOWED |= {"Authorization", "Bearer"}  # the HTTP header a program sends
 ALLOWED.add("English")  # the language switch names each language in itself
 WORD = re.compile(r"\b[A-Za-z][A-Za-z_]+\b")

@@ -76,7 +76,10 @@ def candidates(name: str, b: Leaks) -> list[str]:
     if name == "token":  # a checkpoint's QR code
         return [o.token for o in objects if hasattr(o, "token")]
     if name == "service_code":
-        return sorted({o.category.code for o in objects if getattr(o, "category", None)})
+        # a case's category (an alert's is a CAP code list value, no row)
+        return sorted(
+            {o.category.code for o in objects if hasattr(getattr(o, "category", None), "code")}
+        )
     if name == "pk" or name.endswith(("_id", "_pk")):
         return sorted({str(o.pk) for o in objects})
     raise AssertionError(f"The leak test cannot fill <{name}>: teach candidates() about it.")

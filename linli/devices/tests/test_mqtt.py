@@ -149,9 +149,9 @@ def test_devices_publish_with_their_token_and_only_their_own_topics(
     devices, broker, workers, monkeypatch, django_capture_on_commit_callbacks
 ):
     seen: list = []
-    real_ingest = worker_module.ingest
+    real_prepare = worker_module.prepare
     monkeypatch.setattr(
-        worker_module, "ingest", lambda messages: seen.extend(messages) or real_ingest(messages)
+        worker_module, "prepare", lambda messages: seen.extend(messages) or real_prepare(messages)
     )
     worker = workers()
     (first, first_token), (second, second_token) = devices[0], devices[1]
@@ -221,18 +221,22 @@ def test_devices_publish_with_their_token_and_only_their_own_topics(
 def test_a_worker_waits_out_the_database_and_drops_a_poisonous_message_alone(
     devices, broker, workers, monkeypatch, caplog
 ):
-    real_ingest = worker_module.ingest
+    real_prepare, real_write = worker_module.prepare, worker_module.write
     calls = []
 
-    def flaky(messages):
-        calls.append(len(messages))
-        if len(calls) <= 2:
-            raise OperationalError("connection refused")
+    def poisoned(messages):
         if any(b"poison" in m.payload for m in messages):
             raise ValueError("cannot handle this one")
-        return real_ingest(messages)
+        return real_prepare(messages)
 
-    monkeypatch.setattr(worker_module, "ingest", flaky)
+    def flaky(prepared):
+        calls.append(prepared)
+        if len(calls) <= 2:
+            raise OperationalError("connection refused")
+        return real_write(prepared)
+
+    monkeypatch.setattr(worker_module, "prepare", poisoned)
+    monkeypatch.setattr(worker_module, "write", flaky)
     worker = workers()
     worker.retry = 0.01
     client, _ = device_client(broker.port, devices[0][1])
@@ -300,6 +304,67 @@ def test_no_message_lost_when_the_broker_restarts(devices, broker, workers):
     publish_all(clients, 150, first=150)  # kept by the devices until they reconnect
     pump([worker], lambda: stored() >= 300)
     assert stored() == 300
+    for client in clients:
+        client.disconnect()
+        client.loop_stop()
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="Needs PostgreSQL: the writer thread has a connection of its own, and the "
+    "SQLite test database lives in this thread's (run `make test-pg`).",
+)
+@pytest.mark.django_db(transaction=True)
+def test_a_pipelined_worker_acknowledges_only_what_its_writer_committed(
+    devices, broker, workers, settings, monkeypatch
+):
+    """The pipeline: batches prepared in the worker's thread, written and then
+    acknowledged by its writer thread. The writer dies in its third batch: the
+    worker stops, having acknowledged only the batches committed; the same worker
+    name gets the rest again. None lost, none stored twice."""
+    real_write, writes = worker_module.write, []
+    writer_threads = set()
+
+    def dying(prepared):
+        writes.append(len(prepared.batch.rows))
+        writer_threads.add(threading.current_thread().name)
+        if len(writes) == 3:
+            raise SystemExit("the writer dies mid-batch")
+        return real_write(prepared)
+
+    monkeypatch.setattr(worker_module, "write", dying)
+    pipelined = Worker(
+        name="w1",
+        host="127.0.0.1",
+        port=broker.port,
+        username=settings.LINLI_MQTT_USERNAME,
+        password=WORKER_PASSWORD,
+        batch=50,
+        wait=0.02,
+        pipeline=True,
+    )
+    runner = threading.Thread(target=pipelined.run)
+    runner.start()
+    wait_for(pipelined.connected.is_set, 10, "the worker to connect")
+    clients = []
+    for _, token in devices[:10]:  # (once the broker has read the devices' tokens)
+        client, reason = device_client(broker.port, token, v5=False)
+        while reason.is_failure:
+            client.loop_stop()
+            time.sleep(0.1)
+            client, reason = device_client(broker.port, token, v5=False)
+        clients.append(client)
+    for info in publish_all(clients, 300):
+        info.wait_for_publish(5)
+    runner.join(20)
+    assert not runner.is_alive(), "a worker whose writer died stops"
+    assert writer_threads == {"w1-writer"} and len(writes) == 3
+    assert pipelined.received == stored() == sum(writes[:2]) > 0, "acknowledged = committed"
+
+    monkeypatch.setattr(worker_module, "write", real_write)
+    again = workers("w1")  # its session: what was not acknowledged comes again
+    pump([again], lambda: stored() >= 300)
+    assert stored() == 300 and pipelined.received + again.received == 300
     for client in clients:
         client.disconnect()
         client.loop_stop()

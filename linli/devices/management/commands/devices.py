@@ -165,6 +165,7 @@ class Command(BaseCommand):
             wait=options["wait"],
             topic=options["topic"],
             leave=options["leave"],
+            pipeline=True,
         )
 
         def stop(signum: int, frame: FrameType | None) -> None:

@@ -1,0 +1,44 @@
+"""In a real browser, under the strict Content-Security-Policy: a subdistrict admin
+writes an alert, drawing its polygon on the map and ticking a shelter, saves the
+draft and issues it; the alert's page draws the polygon and the shelter."""
+
+import pytest
+
+from linli.alerts.choices import State
+from linli.alerts.models import Alert
+from linli.testing.browser import sign_in
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_alert_is_drawn_on_the_map_and_issued(world, shelter, browser_context):
+    page = browser_context().new_page()
+    errors = []
+    page.on("pageerror", lambda error: errors.append(error))
+    page.goto("/alerts/new/")
+    sign_in(page, "sichoulu")
+    page.select_option("#id_region", world.a.code)
+    page.fill("#id_event", "暴雨黄色预警")
+    page.fill("#id_headline", "车站社区暴雨黄色预警")
+    page.fill("#id_description", "预计6小时内降雨量将达50毫米以上。")
+    page.fill("#id_expires", "2099-12-31T08:00")
+    page.locator("#alert-map.leaflet-container").wait_for()
+    page.locator("#alert-map").scroll_into_view_if_needed()
+    box = page.locator("#alert-map").bounding_box()  # in the viewport, which stays put
+    for n, (dx, dy) in enumerate(((0.2, 0.2), (0.8, 0.2), (0.8, 0.8), (0.2, 0.8)), start=1):
+        page.mouse.click(box["x"] + box["width"] * dx, box["y"] + box["height"] * dy)
+        page.locator("#polygon-status").filter(has_text=f"{n} 个顶点").wait_for()
+    assert page.locator("#polygon-status").inner_text() == "多边形，4 个顶点。"
+    page.get_by_label("车站广场避难场所", exact=False).check()
+    page.get_by_role("button", name="保存草稿").click()
+    page.get_by_role("button", name="发布预警").click()
+    page.locator(".alert-success").wait_for()
+    alert = Alert.objects.get()
+    assert alert.state == State.ISSUED
+    ring = alert.polygon["coordinates"][0]
+    assert len(ring) == 5 and ring[0] == ring[-1]
+    assert [p.name for p in alert.places.all()] == ["车站广场避难场所"]
+    # the polygon and the shelter drawn on the alert's page
+    assert page.locator("#alert-map path.leaflet-interactive").count() == 2
+    assert errors == []

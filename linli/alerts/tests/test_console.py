@@ -1,0 +1,120 @@
+"""The console: the list, writing a draft with its area and places, its page, issuing,
+update, cancel, import; people outside the region see nothing of it (404)."""
+
+import json
+from datetime import timedelta
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from linli.alerts.choices import State
+from linli.alerts.models import Alert
+from linli.alerts.tests.conftest import SQUARE, cap_document, storm_draft
+from linli.testing.http import text
+
+pytestmark = pytest.mark.django_db
+
+
+def form(world, shelter, **more):
+    expires = (timezone.localtime() + timedelta(hours=6)).strftime("%Y-%m-%dT%H:%M")
+    return {
+        "region": world.a.code,
+        "area_desc": "车站社区",
+        "polygon": json.dumps(SQUARE),
+        "event": "暴雨黄色预警",
+        "headline": "车站社区暴雨黄色预警",
+        "description": "预计6小时内降雨量将达50毫米以上。",
+        "instruction": "请前往车站广场避难场所。",
+        "category": "Met",
+        "urgency": "Expected",
+        "severity": "Moderate",
+        "certainty": "Likely",
+        "expires": expires,
+        "status": "Actual",
+        "scope": "Public",
+        "places": [shelter.pk],
+        "event_en": "Rainstorm Yellow Warning",
+        "headline_en": "Rainstorm warning",
+    } | more
+
+
+def test_a_draft_is_written_issued_updated_and_cancelled(world, client, shelter):
+    client.force_login(world.subdistrict_admin)
+    page = client.get("/alerts/new/")
+    assert page.status_code == 200 and "车站广场避难场所" in page.content.decode()
+    answer = client.post("/alerts/new/", form(world, shelter))
+    alert = Alert.objects.get()
+    assert answer.status_code == 302 and answer["Location"] == f"/alerts/{alert.pk}/"
+    assert alert.state == State.DRAFT and alert.polygon == SQUARE
+    assert list(alert.places.all()) == [shelter]
+    assert alert.info("en-US").event == "Rainstorm Yellow Warning"
+
+    detail = text(client.get(f"/alerts/{alert.pk}/"))
+    assert "车站社区暴雨黄色预警" in detail and "Issue the alert" in detail
+    assert client.get(f"/alerts/{alert.pk}/cap.xml").status_code == 200
+    edit = client.post(f"/alerts/{alert.pk}/edit/", form(world, shelter, headline="改过的标题"))
+    assert edit.status_code == 302
+    assert client.post(f"/alerts/{alert.pk}/issue/").status_code == 302
+    alert.refresh_from_db()
+    assert alert.state == State.ISSUED and alert.headline == "改过的标题"
+
+    assert client.get(f"/alerts/{alert.pk}/update/").status_code == 200
+    answer = client.post(
+        f"/alerts/{alert.pk}/update/", form(world, shelter, severity="Severe", note="升级")
+    )
+    update = Alert.objects.get(replaces=alert)
+    assert answer["Location"] == f"/alerts/{update.pk}/" and update.severity == "Severe"
+    assert client.post(f"/alerts/{update.pk}/cancel/", {"note": ""}).status_code == 422
+    answer = client.post(f"/alerts/{update.pk}/cancel/", {"note": "降雨结束"})
+    cancel = Alert.objects.get(replaces=update)
+    assert answer["Location"] == f"/alerts/{cancel.pk}/"
+    listed = text(client.get("/alerts/"))
+    assert "3 alerts" in listed  # the alert, its update, its cancel
+
+
+def test_bad_input_is_named_and_nothing_saved(world, client, shelter):
+    client.force_login(world.subdistrict_admin)
+    answer = client.post("/alerts/new/", form(world, shelter, headline="", polygon="{not json"))
+    assert answer.status_code == 422
+    page = text(answer)
+    assert "This field is required." in page and "could not be read" in page
+    answer = client.post("/alerts/new/", form(world, shelter, region=world.other_subdistrict.code))
+    assert answer.status_code == 422 and "Select a valid choice" in text(answer)
+    assert not Alert.objects.exists()
+
+
+def test_a_cap_document_is_imported_or_refused_with_its_errors(world, client):
+    client.force_login(world.district_admin)
+    bad = cap_document("zhoucun-rainstorm.xml").replace(b"<status>Actual", b"<status>Real")
+    answer = client.post("/alerts/import/", {"document": SimpleUploadedFile("bad.xml", bad)})
+    assert answer.status_code == 422
+    assert "alert/status: the value “Real” is not allowed by CAP 1.2." in text(answer)
+    assert not Alert.objects.exists()
+    good = cap_document("zhoucun-rainstorm.xml")
+    answer = client.post("/alerts/import/", {"document": SimpleUploadedFile("rain.xml", good)})
+    alert = Alert.objects.get()
+    assert answer["Location"] == f"/alerts/{alert.pk}/"
+
+
+def test_people_outside_the_region_see_nothing(world, client, issued):
+    draft = storm_draft(world)
+    client.force_login(world.worker_b)
+    assert "车站社区暴雨黄色预警" not in text(client.get("/alerts/"))
+    for url in (f"/alerts/{draft.pk}/", f"/alerts/{draft.pk}/cap.xml", f"/alerts/{draft.pk}/edit/"):
+        assert client.get(url).status_code == 404, url
+    client.force_login(world.other_subdistrict_admin)
+    for url in (f"/alerts/{issued.pk}/update/", f"/alerts/{issued.pk}/cancel/"):
+        assert client.get(url).status_code == 404, url
+    assert client.post(f"/alerts/{draft.pk}/issue/").status_code == 404
+    assert Alert.objects.get(pk=draft.pk).state == State.DRAFT
+    client.force_login(world.worker_a)  # may write, may not issue
+    assert client.post(f"/alerts/{draft.pk}/issue/").status_code == 403
+
+
+def test_the_places_page_lists_them_on_a_map(world, client, shelter):
+    client.force_login(world.worker_a)
+    page = client.get("/alerts/places/")
+    assert "车站广场避难场所" in text(page) and 'id="alert-map-data"' in page.content.decode()
+    client.force_login(world.worker_b)
+    assert "车站广场避难场所" not in text(client.get("/alerts/places/"))
