@@ -48,7 +48,7 @@ SIX: list[dict[str, Any]] = [
     {
         "number": 360,
         "name": "社区服务",
-        "topics": ["community", "employment", "weather"],
+        "topics": ["community", "jobs", "weather"],
         "description": "社区通知、办事指南、就业与天气",
         "programmes": [("08:00", "10:00", "社区通知"), ("16:00", "18:00", "办事指南")],
     },

@@ -32,6 +32,12 @@ def screen_of(request: HttpRequest) -> Screen | None:
     return selectors.screen_by_token(request.COOKIES.get(COOKIE, ""))
 
 
+def live_scope(request: HttpRequest) -> list[str] | None:
+    """Who follows the live channel `screens`: a screen, for its community."""
+    screen = screen_of(request)
+    return None if screen is None else [screen.region.path]
+
+
 def _signin(request: HttpRequest, *, tv: bool, error: str = "", status: int = 200) -> HttpResponse:
     return render(request, "screens/display/signin.html", {"tv": tv, "error": error}, status=status)
 
@@ -265,4 +271,30 @@ def tv_channel(request: HttpRequest, number: int) -> HttpResponse:
         now_on=content.programme_now(channel),
         schedule=content.schedule_today(channel),
         notices=content.notices_for(screen.region, channel.topics, limit=12),
+    )
+
+
+@public
+@never_cache
+@require_GET
+def tv_notice(request: HttpRequest, number: int, pk: int) -> HttpResponse:
+    """A notice of a channel, as text in large type (the arrows scroll it)."""
+    screen = screen_of(request)
+    if screen is None:
+        return _signin(request, tv=True)
+    channel = selectors.channels().filter(number=number, enabled=True).first()
+    notice = (
+        content.notices_in(screen.region, channel.topics).filter(pk=pk).first()
+        if channel is not None
+        else None
+    )
+    if channel is None or notice is None:
+        raise Http404
+    return _tv(
+        request,
+        "screens/tv/notice.html",
+        screen,
+        channel=channel,
+        notice=notice,
+        paragraphs=content.paragraphs(notice.body),
     )

@@ -68,6 +68,6 @@ def screen_by_token(token: str) -> Screen | None:
         return None
     return (
         Screen.objects.filter(token_hash=token_digest(token), retired_at__isnull=True)
-        .select_related("region", "playlist")
+        .select_related("region", "playlist", "building__grid")
         .first()
     )

@@ -30,6 +30,7 @@ from linli.screens.choices import (
     ScreenKind,
 )
 from linli.screens.models import Channel, Forecast, Playlist, PlaylistItem, Programme, Screen
+from linli.screens.nudge import nudge
 from linli.screens.permissions import CHANNEL_MANAGE, SCREEN_MANAGE
 from linli.screens.topics import topics_check
 
@@ -140,6 +141,7 @@ def screen_update(*, screen: Screen, by: Any, **fields: Any) -> Screen:
     changed = sorted(name for name in SCREEN_FIELDS if getattr(screen, name) != before[name])
     if changed:
         screen.save(update_fields=changed)
+        nudge(screen.region.path)
         audit_record(
             action=AuditAction.RECORD_UPDATE,
             actor=by,
@@ -159,6 +161,7 @@ def screen_token_rotate(*, screen: Screen, by: Any) -> str:
     screen.token_hash = token_digest(token)
     screen.token_rotated_at = timezone.now()
     screen.save(update_fields=["token_hash", "token_rotated_at"])
+    nudge(screen.region.path)  # its page, on the old token, goes back to signing in
     audit_record(
         action=AuditAction.TOKEN_CREATE,
         actor=by,
@@ -177,6 +180,7 @@ def screen_retire(*, screen: Screen, by: Any) -> Screen:
     if screen.retired_at is None:
         screen.retired_at = timezone.now()
         screen.save(update_fields=["retired_at"])
+        nudge(screen.region.path)
         audit_record(
             action=AuditAction.TOKEN_REVOKE, actor=by, obj=screen, object_label=screen.name
         )
@@ -200,8 +204,9 @@ def screen_heartbeat(*, screen: Screen, showing: str, at: datetime | None = None
 
 
 def _touch(playlist: Playlist) -> None:
-    """The playlist changed: its screens load it again (their content's version)."""
+    """The playlist changed: its screens fetch their content again, now."""
     Playlist.objects.filter(pk=playlist.pk).update(updated_at=timezone.now())
+    nudge(playlist.region.path)
 
 
 @transaction.atomic
@@ -513,6 +518,7 @@ def forecasts_set(*, region: Region, rows: list[ForecastRow], by: Any) -> list[F
             ) from exc
         forecast.save()
         saved.append(forecast)
+    nudge(region.path)
     audit_record(
         action=AuditAction.IMPORT if len(rows) > 1 else AuditAction.RECORD_UPDATE,
         actor=by,

@@ -1,36 +1,31 @@
-"""The notice topics channels and notice items carry. Until the notices app's
-vocabulary is merged, the topics of issue 14."""
+"""The notice topics channels and notice items carry: the notices app's vocabulary
+(`notices.Topic`, configurable), by code."""
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-TOPICS = {
-    "government": "政务",
-    "prices": "物价",
-    "police": "警务",
-    "family": "家庭",
-    "library": "图书",
-    "community": "社区服务",
-    "elderly": "养老",
-    "employment": "就业",
-    "health": "健康",
-    "culture": "文化",
-    "education": "教育",
-    "weather": "天气",
-}
+from linli.notices.models import Topic
+from linli.notices.selectors import topics_active
 
 
 def topic_choices() -> list[tuple[str, str]]:
-    return list(TOPICS.items())
+    return [(t.code, t.name) for t in topics_active()]
 
 
 def topics_check(topics: list[str]) -> list[str]:
-    """Known topics, each once, in the vocabulary's order."""
-    unknown = [t for t in topics if t not in TOPICS]
+    """Known topics in use, each once, in the vocabulary's order."""
+    known = [code for code, _name in topic_choices()]
+    unknown = [t for t in topics if t not in known]
     if unknown:
         raise ValidationError({"topics": _("Unknown topic: %(t)s.") % {"t": ", ".join(unknown)}})
-    return [code for code in TOPICS if code in topics]
+    return [code for code in known if code in topics]
 
 
 def topic_names(topics: list[str]) -> list[str]:
-    return [TOPICS[t] for t in topics if t in TOPICS]
+    names = dict(Topic.objects.filter(code__in=topics).values_list("code", "name"))
+    return [names[t] for t in topics if t in names]
+
+
+def topics_of(codes: list[str]) -> list[Topic] | None:
+    """The topics of these codes; None (every topic) for none."""
+    return list(Topic.objects.filter(code__in=codes)) if codes else None

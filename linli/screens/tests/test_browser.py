@@ -5,6 +5,7 @@ stopped, and resumes — with its changed playlist — when it is started again.
 
 import contextlib
 import socket
+import time
 from urllib.parse import urlsplit
 
 import pytest
@@ -12,9 +13,12 @@ from django.core.servers.basehttp import ThreadedWSGIServer
 from django.db import connections
 from django.test.testcases import LiveServerThread, QuietWSGIRequestHandler, _StaticFilesHandler
 
+from linli.alerts.services import alert_cancel
+from linli.core import live
 from linli.screens import services
 from linli.screens.display import COOKIE
 from linli.screens.models import Screen
+from linli.screens.tests.conftest import storm
 from linli.testing.browser import axe_violations
 
 pytestmark = pytest.mark.browser
@@ -166,3 +170,51 @@ def test_a_display_outlives_its_server(world, display, playlist, settings, brows
     screen.refresh_from_db()
     assert screen.last_seen_at is not None  # its heartbeat
     assert Screen.objects.get(pk=screen.pk).showing
+
+
+def _wait(condition, what: str, timeout: float = 10) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"waited in vain for {what}")
+        time.sleep(0.02)
+
+
+@pytest.mark.parametrize("live_transport", ["table", "redis"], indirect=True)
+@pytest.mark.django_db(transaction=True)
+def test_an_alert_takes_over_a_display_and_a_tv_within_two_seconds(
+    world, display, box, shelter, six, browser_context, live_server, live_transport
+):
+    """Issued in another connection than the server's, the alert reaches the open pages
+    through the live mechanism (their fallback poll is 30 s away), and its
+    cancellation ends the takeover the same way."""
+    pages = {}
+    for name, token, path, size in (
+        ("screen", display[1], "/screen/", (1920, 1080)),
+        ("tv", box[1], "/tv/801/", (1280, 720)),
+    ):
+        context = browser_context(viewport={"width": size[0], "height": size[1]})
+        signed_in(context, live_server.url, token)
+        page = context.new_page()
+        page.goto(path)
+        pages[name] = page
+    _wait(lambda: len(live.hub) == 2, "the pages' streams")
+    started = time.monotonic()
+    alert = storm(world, shelter)
+    for page in pages.values():
+        page.get_by_test_id("takeover").wait_for(timeout=2000)
+    elapsed = time.monotonic() - started
+    print(f"takeover after {elapsed:.2f} s")
+    assert elapsed < 2, elapsed
+    for page in pages.values():
+        takeover = page.get_by_test_id("takeover").inner_text()
+        assert "车站社区暴雨黄色预警" in takeover and "车站广场避难场所" in takeover
+    tv = pages["tv"]
+    tv.keyboard.press("Backspace")  # the remote is held while the alert lasts
+    tv.keyboard.press("3")
+    time.sleep(2)  # what a key would have done has had time to happen
+    assert tv.url.endswith("/tv/801/")
+    alert_cancel(alert=alert, note="雨停了", by=None)
+    for page in pages.values():
+        page.get_by_test_id("takeover").wait_for(state="detached", timeout=2000)
+    assert pages["screen"].locator(".slide").count() == 2  # its playlist again

@@ -37,6 +37,12 @@
     this.url = url; this.target = target; this.etag = etag; this.onSwap = onSwap;
     this.timer = null; this.busy = false; this.failures = 0;
   }
+  Follower.prototype.follow = function () {  // a live message: fetch now
+    var self = this;
+    if (this.target.addEventListener) {
+      this.target.addEventListener("linli:live", function () { self.poll(); }, false);
+    }
+  };
   Follower.prototype.schedule = function (seconds) {
     var self = this;
     clearTimeout(this.timer);
@@ -44,8 +50,9 @@
   };
   Follower.prototype.poll = function () {
     var self = this;
-    if (this.busy) { return; }
+    if (this.busy) { this.again = true; return; }  // asked again meanwhile: once more after
     this.busy = true;
+    this.again = false;
     var headers = {"X-Requested-With": "XMLHttpRequest"};
     if (this.etag) { headers["If-None-Match"] = this.etag; }
     request("GET", this.url, headers, null, function (xhr) {
@@ -58,7 +65,7 @@
           self.target.innerHTML = xhr.responseText;
           if (self.onSwap) { self.onSwap(); }
         }
-        self.schedule(poll);
+        self.schedule(self.again ? 0 : poll);
       } else if (xhr.status === 401) {
         window.location.href = data("signin-url");
       } else {
@@ -121,6 +128,7 @@
     show(0);
     var follower = new Follower(data("content-url"), content, data("etag"), restart);
     followers.push(follower);
+    follower.follow();
     follower.schedule(poll);
     var every = parseInt(data("heartbeat"), 10) || 60;
     setTimeout(beat, 2000);
@@ -132,6 +140,7 @@
   if (alerts && data("alerts-url")) {
     var alertFollower = new Follower(data("alerts-url"), alerts, data("alerts-etag"), null);
     followers.push(alertFollower);
+    alertFollower.follow();
     alertFollower.schedule(poll);
   }
   if (body.className.indexOf("tv") < 0) { return; }
