@@ -186,7 +186,7 @@ def place_of(screen: Screen) -> tuple[str, float | None, float | None]:
     point (its own, or its building's)."""
     longitude = None if screen.longitude is None else float(screen.longitude)
     latitude = None if screen.latitude is None else float(screen.latitude)
-    if screen.building_id is not None:
+    if screen.building is not None:
         return screen.building.grid.path, longitude, latitude
     if longitude is not None and latitude is not None:
         grids = Region.objects.filter(
@@ -218,8 +218,12 @@ def alerts_for(screen: Screen) -> list[AlertCard]:
     path, longitude, latitude = place_of(screen)
     cards = []
     for alert in active_alerts(path=path):
-        located = longitude is not None and latitude is not None
-        if alert.polygon and located and not contains(alert.polygon, longitude, latitude):
+        if (
+            alert.polygon
+            and longitude is not None
+            and latitude is not None
+            and not contains(alert.polygon, longitude, latitude)
+        ):
             continue
         info = alert.info("zh-CN") or next(iter(alert.infos.all()), None)
         cards.append(
