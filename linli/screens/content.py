@@ -115,7 +115,7 @@ def paragraphs(html: str) -> list[str]:
     return [line.strip() for line in unescape(strip_tags(text)).splitlines() if line.strip()]
 
 
-def notices_for(region: Region, topics: list[str], limit: int = 4) -> list[NoticeCard]:
+def notices_for(region: Region, topics: list[str], limit: int = 3) -> list[NoticeCard]:
     """The newest of them (pinned first), as a screen shows them: title, who issued
     it, when, the first words of its text."""
     return [
