@@ -183,17 +183,19 @@ def _wait(condition, what: str, timeout: float = 10) -> None:
 @pytest.mark.parametrize("live_transport", ["table", "redis"], indirect=True)
 @pytest.mark.django_db(transaction=True)
 def test_an_alert_takes_over_a_display_and_a_tv_within_two_seconds(
-    world, display, box, shelter, six, browser_context, live_server, live_transport
+    world, display, box, shelter, six, browser_context, live_server, live_transport, settings
 ):
     """Issued in another connection than the server's, the alert reaches the open pages
     through the live mechanism (their fallback poll is 30 s away), and its
     cancellation ends the takeover the same way."""
-    pages = {}
+    settings.LINLI_LIVE_HEARTBEAT = 1  # a closed page's stream ends within a second
+    pages, contexts = {}, []
     for name, token, path, size in (
         ("screen", display[1], "/screen/", (1920, 1080)),
         ("tv", box[1], "/tv/801/", (1280, 720)),
     ):
         context = browser_context(viewport={"width": size[0], "height": size[1]})
+        contexts.append(context)
         signed_in(context, live_server.url, token)
         page = context.new_page()
         page.goto(path)
@@ -220,3 +222,6 @@ def test_an_alert_takes_over_a_display_and_a_tv_within_two_seconds(
     for page in pages.values():
         page.get_by_test_id("takeover").wait_for(state="detached", timeout=2000)
     assert pages["screen"].locator(".slide").count() == 2  # its playlist again
+    for context in contexts:
+        context.close()
+    _wait(lambda: len(live.hub) == 0, "the pages' streams to end")
