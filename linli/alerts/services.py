@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from linli.accounts.models import User
 from linli.alerts import cap
 from linli.alerts.choices import LANGUAGES, MsgType, Origin, State, Status
-from linli.alerts.events import AlertCancelled, AlertIssued, AlertUpdated
+from linli.alerts.events import AlertCancelled, AlertExpired, AlertIssued, AlertUpdated
 from linli.alerts.models import Alert, AlertChange, AlertInfo, Place
 from linli.alerts.permissions import ALERT_ISSUE, ALERT_MANAGE, ALERT_VIEW, PLACE_MANAGE
 from linli.audit.choices import AuditAction
@@ -397,14 +397,15 @@ def alerts_expire(*, now: datetime | None = None) -> int:
     """Issued alerts whose `expires` has passed are expired; returns how many."""
     now = now or timezone.now()
     due = list(
-        Alert.objects.select_for_update(skip_locked=True).filter(
-            state=State.ISSUED, expires__lte=now
-        )
+        Alert.objects.select_for_update(skip_locked=True, of=("self",))
+        .filter(state=State.ISSUED, expires__lte=now)
+        .select_related("region")
     )
     for alert in due:
         _log(alert, State.EXPIRED, None, old=State.ISSUED)
         alert.state, alert.ended_at = State.EXPIRED, now
         alert.save(update_fields=["state", "ended_at"])
+        events.publish(AlertExpired(alert_id=alert.pk, region_path=alert.region.path))
     return len(due)
 
 

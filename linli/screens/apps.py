@@ -8,7 +8,7 @@ class ScreensConfig(AppConfig):
     verbose_name = _("Screens and TV")
 
     def ready(self) -> None:
-        from linli.alerts.events import AlertCancelled, AlertIssued, AlertUpdated
+        from linli.alerts.events import AlertCancelled, AlertExpired, AlertIssued, AlertUpdated
         from linli.core import events, live, navigation
         from linli.screens import subscribers
         from linli.screens.display import live_scope
@@ -16,7 +16,7 @@ class ScreensConfig(AppConfig):
         from linli.screens.permissions import SCREEN_VIEW
 
         live.register(LIVE, scope=live_scope)  # a screen's page: its token's community
-        for event in (AlertIssued, AlertUpdated, AlertCancelled):
+        for event in (AlertIssued, AlertUpdated, AlertCancelled, AlertExpired):
             events.subscribe(event, subscribers.take_over)
 
         navigation.register(

@@ -8,10 +8,13 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
+from linli.alerts.services import alerts_expire
 from linli.audit.models import AuditEntry
+from linli.core.models import LiveMessage
 from linli.devices.tokens import token_digest
 from linli.screens import selectors, services
 from linli.screens.models import Forecast, PlaylistItem, Screen
+from linli.screens.tests.conftest import storm
 
 
 def test_a_screen_is_registered_with_a_token_kept_as_its_digest(world, playlist):
@@ -172,3 +175,15 @@ def test_forecasts_are_set_all_or_nothing(world, english, forecast):
 
     days = EnteredForecasts().forecast(region=world.a, first=today, days=3)
     assert [(d.summary, d.low) for d in days] == [("小雪", -3), ("晴", -1)]  # own, then district
+
+
+def test_an_alert_running_out_ends_the_takeover_at_once(
+    world, display, django_capture_on_commit_callbacks
+):
+    """Expiry is no CAP message, yet the screens of the area hear of it at once rather
+    than at their next poll."""
+    alert = storm(world)
+    LiveMessage.objects.all().delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert alerts_expire(now=alert.expires + timedelta(seconds=1)) == 1
+    assert list(LiveMessage.objects.values_list("channel", "path")) == [("screens", world.a.path)]
