@@ -14,5 +14,6 @@ urlpatterns = [
     path("attachments/<int:pk>/", views.notice_attachment, name="attachment"),
     path("for-me/", views.for_me, name="for-me"),
     path("for-me/<int:pk>/", views.read, name="read"),
+    path("for-me/home-block/", views.home_block, name="home-block"),
     path("for-me/topics/", views.topics, name="topics"),
 ]

@@ -15,7 +15,7 @@ from linli.accounts.auth import signed_in_user
 from linli.core.access import requires, signed_in
 from linli.core.forms import apply_errors
 from linli.core.lists import page_of, render_list
-from linli.notices import selectors, services
+from linli.notices import home, selectors, services
 from linli.notices.audience import reader_of
 from linli.notices.choices import NoticeState
 from linli.notices.filters import NoticeFilter, ReaderFilter
@@ -268,6 +268,16 @@ def read(request: HttpRequest, pk: int) -> HttpResponse:
             "images": notice.images.all(),
             "attachments": notice.attachments.all(),
         },
+    )
+
+
+@signed_in
+@require_GET
+def home_block(request: HttpRequest) -> HttpResponse:
+    """The tiles of the home page's notices block, fetched again when a notice for the
+    reader is published (the live channel `notices.residents`)."""
+    return render(
+        request, "core/_home_tiles.html", {"block": home.BLOCK, **home.reader_tiles(request)}
     )
 
 
