@@ -43,7 +43,7 @@ class AlertForm(forms.Form):
         label=_("Category"), choices=Category.choices, initial=Category.MET
     )
     urgency = forms.ChoiceField(
-        label=_("AlertUrgency"), choices=AlertUrgency.choices, initial=AlertUrgency.EXPECTED
+        label=_("Urgency"), choices=AlertUrgency.choices, initial=AlertUrgency.EXPECTED
     )
     severity = forms.ChoiceField(
         label=_("Severity"), choices=AlertSeverity.choices, initial=AlertSeverity.MODERATE
