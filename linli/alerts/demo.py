@@ -3,7 +3,7 @@
 that was cancelled. The demo's grids are drawn, not surveyed (regions/demo.py): each
 place is put beside its community's first grid, so the maps agree."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.core.management.base import OutputWrapper
@@ -11,7 +11,13 @@ from django.utils import timezone
 
 from linli.alerts.choices import PlaceKind
 from linli.alerts.models import Alert, Place
-from linli.alerts.services import alert_cancel, alert_create, alert_issue, place_create
+from linli.alerts.services import (
+    alert_cancel,
+    alert_create,
+    alert_issue,
+    alerts_expire,
+    place_create,
+)
 from linli.regions.choices import Level
 from linli.regions.models import Region
 
@@ -138,6 +144,20 @@ WIND: dict[str, dict[str, str]] = {
         "buildings and tall trees.",
     },
 }
+FROST: dict[str, dict[str, str]] = {
+    "zh-CN": {
+        "event": "道路结冰黄色预警",
+        "headline": "周村区气象台发布道路结冰黄色预警信号",
+        "description": "受降温影响，昨夜至今晨周村区部分路段出现道路结冰。",
+        "instruction": "请减少外出，老人和儿童注意防滑；驾车减速慢行。",
+    },
+    "en-US": {
+        "event": "Icy Road Yellow Warning",
+        "headline": "Zhoucun District Meteorological Observatory issues an icy road yellow warning",
+        "description": "Some roads iced over from last night to this morning.",
+        "instruction": "Go out less; elders and children beware of slipping; drive slowly.",
+    },
+}
 FACTS: dict[str, Any] = {
     "category": "Met",
     "certainty": "Likely",
@@ -185,4 +205,32 @@ def seed(stdout: OutputWrapper, **_options: object) -> None:
         **FACTS,
     )
     alert_issue(alert=storm, by=None)
-    stdout.write("alerts: 暴雨黄色预警 in force over 车站社区, 大风蓝色预警 cancelled")
+    _expired(district, now)
+    stdout.write(
+        "alerts: 暴雨黄色预警 in force over 车站社区, 大风蓝色预警 cancelled, "
+        "道路结冰黄色预警 expired"
+    )
+
+
+def _expired(district: Region, now: datetime) -> None:
+    """Yesterday's icy-road warning, issued at 6:00 and expired at 12:00: issued as any
+    alert, its times then put back a day (the demo's history), expired by the
+    scheduler's own service."""
+    frost = alert_create(
+        region=district,
+        area_desc="周村区全境",
+        texts=FROST,
+        by=None,
+        urgency="Expected",
+        severity="Moderate",
+        expires=now + timedelta(hours=1),
+        **FACTS,
+    )
+    alert_issue(alert=frost, by=None)
+    morning = timezone.localtime(now - timedelta(days=1)).replace(
+        hour=6, minute=0, second=0, microsecond=0
+    )
+    Alert.objects.filter(pk=frost.pk).update(
+        sent=morning, effective=morning, expires=morning + timedelta(hours=6)
+    )
+    alerts_expire(now=now)

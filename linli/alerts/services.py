@@ -3,13 +3,13 @@ messages, expiry, and importing CAP documents (cap.py reads them)."""
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from linli.accounts.models import User
@@ -304,6 +304,47 @@ def alert_issue(*, alert: Alert, by: AnyUser | None) -> Alert:
         details={"state": State.ISSUED},
     )
     return alert
+
+
+DRILL_HOURS = 1
+
+
+@transaction.atomic
+def alert_drill(*, region: Region, by: AnyUser | None) -> Alert:
+    """A drill (CAP status Exercise) over `region`, issued at once: every text says
+    演练 (Exercise), it reaches the area's residents as one and ends in an hour or when
+    cancelled; screens and TV take over for actual alerts only."""
+    ensure_may(by, region, ALERT_ISSUE)
+    name = region.name
+    with translation.override("zh-hans"):  # the Chinese texts, whoever asks
+        chinese = {
+            "event": _("Exercise"),
+            "headline": _("[Exercise] Emergency alert drill in %(region)s") % {"region": name},
+            "description": _("This is an exercise, not a real alert."),
+            "instruction": _("Exercise: nothing needs to be done."),
+        }
+    texts = {
+        "zh-CN": chinese,
+        "en-US": {
+            "event": "Exercise",
+            "headline": f"EXERCISE: emergency alert drill in {name}",
+            "description": "This is an exercise, not a real alert.",
+            "instruction": "Exercise: no action is needed.",
+        },
+    }
+    alert = alert_create(
+        region=region,
+        area_desc=name,
+        texts=texts,
+        by=by,
+        status=Status.EXERCISE,
+        category="Other",
+        urgency="Unknown",
+        severity="Minor",
+        certainty="Unknown",
+        expires=timezone.now() + timedelta(hours=DRILL_HOURS),
+    )
+    return alert_issue(alert=alert, by=by)
 
 
 def _successor(old: Alert, msg_type: str, by: AnyUser | None) -> Alert:

@@ -7,6 +7,7 @@ app_name = "alerts"
 urlpatterns = [
     path("", views.alert_list, name="alert-list"),
     path("new/", views.alert_create, name="alert-create"),
+    path("drill/", views.alert_drill, name="alert-drill"),
     path("import/", views.alert_import, name="alert-import"),
     path("places/", views.place_list, name="place-list"),
     path("<int:pk>/", views.alert_detail, name="alert-detail"),

@@ -119,7 +119,36 @@ def alert_list(request: HttpRequest) -> HttpResponse:
         errors=errors,
         states=State.choices,
         may_manage=user.has_action(ALERT_MANAGE),
+        drill_regions=_drill_regions(request),
     )
+
+
+def _drill_regions(request: HttpRequest) -> list[Region]:
+    """The communities the user may run a drill over (issue and write alerts there)."""
+    user = signed_in_user(request)
+    if not (user.has_action(ALERT_ISSUE) and user.has_action(ALERT_MANAGE)):
+        return []
+    found = Region.objects.visible_to(user, ALERT_ISSUE).filter(level=Level.COMMUNITY)
+    return [r for r in found.order_by("path")[:200] if may(user, r, ALERT_MANAGE)]
+
+
+@requires(ALERT_ISSUE)
+@require_POST
+def alert_drill(request: HttpRequest) -> HttpResponse:
+    """Run a drill: a CAP alert with status Exercise (演练) over one of the user's
+    communities, issued now, cancellable as any alert."""
+    user = signed_in_user(request)
+    choices = {r.code: r for r in _drill_regions(request)}
+    region = choices.get(request.POST.get("region", ""))
+    if region is None:
+        messages.error(request, _("Choose one of your communities for the drill."))
+        return redirect("alerts:alert-list")
+    alert = services.alert_drill(region=region, by=user)
+    messages.success(
+        request,
+        _("The drill is issued: every message of it says it is an exercise. Cancel it when done."),
+    )
+    return redirect("alerts:alert-detail", alert.pk)
 
 
 @requires(ALERT_MANAGE)

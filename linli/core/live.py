@@ -63,19 +63,24 @@ Scope = Callable[[HttpRequest], list[str] | None]
 class Channel:
     name: str
     scope: Scope
+    upward: bool = False
 
 
 _channels: dict[str, Channel] = {}
 
 
-def register(name: str, *, action: str | None = None, scope: Scope | None = None) -> None:
+def register(
+    name: str, *, action: str | None = None, scope: Scope | None = None, upward: bool = False
+) -> None:
     """A channel that staff follow where they may do `action`, or whose followers
-    `scope(request)` decides (a screen's token, say)."""
+    `scope(request)` decides (a screen's token, say). Its followers are sent the
+    messages about their paths and below them; with `upward`, about their paths and
+    above them instead (a district's notice concerns the readers of its communities)."""
     if (action is None) == (scope is None):
         raise ValueError("Give an action or a scope.")
     if name in _channels:
         raise ValueError(f"Live channel {name} is already registered.")
-    _channels[name] = Channel(name, scope or _staff_scope(action or ""))
+    _channels[name] = Channel(name, scope or _staff_scope(action or ""), upward)
 
 
 def channels() -> dict[str, Channel]:
@@ -260,7 +265,12 @@ class Subscription:
 
     def wants(self, message: Message) -> bool:
         paths = self.scopes.get(message.channel)
-        return paths is not None and any(message.path.startswith(p) for p in paths)
+        if paths is None:
+            return False
+        channel = _channels.get(message.channel)
+        if channel is not None and channel.upward:
+            return any(p.startswith(message.path) for p in paths)
+        return any(message.path.startswith(p) for p in paths)
 
     def put(self, message: Message | None) -> None:
         """A message for this client (None: it missed some and must fetch again)."""

@@ -11,11 +11,12 @@ from django.http import (
     JsonResponse,
     StreamingHttpResponse,
 )
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from linli.core import live, panels
 from linli.core.access import public, signed_in
@@ -55,6 +56,34 @@ def home(request: HttpRequest) -> HttpResponse:
         for block in panels.home_blocks(request)
     ]
     return render(request, "core/home.html", {"grants": grants, "blocks": blocks})
+
+
+TEXT_COOKIE = "linli_text"  # "large": the large-text mode (base.html, linli.css)
+
+
+@public  # a preference of the browser's, for anyone reading
+@require_POST
+def text_size(request: HttpRequest) -> HttpResponseBase:
+    """The 大字 toggle: large text (and touch targets) on, or off, remembered by this
+    browser for a year; back to the page it was pressed on."""
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        back = "/"
+    response = redirect(back)
+    if request.POST.get("large") == "1":
+        response.set_cookie(
+            TEXT_COOKIE,
+            "large",
+            max_age=365 * 24 * 3600,
+            samesite="Lax",
+            httponly=True,
+            secure=request.is_secure(),
+        )
+    else:
+        response.delete_cookie(TEXT_COOKIE, samesite="Lax")
+    return response
 
 
 def error_403(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

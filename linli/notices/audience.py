@@ -10,6 +10,7 @@ grant's region (`reader_of`), which gives their building and labels."""
 from dataclasses import dataclass, field
 
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
+from django.http import HttpRequest
 
 from linli.accounts.models import RoleGrant, User
 from linli.core.crypto import blind_index
@@ -23,6 +24,10 @@ from linli.registry.labels import DERIVED_LABELS, derived_label_q
 from linli.registry.models import Label, Resident, ResidentLabel
 
 RESIDENT = Role.RESIDENT.value
+
+# Live updates (linli.core.live): a notice for residents was published, withdrawn,
+# expired or (un)pinned at a region; its residents' open pages fetch their list again.
+LIVE_NOTICES = "notices.residents"
 
 
 @dataclass
@@ -57,6 +62,14 @@ def reader_of(user: AnyUser) -> Reader:
             reader.label_ids = _label_ids(resident)
             reader.places.append((RESIDENT, resident.grid.path))
     return reader
+
+
+def live_scope(request: HttpRequest) -> list[str] | None:
+    """Who follows `LIVE_NOTICES`: a resident, at the places they read as one (their
+    registry grid, else their grants' regions); the channel is upward, so they hear of
+    the notices there and above. Nobody else."""
+    paths = [path for role, path in reader_of(request.user).places if role == RESIDENT]
+    return paths or None
 
 
 def _registry_person(user: User, paths: list[str]) -> Resident | None:

@@ -117,3 +117,16 @@ class FollowForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
     )
+
+
+class TopicForm(forms.Form):
+    """A new topic (its code is for the API and never changes), or a topic renamed."""
+
+    code = forms.SlugField(label=_("Code"), max_length=40)
+    name = forms.CharField(label=_("Name"), max_length=20)
+    order = forms.IntegerField(label=_("Order"), min_value=0, max_value=32767, initial=100)
+
+
+class TopicRenameForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=20)
+    order = forms.IntegerField(label=_("Order"), min_value=0, max_value=32767)

@@ -13,7 +13,7 @@ from linli.notices import selectors
 from linli.notices.filters import ReaderFilter
 
 
-def _reader(request: HttpRequest) -> dict[str, Any]:
+def reader_tiles(request: HttpRequest) -> dict[str, Any]:
     url = reverse("notices:for-me")
     found = selectors.notices_for(user=request.user)
     return {
@@ -29,4 +29,12 @@ def _reader(request: HttpRequest) -> dict[str, Any]:
     }
 
 
-BLOCKS = (HomeBlock(frozenset({Role.RESIDENT}), _("Notices"), _reader, order=6),)
+# The block follows the live channel and fetches itself again (`views.home_block`).
+BLOCK = HomeBlock(
+    frozenset({Role.RESIDENT}),
+    _("Notices"),
+    reader_tiles,
+    template="notices/_home_block.html",
+    order=6,
+)
+BLOCKS = (BLOCK,)

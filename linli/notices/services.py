@@ -18,10 +18,11 @@ from linli.accounts.models import User
 from linli.audit.choices import AuditAction
 from linli.audit.services import audit_record
 from linli.cases.photos import CheckedPhoto
+from linli.core import live
 from linli.core.permissions import Role
 from linli.core.problems import Conflict
 from linli.core.scoping import AnyUser
-from linli.notices.audience import Reader, reader_of
+from linli.notices.audience import LIVE_NOTICES, Reader, reader_of
 from linli.notices.choices import (
     MAX_ATTACHMENTS,
     MAX_IMAGES,
@@ -304,6 +305,13 @@ def _log(
     )
 
 
+def _tell_readers(notice: Notice) -> None:
+    """The open pages of the notice's residents fetch their list again (ids only on
+    the stream), once this transaction commits."""
+    if notice.for_residents:
+        live.publish(LIVE_NOTICES, path=notice.region.path, data={"notice": notice.pk})
+
+
 def _move(
     notice: Notice,
     *,
@@ -332,6 +340,8 @@ def _move(
         setattr(locked, name, value)
     locked.save(update_fields=["state", "updated_at", *changes])
     _log(locked, from_state, to, by, note)
+    if NoticeState.PUBLISHED in (from_state, to):
+        _tell_readers(locked)
     if to == NoticeState.PUBLISHED and locked.urgent:
         from linli.notices.tasks import notice_alert
 
@@ -404,11 +414,13 @@ def notice_withdraw(*, notice: Notice, by: User, note: str) -> Notice:
 def notice_pin(*, notice: Notice, pinned: bool, by: User | None) -> Notice:
     """Pin a published notice to the top of its readers' lists (or unpin it)."""
     ensure_may(by, notice.region, NOTICE_APPROVE)
-    locked = Notice.objects.select_for_update().get(pk=notice.pk)
+    locked = Notice.objects.select_for_update().select_related("region").get(pk=notice.pk)
     _state_is(locked, (NoticeState.SCHEDULED, NoticeState.PUBLISHED))
     if locked.pinned != pinned:
         locked.pinned = pinned
         locked.save(update_fields=["pinned", "updated_at"])
+        if locked.state == NoticeState.PUBLISHED:
+            _tell_readers(locked)
         audit_record(
             action=AuditAction.RECORD_UPDATE,
             actor=by,

@@ -15,13 +15,18 @@ from linli.accounts.auth import signed_in_user
 from linli.core.access import requires, signed_in
 from linli.core.forms import apply_errors
 from linli.core.lists import page_of, render_list
-from linli.notices import selectors, services
+from linli.notices import home, selectors, services
 from linli.notices.audience import reader_of
 from linli.notices.choices import NoticeState
 from linli.notices.filters import NoticeFilter, ReaderFilter
-from linli.notices.forms import FollowForm, NoteForm, NoticeForm
-from linli.notices.models import Notice, NoticeAttachment, NoticeImage
-from linli.notices.permissions import NOTICE_APPROVE, NOTICE_VIEW, NOTICE_WRITE
+from linli.notices.forms import FollowForm, NoteForm, NoticeForm, TopicForm, TopicRenameForm
+from linli.notices.models import Notice, NoticeAttachment, NoticeImage, Topic
+from linli.notices.permissions import (
+    NOTICE_APPROVE,
+    NOTICE_CONFIGURE,
+    NOTICE_VIEW,
+    NOTICE_WRITE,
+)
 from linli.notices.services import LEVELS
 from linli.regions.models import Region
 from linli.regions.selectors import may
@@ -42,7 +47,78 @@ def notice_list(request: HttpRequest) -> HttpResponse:
         topics=selectors.topics_active(),
         states=NoticeState.choices,
         may_write=user.has_action(NOTICE_WRITE),
+        may_configure=user.has_action(NOTICE_CONFIGURE),
     )
+
+
+def _topics_page(
+    request: HttpRequest, form: TopicForm, renaming: tuple[int, TopicRenameForm] | None = None
+) -> HttpResponse:
+    topics = Topic.objects.order_by("-active", "order", "pk")
+    rows = [
+        (
+            t,
+            renaming[1]
+            if renaming and renaming[0] == t.pk
+            else TopicRenameForm(initial={"name": t.name, "order": t.order}, prefix=f"t{t.pk}"),
+        )
+        for t in topics
+    ]
+    failed = form.errors or (renaming is not None and renaming[1].errors)
+    return render(
+        request,
+        "notices/topic_list.html",
+        {"form": form, "rows": rows},
+        status=422 if failed else 200,
+    )
+
+
+@requires(NOTICE_CONFIGURE)
+@require_http_methods(["GET", "POST"])
+def topic_list(request: HttpRequest) -> HttpResponse:
+    """The topics (in use first, then those out of use), and a new one."""
+    form = TopicForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            topic = services.topic_create(by=signed_in_user(request), **form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("Topic %(name)s added.") % {"name": topic.name})
+            return redirect("notices:topic-list")
+    return _topics_page(request, form)
+
+
+@requires(NOTICE_CONFIGURE)
+@require_POST
+def topic_rename(request: HttpRequest, pk: int) -> HttpResponse:
+    """A topic's new name or place in the lists."""
+    topic = get_object_or_404(Topic, pk=pk)
+    form = TopicRenameForm(request.POST, prefix=f"t{topic.pk}")
+    if form.is_valid():
+        try:
+            services.topic_update(topic=topic, by=signed_in_user(request), **form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("Topic saved."))
+            return redirect("notices:topic-list")
+    return _topics_page(request, TopicForm(), (topic.pk, form))
+
+
+@requires(NOTICE_CONFIGURE)
+@require_POST
+def topic_active(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """Take a topic out of use (its notices keep it; no new notice can have it, readers
+    no longer see it among the topics to follow), or back into use."""
+    topic = get_object_or_404(Topic, pk=pk)
+    active = request.POST.get("active") == "1"
+    services.topic_update(topic=topic, by=signed_in_user(request), active=active)
+    if active:
+        messages.success(request, _("Topic %(name)s is in use again.") % {"name": topic.name})
+    else:
+        messages.success(request, _("Topic %(name)s is out of use.") % {"name": topic.name})
+    return redirect("notices:topic-list")
 
 
 def _form(request: HttpRequest, *, editing: bool = False, **kwargs: Any) -> NoticeForm:
@@ -268,6 +344,16 @@ def read(request: HttpRequest, pk: int) -> HttpResponse:
             "images": notice.images.all(),
             "attachments": notice.attachments.all(),
         },
+    )
+
+
+@signed_in
+@require_GET
+def home_block(request: HttpRequest) -> HttpResponse:
+    """The tiles of the home page's notices block, fetched again when a notice for the
+    reader is published (the live channel `notices.residents`)."""
+    return render(
+        request, "core/_home_tiles.html", {"block": home.BLOCK, **home.reader_tiles(request)}
     )
 
 

@@ -130,6 +130,7 @@ def community_b(world, made) -> Leaks:
         ("post", "alerts:alert-issue"): Send(f"/alerts/{d}/issue/"),
         ("post", "alerts:alert-update"): Send(f"/alerts/{i}/update/", form | {"note": "改"}),
         ("post", "alerts:alert-cancel"): Send(f"/alerts/{i}/cancel/", {"note": "解除"}),
+        ("post", "alerts:alert-drill"): Send("/alerts/drill/", {"region": world.b.code}),
         ("post", "alerts:alert-import"): Send("/alerts/import/", _cap(world.b.code)),
         ("post", "api:alert-create"): Send(f"{API}/alerts", body, expect=201),
         ("put", "api:alert-edit"): Send(f"{API}/alerts/{d}", body, expect=200),

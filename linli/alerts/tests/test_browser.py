@@ -6,7 +6,7 @@ import pytest
 
 from linli.alerts.choices import State
 from linli.alerts.models import Alert
-from linli.testing.browser import sign_in
+from linli.testing.browser import axe_violations, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -41,4 +41,18 @@ def test_an_alert_is_drawn_on_the_map_and_issued(world, shelter, browser_context
     assert [p.name for p in alert.places.all()] == ["车站广场避难场所"]
     # the polygon and the shelter drawn on the alert's page
     assert page.locator("#alert-map path.leaflet-interactive").count() == 2
+    assert errors == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_public_alert_page_passes_axe_on_a_phone(world, issued, browser_context):
+    """Anyone's page of an alert (no sign-in), on a 390 px phone: axe-core finds no
+    serious or critical violation, and nothing scrolls sideways."""
+    page = browser_context(viewport={"width": 390, "height": 844}).new_page()
+    errors = []
+    page.on("pageerror", lambda error: errors.append(error))
+    page.goto(f"/cap/alerts/{issued.pk}/")
+    page.get_by_role("heading", level=1).wait_for()
+    assert axe_violations(page) == []
+    assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
     assert errors == []

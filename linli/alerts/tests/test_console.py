@@ -118,3 +118,45 @@ def test_the_places_page_lists_them_on_a_map(world, client, shelter):
     assert "车站广场避难场所" in text(page) and 'id="alert-map-data"' in page.content.decode()
     client.force_login(world.worker_b)
     assert "车站广场避难场所" not in text(client.get("/alerts/places/"))
+
+
+def test_a_drill_alert_is_run_marked_exercise_everywhere_and_cancelled(
+    world, client, django_capture_on_commit_callbacks
+):
+    """The console's drill button: a CAP alert with status Exercise over a community of
+    the user's, issued now, its every text saying 演练; audited; cancelled as any alert.
+    Out of the user's communities, or without the right, nothing is made."""
+    from linli.alerts.choices import Status
+    from linli.audit.models import AuditEntry
+    from linli.notifications.models import Notification
+
+    client.force_login(world.subdistrict_admin)
+    listed = text(client.get("/alerts/"))
+    assert "Run a drill alert" in listed and world.a.name in listed
+    assert (
+        client.post("/alerts/drill/", {"region": world.other_subdistrict.code}).status_code == 302
+    )
+    assert client.post("/alerts/drill/", {"region": "nonsense"}).status_code == 302
+    assert not Alert.objects.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        answer = client.post("/alerts/drill/", {"region": world.a.code}, follow=True)
+    alert = Alert.objects.get()
+    assert (alert.status, alert.state, alert.region) == (Status.EXERCISE, "issued", world.a)
+    assert "演练" in alert.headline and "EXERCISE" in alert.info("en-US").headline
+    assert "演练" in text(answer)  # the detail page's headline (and its badge)
+    assert "<status>Exercise</status>" in client.get(f"/alerts/{alert.pk}/cap.xml").text
+    assert "演练" in text(client.get(f"/cap/alerts/{alert.pk}/"))
+    assert "演练" in text(client.get("/alerts/"))
+    assert AuditEntry.objects.filter(object_id=str(alert.pk)).exists()
+    told = Notification.objects.filter(user=world.resident_a).first()
+    assert told is not None and "演练" in told.title
+    assert not client.get("/cap/feed.atom").text.count("<entry>")  # actual alerts only
+    client.post(f"/alerts/{alert.pk}/cancel/", {"note": "演练结束"})
+    alert.refresh_from_db()
+    assert alert.state == "cancelled"
+    assert Alert.objects.get(replaces=alert).status == Status.EXERCISE
+
+    client.force_login(world.worker_a)  # writes alerts, does not issue them
+    assert "Run a drill alert" not in text(client.get("/alerts/"))
+    assert client.post("/alerts/drill/", {"region": world.a.code}).status_code in (403, 404)
+    assert Alert.objects.count() == 2

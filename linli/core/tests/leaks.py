@@ -1,4 +1,5 @@
-"""Community B for the leak test: core's own routes (the language switch)."""
+"""Community B for the leak test: core's own routes (the language switch, the 大字
+large-text switch)."""
 
 from linli.testing.leaks import Leaks, Send
 
@@ -8,6 +9,9 @@ def community_b(world, made) -> Leaks:
         sends={
             ("post", "set_language"): Send(
                 "/i18n/setlang/", {"language": "en", "next": "/"}, anyone=True
+            ),
+            ("post", "core:text-size"): Send(
+                "/text-size/", {"large": "1", "next": "/"}, anyone=True
             ),
         }
     )

@@ -106,6 +106,19 @@ def community_b(world, made) -> Leaks:
         ("patch", "api:topic-update"): Send(
             f"{API}/notice-topics/{topic.pk}", {"order": 1}, by="district_admin", expect=200
         ),
+        ("post", "notices:topic-list"): Send(
+            "/notices/topics/",
+            {"code": "fire", "name": "消防", "order": 5},
+            by="district_admin",
+        ),
+        ("post", "notices:topic-rename"): Send(
+            f"/notices/topics/{topic.pk}/",
+            {f"t{topic.pk}-name": "社区事务", f"t{topic.pk}-order": 1},
+            by="district_admin",
+        ),
+        ("post", "notices:topic-active"): Send(
+            f"/notices/topics/{topic.pk}/active/", {"active": "0"}, by="district_admin"
+        ),
         ("put", "api:topics-follow"): Send(
             f"{API}/my-topics", {"topics": ["community"]}, anyone=True, expect=200
         ),

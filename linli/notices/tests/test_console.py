@@ -101,3 +101,53 @@ def test_lists_cost_a_fixed_number_of_queries(client, world, homes):
     for i in range(8):
         published(world, title=f"通知{i}", topic=topic("health"))
     assert _counts(client, world) == few
+
+
+def test_topics_are_added_renamed_and_taken_out_of_use_in_the_console(world, client):
+    """The topics page (notice.configure): a new topic, a duplicate or bad code refused
+    by name with nothing saved, a rename, out of use and back; audited. A community
+    worker (no notice.configure) is refused."""
+    from linli.audit.models import AuditEntry
+    from linli.notices.models import Topic
+    from linli.notices.selectors import topics_active
+
+    client.force_login(world.district_admin)
+    assert "/notices/topics/" in client.get("/notices/").text
+    page = client.get("/notices/topics/").content.decode()
+    assert 'value="天气"' in page and 'value="社区服务"' in page  # each in its rename form
+    count = Topic.objects.count()
+    answer = client.post("/notices/topics/", {"code": "weather", "name": "气象", "order": 5})
+    assert answer.status_code == 422 and Topic.objects.count() == count  # the code is taken
+    answer = client.post("/notices/topics/", {"code": "不是代码", "name": "安全", "order": 5})
+    assert answer.status_code == 422 and Topic.objects.count() == count
+    answer = client.post("/notices/topics/", {"code": "safety", "name": "安全", "order": 5})
+    assert answer.status_code == 302
+    safety = Topic.objects.get(code="safety")
+    taken = Topic.objects.get(code="weather").name
+    answer = client.post(
+        f"/notices/topics/{safety.pk}/", {f"t{safety.pk}-name": taken, f"t{safety.pk}-order": 5}
+    )
+    assert answer.status_code == 422  # the name is another topic's
+    safety.refresh_from_db()
+    assert safety.name == "安全"
+    answer = client.post(
+        f"/notices/topics/{safety.pk}/",
+        {f"t{safety.pk}-name": "安全防范", f"t{safety.pk}-order": 7},
+    )
+    safety.refresh_from_db()
+    assert answer.status_code == 302 and (safety.name, safety.order) == ("安全防范", 7)
+    client.post(f"/notices/topics/{safety.pk}/active/", {"active": "0"})
+    assert safety not in topics_active()
+    listed = client.get("/notices/topics/").content.decode()
+    assert 'value="安全防范"' in listed and "Use again" in listed  # still listed, out of use
+    client.post(f"/notices/topics/{safety.pk}/active/", {"active": "1"})
+    assert safety in topics_active()
+    assert AuditEntry.objects.filter(object_id=str(safety.pk)).count() == 4
+
+    client.force_login(world.worker_a)
+    assert client.get("/notices/topics/").status_code in (403, 404)
+    assert client.post(f"/notices/topics/{safety.pk}/active/", {"active": "0"}).status_code in (
+        403,
+        404,
+    )
+    assert "/notices/topics/" not in client.get("/notices/").text
