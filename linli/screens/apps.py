@@ -8,16 +8,20 @@ class ScreensConfig(AppConfig):
     verbose_name = _("Screens and TV")
 
     def ready(self) -> None:
+        from datetime import timedelta
+
         from linli.alerts.events import AlertCancelled, AlertExpired, AlertIssued, AlertUpdated
-        from linli.core import events, live, navigation
+        from linli.core import events, live, navigation, periodic
         from linli.screens import subscribers
         from linli.screens.display import live_scope
         from linli.screens.nudge import LIVE
         from linli.screens.permissions import SCREEN_VIEW
+        from linli.screens.tasks import screens_snapshot
 
         live.register(LIVE, scope=live_scope)  # a screen's page: its token's community
         for event in (AlertIssued, AlertUpdated, AlertCancelled, AlertExpired):
             events.subscribe(event, subscribers.take_over)
+        periodic.register("screens-snapshot", screens_snapshot, every=timedelta(hours=1))
 
         navigation.register(
             navigation.NavItem(

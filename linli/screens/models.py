@@ -207,6 +207,30 @@ class Screen(models.Model):
         return (timezone.now() - self.last_seen_at).total_seconds() < OFFLINE_AFTER_S
 
 
+class ScreenDay(models.Model):
+    """A community's display screens and TV boxes on a day: how many were in service
+    and how many online at the day's last snapshot (the task `screens-snapshot`,
+    hourly): the screens online rate's figures (indicators.py)."""
+
+    day = models.DateField(_("day"))
+    region = models.ForeignKey("regions.Region", models.CASCADE, related_name="+")
+    screens = models.PositiveIntegerField(_("screens in service"))
+    online = models.PositiveIntegerField(_("screens online"))
+
+    class Meta:
+        verbose_name = _("screens of a day")
+        verbose_name_plural = _("screens of a day")
+        constraints = [
+            models.UniqueConstraint(fields=["day", "region"], name="screen_day_unique"),
+            models.CheckConstraint(
+                condition=Q(online__lte=models.F("screens")), name="screen_day_online_in_service"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.region_id}: {self.online}/{self.screens}"
+
+
 class ForecastQuerySet(ScopedQuerySet["Forecast"]):
     view_action = "screen.view"
 
