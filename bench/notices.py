@@ -33,7 +33,8 @@ a notice to an audience of 1,000,000 residents and the read-receipts bookkeeping
   imports and caches; kept apart as `cold_round`). Per round: how many streams got
   the message and the latency from the start of the service call to each arrival
   (p50/p95/max), pooled over the rounds; and the service call's own time (its
-  subscribers run after its commit, inside the call: the screens' nudge among them). Both transports: the table poller (no `LINLI_REDIS_URL`), and
+  subscribers run after its commit, inside the call: the screens' nudge among them).
+  Both transports: the table poller (no `LINLI_REDIS_URL`), and
   Redis (a `redis-server` of our own on a free port).
 - screen page (with the streams still open, table transport): `--requests`
   sequential requests each of a screen's page (`/screen/`), its content fragment
@@ -62,7 +63,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-# ruff: noqa: S603, S607 (fixed commands)
+# ruff: noqa: S603, S607, S608 (fixed commands; SQL of constants)
 
 ROOT = Path(__file__).resolve().parents[1]
 LINLI = str(ROOT / ".venv" / "bin" / "linli")
@@ -255,7 +256,7 @@ def notices_part(args: argparse.Namespace) -> dict[str, Any]:
         publish()
     results = {name: ms(values) for name, values in timings.items()}
     base = results["baseline_count"]["p50_ms"]
-    for name, result in results.items():
+    for result in results.values():
         result["p50_vs_baseline"] = round(result["p50_ms"] / base, 1) if base else None
     return {"setup": setup, "figures": figures, "timings": results}
 
@@ -269,9 +270,10 @@ def live_setup(clients: int) -> dict[str, Any]:
     import django
 
     django.setup()
-    from linli.regions.models import Region
     from linli.screens import services
     from linli.screens.models import Screen
+
+    from linli.regions.models import Region
 
     communities = list(
         Region.objects.filter(level="community", path__startswith=DISTRICT[:6]).order_by("path")
@@ -421,7 +423,7 @@ def live_run(args: argparse.Namespace, transport: str, tokens: list[str]) -> dic
     client = None
     try:
         wait_http(port)
-        assert issuing.stdout is not None and issuing.stdin is not None  # noqa: S101 (types)
+        assert issuing.stdout is not None and issuing.stdin is not None
         issuing.stdout.readline()  # ready
         client = multiprocessing.Process(
             target=clients_process, args=(port, tokens, ready, arrivals, width)
@@ -517,7 +519,7 @@ def machine() -> dict[str, Any]:
         "platform": platform.platform(),
         "python": platform.python_version(),
         "postgresql": psql("SHOW server_version").strip(),
-        "redis": (shutil.which("redis-server") and run(["redis-server", "--version"], {}).split()[2]),
+        "redis": shutil.which("redis-server") and run(["redis-server", "--version"], {}).split()[2],
         "commit": commit,
     }
 

@@ -132,30 +132,47 @@ class Receipts:
         return round(100 * self.read / self.total) if self.total else 0
 
 
+BUILDING = "household__house__building"
+
+
 def receipts(*, notice: Notice) -> Receipts:
     """已读回执: how many of the notice's audience have read it, by building and by
     label (its labels, else the vulnerable ones), the audience counted from the
-    registry now."""
-    found = audience_residents(notice).annotate(seen=has_read(notice))
-    totals = found.aggregate(total=Count("pk"), read=Count("pk", filter=Q(seen=True)))
-    by_building = (
-        found.values(
-            "household__house__building",
-            "household__house__building__name",
-            "household__house__building__grid__name",
-        )
-        .annotate(total=Count("pk"), read=Count("pk", filter=Q(seen=True)))
-        .order_by("household__house__building__grid__path", "household__house__building__name")
-    )
+    registry now. Two grouped passes, whatever the audience's size: the audience by
+    building with each label's count, and the same for those who have read it (driven
+    by the notice's reads); the totals and the labels' figures are their sums."""
     labels = list(notice.labels.all()) or list(
         Label.objects.filter(code__in=VULNERABLE_LABELS).order_by("order", "pk")
     )
-    by_label = []
-    for label in labels:
-        counted = found.filter(label_q([label])).aggregate(
-            total=Count("pk"), read=Count("pk", filter=Q(seen=True))
+    per_label = {f"label_{label.pk}": Count("pk", filter=label_q([label])) for label in labels}
+    audience = audience_residents(notice)
+    everyone = list(
+        audience.values(BUILDING, f"{BUILDING}__name", f"{BUILDING}__grid__name")
+        .annotate(total=Count("pk"), **per_label)
+        .order_by(f"{BUILDING}__grid__path", f"{BUILDING}__name")
+    )
+    read = {
+        row[BUILDING]: row
+        for row in audience.filter(has_read(notice))
+        .values(BUILDING)
+        .annotate(total=Count("pk"), **per_label)
+        .order_by()
+    }
+    nothing: dict[str, int] = {"total": 0} | dict.fromkeys(per_label, 0)
+    buildings = []
+    for row in everyone:
+        seen = read.get(row[BUILDING], nothing)
+        name = f"{row[f'{BUILDING}__grid__name']} · {row[f'{BUILDING}__name']}"
+        buildings.append(Share(row[BUILDING], name, row["total"], seen["total"]))
+    by_label = [
+        Share(
+            label.pk,
+            label.name,
+            sum(row[f"label_{label.pk}"] for row in everyone),
+            sum(row[f"label_{label.pk}"] for row in read.values()),
         )
-        by_label.append(Share(label.pk, label.name, counted["total"], counted["read"]))
+        for label in labels
+    ]
     staff = None
     people = audience_staff(notice)
     if notice.role_list and people.exists():
@@ -166,18 +183,9 @@ def receipts(*, notice: Notice) -> Receipts:
             NoticeRead.objects.filter(notice=notice, user__in=people).count(),
         )
     return Receipts(
-        totals["total"],
-        totals["read"],
-        [
-            Share(
-                row["household__house__building"],
-                f"{row['household__house__building__grid__name']} · "
-                f"{row['household__house__building__name']}",
-                row["total"],
-                row["read"],
-            )
-            for row in by_building
-        ],
+        sum(share.total for share in buildings),
+        sum(share.read for share in buildings),
+        buildings,
         by_label,
         staff,
     )

@@ -83,6 +83,21 @@ def test_read_receipts_count_the_audience_from_the_registry(world, homes):
     assert by_label["残疾人"] == (0, 0)
 
 
+def test_read_receipts_take_two_passes_over_the_audience_whatever_its_labels(
+    world, homes, django_assert_max_num_queries
+):
+    """The figures by building and by each label come from two grouped queries (the
+    audience, and those who read), not one scan per label: a district's notice to a
+    million residents is counted in one read of them (bench/notices.py)."""
+    notice = published(world, title="停水")
+    services.notice_read(notice=notice, by=world.resident_a)
+    # the notice's labels and the vulnerable ones, its region, buildings and labels
+    # again (the audience), then the two passes — none per label or per building
+    with django_assert_max_num_queries(6):
+        found = selectors.receipts(notice=notice)
+    assert len(found.labels) == 3 and (found.total, found.read) == (3, 1)
+
+
 def test_who_of_a_vulnerable_label_has_not_read_an_urgent_notice(world, homes):
     notice = published(world, title="寒潮预警", urgency="urgent")
     assert [r.name for r in selectors.unread_vulnerable(notice=notice, user=world.worker_a)] == [
