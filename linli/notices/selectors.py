@@ -22,6 +22,7 @@ from linli.notices.choices import VULNERABLE_LABELS, NoticeState
 from linli.notices.filters import NoticeFilter, ReaderFilter
 from linli.notices.models import Notice, NoticeRead, NoticeTransition, Topic, TopicFollow
 from linli.notices.permissions import NOTICE_VIEW
+from linli.regions.choices import PATH_LENGTH, Level
 from linli.regions.models import Region
 from linli.regions.selectors import regions_within
 from linli.registry.models import Label, Resident
@@ -126,6 +127,7 @@ class Receipts:
     buildings: list[Share]
     labels: list[Share]
     staff: Share | None
+    per_community: bool = False  # `buildings` are the communities'
 
     @property
     def percent(self) -> int:
@@ -133,37 +135,50 @@ class Receipts:
 
 
 BUILDING = "household__house__building"
+COMMUNITY = "grid__parent"
+COMMUNITY_PATH = PATH_LENGTH[Level.COMMUNITY]
 
 
 def receipts(*, notice: Notice) -> Receipts:
-    """已读回执: how many of the notice's audience have read it, by building and by
-    label (its labels, else the vulnerable ones), the audience counted from the
-    registry now. Two grouped passes, whatever the audience's size: the audience by
-    building with each label's count, and the same for those who have read it (driven
-    by the notice's reads); the totals and the labels' figures are their sums."""
+    """已读回执: how many of the notice's audience have read it, by building (by
+    community for a notice above a community that names no buildings: a district's
+    has some 200,000 buildings at a million residents) and by label (its labels, else
+    the vulnerable ones), the audience counted from the registry now. Two grouped
+    passes, whatever the audience's size: the audience by building (community) with
+    each label's count, and the same for those who have read it; the totals and the
+    labels' figures are their sums."""
     labels = list(notice.labels.all()) or list(
         Label.objects.filter(code__in=VULNERABLE_LABELS).order_by("order", "pk")
     )
     per_label = {f"label_{label.pk}": Count("pk", filter=label_q([label])) for label in labels}
     audience = audience_residents(notice)
+    per_community = len(notice.region.path) < COMMUNITY_PATH and not notice.buildings.exists()
+    names: tuple[str, ...]
+    order: tuple[str, ...]
+    if per_community:
+        key = COMMUNITY
+        names = (f"{COMMUNITY}__parent__name", f"{COMMUNITY}__name")
+        order = (f"{COMMUNITY}__path",)
+    else:
+        key = BUILDING
+        names = (f"{BUILDING}__grid__name", f"{BUILDING}__name")
+        order = (f"{BUILDING}__grid__path", f"{BUILDING}__name")
     everyone = list(
-        audience.values(BUILDING, f"{BUILDING}__name", f"{BUILDING}__grid__name")
-        .annotate(total=Count("pk"), **per_label)
-        .order_by(f"{BUILDING}__grid__path", f"{BUILDING}__name")
+        audience.values(key, *names).annotate(total=Count("pk"), **per_label).order_by(*order)
     )
     read = {
-        row[BUILDING]: row
+        row[key]: row
         for row in audience.filter(has_read(notice))
-        .values(BUILDING)
+        .values(key)
         .annotate(total=Count("pk"), **per_label)
         .order_by()
     }
     nothing: dict[str, int] = {"total": 0} | dict.fromkeys(per_label, 0)
     buildings = []
     for row in everyone:
-        seen = read.get(row[BUILDING], nothing)
-        name = f"{row[f'{BUILDING}__grid__name']} · {row[f'{BUILDING}__name']}"
-        buildings.append(Share(row[BUILDING], name, row["total"], seen["total"]))
+        seen = read.get(row[key], nothing)
+        name = " · ".join(str(row[part]) for part in names)
+        buildings.append(Share(row[key], name, row["total"], seen["total"]))
     by_label = [
         Share(
             label.pk,
@@ -188,6 +203,7 @@ def receipts(*, notice: Notice) -> Receipts:
         buildings,
         by_label,
         staff,
+        per_community,
     )
 
 

@@ -83,6 +83,20 @@ def test_read_receipts_count_the_audience_from_the_registry(world, homes):
     assert by_label["残疾人"] == (0, 0)
 
 
+def test_a_notice_above_a_community_has_its_receipts_by_community(world, homes):
+    """A district's notice reaches some 200,000 buildings at a million residents: its
+    receipts are by community (a community's stay by building)."""
+    notice = published(
+        world, region=world.subdistrict, by=world.subdistrict_admin, approver=world.district_admin
+    )
+    services.notice_read(notice=notice, by=world.resident_a)
+    found = selectors.receipts(notice=notice)
+    assert found.per_community and (found.total, found.read) == (4, 1)
+    first = found.buildings[0]
+    assert (first.name, first.total, first.read) == ("丝绸路街道 · 车站社区居委会", 3, 1)
+    assert sum(s.total for s in found.buildings) == 4
+
+
 def test_read_receipts_take_two_passes_over_the_audience_whatever_its_labels(
     world, homes, django_assert_max_num_queries
 ):
