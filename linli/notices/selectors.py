@@ -135,7 +135,6 @@ class Receipts:
 
 
 BUILDING = "household__house__building"
-COMMUNITY = "grid__parent"
 COMMUNITY_PATH = PATH_LENGTH[Level.COMMUNITY]
 
 
@@ -153,19 +152,8 @@ def receipts(*, notice: Notice) -> Receipts:
     per_label = {f"label_{label.pk}": Count("pk", filter=label_q([label])) for label in labels}
     audience = audience_residents(notice)
     per_community = len(notice.region.path) < COMMUNITY_PATH and not notice.buildings.exists()
-    names: tuple[str, ...]
-    order: tuple[str, ...]
-    if per_community:
-        key = COMMUNITY
-        names = (f"{COMMUNITY}__parent__name", f"{COMMUNITY}__name")
-        order = (f"{COMMUNITY}__path",)
-    else:
-        key = BUILDING
-        names = (f"{BUILDING}__grid__name", f"{BUILDING}__name")
-        order = (f"{BUILDING}__grid__path", f"{BUILDING}__name")
-    everyone = list(
-        audience.values(key, *names).annotate(total=Count("pk"), **per_label).order_by(*order)
-    )
+    key = "grid" if per_community else BUILDING
+    nothing: dict[str, int] = {"total": 0} | dict.fromkeys(per_label, 0)
     read = {
         row[key]: row
         for row in audience.filter(has_read(notice))
@@ -173,12 +161,38 @@ def receipts(*, notice: Notice) -> Receipts:
         .annotate(total=Count("pk"), **per_label)
         .order_by()
     }
-    nothing: dict[str, int] = {"total": 0} | dict.fromkeys(per_label, 0)
     buildings = []
-    for row in everyone:
-        seen = read.get(row[key], nothing)
-        name = " · ".join(str(row[part]) for part in names)
-        buildings.append(Share(row[key], name, row["total"], seen["total"]))
+    if per_community:
+        # Grouped by the residents' grid (an integer, a few hundred groups: no sort of
+        # the audience, no joins to names), then summed up to their communities.
+        everyone = list(audience.values(key).annotate(total=Count("pk"), **per_label).order_by())
+        grids = Region.objects.filter(pk__in=[row[key] for row in everyone]).select_related(
+            "parent__parent"
+        )
+        community_of = {grid.pk: grid.parent for grid in grids}
+        totals: dict[Region, list[int]] = {}
+        for row in everyone:
+            seen = read.get(row[key], nothing)
+            counted = totals.setdefault(community_of[row[key]], [0, 0])
+            counted[0] += row["total"]
+            counted[1] += seen["total"]
+        for community, (total, seen_total) in sorted(totals.items(), key=lambda c: c[0].path):
+            name = (
+                f"{community.parent.name} · {community.name}"
+                if community.parent
+                else community.name
+            )
+            buildings.append(Share(community.pk, name, total, seen_total))
+    else:
+        everyone = list(
+            audience.values(key, f"{BUILDING}__grid__name", f"{BUILDING}__name")
+            .annotate(total=Count("pk"), **per_label)
+            .order_by(f"{BUILDING}__grid__path", f"{BUILDING}__name")
+        )
+        for row in everyone:
+            name = f"{row[f'{BUILDING}__grid__name']} · {row[f'{BUILDING}__name']}"
+            seen = read.get(row[key], nothing)
+            buildings.append(Share(row[key], name, row["total"], seen["total"]))
     by_label = [
         Share(
             label.pk,
