@@ -169,7 +169,7 @@ def receipts(*, notice: Notice) -> Receipts:
         grids = Region.objects.filter(pk__in=[row[key] for row in everyone]).select_related(
             "parent__parent"
         )
-        community_of = {grid.pk: grid.parent for grid in grids}
+        community_of = {grid.pk: grid.parent or grid for grid in grids}  # a grid's parent
         totals: dict[Region, list[int]] = {}
         for row in everyone:
             seen = read.get(row[key], nothing)
