@@ -480,6 +480,9 @@ def live_run(args: argparse.Namespace, transport: str, tokens: list[str]) -> dic
 
 
 def live_part(args: argparse.Namespace) -> dict[str, Any]:
+    screens = ROOT / "linli" / "screens" / "apps.py"
+    if not screens.exists() or "live.register" not in screens.read_text():
+        return {"left": "no screens app with a live channel in this checkout"}
     setup: dict[str, Any] = {"database": LIVE_DATABASE}
     if not (args.keep and database_exists(LIVE_DATABASE)):
         setup.update(fresh(LIVE_DATABASE, 20_000))
