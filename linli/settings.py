@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "linli.exports",
     "linli.open311",
     "linli.indicators",
+    "linli.screens",
     "linli.core.admin_apps.AdminConfig",  # the Django admin, on with LINLI_DJANGO_ADMIN=1
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -201,6 +202,11 @@ if not re.fullmatch(r"\d{4}(?!00)\d{2}0{6}", LINLI_DISTRICT):
 # Cases: how long after closing a case may be reopened (else it is reported anew).
 LINLI_CASE_REOPEN_DAYS = env_int("LINLI_CASE_REOPEN_DAYS", 7, minimum=0)
 LINLI_PHOTO_MAX_MB = env_int("LINLI_PHOTO_MAX_MB", 10, minimum=1)
+# Where the display screens' weather items read forecasts (linli/screens/weather.py).
+# How often a screen or TV page polls for new content and alerts when no live update
+# comes (seconds); it retries sooner while the server is away.
+LINLI_SCREEN_POLL_S = env_int("LINLI_SCREEN_POLL_S", 30, minimum=1)
+LINLI_WEATHER_SOURCE = env_str("LINLI_WEATHER_SOURCE", "linli.screens.weather.EnteredForecasts")
 # Devices: the ingestion path's limits (docs/devices.md, "Ingestion" and "Storage").
 # Telemetry is kept LINLI_TELEMETRY_RETENTION_DAYS (monthly partitions dropped on
 # PostgreSQL); a value older than LINLI_TELEMETRY_MAX_AGE_DAYS (and never older than

@@ -14,6 +14,8 @@ urlpatterns = [
     path("cases/", include("linli.cases.urls")),
     path("grid/", include("linli.gridwork.urls")),
     path("devices/", include("linli.devices.urls")),
+    path("screens/", include("linli.screens.urls")),
+    path("", include("linli.screens.display_urls")),
     path("notices/", include("linli.notices.urls")),
     path("alerts/", include("linli.alerts.urls")),
     path("cap/", include("linli.alerts.public_urls")),

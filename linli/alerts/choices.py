@@ -48,7 +48,7 @@ class Category(models.TextChoices):
     OTHER = "Other", pgettext_lazy("cap category", "Other")
 
 
-class Urgency(models.TextChoices):
+class AlertUrgency(models.TextChoices):
     IMMEDIATE = "Immediate", _("Immediate")
     EXPECTED = "Expected", _("Expected")
     FUTURE = "Future", _("Future")

@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from linli.alerts.choices import AlertSeverity, Category, Certainty, Scope, Status, Urgency
+from linli.alerts.choices import AlertSeverity, AlertUrgency, Category, Certainty, Scope, Status
 from linli.alerts.models import Alert, Place
 from linli.alerts.services import FACTS
 from linli.regions.forms import region_choices
@@ -43,7 +43,7 @@ class AlertForm(forms.Form):
         label=_("Category"), choices=Category.choices, initial=Category.MET
     )
     urgency = forms.ChoiceField(
-        label=_("Urgency"), choices=Urgency.choices, initial=Urgency.EXPECTED
+        label=_("Urgency"), choices=AlertUrgency.choices, initial=AlertUrgency.EXPECTED
     )
     severity = forms.ChoiceField(
         label=_("Severity"), choices=AlertSeverity.choices, initial=AlertSeverity.MODERATE

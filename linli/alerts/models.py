@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from linli.alerts.choices import (
     AlertSeverity,
+    AlertUrgency,
     Category,
     Certainty,
     MsgType,
@@ -29,7 +30,6 @@ from linli.alerts.choices import (
     Scope,
     State,
     Status,
-    Urgency,
 )
 from linli.alerts.permissions import ALERT_VIEW
 from linli.core.scoping import ScopedQuerySet
@@ -108,7 +108,7 @@ class Alert(models.Model):
         verbose_name=_("replaces"),
     )
     category = models.CharField(_("category"), max_length=10, choices=Category.choices)
-    urgency = models.CharField(_("urgency"), max_length=10, choices=Urgency.choices)
+    urgency = models.CharField(_("urgency"), max_length=10, choices=AlertUrgency.choices)
     severity = models.CharField(_("severity"), max_length=10, choices=AlertSeverity.choices)
     certainty = models.CharField(_("certainty"), max_length=10, choices=Certainty.choices)
     effective = models.DateTimeField(_("effective"), null=True, blank=True)

@@ -7,6 +7,7 @@ from ninja import Field, Schema
 
 from linli.alerts.choices import (
     AlertSeverity,
+    AlertUrgency,
     Category,
     Certainty,
     MsgType,
@@ -14,7 +15,6 @@ from linli.alerts.choices import (
     Scope,
     State,
     Status,
-    Urgency,
 )
 from linli.core.schemas import Id
 
@@ -37,7 +37,7 @@ class AlertIn(Schema):
     status: Status = Status.ACTUAL
     scope: Scope = Scope.PUBLIC
     category: Category
-    urgency: Urgency
+    urgency: AlertUrgency
     severity: AlertSeverity
     certainty: Certainty
     effective: datetime | None = None
@@ -99,7 +99,7 @@ class AlertOut(Schema):
     replaces: int | None = Field(alias="replaces_id")
     state: State
     category: Category
-    urgency: Urgency
+    urgency: AlertUrgency
     severity: AlertSeverity
     certainty: Certainty
     effective: datetime | None

@@ -128,3 +128,35 @@ def patrol_workers(*, user) -> QuerySet:
     """Active people who may patrol somewhere in the user's planning scope: whom a
     route of theirs can be given to."""
     return people_who_may_in_scope(user=user, action=PATROL_RUN, scope_action=PATROL_PLAN)
+
+
+def on_duty(*, community) -> list[dict]:
+    """The duty roster of a community's grids: each active grid, the grid workers
+    holding it (their roles there) and whether each is on patrol now — what its
+    display screens show. Not scoped: the caller shows a community to its own screens."""
+    from linli.accounts.models import RoleGrant
+    from linli.core.permissions import Role
+    from linli.regions.models import Region
+
+    grids = list(
+        Region.objects.filter(parent=community, level="grid", retired_at__isnull=True).order_by(
+            "path"
+        )
+    )
+    grants = (
+        RoleGrant.objects.active()
+        .filter(role=Role.GRID_WORKER, region__in=grids, user__is_active=True)
+        .select_related("user")
+        .order_by("user__full_name")
+    )
+    patrolling = set(
+        Patrol.objects.filter(grid__in=grids, ended_at__isnull=True).values_list(
+            "worker_id", flat=True
+        )
+    )
+    workers: dict[int, list[dict]] = {grid.pk: [] for grid in grids}
+    for grant in grants:
+        workers[grant.region_id].append(
+            {"name": grant.user.full_name, "patrolling": grant.user_id in patrolling}
+        )
+    return [{"grid": grid.name, "workers": workers[grid.pk]} for grid in grids]

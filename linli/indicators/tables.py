@@ -8,7 +8,7 @@ for its action (`case.view` for the cases', `registry.view` for the registry's).
 """
 
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -129,15 +129,18 @@ def _stored(
     return grouped.values("unit", "measure").annotate(total=Sum("value")).order_by()
 
 
-def _day_figures(user: User, first: date, last: date, unit: Unit) -> dict[str, dict[str, int]]:
+type Scope = Callable[[Measure], list[str] | None]
+
+
+def _day_figures(scope_of: Scope, first: date, last: date, unit: Unit) -> dict[str, dict[str, int]]:
     """Per unit, the day sources' measures for the days [first, last): the day figures,
-    and the rows not rolled up yet."""
+    and the rows not rolled up yet, in the region paths `scope_of` gives a measure."""
     out: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     with _one_snapshot():
         for source in catalogue.day_sources:
             by_paths: dict[tuple[str, ...] | None, list[str]] = defaultdict(list)
             for measure in source.measures:
-                scope = _paths(user, measure)
+                scope = scope_of(measure)
                 if scope != []:
                     by_paths[None if scope is None else tuple(scope)].append(measure.code)
             for key_paths, codes in by_paths.items():
@@ -153,12 +156,14 @@ def _day_figures(user: User, first: date, last: date, unit: Unit) -> dict[str, d
     return out
 
 
-def _period_figures(user: User, first: date, last: date, unit: Unit) -> dict[str, dict[str, float]]:
+def _period_figures(
+    scope_of: Scope, first: date, last: date, unit: Unit
+) -> dict[str, dict[str, float]]:
     """Per unit, the period sources' measures for the days [first, last)."""
     out: dict[str, dict[str, float]] = defaultdict(dict)
     for source in catalogue.period_sources:
         for measure in source.measures:  # one action a source (the first measure's)
-            paths = _paths(user, measure)
+            paths = scope_of(measure)
             break
         if paths == []:
             continue
@@ -178,14 +183,34 @@ def indicator_table(
     unit = Unit(LEVELS[level])
     end = last + timedelta(days=1)
     rows: dict[str, Row] = {}
-    for key, counted in _day_figures(user, first, end, unit).items():
+
+    def scope_of(measure: Measure) -> list[str] | None:
+        return _paths(user, measure)
+
+    for key, counted in _day_figures(scope_of, first, end, unit).items():
         rows.setdefault(key, Row(key=key)).add(dict(counted))
-    for key, found in _period_figures(user, first, end, unit).items():
+    for key, found in _period_figures(scope_of, first, end, unit).items():
         rows.setdefault(key, Row(key=key)).add(found)
     _name(rows, unit)
     if level == "organisation":
         rows = _by_organisation(rows)
     return rank(list(rows.values()), rank_by)
+
+
+def region_row(*, path: str, first: date, last: date) -> Row:
+    """One region's measures for the days [first, last] (inclusive), whoever asks: what
+    its display screens show (a screen signs in with its region's token, as no person;
+    the caller decides the region is theirs to show)."""
+    unit = Unit(len(path))
+    end = last + timedelta(days=1)
+
+    def scope_of(measure: Measure) -> list[str]:
+        return [path]
+
+    row = Row(key=path)
+    row.add(dict(_day_figures(scope_of, first, end, unit).get(path, {})))
+    row.add(_period_figures(scope_of, first, end, unit).get(path, {}))
+    return row
 
 
 def rank(rows: list[Row], code: str) -> list[Row]:

@@ -128,7 +128,12 @@ def test_without_event_source_the_inbox_follows_by_long_poll(
     page.goto("/devices/alarms/")
     sign_in(page, "grid.a1")
     page.get_by_text("暂无告警。").wait_for()
-    wait_for(lambda: len(polls) >= 2 and len(live.hub) == 1, 20, "a waiting long-poll")
+
+    def second_poll_waiting() -> bool:
+        page.wait_for_timeout(50)  # Playwright's sync API hands over its events only here
+        return len(polls) >= 2 and len(live.hub) == 1
+
+    wait_for(second_poll_waiting, 20, "a waiting long-poll")
     started = time.monotonic()
     alarm = raise_alarm(detector)
     page.locator(f"#alarm-{alarm.pk}").wait_for(timeout=2000)
