@@ -138,10 +138,8 @@ def label_q(labels: list[Label]) -> Q:
     their conditions)."""
     found = Q(pk__in=[])
     typed = [label.pk for label in labels if not label.derived]
-    if typed:
-        found |= Q(
-            Exists(ResidentLabel.objects.filter(resident=OuterRef("pk"), label_id__in=typed))
-        )
+    if typed:  # not correlated: one hashed lookup, also inside a count's FILTER
+        found |= Q(pk__in=ResidentLabel.objects.filter(label_id__in=typed).values("resident_id"))
     for label in labels:
         if label.derived:
             found |= derived_label_q(label.code)

@@ -22,6 +22,7 @@ from linli.notices.choices import VULNERABLE_LABELS, NoticeState
 from linli.notices.filters import NoticeFilter, ReaderFilter
 from linli.notices.models import Notice, NoticeRead, NoticeTransition, Topic, TopicFollow
 from linli.notices.permissions import NOTICE_VIEW
+from linli.regions.choices import PATH_LENGTH, Level
 from linli.regions.models import Region
 from linli.regions.selectors import regions_within
 from linli.registry.models import Label, Resident
@@ -126,36 +127,81 @@ class Receipts:
     buildings: list[Share]
     labels: list[Share]
     staff: Share | None
+    per_community: bool = False  # `buildings` are the communities'
 
     @property
     def percent(self) -> int:
         return round(100 * self.read / self.total) if self.total else 0
 
 
+BUILDING = "household__house__building"
+COMMUNITY_PATH = PATH_LENGTH[Level.COMMUNITY]
+
+
 def receipts(*, notice: Notice) -> Receipts:
-    """已读回执: how many of the notice's audience have read it, by building and by
-    label (its labels, else the vulnerable ones), the audience counted from the
-    registry now."""
-    found = audience_residents(notice).annotate(seen=has_read(notice))
-    totals = found.aggregate(total=Count("pk"), read=Count("pk", filter=Q(seen=True)))
-    by_building = (
-        found.values(
-            "household__house__building",
-            "household__house__building__name",
-            "household__house__building__grid__name",
-        )
-        .annotate(total=Count("pk"), read=Count("pk", filter=Q(seen=True)))
-        .order_by("household__house__building__grid__path", "household__house__building__name")
-    )
+    """已读回执: how many of the notice's audience have read it, by building (by
+    community for a notice above a community that names no buildings: a district's
+    has some 200,000 buildings at a million residents) and by label (its labels, else
+    the vulnerable ones), the audience counted from the registry now. Two grouped
+    passes, whatever the audience's size: the audience by building (community) with
+    each label's count, and the same for those who have read it; the totals and the
+    labels' figures are their sums."""
     labels = list(notice.labels.all()) or list(
         Label.objects.filter(code__in=VULNERABLE_LABELS).order_by("order", "pk")
     )
-    by_label = []
-    for label in labels:
-        counted = found.filter(label_q([label])).aggregate(
-            total=Count("pk"), read=Count("pk", filter=Q(seen=True))
+    per_label = {f"label_{label.pk}": Count("pk", filter=label_q([label])) for label in labels}
+    audience = audience_residents(notice)
+    per_community = len(notice.region.path) < COMMUNITY_PATH and not notice.buildings.exists()
+    key = "grid" if per_community else BUILDING
+    nothing: dict[str, int] = {"total": 0} | dict.fromkeys(per_label, 0)
+    read = {
+        row[key]: row
+        for row in audience.filter(has_read(notice))
+        .values(key)
+        .annotate(total=Count("pk"), **per_label)
+        .order_by()
+    }
+    buildings = []
+    if per_community:
+        # Grouped by the residents' grid (an integer, a few hundred groups: no sort of
+        # the audience, no joins to names), then summed up to their communities.
+        everyone = list(audience.values(key).annotate(total=Count("pk"), **per_label).order_by())
+        grids = Region.objects.filter(pk__in=[row[key] for row in everyone]).select_related(
+            "parent__parent"
         )
-        by_label.append(Share(label.pk, label.name, counted["total"], counted["read"]))
+        community_of = {grid.pk: grid.parent or grid for grid in grids}  # a grid's parent
+        totals: dict[Region, list[int]] = {}
+        for row in everyone:
+            seen = read.get(row[key], nothing)
+            counted = totals.setdefault(community_of[row[key]], [0, 0])
+            counted[0] += row["total"]
+            counted[1] += seen["total"]
+        for community, (total, seen_total) in sorted(totals.items(), key=lambda c: c[0].path):
+            name = (
+                f"{community.parent.name} · {community.name}"
+                if community.parent
+                else community.name
+            )
+            buildings.append(Share(community.pk, name, total, seen_total))
+    else:
+        everyone = list(
+            audience.values(key, f"{BUILDING}__grid__name", f"{BUILDING}__name")
+            .annotate(total=Count("pk"), **per_label)
+            .order_by(f"{BUILDING}__grid__path", f"{BUILDING}__name")
+        )
+        for row in everyone:
+            name = f"{row[f'{BUILDING}__grid__name']} · {row[f'{BUILDING}__name']}"
+            seen = read.get(row[key], nothing)
+            buildings.append(Share(row[key], name, row["total"], seen["total"]))
+    by_label = [
+        Share(
+            label.pk,
+            label.name,
+            sum(row[f"label_{label.pk}"] for row in everyone),
+            sum(row[f"label_{label.pk}"] for row in read.values()),
+        )
+        for label in labels
+    ]
     staff = None
     people = audience_staff(notice)
     if notice.role_list and people.exists():
@@ -166,20 +212,12 @@ def receipts(*, notice: Notice) -> Receipts:
             NoticeRead.objects.filter(notice=notice, user__in=people).count(),
         )
     return Receipts(
-        totals["total"],
-        totals["read"],
-        [
-            Share(
-                row["household__house__building"],
-                f"{row['household__house__building__grid__name']} · "
-                f"{row['household__house__building__name']}",
-                row["total"],
-                row["read"],
-            )
-            for row in by_building
-        ],
+        sum(share.total for share in buildings),
+        sum(share.read for share in buildings),
+        buildings,
         by_label,
         staff,
+        per_community,
     )
 
 

@@ -83,6 +83,35 @@ def test_read_receipts_count_the_audience_from_the_registry(world, homes):
     assert by_label["残疾人"] == (0, 0)
 
 
+def test_a_notice_above_a_community_has_its_receipts_by_community(world, homes):
+    """A district's notice reaches some 200,000 buildings at a million residents: its
+    receipts are by community (a community's stay by building)."""
+    notice = published(
+        world, region=world.subdistrict, by=world.subdistrict_admin, approver=world.district_admin
+    )
+    services.notice_read(notice=notice, by=world.resident_a)
+    found = selectors.receipts(notice=notice)
+    assert found.per_community and (found.total, found.read) == (4, 1)
+    first = found.buildings[0]
+    assert (first.name, first.total, first.read) == ("丝绸路街道 · 车站社区居委会", 3, 1)
+    assert sum(s.total for s in found.buildings) == 4
+
+
+def test_read_receipts_take_two_passes_over_the_audience_whatever_its_labels(
+    world, homes, django_assert_max_num_queries
+):
+    """The figures by building and by each label come from two grouped queries (the
+    audience, and those who read), not one scan per label: a district's notice to a
+    million residents is counted in one read of them (bench/notices.py)."""
+    notice = published(world, title="停水")
+    services.notice_read(notice=notice, by=world.resident_a)
+    # the notice's labels and the vulnerable ones, its region, buildings and labels
+    # again (the audience), then the two passes — none per label or per building
+    with django_assert_max_num_queries(6):
+        found = selectors.receipts(notice=notice)
+    assert len(found.labels) == 3 and (found.total, found.read) == (3, 1)
+
+
 def test_who_of_a_vulnerable_label_has_not_read_an_urgent_notice(world, homes):
     notice = published(world, title="寒潮预警", urgency="urgent")
     assert [r.name for r in selectors.unread_vulnerable(notice=notice, user=world.worker_a)] == [
