@@ -270,10 +270,9 @@ def live_setup(clients: int) -> dict[str, Any]:
     import django
 
     django.setup()
+    from linli.regions.models import Region
     from linli.screens import services
     from linli.screens.models import Screen
-
-    from linli.regions.models import Region
 
     communities = list(
         Region.objects.filter(level="community", path__startswith=DISTRICT[:6]).order_by("path")
