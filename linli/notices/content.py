@@ -3,6 +3,7 @@ event attributes and unsafe links removed), images through the case photos' chec
 (linli.cases.photos: content, size, pixels; re-encoded without metadata) and
 attachments recognised by their first bytes, not their names."""
 
+import re
 import zipfile
 from dataclasses import dataclass
 from io import BytesIO
@@ -10,6 +11,7 @@ from io import BytesIO
 import nh3
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from linli.cases.photos import CheckedPhoto, photo_check
@@ -27,11 +29,14 @@ type Upload = UploadedFile[bytes]
 
 def sanitise(html: str) -> str:
     """The rich text with only the allowed tags and attributes; links get
-    `rel="noopener noreferrer"`."""
+    `rel="noopener noreferrer"`. Plain text (no tag at all, as most notices are typed)
+    keeps its lines: a blank line starts a paragraph, a line break stays one."""
     if len(html) > MAX_BODY:
         raise ValidationError(
             {"body": _("The text may be at most %(n)s characters.") % {"n": MAX_BODY}}
         )
+    if not nh3.is_html(html):
+        html = _paragraphs(html)
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,
@@ -40,6 +45,15 @@ def sanitise(html: str) -> str:
         link_rel="noopener noreferrer",
         strip_comments=True,
     ).strip()
+
+
+def _paragraphs(text: str) -> str:
+    blocks = re.split(r"\n\s*\n", text.replace("\r\n", "\n").strip())
+    return "".join(
+        "<p>" + "<br>".join(escape(line) for line in block.split("\n")) + "</p>"
+        for block in blocks
+        if block.strip()
+    )
 
 
 def image_check(upload: Upload) -> CheckedPhoto:

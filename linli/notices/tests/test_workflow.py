@@ -30,6 +30,17 @@ def test_unsafe_html_is_removed_and_safe_tags_stay(world):
     assert 'href="https://zc.gov.cn"' in notice.body
 
 
+def test_plain_text_keeps_its_paragraphs_and_lines(world):
+    """Typed without tags, as most notices are: a blank line starts a paragraph, a
+    line break stays; the characters of HTML are text, not tags."""
+    notice = draft(
+        world, body="各位居民：\r\n\r\n本周六停水。\n请提前储水 & 关好水龙头\n\n\n车站社区居委会"
+    )
+    assert notice.body == (
+        "<p>各位居民：</p><p>本周六停水。<br>请提前储水 &amp; 关好水龙头</p><p>车站社区居委会</p>"
+    )
+
+
 def test_pictures_and_documents_are_kept_when_their_content_is_right(world):
     notice = draft(world, images=[jpeg()], attachments=[pdf(), xlsx()])
     assert notice.images.get().content_type == "image/jpeg"
