@@ -48,7 +48,8 @@ class NoticeForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 10, "data-rich-text": "1"}),
         help_text=_(
-            "Paragraphs, bold, lists, headings, tables and links are kept; the rest is removed."
+            "Type plain text (a blank line starts a new paragraph), or HTML: paragraphs, "
+            "bold, lists, headings, tables and links are kept; the rest is removed."
         ),
     )
     buildings = BuildingsField(
