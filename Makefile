@@ -26,6 +26,8 @@ TEST_ENV = LINLI_SECRET_KEY=test-only-not-a-secret LINLI_DATA_DIR=var/test \
 	LINLI_PII_INDEX_KEY=dGVzdC1vbmx5LWJsaW5kLWluZGV4LWtleS0wMDAwMDA= \
 	LINLI_MANIFEST_STATIC=0 LINLI_DB_CONN_MAX_AGE=0
 PG_URL ?= postgres://linli:linli@127.0.0.1:5432/linli
+# pytest-xdist: one test process per CPU (PYTEST_WORKERS=0 runs the suite in this process).
+PYTEST_WORKERS ?= logical
 
 .PHONY: help demo build test test-pg lint mypy mypy-baseline openapi messages mosquitto-plugin clean
 
@@ -92,11 +94,11 @@ mypy-baseline: $(VENV)/.synced
 
 test: lint
 	$(TEST_ENV) $(LINLI) messages compile
-	$(TEST_ENV) $(VENV)/bin/pytest $(PYTEST_ARGS)
+	$(TEST_ENV) $(VENV)/bin/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 test-pg: $(VENV)/.synced
 	$(TEST_ENV) $(LINLI) messages compile
-	$(TEST_ENV) DATABASE_URL=$${DATABASE_URL:-$(PG_URL)} $(VENV)/bin/pytest $(PYTEST_ARGS)
+	$(TEST_ENV) DATABASE_URL=$${DATABASE_URL:-$(PG_URL)} $(VENV)/bin/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 openapi: $(VENV)/.synced
 	$(TEST_ENV) $(LINLI) export_openapi_schema --api linli.api.api --indent 2 \
