@@ -102,7 +102,9 @@ def certificate_mine(request: HttpRequest) -> QuerySet[Certificate]:
 @signed_in
 def certificate_mine_pdf(request: HttpRequest, number: str) -> HttpResponse:
     """One of the resident's certificates as its PDF document."""
-    certificate = get_object_or_404(selectors.certificates_of(user=request.user), number=number[:16])
+    certificate = get_object_or_404(
+        selectors.certificates_of(user=request.user), number=number[:16]
+    )
     return pdf_answer(request, certificate)
 
 
@@ -130,4 +132,6 @@ def certificate_revoke(request: HttpRequest, certificate_id: int, payload: Revok
         selectors.certificates_visible(user=request.user, action=CERTIFICATE_REVOKE),
         pk=certificate_id,
     )
-    return services.certificate_revoke(certificate=certificate, reason=payload.reason, by=request.user)
+    return services.certificate_revoke(
+        certificate=certificate, reason=payload.reason, by=request.user
+    )

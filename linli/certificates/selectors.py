@@ -118,9 +118,7 @@ def verify(*, number: str, signature: str) -> Verification:
     number = number.strip().upper()
     if len(number) != NUMBER_LENGTH or set(number) - set(NUMBER_ALPHABET):
         return Verification(Verdict.FORGED, forged)
-    certificate = (
-        Certificate.objects.select_related("kind", "region").filter(number=number).first()
-    )
+    certificate = Certificate.objects.select_related("kind", "region").filter(number=number).first()
     if certificate is None:
         return Verification(Verdict.FORGED, forged)
     if len(signature) > 100 or not keys.verify(

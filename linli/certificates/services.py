@@ -98,7 +98,9 @@ def certificate_issue(
     if valid_until is None and kind.valid_days is not None:
         valid_until = timezone.localdate(now) + timedelta(days=kind.valid_days)
     if valid_until is not None and valid_until < timezone.localdate(now):
-        raise ValidationError({"valid_until": _("A certificate cannot expire before it is issued.")})
+        raise ValidationError(
+            {"valid_until": _("A certificate cannot expire before it is issued.")}
+        )
     certificate = Certificate(
         number=_new_number(),
         kind=kind,

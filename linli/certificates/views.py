@@ -66,7 +66,9 @@ def certificate_detail(request: HttpRequest, pk: int) -> HttpResponse:
     revoking, with a reason, for those who may."""
     user = signed_in_user(request)
     certificate = _visible(request, pk)
-    may_revoke = certificate.revoked_at is None and may(user, certificate.region, CERTIFICATE_REVOKE)
+    may_revoke = certificate.revoked_at is None and may(
+        user, certificate.region, CERTIFICATE_REVOKE
+    )
     form = RevokeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         if not may_revoke:
@@ -104,7 +106,7 @@ def certificate_document(request: HttpRequest, pk: int) -> HttpResponse:
         action=AuditAction.EXPORT,
         actor=request.user,
         obj=certificate,
-        object_label=f"{certificate.kind.name} {certificate.number} {mask_name(certificate.holder_name)}",
+        object_label=f"{certificate} {mask_name(certificate.holder_name)}",
         details={"document": "pdf"},
         request=request,
     )

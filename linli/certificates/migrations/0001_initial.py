@@ -7,73 +7,166 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('regions', '0001_initial'),
-        ('registry', '0008_ledger_import_transitions'),
+        ("regions", "0001_initial"),
+        ("registry", "0008_ledger_import_transitions"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CertificateKind',
+            name="CertificateKind",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=40, unique=True, verbose_name='code')),
-                ('name', models.CharField(max_length=60, verbose_name='name')),
-                ('fields', models.JSONField(default=list, verbose_name='fields')),
-                ('valid_days', models.PositiveIntegerField(blank=True, null=True, verbose_name='valid for (days)')),
-                ('active', models.BooleanField(default=True, verbose_name='issued')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=40, unique=True, verbose_name="code")),
+                ("name", models.CharField(max_length=60, verbose_name="name")),
+                ("fields", models.JSONField(default=list, verbose_name="fields")),
+                (
+                    "valid_days",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="valid for (days)"
+                    ),
+                ),
+                ("active", models.BooleanField(default=True, verbose_name="issued")),
             ],
             options={
-                'verbose_name': 'certificate kind',
-                'verbose_name_plural': 'certificate kinds',
-                'ordering': ['pk'],
+                "verbose_name": "certificate kind",
+                "verbose_name_plural": "certificate kinds",
+                "ordering": ["pk"],
             },
         ),
         migrations.CreateModel(
-            name='SigningKey',
+            name="SigningKey",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key_id', models.CharField(max_length=32, unique=True, verbose_name='key')),
-                ('public_key', models.CharField(max_length=64, verbose_name='public key')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='first used')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key_id", models.CharField(max_length=32, unique=True, verbose_name="key")),
+                ("public_key", models.CharField(max_length=64, verbose_name="public key")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="first used")),
             ],
             options={
-                'verbose_name': 'signing key',
-                'verbose_name_plural': 'signing keys',
-                'ordering': ['created_at', 'pk'],
+                "verbose_name": "signing key",
+                "verbose_name_plural": "signing keys",
+                "ordering": ["created_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Certificate',
+            name="Certificate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.CharField(max_length=16, unique=True, verbose_name='number')),
-                ('holder_name', models.CharField(max_length=50, verbose_name="holder's name")),
-                ('issuer', models.CharField(max_length=100, verbose_name='issued by')),
-                ('reference', models.CharField(blank=True, max_length=40, verbose_name='reference')),
-                ('values', linli.core.fields.EncryptedTextField(context='certificates.certificate.fields', verbose_name='fields')),
-                ('issued_at', models.DateTimeField(verbose_name='issued at')),
-                ('valid_until', models.DateField(blank=True, null=True, verbose_name='valid until')),
-                ('key_id', models.CharField(max_length=32, verbose_name='signing key')),
-                ('signature', models.CharField(max_length=100, verbose_name='signature')),
-                ('revoked_at', models.DateTimeField(blank=True, null=True, verbose_name='revoked at')),
-                ('revoke_reason', models.CharField(blank=True, max_length=200, verbose_name='reason for revoking')),
-                ('holder', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='certificates', to='registry.resident', verbose_name='holder')),
-                ('issued_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='regions.region', verbose_name='issued in')),
-                ('revoked_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('kind', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='certificates', to='certificates.certificatekind', verbose_name='kind')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.CharField(max_length=16, unique=True, verbose_name="number")),
+                ("holder_name", models.CharField(max_length=50, verbose_name="holder's name")),
+                ("issuer", models.CharField(max_length=100, verbose_name="issued by")),
+                (
+                    "reference",
+                    models.CharField(blank=True, max_length=40, verbose_name="reference"),
+                ),
+                (
+                    "values",
+                    linli.core.fields.EncryptedTextField(
+                        context="certificates.certificate.fields", verbose_name="fields"
+                    ),
+                ),
+                ("issued_at", models.DateTimeField(verbose_name="issued at")),
+                (
+                    "valid_until",
+                    models.DateField(blank=True, null=True, verbose_name="valid until"),
+                ),
+                ("key_id", models.CharField(max_length=32, verbose_name="signing key")),
+                ("signature", models.CharField(max_length=100, verbose_name="signature")),
+                (
+                    "revoked_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="revoked at"),
+                ),
+                (
+                    "revoke_reason",
+                    models.CharField(
+                        blank=True, max_length=200, verbose_name="reason for revoking"
+                    ),
+                ),
+                (
+                    "holder",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="certificates",
+                        to="registry.resident",
+                        verbose_name="holder",
+                    ),
+                ),
+                (
+                    "issued_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="regions.region",
+                        verbose_name="issued in",
+                    ),
+                ),
+                (
+                    "revoked_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "kind",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="certificates",
+                        to="certificates.certificatekind",
+                        verbose_name="kind",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'certificate',
-                'verbose_name_plural': 'certificates',
-                'ordering': ['-issued_at', '-pk'],
-                'indexes': [models.Index(fields=['holder', 'kind'], name='certificate_holder_kind'), models.Index(fields=['region', 'issued_at'], name='certificate_region_issued')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('revoked_at__isnull', True), models.Q(('revoke_reason', ''), _negated=True), _connector='OR'), name='certificate_revoked_with_reason', violation_error_message='A revoked certificate needs a reason.')],
+                "verbose_name": "certificate",
+                "verbose_name_plural": "certificates",
+                "ordering": ["-issued_at", "-pk"],
+                "indexes": [
+                    models.Index(fields=["holder", "kind"], name="certificate_holder_kind"),
+                    models.Index(fields=["region", "issued_at"], name="certificate_region_issued"),
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("revoked_at__isnull", True),
+                            models.Q(("revoke_reason", ""), _negated=True),
+                            _connector="OR",
+                        ),
+                        name="certificate_revoked_with_reason",
+                        violation_error_message="A revoked certificate needs a reason.",
+                    )
+                ],
             },
         ),
     ]

@@ -9,7 +9,6 @@ from pypdf import PdfReader
 
 from linli.audit.models import AuditEntry
 from linli.certificates import keys, selectors
-from linli.certificates.choices import Verdict
 from linli.certificates.models import Certificate, SigningKey
 from linli.certificates.pdf import certificate_pdf, verify_path
 from linli.certificates.services import certificate_revoke
@@ -138,7 +137,11 @@ def test_pdf_holds_the_chinese_text_and_a_qr_code_of_the_verification_url(world,
     for expected in ("居住证明", "张建国", cert.number, "周村区正阳路8号", "车站社区居委会"):
         assert expected in text
     fonts = [f for f in reader.pages[0]["/Resources"]["/Font"].values()]
-    assert any("FontFile2" in str(f.get_object()["/DescendantFonts"][0].get_object()["/FontDescriptor"].get_object()) for f in fonts)
+    assert any(
+        "FontFile2"
+        in str(f.get_object()["/DescendantFonts"][0].get_object()["/FontDescriptor"].get_object())
+        for f in fonts
+    )
     images = reader.pages[0].images
     assert len(images) == 1
     image = Image.open(BytesIO(images[0].data))
@@ -168,9 +171,14 @@ def test_staff_see_their_region_subtree_only(world, holder, other, client):
     assert client.get(f"/certificates/{b_cert.pk}/").status_code == 404
     assert client.get(f"/certificates/{b_cert.pk}/document.pdf").status_code == 404
     assert client.get(f"/api/v1/certificates/{b_cert.pk}").status_code == 404
-    assert client.post(
-        f"/api/v1/certificates/{b_cert.pk}/revoke", {"reason": "越权"}, content_type="application/json"
-    ).status_code == 404
+    assert (
+        client.post(
+            f"/api/v1/certificates/{b_cert.pk}/revoke",
+            {"reason": "越权"},
+            content_type="application/json",
+        ).status_code
+        == 404
+    )
     assert not Certificate.objects.get(pk=b_cert.pk).revoked_at
     client.login(username="sichoulu", password=PASSWORD)
     page = _page(client, "/certificates/")
@@ -214,6 +222,6 @@ def test_api_issue_and_usable_certificates(world, holder, client):
         "/api/v1/certificates", {**body, "fields": {"sex": "男"}}, content_type="application/json"
     )
     assert bad.status_code == 422
-    assert [c.kind.code for c in selectors.usable_certificates(holder=holder, kinds=["senior"])] == [
-        "senior"
-    ]
+    assert [
+        c.kind.code for c in selectors.usable_certificates(holder=holder, kinds=["senior"])
+    ] == ["senior"]
