@@ -21,7 +21,7 @@ router = Router(tags=["certificates"])
 
 PDF_OPENAPI = {
     "responses": {
-        "200": {
+        200: {
             "description": "The certificate's PDF document.",
             "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
         }

@@ -4,6 +4,7 @@ import pytest
 from django.conf import settings as django_settings
 from django.utils import translation
 
+from linli.certificates import kinds
 from linli.certificates.services import certificate_issue
 from linli.core.permissions import Role
 from linli.testing.registry import move_in, phone, place
@@ -27,6 +28,7 @@ def signing_keys(settings):
 @pytest.fixture
 def holder(world):
     """张建国 of grid A1, with a resident's account on his mobile number."""
+    kinds.ensure()  # gone if an earlier transactional test flushed the database
     home = place(world.a1)
     number = phone(7)
     resident = move_in(home.household, name="张建国", phone=number)

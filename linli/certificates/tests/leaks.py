@@ -1,7 +1,8 @@
 """Community B for the leak test: two certificates of B's resident (欧阳泄漏, from the
 registry's part), one revoked from the console, one through the API, and a new one
-issued through the API. The public verification page shows a certificate to anyone
-by design (masked): the walker does not visit it, it is tested in test_certificates."""
+issued through the API. The public verification page shows a certificate to whoever
+holds its QR code (masked, by design): the walker visits it with B's number and
+another signature, which must show nothing."""
 
 from linli.certificates.services import certificate_issue
 from linli.testing.leaks import Leaks, Send
@@ -51,6 +52,12 @@ def community_b(world, made) -> Leaks:
                 },
                 expect=201,
             ),
+        },
+        urls={
+            "certificates:mine-document": [f"/certificates/mine/{first.number}.pdf"],
+            "api:certificate-mine-pdf": [f"{API}/certificates/mine/{first.number}/pdf"],
+            # B's number without its QR code's signature: "not genuine", nothing shown
+            "certificate-public:verify": [f"/c/{first.number}/{second.signature}"],
         },
         searches=["?q=欧阳"],
     )
