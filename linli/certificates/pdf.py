@@ -57,7 +57,7 @@ def certificate_pdf(certificate: Certificate, *, verify_url: str, keys_url: str)
     doc.set_xy(15, 48)
     doc.cell(180, 7, f"{_('Certificate number')}：{certificate.number}", align="C")
 
-    rows = [(_("Name"), certificate.holder_name), *all_fields(certificate)]
+    rows = [(_("Holder's name"), certificate.holder_name), *all_fields(certificate)]
     doc.set_text_color(20, 20, 20)
     y = 68.0
     for label, value in rows:
@@ -65,7 +65,7 @@ def certificate_pdf(certificate: Certificate, *, verify_url: str, keys_url: str)
         doc.set_xy(30, y)
         doc.cell(42, 9, label)
         doc.set_xy(72, y)
-        doc.multi_cell(108, 9, value or "—")
+        doc.multi_cell(108, 9, value or "—", align="L")
         y = max(y + 11, doc.get_y() + 2)
         doc.set_draw_color(210, 210, 210)
         doc.line(30, y - 1.5, 180, y - 1.5)
@@ -88,7 +88,8 @@ def certificate_pdf(certificate: Certificate, *, verify_url: str, keys_url: str)
     doc.multi_cell(
         105,
         5.5,
-        _(
+        align="L",
+        text=_(
             "Scan the QR code to check this certificate on the public verification page: "
             "it shows whether it is valid or revoked. Signed electronically (Ed25519, key "
             "%(key)s); the public keys are published at %(keys)s."

@@ -9,5 +9,6 @@ app_name = "certificate-public"
 
 urlpatterns = [
     path("keys", views.public_keys, name="keys"),
+    path("keys.json", views.public_keys_json, name="keys-json"),
     path("<str:number>/<str:signature>", views.verify, name="verify"),
 ]

@@ -2,6 +2,7 @@
 usable certificates of a holder, and the public verification of a QR code."""
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from django.db.models import QuerySet
@@ -12,7 +13,7 @@ from linli.accounts.models import User
 from linli.certificates import keys
 from linli.certificates.choices import NUMBER_ALPHABET, NUMBER_LENGTH, Masking, Verdict
 from linli.certificates.filters import CertificateFilter
-from linli.certificates.models import Certificate, CertificateKind
+from linli.certificates.models import Certificate, CertificateKind, SigningKey
 from linli.certificates.permissions import CERTIFICATE_VIEW
 from linli.core.crypto import blind_index, mask_id_number, mask_name
 from linli.core.permissions import Role
@@ -169,3 +170,25 @@ def published_keys() -> list[dict[str, Any]]:
         {"kid": key_id, "kty": "OKP", "crv": "Ed25519", "alg": "EdDSA", "use": "sig", "x": x}
         for key_id, x in sorted(keys.public_keys().items())
     ]
+
+
+@dataclass
+class PublishedKey:
+    key_id: str
+    public_key: str
+    first_used: datetime | None
+    signs: bool
+
+
+def key_list() -> list[PublishedKey]:
+    """The keys that verify, oldest first, the one that signs now marked."""
+    signing = keys.signing_keys()
+    current = signing[0].key_id if signing else None
+    used = dict(SigningKey.objects.values_list("key_id", "created_at"))
+    return sorted(
+        (
+            PublishedKey(key_id, public, used.get(key_id), key_id == current)
+            for key_id, public in keys.public_keys().items()
+        ),
+        key=lambda k: (k.first_used is None, k.first_used or datetime.min, k.key_id),
+    )

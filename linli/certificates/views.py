@@ -156,7 +156,17 @@ def verify(request: HttpRequest, number: str, signature: str) -> HttpResponse:
 
 @public
 @require_GET
-def public_keys(request: HttpRequest) -> JsonResponse:
+def public_keys(request: HttpRequest) -> HttpResponse:
+    """The public keys that verify certificates, for people: key, algorithm, since when,
+    which one signs now; the same as a JWK set at keys.json."""
+    answer = render(request, "certificates/keys.html", {"keys": selectors.key_list()})
+    answer["Cache-Control"] = "public, max-age=300"
+    return answer
+
+
+@public
+@require_GET
+def public_keys_json(request: HttpRequest) -> JsonResponse:
     """The public keys that verify certificates, as a JWK set (RFC 7517, RFC 8037)."""
     answer = JsonResponse({"keys": selectors.published_keys()})
     answer["Cache-Control"] = "public, max-age=300"

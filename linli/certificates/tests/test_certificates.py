@@ -113,9 +113,11 @@ def test_key_rotation_old_certificates_keep_verifying(world, holder, client, set
     settings.LINLI_CERT_SIGNING_KEYS = KEY_TWO  # the old private key retired
     for cert in (old, new):
         assert 'data-verdict="valid"' in _page(client, verify_path(cert))
-    published = json.loads(_page(client, "/c/keys"))["keys"]
+    published = json.loads(_page(client, "/c/keys.json"))["keys"]
     assert [k["kid"] for k in published] == ["t1", "t2"]
     assert {k["crv"] for k in published} == {"Ed25519"}
+    page = _page(client, "/c/keys")
+    assert "t1" in page and "t2" in page and "用于签发新证照" in page
     # A key id nobody published does not verify.
     Certificate.objects.filter(pk=old.pk).update(key_id="t9")
     assert 'data-verdict="forged"' in _page(client, verify_path(old))
@@ -225,3 +227,15 @@ def test_api_issue_and_usable_certificates(world, holder, client):
     assert [
         c.kind.code for c in selectors.usable_certificates(holder=holder, kinds=["senior"])
     ] == ["senior"]
+
+
+def test_generate_key_gives_an_entry_the_setting_takes(settings, capsys):
+    from django.core.management import call_command
+
+    call_command("certificates", "generate-key", "--id", "c2")
+    entry = capsys.readouterr().out.strip()
+    assert entry.startswith("c2:")
+    settings.LINLI_CERT_SIGNING_KEYS = f"{entry},{KEY_ONE}"
+    assert keys.current().key_id == "c2" and not keys.check_keys()
+    call_command("certificates", "keys")
+    assert "c2\t" in capsys.readouterr().out
