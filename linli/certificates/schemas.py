@@ -7,6 +7,7 @@ from ninja import Field, Schema
 
 from linli.certificates.choices import REASON_MAX, State
 from linli.certificates.models import Certificate
+from linli.certificates.pdf import verify_path
 from linli.certificates.selectors import public_fields
 from linli.core.crypto import mask_name
 from linli.core.schemas import Id
@@ -63,8 +64,6 @@ class CertificateOut(Schema):
 
     @staticmethod
     def resolve_verify_path(obj: Certificate) -> str:
-        from linli.certificates.pdf import verify_path
-
         return verify_path(obj)
 
 

@@ -13,7 +13,12 @@ from linli.accounts.models import User
 from linli.certificates import keys
 from linli.certificates.choices import NUMBER_ALPHABET, NUMBER_LENGTH, Masking, Verdict
 from linli.certificates.filters import CertificateFilter
-from linli.certificates.models import Certificate, CertificateKind, SigningKey
+from linli.certificates.models import (
+    Certificate,
+    CertificateKind,
+    CertificateQuerySet,
+    SigningKey,
+)
 from linli.certificates.permissions import CERTIFICATE_VIEW
 from linli.core.crypto import blind_index, mask_id_number, mask_name
 from linli.core.permissions import Role
@@ -47,7 +52,7 @@ def residents_of(user: AnyUser) -> QuerySet[Resident]:
     )
 
 
-def certificates_of(*, user: AnyUser) -> QuerySet[Certificate]:
+def certificates_of(*, user: AnyUser) -> CertificateQuerySet:
     """我的证照: the certificates held by the signed-in resident, newest first."""
     return Certificate.objects.filter(holder__in=residents_of(user)).select_related("kind")
 

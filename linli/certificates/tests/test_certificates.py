@@ -239,3 +239,39 @@ def test_generate_key_gives_an_entry_the_setting_takes(settings, capsys):
     assert keys.current().key_id == "c2" and not keys.check_keys()
     call_command("certificates", "keys")
     assert "c2\t" in capsys.readouterr().out
+
+
+def test_an_expired_certificate_reads_expired_and_is_not_usable(world, holder, client):
+    from datetime import timedelta
+    from unittest import mock
+
+    from django.utils import timezone
+
+    past = timezone.now() - timedelta(days=120)
+    with mock.patch("django.utils.timezone.now", return_value=past):
+        old = residence(holder)  # 居住证明: valid 90 days
+    page = _page(client, verify_path(old))
+    assert 'data-verdict="expired"' in page and "已过期" in page
+    assert not selectors.usable_certificates(holder=holder).exists()
+
+
+def test_the_residents_home_block_counts_their_certificates(world, holder, client):
+    residence(holder)
+    revoked = residence(holder)
+    certificate_revoke(certificate=revoked, reason="信息有误", by=None)
+    client.login(username="zhang", password=PASSWORD)
+    page = _page(client, "/")
+    assert "我的证照" in page and "有效证照" in page
+
+
+def test_demo_seeds_certificates_once(world, holder, other):
+    from io import StringIO
+
+    from linli.certificates import demo
+
+    out = StringIO()
+    demo.seed(out)
+    made = Certificate.objects.count()
+    assert made >= 2 and Certificate.objects.filter(revoked_at__isnull=False).count() <= 1
+    demo.seed(out)
+    assert Certificate.objects.count() == made
