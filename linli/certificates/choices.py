@@ -27,7 +27,7 @@ class Verdict(models.TextChoices):
     FORGED = "forged", _("Not genuine")
 
 
-class State(models.TextChoices):
+class CertificateState(models.TextChoices):
     """A certificate's state in lists (derived: revoked, else expired, else valid)."""
 
     VALID = "valid", _("Valid")

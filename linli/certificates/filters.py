@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 from ninja import Field
 
-from linli.certificates.choices import State
+from linli.certificates.choices import CertificateState
 from linli.regions.filters import InRegion
 
 
@@ -18,7 +18,7 @@ class CertificateFilter(InRegion):
         "q": gettext_lazy("Number or holder's name"),
     }
     kind: str | None = Field(None, max_length=40, description="A certificate kind's code.")
-    state: State | None = Field(None, description="valid, expired or revoked.")
+    state: CertificateState | None = Field(None, description="valid, expired or revoked.")
     q: str | None = Field(None, max_length=50, description="Number (prefix) or holder's name.")
 
     def apply(self, found: QuerySet[Any], *, user: Any = None) -> QuerySet[Any]:
@@ -26,11 +26,11 @@ class CertificateFilter(InRegion):
         if self.kind:
             conditions &= Q(kind__code=self.kind)
         today = timezone.localdate()
-        if self.state == State.REVOKED:
+        if self.state == CertificateState.REVOKED:
             conditions &= Q(revoked_at__isnull=False)
-        elif self.state == State.EXPIRED:
+        elif self.state == CertificateState.EXPIRED:
             conditions &= Q(revoked_at__isnull=True, valid_until__lt=today)
-        elif self.state == State.VALID:
+        elif self.state == CertificateState.VALID:
             conditions &= Q(revoked_at__isnull=True) & (
                 Q(valid_until__isnull=True) | Q(valid_until__gte=today)
             )

@@ -10,7 +10,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from linli.certificates.choices import CANONICAL_FORMAT, State
+from linli.certificates.choices import CANONICAL_FORMAT, CertificateState
 from linli.certificates.permissions import CERTIFICATE_VIEW
 from linli.core.fields import EncryptedTextField
 from linli.core.scoping import ScopedQuerySet
@@ -112,12 +112,12 @@ class Certificate(models.Model):
         loaded: dict[str, str] = json.loads(self.values or "{}")
         return loaded
 
-    def state(self, today: date | None = None) -> State:
+    def state(self, today: date | None = None) -> CertificateState:
         if self.revoked_at is not None:
-            return State.REVOKED
+            return CertificateState.REVOKED
         if self.valid_until is not None and self.valid_until < (today or timezone.localdate()):
-            return State.EXPIRED
-        return State.VALID
+            return CertificateState.EXPIRED
+        return CertificateState.VALID
 
     def canonical(self) -> bytes:
         """The signed document: every field that the certificate states, as compact

@@ -5,7 +5,7 @@ from datetime import date, datetime
 
 from ninja import Field, Schema
 
-from linli.certificates.choices import REASON_MAX, State
+from linli.certificates.choices import REASON_MAX, CertificateState
 from linli.certificates.models import Certificate
 from linli.certificates.pdf import verify_path
 from linli.certificates.selectors import public_fields
@@ -29,7 +29,7 @@ class CertificateOut(Schema):
     reference: str = Field(description="What it was issued for (an application's number).")
     issued_at: datetime
     valid_until: date | None
-    state: State
+    state: CertificateState
     revoked_at: datetime | None
     revoke_reason: str
     key_id: str
@@ -55,7 +55,7 @@ class CertificateOut(Schema):
         return obj.region.code
 
     @staticmethod
-    def resolve_state(obj: Certificate) -> State:
+    def resolve_state(obj: Certificate) -> CertificateState:
         return obj.state()
 
     @staticmethod
