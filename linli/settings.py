@@ -335,6 +335,8 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LINLI_LOG_LEVEL", "INFO")},
+    # fontTools narrates every subset of a certificate's font at INFO (certificates/pdf.py)
+    "loggers": {"fontTools": {"level": "WARNING"}},
 }
 
 VERSION = package_version("linli")
