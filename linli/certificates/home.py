@@ -18,7 +18,7 @@ def _mine(request: HttpRequest) -> dict[str, Any]:
     return {
         "tiles": [
             Tile(_("My certificates"), mine.count(), url),
-            Tile(_("Valid certificates"), mine.usable().count(), url),
+            Tile(_("Valid certificates"), mine.usable().count(), url + "?valid=1"),
         ]
     }
 

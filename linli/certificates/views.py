@@ -23,7 +23,7 @@ from linli.certificates.permissions import CERTIFICATE_REVOKE, CERTIFICATE_VIEW
 from linli.core.access import public, requires, signed_in
 from linli.core.crypto import mask_name
 from linli.core.forms import apply_errors
-from linli.core.lists import page_of, render_list
+from linli.core.lists import page_of, query_without_page, render_list
 from linli.regions.selectors import may
 
 
@@ -116,12 +116,20 @@ def certificate_document(request: HttpRequest, pk: int) -> HttpResponse:
 @signed_in
 @require_GET
 def my_certificates(request: HttpRequest) -> HttpResponse:
-    """我的证照: the signed-in resident's certificates, their state and documents."""
+    """我的证照: the signed-in resident's certificates, their state and documents
+    (`?valid=1`: only those neither revoked nor expired)."""
     found = selectors.certificates_of(user=request.user)
+    only_valid = request.GET.get("valid") == "1"
+    if only_valid:
+        found = found.usable()
     return render(
         request,
         "certificates/my_certificates.html",
-        {"page": page_of(request, found)},
+        {
+            "page": page_of(request, found),
+            "query": query_without_page(request),
+            "valid": only_valid,
+        },
     )
 
 

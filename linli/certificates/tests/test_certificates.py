@@ -262,6 +262,8 @@ def test_the_residents_home_block_counts_their_certificates(world, holder, clien
     client.login(username="zhang", password=PASSWORD)
     page = _page(client, "/")
     assert "我的证照" in page and "有效证照" in page
+    assert 'data-count="2"' in _page(client, "/certificates/mine/")
+    assert 'data-count="1"' in _page(client, "/certificates/mine/?valid=1")
 
 
 def test_demo_seeds_certificates_once(world, holder, other):
