@@ -113,7 +113,14 @@ def test_a_resident_sees_her_reports_and_a_report_button(work, client):
 
     counts = _same_as_lists(client)
 
-    assert counts == {"My reports": 1, "Still open": 1, "Unread notices": 0, "Notices for me": 0}
+    assert counts == {
+        "My reports": 1,
+        "Still open": 1,
+        "Unread notices": 0,
+        "Notices for me": 0,
+        "My certificates": 0,
+        "Valid certificates": 0,
+    }
     page = client.get("/").content.decode()
     assert 'data-testid="report-button"' in page and 'href="/report/"' in page
     mine = client.get("/report/mine/").content.decode()
