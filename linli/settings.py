@@ -276,7 +276,8 @@ LINLI_SITE_URL = env_str("LINLI_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 LINLI_PAYMENT_PROVIDER = env_str("LINLI_PAYMENT_PROVIDER", "demo")
 if not re.fullmatch(r"[a-z][a-z0-9_]{0,19}", LINLI_PAYMENT_PROVIDER):
     raise ImproperlyConfigured(
-        f"LINLI_PAYMENT_PROVIDER must be a provider's code (e.g. demo), not {LINLI_PAYMENT_PROVIDER!r}."
+        "LINLI_PAYMENT_PROVIDER must be a provider's code (e.g. demo), "
+        f"not {LINLI_PAYMENT_PROVIDER!r}."
     )
 LINLI_PAYMENT_DEMO_SECRET = env_str("LINLI_PAYMENT_DEMO_SECRET", "")
 # Text messages (verification codes for residents who report without an account):

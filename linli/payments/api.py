@@ -173,7 +173,9 @@ def reconciliation_list(request: HttpRequest) -> QuerySet[Reconciliation]:
 @requires(PAYMENT_MANAGE)
 def reconcile(request: HttpRequest, payload: ReconcileIn) -> Status[Reconciliation]:
     """Compare the provider's statement of a day with the orders of a region."""
-    region = Region.objects.visible_to(request.user, PAYMENT_MANAGE).filter(code=payload.region).first()
+    region = (
+        Region.objects.visible_to(request.user, PAYMENT_MANAGE).filter(code=payload.region).first()
+    )
     if region is None:
         raise ValidationError({"region": _("Unknown region.")})
     run = services.reconcile(day=payload.day, region=region, by=signed_in_user(request))

@@ -12,8 +12,8 @@ class PaymentsConfig(AppConfig):
 
         from linli.core import events, navigation
         from linli.payments import providers, subscribers
-        from linli.payments.events import OrderPaid
         from linli.payments.demo_provider import DemoProvider
+        from linli.payments.events import OrderPaid
         from linli.payments.permissions import PAYMENT_VIEW
 
         providers.register(DemoProvider())

@@ -103,9 +103,7 @@ class PaymentTransition(models.Model):
     order = models.ForeignKey(
         PaymentOrder, models.CASCADE, related_name="transitions", verbose_name=_("order")
     )
-    from_state = models.CharField(
-        _("from"), max_length=10, choices=OrderState.choices, blank=True
-    )
+    from_state = models.CharField(_("from"), max_length=10, choices=OrderState.choices, blank=True)
     to_state = models.CharField(_("to"), max_length=10, choices=OrderState.choices)
     source = models.CharField(_("by way of"), max_length=10, choices=Source.choices)
     by = models.ForeignKey(
@@ -123,6 +121,9 @@ class PaymentTransition(models.Model):
         verbose_name = _("order transition")
         verbose_name_plural = _("order transitions")
         ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.order_id}: {self.from_state} → {self.to_state}"
 
 
 class PaymentNotification(models.Model):
@@ -143,7 +144,9 @@ class PaymentNotification(models.Model):
     amount_fen = models.BigIntegerField(_("amount (fen)"))
     success = models.BooleanField(_("payment succeeded"))
     outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices)
-    refusal = models.CharField(_("refused because"), max_length=16, choices=Refusal.choices, blank=True)
+    refusal = models.CharField(
+        _("refused because"), max_length=16, choices=Refusal.choices, blank=True
+    )
     received_at = models.DateTimeField(_("received"), auto_now_add=True)
     repeats = models.PositiveIntegerField(_("repeats"), default=0)
 
@@ -159,6 +162,9 @@ class PaymentNotification(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.provider} {self.notify_id}"
+
 
 class DemoCharge(models.Model):
     """The demo provider's own side: what its simulated payers paid (its statement)."""
@@ -173,6 +179,9 @@ class DemoCharge(models.Model):
         verbose_name = _("demo provider payment")
         verbose_name_plural = _("demo provider payments")
         ordering = ["paid_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.trade_no
 
 
 class ReconciliationQuerySet(ScopedQuerySet["Reconciliation"]):
@@ -208,6 +217,9 @@ class Reconciliation(models.Model):
         verbose_name_plural = _("reconciliations")
         ordering = ["-at", "-pk"]
 
+    def __str__(self) -> str:
+        return f"{self.provider} {self.day}"
+
 
 class ReconciliationItem(models.Model):
     """A mismatch found by a reconciliation."""
@@ -218,7 +230,12 @@ class ReconciliationItem(models.Model):
     mismatch = models.CharField(_("mismatch"), max_length=12, choices=Mismatch.choices)
     out_trade_no = models.CharField(_("order number"), max_length=64)
     order = models.ForeignKey(
-        PaymentOrder, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("order")
+        PaymentOrder,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("order"),
     )
     statement_fen = models.BigIntegerField(_("statement amount (fen)"), null=True, blank=True)
     order_fen = models.BigIntegerField(_("order amount (fen)"), null=True, blank=True)
@@ -227,3 +244,6 @@ class ReconciliationItem(models.Model):
         verbose_name = _("reconciliation mismatch")
         verbose_name_plural = _("reconciliation mismatches")
         ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"{self.mismatch} {self.out_trade_no}"

@@ -10,7 +10,9 @@ REGION_CODE = r"^\d{12}(\d{3})?$"
 
 
 class OrderIn(Schema):
-    kind: str = Field(max_length=40, pattern=r"^[a-z0-9_.]+$", description="The payable kind's code.")
+    kind: str = Field(
+        max_length=40, pattern=r"^[a-z0-9_.]+$", description="The payable kind's code."
+    )
     ref: str = Field(min_length=1, max_length=64, description="The payable's key in its kind.")
 
 

@@ -33,9 +33,7 @@ def orders_of_payer(*, user: AnyUser) -> PaymentOrderQuerySet:
     return PaymentOrder.objects.filter(payer_id=user.pk).select_related("region")
 
 
-def reconciliations_visible(
-    *, user: AnyUser, action: str = PAYMENT_VIEW
-) -> ReconciliationQuerySet:
+def reconciliations_visible(*, user: AnyUser, action: str = PAYMENT_VIEW) -> ReconciliationQuerySet:
     return (
         Reconciliation.objects.visible_to(user, action)
         .select_related("region", "by")

@@ -58,9 +58,7 @@ def _out_trade_no() -> str:
     return f"LL{stamp}{secrets.randbelow(10**8):08d}"
 
 
-def _move(
-    order: PaymentOrder, to: str, *, source: str, by: AnyUser | None, note: str = ""
-) -> None:
+def _move(order: PaymentOrder, to: str, *, source: str, by: AnyUser | None, note: str = "") -> None:
     """One move of the state machine, logged and audited; the order is locked."""
     if to not in MOVES[order.state]:
         raise ValidationError(
@@ -99,9 +97,7 @@ def _move(
 
 
 @transaction.atomic
-def payment_order_create(
-    *, kind: str, ref: str, by: AnyUser | None
-) -> tuple[PaymentOrder, bool]:
+def payment_order_create(*, kind: str, ref: str, by: AnyUser | None) -> tuple[PaymentOrder, bool]:
     """The order paying for a payable, and whether it is new (like `get_or_create`):
     the live one if there is one (a request made twice gets the same order), else a
     new one with the amount the kind says."""
@@ -138,7 +134,11 @@ def payment_order_create(
         # Someone created it at the same moment: theirs is the order.
         return PaymentOrder.objects.get(kind=kind, ref=ref, state__in=LIVE), False
     PaymentTransition.objects.create(
-        order=order, from_state="", to_state=OrderState.CREATED, source=_source(order, by), by=_user(by)
+        order=order,
+        from_state="",
+        to_state=OrderState.CREATED,
+        source=_source(order, by),
+        by=_user(by),
     )
     audit_record(
         action=AuditAction.RECORD_CREATE,
@@ -177,9 +177,10 @@ def payment_checkout(*, order: PaymentOrder, by: AnyUser | None) -> str:
     if order.state == OrderState.CREATED:
         _move(order, OrderState.PENDING, source=_source(order, by), by=by)
     elif order.state != OrderState.PENDING:
-        raise ValidationError(_("This order cannot be paid: it is “%(state)s”.") % {
-            "state": order.get_state_display()
-        })
+        raise ValidationError(
+            _("This order cannot be paid: it is “%(state)s”.")
+            % {"state": order.get_state_display()}
+        )
     return providers.current().checkout_url(order)
 
 
@@ -221,7 +222,11 @@ UNREADABLE = Answer(False, 400, "unreadable notification")
 
 
 def _answer(note: PaymentNotification) -> Answer:
-    return ANSWERS[Refusal(note.refusal)] if note.outcome == Outcome.REFUSED else ANSWERS[Outcome(note.outcome)]
+    return (
+        ANSWERS[Refusal(note.refusal)]
+        if note.outcome == Outcome.REFUSED
+        else ANSWERS[Outcome(note.outcome)]
+    )
 
 
 def payment_notify(*, provider_code: str, body: bytes, headers: Any) -> Answer:
@@ -263,7 +268,9 @@ def _apply(provider_code: str, found: providers.Notification) -> Answer:
         outcome, refusal = Outcome.REFUSED, Refusal.UNKNOWN_ORDER
     elif found.amount_fen != order.amount_fen or found.currency != order.currency:
         outcome, refusal = Outcome.REFUSED, Refusal.AMOUNT
-    elif order.state == OrderState.PAID or (not found.success and order.state != OrderState.PENDING):
+    elif order.state == OrderState.PAID or (
+        not found.success and order.state != OrderState.PENDING
+    ):
         outcome = Outcome.ALREADY
     elif order.state not in OPEN:
         outcome, refusal = Outcome.REFUSED, Refusal.FINAL
@@ -281,7 +288,9 @@ def _apply(provider_code: str, found: providers.Notification) -> Answer:
             )
     except IntegrityError:
         # The same notification, at the same moment, for no order we could lock.
-        return _answer(PaymentNotification.objects.get(provider=provider_code, notify_id=found.notify_id))
+        return _answer(
+            PaymentNotification.objects.get(provider=provider_code, notify_id=found.notify_id)
+        )
     if outcome == Outcome.APPLIED and order is not None:
         order.trade_no = found.trade_no[:64]
         _move(
@@ -393,16 +402,45 @@ def reconcile(*, day: date, region: Region, by: AnyUser | None) -> Reconciliatio
         order = orders.get(line.out_trade_no)
         if order is None:
             if whole:
-                items.append(ReconciliationItem(mismatch=Mismatch.NOT_HERE, out_trade_no=line.out_trade_no, statement_fen=line.amount_fen))
+                items.append(
+                    ReconciliationItem(
+                        mismatch=Mismatch.NOT_HERE,
+                        out_trade_no=line.out_trade_no,
+                        statement_fen=line.amount_fen,
+                    )
+                )
                 counted += 1
             continue
         counted += 1
         if order.amount_fen != line.amount_fen:
-            items.append(ReconciliationItem(mismatch=Mismatch.AMOUNT, out_trade_no=line.out_trade_no, order=order, statement_fen=line.amount_fen, order_fen=order.amount_fen))
+            items.append(
+                ReconciliationItem(
+                    mismatch=Mismatch.AMOUNT,
+                    out_trade_no=line.out_trade_no,
+                    order=order,
+                    statement_fen=line.amount_fen,
+                    order_fen=order.amount_fen,
+                )
+            )
         elif order.state != OrderState.PAID:
-            items.append(ReconciliationItem(mismatch=Mismatch.UNPAID_HERE, out_trade_no=line.out_trade_no, order=order, statement_fen=line.amount_fen, order_fen=order.amount_fen))
+            items.append(
+                ReconciliationItem(
+                    mismatch=Mismatch.UNPAID_HERE,
+                    out_trade_no=line.out_trade_no,
+                    order=order,
+                    statement_fen=line.amount_fen,
+                    order_fen=order.amount_fen,
+                )
+            )
     for order in paid_here.exclude(out_trade_no__in=in_statement):
-        items.append(ReconciliationItem(mismatch=Mismatch.NOT_THERE, out_trade_no=order.out_trade_no, order=order, order_fen=order.amount_fen))
+        items.append(
+            ReconciliationItem(
+                mismatch=Mismatch.NOT_THERE,
+                out_trade_no=order.out_trade_no,
+                order=order,
+                order_fen=order.amount_fen,
+            )
+        )
     run = Reconciliation.objects.create(
         provider=provider.code,
         day=day,
@@ -422,4 +460,3 @@ def reconcile(*, day: date, region: Region, by: AnyUser | None) -> Reconciliatio
         details={"lines": counted, "mismatches": len(items)},
     )
     return run
-

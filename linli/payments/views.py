@@ -205,9 +205,7 @@ def pay_cancel(request: HttpRequest, out_trade_no: str) -> HttpResponse:
 def my_orders(request: HttpRequest) -> HttpResponse:
     """The payer's orders, newest first."""
     found = selectors.orders_of_payer(user=request.user).order_by("-created_at", "-pk")
-    return render(
-        request, "payments/my_orders.html", {"page": page_of(request, found)}
-    )
+    return render(request, "payments/my_orders.html", {"page": page_of(request, found)})
 
 
 # --- the demo provider ---------------------------------------------------------------

@@ -36,13 +36,22 @@ def fee(
     """A fee to pay, under `ref` (the kind registered, if it was not)."""
     payables.register(TEST_FEE)
     FEES[ref] = payables.Payable(
-        description=description or f"物业费 {ref}", amount_fen=amount_fen, region=region, payer=payer
+        description=description or f"物业费 {ref}",
+        amount_fen=amount_fen,
+        region=region,
+        payer=payer,
     )
     return ref
 
 
-def notification(order: PaymentOrder, *, notify_id: str = "N1", amount_fen: int | None = None,
-                 success: bool = True, out_trade_no: str | None = None) -> tuple[bytes, dict[str, str]]:
+def notification(
+    order: PaymentOrder,
+    *,
+    notify_id: str = "N1",
+    amount_fen: int | None = None,
+    success: bool = True,
+    out_trade_no: str | None = None,
+) -> tuple[bytes, dict[str, str]]:
     """A notification signed by the demo provider: body and headers."""
     data = demo_provider.payload(
         notify_id=notify_id,

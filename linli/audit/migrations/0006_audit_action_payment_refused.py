@@ -4,15 +4,40 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('audit', '0005_audit_action_id_number_elsewhere'),
+        ("audit", "0005_audit_action_id_number_elsewhere"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='auditentry',
-            name='action',
-            field=models.CharField(choices=[('login', 'Signed in'), ('login_failed', 'Sign-in failed'), ('lockout', 'Sign-in locked'), ('login_refused', 'Sign-in refused while locked'), ('pii_reveal', 'Personal data revealed'), ('export', 'Export'), ('import', 'Import'), ('record_create', 'Record created'), ('record_update', 'Record updated'), ('record_delete', 'Record deleted'), ('grant_create', 'Role granted'), ('grant_revoke', 'Role revoked'), ('user_create', 'User created'), ('user_deactivate', 'User deactivated'), ('user_reactivate', 'User reactivated'), ('audit_prune', 'Audit trail pruned'), ('token_create', 'Access token created'), ('token_revoke', 'Access token revoked'), ('password_change', 'Password changed'), ('id_number_elsewhere', 'ID number of another community entered'), ('payment_refused', 'Payment notification refused')], max_length=32, verbose_name='action'),
+            model_name="auditentry",
+            name="action",
+            field=models.CharField(
+                choices=[
+                    ("login", "Signed in"),
+                    ("login_failed", "Sign-in failed"),
+                    ("lockout", "Sign-in locked"),
+                    ("login_refused", "Sign-in refused while locked"),
+                    ("pii_reveal", "Personal data revealed"),
+                    ("export", "Export"),
+                    ("import", "Import"),
+                    ("record_create", "Record created"),
+                    ("record_update", "Record updated"),
+                    ("record_delete", "Record deleted"),
+                    ("grant_create", "Role granted"),
+                    ("grant_revoke", "Role revoked"),
+                    ("user_create", "User created"),
+                    ("user_deactivate", "User deactivated"),
+                    ("user_reactivate", "User reactivated"),
+                    ("audit_prune", "Audit trail pruned"),
+                    ("token_create", "Access token created"),
+                    ("token_revoke", "Access token revoked"),
+                    ("password_change", "Password changed"),
+                    ("id_number_elsewhere", "ID number of another community entered"),
+                    ("payment_refused", "Payment notification refused"),
+                ],
+                max_length=32,
+                verbose_name="action",
+            ),
         ),
     ]

@@ -6,156 +6,403 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('regions', '0001_initial'),
+        ("regions", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='DemoCharge',
+            name="DemoCharge",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('trade_no', models.CharField(max_length=64, unique=True, verbose_name="provider's transaction number")),
-                ('out_trade_no', models.CharField(max_length=32, verbose_name='order number')),
-                ('amount_fen', models.PositiveBigIntegerField(verbose_name='amount (fen)')),
-                ('paid_at', models.DateTimeField(verbose_name='paid')),
-                ('notify_id', models.CharField(max_length=64, unique=True, verbose_name='notification number')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "trade_no",
+                    models.CharField(
+                        max_length=64, unique=True, verbose_name="provider's transaction number"
+                    ),
+                ),
+                ("out_trade_no", models.CharField(max_length=32, verbose_name="order number")),
+                ("amount_fen", models.PositiveBigIntegerField(verbose_name="amount (fen)")),
+                ("paid_at", models.DateTimeField(verbose_name="paid")),
+                (
+                    "notify_id",
+                    models.CharField(
+                        max_length=64, unique=True, verbose_name="notification number"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'demo provider payment',
-                'verbose_name_plural': 'demo provider payments',
-                'ordering': ['paid_at', 'pk'],
+                "verbose_name": "demo provider payment",
+                "verbose_name_plural": "demo provider payments",
+                "ordering": ["paid_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='PaymentOrder',
+            name="PaymentOrder",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('out_trade_no', models.CharField(max_length=32, unique=True, verbose_name='order number')),
-                ('kind', models.CharField(max_length=40, verbose_name='payable kind')),
-                ('ref', models.CharField(max_length=64, verbose_name='payable')),
-                ('subject', models.CharField(max_length=128, verbose_name='subject')),
-                ('amount_fen', models.PositiveBigIntegerField(verbose_name='amount (fen)')),
-                ('currency', models.CharField(default='CNY', max_length=3, verbose_name='currency')),
-                ('state', models.CharField(choices=[('created', 'Awaiting payment'), ('pending', 'Paying'), ('paid', 'Paid'), ('failed', 'Payment failed'), ('cancelled', 'Cancelled')], default='created', max_length=10, verbose_name='state')),
-                ('provider', models.CharField(max_length=20, verbose_name='provider')),
-                ('trade_no', models.CharField(blank=True, max_length=64, verbose_name="provider's transaction number")),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('paid_at', models.DateTimeField(blank=True, null=True, verbose_name='paid')),
-                ('closed_at', models.DateTimeField(blank=True, null=True, verbose_name='closed')),
-                ('payer', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='payer')),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='regions.region', verbose_name='region')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "out_trade_no",
+                    models.CharField(max_length=32, unique=True, verbose_name="order number"),
+                ),
+                ("kind", models.CharField(max_length=40, verbose_name="payable kind")),
+                ("ref", models.CharField(max_length=64, verbose_name="payable")),
+                ("subject", models.CharField(max_length=128, verbose_name="subject")),
+                ("amount_fen", models.PositiveBigIntegerField(verbose_name="amount (fen)")),
+                (
+                    "currency",
+                    models.CharField(default="CNY", max_length=3, verbose_name="currency"),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("created", "Awaiting payment"),
+                            ("pending", "Paying"),
+                            ("paid", "Paid"),
+                            ("failed", "Payment failed"),
+                            ("cancelled", "Cancelled"),
+                        ],
+                        default="created",
+                        max_length=10,
+                        verbose_name="state",
+                    ),
+                ),
+                ("provider", models.CharField(max_length=20, verbose_name="provider")),
+                (
+                    "trade_no",
+                    models.CharField(
+                        blank=True, max_length=64, verbose_name="provider's transaction number"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("paid_at", models.DateTimeField(blank=True, null=True, verbose_name="paid")),
+                ("closed_at", models.DateTimeField(blank=True, null=True, verbose_name="closed")),
+                (
+                    "payer",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="payer",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="regions.region",
+                        verbose_name="region",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'payment order',
-                'verbose_name_plural': 'payment orders',
-                'ordering': ['-created_at', '-pk'],
+                "verbose_name": "payment order",
+                "verbose_name_plural": "payment orders",
+                "ordering": ["-created_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='PaymentNotification',
+            name="PaymentNotification",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('provider', models.CharField(max_length=20, verbose_name='provider')),
-                ('notify_id', models.CharField(max_length=64, verbose_name='notification number')),
-                ('out_trade_no', models.CharField(max_length=64, verbose_name='order number')),
-                ('amount_fen', models.BigIntegerField(verbose_name='amount (fen)')),
-                ('success', models.BooleanField(verbose_name='payment succeeded')),
-                ('outcome', models.CharField(choices=[('applied', 'Applied'), ('already', 'Already applied (repeated)'), ('refused', 'Refused')], max_length=10, verbose_name='outcome')),
-                ('refusal', models.CharField(blank=True, choices=[('unknown_order', 'Unknown order'), ('amount', 'Amount or currency differs from the order'), ('final', 'The order was already closed')], max_length=16, verbose_name='refused because')),
-                ('received_at', models.DateTimeField(auto_now_add=True, verbose_name='received')),
-                ('repeats', models.PositiveIntegerField(default=0, verbose_name='repeats')),
-                ('order', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='notifications', to='payments.paymentorder', verbose_name='order')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("provider", models.CharField(max_length=20, verbose_name="provider")),
+                ("notify_id", models.CharField(max_length=64, verbose_name="notification number")),
+                ("out_trade_no", models.CharField(max_length=64, verbose_name="order number")),
+                ("amount_fen", models.BigIntegerField(verbose_name="amount (fen)")),
+                ("success", models.BooleanField(verbose_name="payment succeeded")),
+                (
+                    "outcome",
+                    models.CharField(
+                        choices=[
+                            ("applied", "Applied"),
+                            ("already", "Already applied (repeated)"),
+                            ("refused", "Refused"),
+                        ],
+                        max_length=10,
+                        verbose_name="outcome",
+                    ),
+                ),
+                (
+                    "refusal",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("unknown_order", "Unknown order"),
+                            ("amount", "Amount or currency differs from the order"),
+                            ("final", "The order was already closed"),
+                        ],
+                        max_length=16,
+                        verbose_name="refused because",
+                    ),
+                ),
+                ("received_at", models.DateTimeField(auto_now_add=True, verbose_name="received")),
+                ("repeats", models.PositiveIntegerField(default=0, verbose_name="repeats")),
+                (
+                    "order",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notifications",
+                        to="payments.paymentorder",
+                        verbose_name="order",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'provider notification',
-                'verbose_name_plural': 'provider notifications',
-                'ordering': ['received_at', 'pk'],
+                "verbose_name": "provider notification",
+                "verbose_name_plural": "provider notifications",
+                "ordering": ["received_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='PaymentTransition',
+            name="PaymentTransition",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('from_state', models.CharField(blank=True, choices=[('created', 'Awaiting payment'), ('pending', 'Paying'), ('paid', 'Paid'), ('failed', 'Payment failed'), ('cancelled', 'Cancelled')], max_length=10, verbose_name='from')),
-                ('to_state', models.CharField(choices=[('created', 'Awaiting payment'), ('pending', 'Paying'), ('paid', 'Paid'), ('failed', 'Payment failed'), ('cancelled', 'Cancelled')], max_length=10, verbose_name='to')),
-                ('source', models.CharField(choices=[('payer', 'Payer'), ('staff', 'Staff'), ('provider', "Payment provider's notification"), ('system', 'System')], max_length=10, verbose_name='by way of')),
-                ('note', models.CharField(blank=True, max_length=200, verbose_name='note')),
-                ('at', models.DateTimeField(auto_now_add=True, verbose_name='at')),
-                ('by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='by')),
-                ('order', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='transitions', to='payments.paymentorder', verbose_name='order')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "from_state",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("created", "Awaiting payment"),
+                            ("pending", "Paying"),
+                            ("paid", "Paid"),
+                            ("failed", "Payment failed"),
+                            ("cancelled", "Cancelled"),
+                        ],
+                        max_length=10,
+                        verbose_name="from",
+                    ),
+                ),
+                (
+                    "to_state",
+                    models.CharField(
+                        choices=[
+                            ("created", "Awaiting payment"),
+                            ("pending", "Paying"),
+                            ("paid", "Paid"),
+                            ("failed", "Payment failed"),
+                            ("cancelled", "Cancelled"),
+                        ],
+                        max_length=10,
+                        verbose_name="to",
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("payer", "Payer"),
+                            ("staff", "Staff"),
+                            ("provider", "Payment provider's notification"),
+                            ("system", "System"),
+                        ],
+                        max_length=10,
+                        verbose_name="by way of",
+                    ),
+                ),
+                ("note", models.CharField(blank=True, max_length=200, verbose_name="note")),
+                ("at", models.DateTimeField(auto_now_add=True, verbose_name="at")),
+                (
+                    "by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="by",
+                    ),
+                ),
+                (
+                    "order",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="transitions",
+                        to="payments.paymentorder",
+                        verbose_name="order",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'order transition',
-                'verbose_name_plural': 'order transitions',
-                'ordering': ['at', 'pk'],
+                "verbose_name": "order transition",
+                "verbose_name_plural": "order transitions",
+                "ordering": ["at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Reconciliation',
+            name="Reconciliation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('provider', models.CharField(max_length=20, verbose_name='provider')),
-                ('day', models.DateField(verbose_name='day')),
-                ('at', models.DateTimeField(auto_now_add=True, verbose_name='run at')),
-                ('lines', models.PositiveIntegerField(verbose_name='statement lines')),
-                ('matched', models.PositiveIntegerField(verbose_name='matched')),
-                ('by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='by')),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='regions.region', verbose_name='region')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("provider", models.CharField(max_length=20, verbose_name="provider")),
+                ("day", models.DateField(verbose_name="day")),
+                ("at", models.DateTimeField(auto_now_add=True, verbose_name="run at")),
+                ("lines", models.PositiveIntegerField(verbose_name="statement lines")),
+                ("matched", models.PositiveIntegerField(verbose_name="matched")),
+                (
+                    "by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="by",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="regions.region",
+                        verbose_name="region",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'reconciliation',
-                'verbose_name_plural': 'reconciliations',
-                'ordering': ['-at', '-pk'],
+                "verbose_name": "reconciliation",
+                "verbose_name_plural": "reconciliations",
+                "ordering": ["-at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='ReconciliationItem',
+            name="ReconciliationItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('mismatch', models.CharField(choices=[('not_here', 'In the statement, no such order'), ('not_there', 'Paid here, not in the statement'), ('amount', 'Amounts differ'), ('unpaid_here', 'Paid at the provider, not paid here')], max_length=12, verbose_name='mismatch')),
-                ('out_trade_no', models.CharField(max_length=64, verbose_name='order number')),
-                ('statement_fen', models.BigIntegerField(blank=True, null=True, verbose_name='statement amount (fen)')),
-                ('order_fen', models.BigIntegerField(blank=True, null=True, verbose_name='order amount (fen)')),
-                ('order', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='payments.paymentorder', verbose_name='order')),
-                ('reconciliation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='items', to='payments.reconciliation', verbose_name='reconciliation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "mismatch",
+                    models.CharField(
+                        choices=[
+                            ("not_here", "In the statement, no such order"),
+                            ("not_there", "Paid here, not in the statement"),
+                            ("amount", "Amounts differ"),
+                            ("unpaid_here", "Paid at the provider, not paid here"),
+                        ],
+                        max_length=12,
+                        verbose_name="mismatch",
+                    ),
+                ),
+                ("out_trade_no", models.CharField(max_length=64, verbose_name="order number")),
+                (
+                    "statement_fen",
+                    models.BigIntegerField(
+                        blank=True, null=True, verbose_name="statement amount (fen)"
+                    ),
+                ),
+                (
+                    "order_fen",
+                    models.BigIntegerField(
+                        blank=True, null=True, verbose_name="order amount (fen)"
+                    ),
+                ),
+                (
+                    "order",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="payments.paymentorder",
+                        verbose_name="order",
+                    ),
+                ),
+                (
+                    "reconciliation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="items",
+                        to="payments.reconciliation",
+                        verbose_name="reconciliation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'reconciliation mismatch',
-                'verbose_name_plural': 'reconciliation mismatches',
-                'ordering': ['pk'],
+                "verbose_name": "reconciliation mismatch",
+                "verbose_name_plural": "reconciliation mismatches",
+                "ordering": ["pk"],
             },
         ),
         migrations.AddIndex(
-            model_name='paymentorder',
-            index=models.Index(fields=['kind', 'ref'], name='payments_order_payable'),
+            model_name="paymentorder",
+            index=models.Index(fields=["kind", "ref"], name="payments_order_payable"),
         ),
         migrations.AddIndex(
-            model_name='paymentorder',
-            index=models.Index(fields=['state', 'created_at'], name='payments_order_state'),
+            model_name="paymentorder",
+            index=models.Index(fields=["state", "created_at"], name="payments_order_state"),
         ),
         migrations.AddIndex(
-            model_name='paymentorder',
-            index=models.Index(fields=['paid_at'], name='payments_order_paid'),
+            model_name="paymentorder",
+            index=models.Index(fields=["paid_at"], name="payments_order_paid"),
         ),
         migrations.AddConstraint(
-            model_name='paymentorder',
-            constraint=models.UniqueConstraint(condition=models.Q(('state__in', ('created', 'pending', 'paid'))), fields=('kind', 'ref'), name='payments_order_one_live', violation_error_message='This is already being paid or has been paid.'),
+            model_name="paymentorder",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("state__in", ("created", "pending", "paid"))),
+                fields=("kind", "ref"),
+                name="payments_order_one_live",
+                violation_error_message="This is already being paid or has been paid.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='paymentorder',
-            constraint=models.CheckConstraint(condition=models.Q(('amount_fen__gt', 0)), name='payments_order_amount_positive', violation_error_message='An amount is more than zero.'),
+            model_name="paymentorder",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("amount_fen__gt", 0)),
+                name="payments_order_amount_positive",
+                violation_error_message="An amount is more than zero.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='paymentorder',
-            constraint=models.CheckConstraint(condition=models.Q(('currency', 'CNY')), name='payments_order_currency_cny', violation_error_message='Orders are in CNY.'),
+            model_name="paymentorder",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("currency", "CNY")),
+                name="payments_order_currency_cny",
+                violation_error_message="Orders are in CNY.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='paymentnotification',
-            constraint=models.UniqueConstraint(fields=('provider', 'notify_id'), name='payments_notification_once', violation_error_message='This notification was received already.'),
+            model_name="paymentnotification",
+            constraint=models.UniqueConstraint(
+                fields=("provider", "notify_id"),
+                name="payments_notification_once",
+                violation_error_message="This notification was received already.",
+            ),
         ),
     ]

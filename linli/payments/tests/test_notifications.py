@@ -24,9 +24,7 @@ def _pending(fee_b, resident_b) -> PaymentOrder:
 
 
 def _moves(order):
-    return list(
-        PaymentTransition.objects.filter(order=order).values_list("to_state", flat=True)
-    )
+    return list(PaymentTransition.objects.filter(order=order).values_list("to_state", flat=True))
 
 
 def test_a_signed_notification_pays_the_order_once_and_a_replay_gets_the_same_answer(
@@ -44,7 +42,7 @@ def test_a_signed_notification_pays_the_order_once_and_a_replay_gets_the_same_an
     order.refresh_from_db()
     assert order.state == OrderState.PAID and order.trade_no == "4200000001"
     assert _moves(order) == ["created", "pending", "paid"]
-    assert support.PAID == [order.pk], "the payable hears of it once"
+    assert [order.pk] == support.PAID, "the payable hears of it once"
     note = PaymentNotification.objects.get()
     assert (note.outcome, note.repeats) == (Outcome.APPLIED, 1)
 
@@ -55,13 +53,11 @@ def test_a_signed_notification_pays_the_order_once_and_a_replay_gets_the_same_an
         other = support.post_notification(client, body, headers)
     assert support.answer(other)["code"] == "SUCCESS"
     assert _moves(order) == ["created", "pending", "paid"]
-    assert support.PAID == [order.pk]
+    assert [order.pk] == support.PAID
     assert not PublishedEvent.objects.filter(delivered_at__isnull=True).exists()
 
 
-def test_unsigned_or_forged_notifications_are_refused_and_change_nothing(
-    client, fee_b, resident_b
-):
+def test_unsigned_or_forged_notifications_are_refused_and_change_nothing(client, fee_b, resident_b):
     order = _pending(fee_b, resident_b)
     body, headers = support.notification(order)
     unsigned = client.post("/pay/notify/demo/", body, content_type="application/json")
@@ -71,10 +67,14 @@ def test_unsigned_or_forged_notifications_are_refused_and_change_nothing(
     forged = support.post_notification(client, forged_body, headers)
     assert forged.status_code == 401
 
-    wrong_key = dict(headers, **{"Linli-Pay-Signature": "AAAA" + headers["Linli-Pay-Signature"][4:]})
+    wrong_key = dict(
+        headers, **{"Linli-Pay-Signature": "AAAA" + headers["Linli-Pay-Signature"][4:]}
+    )
     assert support.post_notification(client, body, wrong_key).status_code == 401
     assert support.post_notification(client, b"{}", {}).status_code == 401
-    assert client.post("/pay/notify/nosuch/", body, content_type="application/json").status_code == 401
+    assert (
+        client.post("/pay/notify/nosuch/", body, content_type="application/json").status_code == 401
+    )
 
     order.refresh_from_db()
     assert order.state == OrderState.PENDING
@@ -128,7 +128,9 @@ def test_a_failed_payment_fails_the_order_and_a_late_success_is_left_for_reconci
     assert late.status_code == 200  # acknowledged: the provider stops retrying
     order.refresh_from_db()
     assert order.state == OrderState.FAILED
-    assert AuditEntry.objects.filter(action="payment_refused", details__refusal="final").count() == 1
+    assert (
+        AuditEntry.objects.filter(action="payment_refused", details__refusal="final").count() == 1
+    )
     # Paying again takes a new order.
     again, new = services.payment_order_create(kind=support.KIND, ref=fee_b, by=resident_b)
     assert new and again.pk != order.pk
@@ -165,5 +167,5 @@ def test_two_callbacks_at_once_pay_the_order_once(world, same):
     assert answers == [200, 200]
     assert _moves(order) == ["created", "pending", "paid"]
     assert PublishedEvent.objects.filter(name="payment.paid").count() <= 1
-    assert support.PAID == [order.pk]
+    assert [order.pk] == support.PAID
     assert PaymentNotification.objects.count() == (1 if same else 2)

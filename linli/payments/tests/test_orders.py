@@ -21,7 +21,10 @@ def test_one_live_order_per_payable_with_the_kinds_amount(world, fee_b, resident
     again, new_again = services.payment_order_create(kind=support.KIND, ref=fee_b, by=resident_b)
     assert new and not new_again and again.pk == order.pk
     assert (order.amount_fen, order.currency, order.region, order.provider) == (
-        12850, "CNY", world.b, "demo"
+        12850,
+        "CNY",
+        world.b,
+        "demo",
     )
     assert order.out_trade_no.startswith("LL") and len(order.out_trade_no) == 24
     with pytest.raises(ValidationError):
@@ -114,7 +117,10 @@ def test_the_console_list_and_detail_are_scoped_to_the_region(client, world, fee
     # Community workers see; they do not cancel (an admin does).
     assert post(client, world.worker_b, f"/payments/{order.pk}/cancel/", {}).status_code == 403
     assert post(client, world.worker_a, f"/payments/{order.pk}/cancel/", {}).status_code == 403
-    assert post(client, world.other_subdistrict_admin, f"/payments/{order.pk}/cancel/", {}).status_code == 404
+    assert (
+        post(client, world.other_subdistrict_admin, f"/payments/{order.pk}/cancel/", {}).status_code
+        == 404
+    )
     done = post(client, world.subdistrict_admin, f"/payments/{order.pk}/cancel/", {"note": "重复"})
     assert done.status_code == 302
     order.refresh_from_db()
@@ -125,18 +131,24 @@ def test_the_list_filters_and_refuses_a_bad_filter_with_a_message(client, world,
     order, _ = services.payment_order_create(kind=support.KIND, ref=fee_b, by=resident_b)
     page = get(client, world.subdistrict_admin, "/payments/?state=paid")
     assert order.out_trade_no not in text(page)
-    page = get(client, world.subdistrict_admin, f"/payments/?q={order.out_trade_no[:10]}&state=created")
+    page = get(
+        client, world.subdistrict_admin, f"/payments/?q={order.out_trade_no[:10]}&state=created"
+    )
     assert order.out_trade_no in text(page)
     page = get(client, world.subdistrict_admin, "/payments/?state=nonsense&region=999999999999")
-    assert "State" in text(page) and order.out_trade_no in text(page) or "Region" in text(page)
+    assert ("State" in text(page) and order.out_trade_no in text(page)) or "Region" in text(page)
 
 
 def test_the_api_orders_for_payer_and_staff_scoped(client, world, fee_b, resident_b):
-    created = call_api(client, resident_b, "post", "/payments/orders", {"kind": support.KIND, "ref": fee_b})
+    created = call_api(
+        client, resident_b, "post", "/payments/orders", {"kind": support.KIND, "ref": fee_b}
+    )
     assert created.status_code == 201
     body = created.json()
     assert (body["amount_fen"], body["state"], body["region"]) == (12850, "created", world.b.code)
-    again = call_api(client, resident_b, "post", "/payments/orders", {"kind": support.KIND, "ref": fee_b})
+    again = call_api(
+        client, resident_b, "post", "/payments/orders", {"kind": support.KIND, "ref": fee_b}
+    )
     assert again.status_code == 200 and again.json()["id"] == body["id"]
     checkout = call_api(client, resident_b, "post", f"/payments/orders/{body['id']}/checkout")
     assert checkout.status_code == 200
@@ -155,7 +167,13 @@ def test_the_api_orders_for_payer_and_staff_scoped(client, world, fee_b, residen
         problem_of(call_api(client, outsider, "post", f"/payments/orders/{body['id']}/cancel"), 404)
     problem_of(call_api(client, world.resident_a, "get", f"/payments/orders/{body['id']}"), 404)
     problem_of(
-        call_api(client, world.resident_a, "post", "/payments/orders", {"kind": support.KIND, "ref": fee_b}),
+        call_api(
+            client,
+            world.resident_a,
+            "post",
+            "/payments/orders",
+            {"kind": support.KIND, "ref": fee_b},
+        ),
         422,
     )
     problem_of(call_api(client, resident_b, "get", "/payments/orders"), 403)
@@ -185,9 +203,13 @@ def test_reconciliation_lists_each_kind_of_mismatch(client, world, fee_b, reside
     lost, _ = services.payment_order_create(kind=support.KIND, ref=fee_b, by=resident_b)
     services.payment_checkout(order=lost, by=resident_b)
     # The provider took the money, its notification never came.
-    DemoCharge.objects.create(trade_no="T1", out_trade_no=lost.out_trade_no, amount_fen=12850, paid_at=now, notify_id="n1")
+    DemoCharge.objects.create(
+        trade_no="T1", out_trade_no=lost.out_trade_no, amount_fen=12850, paid_at=now, notify_id="n1"
+    )
     # A payment the orders do not know.
-    DemoCharge.objects.create(trade_no="T2", out_trade_no="LLUNKNOWN", amount_fen=99, paid_at=now, notify_id="n2")
+    DemoCharge.objects.create(
+        trade_no="T2", out_trade_no="LLUNKNOWN", amount_fen=99, paid_at=now, notify_id="n2"
+    )
     # Paid here, not in the statement.
     other = support.fee("B-2", world.b, 700, payer=resident_b)
     paid, _ = services.payment_order_create(kind=support.KIND, ref=other, by=resident_b)
@@ -196,11 +218,21 @@ def test_reconciliation_lists_each_kind_of_mismatch(client, world, fee_b, reside
     third = support.fee("B-3", world.b, 1000, payer=resident_b)
     differ, _ = services.payment_order_create(kind=support.KIND, ref=third, by=resident_b)
     PaymentOrder.objects.filter(pk=differ.pk).update(state=OrderState.PAID, paid_at=now)
-    DemoCharge.objects.create(trade_no="T3", out_trade_no=differ.out_trade_no, amount_fen=900, paid_at=now, notify_id="n3")
+    DemoCharge.objects.create(
+        trade_no="T3", out_trade_no=differ.out_trade_no, amount_fen=900, paid_at=now, notify_id="n3"
+    )
     # Yesterday's payment is another day's statement.
-    DemoCharge.objects.create(trade_no="T4", out_trade_no="LLOLD", amount_fen=5, paid_at=now - timedelta(days=2), notify_id="n4")
+    DemoCharge.objects.create(
+        trade_no="T4",
+        out_trade_no="LLOLD",
+        amount_fen=5,
+        paid_at=now - timedelta(days=2),
+        notify_id="n4",
+    )
 
-    whole = services.reconcile(day=timezone.localdate(), region=world.district, by=world.district_admin)
+    whole = services.reconcile(
+        day=timezone.localdate(), region=world.district, by=world.district_admin
+    )
     found = {(i.mismatch, i.out_trade_no) for i in whole.items.all()}
     assert found == {
         (Mismatch.UNPAID_HERE, lost.out_trade_no),
@@ -210,18 +242,45 @@ def test_reconciliation_lists_each_kind_of_mismatch(client, world, fee_b, reside
     }
     assert (whole.lines, whole.matched) == (3, 0)
     # A community's reconciliation leaves out payments that are not its own.
-    response = post(client, world.subdistrict_admin, "/payments/reconciliations/run/", {"day": timezone.localdate().isoformat(), "region": world.a.code})
+    response = post(
+        client,
+        world.subdistrict_admin,
+        "/payments/reconciliations/run/",
+        {"day": timezone.localdate().isoformat(), "region": world.a.code},
+    )
     assert response.status_code == 302
     mine = Reconciliation.objects.get(region=world.a)
     assert mine.items.count() == 0
     page = get(client, world.worker_b, "/payments/reconciliations/")
     assert "LLUNKNOWN" not in text(page), "the district's reconciliation is not B's to see"
     district_page = get(client, world.district_admin, "/payments/reconciliations/")
-    assert "LLUNKNOWN" in text(district_page) and "Paid at the provider, not paid here" in text(district_page)
+    assert "LLUNKNOWN" in text(district_page) and "Paid at the provider, not paid here" in text(
+        district_page
+    )
     # The API runs one too, and refuses a region out of reach.
-    ran = call_api(client, world.subdistrict_admin, "post", "/payments/reconciliations", {"day": timezone.localdate().isoformat(), "region": world.b.code})
+    ran = call_api(
+        client,
+        world.subdistrict_admin,
+        "post",
+        "/payments/reconciliations",
+        {"day": timezone.localdate().isoformat(), "region": world.b.code},
+    )
     assert ran.status_code == 201
     assert {i["mismatch"] for i in ran.json()["items"]} == {"unpaid_here", "not_there", "amount"}
-    problem_of(call_api(client, world.other_subdistrict_admin, "post", "/payments/reconciliations", {"day": "2026-01-01", "region": world.b.code}), 422)
-    assert call_api(client, world.other_subdistrict_admin, "get", "/payments/reconciliations").json()["items"] == []
+    problem_of(
+        call_api(
+            client,
+            world.other_subdistrict_admin,
+            "post",
+            "/payments/reconciliations",
+            {"day": "2026-01-01", "region": world.b.code},
+        ),
+        422,
+    )
+    assert (
+        call_api(client, world.other_subdistrict_admin, "get", "/payments/reconciliations").json()[
+            "items"
+        ]
+        == []
+    )
     _ = EN
