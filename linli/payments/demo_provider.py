@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy
 
 from linli.payments.choices import CURRENCY
@@ -88,8 +89,8 @@ def deliver(body: bytes, headers: dict[str, str]) -> int:
 
 
 class DemoProvider:
-    code = CODE
-    label = gettext_lazy("Simulated payment (demo)")
+    code: str = CODE
+    label: str | Promise = gettext_lazy("Simulated payment (demo)")
 
     def checkout_url(self, order: "PaymentOrder") -> str:
         return reverse("pay:demo-checkout", args=[order.out_trade_no])

@@ -3,6 +3,7 @@ from `visible_to`; a resident's own orders."""
 
 from django.db.models import Prefetch
 
+from linli.accounts.models import User
 from linli.core.scoping import AnyUser
 from linli.payments.models import (
     PaymentOrder,
@@ -28,9 +29,9 @@ def order_with_log(found: PaymentOrderQuerySet) -> PaymentOrderQuerySet:
 
 def orders_of_payer(*, user: AnyUser) -> PaymentOrderQuerySet:
     """A resident's own orders (their pay pages): the orders they are the payer of."""
-    if not user.is_authenticated:
+    if not isinstance(user, User):
         return PaymentOrder.objects.none()
-    return PaymentOrder.objects.filter(payer_id=user.pk).select_related("region")
+    return PaymentOrder.objects.filter(payer=user).select_related("region")
 
 
 def reconciliations_visible(*, user: AnyUser, action: str = PAYMENT_VIEW) -> ReconciliationQuerySet:

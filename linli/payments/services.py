@@ -107,7 +107,7 @@ def payment_order_create(*, kind: str, ref: str, by: AnyUser | None) -> tuple[Pa
     payable = payable_kind.describe(ref)
     if payable is None or (
         by is not None
-        and not (payable.payer is not None and payable.payer.pk == getattr(by, "pk", None))
+        and not (payable.payer is not None and payable.payer == _user(by))
         and not may(by, payable.region, PAYMENT_VIEW)
     ):
         raise ValidationError({"ref": _("Nothing of that kind to pay for.")})
@@ -150,10 +150,15 @@ def payment_order_create(*, kind: str, ref: str, by: AnyUser | None) -> tuple[Pa
     return order, True
 
 
+def _is_payer(order: PaymentOrder, by: AnyUser | None) -> bool:
+    user = _user(by)
+    return user is not None and order.payer_id is not None and order.payer_id == user.pk
+
+
 def _source(order: PaymentOrder, by: AnyUser | None) -> str:
     if by is None:
         return Source.SYSTEM
-    return Source.PAYER if order.payer_id is not None and order.payer_id == by.pk else Source.STAFF
+    return Source.PAYER if _is_payer(order, by) else Source.STAFF
 
 
 def _locked(order: PaymentOrder) -> PaymentOrder:
@@ -164,7 +169,7 @@ def _locked(order: PaymentOrder) -> PaymentOrder:
 
 
 def _ensure_payer_or_staff(order: PaymentOrder, by: AnyUser | None, action: str) -> None:
-    if by is None or (order.payer_id is not None and order.payer_id == by.pk):
+    if by is None or _is_payer(order, by):
         return
     ensure_may(by, order.region, action)
 
