@@ -25,13 +25,13 @@ from linli.payments.filters import OrderFilter
 from linli.payments.models import PaymentOrder, Reconciliation
 from linli.payments.permissions import PAYMENT_MANAGE, PAYMENT_VIEW
 from linli.payments.schemas import (
-    CancelIn,
-    CheckoutOut,
-    OrderDetailOut,
-    OrderIn,
-    OrderOut,
-    ReconcileIn,
-    ReconciliationOut,
+    PaymentCancelIn,
+    PaymentCheckoutOut,
+    PaymentOrderDetailOut,
+    PaymentOrderIn,
+    PaymentOrderOut,
+    PaymentReconcileIn,
+    PaymentReconciliationOut,
 )
 from linli.regions.models import Region
 
@@ -53,7 +53,7 @@ def _order(request: HttpRequest, order_id: int) -> PaymentOrder:
 
 @router.get(
     "/payments/orders",
-    response=list[OrderOut],
+    response=list[PaymentOrderOut],
     operation_id="payment_order_list",
     url_name="payment-order-list",
 )
@@ -84,7 +84,7 @@ def order_export(
 
 @router.get(
     "/payments/my-orders",
-    response=list[OrderOut],
+    response=list[PaymentOrderOut],
     operation_id="payment_my_orders",
     url_name="payment-my-orders",
 )
@@ -97,12 +97,12 @@ def my_orders(request: HttpRequest) -> QuerySet[PaymentOrder]:
 
 @router.post(
     "/payments/orders",
-    response={200: OrderOut, 201: OrderOut},
+    response={200: PaymentOrderOut, 201: PaymentOrderOut},
     operation_id="payment_order_create",
     url_name="payment-order-create",
 )
 @signed_in
-def order_create(request: HttpRequest, payload: OrderIn) -> Status[PaymentOrder]:
+def order_create(request: HttpRequest, payload: PaymentOrderIn) -> Status[PaymentOrder]:
     """The order for a payable (its payer, or staff of its region): 201 when new, 200
     with the same order when it exists already (being paid, or paid)."""
     order, new = services.payment_order_create(
@@ -113,7 +113,7 @@ def order_create(request: HttpRequest, payload: OrderIn) -> Status[PaymentOrder]
 
 @router.get(
     "/payments/orders/{order_id}",
-    response=OrderDetailOut,
+    response=PaymentOrderDetailOut,
     operation_id="payment_order_detail",
     url_name="payment-order-detail",
 )
@@ -125,7 +125,7 @@ def order_detail(request: HttpRequest, order_id: int) -> PaymentOrder:
 
 @router.post(
     "/payments/orders/{order_id}/checkout",
-    response=CheckoutOut,
+    response=PaymentCheckoutOut,
     operation_id="payment_order_checkout",
     url_name="payment-order-checkout",
 )
@@ -139,12 +139,12 @@ def order_checkout(request: HttpRequest, order_id: int) -> dict[str, object]:
 
 @router.post(
     "/payments/orders/{order_id}/cancel",
-    response=OrderDetailOut,
+    response=PaymentOrderDetailOut,
     operation_id="payment_order_cancel",
     url_name="payment-order-cancel",
 )
 @signed_in
-def order_cancel(request: HttpRequest, order_id: int, payload: CancelIn) -> PaymentOrder:
+def order_cancel(request: HttpRequest, order_id: int, payload: PaymentCancelIn) -> PaymentOrder:
     """Cancel an unpaid order (its payer, or staff who manage payments there)."""
     order = _order(request, order_id)
     services.payment_cancel(order=order, note=payload.note, by=signed_in_user(request))
@@ -153,7 +153,7 @@ def order_cancel(request: HttpRequest, order_id: int, payload: CancelIn) -> Paym
 
 @router.get(
     "/payments/reconciliations",
-    response=list[ReconciliationOut],
+    response=list[PaymentReconciliationOut],
     operation_id="payment_reconciliation_list",
     url_name="payment-reconciliation-list",
 )
@@ -166,12 +166,12 @@ def reconciliation_list(request: HttpRequest) -> QuerySet[Reconciliation]:
 
 @router.post(
     "/payments/reconciliations",
-    response={201: ReconciliationOut},
+    response={201: PaymentReconciliationOut},
     operation_id="payment_reconcile",
     url_name="payment-reconcile",
 )
 @requires(PAYMENT_MANAGE)
-def reconcile(request: HttpRequest, payload: ReconcileIn) -> Status[Reconciliation]:
+def reconcile(request: HttpRequest, payload: PaymentReconcileIn) -> Status[Reconciliation]:
     """Compare the provider's statement of a day with the orders of a region."""
     region = (
         Region.objects.visible_to(request.user, PAYMENT_MANAGE).filter(code=payload.region).first()

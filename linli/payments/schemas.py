@@ -9,14 +9,14 @@ from linli.payments.choices import Mismatch, OrderState, Source
 REGION_CODE = r"^\d{12}(\d{3})?$"
 
 
-class OrderIn(Schema):
+class PaymentOrderIn(Schema):
     kind: str = Field(
         max_length=40, pattern=r"^[a-z0-9_.]+$", description="The payable kind's code."
     )
     ref: str = Field(min_length=1, max_length=64, description="The payable's key in its kind.")
 
 
-class OrderOut(Schema):
+class PaymentOrderOut(Schema):
     id: int
     out_trade_no: str
     kind: str
@@ -33,7 +33,7 @@ class OrderOut(Schema):
     closed_at: datetime | None
 
 
-class TransitionOut(Schema):
+class PaymentTransitionOut(Schema):
     from_state: OrderState | None = Field(description="None for the order's creation.")
     to_state: OrderState
     source: Source
@@ -52,32 +52,32 @@ class TransitionOut(Schema):
         return by.get_username() if by is not None else None
 
 
-class OrderDetailOut(OrderOut):
-    transitions: list[TransitionOut]
+class PaymentOrderDetailOut(PaymentOrderOut):
+    transitions: list[PaymentTransitionOut]
 
 
-class CheckoutOut(Schema):
-    order: OrderOut
+class PaymentCheckoutOut(Schema):
+    order: PaymentOrderOut
     checkout_url: str = Field(description="Where the payer pays (the provider's page).")
 
 
-class CancelIn(Schema):
+class PaymentCancelIn(Schema):
     note: str = Field("", max_length=200, description="Why, for the log.")
 
 
-class ReconcileIn(Schema):
+class PaymentReconcileIn(Schema):
     day: date
     region: str = Field(pattern=REGION_CODE, description="A region's code (its subtree).")
 
 
-class ItemOut(Schema):
+class PaymentItemOut(Schema):
     mismatch: Mismatch
     out_trade_no: str
     statement_fen: int | None
     order_fen: int | None
 
 
-class ReconciliationOut(Schema):
+class PaymentReconciliationOut(Schema):
     id: int
     provider: str
     day: date
@@ -85,4 +85,4 @@ class ReconciliationOut(Schema):
     at: datetime
     lines: int
     matched: int
-    items: list[ItemOut]
+    items: list[PaymentItemOut]
