@@ -20,9 +20,7 @@ class OrderFilter(InRegion):
         "days": gettext_lazy("Last days"),
         "q": gettext_lazy("Order number or subject"),
     }
-    state: list[OrderState] = Field(
-        default_factory=list, description="States (repeat the parameter for several)."
-    )
+    state: OrderState | None = None
     kind: str | None = Field(None, max_length=40, pattern=r"^[a-z0-9_.]+$")
     days: int | None = Field(None, ge=1, le=366, description="Created in the last days.")
     q: str | None = Field(None, max_length=50, description="Part of an order number or subject.")
@@ -30,7 +28,7 @@ class OrderFilter(InRegion):
     def apply(self, found: QuerySet[Any], *, user: Any = None) -> QuerySet[Any]:
         conditions = Q()
         if self.state:
-            conditions &= Q(state__in=self.state)
+            conditions &= Q(state=self.state)
         if self.kind:
             conditions &= Q(kind=self.kind)
         if self.days:
