@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from linli.accounts.auth import signed_in_user
 from linli.core.access import public, requires, signed_in
@@ -221,6 +221,7 @@ def _demo_order(request: HttpRequest, out_trade_no: str) -> PaymentOrder:
 
 
 @signed_in
+@require_http_methods(["GET", "POST"])
 def demo_checkout(request: HttpRequest, out_trade_no: str) -> HttpResponse:
     """The demo provider's checkout (模拟支付): stands in for the payer's wallet app.
     Confirming records the payment on the provider's side, which then notifies this
