@@ -29,9 +29,10 @@ def test_an_alert_is_drawn_on_the_map_and_issued(world, shelter, browser_context
     status = page.locator("#polygon-status")
 
     def tap(dx, dy):
+        box = page.locator("#alert-map").bounding_box()  # buttons above may have scrolled
         page.mouse.click(box["x"] + box["width"] * dx, box["y"] + box["height"] * dy)
 
-    for n, (dx, dy) in enumerate(((0.1, 0.1), (0.4, 0.1), (0.4, 0.4), (0.1, 0.4)), start=1):
+    for n, (dx, dy) in enumerate(((0.2, 0.2), (0.45, 0.2), (0.45, 0.45), (0.2, 0.45)), start=1):
         tap(dx, dy)
         status.filter(has_text=f"有 {n} 个顶点").wait_for()
     assert status.inner_text() == "1 个多边形、0 个圆；正在画的多边形有 4 个顶点。"
