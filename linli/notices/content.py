@@ -56,11 +56,13 @@ def sanitise(html: str, *, image_urls: Collection[str] = ()) -> str:
         link_rel="noopener noreferrer",
         strip_comments=True,
     )
-    return NO_SOURCE.sub("", clean).strip()
+    return EMPTY_PARAGRAPH.sub("", NO_SOURCE.sub("", clean)).strip()
 
 
-# A picture left without a source (not one of the notice's own): removed whole.
+# A picture left without a source (not one of the notice's own): removed whole; so are
+# the empty paragraphs an editor leaves behind.
 NO_SOURCE = re.compile(r"<img(?![^>]*\ssrc=)[^>]*>")
+EMPTY_PARAGRAPH = re.compile(r"<p>(?:\s|&nbsp;|<br>)*</p>")
 
 
 def _paragraphs(text: str) -> str:

@@ -25,7 +25,6 @@ def test_an_alert_is_drawn_on_the_map_and_issued(world, shelter, browser_context
     page.fill("#id_expires", "2099-12-31T08:00")
     page.locator("#alert-map.leaflet-container").wait_for()
     page.locator("#alert-map").scroll_into_view_if_needed()
-    box = page.locator("#alert-map").bounding_box()  # in the viewport, which stays put
     status = page.locator("#polygon-status")
 
     def tap(dx, dy):
