@@ -41,7 +41,7 @@ def clean_circles(value: Any) -> list[dict[str, float]]:
                 _("Each circle needs a centre (longitude, latitude) and a radius in kilometres."),
                 code="bad_circle",
             )
-        lon, lat, radius = (float(n) for n in numbers)
+        lon, lat, radius = (float(n) for n in numbers if isinstance(n, int | float))
         if not (-180 <= lon <= 180 and -90 <= lat <= 90):
             raise ValidationError(
                 _("A circle's centre is outside longitude −180…180 / latitude −90…90."),

@@ -55,7 +55,8 @@ def residents_of(alert: Alert) -> list[User]:
         "household__house__building__longitude",
         "household__house__building__latitude",
     ):
-        homes.setdefault(index, []).append((path, lon, lat))
+        if index is not None:
+            homes.setdefault(index, []).append((path, lon, lat))
     people = []
     for pk, (user, regions) in by_user.items():
         mine = [

@@ -86,7 +86,7 @@ def text_size(request: HttpRequest) -> HttpResponseBase:
     large = request.POST.get("large") == "1"
     user = request.user
     if user.is_authenticated and getattr(user, "large_text", large) != large:
-        user.large_text = large  # type: ignore[union-attr]
+        user.large_text = large
         user.save(update_fields=["large_text"])
     if large:
         response.set_cookie(

@@ -113,8 +113,7 @@ class ReceiptsOut(Schema):
     labels: list[ShareOut]
     staff: ShareOut | None
     roles: list[RoleShareOut] = Field(
-        description="Notices for staff roles: the read share per role among the staff "
-        "recipients."
+        description="Notices for staff roles: the read share per role among the staff recipients."
     )
     unread_vulnerable: list[ResidentUnreadOut] = Field(
         description="Urgent notices: residents of a vulnerable label who have not read it."

@@ -4,15 +4,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0005_grant_organisation_to_registry'),
+        ("accounts", "0005_grant_organisation_to_registry"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='user',
-            name='large_text',
-            field=models.BooleanField(default=False, help_text='Pages in large text on every device the person signs in on.', verbose_name='large text'),
+            model_name="user",
+            name="large_text",
+            field=models.BooleanField(
+                default=False,
+                help_text="Pages in large text on every device the person signs in on.",
+                verbose_name="large text",
+            ),
         ),
     ]
