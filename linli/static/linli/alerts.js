@@ -53,7 +53,7 @@
   draw(rings, circles);
   if (shapes.getLayers().length && shapes.getBounds().isValid()) map.fitBounds(shapes.getBounds(), { padding: [16, 16], maxZoom: 17 });
   if (!mapNode.dataset.draw) return;
-  if (!rings.length) rings = [[]];
+  rings.push([]); // taps start a new polygon, beside those already drawn
   const field = document.querySelector("input[name=polygon]");
   const circleField = document.querySelector("input[name=circles]");
   const status = document.getElementById("polygon-status");
