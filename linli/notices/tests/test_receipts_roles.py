@@ -3,7 +3,7 @@ among its staff recipients (below its region), on the notice's page and in the A
 nobody outside the region counts, nor a revoked grant."""
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from linli.core.permissions import Role
 from linli.notices import selectors, services
@@ -27,7 +27,8 @@ def meeting(world):
 
 
 def test_the_read_share_per_role(world, meeting):
-    found = selectors.receipts(notice=meeting)
+    with translation.override("zh-hans"):  # the roles' names in the UI's language
+        found = selectors.receipts(notice=meeting)
     assert (found.staff.total, found.staff.read) == (3, 1)
     assert [(s.key, s.name, s.read, s.total, s.percent) for s in found.roles] == [
         ("community_worker", "社区工作者", 0, 1, 0),
