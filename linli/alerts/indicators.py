@@ -4,7 +4,8 @@ for — per subdistrict or community.
 
 What is counted is what the notifications app can vouch for: a resident account
 (a person with a resident grant in the area — for an area drawn as polygons or
-circles, whose home is inside it —, as `subscribers.residents_of` finds them) and the notification written for them (`Notification`, kind `emergency-alert`,
+circles, whose home is inside it —, as `subscribers.residents_of` finds them) and
+the notification written for them (`Notification`, kind `emergency-alert`,
 the alert's public page as its URL). Residents of the registry without an account,
 and whether a text message or an e-mail reached a phone, are not counted. A period
 source: the area's accounts are counted when asked.
