@@ -90,6 +90,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "linli.core.navigation.navigation",
+                "linli.core.views.large_text",
             ],
         },
     },

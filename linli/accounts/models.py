@@ -72,6 +72,11 @@ class User(AbstractBaseUser, PermissionsMixin):
         help_text=_("May open the low-level Django admin (platform operators only)."),
     )
     date_joined = models.DateTimeField(_("joined"), default=timezone.now)
+    large_text = models.BooleanField(
+        _("large text"),
+        default=False,
+        help_text=_("Pages in large text on every device the person signs in on."),
+    )
 
     objects = UserManager()
 

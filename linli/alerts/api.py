@@ -85,6 +85,7 @@ def _arguments(request: HttpRequest, payload: AlertIn) -> dict[str, Any]:
         "region": _region(request, payload.region),
         "area_desc": payload.area_desc,
         "polygon": payload.polygon,
+        "circles": [c.dict() for c in payload.circles],
         "texts": texts,
         "places": _places(request, payload.places),
         **{name: getattr(payload, name) for name in services.FACTS},

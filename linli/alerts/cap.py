@@ -22,6 +22,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from linli.alerts import areas
 from linli.alerts.choices import CAP_NAMESPACE, GEOCODE_NAME, PlaceKind
 from linli.alerts.models import Alert, cap_time
 
@@ -48,10 +49,17 @@ def _sub(parent: ET.Element, tag: str, text: str) -> ET.Element:
     return node
 
 
-def cap_polygon(polygon: dict[str, Any]) -> str:
-    """A GeoJSON Polygon's outer ring as CAP's "lat,lon lat,lon …" (closed)."""
-    ring = polygon["coordinates"][0]
-    return " ".join(f"{p[1]:.6f},{p[0]:.6f}" for p in ring)
+def cap_polygons(polygon: dict[str, Any] | None) -> list[str]:
+    """Each polygon of a GeoJSON Polygon or MultiPolygon as CAP's "lat,lon lat,lon …"
+    (its outer ring, closed: CAP has no holes)."""
+    return [
+        " ".join(f"{p[1]:.6f},{p[0]:.6f}" for p in rings[0]) for rings in areas.polygons_of(polygon)
+    ]
+
+
+def cap_circle(circle: dict[str, float]) -> str:
+    """A circle as CAP's "lat,lon radius" (radius in kilometres)."""
+    return f"{circle['latitude']:.6f},{circle['longitude']:.6f} {circle['radius_km']:g}"
 
 
 def alert_element(alert: Alert) -> ET.Element:
@@ -100,8 +108,10 @@ def alert_element(alert: Alert) -> ET.Element:
             )
         area = ET.SubElement(block, f"{C}area")
         _sub(area, f"{C}areaDesc", alert.area_desc)
-        if alert.polygon:
-            _sub(area, f"{C}polygon", cap_polygon(alert.polygon))
+        for polygon in cap_polygons(alert.polygon):
+            _sub(area, f"{C}polygon", polygon)
+        for circle in alert.circles or []:
+            _sub(area, f"{C}circle", cap_circle(circle))
         geocode = ET.SubElement(area, f"{C}geocode")
         _sub(geocode, f"{C}valueName", GEOCODE_NAME)
         _sub(geocode, f"{C}value", alert.region.code)
@@ -124,6 +134,7 @@ class Area:
     desc: str
     geocodes: list[str] = field(default_factory=list)
     polygons: list[list[tuple[float, float]]] = field(default_factory=list)  # (lon, lat)
+    circles: list[tuple[float, float, float]] = field(default_factory=list)  # (lon, lat, km)
 
 
 @dataclass
@@ -237,6 +248,20 @@ def _polygon(text: str) -> list[tuple[float, float]]:
     return points
 
 
+def _circle(text: str) -> tuple[float, float, float]:
+    """CAP's "lat,lon radius" (the schema leaves it a string: checked by the service)."""
+    try:
+        centre, radius = text.split()
+        lat, lon = centre.split(",")
+        return float(lon), float(lat), float(radius)
+    except ValueError as exc:
+        raise ValidationError(
+            _("The circle “%(text)s” is not “latitude,longitude radius”."),
+            code="bad_circle",
+            params={"text": text[:60]},
+        ) from exc
+
+
 def message(element: ET.Element) -> Message:
     """A schema-valid `<alert>` as a Message (call `schema_errors` first)."""
     references: list[tuple[str, str]] = []
@@ -255,6 +280,7 @@ def message(element: ET.Element) -> Message:
                     if _text(g, "value").isdigit()
                 ],
                 polygons=[_polygon(p.text or "") for p in area.findall(f"{C}polygon")],
+                circles=[_circle(c.text or "") for c in area.findall(f"{C}circle")],
             )
             for area in block.findall(f"{C}area")
         ]

@@ -28,6 +28,7 @@ class AlertForm(forms.Form):
         help_text=_("Left empty: the region's name."),
     )
     polygon = forms.CharField(label=_("Only part of it"), required=False, widget=forms.HiddenInput)
+    circles = forms.CharField(label=_("Circles"), required=False, widget=forms.HiddenInput)
     event = forms.CharField(label=_("Event"), max_length=100, help_text=_("e.g. 暴雨黄色预警"))
     headline = forms.CharField(label=_("Headline"), max_length=200)
     description = forms.CharField(
@@ -100,6 +101,17 @@ class AlertForm(forms.Form):
                 _("The polygon drawn could not be read; draw it again.")
             ) from exc
 
+    def clean_circles(self) -> Any:
+        text = self.cleaned_data.get("circles", "").strip()
+        if not text:
+            return []
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise forms.ValidationError(
+                _("The circles drawn could not be read; draw them again.")
+            ) from exc
+
     def texts(self) -> dict[str, dict[str, str]]:
         data = self.cleaned_data
         return {
@@ -120,6 +132,7 @@ def initial_of(alert: Alert) -> dict[str, Any]:
         region=alert.region.code,
         area_desc=alert.area_desc,
         polygon=json.dumps(alert.polygon) if alert.polygon else "",
+        circles=json.dumps(alert.circles) if alert.circles else "",
         places=list(alert.places.all()),
     )
     for language, suffix in (("zh-CN", ""), ("en-US", "_en")):

@@ -3,8 +3,9 @@ areas of the actual alerts issued, the share the alert's notification was writte
 for — per subdistrict or community.
 
 What is counted is what the notifications app can vouch for: a resident account
-(a person with a resident grant in the area, as `subscribers.residents_of` finds
-them) and the notification written for them (`Notification`, kind `emergency-alert`,
+(a person with a resident grant in the area — for an area drawn as polygons or
+circles, whose home is inside it —, as `subscribers.residents_of` finds them) and
+the notification written for them (`Notification`, kind `emergency-alert`,
 the alert's public page as its URL). Residents of the registry without an account,
 and whether a text message or an e-mail reached a phone, are not counted. A period
 source: the area's accounts are counted when asked.
@@ -22,7 +23,7 @@ from linli.accounts.models import RoleGrant
 from linli.alerts.choices import MsgType, State, Status
 from linli.alerts.models import Alert
 from linli.alerts.permissions import ALERT_VIEW
-from linli.alerts.subscribers import KIND
+from linli.alerts.subscribers import KIND, residents_of
 from linli.core.indicators import Indicator, Measure, Unit, catalogue, midnight
 from linli.core.permissions import Role
 from linli.notifications.models import Notification
@@ -73,6 +74,9 @@ class AlertReach:
             home: dict[int, str] = {}  # an account once an alert, at its first grant's region
             for user_id, path in grants.order_by("pk").values_list("user_id", "region__path"):
                 home.setdefault(user_id, path)
+            if alert.geometric:  # only those the alert was for: at home inside its shapes
+                inside = {user.pk for user in residents_of(alert)}
+                home = {user_id: path for user_id, path in home.items() if user_id in inside}
             url = reverse("cap:alert", args=[alert.pk])  # as subscribers.tell_the_area
             told = set(
                 Notification.objects.filter(kind=KIND, url=url, user__in=list(home)).values_list(

@@ -5,8 +5,9 @@ An `Alert` is one CAP message: its identity (`sender`, `identifier`, `sent`), it
 `status`, `msg_type` and `scope`; the facts its info blocks share (category, urgency,
 severity, certainty, effective/onset/expires, web, contact); an `AlertInfo` per
 language (zh-CN, en-US: event, headline, description, instruction); its area, a
-region subtree (`region`, the CAP geocode of the division code) and optionally a
-polygon inside it; and the shelters and civil-defence sites (`Place`) it points to.
+region subtree (`region`, the CAP geocode of the division code) and optionally
+polygons and circles inside it (areas.py); and the shelters and civil-defence sites
+(`Place`) it points to.
 An Update or Cancel is an alert of its own that `replaces` the one it references,
 which is then superseded or cancelled. `AlertChange` is the transition log.
 """
@@ -19,6 +20,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from linli.alerts import areas
 from linli.alerts.choices import (
     AlertSeverity,
     AlertUrgency,
@@ -120,7 +122,8 @@ class Alert(models.Model):
         "regions.Region", models.PROTECT, related_name="+", verbose_name=_("area")
     )
     area_desc = models.CharField(_("area description"), max_length=200)
-    polygon = models.JSONField(_("polygon"), null=True, blank=True)
+    polygon = models.JSONField(_("polygon"), null=True, blank=True)  # Polygon/MultiPolygon
+    circles = models.JSONField(_("circles"), default=list, blank=True)
     places = models.ManyToManyField(
         Place, blank=True, related_name="alerts", verbose_name=_("shelters and sites")
     )
@@ -169,6 +172,16 @@ class Alert(models.Model):
     def headline(self) -> str:
         first = self.info("zh-CN") or next(iter(self.infos.all()), None)
         return first.headline or first.event if first is not None else ""
+
+    @property
+    def geometric(self) -> bool:
+        """Whether the area is drawn (polygons, circles), not the whole region."""
+        return bool(self.polygon or self.circles)
+
+    def covers(self, longitude: float, latitude: float) -> bool:
+        """Whether a point in the area's region is inside its polygons or circles (an
+        area without them: the whole region, True)."""
+        return areas.covers(self.polygon, self.circles, longitude, latitude)
 
     @property
     def references(self) -> str:

@@ -28,11 +28,25 @@ class AlertTextIn(Schema):
     instruction: str = Field("", max_length=4000)
 
 
+class CircleIn(Schema):
+    longitude: float = Field(ge=-180, le=180)
+    latitude: float = Field(ge=-90, le=90)
+    radius_km: float = Field(gt=0, le=200, description="The radius in kilometres.")
+
+
 class AlertIn(Schema):
     region: str = Field(pattern=REGION_CODE, description="The area: a region's code (its subtree).")
     area_desc: str = Field("", max_length=200, description="The area in words (CAP areaDesc).")
     polygon: dict[str, Any] | None = Field(
-        None, description="A GeoJSON Polygon inside the region, if the area is only that."
+        None,
+        description="A GeoJSON Polygon or MultiPolygon (several polygons) inside the region, "
+        "if the area is only that (with the circles).",
+    )
+    circles: list[CircleIn] = Field(
+        default_factory=list,
+        max_length=10,
+        description="Circles inside the region (CAP circle), if the area is only these "
+        "(with the polygons).",
     )
     status: Status = Status.ACTUAL
     scope: Scope = Scope.PUBLIC
@@ -110,6 +124,7 @@ class AlertOut(Schema):
     region: str = Field(alias="region.code")
     area_desc: str
     polygon: dict[str, Any] | None
+    circles: list[CircleIn]
     texts: list[AlertTextOut] = Field(alias="infos")
 
 

@@ -61,8 +61,8 @@ def active_alerts(
     *, path: str | None = None, longitude: float | None = None, latitude: float | None = None
 ) -> list[Alert]:
     """The actual alerts in force over a region (its `path`: alerts over it or an
-    ancestor) or at a point (the grid holding it; a polygon alert only if the point is
-    inside the polygon), gravest first: what screens and TV show."""
+    ancestor) or at a point (the grid holding it; an alert drawn as polygons or circles
+    only if the point is inside one), gravest first: what screens and TV show."""
     if path is None:
         if longitude is None or latitude is None:
             raise TypeError("give a path or a point")
@@ -84,7 +84,7 @@ def active_alerts(
     )
     alerts = list(found.prefetch_related("places"))
     if longitude is not None and latitude is not None:
-        alerts = [a for a in alerts if not a.polygon or contains(a.polygon, longitude, latitude)]
+        alerts = [a for a in alerts if a.covers(longitude, latitude)]
     order = ["Extreme", "Severe", "Moderate", "Minor", "Unknown"]
     return sorted(
         alerts, key=lambda a: (order.index(a.severity), -(a.sent or timezone.now()).timestamp())

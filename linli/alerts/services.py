@@ -13,7 +13,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from linli.accounts.models import User
-from linli.alerts import cap
+from linli.alerts import areas, cap
 from linli.alerts.choices import LANGUAGES, MsgType, Origin, State, Status
 from linli.alerts.events import AlertCancelled, AlertExpired, AlertIssued, AlertUpdated
 from linli.alerts.models import Alert, AlertChange, AlertInfo, Place
@@ -21,7 +21,7 @@ from linli.alerts.permissions import ALERT_ISSUE, ALERT_MANAGE, ALERT_VIEW, PLAC
 from linli.audit.choices import AuditAction
 from linli.audit.services import audit_record
 from linli.core import events
-from linli.core.geojson import contains, parse_boundary
+from linli.core.geojson import parse_boundary
 from linli.core.scoping import AnyUser
 from linli.regions.choices import PATH_LENGTH, Level
 from linli.regions.models import Region
@@ -83,25 +83,48 @@ def _identifier(region: Region) -> str:
     return f"linli-{region.code}-{stamp}-{uuid.uuid4().hex[:8]}"
 
 
-def _check_area(region: Region, polygon: Any, by: AnyUser | None, action: str) -> Any:
+def _check_area(
+    region: Region, polygon: Any, circles: Any, by: AnyUser | None, action: str
+) -> tuple[dict[str, Any] | None, list[dict[str, float]]]:
+    """The area's clean polygons (one Polygon or a MultiPolygon, or None) and circles;
+    ValidationError if outside the district, the user's regions or the region's grids."""
     if not region.path.startswith(district_path()):
         raise ValidationError({"region": _("The area must lie in the district.")})
     if by is not None and not _may(by, region, action):
         raise ValidationError({"region": _("Unknown region.")})
-    if polygon in (None, "", {}):
-        return None
+    boundary = None
+    if polygon not in (None, "", {}):
+        try:
+            boundary = parse_boundary(polygon)
+        except ValidationError as exc:
+            raise ValidationError({"polygon": exc.messages}) from exc
+        if len(areas.polygons_of(boundary)) > areas.MAX_POLYGONS:
+            raise ValidationError(
+                {
+                    "polygon": _("At most %(max)s polygons are allowed.")
+                    % {"max": areas.MAX_POLYGONS}
+                }
+            )
     try:
-        boundary = parse_boundary(polygon)
+        rounds = areas.clean_circles(circles)
     except ValidationError as exc:
-        raise ValidationError({"polygon": exc.messages}) from exc
-    if boundary["type"] != "Polygon":
-        raise ValidationError({"polygon": _("Draw one polygon.")})
-    grids = Region.objects.filter(
-        level=Level.GRID, path__startswith=region.path, boundary__isnull=False
-    ).only("boundary")
-    if grids.exists() and not any(_overlaps(boundary, g.boundary) for g in grids):
-        raise ValidationError({"polygon": _("The polygon lies outside the area's region.")})
-    return boundary
+        raise ValidationError({"circles": exc.messages}) from exc
+    if boundary is None and not rounds:
+        return None, []
+    grids = list(
+        Region.objects.filter(
+            level=Level.GRID, path__startswith=region.path, boundary__isnull=False
+        ).only("boundary")
+    )
+    if grids:
+        for shape in areas.polygons_of(boundary):
+            one = {"type": "Polygon", "coordinates": shape}
+            if not any(areas.overlaps(one, [], g.boundary) for g in grids):
+                raise ValidationError({"polygon": _("The polygon lies outside the area's region.")})
+        for circle in rounds:
+            if not any(areas.overlaps(None, [circle], g.boundary) for g in grids):
+                raise ValidationError({"circles": _("The circle lies outside the area's region.")})
+    return boundary, rounds
 
 
 def _may(by: AnyUser, region: Region, action: str) -> bool:
@@ -175,16 +198,18 @@ def alert_create(
     area_desc: str,
     texts: dict[str, dict[str, str]],
     polygon: Any = None,
+    circles: Any = None,
     places: list[Place] | None = None,
     by: AnyUser | None,
     **facts: Any,
 ) -> Alert:
-    """A draft alert (msgType Alert) over `region`'s subtree, maybe only a polygon of
-    it. `texts`: {"zh-CN": {event, headline, description, instruction}, "en-US": …}."""
+    """A draft alert (msgType Alert) over `region`'s subtree, maybe only polygons and
+    circles of it. `texts`: {"zh-CN": {event, headline, description, instruction},
+    "en-US": …}."""
     unknown = set(facts) - set(FACTS)
     if unknown:
         raise TypeError(f"unknown alert fields: {sorted(unknown)}")
-    boundary = _check_area(region, polygon, by, ALERT_MANAGE)
+    boundary, rounds = _check_area(region, polygon, circles, by, ALERT_MANAGE)
     _check_facts(facts)
     _check_texts(texts)
     _check_places(places or [], by)
@@ -195,6 +220,7 @@ def alert_create(
         region=region,
         area_desc=area_desc.strip() or region.name,
         polygon=boundary,
+        circles=rounds,
         created_by=_user(by),
         **{"status": Status.ACTUAL, "scope": "Public", **facts},
     )
@@ -217,6 +243,7 @@ def alert_edit(
     area_desc: str,
     texts: dict[str, dict[str, str]],
     polygon: Any = None,
+    circles: Any = None,
     places: list[Place] | None = None,
     by: AnyUser | None,
     **facts: Any,
@@ -226,7 +253,7 @@ def alert_edit(
     ensure_may(by, alert.region, ALERT_MANAGE)
     if alert.state != State.DRAFT:
         raise ValidationError(_("Only a draft can be edited; issue an update instead."))
-    boundary = _check_area(region, polygon, by, ALERT_MANAGE)
+    boundary, rounds = _check_area(region, polygon, circles, by, ALERT_MANAGE)
     _check_facts(facts)
     _check_texts(texts)
     _check_places(places or [], by)
@@ -234,7 +261,7 @@ def alert_edit(
         if name not in FACTS:
             raise TypeError(f"unknown alert field: {name}")
         setattr(alert, name, value)
-    alert.region, alert.polygon = region, boundary
+    alert.region, alert.polygon, alert.circles = region, boundary, rounds
     alert.area_desc = area_desc.strip() or region.name
     alert.full_clean(exclude=["replaces"])
     alert.save()
@@ -363,6 +390,7 @@ def alert_update(
     area_desc: str,
     texts: dict[str, dict[str, str]],
     polygon: Any = None,
+    circles: Any = None,
     places: list[Place] | None = None,
     note: str = "",
     by: AnyUser | None,
@@ -376,6 +404,7 @@ def alert_update(
         area_desc=area_desc,
         texts=texts,
         polygon=polygon,
+        circles=circles,
         places=places,
         by=by,
         **facts,
@@ -416,6 +445,7 @@ def alert_cancel(*, alert: Alert, note: str, by: AnyUser | None) -> Alert:
         region=old.region,
         area_desc=old.area_desc,
         polygon=old.polygon,
+        circles=old.circles,
         created_by=_user(by),
         **facts,
     )
@@ -459,21 +489,54 @@ class Imported:
     known: int = 0  # already here (same sender and identifier): left as they were
 
 
-def _region_of(
-    message: cap.Message, by: AnyUser | None
-) -> tuple[Region, dict[str, Any] | None, str]:
-    """The area's region (by geocode, else by polygon over the grids), the first polygon
-    as GeoJSON, and the area's description; ValidationError if outside the district."""
-    areas = [area for info in message.infos for area in info.areas]
-    desc = next((a.desc for a in areas if a.desc), "")
+@dataclass
+class _Area:
+    region: Region
+    polygon: dict[str, Any] | None
+    circles: list[dict[str, float]]
+    desc: str
+
+
+def _area_of(message: cap.Message, by: AnyUser | None) -> _Area:
+    """The area's region (by geocode, else by the polygons and circles over the grids),
+    its polygons as one GeoJSON geometry, its circles and its description;
+    ValidationError if outside the district or the areas are too many."""
+    areas_ = [area for info in message.infos for area in info.areas]
+    desc = next((a.desc for a in areas_ if a.desc), "")
     # Division codes: 12 digits (15 for a grid); 6 (a county) or 9 (a township), as
     # weather bureaus send them, are the same region padded with zeros.
-    codes = {c.ljust(12, "0") if len(c) in (6, 9) else c for a in areas for c in a.geocodes}
-    polygons = [p for area in areas for p in area.polygons]
+    codes = {c.ljust(12, "0") if len(c) in (6, 9) else c for a in areas_ for c in a.geocodes}
+    # The same area repeats in each language's info block: each shape counts once.
+    rings: list[list[list[float]]] = []
+    for area in areas_:
+        for points in area.polygons:
+            ring = [[lon, lat] for lon, lat in points]
+            if ring not in rings:
+                rings.append(ring)
     boundary = None
-    if polygons:
-        ring = [[lon, lat] for lon, lat in polygons[0]]
-        boundary = {"type": "Polygon", "coordinates": [ring]}
+    if len(rings) == 1:
+        boundary = {"type": "Polygon", "coordinates": [rings[0]]}
+    elif rings:
+        boundary = {"type": "MultiPolygon", "coordinates": [[ring] for ring in rings]}
+    raw = [
+        {"longitude": lon, "latitude": lat, "radius_km": radius}
+        for area in areas_
+        for lon, lat, radius in area.circles
+    ]
+    circles = [c for n, c in enumerate(raw) if c not in raw[:n]]
+    try:
+        if boundary is not None:
+            boundary = parse_boundary(boundary)
+            if len(rings) > areas.MAX_POLYGONS:
+                raise ValidationError(
+                    _("At most %(max)s polygons are allowed.") % {"max": areas.MAX_POLYGONS}
+                )
+        circles = areas.clean_circles(circles)
+    except ValidationError as exc:
+        raise ValidationError(
+            _("Alert %(identifier)s: %(problems)s")
+            % {"identifier": message.identifier, "problems": " ".join(exc.messages)}
+        ) from exc
     district = district_path()
     regions = list(
         Region.objects.filter(code__in=codes, path__startswith=district, retired_at__isnull=True)
@@ -481,13 +544,13 @@ def _region_of(
     region = None
     if regions:
         region = _common(sorted(r.path for r in regions))
-    elif boundary is not None:
+    elif boundary is not None or circles:
         inside = [
             grid.path
             for grid in Region.objects.filter(
                 level=Level.GRID, path__startswith=district, boundary__isnull=False
             ).only("path", "boundary")
-            if _overlaps(boundary, grid.boundary)
+            if areas.overlaps(boundary, circles, grid.boundary)
         ]
         if inside:
             region = _common(sorted(inside))
@@ -495,7 +558,7 @@ def _region_of(
         raise ValidationError(
             _(
                 "Alert %(identifier)s: its area lies outside the district "
-                "(no known division code, no polygon over its grids)."
+                "(no known division code, no polygon or circle over its grids)."
             )
             % {"identifier": message.identifier}
         )
@@ -504,17 +567,7 @@ def _region_of(
             _("Alert %(identifier)s: its area lies outside your regions.")
             % {"identifier": message.identifier}
         )
-    return region, boundary, desc or region.name
-
-
-def _overlaps(polygon: dict[str, Any], grid: Any) -> bool:
-    if not isinstance(grid, dict) or grid.get("type") not in ("Polygon", "MultiPolygon"):
-        return False
-    polygons = [grid["coordinates"]] if grid["type"] == "Polygon" else grid["coordinates"]
-    corners = [p for rings in polygons for p in rings[0]]
-    return any(contains(polygon, p[0], p[1]) for p in corners) or any(
-        contains(grid, p[0], p[1]) for p in polygon["coordinates"][0]
-    )
+    return _Area(region, boundary, circles, desc or region.name)
 
 
 def _common(paths: list[str]) -> Region | None:
@@ -564,7 +617,7 @@ def _save_message(message: cap.Message, by: AnyUser | None, now: datetime) -> Al
                 }
             )
         replaces = max(found, key=lambda a: (a.sent or now, a.pk))
-    region, boundary, desc = _region_of(message, by)
+    area = _area_of(message, by)
     first = next(iter(message.infos), None)
     if first is None:
         raise ValidationError(
@@ -577,9 +630,10 @@ def _save_message(message: cap.Message, by: AnyUser | None, now: datetime) -> Al
         msg_type=message.msg_type,
         scope=message.scope,
         replaces=replaces,
-        region=region,
-        area_desc=desc[:200],
-        polygon=boundary,
+        region=area.region,
+        area_desc=area.desc[:200],
+        polygon=area.polygon,
+        circles=area.circles,
         origin=Origin.IMPORT,
         created_by=_user(by),
         **_facts(first),

@@ -74,17 +74,20 @@ def _form_page(
     request: HttpRequest, form: AlertForm, template_context: dict[str, Any]
 ) -> HttpResponse:
     user = signed_in_user(request)
-    polygon = form["polygon"].value()
-    try:
-        drawn = json.loads(polygon) if polygon else None
-    except json.JSONDecodeError:
-        drawn = None
+    drawn = {}
+    for name in ("polygon", "circles"):
+        text = form[name].value()
+        try:
+            drawn[name] = json.loads(text) if text else None
+        except json.JSONDecodeError:
+            drawn[name] = None
     context = {
         "form": form,
         "map": {
             **map_settings(),
             "places": _place_points(selectors.places_visible(user=user)),
-            "polygon": drawn,
+            "polygon": drawn["polygon"],
+            "circles": drawn["circles"],
             "draw": True,
         },
         **template_context,
@@ -164,6 +167,7 @@ def alert_create(request: HttpRequest) -> HttpResponse:
                 region=_region_of(request, form),
                 area_desc=form.cleaned_data["area_desc"],
                 polygon=form.cleaned_data["polygon"],
+                circles=form.cleaned_data["circles"],
                 texts=form.texts(),
                 places=list(form.cleaned_data["places"]),
                 by=user,
@@ -199,6 +203,7 @@ def alert_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 **map_settings(),
                 "places": _place_points(places),
                 "polygon": alert.polygon,
+                "circles": alert.circles,
                 "boundaries": _outline(alert.region),
             },
             "may_edit": alert.state == State.DRAFT and may(user, alert.region, ALERT_MANAGE),
@@ -247,6 +252,7 @@ def alert_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 region=_region_of(request, form),
                 area_desc=form.cleaned_data["area_desc"],
                 polygon=form.cleaned_data["polygon"],
+                circles=form.cleaned_data["circles"],
                 texts=form.texts(),
                 places=list(form.cleaned_data["places"]),
                 by=user,
@@ -294,6 +300,7 @@ def alert_update(request: HttpRequest, pk: int) -> HttpResponse:
                 region=_region_of(request, form),
                 area_desc=form.cleaned_data["area_desc"],
                 polygon=form.cleaned_data["polygon"],
+                circles=form.cleaned_data["circles"],
                 texts=form.texts(),
                 places=list(form.cleaned_data["places"]),
                 note=note.cleaned_data["note"],
@@ -418,6 +425,11 @@ def public_alert(request: HttpRequest, pk: int) -> HttpResponse:
             "places": places,
             "later": later,
             "xml": reverse("cap:alert-xml", args=[alert.pk]),
-            "map": {**map_settings(), "places": _place_points(places), "polygon": alert.polygon},
+            "map": {
+                **map_settings(),
+                "places": _place_points(places),
+                "polygon": alert.polygon,
+                "circles": alert.circles,
+            },
         },
     )

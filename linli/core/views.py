@@ -61,18 +61,34 @@ def home(request: HttpRequest) -> HttpResponse:
 TEXT_COOKIE = "linli_text"  # "large": the large-text mode (base.html, linli.css)
 
 
+def large_text(request: HttpRequest) -> dict[str, bool]:
+    """Template context (`large_text`): the signed-in person's preference, kept on
+    their account so it follows them to any device; else this browser's cookie (the
+    public pages, a TV, a shared family phone)."""
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return {"large_text": bool(getattr(user, "large_text", False))}
+    return {"large_text": request.COOKIES.get(TEXT_COOKIE) == "large"}
+
+
 @public  # a preference of the browser's, for anyone reading
 @require_POST
 def text_size(request: HttpRequest) -> HttpResponseBase:
     """The 大字 toggle: large text (and touch targets) on, or off, remembered by this
-    browser for a year; back to the page it was pressed on."""
+    browser for a year and, for a signed-in person, on their account; back to the
+    page it was pressed on."""
     back = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(
         back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         back = "/"
     response = redirect(back)
-    if request.POST.get("large") == "1":
+    large = request.POST.get("large") == "1"
+    user = request.user
+    if user.is_authenticated and getattr(user, "large_text", large) != large:
+        user.large_text = large
+        user.save(update_fields=["large_text"])
+    if large:
         response.set_cookie(
             TEXT_COOKIE,
             "large",

@@ -250,6 +250,7 @@ def notice_receipts(request: HttpRequest, notice_id: int) -> dict[str, Any]:
         "buildings": found.buildings,
         "labels": found.labels,
         "staff": found.staff,
+        "roles": found.roles,
         "unread_vulnerable": unread,
     }
 

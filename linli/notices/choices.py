@@ -36,9 +36,14 @@ class Urgency(models.TextChoices):
 # event attributes, javascript: links) is removed by nh3.
 ALLOWED_TAGS = {
     "p", "br", "strong", "b", "em", "i", "u", "s", "ul", "ol", "li",
-    "h2", "h3", "h4", "blockquote", "a", "table", "thead", "tbody", "tr", "th", "td",
+    "h2", "h3", "h4", "blockquote", "a", "table", "thead", "tbody", "tr", "th", "td", "img",
 }  # fmt: skip
-ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "td": {"colspan"}, "th": {"colspan"}}
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "td": {"colspan"},
+    "th": {"colspan"},
+    "img": {"src", "alt"},  # only the notice's own pictures (content.sanitise)
+}
 URL_SCHEMES = {"http", "https", "mailto", "tel"}
 MAX_BODY = 20_000  # characters of the rich text as sent
 

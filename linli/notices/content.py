@@ -5,6 +5,7 @@ attachments recognised by their first bytes, not their names."""
 
 import re
 import zipfile
+from collections.abc import Collection
 from dataclasses import dataclass
 from io import BytesIO
 
@@ -27,24 +28,41 @@ from linli.notices.choices import (
 type Upload = UploadedFile[bytes]
 
 
-def sanitise(html: str) -> str:
+def sanitise(html: str, *, image_urls: Collection[str] = ()) -> str:
     """The rich text with only the allowed tags and attributes; links get
     `rel="noopener noreferrer"`. Plain text (no tag at all, as most notices are typed)
-    keeps its lines: a blank line starts a paragraph, a line break stays one."""
+    keeps its lines: a blank line starts a paragraph, a line break stays one. A picture
+    in the text stays only if its `src` is one of `image_urls` (the notice's own
+    uploaded pictures); any other is removed."""
     if len(html) > MAX_BODY:
         raise ValidationError(
             {"body": _("The text may be at most %(n)s characters.") % {"n": MAX_BODY}}
         )
     if not nh3.is_html(html):
         html = _paragraphs(html)
-    return nh3.clean(
+    allowed = frozenset(image_urls)
+
+    def only_own_pictures(tag: str, attribute: str, value: str) -> str | None:
+        if tag == "img" and attribute == "src" and value not in allowed:
+            return None
+        return value
+
+    clean = nh3.clean(
         html,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
+        attribute_filter=only_own_pictures,
         url_schemes=URL_SCHEMES,
         link_rel="noopener noreferrer",
         strip_comments=True,
-    ).strip()
+    )
+    return EMPTY_PARAGRAPH.sub("", NO_SOURCE.sub("", clean)).strip()
+
+
+# A picture left without a source (not one of the notice's own): removed whole; so are
+# the empty paragraphs an editor leaves behind.
+NO_SOURCE = re.compile(r"<img(?![^>]*\ssrc=)[^>]*>")
+EMPTY_PARAGRAPH = re.compile(r"<p>(?:\s|&nbsp;|<br>)*</p>")
 
 
 def _paragraphs(text: str) -> str:

@@ -95,6 +95,10 @@ class ShareOut(Schema):
     percent: int
 
 
+class RoleShareOut(ShareOut):
+    role: str = Field(alias="key", description="The role's code.")
+
+
 class ResidentUnreadOut(Schema):
     id: int
     name: str
@@ -108,6 +112,9 @@ class ReceiptsOut(Schema):
     buildings: list[ShareOut]
     labels: list[ShareOut]
     staff: ShareOut | None
+    roles: list[RoleShareOut] = Field(
+        description="Notices for staff roles: the read share per role among the staff recipients."
+    )
     unread_vulnerable: list[ResidentUnreadOut] = Field(
         description="Urgent notices: residents of a vulnerable label who have not read it."
     )

@@ -2,14 +2,16 @@
 audience, worked out from their grants and the registry), read receipts, and the
 published notices of a region for TV channels and display screens."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
-from linli.accounts.models import User
+from linli.accounts.models import RoleGrant, User
+from linli.core.permissions import Role
 from linli.core.scoping import AnyUser
 from linli.notices.audience import (
+    RESIDENT,
     Reader,
     audience_q,
     audience_residents,
@@ -128,6 +130,7 @@ class Receipts:
     labels: list[Share]
     staff: Share | None
     per_community: bool = False  # `buildings` are the communities'
+    roles: list[Share] = field(default_factory=list)  # the staff by role
 
     @property
     def percent(self) -> int:
@@ -218,7 +221,36 @@ def receipts(*, notice: Notice) -> Receipts:
         by_label,
         staff,
         per_community,
+        by_role(notice) if staff is not None else [],
     )
+
+
+def by_role(notice: Notice) -> list[Share]:
+    """The staff recipients' read share per role the notice names (someone holding two
+    of them counts in each), in the notice's order of roles: one grouped count of the
+    holders and one of those who have read it."""
+    roles = [role for role in notice.role_list if role != RESIDENT]
+    grants = RoleGrant.objects.filter(
+        revoked_at__isnull=True,
+        role__in=roles,
+        region__in=regions_within([notice.region.path]),
+        user__is_active=True,
+    )
+    read = NoticeRead.objects.filter(notice=notice, user=OuterRef("user"))
+    counts = {
+        row["role"]: row
+        for row in grants.values("role")
+        .annotate(
+            total=Count("user", distinct=True),
+            seen=Count("user", distinct=True, filter=Exists(read)),
+        )
+        .order_by()
+    }
+    return [
+        Share(role, str(Role(role).label), counts[role]["total"], counts[role]["seen"])
+        for role in roles
+        if role in counts
+    ]
 
 
 def unread_vulnerable(*, notice: Notice, user: AnyUser, limit: int = 200) -> QuerySet[Resident]:

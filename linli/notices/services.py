@@ -3,7 +3,7 @@ service per move, each logged as a `NoticeTransition` — pinning, reading, foll
 topics, the scheduler's publishing and expiring, and the urgent alert (once, after
 commit)."""
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from datetime import datetime
 from functools import partial
 from typing import Any
@@ -11,6 +11,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -153,13 +154,14 @@ def _remove(stored: list[NoticeImage | NoticeAttachment]) -> None:
         row.file.delete(save=False)
 
 
-def _clean_fields(fields: dict[str, Any]) -> dict[str, Any]:
+def _clean_fields(fields: dict[str, Any], image_ids: Collection[int] = ()) -> dict[str, Any]:
     if "title" in fields:
         fields["title"] = (fields["title"] or "").strip()
         if not fields["title"]:
             raise ValidationError({"title": _("Give the notice a title.")})
     if "body" in fields:
-        fields["body"] = sanitise(fields["body"] or "")
+        urls = [reverse("notices:image", args=[pk]) for pk in image_ids]
+        fields["body"] = sanitise(fields["body"] or "", image_urls=urls)
     topic = fields.get("topic")
     if topic is not None and not topic.active:
         raise ValidationError({"topic": _("This topic is no longer in use.")})
@@ -233,7 +235,8 @@ def notice_update(
     if unknown:
         raise TypeError(f"Unknown notice fields: {sorted(unknown)}")
     ensure_may(by, notice.region, NOTICE_WRITE)
-    fields = _clean_fields(fields)
+    kept = set(notice.images.values_list("pk", flat=True)) - set(remove_images)
+    fields = _clean_fields(fields, kept)
     pictures, files = _checked(images, attachments, notice)
     stored: list[NoticeImage | NoticeAttachment] = []
     try:

@@ -205,7 +205,10 @@ def notice_edit(request: HttpRequest, pk: int) -> HttpResponseBase:
             return redirect("notices:detail", pk=notice.pk)
     status = 400 if form.errors else 200
     return render(
-        request, "notices/notice_form.html", {"form": form, "notice": notice}, status=status
+        request,
+        "notices/notice_form.html",
+        {"form": form, "notice": notice, "pictures": list(notice.images.all())},
+        status=status,
     )
 
 

@@ -213,17 +213,12 @@ def _shelters(alert: Alert, longitude: float | None, latitude: float | None) -> 
 
 def alerts_for(screen: Screen) -> list[AlertCard]:
     """The actual alerts in force whose area covers the screen's place, gravest first:
-    an alert over its grid, community or a region above; one drawn as a polygon only if
-    the screen's point is inside it (a screen without a point: its community's)."""
+    an alert over its grid, community or a region above; one drawn as polygons or
+    circles only if the screen's point is inside one (a screen without a point: its community's)."""
     path, longitude, latitude = place_of(screen)
     cards = []
     for alert in active_alerts(path=path):
-        if (
-            alert.polygon
-            and longitude is not None
-            and latitude is not None
-            and not contains(alert.polygon, longitude, latitude)
-        ):
+        if longitude is not None and latitude is not None and not alert.covers(longitude, latitude):
             continue
         info = alert.info("zh-CN") or next(iter(alert.infos.all()), None)
         cards.append(

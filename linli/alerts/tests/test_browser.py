@@ -1,6 +1,6 @@
 """In a real browser, under the strict Content-Security-Policy: a subdistrict admin
-writes an alert, drawing its polygon on the map and ticking a shelter, saves the
-draft and issues it; the alert's page draws the polygon and the shelter."""
+writes an alert, drawing two polygons and a circle on the map and ticking a shelter,
+saves the draft and issues it; the alert's page draws them and the shelter."""
 
 import pytest
 
@@ -25,22 +25,42 @@ def test_an_alert_is_drawn_on_the_map_and_issued(world, shelter, browser_context
     page.fill("#id_expires", "2099-12-31T08:00")
     page.locator("#alert-map.leaflet-container").wait_for()
     page.locator("#alert-map").scroll_into_view_if_needed()
-    box = page.locator("#alert-map").bounding_box()  # in the viewport, which stays put
-    for n, (dx, dy) in enumerate(((0.2, 0.2), (0.8, 0.2), (0.8, 0.8), (0.2, 0.8)), start=1):
+    status = page.locator("#polygon-status")
+
+    def tap(dx, dy):
+        box = page.locator("#alert-map").bounding_box()  # buttons above may have scrolled
         page.mouse.click(box["x"] + box["width"] * dx, box["y"] + box["height"] * dy)
-        page.locator("#polygon-status").filter(has_text=f"{n} 个顶点").wait_for()
-    assert page.locator("#polygon-status").inner_text() == "多边形，4 个顶点。"
+
+    for n, (dx, dy) in enumerate(((0.2, 0.2), (0.45, 0.2), (0.45, 0.45), (0.2, 0.45)), start=1):
+        tap(dx, dy)
+        status.filter(has_text=f"有 {n} 个顶点").wait_for()
+    assert status.inner_text() == "1 个多边形、0 个圆；正在画的多边形有 4 个顶点。"
+    page.get_by_role("button", name="另一个多边形").click()
+    for n, (dx, dy) in enumerate(((0.6, 0.6), (0.9, 0.6), (0.9, 0.9)), start=1):
+        tap(dx, dy)
+        status.filter(has_text=f"有 {n} 个顶点").wait_for()
+    assert status.inner_text() == "2 个多边形、0 个圆；正在画的多边形有 3 个顶点。"
+    circle = page.get_by_role("button", name="圆", exact=True)
+    circle.click()
+    assert circle.get_attribute("aria-pressed") == "true"
+    page.fill("#circle-radius", "0.5")
+    tap(0.7, 0.2)
+    status.filter(has_text="1 个圆").wait_for()
     page.get_by_label("车站广场避难场所", exact=False).check()
     page.get_by_role("button", name="保存草稿").click()
     page.get_by_role("button", name="发布预警").click()
     page.locator(".alert-success").wait_for()
     alert = Alert.objects.get()
     assert alert.state == State.ISSUED
-    ring = alert.polygon["coordinates"][0]
-    assert len(ring) == 5 and ring[0] == ring[-1]
+    assert alert.polygon["type"] == "MultiPolygon"
+    first, second = (rings[0] for rings in alert.polygon["coordinates"])
+    assert len(first) == 5 and first[0] == first[-1] and len(second) == 4
+    [circle_saved] = alert.circles
+    assert circle_saved["radius_km"] == 0.5
+    assert alert.covers(circle_saved["longitude"], circle_saved["latitude"])
     assert [p.name for p in alert.places.all()] == ["车站广场避难场所"]
-    # the polygon and the shelter drawn on the alert's page
-    assert page.locator("#alert-map path.leaflet-interactive").count() == 2
+    # the two polygons, the circle and the shelter drawn on the alert's page
+    assert page.locator("#alert-map path.leaflet-interactive").count() == 4
     assert errors == []
 
 

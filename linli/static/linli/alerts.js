@@ -1,8 +1,10 @@
 /* Emergency alert maps (Leaflet): the area's grids, the alert's polygon, the shelters
  * (green) and civil-defence sites (blue) from #alert-map-data. On the alert form
- * (data-draw on #alert-map) a tap adds a corner to the polygon, which is written to
- * the form's hidden `polygon` field as GeoJSON; "clear" removes it; ticking a place in
- * the list highlights it on the map. */
+ * (data-draw on #alert-map) a tap adds a corner to the current polygon ("another
+ * polygon" starts the next), or, with "circle" pressed, the centre of a circle of the
+ * radius given; they are written to the form's hidden `polygon` (GeoJSON Polygon or
+ * MultiPolygon) and `circles` fields; "clear" removes them all; ticking a place in the
+ * list highlights it on the map. */
 (function () {
   "use strict";
   const dataNode = document.getElementById("alert-map-data");
@@ -32,27 +34,63 @@
     markers[p.id] = L.circleMarker(latLng(p.at), { radius: 7, color: COLOURS[p.kind] || "#6c757d", weight: 2, fillOpacity: 0.5 })
       .bindPopup(popup).addTo(shapes);
   });
-  let polygon = null;
-  const draw = (ring) => {
-    if (polygon) shapes.removeLayer(polygon);
-    polygon = ring.length ? L.polygon(ring.map(latLng), { color: "#dc3545", weight: 2, fillOpacity: 0.15 }).addTo(shapes) : null;
+  // The area: polygons (each a ring of [lon, lat] corners) and circles ({longitude,
+  // latitude, radius_km}); drawn again whole after each change.
+  const areaLayer = L.featureGroup().addTo(shapes);
+  const STYLE = { color: "#dc3545", weight: 2, fillOpacity: 0.15 };
+  const draw = (rings, circles) => {
+    areaLayer.clearLayers();
+    rings.filter((r) => r.length).forEach((r) => L.polygon(r.map(latLng), STYLE).addTo(areaLayer));
+    circles.forEach((c) => L.circle([c.latitude, c.longitude], Object.assign({ radius: c.radius_km * 1000 }, STYLE)).addTo(areaLayer));
   };
-  const ringOf = (geometry) => (geometry && geometry.coordinates ? geometry.coordinates[0].slice(0, -1) : []);
-  let ring = ringOf(data.polygon);
-  draw(ring);
+  const ringsOf = (g) => {
+    if (!g || !g.coordinates) return [];
+    const polygons = g.type === "MultiPolygon" ? g.coordinates : [g.coordinates];
+    return polygons.map((rings) => rings[0].slice(0, -1));
+  };
+  let rings = ringsOf(data.polygon);
+  let circles = Array.isArray(data.circles) ? data.circles.slice() : [];
+  draw(rings, circles);
   if (shapes.getLayers().length && shapes.getBounds().isValid()) map.fitBounds(shapes.getBounds(), { padding: [16, 16], maxZoom: 17 });
   if (!mapNode.dataset.draw) return;
+  rings.push([]); // taps start a new polygon, beside those already drawn
   const field = document.querySelector("input[name=polygon]");
+  const circleField = document.querySelector("input[name=circles]");
   const status = document.getElementById("polygon-status");
+  const radius = document.getElementById("circle-radius");
+  const circleMode = document.getElementById("circle-mode");
+  const round = (n) => Number(n.toFixed(6));
   const write = () => {
-    field.value = ring.length >= 3
-      ? JSON.stringify({ type: "Polygon", coordinates: [ring.concat([ring[0]]).map((p) => [Number(p[0].toFixed(6)), Number(p[1].toFixed(6))])] })
-      : "";
-    status.textContent = ring.length ? status.dataset.corners.replace("{n}", ring.length) : status.dataset.none;
+    const done = rings.filter((r) => r.length >= 3).map((r) => [r.concat([r[0]]).map((p) => [round(p[0]), round(p[1])])]);
+    field.value = done.length === 0 ? "" : JSON.stringify(done.length === 1 ? { type: "Polygon", coordinates: done[0] } : { type: "MultiPolygon", coordinates: done });
+    circleField.value = circles.length ? JSON.stringify(circles) : "";
+    const corners = rings[rings.length - 1].length;
+    status.textContent = !done.length && !circles.length && !corners
+      ? status.dataset.none
+      : status.dataset.shapes.replace("{polygons}", done.length).replace("{circles}", circles.length).replace("{n}", corners);
   };
   write();
-  map.on("click", (event) => { ring.push([event.latlng.lng, event.latlng.lat]); draw(ring); write(); });
-  document.getElementById("polygon-clear").addEventListener("click", () => { ring = []; draw(ring); write(); });
+  map.on("click", (event) => {
+    const at = event.latlng;
+    if (circleMode.getAttribute("aria-pressed") === "true") {
+      const km = Number(radius.value);
+      if (!(km > 0)) { radius.focus(); return; }
+      circles.push({ longitude: round(at.lng), latitude: round(at.lat), radius_km: km });
+    } else {
+      rings[rings.length - 1].push([at.lng, at.lat]);
+    }
+    draw(rings, circles);
+    write();
+  });
+  circleMode.addEventListener("click", () => {
+    circleMode.setAttribute("aria-pressed", circleMode.getAttribute("aria-pressed") === "true" ? "false" : "true");
+  });
+  document.getElementById("polygon-next").addEventListener("click", () => {
+    if (rings[rings.length - 1].length >= 3) rings.push([]);
+    circleMode.setAttribute("aria-pressed", "false");
+    write();
+  });
+  document.getElementById("polygon-clear").addEventListener("click", () => { rings = [[]]; circles = []; draw(rings, circles); write(); });
   document.querySelectorAll("input[name=places]").forEach((box) => {
     const mark = () => { const m = markers[box.value]; if (m) m.setStyle({ weight: box.checked ? 5 : 2 }); };
     box.addEventListener("change", mark);
