@@ -284,7 +284,6 @@ class _Batch:
 
     def __init__(self) -> None:
         self.rows: list[storage.Row] = []
-        self.latest: dict[tuple[int, str], tuple[datetime, float | None, str | None]] = {}
         self.seen: dict[int, datetime] = {}
         self.health: dict[str, dict[int, tuple[datetime, int]]] = {k: {} for k in HEALTH_KEYS}
         self.attributes: dict[int, dict[str, Any]] = {}
@@ -298,9 +297,6 @@ class _Batch:
         self, device: int, key: str, ts: datetime, number: float | None, text: str | None
     ) -> None:
         self.rows.append((device, key, ts, number, text))
-        known = self.latest.get((device, key))
-        if known is None or known[0] < ts:
-            self.latest[(device, key)] = (ts, number, text)
         if key in self.health and number is not None:
             health = self.health[key]
             if device not in health or health[device][0] < ts:
@@ -610,8 +606,7 @@ def _write(
     counts: Counter[str] = Counter()
     rows: dict[tuple[int | None, str], tuple[int, str]] = dict(refuse.rows)
     with transaction.atomic():
-        previous = storage.latest_of(batch.seen)
-        stored = storage.telemetry_insert(batch.rows)
+        stored, previous = storage.telemetry_store(batch.rows)
         per_device = Counter(row[0] for row in batch.rows)
         for device_id, given in per_device.items():
             duplicates = given - stored[device_id]
@@ -623,7 +618,6 @@ def _write(
                     f"{duplicates} values already stored",
                 )
         counts["stored"] = sum(stored.values())
-        storage.latest_upsert(batch.latest)
         seen, battery, signal = _health(batch, devices, intervals)
         storage.health_update(
             seen=seen, battery=battery, signal=signal, disconnected=batch.disconnected
