@@ -12,8 +12,9 @@ devices; no loss when the broker restarts or a worker is killed mid-stream.
   SELECT: a mix of profiles over the district's grids, each with its token's
   SHA-256) and `--history` telemetry rows over the last four weeks, generated in SQL
   into the monthly partitions, with latest values; then VACUUM ANALYZE. Timed.
-- raw: the rows of a run (`--messages` × 3 values) inserted with the ingestion's own
-  statement (`storage.telemetry_insert`: JSON rows, ON CONFLICT DO NOTHING), batches
+- raw: the rows of a run (`--messages` × 3 values) inserted with the telemetry insert
+  alone (`storage.telemetry_insert`: JSON rows, ON CONFLICT DO NOTHING; the
+  ingestion's statement, `storage.telemetry_store`, adds the latest values), batches
   of `--batch` messages, one transaction each, in 1 and in 2 processes: no parsing,
   checks, rules, latest values or health. (Their times are an hour before the run's,
   so that the full path stores its own rows.)

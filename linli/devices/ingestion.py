@@ -29,7 +29,6 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, NamedTuple
 
@@ -68,8 +67,7 @@ HEALTH_KEYS = ("battery", "signal")
 LAST_SEEN_RESOLUTION = 60  # seconds (at most half the profile's interval)
 
 
-@dataclass(frozen=True)
-class Message:
+class Message(NamedTuple):  # (a tuple: made for every message, cheaper than a dataclass)
     device: str  # the device's key (`Device.key`); for gateway kinds, the gateway's
     kind: str  # one of KINDS
     payload: bytes
@@ -180,8 +178,14 @@ def _no_constant(name: str) -> Any:
     raise ValueError(f"{name} is not JSON")
 
 
+# One decoder for every payload: `json.loads` with an argument builds a new one a call.
+_DECODER = json.JSONDecoder(parse_constant=_no_constant)
+
+
 def _loads(payload: bytes) -> Any:
-    return json.loads(payload, parse_constant=_no_constant)
+    """A payload's JSON, as `json.loads` reads bytes (UTF-8, 16 or 32), without
+    NaN and Infinity."""
+    return _DECODER.decode(payload.decode(json.detect_encoding(payload), "surrogatepass"))
 
 
 def _short(value: Any) -> str:

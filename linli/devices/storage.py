@@ -5,9 +5,12 @@ partitions of PostgreSQL, hourly aggregates and retention (docs/devices.md,
 Every write here is one statement for a whole batch (or one `executemany` on
 SQLite), never a query per row:
 
-- telemetry rows: `INSERT … SELECT FROM unnest(…) ON CONFLICT DO NOTHING` on
-  PostgreSQL, `INSERT OR IGNORE` on SQLite: a row delivered twice is stored once;
-- latest values: an upsert where only a newer time wins;
+- telemetry rows: `INSERT … SELECT FROM json_array_elements(…) ON CONFLICT DO
+  NOTHING` on PostgreSQL, `INSERT OR IGNORE` on SQLite: a row delivered twice is
+  stored once;
+- latest values: an upsert where only a newer time wins, returning the values it
+  replaces (the rules' previous values); on PostgreSQL in the same statement as the
+  rows (`telemetry_store`);
 - device health: last seen, online, battery and signal;
 - client attributes: merged into `Device.attributes` (a null removes a key);
 - refusals: `DeviceRejection` counted per device and reason.
