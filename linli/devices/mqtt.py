@@ -117,6 +117,8 @@ class _BufferedSocket:
         size = (buffer[i] << 8) | buffer[i + 1]
         topic = buffer[i + 2 : i + 2 + size]
         i += 2 + size
+        if i > stop:  # a topic longer than the packet: paho refuses it
+            return None
         mid = 0
         if qos:
             if i + 2 > stop:
@@ -137,10 +139,12 @@ class _BufferedSocket:
 
 
 class _Client(mqtt.Client):
-    """paho's client, three costs per message less: packets already read into the
-    buffer are handled in one loop turn (paho reads one a turn, each after a
-    `select`); a message goes straight to `on_message` (paho matches its topic
-    against the per-topic callbacks, of which a worker has none); and a batch's
+    """paho's client, four costs per message less: a PUBLISH packet wholly in the
+    buffer is read here (`_BufferedSocket.publish`: no `MQTTMessage`, no properties
+    object, one call), anything else by paho; packets already read into the buffer
+    are handled in one loop turn (paho reads one a turn, each after a `select`); a
+    message paho reads goes straight to `on_message` (paho matches its topic against
+    the per-topic callbacks, of which a worker has none); and a batch's
     acknowledgements go out as one write (paho queues one packet per message, each
     waking the network thread and sent alone)."""
 
