@@ -12,8 +12,9 @@ devices; no loss when the broker restarts or a worker is killed mid-stream.
   SELECT: a mix of profiles over the district's grids, each with its token's
   SHA-256) and `--history` telemetry rows over the last four weeks, generated in SQL
   into the monthly partitions, with latest values; then VACUUM ANALYZE. Timed.
-- raw: the rows of a run (`--messages` × 3 values) inserted with the ingestion's own
-  statement (`storage.telemetry_insert`: JSON rows, ON CONFLICT DO NOTHING), batches
+- raw: the rows of a run (`--messages` × 3 values) inserted with the telemetry insert
+  alone (`storage.telemetry_insert`: JSON rows, ON CONFLICT DO NOTHING; the
+  ingestion's statement, `storage.telemetry_store`, adds the latest values), batches
   of `--batch` messages, one transaction each, in 1 and in 2 processes: no parsing,
   checks, rules, latest values or health. (Their times are an hour before the run's,
   so that the full path stores its own rows.)
@@ -335,8 +336,11 @@ class Bench:
                 "SELECT setval(pg_get_serial_sequence('devices_device', 'id'), %s)", [a.devices]
             )
             devices_s = time.perf_counter() - t
-            # History: each device's keys, `rounds` times over four weeks, ending two
-            # hours ago, in chunks of 10,000 devices (one statement and commit each).
+            # History: each device's keys, `rounds` times over four weeks, ending 3 h 10
+            # min ago, before the first run's rows (base_ms): so every run's values are
+            # newer than the latest values, which they move, and the rules see them (a
+            # value older than a key's latest is stored, not evaluated). In chunks of
+            # 10,000 devices (one statement and commit each).
             cursor.execute(
                 "SELECT count(*) FROM devices_device d JOIN devices_profilekey k"
                 " ON k.profile_id = d.profile_id"
@@ -347,7 +351,7 @@ class Bench:
             for first in range(1, a.devices + 1, 10_000):
                 cursor.execute(
                     "INSERT INTO devices_telemetry (device_id, key, ts, value)"
-                    " SELECT d.id, k.key, now() - interval '2 hours'"
+                    " SELECT d.id, k.key, now() - interval '3 hours 10 minutes'"
                     " - (g * interval '28 days' / %s) - (d.id %% 600) * interval '1 second',"
                     " COALESCE(k.minimum, 0)"
                     " + (COALESCE(k.maximum, 100) - COALESCE(k.minimum, 0))"

@@ -29,7 +29,6 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, NamedTuple
 
@@ -68,8 +67,7 @@ HEALTH_KEYS = ("battery", "signal")
 LAST_SEEN_RESOLUTION = 60  # seconds (at most half the profile's interval)
 
 
-@dataclass(frozen=True)
-class Message:
+class Message(NamedTuple):  # (a tuple: made for every message, cheaper than a dataclass)
     device: str  # the device's key (`Device.key`); for gateway kinds, the gateway's
     kind: str  # one of KINDS
     payload: bytes
@@ -180,8 +178,14 @@ def _no_constant(name: str) -> Any:
     raise ValueError(f"{name} is not JSON")
 
 
+# One decoder for every payload: `json.loads` with an argument builds a new one a call.
+_DECODER = json.JSONDecoder(parse_constant=_no_constant)
+
+
 def _loads(payload: bytes) -> Any:
-    return json.loads(payload, parse_constant=_no_constant)
+    """A payload's JSON, as `json.loads` reads bytes (UTF-8, 16 or 32), without
+    NaN and Infinity."""
+    return _DECODER.decode(payload.decode(json.detect_encoding(payload), "surrogatepass"))
 
 
 def _short(value: Any) -> str:
@@ -284,7 +288,6 @@ class _Batch:
 
     def __init__(self) -> None:
         self.rows: list[storage.Row] = []
-        self.latest: dict[tuple[int, str], tuple[datetime, float | None, str | None]] = {}
         self.seen: dict[int, datetime] = {}
         self.health: dict[str, dict[int, tuple[datetime, int]]] = {k: {} for k in HEALTH_KEYS}
         self.attributes: dict[int, dict[str, Any]] = {}
@@ -298,9 +301,6 @@ class _Batch:
         self, device: int, key: str, ts: datetime, number: float | None, text: str | None
     ) -> None:
         self.rows.append((device, key, ts, number, text))
-        known = self.latest.get((device, key))
-        if known is None or known[0] < ts:
-            self.latest[(device, key)] = (ts, number, text)
         if key in self.health and number is not None:
             health = self.health[key]
             if device not in health or health[device][0] < ts:
@@ -610,8 +610,7 @@ def _write(
     counts: Counter[str] = Counter()
     rows: dict[tuple[int | None, str], tuple[int, str]] = dict(refuse.rows)
     with transaction.atomic():
-        previous = storage.latest_of(batch.seen)
-        stored = storage.telemetry_insert(batch.rows)
+        stored, previous = storage.telemetry_store(batch.rows)
         per_device = Counter(row[0] for row in batch.rows)
         for device_id, given in per_device.items():
             duplicates = given - stored[device_id]
@@ -623,7 +622,6 @@ def _write(
                     f"{duplicates} values already stored",
                 )
         counts["stored"] = sum(stored.values())
-        storage.latest_upsert(batch.latest)
         seen, battery, signal = _health(batch, devices, intervals)
         storage.health_update(
             seen=seen, battery=battery, signal=signal, disconnected=batch.disconnected

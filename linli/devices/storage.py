@@ -5,9 +5,12 @@ partitions of PostgreSQL, hourly aggregates and retention (docs/devices.md,
 Every write here is one statement for a whole batch (or one `executemany` on
 SQLite), never a query per row:
 
-- telemetry rows: `INSERT … SELECT FROM unnest(…) ON CONFLICT DO NOTHING` on
-  PostgreSQL, `INSERT OR IGNORE` on SQLite: a row delivered twice is stored once;
-- latest values: an upsert where only a newer time wins;
+- telemetry rows: `INSERT … SELECT FROM json_array_elements(…) ON CONFLICT DO
+  NOTHING` on PostgreSQL, `INSERT OR IGNORE` on SQLite: a row delivered twice is
+  stored once;
+- latest values: an upsert where only a newer time wins, returning the values it
+  replaces (the rules' previous values); on PostgreSQL in the same statement as the
+  rows (`telemetry_store`);
 - device health: last seen, online, battery and signal;
 - client attributes: merged into `Device.attributes` (a null removes a key);
 - refusals: `DeviceRejection` counted per device and reason.
@@ -64,6 +67,10 @@ def _pg(sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
 ROWS_FROM_JSON = (
     "SELECT (e->>0)::bigint, e->>1, (e->>2)::timestamptz, (e->>3)::float8, e->>4"
     " FROM json_array_elements(%s::json) AS e"
+)
+ROWS_FROM_JSON_NAMED = (
+    "SELECT (e->>0)::bigint AS device_id, e->>1 AS key, (e->>2)::timestamptz AS ts,"
+    " (e->>3)::float8 AS value, e->>4 AS text FROM json_array_elements(%s::json) AS e"
 )
 
 
@@ -136,54 +143,82 @@ def telemetry_insert(rows: Sequence[Row]) -> Counter[int]:
     return stored
 
 
-def latest_of(device_ids: Iterable[int]) -> dict[tuple[int, str], tuple[datetime, float | None]]:
-    """The latest value of every key of these devices: (device, key) → (time, number)."""
-    from linli.devices.models import LatestValue
+type Previous = dict[tuple[int, str], tuple[datetime, float | None]]
 
-    ids = sorted(set(device_ids))
-    if not ids:
-        return {}
+# The rows' latest values (one a key) moved forward, and what they were before: the
+# CTEs of one statement all see the table as it was when it began.
+_LATEST_SWAP = (
+    "last AS (SELECT DISTINCT ON (device_id, key) device_id, key, ts, value, text FROM v"
+    " ORDER BY device_id, key, ts DESC),"
+    " old AS (SELECT l.device_id, l.key, l.ts, l.value FROM devices_latestvalue AS l"
+    " JOIN last USING (device_id, key)),"
+    " moved AS (INSERT INTO devices_latestvalue (device_id, key, ts, value, text)"
+    " SELECT device_id, key, ts, value, text FROM last ORDER BY device_id, key"
+    " ON CONFLICT (device_id, key) DO UPDATE SET ts = excluded.ts,"
+    " value = excluded.value, text = excluded.text"
+    " WHERE devices_latestvalue.ts < excluded.ts)"
+)
+
+
+def telemetry_store(rows: Sequence[Row]) -> tuple[Counter[int], Previous]:
+    """The ingestion's write of a batch's values: the rows stored, each once (how many
+    were new per device), and each key's latest value moved forward (a value older
+    than the one stored changes nothing). Returns also the latest values of the rows'
+    keys as they were before: (device, key) → (time, number), the rules' memory.
+
+    On PostgreSQL one statement (a chunk of rows), the rows sent once: the insert, the
+    read of the latest values and their upsert in CTEs of the same statement."""
+    stored: Counter[int] = Counter()
+    previous: Previous = {}
+    if not rows:
+        return stored, previous
     if postgres():
-        condition, params = ids_in("device_id", ids)
-        rows = _pg(
-            f"SELECT device_id, key, ts, value FROM devices_latestvalue WHERE {condition}",  # noqa: S608
-            params,
-        )
-        return {(device_id, key): (ts, value) for device_id, key, ts, value in rows}
-    return {
-        (device_id, key): (ts, value)
-        for device_id, key, ts, value in LatestValue.objects.filter(device_id__in=ids).values_list(
-            "device_id", "key", "ts", "value"
-        )
-    }
-
-
-def latest_upsert(
-    latest: Mapping[tuple[int, str], tuple[datetime, float | None, str | None]],
-) -> None:
-    """Each key's last value; a value older than the one stored changes nothing."""
-    if not latest:
-        return
-    rows = [(d, k, ts, v, t) for (d, k), (ts, v, t) in sorted(latest.items())]
-    update = (
-        " ON CONFLICT (device_id, key) DO UPDATE SET ts = excluded.ts,"
-        " value = excluded.value, text = excluded.text"
-        " WHERE devices_latestvalue.ts < excluded.ts"
-    )
-    if postgres():
-        _pg(
-            "INSERT INTO devices_latestvalue (device_id, key, ts, value, text) "
-            + ROWS_FROM_JSON
-            + update,
-            [rows_json(rows)],
-        )
-        return
+        for start in range(0, len(rows), CHUNK):
+            found = _pg(
+                f"WITH v AS ({ROWS_FROM_JSON_NAMED}),"  # noqa: S608 (constant table names)
+                f" new AS (INSERT INTO {TELEMETRY} (device_id, key, ts, value, text)"
+                " SELECT * FROM v ON CONFLICT DO NOTHING RETURNING device_id),"
+                f" {_LATEST_SWAP}"
+                " SELECT device_id, NULL, NULL::timestamptz, NULL::float8, count(*) FROM new"
+                " GROUP BY device_id"
+                " UNION ALL SELECT device_id, key, ts, value, 0 FROM old",
+                [rows_json(rows[start : start + CHUNK])],
+            )
+            for device_id, key, ts, value, count in found:
+                if key is None:
+                    stored[device_id] += count
+                else:  # a later chunk's statement sees an earlier chunk's values
+                    previous.setdefault((device_id, key), (ts, value))
+        return stored, previous
+    latest: dict[tuple[int, str], tuple[datetime, float | None, str | None]] = {}
+    for device_id, key, ts, value, text in rows:
+        known = latest.get((device_id, key))
+        if known is None or known[0] < ts:
+            latest[(device_id, key)] = (ts, value, text)
+    previous = _sqlite_latest_of(latest)
+    stored = telemetry_insert(rows)
     with connection.cursor() as cursor:
         cursor.executemany(
-            "INSERT INTO devices_latestvalue (device_id, key, ts, value, text)"  # noqa: S608
-            " VALUES (%s, %s, %s, %s, %s)" + update,
-            [(d, k, db_time(ts), v, t) for d, k, ts, v, t in rows],
+            "INSERT INTO devices_latestvalue (device_id, key, ts, value, text)"
+            " VALUES (%s, %s, %s, %s, %s) ON CONFLICT (device_id, key) DO UPDATE SET"
+            " ts = excluded.ts, value = excluded.value, text = excluded.text"
+            " WHERE devices_latestvalue.ts < excluded.ts",
+            [(d, k, db_time(ts), v, t) for (d, k), (ts, v, t) in sorted(latest.items())],
         )
+    return stored, previous
+
+
+def _sqlite_latest_of(keys: Iterable[tuple[int, str]]) -> Previous:
+    from linli.devices.models import LatestValue
+
+    wanted = set(keys)
+    return {
+        (device_id, key): (ts, value)
+        for device_id, key, ts, value in LatestValue.objects.filter(
+            device_id__in={d for d, _ in wanted}
+        ).values_list("device_id", "key", "ts", "value")
+        if (device_id, key) in wanted
+    }
 
 
 def health_update(
