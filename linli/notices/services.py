@@ -18,7 +18,7 @@ from linli.accounts.models import User
 from linli.audit.choices import AuditAction
 from linli.audit.services import audit_record
 from linli.cases.photos import CheckedPhoto
-from linli.core import live
+from linli.core import events, live
 from linli.core.permissions import Role
 from linli.core.problems import Conflict
 from linli.core.scoping import AnyUser
@@ -31,6 +31,7 @@ from linli.notices.choices import (
     NoticeState,
     Urgency,
 )
+from linli.notices.events import NoticeExpired, NoticePublished, NoticeWithdrawn
 from linli.notices.content import (
     CheckedFile,
     Upload,
@@ -312,6 +313,22 @@ def _tell_readers(notice: Notice) -> None:
         live.publish(LIVE_NOTICES, path=notice.region.path, data={"notice": notice.pk})
 
 
+CAME_DOWN = {NoticeState.WITHDRAWN: NoticeWithdrawn, NoticeState.EXPIRED: NoticeExpired}
+
+
+def _announce(notice: Notice, to: str) -> None:
+    """The domain event of a notice going out or coming down (in this transaction)."""
+    kind = NoticePublished if to == NoticeState.PUBLISHED else CAME_DOWN[to]
+    everyone = (
+        not notice.roles
+        and not notice.buildings.exists()
+        and not notice.labels.exists()
+    )
+    events.publish(
+        kind(notice_id=notice.pk, region_path=notice.region.path, everyone=everyone)
+    )
+
+
 def _move(
     notice: Notice,
     *,
@@ -342,6 +359,7 @@ def _move(
     _log(locked, from_state, to, by, note)
     if NoticeState.PUBLISHED in (from_state, to):
         _tell_readers(locked)
+        _announce(locked, to)
     if to == NoticeState.PUBLISHED and locked.urgent:
         from linli.notices.tasks import notice_alert
 

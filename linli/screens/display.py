@@ -263,6 +263,7 @@ def tv_channel(request: HttpRequest, number: int) -> HttpResponse:
             channels=[(c, content.programme_now(c)) for c in channels],
             missing=number,
         )
+    items_html, items_etag = _items(request, screen, channel)
     return _tv(
         request,
         "screens/tv/channel.html",
@@ -270,8 +271,31 @@ def tv_channel(request: HttpRequest, number: int) -> HttpResponse:
         channel=channel,
         now_on=content.programme_now(channel),
         schedule=content.schedule_today(channel),
-        notices=content.notices_for(screen.region, channel.topics, limit=12),
+        items_html=mark_safe(items_html),  # noqa: S308 - rendered by our template
+        items_etag=items_etag,
     )
+
+
+def _items(request: HttpRequest, screen: Screen, channel: Channel) -> tuple[str, str]:
+    return _fragment(
+        request,
+        "screens/tv/_items.html",
+        {"channel": channel, "notices": content.notices_for(screen.region, channel.topics, limit=12)},
+    )
+
+
+@public
+@require_GET
+def tv_items(request: HttpRequest, number: int) -> HttpResponse:
+    """A channel's latest notices, as the fragment its page swaps in when they changed
+    (a notice published or withdrawn: the live channel `screens` says when)."""
+    screen = screen_of(request)
+    if screen is None:
+        return _gone(request)
+    channel = selectors.channels().filter(number=number, enabled=True).first()
+    if channel is None:
+        raise Http404
+    return _etagged(request, *_items(request, screen, channel))
 
 
 @public

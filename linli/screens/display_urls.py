@@ -15,5 +15,6 @@ urlpatterns = [
     path("screen/images/<int:pk>/", display.image, name="image"),
     path("tv/", display.tv_home, name="tv-home"),
     path("tv/<int:number>/", display.tv_channel, name="tv-channel"),
+    path("tv/<int:number>/items/", display.tv_items, name="tv-items"),
     path("tv/<int:number>/<int:pk>/", display.tv_notice, name="tv-notice"),
 ]

@@ -143,6 +143,33 @@
     alertFollower.follow();
     alertFollower.schedule(poll);
   }
+  /* A TV channel's latest notices, followed: a notice published or withdrawn shows
+     at once. The focus stays on the same notice (or goes to the first) when the list
+     it was in is swapped. */
+  var items = document.getElementById("items");
+  if (items && items.getAttribute("data-url")) {
+    var focused = null;
+    var keepFocus = function () {
+      if (!focused || items.contains(focused)) { return; }
+      var same = null, links = items.querySelectorAll("[data-nav]");
+      var href = focused.getAttribute("href");
+      for (var k = 0; k < links.length; k++) {
+        if (links[k].getAttribute("href") === href) { same = links[k]; }
+      }
+      focused = null;
+      if (same || links[0]) { (same || links[0]).focus(); } else { focusFirst(); }
+    };
+    var itemsFollower = new Follower(items.getAttribute("data-url"), items, items.getAttribute("data-etag"), keepFocus);
+    var swap = itemsFollower.poll;
+    itemsFollower.poll = function () {  // note what has the focus before the list goes
+      var active = document.activeElement;
+      if (active && items.contains(active)) { focused = active; }
+      swap.call(this);
+    };
+    followers.push(itemsFollower);
+    itemsFollower.follow();
+    itemsFollower.schedule(poll);
+  }
   if (body.className.indexOf("tv") < 0) { return; }
 
   function focusables() {
