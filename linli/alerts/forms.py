@@ -159,7 +159,6 @@ class ImportForm(forms.Form):
     )
 
 
-
 class PlaceForm(forms.Form):
     """A shelter or civil-defence site: its region (of those the user keeps places in),
     its facts and its point (a tap on the map, or typed)."""
@@ -170,7 +169,10 @@ class PlaceForm(forms.Form):
     address = forms.CharField(label=_("Address"), max_length=200)
     capacity = forms.IntegerField(label=_("Capacity (people)"), min_value=0, max_value=1_000_000)
     longitude = forms.FloatField(
-        label=_("Longitude"), min_value=-180, max_value=180, widget=forms.NumberInput({"step": "any"})
+        label=_("Longitude"),
+        min_value=-180,
+        max_value=180,
+        widget=forms.NumberInput({"step": "any"}),
     )
     latitude = forms.FloatField(
         label=_("Latitude"), min_value=-90, max_value=90, widget=forms.NumberInput({"step": "any"})

@@ -9,6 +9,7 @@ app_name = "screens-display"
 urlpatterns = [
     path("screen/", display.screen_page, name="screen"),
     path("screen/signin/", display.signin, name="signin"),
+    path("screen/sw.js", display.service_worker, name="service-worker"),
     path("screen/content/", display.screen_content, name="screen-content"),
     path("screen/alerts/", display.alerts_fragment, name="alerts"),
     path("screen/heartbeat/", display.heartbeat, name="heartbeat"),

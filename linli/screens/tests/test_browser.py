@@ -172,6 +172,54 @@ def test_a_display_outlives_its_server(world, display, playlist, settings, brows
     assert Screen.objects.get(pk=screen.pk).showing
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_display_reloaded_while_its_server_is_away_shows_its_last_content(
+    world, display, playlist, settings, browser_context
+):
+    """The page and its files come from the service worker, the newest content from
+    what the page kept: a reload (or a screen switched off and on) with the server
+    stopped shows what the screen showed last, marked offline."""
+    settings.LINLI_SCREEN_POLL_S = 1
+    _screen, token = display
+    for connection in _shared().values():
+        connection.inc_thread_sharing()
+    server = _server()
+    base = f"http://127.0.0.1:{server.port}"
+    try:
+        context = browser_context(viewport={"width": 1920, "height": 1080})
+        signed_in(context, base, token)
+        page = context.new_page()
+        page.goto(f"{base}/screen/")
+        page.get_by_role("heading", name="今日天气").wait_for()
+        page.wait_for_function("() => navigator.serviceWorker.controller !== null")
+        # the playlist changes after the page was loaded: swapped in, and kept
+        services.item_add(playlist=playlist, kind="figures", duration=5, title="办件数据", by=None)
+        page.locator(".slide[data-key]").nth(2).wait_for(state="attached")
+
+        server.terminate()  # the server goes away, and the screen reloads
+        page.reload()
+        page.get_by_test_id("offline").wait_for()
+        assert page.locator(".slide").count() == 3  # the page kept, with the newest content
+        shown = page.locator("#content").text_content()
+        assert "办件数据" in shown and "网格员值守" in shown
+        assert page.locator("link[rel=stylesheet]").evaluate("l => l.sheet !== null")
+        page.reload()  # and again: still there
+        page.get_by_test_id("offline").wait_for()
+        assert "办件数据" in page.locator("#content").text_content()
+
+        fresh = browser_context(viewport={"width": 1920, "height": 1080}).new_page()
+        with pytest.raises(Exception, match="ERR_CONNECTION_REFUSED"):
+            fresh.goto(f"{base}/screen/")  # a screen that never loaded it has nothing
+
+        server = _server(server.port)  # back: online again, and its content served afresh
+        page.get_by_test_id("offline").wait_for(state="hidden")
+        context.close()
+    finally:
+        server.terminate()
+        for connection in _shared().values():
+            connection.dec_thread_sharing()
+
+
 def _wait(condition, what: str, timeout: float = 10) -> None:
     deadline = time.monotonic() + timeout
     while not condition():

@@ -95,7 +95,9 @@ def test_a_notice_going_out_or_coming_down_tells_the_screens_of_its_region(
     )
     from linli.registry.models import Label
 
-    _other, _token = services.screen_register(kind="screen", name="市南大屏", region=world.b, by=None)
+    _other, _token = services.screen_register(
+        kind="screen", name="市南大屏", region=world.b, by=None
+    )
 
     def nudged(call):
         LiveMessage.objects.filter(channel="screens").delete()
@@ -107,6 +109,7 @@ def test_a_notice_going_out_or_coming_down_tells_the_screens_of_its_region(
     notice, paths = nudged(lambda: published(world, title="停水通知"))
     assert paths == [world.a.path]
     assert PublishedEvent.objects.filter(name="notice.published").exists()
+
     def subdistrict_wide():
         found = notice_create(
             region=world.subdistrict, title="街道通知", body="<p>全街道。</p>",
