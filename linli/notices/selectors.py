@@ -185,7 +185,7 @@ def receipts(*, notice: Notice) -> Receipts:
     read = {
         row[key]: [row["total"], *(row[name] for name in per_label)]
         for row in audience_residents(notice)
-        .filter(has_read(notice))
+        .filter(pk__in=NoticeRead.objects.filter(notice=notice).values("resident_id"))
         .values(key)
         .annotate(total=Count("pk"), **per_label)
         .order_by()

@@ -144,7 +144,7 @@
     var rendered = parseInt(data("rendered"), 10) || 0;
     var last = kept();
     var etag = data("etag");
-    if (last && last.at > rendered && last.etag !== etag) {
+    if (last && last.at >= rendered && last.etag !== etag) {
       content.innerHTML = last.html;
       etag = last.etag;
     } else {
