@@ -314,12 +314,17 @@ def _tell_readers(notice: Notice) -> None:
         live.publish(LIVE_NOTICES, path=notice.region.path, data={"notice": notice.pk})
 
 
-CAME_DOWN = {NoticeState.WITHDRAWN: NoticeWithdrawn, NoticeState.EXPIRED: NoticeExpired}
+CAME_DOWN: dict[str, type[NoticeWithdrawn | NoticeExpired]] = {
+    NoticeState.WITHDRAWN: NoticeWithdrawn,
+    NoticeState.EXPIRED: NoticeExpired,
+}
 
 
 def _announce(notice: Notice, to: str) -> None:
     """The domain event of a notice going out or coming down (in this transaction)."""
-    kind = NoticePublished if to == NoticeState.PUBLISHED else CAME_DOWN[to]
+    kind: type[NoticePublished | NoticeWithdrawn | NoticeExpired] = (
+        NoticePublished if to == NoticeState.PUBLISHED else CAME_DOWN[to]
+    )
     everyone = not notice.roles and not notice.buildings.exists() and not notice.labels.exists()
     events.publish(kind(notice_id=notice.pk, region_path=notice.region.path, everyone=everyone))
 
