@@ -35,6 +35,8 @@ class AlertsConfig(AppConfig):
                     "alerts:alert-cancel",
                     "alerts:alert-import",
                     "alerts:place-list",
+                    "alerts:place-create",
+                    "alerts:place-edit",
                 ),
             )
         )

@@ -8,7 +8,15 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from linli.alerts.choices import AlertSeverity, AlertUrgency, Category, Certainty, Scope, Status
+from linli.alerts.choices import (
+    AlertSeverity,
+    AlertUrgency,
+    Category,
+    Certainty,
+    PlaceKind,
+    Scope,
+    Status,
+)
 from linli.alerts.models import Alert, Place
 from linli.alerts.services import FACTS
 from linli.regions.forms import region_choices
@@ -162,3 +170,37 @@ class ImportForm(forms.Form):
             "Such as a weather bureau's. Nothing is saved unless the whole document is valid."
         ),
     )
+
+
+class PlaceForm(forms.Form):
+    """A shelter or civil-defence site: its region (of those the user keeps places in),
+    its facts and its point (a tap on the map, or typed)."""
+
+    region = forms.ChoiceField(label=_("Region"))
+    name = forms.CharField(label=_("Name"), max_length=100)
+    kind = forms.ChoiceField(label=_("Kind"), choices=PlaceKind.choices)
+    address = forms.CharField(label=_("Address"), max_length=200)
+    capacity = forms.IntegerField(label=_("Capacity (people)"), min_value=0, max_value=1_000_000)
+    longitude = forms.FloatField(
+        label=_("Longitude"),
+        min_value=-180,
+        max_value=180,
+        widget=forms.NumberInput({"step": "any"}),
+    )
+    latitude = forms.FloatField(
+        label=_("Latitude"), min_value=-90, max_value=90, widget=forms.NumberInput({"step": "any"})
+    )
+
+    def __init__(self, *args: Any, regions: Iterable[Region], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["region"].choices = region_choices(regions)  # type: ignore[attr-defined]
+
+    def facts(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in FIELDS_OF_PLACE}
+
+
+FIELDS_OF_PLACE = ("name", "kind", "address", "capacity", "longitude", "latitude")
+
+
+def initial_of_place(place: Place) -> dict[str, Any]:
+    return {"region": place.region.code} | {name: getattr(place, name) for name in FIELDS_OF_PLACE}

@@ -75,6 +75,39 @@ def place_create(
     return place
 
 
+PLACE_FIELDS = ("region", "name", "kind", "address", "capacity", "longitude", "latitude")
+
+
+@transaction.atomic
+def place_update(*, place: Place, by: AnyUser | None, **fields: Any) -> Place:
+    """Change a place's facts (any of `PLACE_FIELDS`); moving it to another region
+    needs the right there too. Audited with the fields changed."""
+    unknown = set(fields) - set(PLACE_FIELDS)
+    if unknown:
+        raise ValueError(f"Not a place's field: {sorted(unknown)}")
+    locked = Place.objects.select_for_update().select_related("region").get(pk=place.pk)
+    ensure_may(by, locked.region, PLACE_MANAGE)
+    if "region" in fields and fields["region"] != locked.region:
+        ensure_may(by, fields["region"], PLACE_MANAGE)
+    for name in ("name", "address"):
+        if isinstance(fields.get(name), str):
+            fields[name] = fields[name].strip()
+    changed = [name for name, value in fields.items() if getattr(locked, name) != value]
+    for name in changed:
+        setattr(locked, name, fields[name])
+    if changed:
+        locked.full_clean()
+        locked.save(update_fields=changed)
+        audit_record(
+            action=AuditAction.RECORD_UPDATE,
+            actor=by,
+            obj=locked,
+            object_label=locked.name,
+            details={"fields": changed},
+        )
+    return locked
+
+
 # --- drafts ----------------------------------------------------------------------------
 
 

@@ -18,8 +18,16 @@ from linli.accounts.auth import signed_in_user
 from linli.alerts import cap, feeds, selectors, services
 from linli.alerts.choices import CAP_MEDIA_TYPE, MsgType, State
 from linli.alerts.filters import AlertFilter
-from linli.alerts.forms import AlertForm, CancelForm, ImportForm, UpdateNoteForm, initial_of
-from linli.alerts.models import Alert
+from linli.alerts.forms import (
+    AlertForm,
+    CancelForm,
+    ImportForm,
+    PlaceForm,
+    UpdateNoteForm,
+    initial_of,
+    initial_of_place,
+)
+from linli.alerts.models import Alert, Place
 from linli.alerts.permissions import ALERT_ISSUE, ALERT_MANAGE, ALERT_VIEW, PLACE_MANAGE
 from linli.core.access import public, requires
 from linli.core.forms import apply_errors
@@ -379,8 +387,86 @@ def place_list(request: HttpRequest) -> HttpResponse:
             "places": places,
             "map": {**map_settings(), "places": _place_points(places)},
             "may_manage": user.has_action(PLACE_MANAGE),
+            "managed": set(
+                selectors.places_visible(user=user, action=PLACE_MANAGE)
+                .filter(pk__in=[p.pk for p in places])
+                .values_list("pk", flat=True)
+            ),
         },
     )
+
+
+def _place_regions(request: HttpRequest) -> Any:
+    """The regions the user keeps places in (a district, subdistrict or community)."""
+    return (
+        Region.objects.visible_to(request.user, PLACE_MANAGE)
+        .filter(level__in=AREA_LEVELS, retired_at__isnull=True)
+        .select_related("parent")
+        .order_by("path")
+    )
+
+
+def _place_form_page(
+    request: HttpRequest, form: PlaceForm, place: Place | None = None
+) -> HttpResponse:
+    return render(
+        request,
+        "alerts/place_form.html",
+        {
+            "form": form,
+            "place": place,
+            "title": _("Edit the place") if place else _("New shelter or civil-defence site"),
+            "map": map_settings(),
+        },
+        status=422 if form.errors else 200,
+    )
+
+
+def _save_place(request: HttpRequest, form: PlaceForm, place: Place | None) -> Place | None:
+    """The place saved from a valid form (None: the errors are on the form)."""
+    user = signed_in_user(request)
+    region = _place_regions(request).filter(code=form.cleaned_data["region"]).first()
+    if region is None:
+        form.add_error("region", _("Unknown region."))
+        return None
+    try:
+        if place is None:
+            return services.place_create(region=region, by=user, **form.facts())
+        return services.place_update(place=place, region=region, by=user, **form.facts())
+    except ValidationError as exc:
+        apply_errors(form, exc)
+        return None
+
+
+@requires(PLACE_MANAGE)
+@require_http_methods(["GET", "POST"])
+def place_create(request: HttpRequest) -> HttpResponse:
+    """Register a shelter or civil-defence site in one of the user's regions, its point
+    tapped on the map."""
+    data = request.POST if request.method == "POST" else None
+    form = PlaceForm(data, regions=_place_regions(request))
+    if request.method == "POST" and form.is_valid():
+        place = _save_place(request, form, None)
+        if place is not None:
+            messages.success(request, _("%(name)s is registered.") % {"name": place.name})
+            return redirect("alerts:place-list")
+    return _place_form_page(request, form)
+
+
+@requires(PLACE_MANAGE)
+@require_http_methods(["GET", "POST"])
+def place_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change a place's facts, region or point."""
+    user = signed_in_user(request)
+    place = get_object_or_404(selectors.places_visible(user=user, action=PLACE_MANAGE), pk=pk)
+    data = request.POST if request.method == "POST" else None
+    form = PlaceForm(data, initial=initial_of_place(place), regions=_place_regions(request))
+    if request.method == "POST" and form.is_valid():
+        saved = _save_place(request, form, place)
+        if saved is not None:
+            messages.success(request, _("%(name)s is saved.") % {"name": saved.name})
+            return redirect("alerts:place-list")
+    return _place_form_page(request, form, place)
 
 
 # --- public: the CAP feed, messages and a page for residents ---------------------------

@@ -69,6 +69,10 @@ class Notice(models.Model):
     expire_at = models.DateTimeField(_("expires at"), null=True, blank=True)
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
     alerted_at = models.DateTimeField(_("urgent alert sent"), null=True, blank=True)
+    # The audience counted when it went out (selectors.audience_figures), for its read
+    # receipts: {"labels": [label ids], "rows": [[building or grid id, total, per label…]]}.
+    audience_figures = models.JSONField(null=True, blank=True, editable=False)
+    audience_counted_at = models.DateTimeField(null=True, blank=True, editable=False)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("written by")
     )

@@ -27,7 +27,7 @@ from linli.notices.permissions import NOTICE_VIEW
 from linli.regions.choices import PATH_LENGTH, Level
 from linli.regions.models import Region
 from linli.regions.selectors import regions_within
-from linli.registry.models import Label, Resident
+from linli.registry.models import Building, Label, Resident
 from linli.registry.permissions import REGISTRY_VIEW
 
 NEWEST = ("-pinned", "-published_at", "-pk")
@@ -141,69 +141,95 @@ BUILDING = "household__house__building"
 COMMUNITY_PATH = PATH_LENGTH[Level.COMMUNITY]
 
 
+def receipt_labels(notice: Notice) -> list[Label]:
+    """The labels a notice's receipts are counted by: its own, else the vulnerable."""
+    return list(notice.labels.all()) or list(
+        Label.objects.filter(code__in=VULNERABLE_LABELS).order_by("order", "pk")
+    )
+
+
+def _per_community(notice: Notice) -> bool:
+    return len(notice.region.path) < COMMUNITY_PATH and not notice.buildings.exists()
+
+
+def audience_figures(notice: Notice) -> dict[str, Any]:
+    """The notice's audience counted from the registry now, in one grouped pass: by
+    building (by grid, for a notice above a community that names no buildings), with
+    each receipt label's count — {"labels": [ids], "rows": [[key, total, …]]}. A
+    million residents take seconds on two cores: it is counted once, when the notice
+    goes out (`services.notice_count_audience`, a task after publishing), and kept."""
+    labels = receipt_labels(notice)
+    per_label = {f"label_{label.pk}": Count("pk", filter=label_q([label])) for label in labels}
+    key = "grid" if _per_community(notice) else BUILDING
+    rows = (
+        audience_residents(notice).values(key).annotate(total=Count("pk"), **per_label).order_by()
+    )
+    return {
+        "labels": [label.pk for label in labels],
+        "rows": [[row[key], row["total"], *(row[name] for name in per_label)] for row in rows],
+    }
+
+
 def receipts(*, notice: Notice) -> Receipts:
     """已读回执: how many of the notice's audience have read it, by building (by
     community for a notice above a community that names no buildings: a district's
     has some 200,000 buildings at a million residents) and by label (its labels, else
-    the vulnerable ones), the audience counted from the registry now. Two grouped
-    passes, whatever the audience's size: the audience by building (community) with
-    each label's count, and the same for those who have read it; the totals and the
-    labels' figures are their sums."""
-    labels = list(notice.labels.all()) or list(
-        Label.objects.filter(code__in=VULNERABLE_LABELS).order_by("order", "pk")
-    )
+    the vulnerable ones). The audience is the one counted when the notice went out
+    (`audience_figures`, kept on the notice; counted now when it has not been yet); the
+    readers are counted now, in one grouped pass driven by the reads. The totals and
+    the labels' figures are the rows' sums."""
+    labels = receipt_labels(notice)
+    figures = notice.audience_figures
+    if not figures or figures.get("labels") != [label.pk for label in labels]:
+        figures = audience_figures(notice)
     per_label = {f"label_{label.pk}": Count("pk", filter=label_q([label])) for label in labels}
-    audience = audience_residents(notice)
-    per_community = len(notice.region.path) < COMMUNITY_PATH and not notice.buildings.exists()
+    per_community = _per_community(notice)
     key = "grid" if per_community else BUILDING
-    nothing: dict[str, int] = {"total": 0} | dict.fromkeys(per_label, 0)
     read = {
-        row[key]: row
-        for row in audience.filter(has_read(notice))
+        row[key]: [row["total"], *(row[name] for name in per_label)]
+        for row in audience_residents(notice)
+        .filter(pk__in=NoticeRead.objects.filter(notice=notice).values("resident_id"))
         .values(key)
         .annotate(total=Count("pk"), **per_label)
         .order_by()
     }
+    everyone = {row[0]: row[1:] for row in figures["rows"]}
+    nothing = [0] * (1 + len(labels))
+    for extra in set(read) - set(everyone):  # came to live there since it was counted
+        everyone[extra] = read[extra]
     buildings = []
     if per_community:
-        # Grouped by the residents' grid (an integer, a few hundred groups: no sort of
-        # the audience, no joins to names), then summed up to their communities.
-        everyone = list(audience.values(key).annotate(total=Count("pk"), **per_label).order_by())
-        grids = Region.objects.filter(pk__in=[row[key] for row in everyone]).select_related(
-            "parent__parent"
-        )
+        # by the residents' grid (a few hundred), summed up to their communities
+        grids = Region.objects.filter(pk__in=list(everyone)).select_related("parent__parent")
         community_of = {grid.pk: grid.parent or grid for grid in grids}  # a grid's parent
         totals: dict[Region, list[int]] = {}
-        for row in everyone:
-            seen = read.get(row[key], nothing)
-            counted = totals.setdefault(community_of[row[key]], [0, 0])
-            counted[0] += row["total"]
-            counted[1] += seen["total"]
-        for community, (total, seen_total) in sorted(totals.items(), key=lambda c: c[0].path):
+        for grid_id, counted in everyone.items():
+            if grid_id not in community_of:  # a grid since removed
+                continue
+            summed = totals.setdefault(community_of[grid_id], [0, 0])
+            summed[0] += counted[0]
+            summed[1] += read.get(grid_id, nothing)[0]
+        for community, (total, seen) in sorted(totals.items(), key=lambda c: c[0].path):
             name = (
                 f"{community.parent.name} · {community.name}"
                 if community.parent
                 else community.name
             )
-            buildings.append(Share(community.pk, name, total, seen_total))
+            buildings.append(Share(community.pk, name, total, seen))
     else:
-        everyone = list(
-            audience.values(key, f"{BUILDING}__grid__name", f"{BUILDING}__name")
-            .annotate(total=Count("pk"), **per_label)
-            .order_by(f"{BUILDING}__grid__path", f"{BUILDING}__name")
-        )
-        for row in everyone:
-            name = f"{row[f'{BUILDING}__grid__name']} · {row[f'{BUILDING}__name']}"
-            seen = read.get(row[key], nothing)
-            buildings.append(Share(row[key], name, row["total"], seen["total"]))
+        found = Building.objects.filter(pk__in=list(everyone)).select_related("grid")
+        for building in found.order_by("grid__path", "name"):
+            name = f"{building.grid.name} · {building.name}"
+            total, seen = everyone[building.pk][0], read.get(building.pk, nothing)[0]
+            buildings.append(Share(building.pk, name, total, seen))
     by_label = [
         Share(
             label.pk,
             label.name,
-            sum(row[f"label_{label.pk}"] for row in everyone),
-            sum(row[f"label_{label.pk}"] for row in read.values()),
+            sum(counted[1 + i] for counted in everyone.values()),
+            sum(counted[1 + i] for counted in read.values()),
         )
-        for label in labels
+        for i, label in enumerate(labels)
     ]
     staff = None
     people = audience_staff(notice)

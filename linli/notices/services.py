@@ -19,7 +19,7 @@ from linli.accounts.models import User
 from linli.audit.choices import AuditAction
 from linli.audit.services import audit_record
 from linli.cases.photos import CheckedPhoto
-from linli.core import live
+from linli.core import events, live
 from linli.core.permissions import Role
 from linli.core.problems import Conflict
 from linli.core.scoping import AnyUser
@@ -39,6 +39,7 @@ from linli.notices.content import (
     image_check,
     sanitise,
 )
+from linli.notices.events import NoticeExpired, NoticePublished, NoticeWithdrawn
 from linli.notices.models import (
     Notice,
     NoticeAttachment,
@@ -49,6 +50,7 @@ from linli.notices.models import (
     TopicFollow,
 )
 from linli.notices.permissions import NOTICE_APPROVE, NOTICE_CONFIGURE, NOTICE_WRITE
+from linli.notices.selectors import audience_figures
 from linli.regions.choices import Level
 from linli.regions.models import Region
 from linli.regions.selectors import ensure_may, regions_within
@@ -315,6 +317,21 @@ def _tell_readers(notice: Notice) -> None:
         live.publish(LIVE_NOTICES, path=notice.region.path, data={"notice": notice.pk})
 
 
+CAME_DOWN: dict[str, type[NoticeWithdrawn | NoticeExpired]] = {
+    NoticeState.WITHDRAWN: NoticeWithdrawn,
+    NoticeState.EXPIRED: NoticeExpired,
+}
+
+
+def _announce(notice: Notice, to: str) -> None:
+    """The domain event of a notice going out or coming down (in this transaction)."""
+    kind: type[NoticePublished | NoticeWithdrawn | NoticeExpired] = (
+        NoticePublished if to == NoticeState.PUBLISHED else CAME_DOWN[to]
+    )
+    everyone = not notice.roles and not notice.buildings.exists() and not notice.labels.exists()
+    events.publish(kind(notice_id=notice.pk, region_path=notice.region.path, everyone=everyone))
+
+
 def _move(
     notice: Notice,
     *,
@@ -345,6 +362,11 @@ def _move(
     _log(locked, from_state, to, by, note)
     if NoticeState.PUBLISHED in (from_state, to):
         _tell_readers(locked)
+        _announce(locked, to)
+    if to == NoticeState.PUBLISHED and locked.for_residents:
+        from linli.notices.tasks import notice_count_audience as count
+
+        transaction.on_commit(partial(count.enqueue, locked.pk))
     if to == NoticeState.PUBLISHED and locked.urgent:
         from linli.notices.tasks import notice_alert
 
@@ -466,6 +488,19 @@ def notices_due(*, now: datetime | None = None) -> tuple[int, int]:
                 continue
         expired += 1
     return published, expired
+
+
+def notice_count_audience(*, notice: Notice) -> Notice:
+    """Count the audience of a published notice now and keep the figures on it, for its
+    read receipts (selectors.audience_figures: one grouped pass over the registry,
+    seconds at a million residents — the reason it is done once, in a task, and not
+    at every look at the receipts)."""
+    figures = audience_figures(notice)
+    Notice.objects.filter(pk=notice.pk).update(
+        audience_figures=figures, audience_counted_at=timezone.now()
+    )
+    notice.audience_figures = figures
+    return notice
 
 
 def notice_read(*, notice: Notice, by: User, reader: Reader | None = None) -> NoticeRead:

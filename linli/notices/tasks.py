@@ -24,6 +24,16 @@ def notices_due() -> None:
 
 
 @task()
+def notice_count_audience(notice_id: int) -> None:
+    """A notice just published: its audience counted once, for its read receipts."""
+    from linli.notices.services import notice_count_audience as count
+
+    notice = Notice.objects.select_related("region").filter(pk=notice_id).first()
+    if notice is not None and notice.state == NoticeState.PUBLISHED:
+        count(notice=notice)
+
+
+@task()
 def notice_alert(notice_id: int) -> None:
     """An urgent notice, once: its readers' accounts and staff audience hear of it in
     the console's centre and through the deployment's senders (email…), and the

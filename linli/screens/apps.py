@@ -12,6 +12,7 @@ class ScreensConfig(AppConfig):
 
         from linli.alerts.events import AlertCancelled, AlertExpired, AlertIssued, AlertUpdated
         from linli.core import events, live, navigation, periodic
+        from linli.notices.events import NoticeExpired, NoticePublished, NoticeWithdrawn
         from linli.screens import subscribers
         from linli.screens.display import live_scope
         from linli.screens.nudge import LIVE
@@ -21,6 +22,8 @@ class ScreensConfig(AppConfig):
         live.register(LIVE, scope=live_scope)  # a screen's page: its token's community
         for event in (AlertIssued, AlertUpdated, AlertCancelled, AlertExpired):
             events.subscribe(event, subscribers.take_over)
+        for notice_event in (NoticePublished, NoticeWithdrawn, NoticeExpired):
+            events.subscribe(notice_event, subscribers.show_notices)
         periodic.register("screens-snapshot", screens_snapshot, every=timedelta(hours=1))
 
         navigation.register(

@@ -4,12 +4,14 @@ heartbeats, images, and the 10-foot TV interface at /tv/. Every page shows only 
 screen's own community; an alert over the screen's place takes them over."""
 
 import hashlib
+import time
 from typing import Any
 
 from django.conf import settings
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -64,7 +66,7 @@ def screen_page(request: HttpRequest) -> HttpResponse:
         return redirect("screens-display:tv-home")
     context = _display_context(screen)
     html, etag = _fragment(request, "screens/display/_content.html", context)
-    return render(
+    response = render(
         request,
         "screens/display/screen.html",
         {
@@ -73,8 +75,30 @@ def screen_page(request: HttpRequest) -> HttpResponse:
             "etag": etag,
             "poll_s": settings.LINLI_SCREEN_POLL_S,
             "heartbeat_s": HEARTBEAT_EVERY_S,
+            "rendered": int(time.time()),
         },
     )
+    response["X-Linli-Screen"] = "1"  # the service worker keeps this page, not a sign-in
+    return response
+
+
+@public
+@require_GET
+def service_worker(request: HttpRequest) -> HttpResponse:
+    """The screen page's service worker (scope /screen/): keeps the page and what it
+    loads for a reload while the server is away (templates/screens/display/sw.js)."""
+    response = render(
+        request,
+        "screens/display/sw.js",
+        {
+            "page_url": reverse("screens-display:screen"),
+            "static_url": settings.STATIC_URL,
+            "images_url": reverse("screens-display:image", args=[0]).removesuffix("0/"),
+        },
+        content_type="text/javascript; charset=utf-8",
+    )
+    response["Cache-Control"] = "no-cache"
+    return response
 
 
 @public
@@ -263,6 +287,7 @@ def tv_channel(request: HttpRequest, number: int) -> HttpResponse:
             channels=[(c, content.programme_now(c)) for c in channels],
             missing=number,
         )
+    items_html, items_etag = _items(request, screen, channel)
     return _tv(
         request,
         "screens/tv/channel.html",
@@ -270,8 +295,34 @@ def tv_channel(request: HttpRequest, number: int) -> HttpResponse:
         channel=channel,
         now_on=content.programme_now(channel),
         schedule=content.schedule_today(channel),
-        notices=content.notices_for(screen.region, channel.topics, limit=12),
+        items_html=mark_safe(items_html),  # noqa: S308 - rendered by our template
+        items_etag=items_etag,
     )
+
+
+def _items(request: HttpRequest, screen: Screen, channel: Channel) -> tuple[str, str]:
+    return _fragment(
+        request,
+        "screens/tv/_items.html",
+        {
+            "channel": channel,
+            "notices": content.notices_for(screen.region, channel.topics, limit=12),
+        },
+    )
+
+
+@public
+@require_GET
+def tv_items(request: HttpRequest, number: int) -> HttpResponse:
+    """A channel's latest notices, as the fragment its page swaps in when they changed
+    (a notice published or withdrawn: the live channel `screens` says when)."""
+    screen = screen_of(request)
+    if screen is None:
+        return _gone(request)
+    channel = selectors.channels().filter(number=number, enabled=True).first()
+    if channel is None:
+        raise Http404
+    return _etagged(request, *_items(request, screen, channel))
 
 
 @public

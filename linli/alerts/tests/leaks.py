@@ -141,6 +141,13 @@ def community_b(world, made) -> Leaks:
         ),
         ("post", "api:alert-import"): Send(f"{API}/alerts/import", _cap(world.b.code), expect=201),
         ("post", "api:place-create"): Send(f"{API}/places", place, expect=201),
+        ("post", "alerts:place-create"): Send(
+            "/alerts/places/new/", place | {"name": "市南第二避难所"}
+        ),
+        ("post", "alerts:place-edit"): Send(
+            f"/alerts/places/{shelter.pk}/edit/",
+            place | {"name": MARKERS[0], "address": "市南路9号", "capacity": 950},
+        ),
     }
     return Leaks(
         objects={"place": [shelter], "alert": [draft, issued]},

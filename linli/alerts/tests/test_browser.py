@@ -76,3 +76,29 @@ def test_the_public_alert_page_passes_axe_on_a_phone(world, issued, browser_cont
     assert axe_violations(page) == []
     assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
     assert errors == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_place_is_registered_with_a_tap_on_the_map(world, browser_context):
+    from linli.alerts.models import Place
+
+    page = browser_context(viewport={"width": 390, "height": 844}).new_page()
+    errors = []
+    page.on("pageerror", lambda error: errors.append(error))
+    page.goto("/alerts/places/new/")
+    sign_in(page, "sichoulu")
+    page.select_option("#id_region", world.a.code)
+    page.fill("#id_name", "车站小学避难场所")
+    page.fill("#id_address", "车站街2号")
+    page.fill("#id_capacity", "600")
+    page.locator("#map.leaflet-container").wait_for()
+    page.locator("#map").scroll_into_view_if_needed()
+    box = page.locator("#map").bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    assert page.input_value("#id_longitude") and page.input_value("#id_latitude")
+    assert axe_violations(page) == []
+    page.click("[data-testid=place-form] button[type=submit]")
+    page.get_by_text("车站小学避难场所 已登记。").wait_for()
+    place = Place.objects.get(name="车站小学避难场所")
+    assert place.region == world.a and 117 < place.longitude < 119
+    assert errors == []

@@ -160,3 +160,86 @@ def test_a_drill_alert_is_run_marked_exercise_everywhere_and_cancelled(
     assert "Run a drill alert" not in text(client.get("/alerts/"))
     assert client.post("/alerts/drill/", {"region": world.a.code}).status_code in (403, 404)
     assert Alert.objects.count() == 2
+
+
+def place_form(world, **more):
+    return {
+        "region": world.a.code,
+        "name": "车站小学避难场所",
+        "kind": "shelter",
+        "address": "车站街2号",
+        "capacity": "600",
+        "longitude": "117.871",
+        "latitude": "36.801",
+    } | more
+
+
+def test_a_place_is_registered_and_edited_in_the_console(world, client, shelter):
+    from linli.alerts.models import Place
+    from linli.audit.models import AuditEntry
+
+    client.force_login(world.subdistrict_admin)
+    listed = client.get("/alerts/places/").content.decode()
+    assert "Register a place" in listed and f"/alerts/places/{shelter.pk}/edit/" in listed
+    page = client.get("/alerts/places/new/")
+    assert page.status_code == 200 and 'data-pick="1"' in page.content.decode()
+    answer = client.post("/alerts/places/new/", place_form(world))
+    assert answer.status_code == 302 and answer["Location"] == "/alerts/places/"
+    place = Place.objects.get(name="车站小学避难场所")
+    assert (place.region, place.capacity, place.longitude) == (world.a, 600, 117.871)
+    assert "车站小学避难场所 is registered." in text(client.get("/alerts/places/"))
+
+    edit = f"/alerts/places/{place.pk}/edit/"
+    assert 'value="车站街2号"' in client.get(edit).content.decode()
+    answer = client.post(edit, place_form(world, region=world.b.code, capacity="650"))
+    assert answer.status_code == 302
+    place.refresh_from_db()
+    assert (place.region, place.capacity) == (world.b, 650)
+    entries = AuditEntry.objects.filter(object_id=str(place.pk)).order_by("pk")
+    assert [e.action for e in entries] == ["record_create", "record_update"]
+    assert entries[1].details["fields"] == ["region", "capacity"]
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "message"),
+    [
+        ({"name": ""}, "name", "This field is required."),
+        ({"capacity": "-3"}, "capacity", "greater than or equal to 0"),
+        ({"capacity": "много"}, "capacity", "Enter a whole number."),
+        ({"longitude": "181"}, "longitude", "less than or equal to 180"),
+        ({"latitude": ""}, "latitude", "This field is required."),
+        ({"kind": "bunker"}, "kind", "Select a valid choice."),
+        ({"region": "370306002001"}, "region", "Select a valid choice."),
+        ({"name": "车站广场避难场所"}, None, "The region already has a place of this name."),
+    ],
+)
+def test_bad_input_for_a_place_is_named_and_nothing_is_saved(
+    world, client, shelter, change, field, message
+):
+    from linli.alerts.models import Place
+
+    client.force_login(world.subdistrict_admin)
+    answer = client.post("/alerts/places/new/", place_form(world, **change))
+    assert answer.status_code == 422
+    assert message in text(answer)
+    assert Place.objects.count() == 1
+    edit = client.post(f"/alerts/places/{shelter.pk}/edit/", place_form(world, **change))
+    if field is None:  # its own name: no clash with itself
+        assert edit.status_code == 302
+    else:
+        assert edit.status_code == 422 and message in text(edit)
+        shelter.refresh_from_db()
+        assert shelter.name == "车站广场避难场所" and shelter.capacity == 1800
+
+
+def test_places_are_kept_only_in_ones_own_regions(world, client, shelter):
+    client.force_login(world.worker_a)  # sees places, keeps none
+    assert "Register a place" not in text(client.get("/alerts/places/"))
+    assert client.get("/alerts/places/new/").status_code == 403
+    assert client.get(f"/alerts/places/{shelter.pk}/edit/").status_code == 403
+    client.force_login(world.other_subdistrict_admin)  # keeps places elsewhere
+    assert client.get(f"/alerts/places/{shelter.pk}/edit/").status_code == 404
+    answer = client.post(f"/alerts/places/{shelter.pk}/edit/", place_form(world))
+    assert answer.status_code == 404
+    shelter.refresh_from_db()
+    assert shelter.address == "车站街18号"

@@ -105,11 +105,37 @@ def test_read_receipts_take_two_passes_over_the_audience_whatever_its_labels(
     million residents is counted in one read of them (bench/notices.py)."""
     notice = published(world, title="停水")
     services.notice_read(notice=notice, by=world.resident_a)
-    # the notice's labels and the vulnerable ones, its region, buildings and labels
-    # again (the audience), then the two passes — none per label or per building
-    with django_assert_max_num_queries(6):
+    # (not counted yet, the audience is counted now:) the notice's labels and the
+    # vulnerable ones, its region, buildings and labels again (the audience), the two
+    # passes, the buildings' names — none per label or per building
+    with django_assert_max_num_queries(12):
         found = selectors.receipts(notice=notice)
     assert len(found.labels) == 3 and (found.total, found.read) == (3, 1)
+
+
+@override_settings(TASKS=IMMEDIATE)
+def test_the_audience_is_counted_once_when_a_notice_goes_out(
+    world, homes, django_capture_on_commit_callbacks, django_assert_max_num_queries
+):
+    """Publishing counts the audience in a task after commit and keeps the figures on
+    the notice; the receipts then count only those who read it (one grouped pass driven
+    by the reads), not the registry's million again. Someone moving in later is not in
+    the audience it went out to; one of them reading it is counted in."""
+    from linli.testing.registry import aged, move_in
+
+    with django_capture_on_commit_callbacks(execute=True):
+        notice = published(world, title="停水")
+    notice.refresh_from_db()
+    assert notice.audience_counted_at is not None
+    assert sorted(row[1] for row in notice.audience_figures["rows"]) == [1, 2]  # by building
+    services.notice_read(notice=notice, by=world.resident_a)
+    move_in(homes.two.household, name="李新", born=aged(30), relation="other")
+    with django_assert_max_num_queries(7):  # one pass: the readers
+        found = selectors.receipts(notice=notice)
+    assert (found.total, found.read) == (3, 1)  # as it went out: 李新 is not in it
+    by_label = {s.name: (s.total, s.read) for s in found.labels}
+    assert by_label["独居老人"] == (1, 1) and by_label["60岁以上老人"] == (1, 1)
+    assert selectors.receipts(notice=notice).buildings[0].percent == 100
 
 
 def test_who_of_a_vulnerable_label_has_not_read_an_urgent_notice(world, homes):

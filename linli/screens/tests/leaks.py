@@ -189,6 +189,7 @@ def community_b(world, made) -> Leaks:
         urls={
             "screens-display:image": [f"/screen/images/{image.pk}/"],
             "screens-display:tv-channel": ["/tv/360/", "/tv/801/"],
+            "screens-display:tv-items": ["/tv/360/items/", "/tv/801/items/"],
             "screens-display:tv-notice": [f"/tv/360/{n.pk}/" for n in made.get("notice", [])]
             or ["/tv/360/1/"],
         },

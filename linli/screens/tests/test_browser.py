@@ -172,6 +172,54 @@ def test_a_display_outlives_its_server(world, display, playlist, settings, brows
     assert Screen.objects.get(pk=screen.pk).showing
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_display_reloaded_while_its_server_is_away_shows_its_last_content(
+    world, display, playlist, settings, browser_context
+):
+    """The page and its files come from the service worker, the newest content from
+    what the page kept: a reload (or a screen switched off and on) with the server
+    stopped shows what the screen showed last, marked offline."""
+    settings.LINLI_SCREEN_POLL_S = 1
+    _screen, token = display
+    for connection in _shared().values():
+        connection.inc_thread_sharing()
+    server = _server()
+    base = f"http://127.0.0.1:{server.port}"
+    try:
+        context = browser_context(viewport={"width": 1920, "height": 1080})
+        signed_in(context, base, token)
+        page = context.new_page()
+        page.goto(f"{base}/screen/")
+        page.get_by_role("heading", name="今日天气").wait_for()
+        page.wait_for_function("() => navigator.serviceWorker.controller !== null")
+        # the playlist changes after the page was loaded: swapped in, and kept
+        services.item_add(playlist=playlist, kind="figures", duration=5, title="办件数据", by=None)
+        page.locator(".slide[data-key]").nth(2).wait_for(state="attached")
+
+        server.terminate()  # the server goes away, and the screen reloads
+        page.reload()
+        page.get_by_test_id("offline").wait_for()
+        assert page.locator(".slide").count() == 3  # the page kept, with the newest content
+        shown = page.locator("#content").text_content()
+        assert "办件数据" in shown and "网格员值守" in shown
+        assert page.locator("link[rel=stylesheet]").evaluate("l => l.sheet !== null")
+        page.reload()  # and again: still there
+        page.get_by_test_id("offline").wait_for()
+        assert "办件数据" in page.locator("#content").text_content()
+
+        fresh = browser_context(viewport={"width": 1920, "height": 1080}).new_page()
+        with pytest.raises(Exception, match="ERR_CONNECTION_REFUSED"):
+            fresh.goto(f"{base}/screen/")  # a screen that never loaded it has nothing
+
+        server = _server(server.port)  # back: online again, and its content served afresh
+        page.get_by_test_id("offline").wait_for(state="hidden")
+        context.close()
+    finally:
+        server.terminate()
+        for connection in _shared().values():
+            connection.dec_thread_sharing()
+
+
 def _wait(condition, what: str, timeout: float = 10) -> None:
     deadline = time.monotonic() + timeout
     while not condition():
@@ -222,6 +270,63 @@ def test_an_alert_takes_over_a_display_and_a_tv_within_two_seconds(
     for page in pages.values():
         page.get_by_test_id("takeover").wait_for(state="detached", timeout=2000)
     assert pages["screen"].locator(".slide").count() == 2  # its playlist again
+    for context in contexts:
+        context.close()
+    _wait(lambda: len(live.hub) == 0, "the pages' streams to end")
+
+
+@pytest.mark.parametrize("live_transport", ["table"], indirect=True)
+@pytest.mark.django_db(transaction=True)
+def test_a_notice_reaches_an_open_display_and_tv_channel_within_two_seconds(
+    world, display, box, playlist, six, browser_context, live_server, live_transport, settings
+):
+    """Published in another connection than the server's, a notice for 车站社区 shows
+    on its open display and TV channel page through the notices' domain event and the
+    live channel (their fallback poll is 30 s away); withdrawn, it goes the same way.
+    The TV keeps its focus on the list."""
+    from linli.notices.services import notice_withdraw
+    from linli.screens.tests.conftest import published
+
+    settings.LINLI_LIVE_HEARTBEAT = 1
+    services.item_add(playlist=playlist, kind="notices", duration=5, title="社区通知", by=None)
+    pages, contexts = {}, []
+    for name, token, path, size in (
+        ("screen", display[1], "/screen/", (1920, 1080)),
+        ("tv", box[1], "/tv/360/", (1280, 720)),
+    ):
+        context = browser_context(viewport={"width": size[0], "height": size[1]})
+        contexts.append(context)
+        signed_in(context, live_server.url, token)
+        page = context.new_page()
+        page.goto(path)
+        pages[name] = page
+    tv = pages["tv"]
+    tv.get_by_test_id("no-items").wait_for()
+    _wait(lambda: len(live.hub) == 2, "the pages' streams")
+    started = time.monotonic()
+    notice = published(world, title="明日停水通知")
+    pages["screen"].locator(".slide", has_text="明日停水通知").wait_for(
+        state="attached", timeout=2000
+    )
+    tv.get_by_test_id("items").get_by_text("明日停水通知").wait_for(timeout=2000)
+    elapsed = time.monotonic() - started
+    print(f"notice shown after {elapsed:.2f} s")
+    assert elapsed < 2, elapsed
+    assert focus_ring(tv)["text"] == "全部频道"  # where it was: the swap took nothing away
+    tv.keyboard.press("ArrowLeft")
+    assert "明日停水通知" in focus_ring(tv)["text"]
+    tv.keyboard.press("Enter")
+    tv.wait_for_url(f"**/tv/360/{notice.pk}/")
+    tv.keyboard.press("Backspace")
+    tv.wait_for_url("**/tv/360/")
+
+    notice_withdraw(notice=notice, note="时间有变", by=world.subdistrict_admin)
+    tv.get_by_test_id("no-items").wait_for(timeout=2000)
+    pages["screen"].wait_for_function(
+        "() => !document.getElementById('content').textContent.includes('明日停水通知')",
+        timeout=2000,
+    )
+    assert focus_ring(tv)["text"] == "全部频道"  # its notice gone, the focus is not lost
     for context in contexts:
         context.close()
     _wait(lambda: len(live.hub) == 0, "the pages' streams to end")

@@ -75,3 +75,76 @@ def test_a_polygon_alert_covers_only_the_screens_inside_it(world, display):
         screen=screen, longitude=Decimal("117.870"), latitude=Decimal("36.800"), by=None
     )
     assert [a.headline for a in content.alerts_for(screen)] == ["车站社区暴雨黄色预警"]
+
+
+def test_a_notice_going_out_or_coming_down_tells_the_screens_of_its_region(
+    world, display, box, django_capture_on_commit_callbacks
+):
+    """The notices' domain events (published, withdrawn, expired) nudge the screens of
+    the notice's region on the live channel `screens` — a district's notice every
+    community's with screens; a notice for some buildings or labels none (no screen
+    shows it)."""
+    from linli.core.models import LiveMessage, PublishedEvent
+    from linli.notices.models import Topic
+    from linli.notices.services import (
+        notice_approve,
+        notice_create,
+        notice_submit,
+        notice_withdraw,
+        notices_due,
+    )
+    from linli.registry.models import Label
+
+    _other, _token = services.screen_register(
+        kind="screen", name="市南大屏", region=world.b, by=None
+    )
+
+    def nudged(call):
+        LiveMessage.objects.filter(channel="screens").delete()
+        with django_capture_on_commit_callbacks(execute=True):
+            found = call()
+        paths = LiveMessage.objects.filter(channel="screens").values_list("path", flat=True)
+        return found, sorted(paths)
+
+    notice, paths = nudged(lambda: published(world, title="停水通知"))
+    assert paths == [world.a.path]
+    assert PublishedEvent.objects.filter(name="notice.published").exists()
+
+    def subdistrict_wide():
+        found = notice_create(
+            region=world.subdistrict, title="街道通知", body="<p>全街道。</p>",
+            topic=Topic.objects.get(code="community"), by=world.subdistrict_admin,
+        )  # fmt: skip
+        notice_submit(notice=found, by=world.subdistrict_admin)
+        return notice_approve(notice=found, by=world.district_admin)
+
+    _notice, paths = nudged(subdistrict_wide)
+    assert paths == sorted([world.a.path, world.b.path])
+    _notice, paths = nudged(
+        lambda: published(world, title="老人通知", labels=[Label.objects.get(code="elderly")])
+    )
+    assert paths == []
+    _notice, paths = nudged(
+        lambda: notice_withdraw(notice=notice, note="时间有变", by=world.subdistrict_admin)
+    )
+    assert paths == [world.a.path]
+    assert PublishedEvent.objects.filter(name="notice.withdrawn").exists()
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    later = published(world, title="限时通知", expire_at=timezone.now() + timedelta(hours=1))
+    _counts, paths = nudged(lambda: notices_due(now=later.expire_at + timedelta(seconds=1)))
+    assert paths == [world.a.path] and _counts == (0, 1)
+
+
+def test_a_tv_channel_s_notices_are_a_fragment_with_its_etag(world, box, six):
+    tv = signed_in(box[1])
+    first = tv.get("/tv/360/items/")
+    assert first.status_code == 200 and "no-items" in first.content.decode()
+    assert tv.get("/tv/360/items/", headers={"if-none-match": first["ETag"]}).status_code == 304
+    published(world, title="停水通知")
+    second = tv.get("/tv/360/items/", headers={"if-none-match": first["ETag"]})
+    assert second.status_code == 200 and "停水通知" in text(second)
+    assert tv.get("/tv/999/items/").status_code == 404
+    assert Client().get("/tv/360/items/").status_code == 401

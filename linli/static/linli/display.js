@@ -63,6 +63,7 @@
         if (xhr.status === 200) {
           self.etag = xhr.getResponseHeader("ETag") || "";
           self.target.innerHTML = xhr.responseText;
+          if (self.keep) { self.keep(xhr.responseText, self.etag, xhr.getResponseHeader("Date")); }
           if (self.onSwap) { self.onSwap(); }
         }
         self.schedule(self.again ? 0 : poll);
@@ -124,12 +125,54 @@
       if (xhr.status === 401) { window.location.href = data("signin-url"); }
     });
   }
+  /* What the display shows is kept in the browser (localStorage) each time it
+     changes, dated by the server's clock. A page given by the service worker while the
+     server is away (a reload, the screen switched off and on) is the one the server
+     gave last; the content kept since then is newer, and goes in. */
+  var STORE = "linli-screen-content";
+  function kept() {
+    try { return JSON.parse(window.localStorage.getItem(STORE) || "null"); } catch (e) { return null; }
+  }
+  function keep(html, etag, date) {
+    var at = date ? Math.floor(Date.parse(date) / 1000) : NaN;
+    if (isNaN(at)) { return; }
+    try {
+      window.localStorage.setItem(STORE, JSON.stringify({html: html, etag: etag, at: at}));
+    } catch (e) { /* full or forbidden: the service worker's page is all there is */ }
+  }
   if (content && data("content-url")) {
+    var rendered = parseInt(data("rendered"), 10) || 0;
+    var last = kept();
+    var etag = data("etag");
+    if (last && last.at >= rendered && last.etag !== etag) {
+      content.innerHTML = last.html;
+      etag = last.etag;
+    } else {
+      keep(content.innerHTML, etag, rendered ? new Date(rendered * 1000).toUTCString() : "");
+    }
     show(0);
-    var follower = new Follower(data("content-url"), content, data("etag"), restart);
+    var follower = new Follower(data("content-url"), content, etag, restart);
+    follower.keep = keep;
     followers.push(follower);
     follower.follow();
-    follower.schedule(poll);
+    follower.schedule(1);  // at once: a page from the service worker learns it is offline
+    if (navigator.serviceWorker && data("service-worker") && window.isSecureContext !== false) {
+      navigator.serviceWorker.register(data("service-worker"))["catch"](function () {});
+      if (!navigator.serviceWorker.controller) {
+        // its first load, which the worker did not see: the page and its files fetched
+        // once more through it, one after the other, to be kept
+        navigator.serviceWorker.addEventListener("controllerchange", function () {
+          var files = [window.location.pathname];
+          var named = document.querySelectorAll("link[rel=stylesheet][href], script[src]");
+          for (var f = 0; f < named.length; f++) {
+            files.push(named[f].getAttribute("href") || named[f].getAttribute("src"));
+          }
+          (function next(f) {
+            if (f < files.length) { request("GET", files[f], {}, null, function () { next(f + 1); }); }
+          })(0);
+        });
+      }
+    }
     var every = parseInt(data("heartbeat"), 10) || 60;
     setTimeout(beat, 2000);
     setInterval(beat, every * 1000);
@@ -142,6 +185,33 @@
     followers.push(alertFollower);
     alertFollower.follow();
     alertFollower.schedule(poll);
+  }
+  /* A TV channel's latest notices, followed: a notice published or withdrawn shows
+     at once. The focus stays on the same notice (or goes to the first) when the list
+     it was in is swapped. */
+  var items = document.getElementById("items");
+  if (items && items.getAttribute("data-url")) {
+    var focused = null;
+    var keepFocus = function () {
+      if (!focused || items.contains(focused)) { return; }
+      var same = null, links = items.querySelectorAll("[data-nav]");
+      var href = focused.getAttribute("href");
+      for (var k = 0; k < links.length; k++) {
+        if (links[k].getAttribute("href") === href) { same = links[k]; }
+      }
+      focused = null;
+      if (same || links[0]) { (same || links[0]).focus(); } else { focusFirst(); }
+    };
+    var itemsFollower = new Follower(items.getAttribute("data-url"), items, items.getAttribute("data-etag"), keepFocus);
+    var swap = itemsFollower.poll;
+    itemsFollower.poll = function () {  // note what has the focus before the list goes
+      var active = document.activeElement;
+      if (active && items.contains(active)) { focused = active; }
+      swap.call(this);
+    };
+    followers.push(itemsFollower);
+    itemsFollower.follow();
+    itemsFollower.schedule(poll);
   }
   if (body.className.indexOf("tv") < 0) { return; }
 
