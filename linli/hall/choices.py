@@ -67,3 +67,58 @@ class DeliveryMode(models.TextChoices):
 class Channel(models.TextChoices):
     ONLINE = "online", _("Online")
     DESK = "desk", _("At the front desk")
+
+
+class State(models.TextChoices):
+    """An application's state. Allowed moves: `TRANSITIONS`."""
+
+    SUBMITTED = "submitted", _("Awaiting acceptance")
+    INCOMPLETE = "incomplete", _("Materials to complete")
+    REFUSED = "refused", _("Not accepted")
+    HANDLING = "handling", _("In progress")
+    SUPPLEMENT = "supplement", _("Supplement requested")
+    DECIDING = "deciding", _("Awaiting decision")
+    PAYMENT = "payment", _("Awaiting payment")
+    DELIVERY = "delivery", _("Awaiting delivery")
+    DELIVERED = "delivered", _("Completed")
+    DENIED = "denied", _("Not approved")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+TRANSITIONS: dict[str, frozenset[str]] = {
+    State.SUBMITTED: frozenset(
+        {State.INCOMPLETE, State.REFUSED, State.HANDLING, State.DECIDING, State.WITHDRAWN}
+    ),
+    State.INCOMPLETE: frozenset({State.SUBMITTED, State.REFUSED, State.WITHDRAWN}),
+    State.HANDLING: frozenset({State.SUPPLEMENT, State.DECIDING, State.WITHDRAWN}),
+    State.SUPPLEMENT: frozenset({State.HANDLING, State.WITHDRAWN}),
+    State.DECIDING: frozenset({State.PAYMENT, State.DELIVERY, State.DENIED}),
+    State.PAYMENT: frozenset({State.DELIVERY}),
+    State.DELIVERY: frozenset({State.DELIVERED}),
+    State.REFUSED: frozenset(),
+    State.DENIED: frozenset(),
+    State.DELIVERED: frozenset(),
+    State.WITHDRAWN: frozenset(),
+}
+# Done with: no further move; the completed ones count as completed.
+FINAL_STATES = frozenset({State.REFUSED, State.DENIED, State.DELIVERED, State.WITHDRAWN})
+COMPLETED_STATES = frozenset({State.DENIED, State.DELIVERED})
+# The applicant's move: they may withdraw until the decision.
+WITHDRAWABLE = frozenset({State.SUBMITTED, State.INCOMPLETE, State.HANDLING, State.SUPPLEMENT})
+# The promised time limit's clock stops while the applicant owes something.
+CLOCK_STOPPED = frozenset({State.INCOMPLETE, State.SUPPLEMENT})
+
+
+class StepState(models.TextChoices):
+    WAITING = "waiting", _("Waiting")
+    ACTIVE = "active", _("In progress")
+    DONE = "done", _("Done")
+
+
+class ProvidedAs(models.TextChoices):
+    """How a material of an application was provided."""
+
+    UPLOAD = "upload", _("Uploaded")
+    ORIGINAL = "original", _("Original seen at the desk")
+    REGISTRY = "registry", _("Taken from the registry")
+    CERTIFICATE = "certificate", _("Electronic certificate")
