@@ -6,3 +6,11 @@ class HallConfig(AppConfig):
     name = "linli.hall"
     label = "hall"
     verbose_name = _("Service hall")
+
+    def ready(self) -> None:
+        from linli.core import navigation
+        from linli.hall.permissions import APPLICATION_VIEW
+
+        navigation.register(
+            navigation.NavItem(_("Service hall"), "hall:application-list", APPLICATION_VIEW, 35)
+        )

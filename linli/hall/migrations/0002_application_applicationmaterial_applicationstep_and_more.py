@@ -10,161 +10,560 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('hall', '0001_initial'),
-        ('regions', '0001_initial'),
-        ('registry', '0008_ledger_import_transitions'),
+        ("hall", "0001_initial"),
+        ("regions", "0001_initial"),
+        ("registry", "0008_ledger_import_transitions"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Application',
+            name="Application",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=20, unique=True, verbose_name='application number')),
-                ('channel', models.CharField(choices=[('online', 'Online'), ('desk', 'At the front desk')], max_length=8, verbose_name='channel')),
-                ('name', models.CharField(max_length=50, verbose_name='applicant')),
-                ('id_number', linli.core.fields.EncryptedTextField(context='hall.application.id_number', verbose_name='ID number')),
-                ('id_number_index', linli.core.fields.BlindIndexField(context='hall.application.id_number', source='id_number')),
-                ('phone', linli.core.fields.EncryptedTextField(context='hall.application.phone', verbose_name='mobile phone')),
-                ('answers', models.JSONField(blank=True, default=dict, verbose_name='form answers')),
-                ('private_answers', linli.core.fields.EncryptedTextField(blank=True, context='hall.application.private_answers', default='', verbose_name='form answers (personal)')),
-                ('state', models.CharField(choices=[('submitted', 'Awaiting acceptance'), ('incomplete', 'Materials to complete'), ('refused', 'Not accepted'), ('handling', 'In progress'), ('supplement', 'Supplement requested'), ('deciding', 'Awaiting decision'), ('payment', 'Awaiting payment'), ('delivery', 'Awaiting delivery'), ('delivered', 'Completed'), ('denied', 'Not approved'), ('withdrawn', 'Withdrawn')], default='submitted', max_length=12, verbose_name='state')),
-                ('state_since', models.DateTimeField(verbose_name='in this state since')),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('missing', models.JSONField(blank=True, default=list, help_text='The one-time notice (一次性告知书): every material still missing.', verbose_name='missing materials')),
-                ('notice_note', models.CharField(blank=True, max_length=500, verbose_name='what else to do')),
-                ('delivery_mode', models.CharField(choices=[('pickup', 'Pickup at the window'), ('express', 'Express delivery'), ('electronic', 'Electronic certificate')], max_length=12, verbose_name='delivery')),
-                ('express_address', linli.core.fields.EncryptedTextField(blank=True, context='hall.application.express_address', default='', verbose_name='delivery address')),
-                ('tracking_number', models.CharField(blank=True, max_length=30, verbose_name='tracking number')),
-                ('pickup_code', models.CharField(blank=True, max_length=6, verbose_name='pickup code')),
-                ('fee', models.DecimalField(decimal_places=2, default=0, max_digits=8, verbose_name='fee (yuan)')),
-                ('payment_ref', models.CharField(blank=True, help_text="The payment order's number.", max_length=40, verbose_name='payment order')),
-                ('paid_at', models.DateTimeField(blank=True, null=True, verbose_name='paid at')),
-                ('certificate_ref', models.CharField(blank=True, help_text="The certificate's number.", max_length=40, verbose_name='certificate')),
-                ('approved', models.BooleanField(blank=True, null=True, verbose_name='approved')),
-                ('decision_note', models.CharField(blank=True, max_length=500, verbose_name='decision')),
-                ('visits', models.PositiveSmallIntegerField(default=0, help_text='How often the applicant had to come in person.', verbose_name='visits to the window')),
-                ('rating', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(5)], verbose_name='rating')),
-                ('rating_comment', models.CharField(blank=True, max_length=300, verbose_name='comment')),
-                ('request_key', models.CharField(blank=True, max_length=40, verbose_name='request key')),
-                ('submitted_at', models.DateTimeField(verbose_name='submitted at')),
-                ('accepted_at', models.DateTimeField(blank=True, null=True, verbose_name='accepted at')),
-                ('due_at', models.DateTimeField(blank=True, null=True, verbose_name='promised by')),
-                ('paused', models.DurationField(default=datetime.timedelta, help_text='Supplements stop the clock: the promise moves by this much.', verbose_name='time waiting for the applicant')),
-                ('decided_at', models.DateTimeField(blank=True, null=True, verbose_name='decided at')),
-                ('completed_at', models.DateTimeField(blank=True, null=True, verbose_name='completed at')),
-                ('applicant', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name="applicant's account")),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='taken in by')),
-                ('desk', models.ForeignKey(blank=True, help_text='The community whose front desk took it in (全区通办: maybe another).', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='regions.region', verbose_name='taken in at')),
-                ('matter', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='applications', to='hall.matter', verbose_name='matter')),
-                ('region', models.ForeignKey(help_text="The applicant's community, whose staff handle it.", on_delete=django.db.models.deletion.PROTECT, related_name='+', to='regions.region', verbose_name='community')),
-                ('resident', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='registry.resident', verbose_name='applicant in the registry')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "code",
+                    models.CharField(max_length=20, unique=True, verbose_name="application number"),
+                ),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[("online", "Online"), ("desk", "At the front desk")],
+                        max_length=8,
+                        verbose_name="channel",
+                    ),
+                ),
+                ("name", models.CharField(max_length=50, verbose_name="applicant")),
+                (
+                    "id_number",
+                    linli.core.fields.EncryptedTextField(
+                        context="hall.application.id_number", verbose_name="ID number"
+                    ),
+                ),
+                (
+                    "id_number_index",
+                    linli.core.fields.BlindIndexField(
+                        context="hall.application.id_number", source="id_number"
+                    ),
+                ),
+                (
+                    "phone",
+                    linli.core.fields.EncryptedTextField(
+                        context="hall.application.phone", verbose_name="mobile phone"
+                    ),
+                ),
+                (
+                    "answers",
+                    models.JSONField(blank=True, default=dict, verbose_name="form answers"),
+                ),
+                (
+                    "private_answers",
+                    linli.core.fields.EncryptedTextField(
+                        blank=True,
+                        context="hall.application.private_answers",
+                        default="",
+                        verbose_name="form answers (personal)",
+                    ),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("submitted", "Awaiting acceptance"),
+                            ("incomplete", "Materials to complete"),
+                            ("refused", "Not accepted"),
+                            ("handling", "In progress"),
+                            ("supplement", "Supplement requested"),
+                            ("deciding", "Awaiting decision"),
+                            ("payment", "Awaiting payment"),
+                            ("delivery", "Awaiting delivery"),
+                            ("delivered", "Completed"),
+                            ("denied", "Not approved"),
+                            ("withdrawn", "Withdrawn"),
+                        ],
+                        default="submitted",
+                        max_length=12,
+                        verbose_name="state",
+                    ),
+                ),
+                ("state_since", models.DateTimeField(verbose_name="in this state since")),
+                ("version", models.PositiveIntegerField(default=1)),
+                (
+                    "missing",
+                    models.JSONField(
+                        blank=True,
+                        default=list,
+                        help_text="The one-time notice (一次性告知书): every material still missing.",
+                        verbose_name="missing materials",
+                    ),
+                ),
+                (
+                    "notice_note",
+                    models.CharField(blank=True, max_length=500, verbose_name="what else to do"),
+                ),
+                (
+                    "delivery_mode",
+                    models.CharField(
+                        choices=[
+                            ("pickup", "Pickup at the window"),
+                            ("express", "Express delivery"),
+                            ("electronic", "Electronic certificate"),
+                        ],
+                        max_length=12,
+                        verbose_name="delivery",
+                    ),
+                ),
+                (
+                    "express_address",
+                    linli.core.fields.EncryptedTextField(
+                        blank=True,
+                        context="hall.application.express_address",
+                        default="",
+                        verbose_name="delivery address",
+                    ),
+                ),
+                (
+                    "tracking_number",
+                    models.CharField(blank=True, max_length=30, verbose_name="tracking number"),
+                ),
+                (
+                    "pickup_code",
+                    models.CharField(blank=True, max_length=6, verbose_name="pickup code"),
+                ),
+                (
+                    "fee",
+                    models.DecimalField(
+                        decimal_places=2, default=0, max_digits=8, verbose_name="fee (yuan)"
+                    ),
+                ),
+                (
+                    "payment_ref",
+                    models.CharField(
+                        blank=True,
+                        help_text="The payment order's number.",
+                        max_length=40,
+                        verbose_name="payment order",
+                    ),
+                ),
+                ("paid_at", models.DateTimeField(blank=True, null=True, verbose_name="paid at")),
+                (
+                    "certificate_ref",
+                    models.CharField(
+                        blank=True,
+                        help_text="The certificate's number.",
+                        max_length=40,
+                        verbose_name="certificate",
+                    ),
+                ),
+                ("approved", models.BooleanField(blank=True, null=True, verbose_name="approved")),
+                (
+                    "decision_note",
+                    models.CharField(blank=True, max_length=500, verbose_name="decision"),
+                ),
+                (
+                    "visits",
+                    models.PositiveSmallIntegerField(
+                        default=0,
+                        help_text="How often the applicant had to come in person.",
+                        verbose_name="visits to the window",
+                    ),
+                ),
+                (
+                    "rating",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(5),
+                        ],
+                        verbose_name="rating",
+                    ),
+                ),
+                (
+                    "rating_comment",
+                    models.CharField(blank=True, max_length=300, verbose_name="comment"),
+                ),
+                (
+                    "request_key",
+                    models.CharField(blank=True, max_length=40, verbose_name="request key"),
+                ),
+                ("submitted_at", models.DateTimeField(verbose_name="submitted at")),
+                (
+                    "accepted_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="accepted at"),
+                ),
+                ("due_at", models.DateTimeField(blank=True, null=True, verbose_name="promised by")),
+                (
+                    "paused",
+                    models.DurationField(
+                        default=datetime.timedelta,
+                        help_text="Supplements stop the clock: the promise moves by this much.",
+                        verbose_name="time waiting for the applicant",
+                    ),
+                ),
+                (
+                    "decided_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="decided at"),
+                ),
+                (
+                    "completed_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="completed at"),
+                ),
+                (
+                    "applicant",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="applicant's account",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="taken in by",
+                    ),
+                ),
+                (
+                    "desk",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The community whose front desk took it in (全区通办: maybe another).",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="regions.region",
+                        verbose_name="taken in at",
+                    ),
+                ),
+                (
+                    "matter",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="applications",
+                        to="hall.matter",
+                        verbose_name="matter",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        help_text="The applicant's community, whose staff handle it.",
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="regions.region",
+                        verbose_name="community",
+                    ),
+                ),
+                (
+                    "resident",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="registry.resident",
+                        verbose_name="applicant in the registry",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'application',
-                'verbose_name_plural': 'applications',
-                'db_table': 'hall_application',
-                'ordering': ['-submitted_at', '-pk'],
+                "verbose_name": "application",
+                "verbose_name_plural": "applications",
+                "db_table": "hall_application",
+                "ordering": ["-submitted_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='ApplicationMaterial',
+            name="ApplicationMaterial",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('provided_as', models.CharField(choices=[('upload', 'Uploaded'), ('original', 'Original seen at the desk'), ('registry', 'Taken from the registry'), ('certificate', 'Electronic certificate')], max_length=12, verbose_name='provided as')),
-                ('file', models.FileField(blank=True, max_length=200, upload_to=linli.hall.models._material_path)),
-                ('file_name', models.CharField(blank=True, max_length=120, verbose_name='file name')),
-                ('content_type', models.CharField(blank=True, max_length=100)),
-                ('size', models.PositiveIntegerField(default=0)),
-                ('reference', models.CharField(blank=True, help_text="The certificate's number.", max_length=60, verbose_name='reference')),
-                ('added_at', models.DateTimeField(auto_now_add=True, verbose_name='added at')),
-                ('added_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('application', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='materials', to='hall.application')),
-                ('material', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='hall.mattermaterial', verbose_name='material')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "provided_as",
+                    models.CharField(
+                        choices=[
+                            ("upload", "Uploaded"),
+                            ("original", "Original seen at the desk"),
+                            ("registry", "Taken from the registry"),
+                            ("certificate", "Electronic certificate"),
+                        ],
+                        max_length=12,
+                        verbose_name="provided as",
+                    ),
+                ),
+                (
+                    "file",
+                    models.FileField(
+                        blank=True, max_length=200, upload_to=linli.hall.models._material_path
+                    ),
+                ),
+                (
+                    "file_name",
+                    models.CharField(blank=True, max_length=120, verbose_name="file name"),
+                ),
+                ("content_type", models.CharField(blank=True, max_length=100)),
+                ("size", models.PositiveIntegerField(default=0)),
+                (
+                    "reference",
+                    models.CharField(
+                        blank=True,
+                        help_text="The certificate's number.",
+                        max_length=60,
+                        verbose_name="reference",
+                    ),
+                ),
+                ("added_at", models.DateTimeField(auto_now_add=True, verbose_name="added at")),
+                (
+                    "added_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "application",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="materials",
+                        to="hall.application",
+                    ),
+                ),
+                (
+                    "material",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="hall.mattermaterial",
+                        verbose_name="material",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'provided material',
-                'verbose_name_plural': 'provided materials',
-                'ordering': ['application', 'material__order', 'pk'],
+                "verbose_name": "provided material",
+                "verbose_name_plural": "provided materials",
+                "ordering": ["application", "material__order", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='ApplicationStep',
+            name="ApplicationStep",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('stage', models.PositiveSmallIntegerField(verbose_name='stage')),
-                ('name', models.CharField(max_length=40, verbose_name='name')),
-                ('department', models.CharField(max_length=60, verbose_name='department')),
-                ('days', models.PositiveSmallIntegerField(verbose_name='time limit (working days)')),
-                ('state', models.CharField(choices=[('waiting', 'Waiting'), ('active', 'In progress'), ('done', 'Done')], default='waiting', max_length=8, verbose_name='state')),
-                ('started_at', models.DateTimeField(blank=True, null=True, verbose_name='started at')),
-                ('due_at', models.DateTimeField(blank=True, null=True, verbose_name='due by')),
-                ('done_at', models.DateTimeField(blank=True, null=True, verbose_name='done at')),
-                ('note', models.CharField(blank=True, max_length=500, verbose_name='note')),
-                ('application', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='steps', to='hall.application')),
-                ('done_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='done by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("stage", models.PositiveSmallIntegerField(verbose_name="stage")),
+                ("name", models.CharField(max_length=40, verbose_name="name")),
+                ("department", models.CharField(max_length=60, verbose_name="department")),
+                (
+                    "days",
+                    models.PositiveSmallIntegerField(verbose_name="time limit (working days)"),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("waiting", "Waiting"),
+                            ("active", "In progress"),
+                            ("done", "Done"),
+                        ],
+                        default="waiting",
+                        max_length=8,
+                        verbose_name="state",
+                    ),
+                ),
+                (
+                    "started_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="started at"),
+                ),
+                ("due_at", models.DateTimeField(blank=True, null=True, verbose_name="due by")),
+                ("done_at", models.DateTimeField(blank=True, null=True, verbose_name="done at")),
+                ("note", models.CharField(blank=True, max_length=500, verbose_name="note")),
+                (
+                    "application",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="steps",
+                        to="hall.application",
+                    ),
+                ),
+                (
+                    "done_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="done by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'application step',
-                'verbose_name_plural': 'application steps',
-                'ordering': ['application', 'stage', 'pk'],
+                "verbose_name": "application step",
+                "verbose_name_plural": "application steps",
+                "ordering": ["application", "stage", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='ApplicationTransition',
+            name="ApplicationTransition",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('from_state', models.CharField(blank=True, choices=[('submitted', 'Awaiting acceptance'), ('incomplete', 'Materials to complete'), ('refused', 'Not accepted'), ('handling', 'In progress'), ('supplement', 'Supplement requested'), ('deciding', 'Awaiting decision'), ('payment', 'Awaiting payment'), ('delivery', 'Awaiting delivery'), ('delivered', 'Completed'), ('denied', 'Not approved'), ('withdrawn', 'Withdrawn')], max_length=12, verbose_name='from')),
-                ('to_state', models.CharField(choices=[('submitted', 'Awaiting acceptance'), ('incomplete', 'Materials to complete'), ('refused', 'Not accepted'), ('handling', 'In progress'), ('supplement', 'Supplement requested'), ('deciding', 'Awaiting decision'), ('payment', 'Awaiting payment'), ('delivery', 'Awaiting delivery'), ('delivered', 'Completed'), ('denied', 'Not approved'), ('withdrawn', 'Withdrawn')], max_length=12, verbose_name='to')),
-                ('note', models.CharField(blank=True, max_length=500, verbose_name='note')),
-                ('at', models.DateTimeField(verbose_name='at')),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='by')),
-                ('application', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='transitions', to='hall.application')),
-                ('step', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='hall.applicationstep', verbose_name='step')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "from_state",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("submitted", "Awaiting acceptance"),
+                            ("incomplete", "Materials to complete"),
+                            ("refused", "Not accepted"),
+                            ("handling", "In progress"),
+                            ("supplement", "Supplement requested"),
+                            ("deciding", "Awaiting decision"),
+                            ("payment", "Awaiting payment"),
+                            ("delivery", "Awaiting delivery"),
+                            ("delivered", "Completed"),
+                            ("denied", "Not approved"),
+                            ("withdrawn", "Withdrawn"),
+                        ],
+                        max_length=12,
+                        verbose_name="from",
+                    ),
+                ),
+                (
+                    "to_state",
+                    models.CharField(
+                        choices=[
+                            ("submitted", "Awaiting acceptance"),
+                            ("incomplete", "Materials to complete"),
+                            ("refused", "Not accepted"),
+                            ("handling", "In progress"),
+                            ("supplement", "Supplement requested"),
+                            ("deciding", "Awaiting decision"),
+                            ("payment", "Awaiting payment"),
+                            ("delivery", "Awaiting delivery"),
+                            ("delivered", "Completed"),
+                            ("denied", "Not approved"),
+                            ("withdrawn", "Withdrawn"),
+                        ],
+                        max_length=12,
+                        verbose_name="to",
+                    ),
+                ),
+                ("note", models.CharField(blank=True, max_length=500, verbose_name="note")),
+                ("at", models.DateTimeField(verbose_name="at")),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="by",
+                    ),
+                ),
+                (
+                    "application",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="transitions",
+                        to="hall.application",
+                    ),
+                ),
+                (
+                    "step",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="hall.applicationstep",
+                        verbose_name="step",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'application transition',
-                'verbose_name_plural': 'application transitions',
-                'ordering': ['at', 'pk'],
+                "verbose_name": "application transition",
+                "verbose_name_plural": "application transitions",
+                "ordering": ["at", "pk"],
             },
         ),
         migrations.AddIndex(
-            model_name='application',
-            index=models.Index(fields=['state', 'due_at'], name='application_state_due'),
+            model_name="application",
+            index=models.Index(fields=["state", "due_at"], name="application_state_due"),
         ),
         migrations.AddIndex(
-            model_name='application',
-            index=models.Index(fields=['region', 'state'], name='application_region_state'),
+            model_name="application",
+            index=models.Index(fields=["region", "state"], name="application_region_state"),
         ),
         migrations.AddIndex(
-            model_name='application',
-            index=models.Index(fields=['applicant', 'submitted_at'], name='application_applicant'),
+            model_name="application",
+            index=models.Index(fields=["applicant", "submitted_at"], name="application_applicant"),
         ),
         migrations.AddIndex(
-            model_name='application',
-            index=models.Index(fields=['completed_at'], name='application_completed'),
+            model_name="application",
+            index=models.Index(fields=["completed_at"], name="application_completed"),
         ),
         migrations.AddConstraint(
-            model_name='application',
-            constraint=models.UniqueConstraint(condition=models.Q(('request_key', ''), _negated=True), fields=('id_number_index', 'matter', 'request_key'), name='application_unique_request_key', violation_error_message='This application was already submitted.'),
+            model_name="application",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("request_key", ""), _negated=True),
+                fields=("id_number_index", "matter", "request_key"),
+                name="application_unique_request_key",
+                violation_error_message="This application was already submitted.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='application',
-            constraint=models.CheckConstraint(condition=models.Q(('rating__isnull', True), models.Q(('rating__gte', 1), ('rating__lte', 5)), _connector='OR'), name='application_rating_range', violation_error_message='A rating is 1 to 5.'),
+            model_name="application",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("rating__isnull", True),
+                    models.Q(("rating__gte", 1), ("rating__lte", 5)),
+                    _connector="OR",
+                ),
+                name="application_rating_range",
+                violation_error_message="A rating is 1 to 5.",
+            ),
         ),
         migrations.AddIndex(
-            model_name='applicationmaterial',
-            index=models.Index(fields=['application', 'material'], name='application_material'),
+            model_name="applicationmaterial",
+            index=models.Index(fields=["application", "material"], name="application_material"),
         ),
         migrations.AddIndex(
-            model_name='applicationstep',
-            index=models.Index(fields=['state', 'due_at'], name='applicationstep_state_due'),
+            model_name="applicationstep",
+            index=models.Index(fields=["state", "due_at"], name="applicationstep_state_due"),
         ),
         migrations.AddIndex(
-            model_name='applicationtransition',
-            index=models.Index(fields=['to_state', 'at'], name='applicationtransition_at'),
+            model_name="applicationtransition",
+            index=models.Index(fields=["to_state", "at"], name="applicationtransition_at"),
         ),
     ]
