@@ -152,7 +152,7 @@ def _apply(
         matter=matter,
         channel=Channel.ONLINE if online else Channel.DESK,
         name=person.name,
-        id_number=person.id_number,
+        id_number=person.id_number or "",
         phone=person.phone or f"139{rng.randint(10000000, 99999999)}",
         answers=_answers(rng, matter, person),
         delivery_mode=mode,

@@ -18,6 +18,10 @@ WIDGETS: dict[str, type[forms.Widget]] = {
 }
 
 
+def _name(region: Region) -> str:
+    return region.name
+
+
 class ApplicationForm(forms.Form):
     """Who applies, the matter's own fields, how the result reaches them."""
 
@@ -45,7 +49,7 @@ class ApplicationForm(forms.Form):
         region = self.fields["region"]
         assert isinstance(region, forms.ModelChoiceField)
         region.queryset = communities
-        region.label_from_instance = lambda r: r.name  # type: ignore[method-assign]
+        region.label_from_instance = _name  # type: ignore[method-assign,assignment]
         mode = self.fields["delivery_mode"]
         assert isinstance(mode, forms.ChoiceField)
         mode.choices = [(m.value, m.label) for m in matter.delivery_modes]

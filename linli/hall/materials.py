@@ -4,6 +4,7 @@ a notice's attachment — and counted (`MAX_FILES` a material, `MAX_TOTAL` an
 application)."""
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -25,7 +26,7 @@ class CheckedMaterial:
     extension: str
 
 
-def material_check(upload: UploadedFile, *, field: str) -> CheckedMaterial:
+def material_check(upload: UploadedFile[Any], *, field: str) -> CheckedMaterial:
     """A photo (JPEG, PNG, WebP) or a PDF, judged by its content, not its name;
     ValidationError on `field` otherwise."""
     head = upload.read(SNIFF)

@@ -18,7 +18,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
@@ -165,7 +165,7 @@ class Provided:
     """What an application's materials come with: files per material, the materials
     whose originals the desk saw, and earlier certificates' numbers per material."""
 
-    files: Mapping[int, Sequence[UploadedFile]] = field(default_factory=dict)
+    files: Mapping[int, Sequence[UploadedFile[Any]]] = field(default_factory=dict)
     originals: Iterable[int] = ()
     certificates: Mapping[int, str] = field(default_factory=dict)
 
@@ -200,8 +200,8 @@ def application_submit(
         id_number = parse_id_number(id_number).value
     except ValidationError as exc:
         errors["id_number"] = exc.messages[0]
-    phone = _phone(phone)
-    if phone is None:
+    checked_phone = _phone(phone)
+    if checked_phone is None:
         errors["phone"] = _("A mobile phone number has 11 digits and starts with 1.")
     if delivery_mode not in matter.delivery_modes:
         errors["delivery_mode"] = _("Choose one of the matter's delivery modes.")
@@ -235,7 +235,7 @@ def application_submit(
         errors["region"] = _("This matter is not handled for this community.")
     if errors:
         raise ValidationError(errors)
-    assert region is not None and phone is not None
+    assert region is not None and checked_phone is not None
     if request_key:
         earlier = _same_request(matter, id_number, request_key)
         if earlier is not None:
@@ -275,7 +275,7 @@ def application_submit(
                 resident=resident,
                 name=name,
                 id_number=id_number,
-                phone=phone,
+                phone=checked_phone,
                 answers=plain,
                 private_answers=json.dumps(private, ensure_ascii=False) if private else "",
                 state=State.SUBMITTED,
@@ -944,7 +944,11 @@ def _ensure_staff(application: Application, by: "User | None", action: str) -> N
 
 
 def _ensure_applicant_or(application: Application, by: "User | None", action: str) -> None:
-    if by is not None and application.applicant_id is not None and application.applicant_id == by.pk:
+    if (
+        by is not None
+        and application.applicant_id is not None
+        and application.applicant_id == by.pk
+    ):
         return
     _ensure_staff(application, by, action)
 

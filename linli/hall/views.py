@@ -89,7 +89,9 @@ def desk_apply(request: HttpRequest, code: str) -> HttpResponse:
     if not desks:
         raise Http404
     chosen = request.POST.get("desk") or request.GET.get("desk")
-    desk_region = next((d for d in desks if str(d.pk) == chosen), desks[0])
+    desk_region = next((d for d in desks if str(d.pk) == chosen), None) if chosen else desks[0]
+    if desk_region is None:  # a desk outside the user's regions
+        raise Http404
     communities = (
         selectors.communities_for(matter).filter(path__startswith=desk_region.path[:6])
         if matter.district_wide

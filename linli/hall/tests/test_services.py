@@ -57,7 +57,9 @@ def test_the_whole_way_with_parallel_steps_that_join(world, matters):
     )
     assert application.state == State.DELIVERY and len(application.pickup_code) == 6
     with pytest.raises(ValidationError) as wrong:
-        services.application_deliver(application=application, pickup_code="000000x", by=world.worker_a)
+        services.application_deliver(
+            application=application, pickup_code="000000x", by=world.worker_a
+        )
     assert "pickup_code" in wrong.value.error_dict
     application = services.application_deliver(
         application=application, pickup_code=application.pickup_code, by=world.worker_a
@@ -86,9 +88,7 @@ def test_a_fee_is_awaited_before_delivery_and_a_repeated_payment_changes_nothing
     assert application.transitions.filter(to_state=State.DELIVERY).count() == 1
 
 
-def test_the_one_time_notice_lists_everything_missing_and_the_supplement_returns_it(
-    world, matters
-):
+def test_the_one_time_notice_lists_everything_missing_and_the_supplement_returns_it(world, matters):
     matter = matters["minimum-living"]
     application = at_desk(
         matter, desk=world.a, by=world.worker_a, id_number=id_number(), complete=False
@@ -103,9 +103,7 @@ def test_the_one_time_notice_lists_everything_missing_and_the_supplement_returns
     assert application.state == State.INCOMPLETE and application.missing == required
     application = services.application_supplement(
         application=application,
-        provided=services.Provided(
-            originals=[m.pk for m in matter.materials.all() if m.required]
-        ),
+        provided=services.Provided(originals=[m.pk for m in matter.materials.all() if m.required]),
         by=world.worker_a,
     )
     assert application.state == State.SUBMITTED and application.missing == []
