@@ -122,7 +122,7 @@ CATALOGUE: tuple[Entry, ...] = (
         ),
         (),
         electronic=True,
-        certificate_kind="residence-proof",
+        certificate_kind="residence",
         on_the_spot=True,
         district_wide=False,
     ),
@@ -147,8 +147,6 @@ CATALOGUE: tuple[Entry, ...] = (
             Field("bank_account", "银行账号", T.NUMBER),
         ),
         (Step(1, "社区初审", SQ, 3), Step(2, "街道审核", JD, 5), Step(3, "区民政局审批", MZ, 5)),
-        electronic=True,
-        certificate_kind="approval-notice",
     ),
     Entry(
         "disability-subsidies",
@@ -163,13 +161,7 @@ CATALOGUE: tuple[Entry, ...] = (
         (
             ID_CARD,
             HUKOU,
-            Material(
-                "中华人民共和国残疾人证(第二代)",
-                F.BOTH,
-                1,
-                source=S.CERTIFICATE,
-                certificate_kind="disability-card",
-            ),
+            Material("中华人民共和国残疾人证(第二代)", F.BOTH, 1),
             Material("最低生活保障证", F.COPY, 1, required=False, note="申请生活补贴的提供"),
             BANK,
         ),
@@ -276,7 +268,7 @@ CATALOGUE: tuple[Entry, ...] = (
         (Step(1, "区老龄办制证", "区民政局老龄工作办公室", 3),),
         express=True,
         electronic=True,
-        certificate_kind="elderly-card",
+        certificate_kind="senior",
     ),
     Entry(
         "only-child-glory",
@@ -292,19 +284,21 @@ CATALOGUE: tuple[Entry, ...] = (
             ID_CARD,
             HUKOU,
             Material("结婚证", F.COPY),
-            Material(
-                "子女出生医学证明", F.COPY, source=S.CERTIFICATE, certificate_kind="birth-proof"
-            ),
+            Material("子女出生医学证明", F.COPY),
         ),
         (
             NAME,
             ID,
+            ADDRESS,
             Field("spouse_name", "配偶姓名"),
             Field("spouse_id", "配偶身份号码", T.ID_NUMBER),
             Field("child_name", "子女姓名"),
+            Field("child_sex", "子女性别", T.CHOICE, options=("男", "女")),
             Field("child_birth", "子女出生日期", T.DATE),
         ),
         (Step(1, "社区审核", SQ, 2), Step(2, "街道卫健办审批", "街道卫生健康办公室", 5)),
+        electronic=True,
+        certificate_kind="only_child",
     ),
     Entry(
         "house-number",
@@ -362,9 +356,6 @@ CATALOGUE: tuple[Entry, ...] = (
             Field("due_date", "预产期", T.DATE, required=False),
         ),
         (),
-        pickup=False,
-        electronic=True,
-        certificate_kind="birth-service-registration",
         on_the_spot=True,
     ),
     Entry(
@@ -477,8 +468,6 @@ CATALOGUE: tuple[Entry, ...] = (
             ),
         ),
         (),
-        electronic=True,
-        certificate_kind="pension-enrolment",
         on_the_spot=True,
     ),
     Entry(
@@ -538,8 +527,6 @@ CATALOGUE: tuple[Entry, ...] = (
             Field("jobless_since", "失业日期", T.DATE),
         ),
         (),
-        electronic=True,
-        certificate_kind="employment-card",
         on_the_spot=True,
     ),
     Entry(
@@ -583,7 +570,7 @@ CATALOGUE: tuple[Entry, ...] = (
                 "居住证明或房屋租赁合同",
                 F.COPY,
                 source=S.CERTIFICATE,
-                certificate_kind="residence-proof",
+                certificate_kind="residence",
             ),
             Material("劳动合同或就学证明", F.COPY),
         ),
@@ -665,8 +652,6 @@ CATALOGUE: tuple[Entry, ...] = (
             Step(3, "区残联审核发证", CL, 5),
         ),
         express=True,
-        electronic=True,
-        certificate_kind="disability-card",
         one_visit=False,
     ),
     Entry(
