@@ -9,6 +9,7 @@ import random
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import OutputWrapper
 from django.utils import timezone
 
@@ -92,7 +93,10 @@ def seed(stdout: OutputWrapper, **_options: Any) -> None:
         matter = _matter_for(rng, matters, person, target)
         if matter is None:
             continue
-        application = _apply(rng, matter, person, online if n % 40 == 0 else None)
+        try:
+            application = _apply(rng, matter, person, online if n % 40 == 0 else None)
+        except ValidationError:  # the same person drawn again for a matter in progress
+            continue
         _advance(rng, application, target)
         _retime(rng, application, now)
     stdout.write(f"hall: {Application.objects.count()} demo applications in every state")
@@ -114,7 +118,7 @@ def _matter_for(
 
 
 def _answers(rng: random.Random, matter: Matter, person: Resident) -> dict[str, str]:
-    values = selectors.prefill(list(matter.fields.all()), person)
+    values = {k: v for k, v in selectors.prefill(list(matter.fields.all()), person).items() if v}
     for item in matter.fields.all():
         if item.key in values:
             continue
@@ -145,7 +149,10 @@ def _apply(
 ) -> Application:
     community = person.grid.parent
     assert community is not None
-    mode = rng.choice(matter.delivery_modes)
+    modes = matter.delivery_modes
+    # 最多跑一次: the result mostly comes by express or electronically, not by a second visit.
+    sent = [m for m in modes if m != DeliveryMode.PICKUP]
+    mode = rng.choice(sent if matter.one_visit and sent and rng.random() < 0.8 else modes)
     required = [m.pk for m in matter.materials.all() if m.required]
     provided = services.Provided(originals=[] if online else required)
     return services.application_submit(
@@ -210,7 +217,8 @@ def _advance(rng: random.Random, application: Application, target: str) -> None:
     application = services.application_accept(application=application, by=None)  # type: ignore[arg-type]
     if target in (State.HANDLING, State.SUPPLEMENT):
         active = list(application.steps.filter(state=StepState.ACTIVE))
-        if active and rng.random() < 0.5:
+        left = application.steps.exclude(state=StepState.DONE).count()
+        if active and left > 1 and rng.random() < 0.5:
             services.step_complete(step=active[0], note="审核通过", by=None)  # type: ignore[arg-type]
         if target == State.SUPPLEMENT:
             services.application_request_supplement(
