@@ -22,6 +22,7 @@ from linli.gridwork.api import router as gridwork_router
 from linli.hall.api import router as hall_router
 from linli.indicators.api import router as indicators_router
 from linli.notices.api import router as notices_router
+from linli.payments.api import router as payments_router
 from linli.regions.api import router as regions_router
 from linli.registry.api import router as registry_router
 from linli.screens.api import router as screens_router
@@ -74,5 +75,6 @@ api.add_router("", devices_emqx_router)
 # path of two segments ending in /telemetry or /attributes, which the ingestion's take).
 api.add_router("", devices_router)
 api.add_router("", alerts_router)
+api.add_router("", payments_router)
 api.add_router("", screens_router)
 api.add_router("", hall_router)

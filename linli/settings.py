@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "linli.accounts",
     "linli.audit",
     "linli.registry",
+    "linli.payments",
     "linli.cases",
     "linli.gridwork",
     "linli.devices",
@@ -269,6 +270,17 @@ LINLI_NOTIFY_SENDERS = env_list(
     "LINLI_NOTIFY_SENDERS", ["email"] if env_str("LINLI_SMTP_HOST", "") else []
 )
 LINLI_SITE_URL = env_str("LINLI_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# Payments (docs/payments.md): the provider in use, by its code ("demo": the simulated
+# provider, which moves no money); the demo provider's signing key (else one derived
+# from LINLI_SECRET_KEY).
+LINLI_PAYMENT_PROVIDER = env_str("LINLI_PAYMENT_PROVIDER", "demo")
+if not re.fullmatch(r"[a-z][a-z0-9_]{0,19}", LINLI_PAYMENT_PROVIDER):
+    raise ImproperlyConfigured(
+        "LINLI_PAYMENT_PROVIDER must be a provider's code (e.g. demo), "
+        f"not {LINLI_PAYMENT_PROVIDER!r}."
+    )
+LINLI_PAYMENT_DEMO_SECRET = env_str("LINLI_PAYMENT_DEMO_SECRET", "")
 # Text messages (verification codes for residents who report without an account):
 # a dotted path to a backend class (linli/core/sms.py). The default logs messages
 # instead of sending them.

@@ -18,6 +18,8 @@ urlpatterns = [
     path("", include("linli.screens.display_urls")),
     path("notices/", include("linli.notices.urls")),
     path("alerts/", include("linli.alerts.urls")),
+    path("payments/", include("linli.payments.urls")),
+    path("pay/", include("linli.payments.pay_urls")),
     path("cap/", include("linli.alerts.public_urls")),
     path("report/", include("linli.cases.public_urls")),
     path("hall/", include("linli.hall.urls")),

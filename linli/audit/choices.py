@@ -25,6 +25,7 @@ class AuditAction(models.TextChoices):
     TOKEN_REVOKE = "token_revoke", _("Access token revoked")
     PASSWORD_CHANGE = "password_change", _("Password changed")
     ID_NUMBER_ELSEWHERE = "id_number_elsewhere", _("ID number of another community entered")
+    PAYMENT_REFUSED = "payment_refused", _("Payment notification refused")
 
 
 # The `prev_hash` of the very first entry (and the anchor before any pruning).
