@@ -15,7 +15,7 @@ export UV_PYTHON := $(PYTHON)
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
 DEMO_ENV = LINLI_SECRET_KEY_FILE=var/secret_key LINLI_PII_KEYS_FILE=var/pii_keys \
-	LINLI_PII_INDEX_KEY_FILE=var/pii_index_key \
+	LINLI_PII_INDEX_KEY_FILE=var/pii_index_key LINLI_CERT_SIGNING_KEYS_FILE=var/cert_signing_keys \
 	LINLI_ALLOWED_HOSTS=127.0.0.1,localhost,$(HOST) \
 	LINLI_CSRF_TRUSTED_ORIGINS=http://$(HOST):$(PORT) LINLI_SITE_URL=http://$(HOST):$(PORT) \
 	LINLI_SMS_BACKEND=linli.core.sms.DemoBackend \
@@ -24,6 +24,7 @@ DEMO_ENV = LINLI_SECRET_KEY_FILE=var/secret_key LINLI_PII_KEYS_FILE=var/pii_keys
 TEST_ENV = LINLI_SECRET_KEY=test-only-not-a-secret LINLI_DATA_DIR=var/test \
 	LINLI_PII_KEYS=test1:MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY= \
 	LINLI_PII_INDEX_KEY=dGVzdC1vbmx5LWJsaW5kLWluZGV4LWtleS0wMDAwMDA= \
+	LINLI_CERT_SIGNING_KEYS=test1:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8= \
 	LINLI_MANIFEST_STATIC=0 LINLI_DB_CONN_MAX_AGE=0
 PG_URL ?= postgres://linli:linli@127.0.0.1:5432/linli
 
@@ -62,12 +63,17 @@ var/mqtt_password:
 	$(PYTHON) -c "import secrets; print(secrets.token_urlsafe(32))" > $@
 	chmod 600 $@
 
+var/cert_signing_keys:
+	mkdir -p var
+	$(PYTHON) -c "import base64, os; print('c1:' + base64.b64encode(os.urandom(32)).decode())" > $@
+	chmod 600 $@
+
 var/pii_index_key:
 	mkdir -p var
 	$(PYTHON) -c "import base64, os; print(base64.b64encode(os.urandom(32)).decode())" > $@
 	chmod 600 $@
 
-build: $(VENV)/.synced var/secret_key var/pii_keys var/pii_index_key var/mqtt_password
+build: $(VENV)/.synced var/secret_key var/pii_keys var/pii_index_key var/cert_signing_keys var/mqtt_password
 	$(DEMO_ENV) $(LINLI) messages compile
 	$(DEMO_ENV) $(LINLI) collectstatic --noinput --verbosity 0
 

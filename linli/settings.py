@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "linli.open311",
     "linli.indicators",
     "linli.screens",
+    "linli.certificates",
     "linli.hall",
     "linli.core.admin_apps.AdminConfig",  # the Django admin, on with LINLI_DJANGO_ADMIN=1
     "django.contrib.auth",
@@ -184,6 +185,13 @@ SECURE_CSP = {
 # the HMAC key of the blind indexes (base64). See linli/core/crypto.py.
 LINLI_PII_KEYS = env_str("LINLI_PII_KEYS")
 LINLI_PII_INDEX_KEY = env_str("LINLI_PII_INDEX_KEY")
+# Electronic certificates (docs/certificates.md): the Ed25519 keys that sign them
+# (`<key id>:<base64 of 32 bytes>`, comma-separated, the first signs; empty: none can be
+# issued) and the font their PDF documents embed (default: the shipped WenQuanYi Micro Hei).
+LINLI_CERT_SIGNING_KEYS = env_str("LINLI_CERT_SIGNING_KEYS", "")
+LINLI_CERT_FONT = env_str(
+    "LINLI_CERT_FONT", str(BASE_DIR / "certificates" / "fonts" / "wqy-microhei.ttc")
+)
 # Audit trail retention in days; never below 183 (six months).
 LINLI_AUDIT_RETENTION_DAYS = env_int("LINLI_AUDIT_RETENTION_DAYS", 365, minimum=183)
 
@@ -340,6 +348,8 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LINLI_LOG_LEVEL", "INFO")},
+    # fontTools narrates every subset of a certificate's font at INFO (certificates/pdf.py)
+    "loggers": {"fontTools": {"level": "WARNING"}},
 }
 
 VERSION = package_version("linli")
