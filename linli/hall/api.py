@@ -302,7 +302,6 @@ def application_deliver(
             application=application,
             pickup_code=payload.pickup_code,
             tracking_number=payload.tracking_number,
-            certificate_ref=payload.certificate_ref,
             by=signed_in_user(request),
         )
     )

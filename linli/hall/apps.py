@@ -9,7 +9,19 @@ class HallConfig(AppConfig):
 
     def ready(self) -> None:
         from linli.core import navigation
+        from linli.hall import payables as fees
         from linli.hall.permissions import APPLICATION_VIEW
+        from linli.payments import payables
+
+        payables.register(
+            payables.PayableKind(
+                fees.KIND,
+                _("Service hall fee"),
+                describe=fees.describe,
+                on_paid=fees.on_paid,
+                return_url=fees.return_url,
+            )
+        )
 
         navigation.register(
             navigation.NavItem(_("Service hall"), "hall:application-list", APPLICATION_VIEW, 35)

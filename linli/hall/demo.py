@@ -272,7 +272,6 @@ def _advance(rng: random.Random, application: Application, target: str) -> None:
         tracking_number=f"SF{rng.randint(10**11, 10**12 - 1)}"
         if mode == DeliveryMode.EXPRESS
         else "",
-        certificate_ref=f"ZZ3703{application.pk:08d}" if mode == DeliveryMode.ELECTRONIC else "",
         by=None,  # type: ignore[arg-type]
     )
     if rng.random() < 0.7:

@@ -144,9 +144,6 @@ class DecideForm(forms.Form):
 class DeliverForm(forms.Form):
     pickup_code = forms.CharField(label=_("Pickup code"), max_length=6, required=False)
     tracking_number = forms.CharField(label=_("Tracking number"), max_length=30, required=False)
-    certificate_ref = forms.CharField(
-        label=_("Electronic certificate number"), max_length=40, required=False
-    )
 
 
 class RateForm(forms.Form):

@@ -10,6 +10,7 @@ urlpatterns = [
     path("mine/<str:code>/", public_views.mine_detail, name="mine-detail"),
     path("mine/<str:code>/notice/", public_views.mine_notice, name="mine-notice"),
     path("mine/<str:code>/supplement/", public_views.mine_supplement, name="mine-supplement"),
+    path("mine/<str:code>/pay/", public_views.mine_pay, name="mine-pay"),
     path("mine/<str:code>/withdraw/", public_views.mine_withdraw, name="mine-withdraw"),
     path("mine/<str:code>/rate/", public_views.mine_rate, name="mine-rate"),
     path("<slug:code>/", public_views.matter_guide, name="matter-guide"),

@@ -19,7 +19,9 @@ from linli.hall.choices import Channel, MatterCategory, State
 from linli.hall.filters import MatterFilter
 from linli.hall.forms import ApplicationForm, RateForm
 from linli.hall.models import Application, Matter
+from linli.hall.payables import KIND
 from linli.hall.posted import provided_from
+from linli.payments.services import payment_order_create
 
 
 def _guide(code: str) -> Matter:
@@ -172,6 +174,22 @@ def mine_supplement(request: HttpRequest, code: str) -> HttpResponse:
     else:
         messages.success(request, _("Materials sent."))
     return redirect("matters:mine-detail", code)
+
+
+@signed_in
+@require_POST
+def mine_pay(request: HttpRequest, code: str) -> HttpResponse:
+    """Pay the fee: the payment order (the same one if asked twice), then its page."""
+    application = _mine(request, code)
+    try:
+        order, _new = payment_order_create(
+            kind=KIND, ref=str(application.pk), by=signed_in_user(request)
+        )
+    except ValidationError as exc:
+        for error in exc.messages:
+            messages.error(request, error)
+        return redirect("matters:mine-detail", code)
+    return redirect("pay:order", order.out_trade_no)
 
 
 @signed_in

@@ -183,4 +183,3 @@ class DecideIn(Schema):
 class DeliverIn(Schema):
     pickup_code: str = Field("", max_length=6)
     tracking_number: str = Field("", max_length=30)
-    certificate_ref: str = Field("", max_length=40)

@@ -3,13 +3,15 @@ locks the row, checks the state it leaves (`choices.TRANSITIONS`) and who acts,
 moves it and writes an `ApplicationTransition` in the same transaction; residents
 and staff hear of each move through the notifications app.
 
-Integration points (other apps, merged separately):
-- fees: an approved application with a fee waits in `State.PAYMENT` until
-  `application_paid` records the payment order that settled it;
-- electronic certificates: `application_deliver` by `DeliveryMode.ELECTRONIC`
-  records the number of the certificate issued (`certificate_ref`), and a material
-  whose `source` is `MaterialSource.CERTIFICATE` may be provided as an earlier
-  certificate's number (`ProvidedAs.CERTIFICATE`).
+Other apps:
+- fees (linli.payments): an approved application with a fee waits in `State.PAYMENT`
+  as a payable of kind `hall.application` (`hall/payables.py`) until the order is
+  paid and `application_paid` records it;
+- electronic certificates (linli.certificates): `application_deliver` by
+  `DeliveryMode.ELECTRONIC` issues one to the applicant's registry record and keeps
+  its number (`certificate_ref`); a material whose `source` is
+  `MaterialSource.CERTIFICATE` may be provided as an earlier certificate's number
+  (`ProvidedAs.CERTIFICATE`), checked to be the applicant's, usable, of its kind.
 """
 
 import json
@@ -31,6 +33,9 @@ from django.utils.translation import gettext as _
 from linli.accounts.selectors import people_who_may
 from linli.audit.choices import AuditAction
 from linli.audit.services import audit_record
+from linli.certificates.models import Certificate, CertificateKind
+from linli.certificates.selectors import usable_certificates
+from linli.certificates.services import certificate_issue
 from linli.core.crypto import blind_index
 from linli.core.problems import Conflict
 from linli.hall.catalogue import HOURS, PHONE
@@ -242,6 +247,7 @@ def application_submit(
             return earlier
     resident = _registry_person(id_number)
     checked = _check_files(matter, provided)
+    _check_certificates(matter, provided, resident)
     stored: list[ApplicationMaterial] = []
     try:
         with transaction.atomic():
@@ -317,6 +323,7 @@ def application_supplement(
     supplement request asked for: back to the desk (incomplete) or to the back office."""
     _ensure_applicant_or(application, by, APPLICATION_ACCEPT)
     checked = _check_files(application.matter, provided, have=application.materials.count())
+    _check_certificates(application.matter, provided, application.resident)
     stored: list[ApplicationMaterial] = []
     try:
         with transaction.atomic():
@@ -567,12 +574,57 @@ def application_decide(
     return moved
 
 
+def _issue_certificate(application: Application, by: "User | None") -> "Certificate":
+    kind = application.matter.certificate_kind
+    holder = application.resident
+    if not kind or holder is None:
+        raise ValidationError(
+            {
+                "delivery_mode": _(
+                    "No electronic certificate can be issued for this application (the "
+                    "applicant is not in the registry): hand the result over at the window."
+                )
+            }
+        )
+    answers = {**application.answers, **private_answers_of(application)}
+    house = holder.household.house
+    facts = {
+        "id_number": application.id_number,
+        "address": answers.get("address") or house.address,
+        "since": answers.get("lived_since", ""),
+        "purpose": answers.get("purpose", ""),
+        "sex": holder.get_sex_display(),
+        "birth_date": holder.birth_date.isoformat(),
+        "father": application.name if holder.sex == "male" else answers.get("spouse_name", ""),
+        "mother": application.name if holder.sex != "male" else answers.get("spouse_name", ""),
+        "child": answers.get("child_name", ""),
+        "child_sex": answers.get("child_sex", ""),
+        "child_birth_date": answers.get("child_birth", ""),
+        "new_address": answers.get("new_address", ""),
+    }
+    found = CertificateKind.objects.filter(code=kind).first()
+    if found is None:
+        raise ValidationError({"delivery_mode": _("This kind of certificate is not issued.")})
+    fields = {f["key"]: facts.get(f["key"], "") for f in found.fields}
+    issued: Certificate = certificate_issue(
+        kind=found, holder=holder, fields=fields, by=None, reference=application.code
+    )
+    return issued
+
+
+def private_answers_of(application: Application) -> dict[str, str]:
+    loaded: dict[str, str] = (
+        json.loads(application.private_answers) if application.private_answers else {}
+    )
+    return loaded
+
+
 @transaction.atomic
 def application_paid(
     *, application: Application, payment_ref: str, by: "User | None"
 ) -> Application:
-    """The fee is paid (integration point of the payments app: the order's number);
-    a second report of the same payment changes nothing."""
+    """The fee is paid: the payments app's `on_paid` gives the order's number
+    (`hall/payables.py`); a second report of the same payment changes nothing."""
     locked = Application.objects.select_for_update().get(pk=application.pk)
     if locked.paid_at is not None and locked.payment_ref == payment_ref:
         return locked
@@ -590,11 +642,11 @@ def application_deliver(
     application: Application,
     tracking_number: str = "",
     pickup_code: str = "",
-    certificate_ref: str = "",
     by: "User",
 ) -> Application:
     """送达: handed over at the window against the pickup code, sent by express with
-    its tracking number, or issued as an electronic certificate."""
+    its tracking number, or issued as an electronic certificate (linli.certificates,
+    to the applicant's registry record, stating what the application established)."""
     locked = _locked(application, allowed=(State.DELIVERY,))
     _ensure_staff(locked, by, APPLICATION_HANDLE)
     changes = ["completed_at"]
@@ -620,12 +672,7 @@ def application_deliver(
         locked.tracking_number = tracking_number.upper()
         changes.append("tracking_number")
     else:
-        certificate_ref = (certificate_ref or "").strip()
-        if not certificate_ref:
-            raise ValidationError(
-                {"certificate_ref": _("Give the number of the electronic certificate issued.")}
-            )
-        locked.certificate_ref = certificate_ref[:40]
+        locked.certificate_ref = _issue_certificate(locked, by).number
         changes.append("certificate_ref")
     locked.completed_at = timezone.now()
     moved = _move(locked, to=State.DELIVERED, by=by, note=_("Delivered."), changes=tuple(changes))
@@ -817,6 +864,28 @@ def _check_files(
                 }
             )
     return checked
+
+
+def _check_certificates(matter: Matter, provided: Provided, resident: Resident | None) -> None:
+    """An earlier certificate stands in for a material only if it is the applicant's,
+    of the kind the material names, neither revoked nor expired."""
+    materials = {m.pk: m for m in matter.materials.all()}
+    for pk, number in provided.certificates.items():
+        material = materials[pk]
+        usable = resident is not None and (
+            usable_certificates(holder=resident, kinds=[material.certificate_kind])
+            .filter(number=number.strip())
+            .exists()
+        )
+        if not usable:
+            raise ValidationError(
+                {
+                    f"material_{pk}": _(
+                        "%(name)s: the applicant has no valid certificate numbered %(number)s."
+                    )
+                    % {"name": material.name, "number": number.strip()[:40]}
+                }
+            )
 
 
 def _provide(

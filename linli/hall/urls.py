@@ -21,6 +21,7 @@ urlpatterns = [
     ),
     path("<int:pk>/steps/<int:step_pk>/done/", views.step_done, name="step-done"),
     path("<int:pk>/decide/", views.application_decide, name="application-decide"),
+    path("<int:pk>/pay/", views.application_pay, name="application-pay"),
     path("<int:pk>/deliver/", views.application_deliver, name="application-deliver"),
     path("<int:pk>/materials/<int:material_pk>/", views.material_file, name="material-file"),
 ]

@@ -27,8 +27,10 @@ from linli.hall.forms import (
     RefuseForm,
 )
 from linli.hall.models import Application, ApplicationMaterial, ApplicationStep, Matter
+from linli.hall.payables import KIND
 from linli.hall.permissions import APPLICATION_ACCEPT, APPLICATION_HANDLE, APPLICATION_VIEW
 from linli.hall.posted import provided_from
+from linli.payments.services import payment_order_create
 from linli.regions.choices import Level
 from linli.regions.models import Region
 
@@ -299,6 +301,21 @@ def application_decide(request: HttpRequest, pk: int) -> HttpResponse:
     return _after(request, pk, _("Decision recorded."))
 
 
+@requires(APPLICATION_VIEW)
+@require_POST
+def application_pay(request: HttpRequest, pk: int) -> HttpResponse:
+    """The fee at the desk: the payment order for the person in front of the window
+    (the same one if asked twice), then its page with the payment code."""
+    application = _application(request, pk)
+    try:
+        order, _new = payment_order_create(
+            kind=KIND, ref=str(application.pk), by=signed_in_user(request)
+        )
+    except ValidationError as exc:
+        return _refused(request, pk, exc)
+    return redirect("pay:order", order.out_trade_no)
+
+
 @requires(APPLICATION_HANDLE)
 @require_POST
 def application_deliver(request: HttpRequest, pk: int) -> HttpResponse:
@@ -310,7 +327,6 @@ def application_deliver(request: HttpRequest, pk: int) -> HttpResponse:
             application=application,
             pickup_code=form.cleaned_data.get("pickup_code", ""),
             tracking_number=form.cleaned_data.get("tracking_number", ""),
-            certificate_ref=form.cleaned_data.get("certificate_ref", ""),
             by=signed_in_user(request),
         )
     except ValidationError as exc:

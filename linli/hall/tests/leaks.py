@@ -83,7 +83,7 @@ def community_b(world, made) -> Leaks:
         id_number=id_number(),
         phone="13905331234",
         answers=complete_answers(matters["birth-registration"]),
-        delivery_mode="electronic",
+        delivery_mode="pickup",
         provided=services.Provided(
             files={m.pk: [_jpeg()] for m in matters["birth-registration"].materials.all()}
         ),
@@ -92,7 +92,28 @@ def community_b(world, made) -> Leaks:
     )
     rated = services.application_accept(application=rated, by=worker)
     rated = services.application_decide(application=rated, approved=True, by=worker)
-    rated = services.application_deliver(application=rated, certificate_ref="ZZB001", by=worker)
+    rated = services.application_deliver(
+        application=rated, pickup_code=rated.pickup_code, by=worker
+    )
+    fee = matters["house-number"]  # 35 yuan, three steps (one, then two at once)
+    owed = services.application_submit(
+        matter=fee,
+        channel="online",
+        name="刘泄漏",
+        id_number=id_number(),
+        phone="13905331234",
+        answers=complete_answers(fee),
+        delivery_mode="pickup",
+        provided=services.Provided(files={m.pk: [_jpeg()] for m in fee.materials.all()}),
+        region=world.b,
+        by=resident_b,
+    )
+    owed = services.application_accept(application=owed, by=worker)
+    for fee_step in owed.steps.order_by("stage"):
+        fee_step.refresh_from_db()
+        services.step_complete(step=fee_step, by=worker)
+    owed.refresh_from_db()
+    owed = services.application_decide(application=owed, approved=True, by=worker)
     photo = elderly.materials.get(name__contains="照片")
     originals = {f"original_{m.pk}": "on" for m in elderly.materials.all()}
     step = handling.steps.get()
@@ -137,6 +158,8 @@ def community_b(world, made) -> Leaks:
             lambda: {f"material_{photo.pk}": _jpeg()},
             by="resident_b",
         ),
+        ("post", "matters:mine-pay"): Send(f"/matters/mine/{owed.code}/pay/", by="resident_b"),
+        ("post", "hall:application-pay"): Send(f"/hall/{owed.pk}/pay/", by="worker_b"),
         ("post", "matters:mine-withdraw"): Send(
             f"/matters/mine/{online.code}/withdraw/", by="resident_b"
         ),
@@ -180,7 +203,17 @@ def community_b(world, made) -> Leaks:
         ),
     }
     uploaded = list(rated.materials.exclude(file=""))
-    applications = [submitted, incomplete, handling, deciding, delivery, own_one, online, rated]
+    applications = [
+        submitted,
+        incomplete,
+        handling,
+        deciding,
+        delivery,
+        own_one,
+        online,
+        rated,
+        owed,
+    ]
     return Leaks(
         objects={"matter": [own], "application": applications},
         markers=[a.code for a in applications],

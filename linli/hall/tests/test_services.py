@@ -10,12 +10,15 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from linli.audit.models import AuditEntry
+from linli.certificates.models import Certificate
 from linli.core.problems import Conflict
-from linli.hall import services
+from linli.hall import payables, services
 from linli.hall.choices import State, StepState
 from linli.hall.models import Application, ApplicationMaterial, ApplicationTransition
 from linli.notifications.models import Notification
+from linli.payments.services import payment_notify, payment_order_create
 from linli.testing.hall import at_desk, complete_answers
+from linli.testing.payments import notification
 from linli.testing.registry import id_number, move_in, place
 
 
@@ -233,37 +236,36 @@ def test_a_step_twice_is_a_conflict(world, matters):
         services.step_complete(step=step, by=world.worker_a)
 
 
-def test_residents_and_staff_are_told_and_decisions_audited(world, matters):
+def test_residents_and_staff_are_told_and_electronic_delivery_issues_a_certificate(world, matters):
     home = place(world.a1)
     person = move_in(home.household, name="陈秀英", phone=world.resident_a.phone or "13905339999")
     world.resident_a.phone = person.phone
     world.resident_a.save()
-    matter = matters["birth-registration"]  # on the spot, online
-    licence = matter.materials.get(name="结婚证")
+    matter = matters["residence-proof"]  # on the spot, online, a certificate
+    deed = matter.materials.get(name__contains="租赁合同")
     application = services.application_submit(
-        provided=services.Provided(files={licence.pk: [jpeg("结婚证.jpg")]}),
+        provided=services.Provided(files={deed.pk: [jpeg("合同.jpg")]}),
         matter=matter,
         channel="online",
         name=person.name,
         id_number=person.id_number,
         phone=person.phone,
-        answers=complete_answers(matter, applicant_name=person.name),
+        answers=complete_answers(matter, address="正阳路8号1-101", purpose="子女入学"),
         delivery_mode="electronic",
         region=world.a,
         by=world.resident_a,
     )
     assert Notification.objects.filter(user=world.worker_a).exists()
     assert application.resident == person  # the registry's record stands in for the ID card
-    assert application.materials.filter(provided_as="registry").count() == 1
+    assert application.materials.filter(provided_as="registry").count() == 2
     application = services.application_accept(application=application, by=world.worker_a)
     assert application.state == State.DECIDING  # no back-office steps
     services.application_decide(application=application, approved=True, by=world.worker_a)
     application.refresh_from_db()
-    with pytest.raises(ValidationError):
-        services.application_deliver(application=application, by=world.worker_a)
-    services.application_deliver(
-        application=application, certificate_ref="ZZ0001", by=world.worker_a
-    )
+    application = services.application_deliver(application=application, by=world.worker_a)
+    certificate = Certificate.objects.get(number=application.certificate_ref)
+    assert certificate.holder == person and certificate.reference == application.code
+    assert certificate.kind.code == "residence"
     told = Notification.objects.filter(user=world.resident_a).count()
     assert told >= 4
     assert AuditEntry.objects.filter(object_id=str(application.pk)).count() >= 3
@@ -271,3 +273,79 @@ def test_residents_and_staff_are_told_and_decisions_audited(world, matters):
     assert rated.rating == 5
     with pytest.raises(ValidationError):
         services.application_rate(application=application, rating=4, by=world.resident_a)
+    # The certificate stands in for a material of a later application (居住证申领)…
+    permit = matters["residence-permit"]
+    proof = permit.materials.get(source="certificate")
+    required = [m.pk for m in permit.materials.all() if m.required and m.pk != proof.pk]
+    later = at_desk(
+        permit,
+        desk=world.a,
+        by=world.worker_a,
+        id_number=person.id_number,
+        provided=services.Provided(originals=required, certificates={proof.pk: certificate.number}),
+    )
+    assert later.materials.get(material=proof).reference == certificate.number
+    # …but a number that is not the applicant's usable certificate is refused.
+    with pytest.raises(ValidationError) as forged:
+        at_desk(
+            permit,
+            desk=world.a,
+            by=world.worker_a,
+            id_number=id_number(),
+            provided=services.Provided(
+                originals=required, certificates={proof.pk: certificate.number}
+            ),
+        )
+    assert f"material_{proof.pk}" in forged.value.error_dict
+
+
+def test_electronic_delivery_needs_the_applicant_in_the_registry(world, matters):
+    application = at_desk(
+        matters["residence-proof"],
+        desk=world.a,
+        by=world.worker_a,
+        id_number=id_number(),
+        delivery_mode="electronic",
+    )
+    services.application_accept(application=application, by=world.worker_a)
+    application.refresh_from_db()
+    services.application_decide(application=application, approved=True, by=world.worker_a)
+    application.refresh_from_db()
+    with pytest.raises(ValidationError) as refused:
+        services.application_deliver(application=application, by=world.worker_a)
+    assert "delivery_mode" in refused.value.error_dict
+    application.refresh_from_db()
+    assert application.state == State.DELIVERY and not Certificate.objects.exists()
+
+
+def test_the_fee_is_paid_through_the_payments_app(
+    world, matters, django_capture_on_commit_callbacks
+):
+    application = at_desk(
+        matters["house-number"], desk=world.a, by=world.worker_a, id_number=id_number()
+    )
+    assert payables.describe(str(application.pk)) is None  # nothing to pay yet
+    services.application_accept(application=application, by=world.worker_a)
+    for step in application.steps.order_by("stage"):
+        step.refresh_from_db()
+        services.step_complete(step=step, by=world.district_admin)
+    application.refresh_from_db()
+    application = services.application_decide(
+        application=application, approved=True, by=world.worker_a
+    )
+    payable = payables.describe(str(application.pk))
+    assert payable is not None and payable.amount_fen == 3500
+    order, new = payment_order_create(
+        kind=payables.KIND, ref=str(application.pk), by=world.worker_a
+    )
+    again, new_again = payment_order_create(
+        kind=payables.KIND, ref=str(application.pk), by=world.worker_a
+    )
+    assert new and not new_again and again.pk == order.pk
+    body, headers = notification(order)  # the provider's signed notification
+    with django_capture_on_commit_callbacks(execute=True):
+        assert payment_notify(provider_code="demo", body=body, headers=headers).ok
+    application.refresh_from_db()
+    assert application.state == State.DELIVERY and application.payment_ref == order.out_trade_no
+    payables.on_paid(order)  # at least once: a second run changes nothing
+    assert application.transitions.filter(to_state=State.DELIVERY).count() == 1
