@@ -80,13 +80,16 @@ class Answer:
 
 def answers_shown(application: Application, *, masked: bool = True) -> list[Answer]:
     """The form's answers by label, personal ones masked."""
-    from linli.core.crypto import mask_id_number, mask_phone
+    from linli.core.crypto import mask_id_number, mask_name, mask_phone
 
     private = private_answers(application)
     shown: list[Answer] = []
     for item in application.matter.fields.all():
         if item.key in application.answers:
-            shown.append(Answer(item.label, str(application.answers[item.key])))
+            value = str(application.answers[item.key])
+            if masked and item.prefill == Prefill.NAME:
+                value = mask_name(value)
+            shown.append(Answer(item.label, value))
         elif item.key in private:
             value = private[item.key]
             if masked:
