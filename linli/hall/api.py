@@ -17,20 +17,20 @@ from linli.core.access import requires, signed_in
 from linli.core.problems import Problem
 from linli.core.routers import Router
 from linli.hall import selectors, services
-from linli.hall.choices import Channel
+from linli.hall.choices import ApplicationChannel
 from linli.hall.filters import ApplicationFilter, MatterFilter
 from linli.hall.models import Application, ApplicationStep, Matter
 from linli.hall.permissions import APPLICATION_ACCEPT, APPLICATION_HANDLE, APPLICATION_VIEW
 from linli.hall.schemas import (
     ApplicationDetailOut,
     ApplicationIn,
+    ApplicationNoteIn,
     ApplicationOut,
     DecideIn,
     DeliverIn,
     MatterDetailOut,
     MatterOut,
     MissingIn,
-    NoteIn,
     RefuseIn,
 )
 from linli.regions.choices import Level
@@ -124,7 +124,7 @@ def application_create(request: HttpRequest, payload: ApplicationIn) -> Status[A
         certificates[int(key)] = number
     application = services.application_submit(
         matter=matter,
-        channel=Channel.DESK,
+        channel=ApplicationChannel.DESK,
         name=payload.name,
         id_number=payload.id_number,
         phone=payload.phone,
@@ -172,7 +172,9 @@ CONFLICT = {200: ApplicationDetailOut, 409: Problem}
     url_name="application-accept",
 )
 @requires(APPLICATION_ACCEPT)
-def application_accept(request: HttpRequest, application_id: int, payload: NoteIn) -> Application:
+def application_accept(
+    request: HttpRequest, application_id: int, payload: ApplicationNoteIn
+) -> Application:
     """受理: every required material is there; the first stage starts (409 unless it
     awaits acceptance)."""
     application = _application(request, application_id, APPLICATION_ACCEPT)
@@ -231,7 +233,7 @@ def application_refuse(request: HttpRequest, application_id: int, payload: Refus
 )
 @requires(APPLICATION_HANDLE)
 def application_step_done(
-    request: HttpRequest, application_id: int, step_id: int, payload: NoteIn
+    request: HttpRequest, application_id: int, step_id: int, payload: ApplicationNoteIn
 ) -> Application:
     """A department's step done; the next stage starts when its stage's steps all are."""
     application = _application(request, application_id, APPLICATION_HANDLE)

@@ -64,12 +64,12 @@ class DeliveryMode(models.TextChoices):
     ELECTRONIC = "electronic", _("Electronic certificate")
 
 
-class Channel(models.TextChoices):
+class ApplicationChannel(models.TextChoices):
     ONLINE = "online", _("Online")
     DESK = "desk", _("At the front desk")
 
 
-class State(models.TextChoices):
+class ApplicationState(models.TextChoices):
     """An application's state. Allowed moves: `TRANSITIONS`."""
 
     SUBMITTED = "submitted", _("Awaiting acceptance")
@@ -86,27 +86,53 @@ class State(models.TextChoices):
 
 
 TRANSITIONS: dict[str, frozenset[str]] = {
-    State.SUBMITTED: frozenset(
-        {State.INCOMPLETE, State.REFUSED, State.HANDLING, State.DECIDING, State.WITHDRAWN}
+    ApplicationState.SUBMITTED: frozenset(
+        {
+            ApplicationState.INCOMPLETE,
+            ApplicationState.REFUSED,
+            ApplicationState.HANDLING,
+            ApplicationState.DECIDING,
+            ApplicationState.WITHDRAWN,
+        }
     ),
-    State.INCOMPLETE: frozenset({State.SUBMITTED, State.REFUSED, State.WITHDRAWN}),
-    State.HANDLING: frozenset({State.SUPPLEMENT, State.DECIDING, State.WITHDRAWN}),
-    State.SUPPLEMENT: frozenset({State.HANDLING, State.WITHDRAWN}),
-    State.DECIDING: frozenset({State.PAYMENT, State.DELIVERY, State.DENIED}),
-    State.PAYMENT: frozenset({State.DELIVERY}),
-    State.DELIVERY: frozenset({State.DELIVERED}),
-    State.REFUSED: frozenset(),
-    State.DENIED: frozenset(),
-    State.DELIVERED: frozenset(),
-    State.WITHDRAWN: frozenset(),
+    ApplicationState.INCOMPLETE: frozenset(
+        {ApplicationState.SUBMITTED, ApplicationState.REFUSED, ApplicationState.WITHDRAWN}
+    ),
+    ApplicationState.HANDLING: frozenset(
+        {ApplicationState.SUPPLEMENT, ApplicationState.DECIDING, ApplicationState.WITHDRAWN}
+    ),
+    ApplicationState.SUPPLEMENT: frozenset({ApplicationState.HANDLING, ApplicationState.WITHDRAWN}),
+    ApplicationState.DECIDING: frozenset(
+        {ApplicationState.PAYMENT, ApplicationState.DELIVERY, ApplicationState.DENIED}
+    ),
+    ApplicationState.PAYMENT: frozenset({ApplicationState.DELIVERY}),
+    ApplicationState.DELIVERY: frozenset({ApplicationState.DELIVERED}),
+    ApplicationState.REFUSED: frozenset(),
+    ApplicationState.DENIED: frozenset(),
+    ApplicationState.DELIVERED: frozenset(),
+    ApplicationState.WITHDRAWN: frozenset(),
 }
 # Done with: no further move; the completed ones count as completed.
-FINAL_STATES = frozenset({State.REFUSED, State.DENIED, State.DELIVERED, State.WITHDRAWN})
-COMPLETED_STATES = frozenset({State.DENIED, State.DELIVERED})
+FINAL_STATES = frozenset(
+    {
+        ApplicationState.REFUSED,
+        ApplicationState.DENIED,
+        ApplicationState.DELIVERED,
+        ApplicationState.WITHDRAWN,
+    }
+)
+COMPLETED_STATES = frozenset({ApplicationState.DENIED, ApplicationState.DELIVERED})
 # The applicant's move: they may withdraw until the decision.
-WITHDRAWABLE = frozenset({State.SUBMITTED, State.INCOMPLETE, State.HANDLING, State.SUPPLEMENT})
+WITHDRAWABLE = frozenset(
+    {
+        ApplicationState.SUBMITTED,
+        ApplicationState.INCOMPLETE,
+        ApplicationState.HANDLING,
+        ApplicationState.SUPPLEMENT,
+    }
+)
 # The promised time limit's clock stops while the applicant owes something.
-CLOCK_STOPPED = frozenset({State.INCOMPLETE, State.SUPPLEMENT})
+CLOCK_STOPPED = frozenset({ApplicationState.INCOMPLETE, ApplicationState.SUPPLEMENT})
 
 
 class StepState(models.TextChoices):

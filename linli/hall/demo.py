@@ -16,7 +16,13 @@ from django.utils import timezone
 from linli.accounts.models import User
 from linli.hall import selectors, services
 from linli.hall.catalogue import CATALOGUE
-from linli.hall.choices import Channel, DeliveryMode, FieldType, State, StepState
+from linli.hall.choices import (
+    ApplicationChannel,
+    ApplicationState,
+    DeliveryMode,
+    FieldType,
+    StepState,
+)
 from linli.hall.models import Application, ApplicationStep, ApplicationTransition, Matter
 from linli.hall.workdays import add_working_days
 from linli.regions.choices import Level
@@ -30,17 +36,17 @@ COUNT = 300
 ONLINE_USER = "jumin"
 # The state each application ends in, and how many of COUNT (in proportion).
 TARGETS: tuple[tuple[str, int], ...] = (
-    (State.SUBMITTED, 24),
-    (State.INCOMPLETE, 18),
-    (State.REFUSED, 9),
-    (State.HANDLING, 60),
-    (State.SUPPLEMENT, 12),
-    (State.DECIDING, 24),
-    (State.PAYMENT, 4),
-    (State.DELIVERY, 24),
-    (State.DELIVERED, 110),
-    (State.DENIED, 10),
-    (State.WITHDRAWN, 5),
+    (ApplicationState.SUBMITTED, 24),
+    (ApplicationState.INCOMPLETE, 18),
+    (ApplicationState.REFUSED, 9),
+    (ApplicationState.HANDLING, 60),
+    (ApplicationState.SUPPLEMENT, 12),
+    (ApplicationState.DECIDING, 24),
+    (ApplicationState.PAYMENT, 4),
+    (ApplicationState.DELIVERY, 24),
+    (ApplicationState.DELIVERED, 110),
+    (ApplicationState.DENIED, 10),
+    (ApplicationState.WITHDRAWN, 5),
 )
 BANKS = (
     "中国农业银行周村支行",
@@ -111,8 +117,10 @@ def _matter_for(
         for m in matters
         if community is not None
         and community.path.startswith(m.region.path)
-        and (target != State.PAYMENT or m.fee > 0)
-        and (target not in (State.HANDLING, State.SUPPLEMENT) or m.steps.all())
+        and (target != ApplicationState.PAYMENT or m.fee > 0)
+        and (
+            target not in (ApplicationState.HANDLING, ApplicationState.SUPPLEMENT) or m.steps.all()
+        )
     ]
     return rng.choice(fits) if fits else None
 
@@ -157,7 +165,7 @@ def _apply(
     provided = services.Provided(originals=[] if online else required)
     return services.application_submit(
         matter=matter,
-        channel=Channel.ONLINE if online else Channel.DESK,
+        channel=ApplicationChannel.ONLINE if online else ApplicationChannel.DESK,
         name=person.name,
         id_number=person.id_number or "",
         phone=person.phone or f"139{rng.randint(10000000, 99999999)}",
@@ -185,12 +193,16 @@ def _desk(rng: random.Random, matter: Matter, community: Region) -> Region:
 
 def _advance(rng: random.Random, application: Application, target: str) -> None:
     """Through the services from submitted to the target state."""
-    if target == State.SUBMITTED:
+    if target == ApplicationState.SUBMITTED:
         return
-    if target == State.WITHDRAWN:
+    if target == ApplicationState.WITHDRAWN:
         services.application_withdraw(application=application, by=None)  # type: ignore[arg-type]
         return
-    if application.channel == Channel.ONLINE or target == State.INCOMPLETE or rng.random() < 0.15:
+    if (
+        application.channel == ApplicationChannel.ONLINE
+        or target == ApplicationState.INCOMPLETE
+        or rng.random() < 0.15
+    ):
         first = application.matter.materials.all()[0]
         application = services.application_incomplete(
             application=application,
@@ -198,7 +210,7 @@ def _advance(rng: random.Random, application: Application, target: str) -> None:
             note="复印件不清晰,请重新提供",
             by=None,  # type: ignore[arg-type]
         )
-        if target == State.INCOMPLETE:
+        if target == ApplicationState.INCOMPLETE:
             return
         application = services.application_supplement(
             application=application,
@@ -207,7 +219,7 @@ def _advance(rng: random.Random, application: Application, target: str) -> None:
             ),
             by=None,  # type: ignore[arg-type]
         )
-    if target == State.REFUSED:
+    if target == ApplicationState.REFUSED:
         services.application_refuse(
             application=application,
             reason="经核实,申请人不符合本事项申请条件",
@@ -215,12 +227,12 @@ def _advance(rng: random.Random, application: Application, target: str) -> None:
         )
         return
     application = services.application_accept(application=application, by=None)  # type: ignore[arg-type]
-    if target in (State.HANDLING, State.SUPPLEMENT):
+    if target in (ApplicationState.HANDLING, ApplicationState.SUPPLEMENT):
         active = list(application.steps.filter(state=StepState.ACTIVE))
         left = application.steps.exclude(state=StepState.DONE).count()
         if active and left > 1 and rng.random() < 0.5:
             services.step_complete(step=active[0], note="审核通过", by=None)  # type: ignore[arg-type]
-        if target == State.SUPPLEMENT:
+        if target == ApplicationState.SUPPLEMENT:
             services.application_request_supplement(
                 application=application,
                 materials=list(application.matter.materials.all()[:1]),
@@ -230,9 +242,11 @@ def _advance(rng: random.Random, application: Application, target: str) -> None:
         return
     while True:
         application.refresh_from_db()
-        if application.state != State.HANDLING:
+        if application.state != ApplicationState.HANDLING:
             break
-        if rng.random() < 0.06 and not application.transitions.filter(to_state=State.SUPPLEMENT):
+        if rng.random() < 0.06 and not application.transitions.filter(
+            to_state=ApplicationState.SUPPLEMENT
+        ):
             application = services.application_request_supplement(
                 application=application,
                 materials=[],
@@ -248,22 +262,22 @@ def _advance(rng: random.Random, application: Application, target: str) -> None:
         step = application.steps.filter(state=StepState.ACTIVE).first()
         assert step is not None
         services.step_complete(step=step, note="审核通过,同意", by=None)  # type: ignore[arg-type]
-    if target == State.DECIDING:
+    if target == ApplicationState.DECIDING:
         return
-    approved = target != State.DENIED
+    approved = target != ApplicationState.DENIED
     application = services.application_decide(
         application=application,
         approved=approved,
         note="" if approved else "经家庭经济状况核对,不符合条件",
         by=None,  # type: ignore[arg-type]
     )
-    if application.state == State.PAYMENT:
-        if target == State.PAYMENT:
+    if application.state == ApplicationState.PAYMENT:
+        if target == ApplicationState.PAYMENT:
             return
         application = services.application_paid(
             application=application, payment_ref=f"DEMO{application.pk:08d}", by=None
         )
-    if target in (State.DELIVERY, State.DENIED):
+    if target in (ApplicationState.DELIVERY, ApplicationState.DENIED):
         return
     mode = application.delivery_mode
     application = services.application_deliver(
@@ -289,19 +303,21 @@ def _gap(
     if t.step_id is not None:
         return steps[t.step_id].days * 1.35 * rng.uniform(0.3, 1.25) * day
     gaps = {
-        State.INCOMPLETE: (0.01, 0.2),
-        State.SUBMITTED: (1, 5),
-        State.HANDLING: (0.02, 1) if t.from_state == State.SUBMITTED else (1, 6),
-        State.DECIDING: (0, 0.5),
-        State.SUPPLEMENT: (0.5, 3),
-        State.PAYMENT: (0.2, 2),
-        State.DELIVERY: (0.1, 2),
-        State.DELIVERED: (0.1, 3),
-        State.DENIED: (0.2, 2),
-        State.REFUSED: (0.05, 1),
-        State.WITHDRAWN: (0.5, 3),
+        ApplicationState.INCOMPLETE: (0.01, 0.2),
+        ApplicationState.SUBMITTED: (1, 5),
+        ApplicationState.HANDLING: (0.02, 1)
+        if t.from_state == ApplicationState.SUBMITTED
+        else (1, 6),
+        ApplicationState.DECIDING: (0, 0.5),
+        ApplicationState.SUPPLEMENT: (0.5, 3),
+        ApplicationState.PAYMENT: (0.2, 2),
+        ApplicationState.DELIVERY: (0.1, 2),
+        ApplicationState.DELIVERED: (0.1, 3),
+        ApplicationState.DENIED: (0.2, 2),
+        ApplicationState.REFUSED: (0.05, 1),
+        ApplicationState.WITHDRAWN: (0.5, 3),
     }
-    low, high = gaps.get(State(t.to_state), (0.05, 1))
+    low, high = gaps.get(ApplicationState(t.to_state), (0.05, 1))
     return rng.uniform(low, high) * day
 
 
@@ -321,16 +337,25 @@ def _retime(rng: random.Random, application: Application, now: datetime) -> None
         if t.step_id is not None:
             step = steps[t.step_id]
             step.done_at = at
-        elif t.from_state == State.SUBMITTED and t.to_state in (State.HANDLING, State.DECIDING):
+        elif t.from_state == ApplicationState.SUBMITTED and t.to_state in (
+            ApplicationState.HANDLING,
+            ApplicationState.DECIDING,
+        ):
             times["accepted_at"] = at
         elif (
-            t.to_state in (State.PAYMENT, State.DELIVERY, State.DENIED)
-            and t.from_state == State.DECIDING
+            t.to_state
+            in (ApplicationState.PAYMENT, ApplicationState.DELIVERY, ApplicationState.DENIED)
+            and t.from_state == ApplicationState.DECIDING
         ):
             times["decided_at"] = at
-        elif t.to_state == State.DELIVERY:
+        elif t.to_state == ApplicationState.DELIVERY:
             times["paid_at"] = at
-        if t.to_state in (State.DELIVERED, State.DENIED, State.REFUSED, State.WITHDRAWN):
+        if t.to_state in (
+            ApplicationState.DELIVERED,
+            ApplicationState.DENIED,
+            ApplicationState.REFUSED,
+            ApplicationState.WITHDRAWN,
+        ):
             times["completed_at"] = at
     ApplicationTransition.objects.bulk_update(transitions, ["at"])
     accepted = times.get("accepted_at")

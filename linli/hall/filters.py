@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy
 from ninja import Field
 
 from linli.core.lists import ListFilter
-from linli.hall.choices import MatterCategory, State
+from linli.hall.choices import ApplicationState, MatterCategory
 from linli.regions.filters import InRegion
 
 
@@ -49,7 +49,7 @@ class ApplicationFilter(InRegion):
         "code": gettext_lazy("Application number"),
         "overdue": gettext_lazy("Over the promised time"),
     }
-    state: list[State] = Field(default_factory=list, description="Any of these states.")
+    state: list[ApplicationState] = Field(default_factory=list, description="Any of these states.")
     matter: str | None = Field(None, max_length=40, description="A matter's code.")
     code: str | None = Field(None, max_length=20, description="An application number.")
     overdue: bool = Field(False, description="Only open applications past their promise.")

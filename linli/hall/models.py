@@ -27,7 +27,8 @@ from linli.core.fields import BlindIndexField, EncryptedTextField
 from linli.core.scoping import ScopedQuerySet, scope_filter
 from linli.hall.choices import (
     FINAL_STATES,
-    Channel,
+    ApplicationChannel,
+    ApplicationState,
     DeliveryMode,
     FieldType,
     MaterialForm,
@@ -35,7 +36,6 @@ from linli.hall.choices import (
     MatterCategory,
     Prefill,
     ProvidedAs,
-    State,
     StepState,
 )
 
@@ -306,7 +306,7 @@ class Application(models.Model):
         verbose_name=_("taken in at"),
         help_text=_("The community whose front desk took it in (全区通办: maybe another)."),
     )
-    channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices)
+    channel = models.CharField(_("channel"), max_length=8, choices=ApplicationChannel.choices)
     applicant = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         models.SET_NULL,
@@ -332,7 +332,10 @@ class Application(models.Model):
         _("form answers (personal)"), context=PRIVATE_CONTEXT, blank=True, default=""
     )
     state = models.CharField(
-        _("state"), max_length=12, choices=State.choices, default=State.SUBMITTED
+        _("state"),
+        max_length=12,
+        choices=ApplicationState.choices,
+        default=ApplicationState.SUBMITTED,
     )
     state_since = models.DateTimeField(_("in this state since"))
     version = models.PositiveIntegerField(default=1)
@@ -526,8 +529,10 @@ class ApplicationTransition(models.Model):
     to, the note. Written in the transaction of the move."""
 
     application = models.ForeignKey(Application, models.CASCADE, related_name="transitions")
-    from_state = models.CharField(_("from"), max_length=12, choices=State.choices, blank=True)
-    to_state = models.CharField(_("to"), max_length=12, choices=State.choices)
+    from_state = models.CharField(
+        _("from"), max_length=12, choices=ApplicationState.choices, blank=True
+    )
+    to_state = models.CharField(_("to"), max_length=12, choices=ApplicationState.choices)
     step = models.ForeignKey(
         ApplicationStep,
         models.SET_NULL,

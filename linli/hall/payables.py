@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from linli.hall.choices import State
+from linli.hall.choices import ApplicationState
 from linli.hall.models import Application
 from linli.payments.payables import Payable
 
@@ -35,7 +35,7 @@ def _application(ref: str) -> Application | None:
 def describe(ref: str) -> Payable | None:
     """The fee of an application awaiting payment; None otherwise (nothing to pay)."""
     application = _application(ref)
-    if application is None or application.state != State.PAYMENT or application.fee <= 0:
+    if application is None or application.state != ApplicationState.PAYMENT or application.fee <= 0:
         return None
     return Payable(
         description=_("%(matter)s, application %(code)s")

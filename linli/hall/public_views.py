@@ -15,7 +15,7 @@ from linli.core.access import public, signed_in
 from linli.core.forms import apply_errors
 from linli.core.lists import page_of, render_list
 from linli.hall import selectors, services
-from linli.hall.choices import Channel, MatterCategory, State
+from linli.hall.choices import ApplicationChannel, ApplicationState, MatterCategory
 from linli.hall.filters import MatterFilter
 from linli.hall.forms import ApplicationForm, RateForm
 from linli.hall.models import Application, Matter
@@ -93,7 +93,7 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
         try:
             application = services.application_submit(
                 matter=matter,
-                channel=Channel.ONLINE,
+                channel=ApplicationChannel.ONLINE,
                 name=form.cleaned_data["name"],
                 id_number=form.cleaned_data["id_number"],
                 phone=form.cleaned_data["phone"],
@@ -145,7 +145,10 @@ def mine_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def _may_rate(application: Application) -> bool:
-    return application.state in (State.DELIVERED, State.DENIED) and application.rating is None
+    return (
+        application.state in (ApplicationState.DELIVERED, ApplicationState.DENIED)
+        and application.rating is None
+    )
 
 
 @signed_in

@@ -8,14 +8,14 @@ from ninja import Field, Schema
 
 from linli.core.schemas import Id
 from linli.hall.choices import (
-    Channel,
+    ApplicationChannel,
+    ApplicationState,
     DeliveryMode,
     FieldType,
     MaterialForm,
     MaterialSource,
     MatterCategory,
     ProvidedAs,
-    State,
     StepState,
 )
 
@@ -47,7 +47,7 @@ class MaterialOut(Schema):
     certificate_kind: str
 
 
-class FieldOut(Schema):
+class MatterFieldOut(Schema):
     key: str
     label: str
     type: FieldType
@@ -71,7 +71,7 @@ class MatterDetailOut(MatterOut):
     hours: str
     phone: str
     materials: list[MaterialOut] = Field(alias="material_list")
-    fields: list[FieldOut] = Field(alias="field_list")
+    fields: list[MatterFieldOut] = Field(alias="field_list")
     steps: list[StepOut] = Field(alias="step_list")
 
 
@@ -81,10 +81,10 @@ class ApplicationOut(Schema):
     matter: str = Field(alias="matter.code")
     region_code: str = Field(alias="region.code")
     desk_code: str | None = Field(None, alias="desk.code")
-    channel: Channel
+    channel: ApplicationChannel
     name: str = Field(alias="masked_name")
     id_number: str = Field(alias="masked_id_number")
-    state: State
+    state: ApplicationState
     delivery_mode: DeliveryMode
     fee: Decimal
     submitted_at: datetime
@@ -113,9 +113,9 @@ class ProvidedOut(Schema):
     reference: str
 
 
-class TransitionOut(Schema):
+class ApplicationTransitionOut(Schema):
     from_state: str
-    to_state: State
+    to_state: ApplicationState
     note: str
     at: datetime
 
@@ -133,7 +133,7 @@ class ApplicationDetailOut(ApplicationOut):
     rating: int | None
     steps: list[ApplicationStepOut] = Field(alias="step_list")
     materials: list[ProvidedOut] = Field(alias="material_list")
-    transitions: list[TransitionOut] = Field(alias="transition_list")
+    transitions: list[ApplicationTransitionOut] = Field(alias="transition_list")
 
 
 class ApplicationIn(Schema):
@@ -162,7 +162,7 @@ class ApplicationIn(Schema):
     )
 
 
-class NoteIn(Schema):
+class ApplicationNoteIn(Schema):
     note: str = Field("", max_length=500)
 
 

@@ -4,7 +4,7 @@ moves it and writes an `ApplicationTransition` in the same transaction; resident
 and staff hear of each move through the notifications app.
 
 Other apps:
-- fees (linli.payments): an approved application with a fee waits in `State.PAYMENT`
+- fees (linli.payments): an approved application with a fee waits in `ApplicationState.PAYMENT`
   as a payable of kind `hall.application` (`hall/payables.py`) until the order is
   paid and `application_paid` records it;
 - electronic certificates (linli.certificates): `application_deliver` by
@@ -43,13 +43,13 @@ from linli.hall.choices import (
     PERSONAL_TYPES,
     TRANSITIONS,
     WITHDRAWABLE,
-    Channel,
+    ApplicationChannel,
+    ApplicationState,
     DeliveryMode,
     FieldType,
     MaterialSource,
     Prefill,
     ProvidedAs,
-    State,
     StepState,
 )
 from linli.hall.materials import MAX_FILES, MAX_TOTAL, CheckedMaterial, material_check
@@ -215,7 +215,7 @@ def application_submit(
         errors["express_address"] = _("Give the address the result is sent to.")
     plain, private, answer_errors = _clean_answers(list(matter.fields.all()), answers)
     errors.update(answer_errors)
-    if channel == Channel.DESK:
+    if channel == ApplicationChannel.DESK:
         if desk is None or desk.level != Level.COMMUNITY:
             raise ValidationError({"desk": _("Choose the community whose desk takes it in.")})
         ensure_may(by, desk, APPLICATION_ACCEPT)
@@ -227,7 +227,7 @@ def application_submit(
                 "This matter is accepted only in the applicant's own community "
                 "(it is not 全区通办)."
             )
-    elif channel == Channel.ONLINE:
+    elif channel == ApplicationChannel.ONLINE:
         if not matter.online:
             raise ValidationError({"matter": _("This matter is applied for at the front desk.")})
         if provided.originals:
@@ -257,7 +257,14 @@ def application_submit(
                     matter=matter,
                     id_number_index=blind_index(id_number, Application.ID_CONTEXT),
                 )
-                .exclude(state__in=[State.REFUSED, State.DENIED, State.DELIVERED, State.WITHDRAWN])
+                .exclude(
+                    state__in=[
+                        ApplicationState.REFUSED,
+                        ApplicationState.DENIED,
+                        ApplicationState.DELIVERED,
+                        ApplicationState.WITHDRAWN,
+                    ]
+                )
                 .first()
             )
             if open_one is not None:
@@ -275,27 +282,27 @@ def application_submit(
                 code=_new_code(now),
                 matter=matter,
                 region=region,
-                desk=desk if channel == Channel.DESK else None,
+                desk=desk if channel == ApplicationChannel.DESK else None,
                 channel=channel,
-                applicant=by if channel == Channel.ONLINE else None,
+                applicant=by if channel == ApplicationChannel.ONLINE else None,
                 resident=resident,
                 name=name,
                 id_number=id_number,
                 phone=checked_phone,
                 answers=plain,
                 private_answers=json.dumps(private, ensure_ascii=False) if private else "",
-                state=State.SUBMITTED,
+                state=ApplicationState.SUBMITTED,
                 state_since=now,
                 delivery_mode=delivery_mode,
                 express_address=express_address if delivery_mode == DeliveryMode.EXPRESS else "",
                 fee=matter.fee,
-                visits=1 if channel == Channel.DESK else 0,
+                visits=1 if channel == ApplicationChannel.DESK else 0,
                 request_key=request_key[:40],
                 submitted_at=now,
                 created_by=by,
             )
             _provide(application, matter, provided, checked, resident, by, stored)
-            _log(application, "", State.SUBMITTED, by)
+            _log(application, "", ApplicationState.SUBMITTED, by)
             audit_record(
                 action=AuditAction.RECORD_CREATE,
                 actor=by,
@@ -327,15 +334,21 @@ def application_supplement(
     stored: list[ApplicationMaterial] = []
     try:
         with transaction.atomic():
-            locked = _locked(application, allowed=(State.INCOMPLETE, State.SUPPLEMENT))
+            locked = _locked(
+                application, allowed=(ApplicationState.INCOMPLETE, ApplicationState.SUPPLEMENT)
+            )
             _provide(locked, locked.matter, provided, checked, None, by, stored)
             if not stored and not list(provided.originals) and not provided.certificates:
                 raise ValidationError({"materials": _("Add at least one material.")})
             if by is None or by.pk != locked.applicant_id:  # brought to the desk
                 locked.visits += 1
-            to = State.SUBMITTED if locked.state == State.INCOMPLETE else State.HANDLING
+            to = (
+                ApplicationState.SUBMITTED
+                if locked.state == ApplicationState.INCOMPLETE
+                else ApplicationState.HANDLING
+            )
             locked.paused += timezone.now() - locked.state_since
-            if locked.due_at is not None and to == State.HANDLING:
+            if locked.due_at is not None and to == ApplicationState.HANDLING:
                 locked.due_at = locked.due_at + (timezone.now() - locked.state_since)
             locked.missing = []
             moved = _move(
@@ -372,7 +385,7 @@ def application_incomplete(
     """The completeness check found something missing: the one-time notice
     (一次性告知书) lists everything at once — the required materials not provided and
     those the desk found unusable (`materials`)."""
-    locked = _locked(application, allowed=(State.SUBMITTED,))
+    locked = _locked(application, allowed=(ApplicationState.SUBMITTED,))
     _ensure_staff(locked, by, APPLICATION_ACCEPT)
     chosen = {m.pk for m in materials or ()}
     names = [
@@ -388,7 +401,7 @@ def application_incomplete(
     locked.notice_note = note.strip()[:500]
     moved = _move(
         locked,
-        to=State.INCOMPLETE,
+        to=ApplicationState.INCOMPLETE,
         by=by,
         note=_("One-time notice: %(names)s") % {"names": "、".join(names) or note},
         changes=("missing", "notice_note"),
@@ -401,7 +414,7 @@ def application_incomplete(
 def application_accept(*, application: Application, note: str = "", by: "User") -> Application:
     """受理: the materials are complete; the promise's clock starts and the first
     stage's steps (or, without steps, the decision) begin."""
-    locked = _locked(application, allowed=(State.SUBMITTED,))
+    locked = _locked(application, allowed=(ApplicationState.SUBMITTED,))
     _ensure_staff(locked, by, APPLICATION_ACCEPT)
     missing = missing_materials(locked)
     if missing:
@@ -425,7 +438,7 @@ def application_accept(*, application: Application, note: str = "", by: "User") 
         for step in locked.matter.steps.all()
     ]
     ApplicationStep.objects.bulk_create(steps)
-    to = State.HANDLING if steps else State.DECIDING
+    to = ApplicationState.HANDLING if steps else ApplicationState.DECIDING
     moved = _move(
         locked,
         to=to,
@@ -452,19 +465,23 @@ def application_refuse(*, application: Application, reason: str, by: "User") -> 
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Give the reason the applicant is told.")})
-    locked = _locked(application, allowed=(State.SUBMITTED, State.INCOMPLETE))
+    locked = _locked(application, allowed=(ApplicationState.SUBMITTED, ApplicationState.INCOMPLETE))
     _ensure_staff(locked, by, APPLICATION_ACCEPT)
     locked.decision_note = reason[:500]
     locked.completed_at = timezone.now()
     moved = _move(
-        locked, to=State.REFUSED, by=by, note=reason, changes=("decision_note", "completed_at")
+        locked,
+        to=ApplicationState.REFUSED,
+        by=by,
+        note=reason,
+        changes=("decision_note", "completed_at"),
     )
     audit_record(
         action=AuditAction.RECORD_UPDATE,
         actor=by,
         obj=moved,
         object_label=moved.code,
-        details={"state": State.REFUSED, "reason": reason[:200]},
+        details={"state": ApplicationState.REFUSED, "reason": reason[:200]},
     )
     _tell(moved, _("Application not accepted"))
     return moved
@@ -477,7 +494,7 @@ def application_refuse(*, application: Application, reason: str, by: "User") -> 
 def step_complete(*, step: ApplicationStep, note: str = "", by: "User") -> ApplicationStep:
     """A department finished its step; when every step of the stage is done the next
     stage starts, and after the last one the application awaits the decision."""
-    locked = _locked(step.application, allowed=(State.HANDLING,))
+    locked = _locked(step.application, allowed=(ApplicationState.HANDLING,))
     _ensure_staff(locked, by, APPLICATION_HANDLE)
     row = ApplicationStep.objects.select_for_update().get(pk=step.pk, application=locked)
     if row.state != StepState.ACTIVE:
@@ -505,7 +522,7 @@ def step_complete(*, step: ApplicationStep, note: str = "", by: "User") -> Appli
         if later:
             _start_stage(locked, later[0], now)
         else:
-            _move(locked, to=State.DECIDING, by=by, note=_("Every step done."))
+            _move(locked, to=ApplicationState.DECIDING, by=by, note=_("Every step done."))
             _tell(locked, _("Awaiting decision"), staff_action=APPLICATION_HANDLE)
     return row
 
@@ -520,7 +537,7 @@ def application_request_supplement(
 ) -> Application:
     """The back office needs more: the applicant is told what, and the promise's
     clock stops until it comes."""
-    locked = _locked(application, allowed=(State.HANDLING,))
+    locked = _locked(application, allowed=(ApplicationState.HANDLING,))
     _ensure_staff(locked, by, APPLICATION_HANDLE)
     names = [m.name for m in materials if m.matter_id == locked.matter_id]
     note = (note or "").strip()
@@ -530,7 +547,7 @@ def application_request_supplement(
     locked.notice_note = note[:500]
     moved = _move(
         locked,
-        to=State.SUPPLEMENT,
+        to=ApplicationState.SUPPLEMENT,
         by=by,
         note=note or "、".join(names),
         changes=("missing", "notice_note"),
@@ -548,19 +565,19 @@ def application_decide(
     note = (note or "").strip()
     if not approved and not note:
         raise ValidationError({"note": _("Give the reason the application is not approved.")})
-    locked = _locked(application, allowed=(State.DECIDING,))
+    locked = _locked(application, allowed=(ApplicationState.DECIDING,))
     _ensure_staff(locked, by, APPLICATION_HANDLE)
     now = timezone.now()
     locked.approved, locked.decided_at, locked.decision_note = approved, now, note[:500]
     changes = ["approved", "decided_at", "decision_note"]
     if not approved:
-        to = State.DENIED
+        to = ApplicationState.DENIED
         locked.completed_at = now
         changes.append("completed_at")
     elif locked.fee > 0:
-        to = State.PAYMENT
+        to = ApplicationState.PAYMENT
     else:
-        to = State.DELIVERY
+        to = ApplicationState.DELIVERY
         changes += _ready_for_delivery(locked)
     moved = _move(locked, to=to, by=by, note=note or _("Approved."), changes=tuple(changes))
     audit_record(
@@ -628,10 +645,12 @@ def application_paid(
     locked = Application.objects.select_for_update().get(pk=application.pk)
     if locked.paid_at is not None and locked.payment_ref == payment_ref:
         return locked
-    locked = _locked(application, allowed=(State.PAYMENT,))
+    locked = _locked(application, allowed=(ApplicationState.PAYMENT,))
     locked.payment_ref, locked.paid_at = payment_ref[:40], timezone.now()
     changes = ["payment_ref", "paid_at", *_ready_for_delivery(locked)]
-    moved = _move(locked, to=State.DELIVERY, by=by, note=_("Fee paid."), changes=tuple(changes))
+    moved = _move(
+        locked, to=ApplicationState.DELIVERY, by=by, note=_("Fee paid."), changes=tuple(changes)
+    )
     _tell(moved, _("Fee paid"))
     return moved
 
@@ -647,7 +666,7 @@ def application_deliver(
     """送达: handed over at the window against the pickup code, sent by express with
     its tracking number, or issued as an electronic certificate (linli.certificates,
     to the applicant's registry record, stating what the application established)."""
-    locked = _locked(application, allowed=(State.DELIVERY,))
+    locked = _locked(application, allowed=(ApplicationState.DELIVERY,))
     _ensure_staff(locked, by, APPLICATION_HANDLE)
     changes = ["completed_at"]
     mode = locked.delivery_mode
@@ -675,13 +694,15 @@ def application_deliver(
         locked.certificate_ref = _issue_certificate(locked, by).number
         changes.append("certificate_ref")
     locked.completed_at = timezone.now()
-    moved = _move(locked, to=State.DELIVERED, by=by, note=_("Delivered."), changes=tuple(changes))
+    moved = _move(
+        locked, to=ApplicationState.DELIVERED, by=by, note=_("Delivered."), changes=tuple(changes)
+    )
     audit_record(
         action=AuditAction.RECORD_UPDATE,
         actor=by,
         obj=moved,
         object_label=moved.code,
-        details={"state": State.DELIVERED, "delivery": mode},
+        details={"state": ApplicationState.DELIVERED, "delivery": mode},
     )
     _tell(moved, _("Completed: please rate the service"))
     return moved
@@ -696,7 +717,11 @@ def application_withdraw(*, application: Application, by: "User") -> Application
     _ensure_applicant_or(locked, by, APPLICATION_ACCEPT)
     locked.completed_at = timezone.now()
     moved = _move(
-        locked, to=State.WITHDRAWN, by=by, note=_("Withdrawn."), changes=("completed_at",)
+        locked,
+        to=ApplicationState.WITHDRAWN,
+        by=by,
+        note=_("Withdrawn."),
+        changes=("completed_at",),
     )
     _tell(moved, _("Application withdrawn"), staff_action=APPLICATION_ACCEPT)
     return moved
@@ -713,7 +738,7 @@ def application_rate(
     locked = Application.objects.select_for_update().get(pk=application.pk)
     if by is not None and locked.applicant_id != by.pk:  # None: the window's rating pad
         raise PermissionDenied
-    if locked.state not in (State.DELIVERED, State.DENIED):
+    if locked.state not in (ApplicationState.DELIVERED, ApplicationState.DENIED):
         raise ValidationError({"rating": _("An application is rated once it is completed.")})
     if locked.rating is not None:
         raise ValidationError({"rating": _("You have rated this application already.")})

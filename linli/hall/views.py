@@ -16,7 +16,7 @@ from linli.core.access import requires
 from linli.core.forms import apply_errors
 from linli.core.lists import page_of, render_list
 from linli.hall import selectors, services
-from linli.hall.choices import Channel, State
+from linli.hall.choices import ApplicationChannel, ApplicationState
 from linli.hall.filters import ApplicationFilter
 from linli.hall.forms import (
     ApplicationForm,
@@ -55,7 +55,7 @@ def application_list(request: HttpRequest) -> HttpResponse:
         page=page_of(request, found),
         filters=filters,
         errors=errors,
-        states=State.choices,
+        states=ApplicationState.choices,
         matters=Matter.objects.published().order_by("name"),
         may_accept=user.has_action(APPLICATION_ACCEPT),
     )
@@ -109,7 +109,7 @@ def desk_apply(request: HttpRequest, code: str) -> HttpResponse:
         try:
             application = services.application_submit(
                 matter=matter,
-                channel=Channel.DESK,
+                channel=ApplicationChannel.DESK,
                 name=form.cleaned_data["name"],
                 id_number=form.cleaned_data["id_number"],
                 phone=form.cleaned_data["phone"],

@@ -13,7 +13,7 @@ from linli.accounts.services import user_create
 from linli.core.permissions import Role
 from linli.hall import services
 from linli.hall.catalogue import CATALOGUE, Entry
-from linli.hall.choices import State
+from linli.hall.choices import ApplicationState
 from linli.testing.hall import at_desk, complete_answers, seed_catalogue
 from linli.testing.leaks import Leaks, Send
 from linli.testing.registry import id_number
@@ -38,22 +38,26 @@ def community_b(world, made) -> Leaks:
 
     def desk(state: str, matter=elderly):
         found = at_desk(matter, desk=world.b, by=worker, id_number=id_number())
-        if state == State.SUBMITTED:
+        if state == ApplicationState.SUBMITTED:
             return found
-        if state == State.INCOMPLETE:
+        if state == ApplicationState.INCOMPLETE:
             return services.application_incomplete(application=found, note="请补充照片", by=worker)
         found = services.application_accept(application=found, by=worker)
-        if state == State.HANDLING:
+        if state == ApplicationState.HANDLING:
             return found
         step = found.steps.get()
         services.step_complete(step=step, by=worker)
         found.refresh_from_db()
-        if state == State.DECIDING:
+        if state == ApplicationState.DECIDING:
             return found
         return services.application_decide(application=found, approved=True, by=worker)
 
-    submitted, incomplete = desk(State.SUBMITTED), desk(State.INCOMPLETE)
-    handling, deciding, delivery = desk(State.HANDLING), desk(State.DECIDING), desk("delivery")
+    submitted, incomplete = desk(ApplicationState.SUBMITTED), desk(ApplicationState.INCOMPLETE)
+    handling, deciding, delivery = (
+        desk(ApplicationState.HANDLING),
+        desk(ApplicationState.DECIDING),
+        desk("delivery"),
+    )
     own_one = at_desk(own, desk=world.b, by=worker, id_number=id_number())
     resident_b = user_create(
         username="resident.b",

@@ -13,7 +13,7 @@ from linli.audit.models import AuditEntry
 from linli.certificates.models import Certificate
 from linli.core.problems import Conflict
 from linli.hall import payables, services
-from linli.hall.choices import State, StepState
+from linli.hall.choices import ApplicationState, StepState
 from linli.hall.models import Application, ApplicationMaterial, ApplicationTransition
 from linli.notifications.models import Notification
 from linli.payments.services import payment_notify, payment_order_create
@@ -31,9 +31,9 @@ def jpeg(name="scan.jpg") -> SimpleUploadedFile:
 def test_the_whole_way_with_parallel_steps_that_join(world, matters):
     matter = matters["disability-subsidies"]  # 1 → (2 ∥ 2) → 3
     application = at_desk(matter, desk=world.a, by=world.worker_a, id_number=id_number())
-    assert application.state == State.SUBMITTED and application.visits == 1
+    assert application.state == ApplicationState.SUBMITTED and application.visits == 1
     application = services.application_accept(application=application, by=world.worker_a)
-    assert application.state == State.HANDLING and application.due_at is not None
+    assert application.state == ApplicationState.HANDLING and application.due_at is not None
     steps = list(application.steps.order_by("stage", "pk"))
     assert [(s.stage, s.state) for s in steps] == [
         (1, StepState.ACTIVE),
@@ -54,11 +54,11 @@ def test_the_whole_way_with_parallel_steps_that_join(world, matters):
     assert steps[3].state == StepState.ACTIVE
     services.step_complete(step=steps[3], by=world.district_admin)
     application.refresh_from_db()
-    assert application.state == State.DECIDING
+    assert application.state == ApplicationState.DECIDING
     application = services.application_decide(
         application=application, approved=True, by=world.district_admin
     )
-    assert application.state == State.DELIVERY and len(application.pickup_code) == 6
+    assert application.state == ApplicationState.DELIVERY and len(application.pickup_code) == 6
     with pytest.raises(ValidationError) as wrong:
         services.application_deliver(
             application=application, pickup_code="000000x", by=world.worker_a
@@ -67,9 +67,12 @@ def test_the_whole_way_with_parallel_steps_that_join(world, matters):
     application = services.application_deliver(
         application=application, pickup_code=application.pickup_code, by=world.worker_a
     )
-    assert application.state == State.DELIVERED and application.visits == 2
+    assert application.state == ApplicationState.DELIVERED and application.visits == 2
     log = list(application.transitions.values_list("from_state", "to_state"))
-    assert log[0] == ("", State.SUBMITTED) and log[-1] == (State.DELIVERY, State.DELIVERED)
+    assert log[0] == ("", ApplicationState.SUBMITTED) and log[-1] == (
+        ApplicationState.DELIVERY,
+        ApplicationState.DELIVERED,
+    )
     assert application.transitions.filter(step__isnull=False).count() == 4
 
 
@@ -84,11 +87,11 @@ def test_a_fee_is_awaited_before_delivery_and_a_repeated_payment_changes_nothing
     application = services.application_decide(
         application=application, approved=True, by=world.worker_a
     )
-    assert application.state == State.PAYMENT and application.fee == 35
+    assert application.state == ApplicationState.PAYMENT and application.fee == 35
     application = services.application_paid(application=application, payment_ref="P1", by=None)
     again = services.application_paid(application=application, payment_ref="P1", by=None)
-    assert again.state == State.DELIVERY
-    assert application.transitions.filter(to_state=State.DELIVERY).count() == 1
+    assert again.state == ApplicationState.DELIVERY
+    assert application.transitions.filter(to_state=ApplicationState.DELIVERY).count() == 1
 
 
 def test_the_one_time_notice_lists_everything_missing_and_the_supplement_returns_it(world, matters):
@@ -103,13 +106,13 @@ def test_the_one_time_notice_lists_everything_missing_and_the_supplement_returns
         application=application, note="请全体家庭成员签字", by=world.worker_a
     )
     required = [m.name for m in matter.materials.all() if m.required]
-    assert application.state == State.INCOMPLETE and application.missing == required
+    assert application.state == ApplicationState.INCOMPLETE and application.missing == required
     application = services.application_supplement(
         application=application,
         provided=services.Provided(originals=[m.pk for m in matter.materials.all() if m.required]),
         by=world.worker_a,
     )
-    assert application.state == State.SUBMITTED and application.missing == []
+    assert application.state == ApplicationState.SUBMITTED and application.missing == []
     assert application.visits == 2
 
 
@@ -259,7 +262,7 @@ def test_residents_and_staff_are_told_and_electronic_delivery_issues_a_certifica
     assert application.resident == person  # the registry's record stands in for the ID card
     assert application.materials.filter(provided_as="registry").count() == 2
     application = services.application_accept(application=application, by=world.worker_a)
-    assert application.state == State.DECIDING  # no back-office steps
+    assert application.state == ApplicationState.DECIDING  # no back-office steps
     services.application_decide(application=application, approved=True, by=world.worker_a)
     application.refresh_from_db()
     application = services.application_deliver(application=application, by=world.worker_a)
@@ -315,7 +318,7 @@ def test_electronic_delivery_needs_the_applicant_in_the_registry(world, matters)
         services.application_deliver(application=application, by=world.worker_a)
     assert "delivery_mode" in refused.value.error_dict
     application.refresh_from_db()
-    assert application.state == State.DELIVERY and not Certificate.objects.exists()
+    assert application.state == ApplicationState.DELIVERY and not Certificate.objects.exists()
 
 
 def test_the_fee_is_paid_through_the_payments_app(
@@ -346,6 +349,9 @@ def test_the_fee_is_paid_through_the_payments_app(
     with django_capture_on_commit_callbacks(execute=True):
         assert payment_notify(provider_code="demo", body=body, headers=headers).ok
     application.refresh_from_db()
-    assert application.state == State.DELIVERY and application.payment_ref == order.out_trade_no
+    assert (
+        application.state == ApplicationState.DELIVERY
+        and application.payment_ref == order.out_trade_no
+    )
     payables.on_paid(order)  # at least once: a second run changes nothing
-    assert application.transitions.filter(to_state=State.DELIVERY).count() == 1
+    assert application.transitions.filter(to_state=ApplicationState.DELIVERY).count() == 1

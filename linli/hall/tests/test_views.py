@@ -7,7 +7,7 @@ from io import BytesIO
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from linli.hall import services
-from linli.hall.choices import State
+from linli.hall.choices import ApplicationState
 from linli.hall.models import Application
 from linli.testing.hall import at_desk, complete_answers
 from linli.testing.http import get, post, text
@@ -111,7 +111,7 @@ def test_staff_outside_the_region_get_404(client, world, matters):
     response = post(client, world.worker_b, f"/hall/{application.pk}/accept/", {})
     assert response.status_code == 404
     application.refresh_from_db()
-    assert application.state == State.SUBMITTED
+    assert application.state == ApplicationState.SUBMITTED
     assert get(client, world.worker_a, f"/hall/{application.pk}/").status_code == 200
     listed = text(get(client, world.worker_b, "/hall/"))
     assert application.code not in listed
@@ -132,7 +132,7 @@ def test_the_back_office_completes_steps_and_decides(client, world, matters):
         assert response.status_code == 302
     response = post(client, world.worker_a, f"/hall/{application.pk}/decide/", {"approved": "0"})
     application.refresh_from_db()
-    assert application.state == State.DECIDING  # not approving needs a reason
+    assert application.state == ApplicationState.DECIDING  # not approving needs a reason
     post(
         client,
         world.worker_a,
@@ -140,4 +140,4 @@ def test_the_back_office_completes_steps_and_decides(client, world, matters):
         {"approved": "0", "note": "收入超标"},
     )
     application.refresh_from_db()
-    assert application.state == State.DENIED and application.decision_note == "收入超标"
+    assert application.state == ApplicationState.DENIED and application.decision_note == "收入超标"
