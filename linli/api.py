@@ -20,6 +20,7 @@ from linli.devices.emqx_api import router as devices_emqx_router
 from linli.devices.ingest_api import router as devices_ingest_router
 from linli.exports.api import router as exports_router
 from linli.gridwork.api import router as gridwork_router
+from linli.hall.api import router as hall_router
 from linli.indicators.api import router as indicators_router
 from linli.notices.api import router as notices_router
 from linli.payments.api import router as payments_router
@@ -77,4 +78,5 @@ api.add_router("", devices_router)
 api.add_router("", alerts_router)
 api.add_router("", payments_router)
 api.add_router("", screens_router)
+api.add_router("", hall_router)
 api.add_router("", certificates_router)

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "linli.indicators",
     "linli.screens",
     "linli.certificates",
+    "linli.hall",
     "linli.core.admin_apps.AdminConfig",  # the Django admin, on with LINLI_DJANGO_ADMIN=1
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -22,6 +22,8 @@ urlpatterns = [
     path("pay/", include("linli.payments.pay_urls")),
     path("cap/", include("linli.alerts.public_urls")),
     path("report/", include("linli.cases.public_urls")),
+    path("hall/", include("linli.hall.urls")),
+    path("matters/", include("linli.hall.public_urls")),
     path("notifications/", include("linli.notifications.urls")),
     path("indicators/", include("linli.indicators.urls")),
     path("exports/", include("linli.exports.urls")),

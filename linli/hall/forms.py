@@ -1,0 +1,156 @@
+"""The hall's forms. An application form is built from the matter's typed fields;
+the values are checked by type in the service (`services._clean_answers`), which
+names the field it refuses, so a page and the API say the same."""
+
+import uuid
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from linli.hall.choices import DeliveryMode, FieldType
+from linli.hall.models import Matter, MatterMaterial
+from linli.regions.models import Region
+
+WIDGETS: dict[str, type[forms.Widget]] = {
+    FieldType.DATE: forms.DateInput,
+    FieldType.NUMBER: forms.NumberInput,
+}
+
+
+def _name(region: Region) -> str:
+    return region.name
+
+
+class ApplicationForm(forms.Form):
+    """Who applies, the matter's own fields, how the result reaches them."""
+
+    request_key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=40)
+    name = forms.CharField(label=_("Applicant's name"), max_length=50, required=False)
+    id_number = forms.CharField(label=_("ID number"), max_length=30, required=False)
+    phone = forms.CharField(label=_("Mobile phone"), max_length=20, required=False)
+    region = forms.ModelChoiceField(
+        label=_("Community"), queryset=Region.objects.none(), required=False
+    )
+    delivery_mode = forms.ChoiceField(label=_("How the result reaches you"), required=False)
+    express_address = forms.CharField(
+        label=_("Delivery address (express only)"), max_length=200, required=False
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        matter: Matter,
+        communities: Any,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.matter = matter
+        region = self.fields["region"]
+        assert isinstance(region, forms.ModelChoiceField)
+        region.queryset = communities
+        region.label_from_instance = _name  # type: ignore[method-assign,assignment]
+        mode = self.fields["delivery_mode"]
+        assert isinstance(mode, forms.ChoiceField)
+        mode.choices = [(m.value, m.label) for m in matter.delivery_modes]
+        if not self.is_bound and not self.initial.get("request_key"):
+            self.initial["request_key"] = uuid.uuid4().hex
+        for item in matter.fields.all():
+            attrs: dict[str, str] = {}
+            if item.type == FieldType.DATE:
+                attrs["type"] = "date"
+            if item.type in (FieldType.PHONE, FieldType.ID_NUMBER, FieldType.NUMBER):
+                attrs["inputmode"] = "numeric" if item.type != FieldType.ID_NUMBER else "text"
+            field: forms.Field
+            if item.type in (FieldType.CHOICE, FieldType.YES_NO):
+                options = item.options if item.type == FieldType.CHOICE else ["是", "否"]
+                field = forms.ChoiceField(
+                    label=item.label,
+                    choices=[("", "—"), *((o, o) for o in options)],
+                    required=False,
+                )
+            else:
+                widget = WIDGETS.get(item.type, forms.TextInput)(attrs=attrs)
+                field = forms.CharField(label=item.label, required=False, widget=widget)
+            field.help_text = item.help
+            self.fields[f"answer_{item.key}"] = field
+
+    @property
+    def answer_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.fields if name.startswith("answer_")]
+
+    def answers(self) -> dict[str, str]:
+        return {
+            name.removeprefix("answer_"): self.data.get(name, "")
+            for name in self.fields
+            if name.startswith("answer_")
+        }
+
+    @property
+    def delivery(self) -> str:
+        return str(self.data.get("delivery_mode") or DeliveryMode.PICKUP)
+
+
+class RefuseForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"), max_length=500, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(
+        label=_("Note"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class MaterialsNoticeForm(forms.Form):
+    """The one-time notice, or a supplement request: what is missing, and a note."""
+
+    materials = forms.ModelMultipleChoiceField(
+        label=_("Missing or unusable materials"),
+        queryset=MatterMaterial.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    note = forms.CharField(
+        label=_("What else to do"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args: Any, matter: Matter, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["materials"]
+        assert isinstance(field, forms.ModelMultipleChoiceField)
+        field.queryset = matter.materials.all()
+
+
+class DecideForm(forms.Form):
+    approved = forms.TypedChoiceField(
+        label=_("Decision"),
+        choices=[("1", _("Approve")), ("0", _("Do not approve"))],
+        coerce=lambda v: v == "1",
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label=_("Reason or note"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class DeliverForm(forms.Form):
+    pickup_code = forms.CharField(label=_("Pickup code"), max_length=6, required=False)
+    tracking_number = forms.CharField(label=_("Tracking number"), max_length=30, required=False)
+
+
+class RateForm(forms.Form):
+    rating = forms.TypedChoiceField(
+        label=_("How was the service?"),
+        choices=[(str(n), str(n)) for n in range(1, 6)],
+        coerce=int,
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(label=_("Comment"), max_length=300, required=False)
