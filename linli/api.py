@@ -14,6 +14,7 @@ from linli.cases.api import router as cases_router
 from linli.core import problems
 from linli.core.parsers import JSONObjectParser
 from linli.core.routers import Router
+from linli.appointments.api import router as appointments_router
 from linli.devices.api import router as devices_router
 from linli.devices.emqx_api import router as devices_emqx_router
 from linli.devices.ingest_api import router as devices_ingest_router
@@ -74,3 +75,4 @@ api.add_router("", devices_emqx_router)
 api.add_router("", devices_router)
 api.add_router("", alerts_router)
 api.add_router("", screens_router)
+api.add_router("", appointments_router)

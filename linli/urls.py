@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("linli.screens.display_urls")),
     path("notices/", include("linli.notices.urls")),
     path("alerts/", include("linli.alerts.urls")),
+    path("appointments/", include("linli.appointments.urls")),
     path("cap/", include("linli.alerts.public_urls")),
     path("report/", include("linli.cases.public_urls")),
     path("notifications/", include("linli.notifications.urls")),
