@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "linli.open311",
     "linli.indicators",
     "linli.screens",
+    "linli.hall",
     "linli.appointments",
     "linli.core.admin_apps.AdminConfig",  # the Django admin, on with LINLI_DJANGO_ADMIN=1
     "django.contrib.auth",
