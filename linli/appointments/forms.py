@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from linli.appointments.choices import BOOKING_DAYS_AHEAD, MAX_SLOT_CAPACITY, WEEKDAY_LABELS
 from linli.appointments.models import Queue, Window
+from linli.hall.models import Matter
 
 WEEKDAY_CHOICES = list(enumerate(WEEKDAY_LABELS))
 
@@ -43,15 +44,28 @@ class WindowForm(forms.Form):
     queues = forms.ModelMultipleChoiceField(
         label=_("Serves"), queryset=Queue.objects.none(), widget=forms.CheckboxSelectMultiple
     )
+    matters = forms.ModelMultipleChoiceField(
+        label=_("Matters handled"),
+        queryset=Matter.objects.none(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
 
     def __init__(self, *args: Any, centre: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["queues"].queryset = Queue.objects.filter(centre=centre)  # type: ignore[attr-defined]
+        self.fields["matters"].queryset = Matter.objects.published()  # type: ignore[attr-defined]
 
 
 class SlotsForm(forms.Form):
     window = forms.ModelChoiceField(label=_("Window"), queryset=Window.objects.none())
     queue = forms.ModelChoiceField(label=_("Queue"), queryset=Queue.objects.none())
+    matter = forms.ModelChoiceField(
+        label=_("Matter"),
+        queryset=Matter.objects.none(),
+        required=False,
+        empty_label=_("Any matter the window handles"),
+    )
     day = forms.DateField(label=_("Day"), widget=forms.DateInput(attrs={"type": "date"}))
     minutes = forms.IntegerField(label=_("Minutes each"), min_value=5, max_value=240, initial=30)
     capacity = forms.IntegerField(
@@ -62,6 +76,9 @@ class SlotsForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["window"].queryset = Window.objects.filter(centre=centre)  # type: ignore[attr-defined]
         self.fields["queue"].queryset = Queue.objects.filter(centre=centre)  # type: ignore[attr-defined]
+        self.fields["matter"].queryset = Matter.objects.filter(  # type: ignore[attr-defined]
+            windows__centre=centre
+        ).distinct()
         self.fields["day"].help_text = _("Up to %(n)s days ahead.") % {"n": BOOKING_DAYS_AHEAD}
 
 

@@ -173,6 +173,9 @@ class Window(models.Model):
     )
     name = models.CharField(_("name"), max_length=30)
     queues = models.ManyToManyField(Queue, related_name="windows", verbose_name=_("queues"))
+    matters = models.ManyToManyField(
+        "hall.Matter", related_name="windows", blank=True, verbose_name=_("matters handled")
+    )
     active = models.BooleanField(_("open"), default=True)
 
     objects = WindowQuerySet.as_manager()
@@ -199,6 +202,15 @@ class Slot(models.Model):
     centre = models.ForeignKey(Centre, models.CASCADE, related_name="slots")
     window = models.ForeignKey(Window, models.CASCADE, related_name="slots")
     queue = models.ForeignKey(Queue, models.PROTECT, related_name="slots")
+    matter = models.ForeignKey(
+        "hall.Matter",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="slots",
+        verbose_name=_("matter"),
+        help_text=_("Empty: any matter the window handles."),
+    )
     starts_at = models.DateTimeField(_("starts"))
     ends_at = models.DateTimeField(_("ends"))
     capacity = models.PositiveSmallIntegerField(
@@ -277,6 +289,10 @@ class Ticket(models.Model):
 
     centre = models.ForeignKey(Centre, models.CASCADE, related_name="tickets")
     queue = models.ForeignKey(Queue, models.PROTECT, related_name="tickets")
+    matter = models.ForeignKey(
+        "hall.Matter", models.PROTECT, null=True, blank=True, related_name="tickets",
+        verbose_name=_("matter"),
+    )
     day = models.DateField(_("day"))
     number = models.PositiveSmallIntegerField(
         _("number"), validators=[MinValueValidator(1), MaxValueValidator(MAX_TICKETS_A_DAY)]

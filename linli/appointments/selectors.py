@@ -11,6 +11,7 @@ from django.utils import timezone
 from linli.appointments.choices import BOOKING_DAYS_AHEAD, AppointmentState, TicketState
 from linli.appointments.models import Appointment, Centre, Queue, Slot, Ticket, Window
 from linli.appointments.permissions import CENTRE_VIEW
+from linli.hall.models import Matter
 
 
 def centres_visible(*, user: Any, action: str = CENTRE_VIEW) -> QuerySet[Centre]:
@@ -55,7 +56,7 @@ def slots_open(*, centre: Centre, day: date) -> QuerySet[Slot]:
         Slot.objects.filter(
             centre=centre, starts_at__gte=max(start, timezone.now()), starts_at__lt=end
         )
-        .select_related("window", "queue")
+        .select_related("window", "queue", "matter")
         .order_by("starts_at", "window__number")
     )
 
@@ -64,7 +65,7 @@ def my_appointments(*, user: Any) -> QuerySet[Appointment]:
     """The signed-in person's appointments: coming ones first, then the past."""
     return (
         Appointment.objects.filter(person=user)
-        .select_related("slot__centre__region", "slot__window", "slot__queue", "ticket__queue")
+        .select_related("slot__centre__region", "slot__window", "slot__queue", "slot__matter", "ticket__queue")
         .order_by("-slot__starts_at")
     )
 
@@ -92,7 +93,7 @@ def queue_board(centre: Centre) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class QueueFigures:
-    queue: Queue
+    queue: Any  # a Queue, or a Matter
     taken: int
     waiting: int
     served: int
@@ -101,13 +102,10 @@ class QueueFigures:
     service_minutes: float | None
 
 
-def queue_figures(centre: Centre, day: date) -> list[QueueFigures]:
-    """Per queue of the centre on `day`: tickets taken, waiting, served, missed, and the
-    mean waiting time (taken → first called) and service time (called → served)."""
-    rows = {
-        r["queue"]: r
-        for r in Ticket.objects.filter(centre=centre, day=day)
-        .values("queue")
+def _figures(tickets: QuerySet[Ticket], by: str) -> dict[Any, dict[str, Any]]:
+    return {
+        r[by]: r
+        for r in tickets.values(by)
         .annotate(
             taken=Count("pk"),
             waiting=Count("pk", filter=Q(state=TicketState.WAITING)),
@@ -120,23 +118,40 @@ def queue_figures(centre: Centre, day: date) -> list[QueueFigures]:
         )
         .order_by()
     }
-    figures = []
-    for queue in Queue.objects.filter(centre=centre).order_by("letter"):
-        r = rows.get(queue.pk, {})
-        figures.append(
-            QueueFigures(
-                queue=queue,
+
+
+def _mean_minutes(total: int | None, count: int | None) -> float | None:
+    return round((total or 0) / count / 60, 1) if count else None
+
+
+def queue_figures(centre: Centre, day: date) -> list[QueueFigures]:
+    """Per queue of the centre on `day`: tickets taken, waiting, served, missed, and the
+    mean waiting time (taken → first called) and service time (called → served)."""
+    rows = _figures(Ticket.objects.filter(centre=centre, day=day), "queue")
+    return [
+        _row(queue, rows.get(queue.pk, {}))
+        for queue in Queue.objects.filter(centre=centre).order_by("letter")
+    ]
+
+
+def matter_figures(centre: Centre, day: date) -> list[QueueFigures]:
+    """The same figures per service matter, of the tickets whose matter is known (those
+    of appointments)."""
+    rows = _figures(Ticket.objects.filter(centre=centre, day=day, matter__isnull=False), "matter")
+    matters = Matter.objects.filter(pk__in=rows).order_by("name")
+    return [_row(m, rows[m.pk]) for m in matters]
+
+
+def _row(what: Any, r: dict[str, Any]) -> QueueFigures:
+    return QueueFigures(
+                queue=what,
                 taken=r.get("taken", 0),
                 waiting=r.get("waiting", 0),
                 served=r.get("served", 0),
                 missed=r.get("missed", 0),
-                wait_minutes=round(r["wait"] / r["called"] / 60, 1) if r.get("called") else None,
-                service_minutes=(
-                    round(r["service"] / r["timed"] / 60, 1) if r.get("timed") else None
-                ),
-            )
-        )
-    return figures
+                wait_minutes=_mean_minutes(r.get("wait"), r.get("called")),
+                service_minutes=_mean_minutes(r.get("service"), r.get("timed")),
+    )
 
 
 def appointments_of_day(centre: Centre, day: date) -> QuerySet[Appointment]:

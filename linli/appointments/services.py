@@ -43,6 +43,7 @@ from linli.appointments.models import (
 from linli.appointments.permissions import CENTRE_MANAGE, TICKET_CALL
 from linli.audit.choices import AuditAction
 from linli.audit.services import audit_record
+from linli.hall.models import Matter
 from linli.regions.models import Region
 from linli.regions.selectors import ensure_may
 
@@ -134,9 +135,16 @@ def queue_create(*, centre: Centre, letter: str, name: str, by: Any) -> Queue:
 
 @transaction.atomic
 def window_create(
-    *, centre: Centre, number: int, name: str, queues: Iterable[Queue], by: Any
+    *,
+    centre: Centre,
+    number: int,
+    name: str,
+    queues: Iterable[Queue],
+    matters: Iterable[Matter] = (),
+    by: Any,
 ) -> Window:
-    """A numbered window of the centre that serves `queues` (of the same centre)."""
+    """A numbered window of the centre that serves `queues` (of the same centre) and
+    handles `matters` (the service matters of the catalogue)."""
     ensure_may(by, centre.region, CENTRE_MANAGE)
     name = name.strip()
     queues = list(queues)
@@ -154,6 +162,7 @@ def window_create(
         )
     window = Window.objects.create(centre=centre, number=number, name=name)
     window.queues.set(queues)
+    window.matters.set(list(matters))
     audit_record(
         action=AuditAction.RECORD_CREATE, actor=by, obj=window, region=centre.region,
         object_label=str(window),
@@ -169,14 +178,18 @@ def slots_create(
     day: date,
     minutes: int,
     capacity: int,
+    matter: Matter | None = None,
     by: Any,
 ) -> list[Slot]:
     """The window's slots of `minutes` through the centre's opening hours of `day`,
-    `capacity` people each, for `queue`; slots that exist already are kept as they are."""
+    `capacity` people each, for `queue` (and `matter`, or any matter the window
+    handles); slots that exist already are kept as they are."""
     centre = window.centre
     ensure_may(by, centre.region, CENTRE_MANAGE)
     if queue.centre_id != centre.pk or not window.queues.filter(pk=queue.pk).exists():
         raise ValidationError({"queue": _("Choose a queue this window serves.")})
+    if matter is not None and not window.matters.filter(pk=matter.pk).exists():
+        raise ValidationError({"matter": _("Choose a matter this window handles.")})
     if not 5 <= minutes <= 240:
         raise ValidationError({"minutes": _("A slot lasts 5 to 240 minutes.")})
     if not 1 <= capacity <= MAX_SLOT_CAPACITY:
@@ -206,7 +219,7 @@ def slots_create(
         if start not in existing:
             made.append(
                 Slot(
-                    centre=centre, window=window, queue=queue, starts_at=start,
+                    centre=centre, window=window, queue=queue, matter=matter, starts_at=start,
                     ends_at=start + step, capacity=capacity,
                 )
             )
@@ -350,7 +363,12 @@ def ticket_issue(*, queue: Queue, by: Any, appointment: Appointment | None = Non
     if last >= MAX_TICKETS_A_DAY:
         raise ValidationError(_("This queue has given all its numbers today."))
     ticket = Ticket.objects.create(
-        centre=centre, queue=queue, day=today, number=last + 1, appointment=appointment
+        centre=centre,
+        queue=queue,
+        day=today,
+        number=last + 1,
+        appointment=appointment,
+        matter=appointment.slot.matter if appointment is not None else None,
     )
     if appointment is not None:
         appointment.state = AppointmentState.ARRIVED
@@ -391,7 +409,7 @@ def _refuse_if_busy(window: Window) -> None:
         )
 
 
-def _move(ticket: Ticket, action: str, window: Window | None, by: Any, **fields: Any) -> Ticket:
+def _move(ticket: Ticket, action: str, at: Window | None, by: Any, **fields: Any) -> Ticket:
     """One move of the ticket's state machine, checked against its state under a lock,
     logged in the same transaction."""
     sources, target = TICKET_MOVES[action]
@@ -418,7 +436,7 @@ def _move(ticket: Ticket, action: str, window: Window | None, by: Any, **fields:
     for name, value in fields.items():
         setattr(locked, name, value)
     locked.save(update_fields=["state", *fields])
-    TicketChange.objects.create(ticket=locked, action=action, window=window, by=_user(by))
+    TicketChange.objects.create(ticket=locked, action=action, window=at, by=_user(by))
     live.changed(locked.centre)
     return locked
 

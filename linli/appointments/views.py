@@ -244,7 +244,8 @@ def centre_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "hours": centre.hours.all(),
         "closures": centre.closures.filter(day__gte=today),
         "figures": selectors.queue_figures(centre, today),
-        "windows": centre.windows.prefetch_related("queues"),
+        "matter_figures": selectors.matter_figures(centre, today),
+        "windows": centre.windows.prefetch_related("queues", "matters"),
         "appointments": selectors.appointments_of_day(centre, today),
         "slots": selectors.slots_open(centre=centre, day=day),
         "may_manage": may_manage,
@@ -294,7 +295,12 @@ def queue_create(request: HttpRequest, pk: int) -> HttpResponse:
 def window_create(request: HttpRequest, pk: int) -> HttpResponse:
     def make(centre: Centre, data: dict[str, Any], by: Any) -> str:
         window = services.window_create(
-            centre=centre, number=data["number"], name=data["name"], queues=data["queues"], by=by
+            centre=centre,
+            number=data["number"],
+            name=data["name"],
+            queues=data["queues"],
+            matters=data["matters"],
+            by=by,
         )
         return _("Window %(window)s added.") % {"window": window}
 
@@ -306,7 +312,7 @@ def window_create(request: HttpRequest, pk: int) -> HttpResponse:
 def slots_create(request: HttpRequest, pk: int) -> HttpResponse:
     def make(centre: Centre, data: dict[str, Any], by: Any) -> str:
         made = services.slots_create(
-            window=data["window"], queue=data["queue"], day=data["day"],
+            window=data["window"], queue=data["queue"], matter=data["matter"], day=data["day"],
             minutes=data["minutes"], capacity=data["capacity"], by=by,
         )
         return _("%(n)s slots opened for booking.") % {"n": len(made)}
