@@ -232,7 +232,8 @@ def window_call_next(request: HttpRequest, window_id: int) -> Ticket:
 def ticket_call(request: HttpRequest, ticket_id: int, payload: CallIn) -> Ticket:
     """Call this ticket to a window; a ticket already called is refused (422)."""
     return services.ticket_call(
-        ticket=_ticket(request, ticket_id), window=_window(request, payload.window),
+        ticket=_ticket(request, ticket_id),
+        window=_window(request, payload.window),
         by=request.user,
     )
 

@@ -290,7 +290,11 @@ class Ticket(models.Model):
     centre = models.ForeignKey(Centre, models.CASCADE, related_name="tickets")
     queue = models.ForeignKey(Queue, models.PROTECT, related_name="tickets")
     matter = models.ForeignKey(
-        "hall.Matter", models.PROTECT, null=True, blank=True, related_name="tickets",
+        "hall.Matter",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="tickets",
         verbose_name=_("matter"),
     )
     day = models.DateField(_("day"))
@@ -304,7 +308,11 @@ class Ticket(models.Model):
         Appointment, models.PROTECT, null=True, blank=True, related_name="ticket"
     )
     window = models.ForeignKey(
-        Window, models.PROTECT, null=True, blank=True, related_name="tickets",
+        Window,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="tickets",
         verbose_name=_("window"),
     )
     transferred_to = models.ForeignKey(

@@ -65,7 +65,9 @@ def my_appointments(*, user: Any) -> QuerySet[Appointment]:
     """The signed-in person's appointments: coming ones first, then the past."""
     return (
         Appointment.objects.filter(person=user)
-        .select_related("slot__centre__region", "slot__window", "slot__queue", "slot__matter", "ticket__queue")
+        .select_related(
+            "slot__centre__region", "slot__window", "slot__queue", "slot__matter", "ticket__queue"
+        )
         .order_by("-slot__starts_at")
     )
 
@@ -144,13 +146,13 @@ def matter_figures(centre: Centre, day: date) -> list[QueueFigures]:
 
 def _row(what: Any, r: dict[str, Any]) -> QueueFigures:
     return QueueFigures(
-                queue=what,
-                taken=r.get("taken", 0),
-                waiting=r.get("waiting", 0),
-                served=r.get("served", 0),
-                missed=r.get("missed", 0),
-                wait_minutes=_mean_minutes(r.get("wait"), r.get("called")),
-                service_minutes=_mean_minutes(r.get("service"), r.get("timed")),
+        queue=what,
+        taken=r.get("taken", 0),
+        waiting=r.get("waiting", 0),
+        served=r.get("served", 0),
+        missed=r.get("missed", 0),
+        wait_minutes=_mean_minutes(r.get("wait"), r.get("called")),
+        service_minutes=_mean_minutes(r.get("service"), r.get("timed")),
     )
 
 
@@ -175,8 +177,7 @@ def waiting_for(window: Window) -> QuerySet[Ticket]:
             centre_id=window.centre_id, day=timezone.localdate(), state=TicketState.WAITING
         )
         .filter(
-            Q(transferred_to=window)
-            | Q(transferred_to__isnull=True, queue__in=window.queues.all())
+            Q(transferred_to=window) | Q(transferred_to__isnull=True, queue__in=window.queues.all())
         )
         .select_related("queue", "appointment")
         .order_by(

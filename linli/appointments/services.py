@@ -127,9 +127,7 @@ def queue_create(*, centre: Centre, letter: str, name: str, by: Any) -> Queue:
     if not name:
         raise ValidationError({"name": _("Give the queue a name.")})
     if Queue.objects.filter(centre=centre, letter=letter).exists():
-        raise ValidationError(
-            {"letter": _("This centre already has a queue of this letter.")}
-        )
+        raise ValidationError({"letter": _("This centre already has a queue of this letter.")})
     return Queue.objects.create(centre=centre, letter=letter, name=name)
 
 
@@ -157,14 +155,15 @@ def window_create(
     if any(q.centre_id != centre.pk for q in queues):
         raise ValidationError({"queues": _("Choose queues of this centre.")})
     if Window.objects.filter(centre=centre, number=number).exists():
-        raise ValidationError(
-            {"number": _("This centre already has a window of this number.")}
-        )
+        raise ValidationError({"number": _("This centre already has a window of this number.")})
     window = Window.objects.create(centre=centre, number=number, name=name)
     window.queues.set(queues)
     window.matters.set(list(matters))
     audit_record(
-        action=AuditAction.RECORD_CREATE, actor=by, obj=window, region=centre.region,
+        action=AuditAction.RECORD_CREATE,
+        actor=by,
+        obj=window,
+        region=centre.region,
         object_label=str(window),
     )
     return window
@@ -211,16 +210,22 @@ def slots_create(
     end = datetime.combine(day, hours[1], zone)
     step = timedelta(minutes=minutes)
     existing = set(
-        Slot.objects.filter(window=window, queue=queue, starts_at__gte=start, starts_at__lt=end)
-        .values_list("starts_at", flat=True)
+        Slot.objects.filter(
+            window=window, queue=queue, starts_at__gte=start, starts_at__lt=end
+        ).values_list("starts_at", flat=True)
     )
     made = []
     while start + step <= end:
         if start not in existing:
             made.append(
                 Slot(
-                    centre=centre, window=window, queue=queue, matter=matter, starts_at=start,
-                    ends_at=start + step, capacity=capacity,
+                    centre=centre,
+                    window=window,
+                    queue=queue,
+                    matter=matter,
+                    starts_at=start,
+                    ends_at=start + step,
+                    capacity=capacity,
                 )
             )
         start += step
@@ -244,9 +249,9 @@ def _take_place(slot: Slot) -> None:
         raise ValidationError({"slot": _("This time cannot be booked yet.")})
     if opening(slot.centre, timezone.localtime(slot.starts_at).date()) is None:
         raise ValidationError({"slot": _("The centre is closed that day.")})
-    taken = Slot.objects.filter(
-        pk=slot.pk, booked__lt=F("capacity"), starts_at__gt=now
-    ).update(booked=F("booked") + 1)
+    taken = Slot.objects.filter(pk=slot.pk, booked__lt=F("capacity"), starts_at__gt=now).update(
+        booked=F("booked") + 1
+    )
     if not taken:
         raise ValidationError({"slot": _("This time is fully booked: choose another.")})
 
@@ -260,9 +265,7 @@ def appointment_book(*, slot: Slot, by: Any) -> Appointment:
     """Book a place in `slot` for the signed-in `by`."""
     if by is None or not by.is_authenticated:
         raise PermissionDenied
-    if Appointment.objects.filter(
-        slot=slot, person=by, state=AppointmentState.BOOKED
-    ).exists():
+    if Appointment.objects.filter(slot=slot, person=by, state=AppointmentState.BOOKED).exists():
         raise ValidationError({"slot": _("You have already booked this time.")})
     _take_place(slot)
     try:
@@ -332,9 +335,9 @@ def appointments_mark_missed(*, now: datetime | None = None) -> int:
     """Booked appointments whose slot ended without the person checking in: missed
     (爽约). Run by the periodic task `appointments-missed`."""
     now = now or timezone.now()
-    return Appointment.objects.filter(
-        state=AppointmentState.BOOKED, slot__ends_at__lte=now
-    ).update(state=AppointmentState.NO_SHOW, changed_at=now)
+    return Appointment.objects.filter(state=AppointmentState.BOOKED, slot__ends_at__lte=now).update(
+        state=AppointmentState.NO_SHOW, changed_at=now
+    )
 
 
 # --- tickets ---------------------------------------------------------------------------
@@ -401,10 +404,7 @@ def _refuse_if_busy(window: Window) -> None:
     current = _busy(window)
     if current is not None:
         raise ValidationError(
-            _(
-                "Window %(window)s is still serving %(ticket)s: finish, skip or transfer it "
-                "first."
-            )
+            _("Window %(window)s is still serving %(ticket)s: finish, skip or transfer it first.")
             % {"window": window.number, "ticket": current.label}
         )
 

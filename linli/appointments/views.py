@@ -155,7 +155,8 @@ def reschedule(request: HttpRequest, pk: int) -> HttpResponse:
         "day": day,
         "days": selectors.bookable_days()[:14],
         "slots": [
-            s for s in selectors.slots_open(centre=appointment.slot.centre, day=day)
+            s
+            for s in selectors.slots_open(centre=appointment.slot.centre, day=day)
             if s.pk != appointment.slot_id
         ],
     }
@@ -208,8 +209,12 @@ def centre_create(request: HttpRequest) -> HttpResponse:
         hours = {d: (data["opens"], data["closes"]) for d in data["weekdays"]}
         try:
             centre = services.centre_create(
-                region=region, name=data["name"], address=data["address"],
-                phone=data["phone"], hours=hours, by=user,
+                region=region,
+                name=data["name"],
+                address=data["address"],
+                phone=data["phone"],
+                hours=hours,
+                by=user,
             )
         except ValidationError as exc:
             apply_errors(form, exc)
@@ -233,9 +238,10 @@ def centre_detail(request: HttpRequest, pk: int) -> HttpResponse:
     centre = _centre(request, pk)
     today = timezone.localdate()
     day = _day(request.GET.get("day"))
-    may_manage = user.has_action(CENTRE_MANAGE) and selectors.centres_visible(
-        user=user, action=CENTRE_MANAGE
-    ).filter(pk=centre.pk).exists()
+    may_manage = (
+        user.has_action(CENTRE_MANAGE)
+        and selectors.centres_visible(user=user, action=CENTRE_MANAGE).filter(pk=centre.pk).exists()
+    )
     context = {
         "centre": centre,
         "today": today,
@@ -284,7 +290,9 @@ def _set_up(request: HttpRequest, pk: int, form_class: Any, make: Any) -> HttpRe
 @require_POST
 def queue_create(request: HttpRequest, pk: int) -> HttpResponse:
     def make(centre: Centre, data: dict[str, Any], by: Any) -> str:
-        queue = services.queue_create(centre=centre, letter=data["letter"], name=data["name"], by=by)
+        queue = services.queue_create(
+            centre=centre, letter=data["letter"], name=data["name"], by=by
+        )
         return _("Queue %(queue)s added.") % {"queue": queue}
 
     return _set_up(request, pk, QueueForm, make)
@@ -312,8 +320,13 @@ def window_create(request: HttpRequest, pk: int) -> HttpResponse:
 def slots_create(request: HttpRequest, pk: int) -> HttpResponse:
     def make(centre: Centre, data: dict[str, Any], by: Any) -> str:
         made = services.slots_create(
-            window=data["window"], queue=data["queue"], matter=data["matter"], day=data["day"],
-            minutes=data["minutes"], capacity=data["capacity"], by=by,
+            window=data["window"],
+            queue=data["queue"],
+            matter=data["matter"],
+            day=data["day"],
+            minutes=data["minutes"],
+            capacity=data["capacity"],
+            by=by,
         )
         return _("%(n)s slots opened for booking.") % {"n": len(made)}
 
@@ -348,9 +361,7 @@ def kiosk(request: HttpRequest, pk: int) -> HttpResponse:
                 if not form.is_valid():
                     raise ValidationError(_("A booking code has 8 letters and digits."))
                 appointment = (
-                    Appointment.objects.filter(
-                        code=form.cleaned_data["code"], slot__centre=centre
-                    )
+                    Appointment.objects.filter(code=form.cleaned_data["code"], slot__centre=centre)
                     .select_related("slot__queue", "slot__centre")
                     .first()
                 )
@@ -517,8 +528,8 @@ def ticket_transfer(request: HttpRequest, pk: int) -> HttpResponse:
     def act() -> str:
         services.ticket_transfer(ticket=found, to=to, by=by)
         return _("%(ticket)s sent to window %(window)s.") % {
-            "ticket": found.label, "window": to.number
+            "ticket": found.label,
+            "window": to.number,
         }
 
     return _act(request, back, act)
-

@@ -8,237 +8,612 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('hall', '0001_initial'),
-        ('regions', '0001_initial'),
+        ("hall", "0001_initial"),
+        ("regions", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Centre',
+            name="Centre",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=60, verbose_name='name')),
-                ('address', models.CharField(max_length=120, verbose_name='address')),
-                ('phone', models.CharField(blank=True, max_length=20, verbose_name='phone')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='created')),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='regions.region', verbose_name='region')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=60, verbose_name="name")),
+                ("address", models.CharField(max_length=120, verbose_name="address")),
+                ("phone", models.CharField(blank=True, max_length=20, verbose_name="phone")),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="created"),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="regions.region",
+                        verbose_name="region",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'service centre',
-                'verbose_name_plural': 'service centres',
-                'ordering': ['region__path', 'name'],
+                "verbose_name": "service centre",
+                "verbose_name_plural": "service centres",
+                "ordering": ["region__path", "name"],
             },
         ),
         migrations.CreateModel(
-            name='CentreClosure',
+            name="CentreClosure",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('day', models.DateField(verbose_name='day')),
-                ('reason', models.CharField(max_length=60, verbose_name='reason')),
-                ('centre', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='closures', to='appointments.centre')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("day", models.DateField(verbose_name="day")),
+                ("reason", models.CharField(max_length=60, verbose_name="reason")),
+                (
+                    "centre",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="closures",
+                        to="appointments.centre",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'closed day',
-                'verbose_name_plural': 'closed days',
-                'ordering': ['centre', 'day'],
+                "verbose_name": "closed day",
+                "verbose_name_plural": "closed days",
+                "ordering": ["centre", "day"],
             },
         ),
         migrations.CreateModel(
-            name='CentreHours',
+            name="CentreHours",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('weekday', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(6)], verbose_name='weekday')),
-                ('opens', models.TimeField(verbose_name='opens')),
-                ('closes', models.TimeField(verbose_name='closes')),
-                ('centre', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='hours', to='appointments.centre')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "weekday",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(6),
+                        ],
+                        verbose_name="weekday",
+                    ),
+                ),
+                ("opens", models.TimeField(verbose_name="opens")),
+                ("closes", models.TimeField(verbose_name="closes")),
+                (
+                    "centre",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="hours",
+                        to="appointments.centre",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'opening hours',
-                'verbose_name_plural': 'opening hours',
-                'ordering': ['centre', 'weekday'],
+                "verbose_name": "opening hours",
+                "verbose_name_plural": "opening hours",
+                "ordering": ["centre", "weekday"],
             },
         ),
         migrations.CreateModel(
-            name='Queue',
+            name="Queue",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('letter', models.CharField(max_length=1, validators=[django.core.validators.RegexValidator('^[A-Z]$', 'One capital letter, A to Z.')], verbose_name='letter')),
-                ('name', models.CharField(max_length=30, verbose_name='name')),
-                ('centre', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='queues', to='appointments.centre')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "letter",
+                    models.CharField(
+                        max_length=1,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[A-Z]$", "One capital letter, A to Z."
+                            )
+                        ],
+                        verbose_name="letter",
+                    ),
+                ),
+                ("name", models.CharField(max_length=30, verbose_name="name")),
+                (
+                    "centre",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="queues",
+                        to="appointments.centre",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'queue',
-                'verbose_name_plural': 'queues',
-                'ordering': ['centre', 'letter'],
+                "verbose_name": "queue",
+                "verbose_name_plural": "queues",
+                "ordering": ["centre", "letter"],
             },
         ),
         migrations.CreateModel(
-            name='Slot',
+            name="Slot",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('starts_at', models.DateTimeField(verbose_name='starts')),
-                ('ends_at', models.DateTimeField(verbose_name='ends')),
-                ('capacity', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(50)], verbose_name='capacity')),
-                ('booked', models.PositiveSmallIntegerField(default=0, verbose_name='booked')),
-                ('centre', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='slots', to='appointments.centre')),
-                ('matter', models.ForeignKey(blank=True, help_text='Empty: any matter the window handles.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='slots', to='hall.matter', verbose_name='matter')),
-                ('queue', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='slots', to='appointments.queue')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("starts_at", models.DateTimeField(verbose_name="starts")),
+                ("ends_at", models.DateTimeField(verbose_name="ends")),
+                (
+                    "capacity",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(50),
+                        ],
+                        verbose_name="capacity",
+                    ),
+                ),
+                ("booked", models.PositiveSmallIntegerField(default=0, verbose_name="booked")),
+                (
+                    "centre",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="slots",
+                        to="appointments.centre",
+                    ),
+                ),
+                (
+                    "matter",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Empty: any matter the window handles.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="slots",
+                        to="hall.matter",
+                        verbose_name="matter",
+                    ),
+                ),
+                (
+                    "queue",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="slots",
+                        to="appointments.queue",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'slot',
-                'verbose_name_plural': 'slots',
-                'ordering': ['starts_at', 'window__number'],
+                "verbose_name": "slot",
+                "verbose_name_plural": "slots",
+                "ordering": ["starts_at", "window__number"],
             },
         ),
         migrations.CreateModel(
-            name='Appointment',
+            name="Appointment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=8, unique=True, verbose_name='booking code')),
-                ('state', models.CharField(choices=[('booked', 'Booked'), ('cancelled', 'Cancelled'), ('arrived', 'Arrived'), ('no_show', 'Did not come')], default='booked', max_length=10, verbose_name='state')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='booked at')),
-                ('changed_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='changed at')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='appointments', to=settings.AUTH_USER_MODEL)),
-                ('slot', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='appointments', to='appointments.slot')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=8, unique=True, verbose_name="booking code")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("booked", "Booked"),
+                            ("cancelled", "Cancelled"),
+                            ("arrived", "Arrived"),
+                            ("no_show", "Did not come"),
+                        ],
+                        default="booked",
+                        max_length=10,
+                        verbose_name="state",
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="booked at"
+                    ),
+                ),
+                (
+                    "changed_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="changed at"
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="appointments",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "slot",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="appointments",
+                        to="appointments.slot",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'appointment',
-                'verbose_name_plural': 'appointments',
-                'ordering': ['slot__starts_at', 'pk'],
+                "verbose_name": "appointment",
+                "verbose_name_plural": "appointments",
+                "ordering": ["slot__starts_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Ticket',
+            name="Ticket",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('day', models.DateField(verbose_name='day')),
-                ('number', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(999)], verbose_name='number')),
-                ('state', models.CharField(choices=[('waiting', 'Waiting'), ('called', 'Called'), ('done', 'Served'), ('no_show', 'Did not come')], default='waiting', max_length=10, verbose_name='state')),
-                ('calls', models.PositiveSmallIntegerField(default=0, verbose_name='calls')),
-                ('issued_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='taken at')),
-                ('first_called_at', models.DateTimeField(blank=True, null=True, verbose_name='first called at')),
-                ('called_at', models.DateTimeField(blank=True, null=True, verbose_name='called at')),
-                ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='finished at')),
-                ('waited_s', models.PositiveIntegerField(blank=True, null=True, verbose_name='waiting time (s)')),
-                ('served_s', models.PositiveIntegerField(blank=True, null=True, verbose_name='service time (s)')),
-                ('appointment', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='ticket', to='appointments.appointment')),
-                ('centre', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='tickets', to='appointments.centre')),
-                ('matter', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='tickets', to='hall.matter', verbose_name='matter')),
-                ('queue', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='tickets', to='appointments.queue')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("day", models.DateField(verbose_name="day")),
+                (
+                    "number",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(999),
+                        ],
+                        verbose_name="number",
+                    ),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("waiting", "Waiting"),
+                            ("called", "Called"),
+                            ("done", "Served"),
+                            ("no_show", "Did not come"),
+                        ],
+                        default="waiting",
+                        max_length=10,
+                        verbose_name="state",
+                    ),
+                ),
+                ("calls", models.PositiveSmallIntegerField(default=0, verbose_name="calls")),
+                (
+                    "issued_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="taken at"
+                    ),
+                ),
+                (
+                    "first_called_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="first called at"),
+                ),
+                (
+                    "called_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="called at"),
+                ),
+                (
+                    "finished_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="finished at"),
+                ),
+                (
+                    "waited_s",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="waiting time (s)"
+                    ),
+                ),
+                (
+                    "served_s",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="service time (s)"
+                    ),
+                ),
+                (
+                    "appointment",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="ticket",
+                        to="appointments.appointment",
+                    ),
+                ),
+                (
+                    "centre",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="tickets",
+                        to="appointments.centre",
+                    ),
+                ),
+                (
+                    "matter",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="tickets",
+                        to="hall.matter",
+                        verbose_name="matter",
+                    ),
+                ),
+                (
+                    "queue",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="tickets",
+                        to="appointments.queue",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'ticket',
-                'verbose_name_plural': 'tickets',
-                'ordering': ['issued_at', 'pk'],
+                "verbose_name": "ticket",
+                "verbose_name_plural": "tickets",
+                "ordering": ["issued_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Window',
+            name="Window",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(99)], verbose_name='number')),
-                ('name', models.CharField(max_length=30, verbose_name='name')),
-                ('active', models.BooleanField(default=True, verbose_name='open')),
-                ('centre', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='windows', to='appointments.centre')),
-                ('matters', models.ManyToManyField(blank=True, related_name='windows', to='hall.matter', verbose_name='matters handled')),
-                ('queues', models.ManyToManyField(related_name='windows', to='appointments.queue', verbose_name='queues')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "number",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(99),
+                        ],
+                        verbose_name="number",
+                    ),
+                ),
+                ("name", models.CharField(max_length=30, verbose_name="name")),
+                ("active", models.BooleanField(default=True, verbose_name="open")),
+                (
+                    "centre",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="windows",
+                        to="appointments.centre",
+                    ),
+                ),
+                (
+                    "matters",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="windows",
+                        to="hall.matter",
+                        verbose_name="matters handled",
+                    ),
+                ),
+                (
+                    "queues",
+                    models.ManyToManyField(
+                        related_name="windows", to="appointments.queue", verbose_name="queues"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'window',
-                'verbose_name_plural': 'windows',
-                'ordering': ['centre', 'number'],
+                "verbose_name": "window",
+                "verbose_name_plural": "windows",
+                "ordering": ["centre", "number"],
             },
         ),
         migrations.CreateModel(
-            name='TicketChange',
+            name="TicketChange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('action', models.CharField(choices=[('issue', 'Ticket taken'), ('call', 'Called'), ('recall', 'Called again'), ('transfer', 'Transferred'), ('finish', 'Served'), ('skip', 'Skipped (did not come)')], max_length=10, verbose_name='action')),
-                ('at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='at')),
-                ('by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('ticket', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='changes', to='appointments.ticket')),
-                ('window', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='appointments.window')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("issue", "Ticket taken"),
+                            ("call", "Called"),
+                            ("recall", "Called again"),
+                            ("transfer", "Transferred"),
+                            ("finish", "Served"),
+                            ("skip", "Skipped (did not come)"),
+                        ],
+                        max_length=10,
+                        verbose_name="action",
+                    ),
+                ),
+                ("at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="at")),
+                (
+                    "by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "ticket",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="changes",
+                        to="appointments.ticket",
+                    ),
+                ),
+                (
+                    "window",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="appointments.window",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'ticket change',
-                'verbose_name_plural': 'ticket changes',
-                'ordering': ['at', 'pk'],
+                "verbose_name": "ticket change",
+                "verbose_name_plural": "ticket changes",
+                "ordering": ["at", "pk"],
             },
         ),
         migrations.AddField(
-            model_name='ticket',
-            name='transferred_to',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='transfers', to='appointments.window'),
+            model_name="ticket",
+            name="transferred_to",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="transfers",
+                to="appointments.window",
+            ),
         ),
         migrations.AddField(
-            model_name='ticket',
-            name='window',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='tickets', to='appointments.window', verbose_name='window'),
+            model_name="ticket",
+            name="window",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="tickets",
+                to="appointments.window",
+                verbose_name="window",
+            ),
         ),
         migrations.AddField(
-            model_name='slot',
-            name='window',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='slots', to='appointments.window'),
+            model_name="slot",
+            name="window",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="slots",
+                to="appointments.window",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='centre',
-            constraint=models.UniqueConstraint(fields=('region', 'name'), name='centre_name_unique', violation_error_message='This region already has a centre of this name.'),
+            model_name="centre",
+            constraint=models.UniqueConstraint(
+                fields=("region", "name"),
+                name="centre_name_unique",
+                violation_error_message="This region already has a centre of this name.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='centreclosure',
-            constraint=models.UniqueConstraint(fields=('centre', 'day'), name='centre_closure_unique', violation_error_message='The centre is already closed that day.'),
+            model_name="centreclosure",
+            constraint=models.UniqueConstraint(
+                fields=("centre", "day"),
+                name="centre_closure_unique",
+                violation_error_message="The centre is already closed that day.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='centrehours',
-            constraint=models.UniqueConstraint(fields=('centre', 'weekday'), name='centre_hours_unique', violation_error_message='This weekday already has opening hours.'),
+            model_name="centrehours",
+            constraint=models.UniqueConstraint(
+                fields=("centre", "weekday"),
+                name="centre_hours_unique",
+                violation_error_message="This weekday already has opening hours.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='centrehours',
-            constraint=models.CheckConstraint(condition=models.Q(('closes__gt', models.F('opens')), ('weekday__lte', 6)), name='centre_hours_valid', violation_error_message='A centre closes after it opens.'),
+            model_name="centrehours",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("closes__gt", models.F("opens")), ("weekday__lte", 6)),
+                name="centre_hours_valid",
+                violation_error_message="A centre closes after it opens.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='queue',
-            constraint=models.UniqueConstraint(fields=('centre', 'letter'), name='queue_letter_unique', violation_error_message='This centre already has a queue of this letter.'),
+            model_name="queue",
+            constraint=models.UniqueConstraint(
+                fields=("centre", "letter"),
+                name="queue_letter_unique",
+                violation_error_message="This centre already has a queue of this letter.",
+            ),
         ),
         migrations.AddIndex(
-            model_name='appointment',
-            index=models.Index(fields=['person', 'state'], name='appointment_person'),
+            model_name="appointment",
+            index=models.Index(fields=["person", "state"], name="appointment_person"),
         ),
         migrations.AddConstraint(
-            model_name='appointment',
-            constraint=models.UniqueConstraint(condition=models.Q(('state__in', ('booked', 'arrived'))), fields=('slot', 'person'), name='appointment_once_per_slot', violation_error_message='You have already booked this slot.'),
+            model_name="appointment",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("state__in", ("booked", "arrived"))),
+                fields=("slot", "person"),
+                name="appointment_once_per_slot",
+                violation_error_message="You have already booked this slot.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='window',
-            constraint=models.UniqueConstraint(fields=('centre', 'number'), name='window_number_unique', violation_error_message='This centre already has a window of this number.'),
+            model_name="window",
+            constraint=models.UniqueConstraint(
+                fields=("centre", "number"),
+                name="window_number_unique",
+                violation_error_message="This centre already has a window of this number.",
+            ),
         ),
         migrations.AddIndex(
-            model_name='ticket',
-            index=models.Index(fields=['centre', 'day', 'state'], name='ticket_centre_day'),
+            model_name="ticket",
+            index=models.Index(fields=["centre", "day", "state"], name="ticket_centre_day"),
         ),
         migrations.AddConstraint(
-            model_name='ticket',
-            constraint=models.UniqueConstraint(fields=('queue', 'day', 'number'), name='ticket_number_unique', violation_error_message='This ticket number was already given today.'),
+            model_name="ticket",
+            constraint=models.UniqueConstraint(
+                fields=("queue", "day", "number"),
+                name="ticket_number_unique",
+                violation_error_message="This ticket number was already given today.",
+            ),
         ),
         migrations.AddIndex(
-            model_name='slot',
-            index=models.Index(fields=['centre', 'starts_at'], name='slot_centre_start'),
+            model_name="slot",
+            index=models.Index(fields=["centre", "starts_at"], name="slot_centre_start"),
         ),
         migrations.AddConstraint(
-            model_name='slot',
-            constraint=models.CheckConstraint(condition=models.Q(('booked__gte', 0), ('booked__lte', models.F('capacity'))), name='slot_not_overbooked', violation_error_message='This slot is full.'),
+            model_name="slot",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("booked__gte", 0), ("booked__lte", models.F("capacity"))),
+                name="slot_not_overbooked",
+                violation_error_message="This slot is full.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='slot',
-            constraint=models.CheckConstraint(condition=models.Q(('ends_at__gt', models.F('starts_at'))), name='slot_ends_after_start', violation_error_message='A slot ends after it starts.'),
+            model_name="slot",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("ends_at__gt", models.F("starts_at"))),
+                name="slot_ends_after_start",
+                violation_error_message="A slot ends after it starts.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='slot',
-            constraint=models.UniqueConstraint(fields=('window', 'queue', 'starts_at'), name='slot_unique', violation_error_message='This window already has this slot.'),
+            model_name="slot",
+            constraint=models.UniqueConstraint(
+                fields=("window", "queue", "starts_at"),
+                name="slot_unique",
+                violation_error_message="This window already has this slot.",
+            ),
         ),
     ]
