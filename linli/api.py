@@ -9,12 +9,12 @@ from ninja.security import SessionAuth
 from linli.accounts.api import router as accounts_router
 from linli.accounts.auth import BearerTokenAuth
 from linli.alerts.api import router as alerts_router
+from linli.appointments.api import router as appointments_router
 from linli.audit.api import router as audit_router
 from linli.cases.api import router as cases_router
 from linli.core import problems
 from linli.core.parsers import JSONObjectParser
 from linli.core.routers import Router
-from linli.appointments.api import router as appointments_router
 from linli.devices.api import router as devices_router
 from linli.devices.emqx_api import router as devices_emqx_router
 from linli.devices.ingest_api import router as devices_ingest_router

@@ -39,7 +39,7 @@ class QueueForm(forms.Form):
 
 
 class WindowForm(forms.Form):
-    number = forms.IntegerField(label=_("Number"), min_value=1, max_value=99)
+    number = forms.IntegerField(label=_("Window number"), min_value=1, max_value=99)
     name = forms.CharField(label=_("Name"), max_length=30)
     queues = forms.ModelMultipleChoiceField(
         label=_("Serves"), queryset=Queue.objects.none(), widget=forms.CheckboxSelectMultiple

@@ -22,9 +22,9 @@ from linli.appointments.choices import (
     MAX_SLOT_CAPACITY,
     MAX_TICKETS_A_DAY,
     MAX_WINDOWS,
+    WEEKDAY_LABELS,
     AppointmentState,
     TicketAction,
-    WEEKDAY_LABELS,
     TicketState,
 )
 from linli.appointments.permissions import CENTRE_VIEW
@@ -90,6 +90,9 @@ class CentreHours(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.weekday_label} {self.opens:%H:%M}–{self.closes:%H:%M}"
+
     @property
     def weekday_label(self) -> str:
         return str(WEEKDAY_LABELS[self.weekday])
@@ -113,6 +116,9 @@ class CentreClosure(models.Model):
                 violation_error_message=_("The centre is already closed that day."),
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.day:%Y-%m-%d} {self.reason}"
 
 
 class QueueQuerySet(ScopedQuerySet["Queue"]):
@@ -243,6 +249,9 @@ class Slot(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{timezone.localtime(self.starts_at):%Y-%m-%d %H:%M}"
+
     @property
     def free(self) -> int:
         return self.capacity - self.booked
@@ -282,6 +291,9 @@ class Appointment(models.Model):
             )
         ]
         indexes = [models.Index(fields=["person", "state"], name="appointment_person")]
+
+    def __str__(self) -> str:
+        return self.code
 
 
 class Ticket(models.Model):
@@ -341,6 +353,9 @@ class Ticket(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return self.label
+
     @property
     def label(self) -> str:
         return f"{self.queue.letter}{self.number:03d}"
@@ -361,3 +376,6 @@ class TicketChange(models.Model):
         verbose_name = _("ticket change")
         verbose_name_plural = _("ticket changes")
         ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id} {self.action}"

@@ -1,8 +1,8 @@
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import icalendar
 import pytest
-from zoneinfo import ZoneInfo
 
 from linli.appointments import ics, services
 from linli.testing.appointments import slot_at, tomorrow_at
