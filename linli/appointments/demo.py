@@ -135,11 +135,9 @@ def _people(rng: random.Random, n: int) -> list[User]:
         username = f"yuyue{k:02d}"
         user = User.objects.filter(username=username).first()
         if user is None:
-            user = User.objects.create_user(
-                username,
-                None,
-                full_name=rng.choice(SURNAMES) + rng.choice(GIVEN),
-            )
+            user = User(username=username, full_name=rng.choice(SURNAMES) + rng.choice(GIVEN))
+            user.set_unusable_password()  # a demo booker: never signs in
+            user.save()
         people.append(user)
     return people
 
