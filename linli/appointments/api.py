@@ -20,6 +20,7 @@ from linli.appointments.permissions import CENTRE_VIEW, TICKET_CALL
 from linli.appointments.schemas import (
     AppointmentOut,
     BookIn,
+    BookingCentreOut,
     CallIn,
     CentreOut,
     SlotOut,
@@ -38,7 +39,7 @@ router = Router(tags=["appointments"])
 
 @router.get(
     "/appointments/centres",
-    response=list[CentreOut],
+    response=list[BookingCentreOut],
     operation_id="appointment_centre_list",
     url_name="appointment-centre-list",
 )

@@ -8,11 +8,16 @@ from linli.appointments.choices import AppointmentState, TicketState
 from linli.core.schemas import Id
 
 
-class CentreOut(Schema):
+class BookingCentreOut(Schema):
+    """A centre as residents choose one to book at."""
+
     id: int
     name: str
     address: str
     phone: str
+
+
+class CentreOut(BookingCentreOut):
     region_code: str = Field(alias="region.code")
 
 
