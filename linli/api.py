@@ -9,6 +9,7 @@ from ninja.security import SessionAuth
 from linli.accounts.api import router as accounts_router
 from linli.accounts.auth import BearerTokenAuth
 from linli.alerts.api import router as alerts_router
+from linli.appointments.api import router as appointments_router
 from linli.audit.api import router as audit_router
 from linli.cases.api import router as cases_router
 from linli.certificates.api import router as certificates_router
@@ -80,3 +81,4 @@ api.add_router("", payments_router)
 api.add_router("", screens_router)
 api.add_router("", hall_router)
 api.add_router("", certificates_router)
+api.add_router("", appointments_router)

@@ -20,6 +20,7 @@ urlpatterns = [
     path("alerts/", include("linli.alerts.urls")),
     path("payments/", include("linli.payments.urls")),
     path("pay/", include("linli.payments.pay_urls")),
+    path("appointments/", include("linli.appointments.urls")),
     path("cap/", include("linli.alerts.public_urls")),
     path("report/", include("linli.cases.public_urls")),
     path("hall/", include("linli.hall.urls")),
