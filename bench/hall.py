@@ -1,9 +1,10 @@
-"""Service hall benchmark (issue 15, deliverable 8), on PostgreSQL. This file holds the
-booking part; the application lifecycles are another part of the same benchmark.
+"""Service hall benchmark (issue 15, deliverable 8), on PostgreSQL: concurrent bookings
+and application lifecycles.
 
     scripts/start-postgres
-    .venv/bin/python bench/hall.py [--parts booking] [--bookings 200] [--slots 50]
-        [--connections 50] [--rounds 3]
+    .venv/bin/python bench/hall.py [--parts booking,lifecycle] [--bookings 200]
+        [--slots 50] [--connections 50] [--rounds 3] [--lifecycles 200]
+        [--history 1000000]
 
 - setup: a database of its own (`LINLI_BENCH_HALL_DATABASE`, default
   `linli_bench_hall`; dropped and created), migrated; in this process the region tree
@@ -24,7 +25,19 @@ booking part; the application lifecycles are another part of the same benchmark.
   time of the round and each booking's time (p50/p95) for those booked and those
   refused.
 
-Results go to bench/results/hall-booking-<date>.json and are summarised in
+- lifecycle (`--parts lifecycle`), in a database of its own (`<database>_life`): the
+  test world's region tree and staff (linli/testing/world.py) and the 21 matters of
+  the catalogue; then `--lifecycles` applications for 残疾人两项补贴 (steps 1 → (2 ∥ 2)
+  → 3), each the whole way through the services the desk and the back office call:
+  submit at the desk → accept → the first step → the two parallel steps → the join →
+  decide → deliver by pickup code, one after another in this process, each service
+  with its transaction and commit (and the notifications it enqueues). Measured on an
+  empty database, then again after `--history` historic applications were added by
+  SQL (delivered ones copied from a finished application, across the 21 matters, two
+  years back, each with its own number and blind index; their steps and logs are
+  not copied): lifecycles per second and each lifecycle's time (p50/p95).
+
+Results go to bench/results/hall-<date>.json and are summarised in
 docs/performance.md. A benchmark, not a test: nothing here asserts, but it reports
 `exact: true` only when booked == places, refused == the rest and nothing else failed.
 """
@@ -285,6 +298,134 @@ def booking_part(args: argparse.Namespace) -> dict[str, Any]:
     return {"setup_s": prepared["setup_s"], "rounds": rounds}
 
 
+def lifecycle_setup() -> dict[str, Any]:
+    """The lifecycle part's database: the test world and the catalogue."""
+    started = time.perf_counter()
+    name = f"{DATABASE}_life"
+    psql(f"DROP DATABASE IF EXISTS {name}")
+    psql(f"CREATE DATABASE {name}")
+    env = dict(os.environ, **ENV, DATABASE_URL=SERVER + name)
+    run([LINLI, "migrate", "--no-input"], env)
+    os.environ.update(env)
+    import django
+    from django.apps import apps
+    from django.db import connections
+
+    if apps.ready:  # after the booking part: the same settings, another database
+        connections.close_all()
+        connections["default"].settings_dict["NAME"] = name
+    else:
+        django.setup()
+    from linli.testing.hall import seed_catalogue
+    from linli.testing.world import build_world
+
+    world = build_world()
+    matters = seed_catalogue(world.district, world.subdistrict)
+    return {"setup_s": round(time.perf_counter() - started, 1), "world": world, "matters": matters}
+
+
+def lifecycle(world: Any, matter: Any) -> None:
+    """One application the whole way: desk → accept → 1 → (2 ∥ 2) → 3 → decide → deliver."""
+    from linli.hall import services
+    from linli.testing.hall import at_desk
+    from linli.testing.registry import id_number
+
+    application = at_desk(matter, desk=world.a, by=world.worker_a, id_number=id_number())
+    application = services.application_accept(application=application, by=world.worker_a)
+    steps = list(application.steps.order_by("stage", "pk"))
+    services.step_complete(step=steps[0], note="符合条件", by=world.worker_a)
+    for step in steps[1:]:
+        step.refresh_from_db()
+        services.step_complete(step=step, note="同意", by=world.district_admin)
+    application.refresh_from_db()
+    application = services.application_decide(
+        application=application, approved=True, by=world.district_admin
+    )
+    services.application_deliver(
+        application=application, pickup_code=application.pickup_code, by=world.worker_a
+    )
+
+
+def lifecycles(world: Any, matter: Any, count: int) -> dict[str, Any]:
+    from django.utils import translation
+
+    times = []
+    with translation.override("zh-hans"):
+        lifecycle(world, matter)  # warm-up: imports, caches, the first connection
+        started = time.perf_counter()
+        for _n in range(count):
+            began = time.perf_counter()
+            lifecycle(world, matter)
+            times.append(time.perf_counter() - began)
+        wall = time.perf_counter() - started
+    return {
+        "lifecycles": count,
+        "wall_s": round(wall, 2),
+        "lifecycles_per_s": round(count / wall, 1),
+        "lifecycle_ms": ms(times),
+    }
+
+
+def add_history(count: int, matter_pks: list[int]) -> dict[str, Any]:
+    """`count` delivered applications copied from the newest delivered one by SQL, each
+    with its own number, matter, blind index and times (`n` minutes back)."""
+    from django.db import connection
+
+    from linli.hall.models import Application
+
+    started = time.perf_counter()
+    template = Application.objects.filter(state="delivered").order_by("-pk").first()
+    assert template is not None
+    table = Application._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT column_name, data_type FROM information_schema.columns "
+            "WHERE table_name = %s ORDER BY ordinal_position",
+            [table],
+        )
+        columns = [(c, t) for c, t in cursor.fetchall() if c != "id"]
+        chosen = {
+            "code": "'BH' || lpad(n::text, 12, '0')",
+            "id_number_index": "md5(n::text) || md5(n::text)",
+            "request_key": "''",
+            "matter_id": f"(ARRAY{matter_pks})[1 + n %% {len(matter_pks)}]",
+        }
+        select = [
+            chosen.get(c) or (f"{c} - make_interval(mins => n)" if t.startswith("timestamp") else c)
+            for c, t in columns
+        ]
+        names = ", ".join(c for c, _t in columns)
+        cursor.execute(
+            f"INSERT INTO {table} ({names}) SELECT {', '.join(select)} "  # noqa: S608
+            f"FROM {table}, generate_series(1, %s) AS n WHERE {table}.id = %s",
+            [count, template.pk],
+        )
+        cursor.execute(f"ANALYZE {table}")
+    return {"history": count, "history_s": round(time.perf_counter() - started, 1)}
+
+
+def lifecycle_part(args: argparse.Namespace) -> dict[str, Any]:
+    prepared = lifecycle_setup()
+    from linli.hall.models import Application
+
+    world, matters = prepared["world"], prepared["matters"]
+    matter = matters["disability-subsidies"]
+    empty = lifecycles(world, matter, args.lifecycles)
+    print(json.dumps({"empty": empty}, ensure_ascii=False), flush=True)
+    history = add_history(args.history, sorted(m.pk for m in matters.values()))
+    print(json.dumps(history, ensure_ascii=False), flush=True)
+    full = lifecycles(world, matter, args.lifecycles)
+    print(json.dumps({"with_history": full}, ensure_ascii=False), flush=True)
+    return {
+        "setup_s": prepared["setup_s"],
+        "empty": empty,
+        **history,
+        "applications_in_db": Application.objects.count(),
+        "with_history": full,
+        "ratio_with_history": round(full["lifecycles_per_s"] / empty["lifecycles_per_s"], 2),
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--parts", default="booking")
@@ -292,6 +433,8 @@ def main() -> None:
     parser.add_argument("--slots", type=int, default=50)
     parser.add_argument("--connections", type=int, default=50)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--lifecycles", type=int, default=200)
+    parser.add_argument("--history", type=int, default=1_000_000)
     args = parser.parse_args()
     load_before = os.getloadavg()
     results: dict[str, Any] = {
@@ -306,17 +449,21 @@ def main() -> None:
         },
         "args": vars(args),
     }
-    if "booking" in args.parts.split(","):
+    parts = args.parts.split(",")
+    if "booking" in parts:
         results["booking"] = booking_part(args)
+    if "lifecycle" in parts:
+        results["lifecycle"] = lifecycle_part(args)
     results["machine"]["load_after"] = os.getloadavg()
-    out = ROOT / "bench" / "results" / f"hall-booking-{datetime.now(UTC):%Y-%m-%d-%H%M}.json"
+    name = "hall-booking" if parts == ["booking"] else "hall"
+    out = ROOT / "bench" / "results" / f"{name}-{datetime.now(UTC):%Y-%m-%d-%H%M}.json"
     out.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n")
     print(f"written {out.relative_to(ROOT)}")
-    if "booking" in args.parts.split(","):
-        from django.db import connections
+    from django.db import connections
 
-        connections.close_all()
-        psql(f"DROP DATABASE IF EXISTS {DATABASE}")
+    connections.close_all()
+    psql(f"DROP DATABASE IF EXISTS {DATABASE}")
+    psql(f"DROP DATABASE IF EXISTS {DATABASE}_life")
 
 
 if __name__ == "__main__":

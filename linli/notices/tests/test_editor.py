@@ -6,6 +6,7 @@ the server. Without JavaScript the plain textarea still takes plain text; a pict
 that is not the notice's own is removed from the text."""
 
 import pytest
+from playwright.sync_api import expect
 
 from linli.notices import services
 from linli.notices.content import sanitise
@@ -64,8 +65,9 @@ def test_the_toolbar_formats_the_text_by_keyboard(world, browser_context):
     page.keyboard.press("ArrowRight")
     assert page.evaluate("document.activeElement.textContent") == "标题"
     page.keyboard.press("Enter")  # the line becomes a heading
-    assert (
-        page.get_by_role("button", name="标题", exact=True).get_attribute("aria-pressed") == "true"
+    # the buttons' state follows the selection on `selectionchange`, a moment later
+    expect(page.get_by_role("button", name="标题", exact=True)).to_have_attribute(
+        "aria-pressed", "true"
     )
     area.press("End")
     area.press("Enter")
@@ -81,20 +83,20 @@ def test_the_toolbar_formats_the_text_by_keyboard(world, browser_context):
     link = page.get_by_role("button", name="链接", exact=True)
     link.focus()
     page.keyboard.press("Enter")
-    assert link.get_attribute("aria-expanded") == "true"
+    expect(link).to_have_attribute("aria-expanded", "true")
     page.keyboard.type("javascript:alert(1)")
     page.keyboard.press("Enter")
     page.get_by_text("请填写以 http://、https://、mailto: 或 tel: 开头的地址。").wait_for()
     page.fill("#id_body-url", "https://www.zibo.gov.cn/")
     page.keyboard.press("Enter")
-    assert link.get_attribute("aria-expanded") == "false"
+    expect(link).to_have_attribute("aria-expanded", "false")
     # the second line in bold: selected by keyboard, Ctrl+B
     area.press("Control+Home")
     area.press("ArrowDown")
     area.press("Home")
     area.press("Shift+End")
     area.press("Control+b")
-    assert page.get_by_role("button", name="加粗").get_attribute("aria-pressed") == "true"
+    expect(page.get_by_role("button", name="加粗")).to_have_attribute("aria-pressed", "true")
     assert axe_violations(page) == []
     page.get_by_role("button", name="保存为草稿").click()
     page.get_by_text("通知已保存为草稿。").wait_for()
