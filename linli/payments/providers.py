@@ -100,4 +100,12 @@ def check_setting(**kwargs: Any) -> list[checks.CheckMessage]:
         current()
     except ImproperlyConfigured as exc:
         return [checks.Error(str(exc), id="payments.E001")]
+    if settings.LINLI_PAYMENT_PROVIDER == "demo":
+        return [
+            checks.Warning(
+                "LINLI_PAYMENT_PROVIDER is demo: payments are simulated and any payer "
+                "may confirm their own order as paid. Never where residents really pay.",
+                id="payments.W001",
+            )
+        ]
     return []

@@ -284,3 +284,12 @@ def test_reconciliation_lists_each_kind_of_mismatch(client, world, fee_b, reside
         == []
     )
     _ = EN
+
+
+def test_the_check_warns_while_the_demo_provider_takes_payments(settings):
+    from linli.payments.providers import check_setting
+
+    settings.LINLI_PAYMENT_PROVIDER = "demo"
+    assert [m.id for m in check_setting()] == ["payments.W001"]
+    settings.LINLI_PAYMENT_PROVIDER = "nosuch"
+    assert [m.id for m in check_setting()] == ["payments.E001"]
