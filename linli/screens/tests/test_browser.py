@@ -36,6 +36,17 @@ def focus_ring(page) -> dict:
     )
 
 
+# A display and a TV page open at once, streams held while they fetch: on SQLite the
+# live server's request threads share the test database's one in-memory connection and
+# race on it (sqlite3: "bad parameter or other API misuse", 1 CI run in 3).
+needs_postgresql = pytest.mark.skipif(
+    connections["default"].vendor != "postgresql",
+    reason="Needs PostgreSQL: the live server's request threads share the SQLite test "
+    "database's one in-memory connection, and a display's and a TV's streams, fetches "
+    "and polls use it at once (run `make test-pg`).",
+)
+
+
 @pytest.mark.django_db(transaction=True)
 def test_the_tv_is_used_with_a_remote_control_alone(world, box, six, browser_context, live_server):
     _box, token = box
@@ -228,13 +239,7 @@ def _wait(condition, what: str, timeout: float = 10) -> None:
         time.sleep(0.02)
 
 
-@pytest.mark.skipif(
-    connections["default"].vendor != "postgresql",
-    reason="Needs PostgreSQL: the live server's request threads share the SQLite test "
-    "database's one in-memory connection, and the display's stream, its content fetches "
-    "and the TV's polls use it at once (sqlite3: 'bad parameter or other API misuse'; "
-    "run `make test-pg`).",
-)
+@needs_postgresql
 @pytest.mark.parametrize("live_transport", ["table", "redis"], indirect=True)
 @pytest.mark.django_db(transaction=True)
 def test_an_alert_takes_over_a_display_and_a_tv_within_two_seconds(
@@ -282,6 +287,7 @@ def test_an_alert_takes_over_a_display_and_a_tv_within_two_seconds(
     _wait(lambda: len(live.hub) == 0, "the pages' streams to end")
 
 
+@needs_postgresql
 @pytest.mark.parametrize("live_transport", ["table"], indirect=True)
 @pytest.mark.django_db(transaction=True)
 def test_a_notice_reaches_an_open_display_and_tv_channel_within_two_seconds(
