@@ -3,8 +3,10 @@ every answer (docs/architecture.md "Personal data")."""
 
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from ninja import Field, Schema
+from pydantic import field_validator
 
 from linli.core.schemas import Id
 from linli.hall.choices import (
@@ -137,7 +139,7 @@ class ApplicationDetailOut(ApplicationOut):
 
 
 class ApplicationIn(Schema):
-    matter: str = Field(max_length=40, description="The matter's code.")
+    matter: str = Field(pattern=r"^[-a-zA-Z0-9_]{1,40}$", description="The matter's code (a slug).")
     desk_code: str = Field(pattern=r"^\d{12}$", description="The community whose desk takes it in.")
     region_code: str | None = Field(
         None, pattern=r"^\d{12}$", description="The applicant's community (default: the desk's)."
@@ -160,6 +162,15 @@ class ApplicationIn(Schema):
     request_key: str = Field(
         "", max_length=40, description="The same key sent again gives the same application."
     )
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_nul(cls, value: Any) -> Any:
+        """PostgreSQL text cannot hold NUL: refused here (422), not at the INSERT (500)."""
+        texts = value.values() if isinstance(value, dict) else [value]
+        if any(isinstance(t, str) and "\x00" in t for t in texts):
+            raise ValueError("Text may not contain NUL characters.")
+        return value
 
 
 class ApplicationNoteIn(Schema):

@@ -141,3 +141,22 @@ def test_the_back_office_completes_steps_and_decides(client, world, matters):
     )
     application.refresh_from_db()
     assert application.state == ApplicationState.DENIED and application.decision_note == "收入超标"
+
+
+def test_the_api_refuses_nul_characters_with_a_422_and_saves_nothing(client, world, matters):
+    from linli.testing.http import call_api
+
+    matter = matters["disability-subsidies"]
+    body = {
+        "matter": matter.code,
+        "desk_code": world.a.code,
+        "name": "王秀兰",
+        "id_number": id_number(),
+        "phone": "13905330002",
+        "answers": complete_answers(matter),
+        "delivery_mode": "pickup",
+    }
+    for bad in ({"matter": "\x00\x0e"}, {"name": "王\x00兰"}, {"answers": {"x": "a\x00"}}):
+        answer = call_api(client, world.worker_a, "post", "/hall/applications", {**body, **bad})
+        assert answer.status_code == 422, (bad, answer.content)
+    assert not Application.objects.exists()
