@@ -39,3 +39,9 @@ class ServiceKind(models.TextChoices):
     WALKING = "walking", _("Help with walking")
     REPAIRS = "repairs", _("Small repairs")
     OTHER = "other", _("Other help")
+
+
+def hours_text(hours: Decimal) -> str:
+    """1.50 → 1.5, 2.00 → 2: hours as people write them."""
+    text = f"{hours.quantize(PLACES):f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text

@@ -4,7 +4,9 @@ passbooks in their scope, a resident's own passbook, the elder page's panel."""
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from linli.accounts.models import User
 from linli.core.crypto import blind_index, mask_name
@@ -12,8 +14,9 @@ from linli.core.permissions import Role
 from linli.core.scoping import AnyUser
 from linli.regions.selectors import regions_within
 from linli.registry.choices import ResidentStatus
+from linli.registry.idnumber import parse_id_number
 from linli.registry.models import Resident
-from linli.timebank.choices import AccountKind
+from linli.timebank.choices import AccountKind, EntryKind
 from linli.timebank.filters import AccountFilter
 from linli.timebank.models import Account, Entry, Line
 from linli.timebank.permissions import TIMEBANK_VIEW
@@ -117,6 +120,23 @@ def passbook_rows(lines: list[Line]) -> list[PassbookRow]:
     return rows
 
 
+class Passbook:
+    """An account's passbook to paginate (Django's `Paginator`, `PagePagination`): the
+    page is sliced from the lines, then its rows are built (three queries a page)."""
+
+    def __init__(self, account: Account):
+        self.lines = lines_of(account)
+
+    def count(self) -> int:
+        return self.lines.count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, page: slice) -> list[PassbookRow]:
+        return passbook_rows(list(self.lines[page]))
+
+
 def accounts_of(*, user: AnyUser) -> QuerySet[Account]:
     """我的时间银行: the accounts of the residents the signed-in person is."""
     return Account.objects.filter(holder__in=residents_of(user)).select_related("holder")
@@ -131,3 +151,47 @@ def recent_rows(resident: Resident, n: int = 5) -> list[PassbookRow]:
     if account is None:
         return []
     return passbook_rows(list(lines_of(account)[:n]))
+
+
+def resident_by_id_number(
+    *, id_number: str, field: str, within: QuerySet[Resident] | None = None
+) -> Resident:
+    """The living resident with this ID number (checked first: a clear message for a
+    mistyped one), among `within` (the caller's scope) or, for the other side of a
+    service or a gift, anyone of the registry: only who knows the full number finds a
+    person, who is then shown masked, and the services accept only the same district."""
+    try:
+        value = parse_id_number(id_number).value
+    except ValidationError as wrong:
+        raise ValidationError({field: wrong.messages}) from None
+    found = (within if within is not None else Resident.objects.all()).filter(
+        status=ResidentStatus.LIVING,
+        id_number_index=blind_index(value, Resident.ID_NUMBER_CONTEXT),
+    )
+    resident = found.select_related("grid").first()
+    if resident is None:
+        raise ValidationError(
+            {field: _("No living resident with this ID number is in the registry here.")}
+        )
+    return resident
+
+
+def services_received(resident: Resident, n: int = 5) -> list[tuple[Entry, str]]:
+    """The last `n` services volunteers recorded for `resident` as the elder served,
+    newest first, each with the volunteer's masked name."""
+    found = (
+        Entry.objects.filter(served=resident, kind=EntryKind.EARN, reversal__isnull=True)
+        .prefetch_related("lines__account__holder")
+        .order_by("-served_on", "-pk")[:n]
+    )
+    return [
+        (
+            entry,
+            "、".join(
+                mask_name(line.account.holder.name)
+                for line in entry.lines.all()
+                if line.account.holder is not None
+            ),
+        )
+        for entry in found
+    ]

@@ -34,6 +34,7 @@ from linli.timebank.choices import (
     AccountKind,
     EntryKind,
     ServiceKind,
+    hours_text,
 )
 from linli.timebank.models import Account, Entry, Line
 from linli.timebank.permissions import TIMEBANK_RECORD
@@ -57,15 +58,9 @@ def hours_of(value: Any, *, field: str = "hours", limit: Decimal = TRANSFER_LIMI
         raise ValidationError({field: _("Hours have at most two decimal places, such as 1.25.")})
     if hours > limit:
         raise ValidationError(
-            {field: _("At most %(limit)s hours at a time.") % {"limit": _shown(limit)}}
+            {field: _("At most %(limit)s hours at a time.") % {"limit": hours_text(limit)}}
         )
     return hours.quantize(PLACES)
-
-
-def _shown(hours: Decimal) -> str:
-    """1.50 → 1.5, 2.00 → 2: hours as people write them."""
-    text = f"{hours.quantize(PLACES):f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def _text(value: str, *, field: str, limit: int) -> str:
@@ -145,7 +140,7 @@ def _post(*, entry: Entry, legs: list[_Leg], by: Any, label: str) -> Entry:
                         "Not enough hours: the balance is %(balance)s hours, "
                         "%(hours)s hours cannot be taken from it."
                     )
-                    % {"balance": _shown(account.balance), "hours": _shown(-leg.amount)}
+                    % {"balance": hours_text(account.balance), "hours": hours_text(-leg.amount)}
                 }
             )
         account.balance = after
@@ -171,8 +166,8 @@ def _post(*, entry: Entry, legs: list[_Leg], by: Any, label: str) -> Entry:
         object_label=label,
         details={
             "kind": entry.kind,
-            "hours": _shown(entry.hours),
-            "lines": [[line.account.pk, _shown(line.amount)] for line in lines],
+            "hours": hours_text(entry.hours),
+            "lines": [[line.account.pk, hours_text(line.amount)] for line in lines],
             "reference": entry.reference,
         },
     )
@@ -253,10 +248,10 @@ def hours_earn(
                     "%(day)s, %(left)s hours are left."
                 )
                 % {
-                    "limit": _shown(DAY_LIMIT),
-                    "done": _shown(done),
+                    "limit": hours_text(DAY_LIMIT),
+                    "done": hours_text(done),
                     "day": served_on.isoformat(),
-                    "left": _shown(max(DAY_LIMIT - done, Decimal("0"))),
+                    "left": hours_text(max(DAY_LIMIT - done, Decimal("0"))),
                 }
             }
         )
@@ -275,7 +270,7 @@ def hours_earn(
         entry=entry,
         legs=[_Leg(issued, -hours), leg],
         by=by,
-        label=f"{EntryKind(entry.kind).label} {mask_name(volunteer.name)} {_shown(hours)}",
+        label=f"{EntryKind(entry.kind).label} {mask_name(volunteer.name)} {hours_text(hours)}",
     )
 
 
@@ -315,7 +310,7 @@ def hours_spend(
         entry=entry,
         legs=[leg, _Leg(redeemed, hours)],
         by=by,
-        label=f"{EntryKind(entry.kind).label} {mask_name(holder.name)} {_shown(hours)}",
+        label=f"{EntryKind(entry.kind).label} {mask_name(holder.name)} {hours_text(hours)}",
     )
 
 
@@ -342,7 +337,7 @@ def hours_transfer(
         by=by,
         label=(
             f"{EntryKind(entry.kind).label} {mask_name(giver.name)} → "
-            f"{mask_name(receiver.name)} {_shown(hours)}"
+            f"{mask_name(receiver.name)} {hours_text(hours)}"
         ),
     )
 
@@ -378,5 +373,5 @@ def entry_reverse(*, entry: Entry, reason: str, by: Any) -> Entry:
         entry=reversal,
         legs=legs,
         by=by,
-        label=f"{EntryKind.REVERSAL.label} #{locked.pk} {_shown(locked.hours)}",
+        label=f"{EntryKind.REVERSAL.label} #{locked.pk} {hours_text(locked.hours)}",
     )
