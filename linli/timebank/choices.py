@@ -16,8 +16,8 @@ REFERENCE_MAX = 60
 
 class AccountKind(models.TextChoices):
     VOLUNTEER = "volunteer", _("Volunteer")
-    ISSUED = "issued", _("Hours issued")
-    REDEEMED = "redeemed", _("Hours redeemed")
+    ISSUED = "issued", _("Time bank (hours issued)")
+    REDEEMED = "redeemed", _("Time bank (hours redeemed)")
 
 
 SYSTEM_KINDS = (AccountKind.ISSUED, AccountKind.REDEEMED)

@@ -45,7 +45,7 @@ def test_the_passbook_shows_balance_other_side_and_service(
     answer, html = page(Client(), world.worker_a, f"/timebank/accounts/{account.pk}/")
     assert answer.status_code == 200
     assert "2.00" in html and "陪同就医" in html and "赵**" in html and "刘*" in html
-    assert "给妈妈" in html and "发放时间" in html and "赵桂兰" not in html
+    assert "给妈妈" in html and "时间银行（发放）" in html and "赵桂兰" not in html
     # The list, filtered.
     answer, html = page(Client(), world.worker_a, "/timebank/?q=王&holding=true")
     assert "王志强" in html and f"TB{account.pk:08d}" in html
