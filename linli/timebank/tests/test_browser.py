@@ -52,7 +52,7 @@ def test_passbook_pages_in_a_browser(world, volunteer, elder, neighbour, browser
     errors = []
     page.on("pageerror", lambda error: errors.append(error))
 
-    page.goto("/timebank/mine/")
+    page.goto("/timebank/mine/", timeout=60_000)  # the session's first page: a cold server
     sign_in(page, "wang")
     assert "3.50" in page.locator("[data-testid=my-balance]").inner_text()
     assert page.locator("[data-testid=passbook-row]").count() == 5
