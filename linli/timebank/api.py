@@ -15,13 +15,13 @@ from linli.timebank.filters import AccountFilter
 from linli.timebank.models import Account, Entry
 from linli.timebank.permissions import TIMEBANK_RECORD, TIMEBANK_VIEW
 from linli.timebank.schemas import (
-    AccountOut,
-    EarnIn,
-    EntryOut,
-    LineOut,
-    ReverseIn,
-    SpendIn,
-    TransferIn,
+    TimebankAccountOut,
+    TimebankEarnIn,
+    TimebankEntryOut,
+    TimebankLineOut,
+    TimebankReverseIn,
+    TimebankSpendIn,
+    TimebankTransferIn,
 )
 
 router = Router(tags=["timebank"])
@@ -33,7 +33,7 @@ def _in_scope(request: HttpRequest, pk: int) -> Resident:
 
 @router.get(
     "/timebank/accounts",
-    response=list[AccountOut],
+    response=list[TimebankAccountOut],
     operation_id="timebank_account_list",
     url_name="timebank-account-list",
 )
@@ -46,7 +46,7 @@ def account_list(request: HttpRequest, filters: Query[AccountFilter]) -> QuerySe
 
 @router.get(
     "/timebank/accounts/{account_id}",
-    response=AccountOut,
+    response=TimebankAccountOut,
     operation_id="timebank_account_get",
     url_name="timebank-account-get",
 )
@@ -57,7 +57,7 @@ def account_get(request: HttpRequest, account_id: int) -> Account:
 
 @router.get(
     "/timebank/accounts/{account_id}/passbook",
-    response=list[LineOut],
+    response=list[TimebankLineOut],
     operation_id="timebank_passbook",
     url_name="timebank-passbook",
 )
@@ -71,12 +71,12 @@ def passbook(request: HttpRequest, account_id: int) -> selectors.Passbook:
 
 @router.post(
     "/timebank/earnings",
-    response={201: EntryOut},
+    response={201: TimebankEntryOut},
     operation_id="timebank_earn",
     url_name="timebank-earn",
 )
 @requires(TIMEBANK_RECORD)
-def earn(request: HttpRequest, payload: EarnIn) -> Status[Entry]:
+def earn(request: HttpRequest, payload: TimebankEarnIn) -> Status[Entry]:
     """Record a volunteer's service to an elder: the hours issued to the volunteer."""
     volunteer = _in_scope(request, payload.volunteer)
     elder = selectors.resident_by_id_number(
@@ -97,12 +97,12 @@ def earn(request: HttpRequest, payload: EarnIn) -> Status[Entry]:
 
 @router.post(
     "/timebank/transfers",
-    response={201: EntryOut},
+    response={201: TimebankEntryOut},
     operation_id="timebank_transfer",
     url_name="timebank-transfer",
 )
 @requires(TIMEBANK_RECORD)
-def transfer(request: HttpRequest, payload: TransferIn) -> Status[Entry]:
+def transfer(request: HttpRequest, payload: TimebankTransferIn) -> Status[Entry]:
     """Give hours to a family member or an elder of the same district."""
     giver = _in_scope(request, payload.giver)
     receiver = selectors.resident_by_id_number(
@@ -116,12 +116,12 @@ def transfer(request: HttpRequest, payload: TransferIn) -> Status[Entry]:
 
 @router.post(
     "/timebank/spends",
-    response={201: EntryOut},
+    response={201: TimebankEntryOut},
     operation_id="timebank_spend",
     url_name="timebank-spend",
 )
 @requires(TIMEBANK_RECORD)
-def spend(request: HttpRequest, payload: SpendIn) -> Status[Entry]:
+def spend(request: HttpRequest, payload: TimebankSpendIn) -> Status[Entry]:
     """Take hours from a holder's balance for a service they receive (422 if short)."""
     holder = _in_scope(request, payload.holder)
     entry = services.hours_spend(
@@ -136,12 +136,12 @@ def spend(request: HttpRequest, payload: SpendIn) -> Status[Entry]:
 
 @router.post(
     "/timebank/entries/{entry_id}/reverse",
-    response={201: EntryOut},
+    response={201: TimebankEntryOut},
     operation_id="timebank_entry_reverse",
     url_name="timebank-entry-reverse",
 )
 @requires(TIMEBANK_RECORD)
-def entry_reverse(request: HttpRequest, entry_id: int, payload: ReverseIn) -> Status[Entry]:
+def entry_reverse(request: HttpRequest, entry_id: int, payload: TimebankReverseIn) -> Status[Entry]:
     """Reverse an entry by a new one (refused when its hours are gone)."""
     entry = get_object_or_404(
         selectors.entries_visible(user=request.user, action=TIMEBANK_RECORD), pk=entry_id
@@ -151,7 +151,7 @@ def entry_reverse(request: HttpRequest, entry_id: int, payload: ReverseIn) -> St
 
 @router.get(
     "/timebank/mine",
-    response=list[AccountOut],
+    response=list[TimebankAccountOut],
     operation_id="timebank_mine",
     url_name="timebank-mine",
 )
@@ -163,7 +163,7 @@ def mine(request: HttpRequest) -> QuerySet[Account]:
 
 @router.get(
     "/timebank/mine/passbook",
-    response=list[LineOut],
+    response=list[TimebankLineOut],
     operation_id="timebank_mine_passbook",
     url_name="timebank-mine-passbook",
 )

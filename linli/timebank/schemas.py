@@ -16,7 +16,7 @@ HOURS = 'Hours: more than zero, at most two decimal places (1.5, "0.25").'
 ID_NUMBER = "The person's ID number (18 characters), as on the ID card."
 
 
-class AccountOut(Schema):
+class TimebankAccountOut(Schema):
     id: int
     number: str
     kind: AccountKind
@@ -39,7 +39,7 @@ class AccountOut(Schema):
         return obj.region.code
 
 
-class LineOut(Schema):
+class TimebankLineOut(Schema):
     """A passbook's row: one line of an entry on this account."""
 
     entry: int
@@ -89,12 +89,12 @@ class LineOut(Schema):
         return obj.entry.reverses_id
 
 
-class EntryLineOut(Schema):
+class TimebankEntryLineOut(Schema):
     account: int
     amount: Decimal
 
 
-class EntryOut(Schema):
+class TimebankEntryOut(Schema):
     id: int
     kind: EntryKind
     hours: Decimal
@@ -105,7 +105,7 @@ class EntryOut(Schema):
     note: str
     posted_at: datetime
     reverses: int | None
-    lines: list[EntryLineOut] = Field(description="The legs; their amounts sum to zero.")
+    lines: list[TimebankEntryLineOut] = Field(description="The legs; their amounts sum to zero.")
 
     @staticmethod
     def resolve_region(obj: Entry) -> str:
@@ -124,7 +124,7 @@ class EntryOut(Schema):
         return [{"account": line.account_id, "amount": line.amount} for line in obj.lines.all()]
 
 
-class EarnIn(Schema):
+class TimebankEarnIn(Schema):
     volunteer: Id = Field(description="The volunteer's resident id, in the caller's regions.")
     elder_id_number: str = Field(max_length=30, description="The elder served: " + ID_NUMBER)
     service: ServiceKind
@@ -134,7 +134,7 @@ class EarnIn(Schema):
     note: str = Field("", max_length=TEXT_MAX)
 
 
-class TransferIn(Schema):
+class TimebankTransferIn(Schema):
     giver: Id = Field(description="The giver's resident id, in the caller's regions.")
     receiver_id_number: str = Field(
         max_length=30, description="The receiver (same district): " + ID_NUMBER
@@ -143,7 +143,7 @@ class TransferIn(Schema):
     note: str = Field("", max_length=TEXT_MAX)
 
 
-class SpendIn(Schema):
+class TimebankSpendIn(Schema):
     holder: Id = Field(description="The holder's resident id, in the caller's regions.")
     hours: Decimal = Field(description=HOURS)
     reference: str = Field(
@@ -152,5 +152,5 @@ class SpendIn(Schema):
     note: str = Field("", max_length=TEXT_MAX)
 
 
-class ReverseIn(Schema):
+class TimebankReverseIn(Schema):
     reason: str = Field(min_length=1, max_length=TEXT_MAX)
