@@ -4,6 +4,8 @@ route that records, gives, spends or reverses sent at B's account or entries."""
 
 from decimal import Decimal
 
+from django.utils import timezone
+
 from linli.testing.leaks import Leaks, Send
 from linli.testing.registry import aged, move_in, place
 from linli.timebank.models import Account
@@ -37,7 +39,7 @@ def community_b(world, made) -> Leaks:
     earn_form = {
         "service": "meals",
         "elder": elder.id_number,
-        "served_on": earned.served_on.isoformat(),
+        "served_on": timezone.localdate().isoformat(),
         "hours": "0.5",
         "reference": "",
         "note": "",
