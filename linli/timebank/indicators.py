@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from linli.core.indicators import Indicator, Measure, Unit, catalogue, midnight
 from linli.regions.selectors import regions_within
 from linli.timebank.choices import EntryKind
-from linli.timebank.models import Entry
+from linli.timebank.models import Entry, Line
 from linli.timebank.permissions import TIMEBANK_VIEW
 
 LEVELS = ("subdistrict", "community")
@@ -52,17 +52,17 @@ class HourFigures:
                 for code, name in codes.items():
                     totals[code] = totals.get(code, 0) + float(row[name] or 0)
 
-        earned = (
-            found.filter(kind=EntryKind.EARN, served_on__gte=first, served_on__lt=last)
-            .annotate(key=key)
+        served = found.filter(kind=EntryKind.EARN, served_on__gte=first, served_on__lt=last)
+        earned = served.annotate(key=key).values("key").annotate(hours=Sum("hours")).order_by()
+        add(earned, {EARNED: "hours"})
+        people = (
+            Line.objects.filter(entry__in=served, amount__gt=0)
+            .annotate(key=Substr("entry__region__path", 1, length))
             .values("key")
-            .annotate(
-                hours=Sum("hours"),
-                people=Count("lines__account", distinct=True, filter=Q(lines__amount__gt=0)),
-            )
+            .annotate(people=Count("account", distinct=True))
             .order_by()
         )
-        add(earned, {EARNED: "hours", VOLUNTEERS: "people"})
+        add(people, {VOLUNTEERS: "people"})
         moved = (
             found.filter(
                 kind__in=[EntryKind.SPEND, EntryKind.TRANSFER],
