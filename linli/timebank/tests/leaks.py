@@ -35,6 +35,9 @@ def community_b(world, made) -> Leaks:
     given = hours_transfer(
         giver=volunteer, receiver=neighbour, hours=Decimal("1"), note=MARKERS[0], by=None
     )
+    small = hours_earn(
+        volunteer=volunteer, hours=Decimal("0.5"), service="errands", reference="", by=None
+    )
     account = Account.objects.get(holder=volunteer)
     earn_form = {
         "service": "meals",
@@ -45,7 +48,7 @@ def community_b(world, made) -> Leaks:
         "note": "",
     }
     return Leaks(
-        objects={"account": [account], "entry": [earned, given]},
+        objects={"account": [account], "entry": [earned, given, small]},
         markers=MARKERS,
         sends={
             ("post", "timebank:earn"): Send(f"/timebank/earn/?account={account.pk}", earn_form),
@@ -77,7 +80,7 @@ def community_b(world, made) -> Leaks:
                 expect=201,
             ),
             ("post", "api:timebank-entry-reverse"): Send(
-                f"{API}/entries/{earned.pk}/reverse", {"reason": "登记错误"}, expect=201
+                f"{API}/entries/{small.pk}/reverse", {"reason": "登记错误"}, expect=201
             ),
         },
         searches=["?q=欧阳"],
