@@ -28,6 +28,7 @@ from linli.payments.api import router as payments_router
 from linli.regions.api import router as regions_router
 from linli.registry.api import router as registry_router
 from linli.screens.api import router as screens_router
+from linli.timebank.api import router as timebank_router
 
 
 class LinliAPI(NinjaAPI):
@@ -82,3 +83,4 @@ api.add_router("", screens_router)
 api.add_router("", hall_router)
 api.add_router("", certificates_router)
 api.add_router("", appointments_router)
+api.add_router("", timebank_router)

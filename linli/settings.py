@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "linli.indicators",
     "linli.screens",
     "linli.certificates",
+    "linli.timebank",
     "linli.hall",
     "linli.appointments",
     "linli.core.admin_apps.AdminConfig",  # the Django admin, on with LINLI_DJANGO_ADMIN=1

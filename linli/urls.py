@@ -30,6 +30,7 @@ urlpatterns = [
     path("exports/", include("linli.exports.urls")),
     path("certificates/", include("linli.certificates.urls")),
     path("c/", include("linli.certificates.public_urls")),
+    path("timebank/", include("linli.timebank.urls")),
     path("api/v1/", api.urls),
     path("open311/v2/", include("linli.open311.urls")),
     path("healthz", core_views.healthz, name="healthz"),
