@@ -27,6 +27,7 @@ MAX_ITEMS = 200
 MAX_OPTIONS = 12
 MAX_TEXT = 400
 MAX_EVENTS = 99
+MAX_SCORE = 100  # an option's score
 
 type Json = None | bool | int | float | str | list["Json"] | dict[str, "Json"]
 
@@ -202,10 +203,15 @@ class _Reader:
             )
         return value.strip()
 
-    def integer(self, data: dict[str, Json], key: str, where: str, *, low: int = 0) -> int:
+    def integer(
+        self, data: dict[str, Json], key: str, where: str, *, low: int = 0, high: int = 100_000
+    ) -> int:
         value = data.get(key)
-        if isinstance(value, bool) or not isinstance(value, int) or value < low:
-            self.fail(f"{where}.{key}", _("should be a whole number of at least %(n)s") % {"n": low})
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            self.fail(
+                f"{where}.{key}",
+                _("should be a whole number from %(low)s to %(high)s") % {"low": low, "high": high},
+            )
             return low
         return value
 
@@ -266,8 +272,7 @@ def parse(raw: Json) -> Definition:
         result=result,
         overrides=overrides,
     )
-    if not r.problems:
-        _check_references(r, definition)
+    _check_references(r, definition)
     if r.problems:
         raise ScaleError(r.problems)
     return definition
@@ -309,7 +314,11 @@ def _item(r: _Reader, raw: Json, where: str) -> Item:
         at = f"{where}.options[{n}]"
         option = r.obj(value, at)
         options.append(
-            Option(r.text(option, "code", at), r.text(option, "label", at), r.integer(option, "score", at))
+            Option(
+                r.text(option, "code", at),
+                r.text(option, "label", at),
+                r.integer(option, "score", at, high=MAX_SCORE),
+            )
         )
     _unique(r, [o.code for o in options], f"{where}.options")
     return Item(
@@ -405,10 +414,14 @@ def _check_grading(r: _Reader, d: Definition, g: Grading, where: str, section: S
 
 
 def _reachable(items: tuple[Item, ...]) -> set[int]:
-    totals = {0}
+    """Every total the items' options can add up to (a bit set: bit t is total t)."""
+    totals = 1
     for item in items:
-        totals = {t + o.score for t in totals for o in item.options}
-    return totals
+        step = 0
+        for option in item.options:
+            step |= totals << option.score
+        totals = step
+    return {t for t in range(totals.bit_length()) if totals >> t & 1}
 
 
 _KEYS = {"option", "score", "section_score", "grade", "factor", "events", "all", "any", "count"}
