@@ -61,9 +61,7 @@ def scale_get(request: HttpRequest, scale_id: int) -> Scale:
 )
 @requires(ASSESSMENT_VIEW)
 @paginate
-def assessment_list(
-    request: HttpRequest, filters: Query[AssessmentFilter]
-) -> QuerySet[Assessment]:
+def assessment_list(request: HttpRequest, filters: Query[AssessmentFilter]) -> QuerySet[Assessment]:
     """Assessments in the caller's regions, newest first."""
     return filters.apply(selectors.assessments_visible(user=request.user), user=request.user)
 
@@ -90,7 +88,9 @@ def _detail(assessment: Assessment) -> Assessment:
 def assessment_get(request: HttpRequest, assessment_id: int) -> Assessment:
     """One assessment with its answers, section scores, diagnoses and care-risk events,
     and the override rules applied with why."""
-    assessment = get_object_or_404(selectors.assessments_visible(user=request.user), pk=assessment_id)
+    assessment = get_object_or_404(
+        selectors.assessments_visible(user=request.user), pk=assessment_id
+    )
     return _detail(assessment)
 
 

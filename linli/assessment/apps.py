@@ -18,5 +18,7 @@ class AssessmentConfig(AppConfig):
         )
         # The elder's profile page (care.elder, keyed by the resident) shows the level.
         panels.register(
-            panels.Panel("care.elder", _("Ability assessment"), "assessment:elder-panel", ASSESSMENT_VIEW)
+            panels.Panel(
+                "care.elder", _("Ability assessment"), "assessment:elder-panel", ASSESSMENT_VIEW
+            )
         )

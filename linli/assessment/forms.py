@@ -16,13 +16,18 @@ from linli.assessment.choices import Reason
 from linli.assessment.services import MAX_PLACE
 
 
+class AssessorField(forms.ModelChoiceField[User]):
+    def label_from_instance(self, obj: User) -> str:
+        return obj.get_full_name() or obj.username
+
+
 class AssessmentForm(forms.Form):
     reason = forms.ChoiceField(label=_("Reason"), choices=Reason.choices)
     assessed_on = forms.DateField(
         label=_("Assessed on"), widget=forms.DateInput(attrs={"type": "date"})
     )
     place = forms.CharField(label=_("Place"), max_length=MAX_PLACE)
-    second_assessor = forms.ModelChoiceField(
+    second_assessor = AssessorField(
         label=_("Second assessor"),
         queryset=User.objects.none(),
         help_text=_("Another assessor, present at the assessment, who confirms it."),
@@ -39,9 +44,8 @@ class AssessmentForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.definition = definition
         field = self.fields["second_assessor"]
-        assert isinstance(field, forms.ModelChoiceField)
+        assert isinstance(field, AssessorField)
         field.queryset = assessors
-        field.label_from_instance = lambda u: u.get_full_name() or u.username  # type: ignore[method-assign]
         self.item_fields: list[tuple[scaledef.Section, list[tuple[scaledef.Item, str]]]] = []
         n = 0
         for section in definition.sections:
@@ -53,7 +57,10 @@ class AssessmentForm(forms.Form):
                     label=f"{item.code} {item.name}",
                     help_text=item.prompt,
                     choices=[
-                        (o.code, _("%(score)s points: %(label)s") % {"score": o.score, "label": o.label})
+                        (
+                            o.code,
+                            _("%(score)s points: %(label)s") % {"score": o.score, "label": o.label},
+                        )
                         for o in item.options
                     ],
                     widget=forms.RadioSelect,
@@ -90,9 +97,7 @@ class AssessmentForm(forms.Form):
     def sections(
         self,
     ) -> list[tuple[scaledef.Section, list[tuple[scaledef.Item, forms.BoundField]]]]:
-        return [
-            (s, [(item, self[name]) for item, name in names]) for s, names in self.item_fields
-        ]
+        return [(s, [(item, self[name]) for item, name in names]) for s, names in self.item_fields]
 
     def event_inputs(self) -> list[forms.BoundField]:
         return [self[name] for name in self.event_fields]

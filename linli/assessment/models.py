@@ -105,7 +105,9 @@ class Assessment(GridOwned):
     raw_level = models.CharField(_("level by the score"), max_length=10, choices=LevelCode.choices)
     level = models.CharField(_("level"), max_length=10, choices=LevelCode.choices)
     overridden = models.BooleanField(_("changed by an override rule"), default=False)
-    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.PENDING)
+    state = models.CharField(
+        _("state"), max_length=10, choices=State.choices, default=State.PENDING
+    )
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
     due_on = models.DateField(_("re-assessment due on"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -117,7 +119,9 @@ class Assessment(GridOwned):
         verbose_name_plural = _("ability assessments")
         ordering = ["-assessed_on", "-pk"]
         indexes = [
-            models.Index(fields=["resident", "state", "assessed_on"], name="assessment_of_resident"),
+            models.Index(
+                fields=["resident", "state", "assessed_on"], name="assessment_of_resident"
+            ),
             models.Index(fields=["grid", "state", "level"], name="assessment_grid_level"),
             models.Index(fields=["state", "due_on"], name="assessment_due"),
         ]

@@ -29,7 +29,7 @@ MAX_TEXT = 400
 MAX_EVENTS = 99
 MAX_SCORE = 100  # an option's score
 
-type Json = None | bool | int | float | str | list["Json"] | dict[str, "Json"]
+type Json = bool | int | float | str | list[Json] | dict[str, Json] | None
 
 
 class ScaleError(ValueError):
@@ -230,7 +230,10 @@ def parse(raw: Json) -> Definition:
     version = r.text(data, "version", "scale")
     if len(version) > 20:
         r.fail("scale.version", _("should be at most %(n)s characters") % {"n": 20})
-    levels = tuple(_level(r, v, f"levels[{n}]") for n, v in enumerate(r.seq(data.get("levels"), "levels", at_most=10)))
+    levels = tuple(
+        _level(r, v, f"levels[{n}]")
+        for n, v in enumerate(r.seq(data.get("levels"), "levels", at_most=10))
+    )
     _unique(r, [level.code for level in levels], "levels")
     sections = tuple(
         _section(r, v, f"sections[{n}]")
@@ -249,7 +252,9 @@ def parse(raw: Json) -> Definition:
     events = r.obj(data.get("events", {"within_days": 30, "kinds": []}), "events")
     kinds = tuple(
         _named(r, v, f"events.kinds[{n}]")
-        for n, v in enumerate(r.seq(events.get("kinds", []), "events.kinds", at_least=0, at_most=20))
+        for n, v in enumerate(
+            r.seq(events.get("kinds", []), "events.kinds", at_least=0, at_most=20)
+        )
     )
     _unique(r, [k.code for k in kinds], "events.kinds")
     days = r.integer(events, "within_days", "events", low=1)
@@ -303,14 +308,18 @@ def _section(r: _Reader, raw: Json, where: str) -> Section:
         _item(r, v, f"{where}.items[{n}]")
         for n, v in enumerate(r.seq(data.get("items"), f"{where}.items", at_most=MAX_ITEMS))
     )
-    grading = _grading(r, data["grades"], f"{where}.grades", as_level=False) if "grades" in data else None
+    grading = (
+        _grading(r, data["grades"], f"{where}.grades", as_level=False) if "grades" in data else None
+    )
     return Section(r.text(data, "code", where), r.text(data, "name", where), items, grading)
 
 
 def _item(r: _Reader, raw: Json, where: str) -> Item:
     data = r.obj(raw, where)
     options = []
-    for n, value in enumerate(r.seq(data.get("options"), f"{where}.options", at_least=2, at_most=MAX_OPTIONS)):
+    for n, value in enumerate(
+        r.seq(data.get("options"), f"{where}.options", at_least=2, at_most=MAX_OPTIONS)
+    ):
         at = f"{where}.options[{n}]"
         option = r.obj(value, at)
         options.append(
@@ -396,7 +405,9 @@ def _check_references(r: _Reader, d: Definition) -> None:
             r.fail(f"overrides.{o.code}.set", _("unknown level %(code)s") % {"code": o.set_level})
 
 
-def _check_grading(r: _Reader, d: Definition, g: Grading, where: str, section: Section | None) -> None:
+def _check_grading(
+    r: _Reader, d: Definition, g: Grading, where: str, section: Section | None
+) -> None:
     sections = {s.code: s for s in d.sections}
     for rule in g.rules:
         _check_condition(r, d, rule.when, f"{where}.rules", sections)
@@ -457,7 +468,11 @@ def _check_condition(
         elif key == "option":
             for code in r.seq(body.get("in"), f"{where}.option.in"):
                 if item.option(str(code)) is None:
-                    r.fail(where, _("item %(item)s has no option %(code)s") % {"item": item.code, "code": code})
+                    r.fail(
+                        where,
+                        _("item %(item)s has no option %(code)s")
+                        % {"item": item.code, "code": code},
+                    )
     elif key in ("grade", "section_score"):
         section = sections.get(str(body.get("section")))
         if section is None:
@@ -528,7 +543,9 @@ def check_answers(
     known = {i.code for i in d.items}
     for code in answers:
         if code not in known:
-            problems[str(code)[:20]] = _("The scale has no item %(item)s.") % {"item": str(code)[:20]}
+            problems[str(code)[:20]] = _("The scale has no item %(item)s.") % {
+                "item": str(code)[:20]
+            }
     for code in factors:
         if code not in {f.code for f in d.factors}:
             problems["factors"] = _("Unknown diagnosis %(code)s.") % {"code": str(code)[:20]}
@@ -557,10 +574,16 @@ class _Evaluator:
         self.factors = set(factors)
         self.events = sum(events.values())
         self.scores = {i.code: cast(Option, i.option(answers[i.code])).score for i in d.items}
-        self.section_scores = {s.code: sum(self.scores[i.code] for i in s.items) for s in d.sections}
+        self.section_scores = {
+            s.code: sum(self.scores[i.code] for i in s.items) for s in d.sections
+        }
         self.grades: dict[str, int | None] = {}
         for section in d.sections:
-            grade = section.grading.of(self.section_scores[section.code], self) if section.grading else None
+            grade = (
+                section.grading.of(self.section_scores[section.code], self)
+                if section.grading
+                else None
+            )
             self.grades[section.code] = int(grade) if grade is not None else None
 
     def __call__(self, when: Json) -> bool:
@@ -594,7 +617,9 @@ class _Evaluator:
 
 def _between(value: int, body: dict[str, Json]) -> bool:
     low, high = body.get("min"), body.get("max")
-    return (not isinstance(low, int) or value >= low) and (not isinstance(high, int) or value <= high)
+    return (not isinstance(low, int) or value >= low) and (
+        not isinstance(high, int) or value <= high
+    )
 
 
 def score(

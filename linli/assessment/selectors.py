@@ -64,9 +64,7 @@ def scales_offered() -> QuerySet[Scale]:
     return Scale.objects.filter(active=True).order_by("-code")
 
 
-def assessments_visible(
-    *, user: "AnyUser", action: str = ASSESSMENT_VIEW
-) -> QuerySet[Assessment]:
+def assessments_visible(*, user: "AnyUser", action: str = ASSESSMENT_VIEW) -> QuerySet[Assessment]:
     return Assessment.objects.visible_to(user, action).select_related(
         "resident", "scale", "grid", "grid__parent", "assessor", "second_assessor"
     )

@@ -12,7 +12,9 @@ def answers_for(
     left = d.max_total - total
     for code, chosen in answers.items():
         item = d.item(code)
-        left -= item.max_score - item.option(chosen).score
+        option = item.option(chosen) if item else None
+        assert item and option, f"{code} {chosen}"
+        left -= item.max_score - option.score
     for item in d.items:
         if item.code in answers:
             continue

@@ -30,12 +30,20 @@ def test_scales(client, world, gb):
 def test_record_list_detail_confirm(client, world, elder, gb, second_a):
     answers = answers_for(gb.parsed, 88, {"B3.9": "coma"})
     made = ok(
-        call_api(client, world.worker_a, "post", "/assessment/assessments",
-                 body(elder, gb, second_a, answers, risk_events={"fall": 2})),
+        call_api(
+            client,
+            world.worker_a,
+            "post",
+            "/assessment/assessments",
+            body(elder, gb, second_a, answers, risk_events={"fall": 2}),
+        ),
         201,
     )
     assert (made["total"], made["raw_level"], made["level"], made["state"]) == (
-        88, "mild", "total", "pending"
+        88,
+        "mild",
+        "total",
+        "pending",
     )
     assert [o["code"] for o in made["overrides"]] == ["coma", "worsen"]
     listed = ok(call_api(client, world.worker_a, "get", "/assessment/assessments", level="total"))
@@ -53,7 +61,13 @@ def test_a_missing_item_is_422_with_nothing_saved(client, world, elder, gb, seco
     answers = best(gb.parsed)
     del answers["B2.1"]
     problem = problem_of(
-        call_api(client, world.worker_a, "post", "/assessment/assessments", body(elder, gb, second_a, answers)),
+        call_api(
+            client,
+            world.worker_a,
+            "post",
+            "/assessment/assessments",
+            body(elder, gb, second_a, answers),
+        ),
         422,
     )
     assert "B2.1" in str(problem)
@@ -61,10 +75,31 @@ def test_a_missing_item_is_422_with_nothing_saved(client, world, elder, gb, seco
 
 
 def test_outside_the_region(client, world, elder, gb, second_a):
-    made = ok(call_api(client, world.worker_a, "post", "/assessment/assessments",
-                       body(elder, gb, second_a, best(gb.parsed))), 201)
-    problem_of(call_api(client, world.worker_b, "get", f"/assessment/assessments/{made['id']}"), 404)
-    problem_of(call_api(client, world.worker_b, "post", f"/assessment/assessments/{made['id']}/confirm"), 404)
-    problem_of(call_api(client, world.worker_b, "post", "/assessment/assessments",
-                        body(elder, gb, world.subdistrict_admin, best(gb.parsed))), 404)
+    made = ok(
+        call_api(
+            client,
+            world.worker_a,
+            "post",
+            "/assessment/assessments",
+            body(elder, gb, second_a, best(gb.parsed)),
+        ),
+        201,
+    )
+    problem_of(
+        call_api(client, world.worker_b, "get", f"/assessment/assessments/{made['id']}"), 404
+    )
+    problem_of(
+        call_api(client, world.worker_b, "post", f"/assessment/assessments/{made['id']}/confirm"),
+        404,
+    )
+    problem_of(
+        call_api(
+            client,
+            world.worker_b,
+            "post",
+            "/assessment/assessments",
+            body(elder, gb, world.subdistrict_admin, best(gb.parsed)),
+        ),
+        404,
+    )
     assert ok(call_api(client, world.worker_b, "get", "/assessment/assessments"))["count"] == 0

@@ -54,7 +54,10 @@ def test_a_bad_file_is_refused_with_every_problem_named():
         (lambda r: r.pop("levels"), "levels"),
         (lambda r: r.update(format=2), "scale.format"),
         (lambda r: r.update(code="国标 42195"), "scale.code"),
-        (lambda r: r["result"]["bands"].append({"level": "nil", "min": 0, "max": 0}), "unknown level"),
+        (
+            lambda r: r["result"]["bands"].append({"level": "nil", "min": 0, "max": 0}),
+            "unknown level",
+        ),
         (lambda r: r["sections"][2]["items"][0]["options"][0].update(score=-1), "score"),
         (lambda r: r["overrides"][1]["when"]["any"].append({"factor": "cancer"}), "cancer"),
         (lambda r: r["overrides"][1]["when"]["any"].append({"weather": "rain"}), "one condition"),
@@ -112,4 +115,6 @@ def test_scale_load_is_audited(db):
     assert created and scale.parsed.max_total == 90
     from linli.audit.models import AuditEntry
 
-    assert AuditEntry.objects.filter(object_type="assessment.scale", object_id=str(scale.pk)).exists()
+    assert AuditEntry.objects.filter(
+        object_type="assessment.scale", object_id=str(scale.pk)
+    ).exists()

@@ -29,7 +29,11 @@ def test_gb_has_the_standards_shape():
     ]
     assert len(GB.items) == 26 and GB.max_total == 90
     assert [level.name for level in GB.levels] == [
-        "能力完好", "轻度失能", "中度失能", "重度失能", "完全失能"
+        "能力完好",
+        "轻度失能",
+        "中度失能",
+        "重度失能",
+        "完全失能",
     ]
 
 
@@ -50,7 +54,10 @@ def test_gb_has_the_standards_shape():
 def test_gb_band_boundaries(total, level):
     result = scaledef.score(GB, answers_for(GB, total))
     assert (result.total, result.raw_level, result.level, result.applied) == (
-        total, level, level, ()
+        total,
+        level,
+        level,
+        (),
     )
 
 
@@ -118,7 +125,9 @@ def mz_answers(adl: int, mental: int = 0, sense: dict | None = None, social: int
     answers = {}
     left = 100 - adl
     for item in MZ.sections[0].items:
-        option = min((o for o in item.options if o.score >= item.max_score - left), key=lambda o: o.score)
+        option = min(
+            (o for o in item.options if o.score >= item.max_score - left), key=lambda o: o.score
+        )
         answers[item.code] = option.code
         left -= item.max_score - option.score
     assert left == 0

@@ -33,7 +33,11 @@ def test_an_assessment_stores_its_result_and_the_health_data_encrypted(world, el
     a = record(world, elder, gb, second_a, answers=answers, factors=["dementia"])
     a.refresh_from_db()
     assert (a.total, a.raw_level, a.level, a.overridden, a.state) == (
-        60, "moderate", "severe", True, "pending"
+        60,
+        "moderate",
+        "severe",
+        True,
+        "pending",
     )
     assert a.answers == answers and a.grid == world.a1
     assert a.findings["applied"][0]["code"] == "worsen"
@@ -84,7 +88,9 @@ def test_refusals(world, elder, gb, mz, second_a):
     assert not Assessment.objects.exists()
 
 
-def test_confirmation_by_the_second_assessor_sets_the_level_and_due_date(world, elder, gb, second_a):
+def test_confirmation_by_the_second_assessor_sets_the_level_and_due_date(
+    world, elder, gb, second_a
+):
     a = record(world, elder, gb, second_a, answers=answers_for(gb.parsed, 40))
     with pytest.raises(PermissionDenied):
         services.assessment_confirm(assessment=a, by=world.worker_a)
@@ -97,7 +103,10 @@ def test_confirmation_by_the_second_assessor_sets_the_level_and_due_date(world, 
     assert a.due_on == services.add_months(a.assessed_on, 6)  # 重度失能: every 6 months
     level = selectors.current_level(elder)
     assert (level.code, level.name, level.assessed_on, level.scale) == (
-        "severe", "重度失能", a.assessed_on, "gbt-42195 2022"
+        "severe",
+        "重度失能",
+        a.assessed_on,
+        "gbt-42195 2022",
     )
     with pytest.raises(Conflict):
         services.assessment_confirm(assessment=a, by=second_a)

@@ -38,7 +38,9 @@ def test_the_form_has_every_item_grouped_by_section(client, world, elder, gb, se
 def test_recording_then_confirming(client, world, elder, gb, second_a):
     answers = answers_for(gb.parsed, 55)
     response = post(
-        client, world.worker_a, f"/assessment/new/{elder.pk}/",
+        client,
+        world.worker_a,
+        f"/assessment/new/{elder.pk}/",
         form_data(gb, answers, second_a, factors=["dementia"], event_fall="1", event_wandering="1"),
     )
     assert response.status_code == 302, text(response)[:2000]
@@ -60,7 +62,9 @@ def test_recording_then_confirming(client, world, elder, gb, second_a):
 def test_a_missing_answer_is_named_and_nothing_saved(client, world, elder, gb, second_a):
     answers = best(gb.parsed)
     del answers["B3.4"]
-    response = post(client, world.worker_a, f"/assessment/new/{elder.pk}/", form_data(gb, answers, second_a))
+    response = post(
+        client, world.worker_a, f"/assessment/new/{elder.pk}/", form_data(gb, answers, second_a)
+    )
     assert response.status_code == 422
     page = text(response)
     assert "Some answers are missing" in page and "Choose one answer for this item." in page
@@ -74,15 +78,23 @@ def test_a_missing_answer_is_named_and_nothing_saved(client, world, elder, gb, s
 
 def test_list_filters_and_panel(client, world, elder, gb, second_a):
     a = services.assessment_create(
-        resident=elder, scale=gb, reason="first", assessed_on=timezone.localdate(),
-        place="家中", second_assessor=second_a, answers=answers_for(gb.parsed, 70), by=world.worker_a,
+        resident=elder,
+        scale=gb,
+        reason="first",
+        assessed_on=timezone.localdate(),
+        place="家中",
+        second_assessor=second_a,
+        answers=answers_for(gb.parsed, 70),
+        by=world.worker_a,
     )
     services.assessment_confirm(assessment=a, by=second_a)
     listed = text(get(client, world.worker_a, "/assessment/?level=mild"))
     assert "王秀兰" in listed and "1 assessment" in listed
     assert "王秀兰" not in text(get(client, world.worker_a, "/assessment/?level=severe"))
     assert "王秀兰" not in text(get(client, world.worker_a, "/assessment/?due=overdue"))
-    assert "王秀兰" in text(get(client, world.worker_a, "/assessment/?scale=gbt-42195&reason=first"))
+    assert "王秀兰" in text(
+        get(client, world.worker_a, "/assessment/?scale=gbt-42195&reason=first")
+    )
     panel = text(get(client, world.worker_a, f"/assessment/elder/{elder.pk}/"))
     assert "轻度失能" in panel and "Re-assessment due" in panel
     picked = text(get(client, world.worker_a, "/assessment/new/?q=王"))
@@ -91,11 +103,21 @@ def test_list_filters_and_panel(client, world, elder, gb, second_a):
 
 def test_outsiders_get_404(client, world, elder, gb, second_a):
     a = services.assessment_create(
-        resident=elder, scale=gb, reason="first", assessed_on=timezone.localdate(),
-        place="家中", second_assessor=second_a, answers=best(gb.parsed), by=world.worker_a,
+        resident=elder,
+        scale=gb,
+        reason="first",
+        assessed_on=timezone.localdate(),
+        place="家中",
+        second_assessor=second_a,
+        answers=best(gb.parsed),
+        by=world.worker_a,
     )
-    for path in (f"/assessment/{a.pk}/", f"/assessment/{a.pk}/report/", f"/assessment/new/{elder.pk}/",
-                 f"/assessment/elder/{elder.pk}/"):
+    for path in (
+        f"/assessment/{a.pk}/",
+        f"/assessment/{a.pk}/report/",
+        f"/assessment/new/{elder.pk}/",
+        f"/assessment/elder/{elder.pk}/",
+    ):
         assert get(client, world.worker_b, path).status_code == 404
     assert post(client, world.worker_b, f"/assessment/{a.pk}/confirm/", {}).status_code == 404
     assert "王秀兰" not in text(get(client, world.worker_b, "/assessment/"))
