@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from linli.accounts.models import User
 
 MAX_PLACE = 100
+EARLIEST = date(2013, 1, 1)  # MZ/T 039-2013, the first national scale
 
 
 def scale_digest(raw: scaledef.Json) -> str:
@@ -128,8 +129,10 @@ def assessment_create(
     today = timezone.localdate()
     if assessed_on > today:
         problems["assessed_on"] = _("The date of an assessment cannot be in the future.")
-    elif (today - assessed_on).days > 366:
-        problems["assessed_on"] = _("An assessment is entered within a year of being made.")
+    elif assessed_on < EARLIEST:
+        problems["assessed_on"] = _("An assessment before %(year)s cannot be entered.") % {
+            "year": EARLIEST.year
+        }
     place = place.strip()
     if not place or len(place) > MAX_PLACE or "\x00" in place:
         problems["place"] = _("Say where the assessment was made (at most %(n)s characters).") % {

@@ -79,7 +79,8 @@ def test_refusals(world, elder, gb, mz, second_a):
         {"resident": young},
         {"reason": "whim"},
         {"assessed_on": timezone.localdate() + timedelta(days=1)},
-        {"assessed_on": date(2020, 1, 1)},
+        {"assessed_on": date(2012, 12, 31)},
+        {"assessed_on": date(2000, 1, 1)},
         {"place": "  "},
     ]
     for case in cases:
