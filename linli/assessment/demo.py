@@ -17,7 +17,7 @@ from linli.assessment.choices import Reason
 from linli.assessment.models import Assessment, Scale
 from linli.regions.models import Region
 from linli.registry.choices import ResidentStatus
-from linli.registry.labels import ELDERLY, derived_label_q
+from linli.registry.labels import ELDERLY, ELDERLY_AGE, derived_label_q
 from linli.registry.models import Resident
 
 CHEZHAN = "370306001001"
@@ -72,13 +72,15 @@ def seed(stdout: OutputWrapper, **_options: Any) -> None:
         level, (low, high) = rng.choices(
             [(code, band) for code, _share, band in SPREAD], [s for _c, s, _b in SPREAD]
         )[0]
-        assessed_on = today - timedelta(days=rng.randint(3, 360))
-        if n % 7 == 0:  # an older record with the former scale
+        sixty = services.add_months(elder.birth_date, 12 * ELDERLY_AGE)
+        assessed_on = max(today - timedelta(days=rng.randint(3, 360)), sixty)
+        old_on = assessed_on - timedelta(days=rng.randint(800, 1400))
+        if n % 7 == 0 and old_on >= max(sixty, services.EARLIEST):  # a record on the old scale
             old = services.assessment_create(
                 resident=elder,
                 scale=mz,
                 reason=Reason.FIRST,
-                assessed_on=assessed_on - timedelta(days=rng.randint(800, 1400)),
+                assessed_on=old_on,
                 place=rng.choice(PLACES),
                 second_assessor=users[SECOND],
                 answers={i.code: i.options[0].code for i in mz.parsed.items},
