@@ -21,8 +21,8 @@ from linli.assessment.schemas import (
     AssessmentDetailOut,
     AssessmentIn,
     AssessmentOut,
-    ScaleDetailOut,
-    ScaleOut,
+    AssessmentScaleDetailOut,
+    AssessmentScaleOut,
 )
 from linli.core.access import requires
 from linli.core.problems import Problem
@@ -33,7 +33,10 @@ router = Router(tags=["assessment"])
 
 
 @router.get(
-    "/assessment/scales", response=list[ScaleOut], operation_id="scale_list", url_name="scale-list"
+    "/assessment/scales",
+    response=list[AssessmentScaleOut],
+    operation_id="scale_list",
+    url_name="scale-list",
 )
 @requires(ASSESSMENT_VIEW)
 def scale_list(request: HttpRequest) -> QuerySet[Scale]:
@@ -43,7 +46,7 @@ def scale_list(request: HttpRequest) -> QuerySet[Scale]:
 
 @router.get(
     "/assessment/scales/{scale_id}",
-    response=ScaleDetailOut,
+    response=AssessmentScaleDetailOut,
     operation_id="scale_get",
     url_name="scale-detail",
 )

@@ -2,7 +2,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
-class Reason(models.TextChoices):
+class AssessmentReason(models.TextChoices):
     """Why an assessment is made (评估原因)."""
 
     FIRST = "first", _("First assessment")
@@ -11,12 +11,12 @@ class Reason(models.TextChoices):
     DISPUTE = "dispute", _("Re-assessment on a disputed result")
 
 
-class State(models.TextChoices):
+class AssessmentState(models.TextChoices):
     PENDING = "pending", _("Awaiting the second assessor")
     CONFIRMED = "confirmed", _("Confirmed")
 
 
-class LevelCode(models.TextChoices):
+class CareLevel(models.TextChoices):
     """The care levels every scale's levels use (GB/T 42195's five; MZ/T 039's four
     end at `severe`)."""
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from linli.accounts.models import User
 from linli.assessment import scaledef, services
-from linli.assessment.choices import Reason
+from linli.assessment.choices import AssessmentReason
 from linli.assessment.models import Assessment, Scale
 from linli.regions.models import Region
 from linli.registry.choices import ResidentStatus
@@ -79,7 +79,7 @@ def seed(stdout: OutputWrapper, **_options: Any) -> None:
             old = services.assessment_create(
                 resident=elder,
                 scale=mz,
-                reason=Reason.FIRST,
+                reason=AssessmentReason.FIRST,
                 assessed_on=old_on,
                 place=rng.choice(PLACES),
                 second_assessor=users[SECOND],
@@ -90,7 +90,11 @@ def seed(stdout: OutputWrapper, **_options: Any) -> None:
             made += 1
         factors = ["dementia"] if level in ("moderate", "severe") and rng.random() < 0.25 else []
         events = {"fall": 1, "wandering": 1} if level == "mild" and rng.random() < 0.1 else {}
-        reason = Reason.ROUTINE if n % 7 == 0 else rng.choice([Reason.FIRST] * 6 + [Reason.CHANGE])
+        reason = (
+            AssessmentReason.ROUTINE
+            if n % 7 == 0
+            else rng.choice([AssessmentReason.FIRST] * 6 + [AssessmentReason.CHANGE])
+        )
         assessment = services.assessment_create(
             resident=elder,
             scale=gb,

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 from ninja import Field
 
-from linli.assessment.choices import LevelCode, Reason, State
+from linli.assessment.choices import AssessmentReason, AssessmentState, CareLevel
 from linli.core.schemas import Id
 from linli.regions.filters import InGrid
 
@@ -19,15 +19,17 @@ class AssessmentFilter(InGrid):
     labels = {
         "level": gettext_lazy("Care levels"),
         "scale": gettext_lazy("Scale"),
-        "reason": gettext_lazy("Reason"),
-        "state": gettext_lazy("State"),
+        "reason": gettext_lazy("AssessmentReason"),
+        "state": gettext_lazy("AssessmentState"),
         "due": gettext_lazy("Re-assessment"),
         "resident": gettext_lazy("Resident"),
     }
-    level: list[LevelCode] = Field(default_factory=list, description="Any of these final levels.")
+    level: list[CareLevel] = Field(default_factory=list, description="Any of these final levels.")
     scale: str | None = Field(None, max_length=40, description="A scale's code.")
-    reason: Reason | None = Field(None, description="Why the assessment was made.")
-    state: State | None = Field(None, description="Awaiting the second assessor, or confirmed.")
+    reason: AssessmentReason | None = Field(None, description="Why the assessment was made.")
+    state: AssessmentState | None = Field(
+        None, description="Awaiting the second assessor, or confirmed."
+    )
     due: Literal["overdue", "soon"] | None = Field(
         None,
         description="Residents' latest confirmed assessments whose re-assessment is overdue, "
@@ -52,8 +54,8 @@ class AssessmentFilter(InGrid):
             limit = today if self.due == "overdue" else today + timedelta(days=DUE_SOON_DAYS)
             later = found.model.objects.filter(
                 resident=OuterRef("resident"),
-                state=State.CONFIRMED,
+                state=AssessmentState.CONFIRMED,
                 assessed_on__gt=OuterRef("assessed_on"),
             )
-            conditions &= Q(state=State.CONFIRMED, due_on__lt=limit) & ~Q(Exists(later))
+            conditions &= Q(state=AssessmentState.CONFIRMED, due_on__lt=limit) & ~Q(Exists(later))
         return self.in_region(found.filter(conditions))

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from linli.accounts.models import User
 from linli.assessment import scaledef
-from linli.assessment.choices import Reason
+from linli.assessment.choices import AssessmentReason
 from linli.assessment.services import MAX_PLACE
 
 
@@ -22,7 +22,7 @@ class AssessorField(forms.ModelChoiceField[User]):
 
 
 class AssessmentForm(forms.Form):
-    reason = forms.ChoiceField(label=_("Reason"), choices=Reason.choices)
+    reason = forms.ChoiceField(label=_("AssessmentReason"), choices=AssessmentReason.choices)
     assessed_on = forms.DateField(
         label=_("Assessed on"), widget=forms.DateInput(attrs={"type": "date"})
     )

@@ -8,7 +8,7 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import Substr
 from django.utils.translation import gettext_lazy as _
 
-from linli.assessment.choices import LevelCode, State
+from linli.assessment.choices import AssessmentState, CareLevel
 from linli.assessment.models import Assessment
 from linli.assessment.permissions import ASSESSMENT_VIEW
 from linli.core.indicators import Indicator, Measure, Unit, catalogue
@@ -28,7 +28,7 @@ class CareLevels:
 
     measures: tuple[Measure, ...] = (
         Measure(ASSESSED, _("elders with a care level"), ASSESSMENT_VIEW),
-        *(Measure(measure(code), label, ASSESSMENT_VIEW) for code, label in LevelCode.choices),
+        *(Measure(measure(code), label, ASSESSMENT_VIEW) for code, label in CareLevel.choices),
     )
 
     def figures(
@@ -37,7 +37,7 @@ class CareLevels:
         length = unit.path_length
         if length is None:
             return {}
-        confirmed = Assessment.objects.filter(state=State.CONFIRMED, assessed_on__lt=last)
+        confirmed = Assessment.objects.filter(state=AssessmentState.CONFIRMED, assessed_on__lt=last)
         later = confirmed.filter(resident=OuterRef("resident")).filter(
             Q(assessed_on__gt=OuterRef("assessed_on"))
             | Q(assessed_on=OuterRef("assessed_on"), pk__gt=OuterRef("pk"))
@@ -86,14 +86,14 @@ catalogue.register(
             order=601 + n,
             definition=_("Elders whose latest confirmed assessment puts them at this level."),
         )
-        for n, (code, label) in enumerate(LevelCode.choices)
+        for n, (code, label) in enumerate(CareLevel.choices)
     ),
     Indicator(
         "assessment.disabled_share",
         _("Severely or totally disabled"),
         unit="%",
         kind="rate",
-        numerator=(measure(LevelCode.SEVERE), measure(LevelCode.TOTAL)),
+        numerator=(measure(CareLevel.SEVERE), measure(CareLevel.TOTAL)),
         denominator=(ASSESSED,),
         decimals=4,
         higher_is_better=None,

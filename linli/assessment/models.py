@@ -15,7 +15,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from linli.assessment import scaledef
-from linli.assessment.choices import LevelCode, Reason, State
+from linli.assessment.choices import AssessmentReason, AssessmentState, CareLevel
 from linli.assessment.permissions import ASSESSMENT_VIEW
 from linli.core.fields import EncryptedTextField
 from linli.regions.models import GridOwned, GridOwnedQuerySet
@@ -84,7 +84,7 @@ class Assessment(GridOwned):
         verbose_name=_("resident"),
     )
     scale = models.ForeignKey(Scale, models.PROTECT, related_name="+", verbose_name=_("scale"))
-    reason = models.CharField(_("reason"), max_length=10, choices=Reason.choices)
+    reason = models.CharField(_("reason"), max_length=10, choices=AssessmentReason.choices)
     assessed_on = models.DateField(_("assessed on"))
     place = models.CharField(_("place"), max_length=100)
     assessor = models.ForeignKey(
@@ -102,11 +102,11 @@ class Assessment(GridOwned):
     findings_text = EncryptedTextField(_("findings"), context=FINDINGS_CONTEXT)
     total = models.PositiveSmallIntegerField(_("total score"))
     section_scores = models.JSONField(_("section scores"))  # [{code, name, score, max, grade}]
-    raw_level = models.CharField(_("level by the score"), max_length=10, choices=LevelCode.choices)
-    level = models.CharField(_("level"), max_length=10, choices=LevelCode.choices)
+    raw_level = models.CharField(_("level by the score"), max_length=10, choices=CareLevel.choices)
+    level = models.CharField(_("level"), max_length=10, choices=CareLevel.choices)
     overridden = models.BooleanField(_("changed by an override rule"), default=False)
     state = models.CharField(
-        _("state"), max_length=10, choices=State.choices, default=State.PENDING
+        _("state"), max_length=10, choices=AssessmentState.choices, default=AssessmentState.PENDING
     )
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
     due_on = models.DateField(_("re-assessment due on"), null=True, blank=True)
@@ -133,7 +133,7 @@ class Assessment(GridOwned):
             ),
             models.UniqueConstraint(
                 fields=["resident"],
-                condition=Q(state=State.PENDING),
+                condition=Q(state=AssessmentState.PENDING),
                 name="assessment_one_pending",
                 violation_error_message=_(
                     "This resident already has an assessment awaiting its second assessor."

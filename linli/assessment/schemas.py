@@ -6,13 +6,13 @@ from typing import Any
 
 from ninja import Field, Schema
 
-from linli.assessment.choices import LevelCode, Reason, State
+from linli.assessment.choices import AssessmentReason, AssessmentState, CareLevel
 from linli.assessment.scaledef import MAX_EVENTS, MAX_ITEMS
 from linli.assessment.services import MAX_PLACE
 from linli.core.schemas import Id
 
 
-class ScaleOut(Schema):
+class AssessmentScaleOut(Schema):
     id: int
     code: str
     version: str
@@ -21,7 +21,7 @@ class ScaleOut(Schema):
     loaded_at: datetime
 
 
-class ScaleDetailOut(ScaleOut):
+class AssessmentScaleDetailOut(AssessmentScaleOut):
     definition: dict[str, Any] = Field(
         description="The scale as its file gave it: levels, sections with items, options "
         "and scores, grades, result bands or rules, override rules (docs/assessment.md)."
@@ -31,7 +31,7 @@ class ScaleDetailOut(ScaleOut):
 class AssessmentIn(Schema):
     resident: Id
     scale: Id = Field(description="A scale version offered for new assessments.")
-    reason: Reason
+    reason: AssessmentReason
     assessed_on: date
     place: str = Field(min_length=1, max_length=MAX_PLACE)
     second_assessor: Id = Field(description="The user who confirms the assessment.")
@@ -55,21 +55,21 @@ class AssessmentOut(Schema):
     grid_code: str = Field(alias="grid.code")
     scale_code: str = Field(alias="scale.code")
     scale_version: str = Field(alias="scale.version")
-    reason: Reason
+    reason: AssessmentReason
     assessed_on: date
     place: str
     assessor_id: int
     second_assessor_id: int
     total: int
-    raw_level: LevelCode = Field(description="The level by the score alone.")
-    level: LevelCode = Field(description="The final level, after the override rules.")
+    raw_level: CareLevel = Field(description="The level by the score alone.")
+    level: CareLevel = Field(description="The final level, after the override rules.")
     overridden: bool
-    state: State
+    state: AssessmentState
     confirmed_at: datetime | None
     due_on: date | None = Field(description="Re-assessment due (once confirmed).")
 
 
-class SectionScoreOut(Schema):
+class AssessmentSectionOut(Schema):
     code: str
     name: str
     score: int
@@ -77,17 +77,17 @@ class SectionScoreOut(Schema):
     grade: int | None
 
 
-class AppliedOut(Schema):
+class OverrideAppliedOut(Schema):
     code: str
     name: str
     why: str
-    before: LevelCode
-    after: LevelCode
+    before: CareLevel
+    after: CareLevel
 
 
 class AssessmentDetailOut(AssessmentOut):
     answers: dict[str, str]
-    section_scores: list[SectionScoreOut]
+    section_scores: list[AssessmentSectionOut]
     factors: list[str]
     risk_events: dict[str, int]
-    overrides: list[AppliedOut] = Field(description="The override rules applied, with why.")
+    overrides: list[OverrideAppliedOut] = Field(description="The override rules applied, with why.")

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
 
-from linli.assessment.choices import State
+from linli.assessment.choices import AssessmentState
 from linli.assessment.models import Assessment, Scale
 from linli.assessment.permissions import ASSESSMENT_VIEW
 
@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 class Level:
     """A resident's care level: that of their latest confirmed assessment.
 
-    `code` is one of choices.LevelCode ("intact", "mild", "moderate", "severe",
+    `code` is one of choices.CareLevel ("intact", "mild", "moderate", "severe",
     "total"), `name` the scale's own name for it (能力完好 … 完全失能), `scale` the
     scale and version ("gbt-42195 2022")."""
 
@@ -52,7 +52,7 @@ def current_level(resident: "Resident") -> Level | None:
 
 def latest_confirmed(resident: "Resident") -> Assessment | None:
     return (
-        Assessment.objects.filter(resident=resident, state=State.CONFIRMED)
+        Assessment.objects.filter(resident=resident, state=AssessmentState.CONFIRMED)
         .select_related("scale")
         .order_by("-assessed_on", "-pk")
         .first()

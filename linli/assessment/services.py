@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from linli.accounts.selectors import people_who_may
 from linli.assessment import scaledef
-from linli.assessment.choices import Reason, State
+from linli.assessment.choices import AssessmentReason, AssessmentState
 from linli.assessment.models import Assessment, Scale
 from linli.assessment.permissions import ASSESSMENT_PERFORM
 from linli.audit.choices import AuditAction
@@ -124,7 +124,7 @@ def assessment_create(
         }
     if not scale.active:
         problems["scale"] = _("This version of the scale is no longer used for new assessments.")
-    if reason not in Reason.values:
+    if reason not in AssessmentReason.values:
         problems["reason"] = _("Unknown reason.")
     today = timezone.localdate()
     if assessed_on > today:
@@ -141,7 +141,7 @@ def assessment_create(
     if problems:
         raise ValidationError(problems)
     _check_second(resident, second_assessor, by)
-    if Assessment.objects.filter(resident=resident, state=State.PENDING).exists():
+    if Assessment.objects.filter(resident=resident, state=AssessmentState.PENDING).exists():
         raise Conflict(_("This resident already has an assessment awaiting its second assessor."))
     definition = scale.parsed
     answers = {str(k): str(v) for k, v in answers.items()}
@@ -195,10 +195,10 @@ def assessment_confirm(*, assessment: Assessment, by: "User") -> Assessment:
     ensure_may(by, assessment.grid, ASSESSMENT_PERFORM)
     if assessment.second_assessor_id != by.pk:
         raise PermissionDenied(_("Only the second assessor named may confirm this assessment."))
-    if assessment.state != State.PENDING:
+    if assessment.state != AssessmentState.PENDING:
         raise Conflict(_("This assessment is already confirmed."))
     months = assessment.scale.parsed.level(assessment.level).reassess_months
-    assessment.state = State.CONFIRMED
+    assessment.state = AssessmentState.CONFIRMED
     assessment.confirmed_at = timezone.now()
     assessment.due_on = add_months(assessment.assessed_on, months)
     assessment.save(update_fields=["state", "confirmed_at", "due_on"])
@@ -207,7 +207,7 @@ def assessment_confirm(*, assessment: Assessment, by: "User") -> Assessment:
         actor=by,
         obj=assessment,
         object_label=str(assessment.pk),
-        details={"state": State.CONFIRMED},
+        details={"state": AssessmentState.CONFIRMED},
     )
     return assessment
 

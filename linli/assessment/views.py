@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from linli.accounts.auth import signed_in_user
 from linli.accounts.selectors import people_who_may
 from linli.assessment import selectors, services
-from linli.assessment.choices import LevelCode, Reason, State
+from linli.assessment.choices import AssessmentReason, AssessmentState, CareLevel
 from linli.assessment.filters import AssessmentFilter
 from linli.assessment.forms import AssessmentForm
 from linli.assessment.models import Assessment, Scale
@@ -42,9 +42,9 @@ def assessment_list(request: HttpRequest) -> HttpResponse:
         page=page_of(request, found),
         filters=filters,
         errors=errors,
-        levels=LevelCode.choices,
-        reasons=Reason.choices,
-        states=State.choices,
+        levels=CareLevel.choices,
+        reasons=AssessmentReason.choices,
+        states=AssessmentState.choices,
         scales=Scale.objects.order_by("code", "-loaded_at"),
         may_perform=user.has_action(ASSESSMENT_PERFORM),
     )
@@ -147,7 +147,7 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "a": assessment,
             "report": report,
-            "may_confirm": assessment.state == State.PENDING
+            "may_confirm": assessment.state == AssessmentState.PENDING
             and assessment.second_assessor_id == user.pk,
         },
     )
