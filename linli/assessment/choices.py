@@ -13,7 +13,7 @@ class AssessmentReason(models.TextChoices):
 
 class AssessmentState(models.TextChoices):
     PENDING = "pending", _("Awaiting the second assessor")
-    CONFIRMED = "confirmed", _("Confirmed")
+    CONFIRMED = "confirmed", _("Confirmed by both assessors")
 
 
 class CareLevel(models.TextChoices):

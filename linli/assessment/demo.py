@@ -48,6 +48,7 @@ def _answers(d: scaledef.Definition, total: int, rng: random.Random) -> dict[str
 
 
 def seed(stdout: OutputWrapper, **_options: Any) -> None:
+    services.scales_ensure_defaults()
     community = Region.objects.filter(code=CHEZHAN).first()
     users = {u.username: u for u in User.objects.filter(username__in=[FIRST, SECOND])}
     gb = Scale.objects.filter(code="gbt-42195", active=True).first()

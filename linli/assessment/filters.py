@@ -19,8 +19,8 @@ class AssessmentFilter(InGrid):
     labels = {
         "level": gettext_lazy("Care levels"),
         "scale": gettext_lazy("Scale"),
-        "reason": gettext_lazy("AssessmentReason"),
-        "state": gettext_lazy("AssessmentState"),
+        "reason": gettext_lazy("Reason for assessment"),
+        "state": gettext_lazy("State"),
         "due": gettext_lazy("Re-assessment"),
         "resident": gettext_lazy("Resident"),
     }

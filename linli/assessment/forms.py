@@ -22,11 +22,11 @@ class AssessorField(forms.ModelChoiceField[User]):
 
 
 class AssessmentForm(forms.Form):
-    reason = forms.ChoiceField(label=_("AssessmentReason"), choices=AssessmentReason.choices)
+    reason = forms.ChoiceField(label=_("Reason for assessment"), choices=AssessmentReason.choices)
     assessed_on = forms.DateField(
-        label=_("Assessed on"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Assessed on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
-    place = forms.CharField(label=_("Place"), max_length=MAX_PLACE)
+    place = forms.CharField(label=_("Where assessed"), max_length=MAX_PLACE)
     second_assessor = AssessorField(
         label=_("Second assessor"),
         queryset=User.objects.none(),
@@ -72,7 +72,7 @@ class AssessmentForm(forms.Form):
             self.fields["factors"] = forms.MultipleChoiceField(
                 label=_("Diagnoses"),
                 choices=[(f.code, f.label) for f in definition.factors],
-                widget=forms.CheckboxSelectMultiple,
+                widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
                 required=False,
             )
         self.event_fields: list[str] = []

@@ -52,7 +52,7 @@ class Scale(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.name}（{self.version}）"
+        return self.name if self.version in self.name else f"{self.name}（{self.version}）"
 
     _parsed: ClassVar[dict[tuple[int, str], scaledef.Definition]] = {}
 

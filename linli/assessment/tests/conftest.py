@@ -3,6 +3,7 @@ from django.conf import settings as django_settings
 from django.utils import translation
 
 from linli.assessment.models import Scale
+from linli.assessment.services import scales_ensure_defaults
 from linli.testing.http import english_client  # noqa: F401  (the English `client`)
 from linli.testing.registry import aged, move_in, place
 
@@ -15,16 +16,17 @@ def default_language():
 
 @pytest.fixture
 def gb(db) -> Scale:
+    scales_ensure_defaults()  # gone if an earlier transactional test flushed the database
     return Scale.objects.get(code="gbt-42195")
 
 
 @pytest.fixture
-def mz(db) -> Scale:
+def mz(gb) -> Scale:
     return Scale.objects.get(code="mzt-039")
 
 
 @pytest.fixture
-def elder(world):
+def elder(world, gb):
     """An elder of 78 in community A's grid."""
     return move_in(place(world.a1).household, name="王秀兰", born=aged(78), sex="female")
 

@@ -14,6 +14,7 @@ MARKERS = ["孙泄漏", "钱泄漏", "市南泄漏照料站"]
 
 
 def community_b(world, made) -> Leaks:
+    services.scales_ensure_defaults()
     gb = Scale.objects.get(code="gbt-42195", active=True)
     d = gb.parsed
     best = {i.code: max(i.options, key=lambda o: o.score).code for i in d.items}
