@@ -9,7 +9,9 @@ class AssessmentConfig(AppConfig):
 
     def ready(self) -> None:
         from linli.assessment.permissions import ASSESSMENT_VIEW
+        from linli.assessment.services import REASSESS
         from linli.core import navigation, panels
+        from linli.gridwork import task_kinds
 
         navigation.register(
             navigation.NavItem(
@@ -21,4 +23,9 @@ class AssessmentConfig(AppConfig):
             panels.Panel(
                 "care.elder", _("Ability assessment"), "assessment:elder-panel", ASSESSMENT_VIEW
             )
+        )
+        # A confirmed assessment hands the next re-assessment to the grid (its ref: the
+        # resident; the link: the elder's assessments).
+        task_kinds.register(
+            task_kinds.TaskKind(REASSESS, _("Re-assessment due"), "assessment:elder-panel")
         )

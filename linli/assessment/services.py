@@ -22,6 +22,7 @@ from linli.assessment.permissions import ASSESSMENT_PERFORM
 from linli.audit.choices import AuditAction
 from linli.audit.services import audit_record
 from linli.core.problems import Conflict
+from linli.gridwork.services import grid_task_create, grid_tasks_close
 from linli.regions.selectors import ensure_may
 from linli.registry.choices import ResidentStatus
 from linli.registry.labels import ELDERLY_AGE, years_ago
@@ -223,7 +224,37 @@ def assessment_confirm(*, assessment: Assessment, by: "User") -> Assessment:
         object_label=str(assessment.pk),
         details={"state": AssessmentState.CONFIRMED},
     )
+    _reassessment_task(assessment)
     return assessment
+
+
+REASSESS = "assessment.reassess"  # the grid task kind (apps.py)
+
+
+def _reassessment_task(assessment: Assessment) -> None:
+    """The elder's open re-assessment task is done (they were just assessed); the
+    next one falls due on `due_on`, for the grid's workers. A confirmation of an
+    older assessment (entered late) leaves the task of the latest one alone."""
+    resident = assessment.resident
+    newer = (
+        Assessment.objects.filter(resident=resident, state=AssessmentState.CONFIRMED)
+        .exclude(pk=assessment.pk)
+        .filter(assessed_on__gt=assessment.assessed_on)
+        .exists()
+    )
+    if newer or assessment.due_on is None:
+        return
+    ref = str(resident.pk)
+    grid_tasks_close(kind=REASSESS, ref=ref)
+    grid_task_create(
+        kind=REASSESS,
+        ref=ref,
+        grid=assessment.grid,
+        title=_("Re-assess %(name)s (%(level)s)")
+        % {"name": resident.name, "level": assessment.get_level_display()},
+        due_on=assessment.due_on,
+        resident=resident,
+    )
 
 
 def add_months(day: date, months: int) -> date:

@@ -7,87 +7,236 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('regions', '0001_initial'),
-        ('registry', '0008_ledger_import_transitions'),
+        ("regions", "0001_initial"),
+        ("registry", "0008_ledger_import_transitions"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Scale',
+            name="Scale",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=40, verbose_name='code')),
-                ('version', models.CharField(max_length=20, verbose_name='version')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('definition', models.JSONField(verbose_name='definition')),
-                ('digest', models.CharField(max_length=64, verbose_name='content digest')),
-                ('active', models.BooleanField(default=True, help_text='Older versions stay for the assessments made with them.', verbose_name='offered for new assessments')),
-                ('loaded_at', models.DateTimeField(auto_now_add=True, verbose_name='loaded at')),
-                ('loaded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=40, verbose_name="code")),
+                ("version", models.CharField(max_length=20, verbose_name="version")),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                ("definition", models.JSONField(verbose_name="definition")),
+                ("digest", models.CharField(max_length=64, verbose_name="content digest")),
+                (
+                    "active",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Older versions stay for the assessments made with them.",
+                        verbose_name="offered for new assessments",
+                    ),
+                ),
+                ("loaded_at", models.DateTimeField(auto_now_add=True, verbose_name="loaded at")),
+                (
+                    "loaded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'assessment scale',
-                'verbose_name_plural': 'assessment scales',
-                'ordering': ['code', '-loaded_at'],
+                "verbose_name": "assessment scale",
+                "verbose_name_plural": "assessment scales",
+                "ordering": ["code", "-loaded_at"],
             },
         ),
         migrations.CreateModel(
-            name='Assessment',
+            name="Assessment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reason', models.CharField(choices=[('first', 'First assessment'), ('routine', 'Routine re-assessment'), ('change', 'Change in condition'), ('dispute', 'Re-assessment on a disputed result')], max_length=10, verbose_name='reason')),
-                ('assessed_on', models.DateField(verbose_name='assessed on')),
-                ('place', models.CharField(max_length=100, verbose_name='place')),
-                ('answers_text', linli.core.fields.EncryptedTextField(context='assessment.assessment.answers', verbose_name='answers')),
-                ('findings_text', linli.core.fields.EncryptedTextField(context='assessment.assessment.findings', verbose_name='findings')),
-                ('total', models.PositiveSmallIntegerField(verbose_name='total score')),
-                ('section_scores', models.JSONField(verbose_name='section scores')),
-                ('raw_level', models.CharField(choices=[('intact', 'Ability intact'), ('mild', 'Mildly disabled'), ('moderate', 'Moderately disabled'), ('severe', 'Severely disabled'), ('total', 'Totally disabled')], max_length=10, verbose_name='level by the score')),
-                ('level', models.CharField(choices=[('intact', 'Ability intact'), ('mild', 'Mildly disabled'), ('moderate', 'Moderately disabled'), ('severe', 'Severely disabled'), ('total', 'Totally disabled')], max_length=10, verbose_name='level')),
-                ('overridden', models.BooleanField(default=False, verbose_name='changed by an override rule')),
-                ('state', models.CharField(choices=[('pending', 'Awaiting the second assessor'), ('confirmed', 'Confirmed by both assessors')], default='pending', max_length=10, verbose_name='state')),
-                ('confirmed_at', models.DateTimeField(blank=True, null=True, verbose_name='confirmed at')),
-                ('due_on', models.DateField(blank=True, null=True, verbose_name='re-assessment due on')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('assessor', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='assessor')),
-                ('grid', models.ForeignKey(limit_choices_to={'level': 'grid'}, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='regions.region', verbose_name='grid')),
-                ('resident', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='assessments', to='registry.resident', verbose_name='resident')),
-                ('second_assessor', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='second assessor')),
-                ('scale', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='assessment.scale', verbose_name='scale')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "reason",
+                    models.CharField(
+                        choices=[
+                            ("first", "First assessment"),
+                            ("routine", "Routine re-assessment"),
+                            ("change", "Change in condition"),
+                            ("dispute", "Re-assessment on a disputed result"),
+                        ],
+                        max_length=10,
+                        verbose_name="reason",
+                    ),
+                ),
+                ("assessed_on", models.DateField(verbose_name="assessed on")),
+                ("place", models.CharField(max_length=100, verbose_name="place")),
+                (
+                    "answers_text",
+                    linli.core.fields.EncryptedTextField(
+                        context="assessment.assessment.answers", verbose_name="answers"
+                    ),
+                ),
+                (
+                    "findings_text",
+                    linli.core.fields.EncryptedTextField(
+                        context="assessment.assessment.findings", verbose_name="findings"
+                    ),
+                ),
+                ("total", models.PositiveSmallIntegerField(verbose_name="total score")),
+                ("section_scores", models.JSONField(verbose_name="section scores")),
+                (
+                    "raw_level",
+                    models.CharField(
+                        choices=[
+                            ("intact", "Ability intact"),
+                            ("mild", "Mildly disabled"),
+                            ("moderate", "Moderately disabled"),
+                            ("severe", "Severely disabled"),
+                            ("total", "Totally disabled"),
+                        ],
+                        max_length=10,
+                        verbose_name="level by the score",
+                    ),
+                ),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[
+                            ("intact", "Ability intact"),
+                            ("mild", "Mildly disabled"),
+                            ("moderate", "Moderately disabled"),
+                            ("severe", "Severely disabled"),
+                            ("total", "Totally disabled"),
+                        ],
+                        max_length=10,
+                        verbose_name="level",
+                    ),
+                ),
+                (
+                    "overridden",
+                    models.BooleanField(default=False, verbose_name="changed by an override rule"),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Awaiting the second assessor"),
+                            ("confirmed", "Confirmed by both assessors"),
+                        ],
+                        default="pending",
+                        max_length=10,
+                        verbose_name="state",
+                    ),
+                ),
+                (
+                    "confirmed_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="confirmed at"),
+                ),
+                (
+                    "due_on",
+                    models.DateField(blank=True, null=True, verbose_name="re-assessment due on"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                (
+                    "assessor",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="assessor",
+                    ),
+                ),
+                (
+                    "grid",
+                    models.ForeignKey(
+                        limit_choices_to={"level": "grid"},
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="regions.region",
+                        verbose_name="grid",
+                    ),
+                ),
+                (
+                    "resident",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="assessments",
+                        to="registry.resident",
+                        verbose_name="resident",
+                    ),
+                ),
+                (
+                    "second_assessor",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="second assessor",
+                    ),
+                ),
+                (
+                    "scale",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="assessment.scale",
+                        verbose_name="scale",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'ability assessment',
-                'verbose_name_plural': 'ability assessments',
-                'ordering': ['-assessed_on', '-pk'],
+                "verbose_name": "ability assessment",
+                "verbose_name_plural": "ability assessments",
+                "ordering": ["-assessed_on", "-pk"],
             },
         ),
         migrations.AddConstraint(
-            model_name='scale',
-            constraint=models.UniqueConstraint(fields=('code', 'version'), name='scale_unique_version', violation_error_message='This version of the scale is already loaded.'),
+            model_name="scale",
+            constraint=models.UniqueConstraint(
+                fields=("code", "version"),
+                name="scale_unique_version",
+                violation_error_message="This version of the scale is already loaded.",
+            ),
         ),
         migrations.AddIndex(
-            model_name='assessment',
-            index=models.Index(fields=['resident', 'state', 'assessed_on'], name='assessment_of_resident'),
+            model_name="assessment",
+            index=models.Index(
+                fields=["resident", "state", "assessed_on"], name="assessment_of_resident"
+            ),
         ),
         migrations.AddIndex(
-            model_name='assessment',
-            index=models.Index(fields=['grid', 'state', 'level'], name='assessment_grid_level'),
+            model_name="assessment",
+            index=models.Index(fields=["grid", "state", "level"], name="assessment_grid_level"),
         ),
         migrations.AddIndex(
-            model_name='assessment',
-            index=models.Index(fields=['state', 'due_on'], name='assessment_due'),
+            model_name="assessment",
+            index=models.Index(fields=["state", "due_on"], name="assessment_due"),
         ),
         migrations.AddConstraint(
-            model_name='assessment',
-            constraint=models.CheckConstraint(condition=models.Q(('assessor', models.F('second_assessor')), _negated=True), name='assessment_two_assessors', violation_error_message='The two assessors must be two different people.'),
+            model_name="assessment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("assessor", models.F("second_assessor")), _negated=True),
+                name="assessment_two_assessors",
+                violation_error_message="The two assessors must be two different people.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='assessment',
-            constraint=models.UniqueConstraint(condition=models.Q(('state', 'pending')), fields=('resident',), name='assessment_one_pending', violation_error_message='This resident already has an assessment awaiting its second assessor.'),
+            model_name="assessment",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("state", "pending")),
+                fields=("resident",),
+                name="assessment_one_pending",
+                violation_error_message="This resident already has an assessment awaiting its second assessor.",
+            ),
         ),
     ]

@@ -121,3 +121,23 @@ def test_add_months():
     assert services.add_months(date(2026, 1, 31), 1) == date(2026, 2, 28)
     assert services.add_months(date(2026, 8, 15), 6) == date(2027, 2, 15)
     assert services.add_months(date(2024, 2, 29), 12) == date(2025, 2, 28)
+
+
+def test_confirming_hands_the_next_reassessment_to_the_grid(world, elder, gb, second_a):
+    from linli.gridwork.models import GridTask
+
+    first = record(world, elder, gb, second_a, answers=answers_for(gb.parsed, 40))
+    assert not GridTask.objects.exists()  # only once confirmed
+    first = services.assessment_confirm(assessment=first, by=second_a)
+    task = GridTask.objects.get()
+    assert (task.kind, task.ref, task.grid, task.resident, task.due_on, task.state) == (
+        "assessment.reassess", str(elder.pk), world.a1, elder, first.due_on, "open"
+    )
+    assert "王秀兰" in task.title and "重度失能" in task.title
+    later = services.assessment_confirm(
+        assessment=record(world, elder, gb, second_a, reason="routine"), by=second_a
+    )
+    assert sorted(GridTask.objects.values_list("state", "due_on")) == [
+        ("done", first.due_on),
+        ("open", later.due_on),
+    ]
