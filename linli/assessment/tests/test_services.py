@@ -131,7 +131,12 @@ def test_confirming_hands_the_next_reassessment_to_the_grid(world, elder, gb, se
     first = services.assessment_confirm(assessment=first, by=second_a)
     task = GridTask.objects.get()
     assert (task.kind, task.ref, task.grid, task.resident, task.due_on, task.state) == (
-        "assessment.reassess", str(elder.pk), world.a1, elder, first.due_on, "open"
+        "assessment.reassess",
+        str(elder.pk),
+        world.a1,
+        elder,
+        first.due_on,
+        "open",
     )
     assert "王秀兰" in task.title and "重度失能" in task.title
     later = services.assessment_confirm(
