@@ -12,6 +12,13 @@ from linli.assessment import scaledef
 from linli.assessment.models import Scale
 from linli.assessment.services import scale_load
 
+
+@pytest.fixture(autouse=True)
+def in_english(english):
+    """The problems are read in English here (the console and the command speak the
+    deployment's language)."""
+
+
 FILE = Path(__file__).resolve().parent.parent / "scales" / "gbt-42195-2022.json"
 
 
