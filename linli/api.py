@@ -10,6 +10,7 @@ from linli.accounts.api import router as accounts_router
 from linli.accounts.auth import BearerTokenAuth
 from linli.alerts.api import router as alerts_router
 from linli.appointments.api import router as appointments_router
+from linli.assessment.api import router as assessment_router
 from linli.audit.api import router as audit_router
 from linli.cases.api import router as cases_router
 from linli.certificates.api import router as certificates_router
@@ -84,3 +85,4 @@ api.add_router("", hall_router)
 api.add_router("", certificates_router)
 api.add_router("", appointments_router)
 api.add_router("", timebank_router)
+api.add_router("", assessment_router)

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "linli.timebank",
     "linli.hall",
     "linli.appointments",
+    "linli.assessment",
     "linli.core.admin_apps.AdminConfig",  # the Django admin, on with LINLI_DJANGO_ADMIN=1
     "django.contrib.auth",
     "django.contrib.contenttypes",

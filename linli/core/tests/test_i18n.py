@@ -88,6 +88,7 @@ ALLOWED |= {"OpenStreetMap", "Leaflet", "Django", "CSV", "JPEG", "WGS"}
 ALLOWED |= {"CAP", "Atom", "XML"}  # the Common Alerting Protocol and its feeds (alerts)
 ALLOWED |= {"Authorization", "Bearer"}  # the HTTP header a program sends
 ALLOWED.add("English")  # the language switch names each language in itself
+ALLOWED |= {"GB", "MZ"}  # standards' codes in scale names: GB/T 42195, MZ/T 039 (assessment)
 WORD = re.compile(r"\b[A-Za-z][A-Za-z_]+\b")
 
 
