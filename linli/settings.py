@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "linli.screens",
     "linli.certificates",
     "linli.hall",
+    "linli.dispatch",
     "linli.appointments",
     "linli.core.admin_apps.AdminConfig",  # the Django admin, on with LINLI_DJANGO_ADMIN=1
     "django.contrib.auth",
