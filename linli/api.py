@@ -19,9 +19,9 @@ from linli.core.routers import Router
 from linli.devices.api import router as devices_router
 from linli.devices.emqx_api import router as devices_emqx_router
 from linli.devices.ingest_api import router as devices_ingest_router
+from linli.dispatch.api import router as dispatch_router
 from linli.exports.api import router as exports_router
 from linli.gridwork.api import router as gridwork_router
-from linli.dispatch.api import router as dispatch_router
 from linli.hall.api import router as hall_router
 from linli.indicators.api import router as indicators_router
 from linli.notices.api import router as notices_router

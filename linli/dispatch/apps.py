@@ -10,16 +10,14 @@ class DispatchConfig(AppConfig):
     def ready(self) -> None:
         from datetime import timedelta
 
+        from linli.cases import origins, sources
         from linli.core import events, live, navigation, periodic
         from linli.devices.events import AlarmRaised
-        from linli.dispatch import subscribers
+        from linli.dispatch import escalation, subscribers
         from linli.dispatch.events import LIVE_CALLS
+        from linli.dispatch.models import CareCall
         from linli.dispatch.permissions import CALL_VIEW
         from linli.dispatch.tasks import care_calls_schedule
-
-        from linli.cases import origins, sources
-        from linli.dispatch import escalation
-        from linli.dispatch.models import CareCall
 
         sources.register(sources.CaseSource(escalation.SOURCE, _("Dispatch centre"), staff=True))
         origins.register(origins.OriginKind(CareCall, _("Care call"), public=False))
@@ -28,7 +26,7 @@ class DispatchConfig(AppConfig):
         periodic.register("care-calls-schedule", care_calls_schedule, every=timedelta(hours=1))
         navigation.register(
             navigation.NavItem(
-                _("Dispatch"),
+                _("Dispatch centre"),
                 "dispatch:board",
                 CALL_VIEW,
                 42,

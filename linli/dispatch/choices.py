@@ -3,6 +3,7 @@ steps of its log (an explicit state machine), outcomes, responders, care calls."
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class CallKind(models.TextChoices):
@@ -26,7 +27,9 @@ ALARM_KINDS = {
 # Kinds a person carries or presses: a call even from a device at no elder's home
 # (marked so). The others watch a home: away from an elder's home they are the
 # devices' ordinary alarms, not calls.
-PERSONAL_KINDS = frozenset({CallKind.EMERGENCY, CallKind.SERVICE, CallKind.FALL, CallKind.WANDERING})
+PERSONAL_KINDS = frozenset(
+    {CallKind.EMERGENCY, CallKind.SERVICE, CallKind.FALL, CallKind.WANDERING}
+)
 # Life-priority kinds: everything but a service request.
 LIFE_KINDS = frozenset(CallKind) - {CallKind.SERVICE}
 
@@ -36,7 +39,7 @@ class CallState(models.TextChoices):
     ANSWERED = "answered", _("Answered")
     SENT = "sent", _("Responder sent")
     ON_SITE = "on_site", _("On site")
-    CLOSED = "closed", _("Closed")
+    CLOSED = "closed", pgettext_lazy("call", "Closed")
 
 
 OPEN_STATES = frozenset(CallState) - {CallState.CLOSED}
@@ -51,7 +54,7 @@ class Step(models.TextChoices):
     SENT = "sent", _("Responder sent")
     ARRIVED = "arrived", _("Arrived on site")
     ESCALATED = "escalated", _("Escalated")
-    CLOSED = "closed", _("Closed")
+    CLOSED = "closed", pgettext_lazy("call", "Closed")
 
 
 # What each step is, said as what cannot be done ("…: it cannot %(action)s now").
@@ -71,7 +74,10 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str | None]] = {
     Step.SENT: (frozenset({CallState.ANSWERED}), CallState.SENT),
     Step.ARRIVED: (frozenset({CallState.SENT}), CallState.ON_SITE),
     Step.ESCALATED: (frozenset({CallState.ANSWERED, CallState.SENT, CallState.ON_SITE}), None),
-    Step.CLOSED: (frozenset({CallState.ANSWERED, CallState.SENT, CallState.ON_SITE}), CallState.CLOSED),
+    Step.CLOSED: (
+        frozenset({CallState.ANSWERED, CallState.SENT, CallState.ON_SITE}),
+        CallState.CLOSED,
+    ),
 }
 
 

@@ -12,8 +12,8 @@ from django.utils.translation import gettext_lazy as _
 
 from linli.core.scoping import ScopedQuerySet
 from linli.dispatch.choices import (
-    LIMITS,
     LIFE_KINDS,
+    LIMITS,
     OPEN_STATES,
     CallKind,
     CallState,
@@ -246,9 +246,7 @@ class ReturnVisit(models.Model):
 
     call = models.OneToOneField(Call, models.CASCADE, related_name="return_visit")
     due_on = models.DateField(_("due on"))
-    result = models.CharField(
-        _("result"), max_length=12, choices=VisitResult.choices, blank=True
-    )
+    result = models.CharField(_("result"), max_length=12, choices=VisitResult.choices, blank=True)
     note = models.CharField(_("note"), max_length=500, blank=True)
     done_at = models.DateTimeField(_("done at"), null=True, blank=True)
     done_by = models.ForeignKey(

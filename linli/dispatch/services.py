@@ -32,11 +32,11 @@ from linli.dispatch.choices import (
 from linli.dispatch.events import LIVE_CALLS
 from linli.dispatch.models import Call, CallStep, CareCall, Responder, ReturnVisit
 from linli.dispatch.permissions import CALL_HANDLE
+from linli.regions.models import Region
+from linli.regions.selectors import ensure_may
 from linli.registry.choices import ResidentStatus
 from linli.registry.labels import years_ago
 from linli.registry.models import Affiliation, House, Resident
-from linli.regions.models import Region
-from linli.regions.selectors import ensure_may
 
 MAX_NOTE = 500
 ELDERLY_AGE = 60
@@ -59,9 +59,7 @@ def elders_at(house: House | None) -> list[Resident]:
 def _note(note: str) -> str:
     note = (note or "").strip()
     if len(note) > MAX_NOTE:
-        raise ValidationError(
-            {"note": _("A note is at most %(n)s characters.") % {"n": MAX_NOTE}}
-        )
+        raise ValidationError({"note": _("A note is at most %(n)s characters.") % {"n": MAX_NOTE}})
     return note
 
 
@@ -172,14 +170,14 @@ def nearest_responders(call: Call) -> list[tuple[Responder, float | None]]:
     """The on-duty responders serving the call's grid, nearest to the home first
     (those whose position is unknown last)."""
     point = home_point(call)
-    ranked = [
-        (r, r.distance_to(*point) if point is not None else None) for r in _eligible(call)
-    ]
+    ranked = [(r, r.distance_to(*point) if point is not None else None) for r in _eligible(call)]
     return sorted(ranked, key=lambda pair: (pair[1] is None, pair[1] or 0.0, pair[0].pk))
 
 
 @transaction.atomic
-def call_send(*, call: Call, responder: Responder | int | None = None, note: str = "", by: Any) -> Call:
+def call_send(
+    *, call: Call, responder: Responder | int | None = None, note: str = "", by: Any
+) -> Call:
     """Send a responder: the one named (on duty, serving the call's grid) or, with
     none named, the nearest on duty."""
     note = _note(note)
@@ -319,8 +317,8 @@ def care_call_record(*, care_call: CareCall, answered: bool, note: str = "", by:
     from linli.dispatch.escalation import escalate_unanswered
 
     ensure_may(by, care_call.grid, CALL_HANDLE)
-    care_call = CareCall.objects.select_for_update().select_related("grid", "resident").get(
-        pk=care_call.pk
+    care_call = (
+        CareCall.objects.select_for_update().select_related("grid", "resident").get(pk=care_call.pk)
     )
     if care_call.state != CareState.DUE:
         raise ValidationError(_("This care call is already recorded."))

@@ -1,9 +1,9 @@
-
 from django.tasks import task
 from django.utils import timezone
 
 from linli.dispatch.choices import CARE_EVERY_DAYS
 from linli.dispatch.services import care_calls_due
+
 
 @task()
 def care_calls_schedule() -> int:

@@ -10,16 +10,20 @@ def life_first(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0019_routing_to_the_owner'),
+        ("cases", "0019_routing_to_the_owner"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='category',
-            name='priority',
-            field=models.CharField(choices=[('normal', 'Normal'), ('life', 'Life priority')], default='normal', max_length=8, verbose_name='priority'),
+            model_name="category",
+            name="priority",
+            field=models.CharField(
+                choices=[("normal", "Normal"), ("life", "Life priority")],
+                default="normal",
+                max_length=8,
+                verbose_name="priority",
+            ),
         ),
         migrations.RunPython(life_first, migrations.RunPython.noop),
     ]

@@ -7,134 +7,494 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('cases', '0020_category_priority'),
-        ('devices', '0005_elder_profiles'),
-        ('regions', '0001_initial'),
-        ('registry', '0008_ledger_import_transitions'),
+        ("cases", "0020_category_priority"),
+        ("devices", "0005_elder_profiles"),
+        ("regions", "0001_initial"),
+        ("registry", "0008_ledger_import_transitions"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Call',
+            name="Call",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('emergency', 'Emergency call'), ('service', 'Service request'), ('fall', 'Fall'), ('no_activity', 'No movement'), ('door_night', 'Door open at night'), ('wandering', 'Left the safe area')], max_length=12, verbose_name='kind')),
-                ('state', models.CharField(choices=[('new', 'New'), ('answered', 'Answered'), ('sent', 'Responder sent'), ('on_site', 'On site'), ('closed', 'Closed')], default='new', max_length=10, verbose_name='state')),
-                ('at_elder_home', models.BooleanField(default=True, verbose_name="at an elder's home")),
-                ('raised_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='arrived at')),
-                ('answered_at', models.DateTimeField(blank=True, null=True, verbose_name='answered at')),
-                ('sent_at', models.DateTimeField(blank=True, null=True, verbose_name='responder sent at')),
-                ('arrived_at', models.DateTimeField(blank=True, null=True, verbose_name='arrived at the home')),
-                ('closed_at', models.DateTimeField(blank=True, null=True, verbose_name='closed at')),
-                ('escalated_to', models.CharField(blank=True, choices=[('120', '120 ambulance'), ('110', '110 police')], max_length=3, verbose_name='escalated to')),
-                ('outcome', models.CharField(blank=True, choices=[('false_alarm', 'False alarm'), ('advice', 'Advice given'), ('provider_sent', 'Provider sent'), ('ambulance', 'Ambulance'), ('contact_reached', 'Contact reached')], max_length=16, verbose_name='outcome')),
-                ('alarm', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='call', to='devices.alarm', verbose_name='alarm')),
-                ('case', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='cases.case', verbose_name='case')),
-                ('grid', models.ForeignKey(limit_choices_to={'level': 'grid'}, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='regions.region', verbose_name='grid')),
-                ('handler', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='dispatcher')),
-                ('house', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='registry.house', verbose_name='home')),
-                ('resident', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='dispatch_calls', to='registry.resident', verbose_name='elder')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("emergency", "Emergency call"),
+                            ("service", "Service request"),
+                            ("fall", "Fall"),
+                            ("no_activity", "No movement"),
+                            ("door_night", "Door open at night"),
+                            ("wandering", "Left the safe area"),
+                        ],
+                        max_length=12,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("new", "New"),
+                            ("answered", "Answered"),
+                            ("sent", "Responder sent"),
+                            ("on_site", "On site"),
+                            ("closed", "Closed"),
+                        ],
+                        default="new",
+                        max_length=10,
+                        verbose_name="state",
+                    ),
+                ),
+                (
+                    "at_elder_home",
+                    models.BooleanField(default=True, verbose_name="at an elder's home"),
+                ),
+                (
+                    "raised_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="arrived at"
+                    ),
+                ),
+                (
+                    "answered_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="answered at"),
+                ),
+                (
+                    "sent_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="responder sent at"),
+                ),
+                (
+                    "arrived_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="arrived at the home"),
+                ),
+                (
+                    "closed_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="closed at"),
+                ),
+                (
+                    "escalated_to",
+                    models.CharField(
+                        blank=True,
+                        choices=[("120", "120 ambulance"), ("110", "110 police")],
+                        max_length=3,
+                        verbose_name="escalated to",
+                    ),
+                ),
+                (
+                    "outcome",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("false_alarm", "False alarm"),
+                            ("advice", "Advice given"),
+                            ("provider_sent", "Provider sent"),
+                            ("ambulance", "Ambulance"),
+                            ("contact_reached", "Contact reached"),
+                        ],
+                        max_length=16,
+                        verbose_name="outcome",
+                    ),
+                ),
+                (
+                    "alarm",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="call",
+                        to="devices.alarm",
+                        verbose_name="alarm",
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="cases.case",
+                        verbose_name="case",
+                    ),
+                ),
+                (
+                    "grid",
+                    models.ForeignKey(
+                        limit_choices_to={"level": "grid"},
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="regions.region",
+                        verbose_name="grid",
+                    ),
+                ),
+                (
+                    "handler",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="dispatcher",
+                    ),
+                ),
+                (
+                    "house",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="registry.house",
+                        verbose_name="home",
+                    ),
+                ),
+                (
+                    "resident",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="dispatch_calls",
+                        to="registry.resident",
+                        verbose_name="elder",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'call',
-                'verbose_name_plural': 'calls',
-                'ordering': ['-raised_at'],
+                "verbose_name": "call",
+                "verbose_name_plural": "calls",
+                "ordering": ["-raised_at"],
             },
         ),
         migrations.CreateModel(
-            name='CallStep',
+            name="CallStep",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('step', models.CharField(choices=[('raised', 'Call arrived'), ('answered', 'Answered'), ('contact', 'Contact reached'), ('sent', 'Responder sent'), ('arrived', 'Arrived on site'), ('escalated', 'Escalated'), ('closed', 'Closed')], max_length=10, verbose_name='step')),
-                ('from_state', models.CharField(blank=True, choices=[('new', 'New'), ('answered', 'Answered'), ('sent', 'Responder sent'), ('on_site', 'On site'), ('closed', 'Closed')], max_length=10, verbose_name='from')),
-                ('to_state', models.CharField(choices=[('new', 'New'), ('answered', 'Answered'), ('sent', 'Responder sent'), ('on_site', 'On site'), ('closed', 'Closed')], max_length=10, verbose_name='to')),
-                ('note', models.CharField(blank=True, max_length=500, verbose_name='note')),
-                ('at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='at')),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='by')),
-                ('call', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='steps', to='dispatch.call')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "step",
+                    models.CharField(
+                        choices=[
+                            ("raised", "Call arrived"),
+                            ("answered", "Answered"),
+                            ("contact", "Contact reached"),
+                            ("sent", "Responder sent"),
+                            ("arrived", "Arrived on site"),
+                            ("escalated", "Escalated"),
+                            ("closed", "Closed"),
+                        ],
+                        max_length=10,
+                        verbose_name="step",
+                    ),
+                ),
+                (
+                    "from_state",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("new", "New"),
+                            ("answered", "Answered"),
+                            ("sent", "Responder sent"),
+                            ("on_site", "On site"),
+                            ("closed", "Closed"),
+                        ],
+                        max_length=10,
+                        verbose_name="from",
+                    ),
+                ),
+                (
+                    "to_state",
+                    models.CharField(
+                        choices=[
+                            ("new", "New"),
+                            ("answered", "Answered"),
+                            ("sent", "Responder sent"),
+                            ("on_site", "On site"),
+                            ("closed", "Closed"),
+                        ],
+                        max_length=10,
+                        verbose_name="to",
+                    ),
+                ),
+                ("note", models.CharField(blank=True, max_length=500, verbose_name="note")),
+                ("at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="at")),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="by",
+                    ),
+                ),
+                (
+                    "call",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="steps",
+                        to="dispatch.call",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'call step',
-                'verbose_name_plural': 'call steps',
-                'ordering': ['at', 'pk'],
+                "verbose_name": "call step",
+                "verbose_name_plural": "call steps",
+                "ordering": ["at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Responder',
+            name="Responder",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('grid_worker', 'Grid worker'), ('care_worker', 'Care worker')], max_length=12, verbose_name='kind')),
-                ('on_duty', models.BooleanField(default=False, verbose_name='on duty')),
-                ('longitude', models.DecimalField(blank=True, decimal_places=6, max_digits=9, null=True, verbose_name='longitude')),
-                ('latitude', models.DecimalField(blank=True, decimal_places=6, max_digits=8, null=True, verbose_name='latitude')),
-                ('position_at', models.DateTimeField(blank=True, null=True, verbose_name='position at')),
-                ('organisation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='registry.organisation', verbose_name='acts for')),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='regions.region', verbose_name='serves')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("grid_worker", "Grid worker"), ("care_worker", "Care worker")],
+                        max_length=12,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("on_duty", models.BooleanField(default=False, verbose_name="on duty")),
+                (
+                    "longitude",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=6,
+                        max_digits=9,
+                        null=True,
+                        verbose_name="longitude",
+                    ),
+                ),
+                (
+                    "latitude",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=6,
+                        max_digits=8,
+                        null=True,
+                        verbose_name="latitude",
+                    ),
+                ),
+                (
+                    "position_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="position at"),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="registry.organisation",
+                        verbose_name="acts for",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="regions.region",
+                        verbose_name="serves",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="person",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'responder',
-                'verbose_name_plural': 'responders',
-                'ordering': ['region__path', 'pk'],
+                "verbose_name": "responder",
+                "verbose_name_plural": "responders",
+                "ordering": ["region__path", "pk"],
             },
         ),
         migrations.AddField(
-            model_name='call',
-            name='responder',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='calls', to='dispatch.responder', verbose_name='responder'),
+            model_name="call",
+            name="responder",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="calls",
+                to="dispatch.responder",
+                verbose_name="responder",
+            ),
         ),
         migrations.CreateModel(
-            name='ReturnVisit',
+            name="ReturnVisit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('due_on', models.DateField(verbose_name='due on')),
-                ('result', models.CharField(blank=True, choices=[('well', 'Well'), ('needs_help', 'Needs help'), ('not_reached', 'Not reached')], max_length=12, verbose_name='result')),
-                ('note', models.CharField(blank=True, max_length=500, verbose_name='note')),
-                ('done_at', models.DateTimeField(blank=True, null=True, verbose_name='done at')),
-                ('call', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='return_visit', to='dispatch.call')),
-                ('done_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("due_on", models.DateField(verbose_name="due on")),
+                (
+                    "result",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("well", "Well"),
+                            ("needs_help", "Needs help"),
+                            ("not_reached", "Not reached"),
+                        ],
+                        max_length=12,
+                        verbose_name="result",
+                    ),
+                ),
+                ("note", models.CharField(blank=True, max_length=500, verbose_name="note")),
+                ("done_at", models.DateTimeField(blank=True, null=True, verbose_name="done at")),
+                (
+                    "call",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="return_visit",
+                        to="dispatch.call",
+                    ),
+                ),
+                (
+                    "done_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'return visit',
-                'verbose_name_plural': 'return visits',
-                'ordering': ['due_on', 'pk'],
+                "verbose_name": "return visit",
+                "verbose_name_plural": "return visits",
+                "ordering": ["due_on", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='CareCall',
+            name="CareCall",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('due_on', models.DateField(verbose_name='due on')),
-                ('state', models.CharField(choices=[('due', 'To call'), ('answered', 'Answered'), ('unanswered', 'Unanswered')], default='due', max_length=10, verbose_name='state')),
-                ('note', models.CharField(blank=True, max_length=500, verbose_name='note')),
-                ('recorded_at', models.DateTimeField(blank=True, null=True, verbose_name='recorded at')),
-                ('escalated', models.BooleanField(default=False, verbose_name='escalated')),
-                ('grid', models.ForeignKey(limit_choices_to={'level': 'grid'}, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='regions.region', verbose_name='grid')),
-                ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='by')),
-                ('resident', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='care_calls', to='registry.resident', verbose_name='elder')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("due_on", models.DateField(verbose_name="due on")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("due", "To call"),
+                            ("answered", "Answered"),
+                            ("unanswered", "Unanswered"),
+                        ],
+                        default="due",
+                        max_length=10,
+                        verbose_name="state",
+                    ),
+                ),
+                ("note", models.CharField(blank=True, max_length=500, verbose_name="note")),
+                (
+                    "recorded_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="recorded at"),
+                ),
+                ("escalated", models.BooleanField(default=False, verbose_name="escalated")),
+                (
+                    "grid",
+                    models.ForeignKey(
+                        limit_choices_to={"level": "grid"},
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="regions.region",
+                        verbose_name="grid",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="by",
+                    ),
+                ),
+                (
+                    "resident",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="care_calls",
+                        to="registry.resident",
+                        verbose_name="elder",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'care call',
-                'verbose_name_plural': 'care calls',
-                'ordering': ['due_on', 'pk'],
-                'constraints': [models.UniqueConstraint(fields=('resident', 'due_on'), name='carecall_unique_resident_day', violation_error_message='This elder already has a care call that day.')],
+                "verbose_name": "care call",
+                "verbose_name_plural": "care calls",
+                "ordering": ["due_on", "pk"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("resident", "due_on"),
+                        name="carecall_unique_resident_day",
+                        violation_error_message="This elder already has a care call that day.",
+                    )
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='responder',
-            constraint=models.UniqueConstraint(fields=('user', 'region'), name='responder_unique_user_region', violation_error_message='This person already responds here.'),
+            model_name="responder",
+            constraint=models.UniqueConstraint(
+                fields=("user", "region"),
+                name="responder_unique_user_region",
+                violation_error_message="This person already responds here.",
+            ),
         ),
         migrations.AddIndex(
-            model_name='call',
-            index=models.Index(fields=['grid', 'state'], name='call_grid_state'),
+            model_name="call",
+            index=models.Index(fields=["grid", "state"], name="call_grid_state"),
         ),
         migrations.AddConstraint(
-            model_name='call',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('state', 'closed'), _negated=True), models.Q(('outcome', ''), _negated=True), _connector='OR'), name='call_closed_has_outcome', violation_error_message='A closed call needs its outcome.'),
+            model_name="call",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("state", "closed"), _negated=True),
+                    models.Q(("outcome", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="call_closed_has_outcome",
+                violation_error_message="A closed call needs its outcome.",
+            ),
         ),
     ]

@@ -39,8 +39,12 @@ def test_a_red_button_press_is_a_life_priority_call_at_the_elders_home(
     assert list(call.steps.values_list("step", flat=True)) == [Step.RAISED]
 
 
-def test_the_green_button_is_a_service_request(world, home, button, django_capture_on_commit_callbacks):
-    alarm = press(button, django_capture_on_commit_callbacks, code="elder-service", severity="minor")
+def test_the_green_button_is_a_service_request(
+    world, home, button, django_capture_on_commit_callbacks
+):
+    alarm = press(
+        button, django_capture_on_commit_callbacks, code="elder-service", severity="minor"
+    )
     call = Call.objects.get(alarm=alarm)
     assert call.kind == CallKind.SERVICE and not call.life_priority
     assert call.case is not None and call.case.category.priority == Priority.NORMAL
@@ -72,12 +76,16 @@ def test_a_door_at_no_elders_home_makes_no_call_and_says_why(
 ):
     hall = place(world.a1, building="2号楼", number="101")
     door = provision(world, "door", "MC-0001", building=hall.building)
-    alarm = press(door, django_capture_on_commit_callbacks, code="door-open-night", severity="minor")
+    alarm = press(
+        door, django_capture_on_commit_callbacks, code="door-open-night", severity="minor"
+    )
     assert not Call.objects.exists()
     assert AlarmChange.objects.filter(alarm=alarm, note__contains="不在登记老人家中").exists()
 
 
-def test_an_alarm_delivered_twice_makes_one_call(world, home, button, django_capture_on_commit_callbacks):
+def test_an_alarm_delivered_twice_makes_one_call(
+    world, home, button, django_capture_on_commit_callbacks
+):
     alarm = press(button, django_capture_on_commit_callbacks)
     assert services.call_from_alarm(alarm=alarm) == Call.objects.get()
 
@@ -111,7 +119,13 @@ def test_the_dispatcher_walks_a_call_to_its_outcome(
 
 def _snapshot(call):
     call = Call.objects.get(pk=call.pk)
-    return (call.state, call.responder_id, call.outcome, call.escalated_to, CallStep.objects.count())
+    return (
+        call.state,
+        call.responder_id,
+        call.outcome,
+        call.escalated_to,
+        CallStep.objects.count(),
+    )
 
 
 @pytest.mark.parametrize(
