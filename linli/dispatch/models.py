@@ -1,7 +1,7 @@
 """The dispatch centre (调度中心): calls that elders' alarms raise, their log, the
 responders on duty, return visits after alarm calls and proactive care calls."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -32,7 +32,8 @@ CALL_VIEW = "call.view"  # linli/dispatch/permissions.py (no import: it register
 def limits(kind: str) -> tuple[int, int]:
     """(seconds to answer, minutes to arrive) for a kind of call."""
     configured = getattr(settings, "LINLI_DISPATCH_LIMITS", {}) or {}
-    return tuple(configured.get(kind, LIMITS[kind]))  # type: ignore[return-value]
+    answer, arrival = configured.get(kind, LIMITS[kind])
+    return int(answer), int(arrival)
 
 
 class CallQuerySet(GridOwnedQuerySet["Call"]):
@@ -133,17 +134,17 @@ class Call(GridOwned):
     def arrival_due(self) -> timedelta:
         return timedelta(minutes=limits(self.kind)[1])
 
-    def answer_overdue(self, now: "timezone.datetime | None" = None) -> bool:
+    def answer_overdue(self, now: datetime | None = None) -> bool:
         end = self.answered_at or now or timezone.now()
         return end - self.raised_at > self.answer_due
 
-    def arrival_overdue(self, now: "timezone.datetime | None" = None) -> bool:
+    def arrival_overdue(self, now: datetime | None = None) -> bool:
         if self.sent_at is None:
             return False
         end = self.arrived_at or now or timezone.now()
         return end - self.sent_at > self.arrival_due
 
-    def overdue(self, now: "timezone.datetime | None" = None) -> bool:
+    def overdue(self, now: datetime | None = None) -> bool:
         return self.answer_overdue(now) or self.arrival_overdue(now)
 
 

@@ -157,7 +157,7 @@ def _eligible(call: Call) -> list[Responder]:
 
 def home_point(call: Call) -> tuple[Decimal, Decimal] | None:
     """Where the call is: the home's building, else the device's own point."""
-    building = call.house.building if call.house_id else None
+    building = call.house.building if call.house is not None else None
     if building is not None and building.longitude is not None and building.latitude is not None:
         return building.longitude, building.latitude
     device = call.alarm.device
