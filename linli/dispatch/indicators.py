@@ -94,10 +94,10 @@ class CallFigures:
             add(row["key"], ANSWER_SECONDS, _seconds(row["answer"]))
             add(row["key"], ARRIVED, row["arrived"])
             add(row["key"], ARRIVAL_SECONDS, _seconds(row["arrival"]))
-        for row in care.annotate(key=key).values("key").annotate(n=Count("pk")).order_by():
-            add(row["key"], CARE_DONE, row["n"])
-        for row in elders.annotate(key=key).values("key").annotate(n=Count("pk")).order_by():
-            add(row["key"], ELDERS, row["n"])
+        for care_row in care.annotate(key=key).values("key").annotate(n=Count("pk")).order_by():
+            add(care_row["key"], CARE_DONE, care_row["n"])
+        for elder_row in elders.annotate(key=key).values("key").annotate(n=Count("pk")).order_by():
+            add(elder_row["key"], ELDERS, elder_row["n"])
         return {k: v for k, v in figures.items() if len(k) == length}
 
 
