@@ -84,6 +84,8 @@ def care_worker(world, organisation, username="care.li", full_name="李护工"):
 def responders(world, provider):
     """A1's grid worker on duty about 300 m from the home; a provider's care worker on
     duty about 100 m away; another care worker off duty at the door."""
+    world.grid_worker_a1.full_name = "刘强"
+    world.grid_worker_a1.save(update_fields=["full_name"])
     grid_worker = responder_register(
         user=world.grid_worker_a1, region=world.a1, kind=ResponderKind.GRID_WORKER, by=None
     )

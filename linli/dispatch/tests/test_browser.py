@@ -9,6 +9,7 @@ import re
 import time
 
 import pytest
+from django.db import connections
 from django.utils import timezone
 
 from linli.core import live
@@ -17,7 +18,17 @@ from linli.devices.services import alarm_raise
 from linli.dispatch.models import Call
 from linli.testing.browser import sign_in
 
-pytestmark = pytest.mark.browser
+# On SQLite the live server's threads, the board's stream and the press made in the
+# test's thread share the test database's one in-memory connection ("database table is
+# locked"): PostgreSQL only, as the screens' live tests.
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        connections["default"].vendor != "postgresql",
+        reason="Needs PostgreSQL: the live server's threads and the test's share SQLite's "
+        "one in-memory connection (run `make test-pg`).",
+    ),
+]
 SHOTS = os.environ.get("LINLI_SHOTS", "")
 ENGLISH = re.compile(r"\b[A-Za-z]{4,}\b")
 
