@@ -185,6 +185,29 @@ def start_worker(server: Any, name: str, batch: int) -> subprocess.Popen[bytes]:
     return process
 
 
+def publishers(port: int, groups: list[Any], base_ms: int, rate: float, stop: Any) -> Any:
+    """bench/telemetry.py's publishers (forked, no database), waited for until every
+    button is connected (10,000 connections take minutes on a loaded machine)."""
+    import multiprocessing
+
+    from django.db import connections
+
+    connections.close_all()
+    context = multiprocessing.get_context("fork")
+    go, out = context.Event(), context.Queue()
+    processes = []
+    for devices in groups:
+        process = context.Process(
+            target=telemetry.publish,
+            args=(port, devices, 0, base_ms, go, out, rate / len(groups), stop),
+        )
+        process.start()
+        processes.append(process)
+    for _ in groups:
+        out.get(timeout=1800)  # ("ready", pid): connected
+    return processes, go, out
+
+
 def reset() -> None:
     """For a kept database: the earlier runs' calls gone, their alarms cleared (so each
     press is a new alarm again)."""
@@ -327,14 +350,7 @@ def run(args: argparse.Namespace, made: dict[str, Any]) -> dict[str, Any]:
             for i in range(args.publishers)
         ]
         t = time.monotonic()
-        processes, go, out = bench.publishers(
-            server.port, groups, 0, bench.base_ms(), rate=args.load, stop=stop
-        )
-        connected = 0
-        while connected < len(processes):
-            message = out.get(timeout=900)
-            if message[0] == "ready":
-                connected += 1
+        processes, go, out = publishers(server.port, groups, bench.base_ms(), args.load, stop)
         result["connect_s"] = round(time.monotonic() - t, 1)
         go.set()
         for device_id, token in made["_probes"]:

@@ -10,17 +10,15 @@ class DispatchConfig(AppConfig):
     def ready(self) -> None:
         from datetime import timedelta
 
-        from linli.cases import origins, sources
         from linli.core import events, live, navigation, periodic
         from linli.devices.events import AlarmRaised
         from linli.dispatch import escalation, subscribers
         from linli.dispatch.events import LIVE_CALLS
-        from linli.dispatch.models import CareCall
         from linli.dispatch.permissions import CALL_VIEW
         from linli.dispatch.tasks import care_calls_schedule
+        from linli.gridwork import task_kinds
 
-        sources.register(sources.CaseSource(escalation.SOURCE, _("Dispatch centre"), staff=True))
-        origins.register(origins.OriginKind(CareCall, _("Care call"), public=False))
+        task_kinds.register(escalation.KIND)  # two unanswered care calls: a visit
         live.register(LIVE_CALLS, action=CALL_VIEW)  # the dispatchers' boards follow it
         events.subscribe(AlarmRaised, subscribers.open_a_call)
         periodic.register("care-calls-schedule", care_calls_schedule, every=timedelta(hours=1))

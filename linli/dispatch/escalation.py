@@ -1,20 +1,28 @@
-"""Unanswered care calls escalated: the second in a row for an elder opens a case
-for the community (category 老人帮扶) so somebody knocks on the door."""
+"""Unanswered care calls escalated: the second in a row for an elder becomes a grid
+task (gridwork.GridTask, kind `dispatch.care-unanswered`, one open per elder) for the
+grid's workers to knock on the door; an answered care call later closes it."""
 
+from datetime import timedelta
+
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from linli.cases.models import Category
-from linli.cases.services import case_report
 from linli.dispatch.choices import CARE_ESCALATE_AFTER, CareState
 from linli.dispatch.models import CareCall
+from linli.gridwork.services import grid_task_create, grid_tasks_close
+from linli.gridwork.task_kinds import TaskKind
 
-SOURCE = "dispatch"  # the case source dispatch registers: 调度中心
-CATEGORY = "elderly-help"
+KIND = TaskKind(
+    "dispatch.care-unanswered",
+    gettext_lazy("Care calls unanswered: visit the elder"),
+    "registry:resident-detail",
+)
 
 
 def escalate_unanswered(care_call: CareCall) -> bool:
-    """Escalate when the last CARE_ESCALATE_AFTER recorded calls of the elder went
-    unanswered (and none of them was escalated yet). Returns whether it did."""
+    """A grid task when the last CARE_ESCALATE_AFTER recorded calls of the elder went
+    unanswered (and none of them was escalated yet). Returns whether it made one."""
     last = list(
         CareCall.objects.filter(resident=care_call.resident_id, recorded_at__isnull=False)
         .exclude(state=CareState.DUE)
@@ -24,21 +32,26 @@ def escalate_unanswered(care_call: CareCall) -> bool:
         c.state != CareState.UNANSWERED or c.escalated for c in last
     ):
         return False
-    category = Category.objects.get(code=CATEGORY)
     resident = care_call.resident
-    case_report(
-        category=category,
-        description=_(
-            "Proactive care calls to %(name)s, an elder living alone, went unanswered"
-            " %(n)s times in a row: please visit the home."
-        )
+    grid_task_create(
+        kind=KIND.code,
+        ref=str(resident.pk),
+        grid=care_call.grid,
+        title=_("Visit %(name)s: care calls unanswered %(n)s times in a row")
         % {"name": resident.name, "n": CARE_ESCALATE_AFTER},
-        source=SOURCE,
-        by=None,
-        region=care_call.grid,
-        address=str(resident.household.house.address)[:200],
-        origin=care_call,
+        detail=_(
+            "Proactive care calls to this elder living alone went unanswered %(n)s times"
+            " in a row: please visit the home and record how the elder is."
+        )
+        % {"n": CARE_ESCALATE_AFTER},
+        due_on=timezone.localdate() + timedelta(days=1),
+        resident=resident,
     )
     CareCall.objects.filter(pk=care_call.pk).update(escalated=True)
     care_call.escalated = True
     return True
+
+
+def reached(care_call: CareCall) -> None:
+    """The elder answered: the visit asked for is no longer needed."""
+    grid_tasks_close(kind=KIND.code, ref=str(care_call.resident_id))

@@ -313,8 +313,9 @@ def responder_update(
 
 @transaction.atomic
 def care_call_record(*, care_call: CareCall, answered: bool, note: str = "", by: Any) -> CareCall:
-    """Answered or not; the second unanswered in a row is escalated (escalation.py)."""
-    from linli.dispatch.escalation import escalate_unanswered
+    """Answered or not; the second unanswered in a row is escalated to the grid's
+    workers, and an answer closes that (escalation.py)."""
+    from linli.dispatch.escalation import escalate_unanswered, reached
 
     ensure_may(by, care_call.grid, CALL_HANDLE)
     care_call = (
@@ -325,7 +326,9 @@ def care_call_record(*, care_call: CareCall, answered: bool, note: str = "", by:
     care_call.state = CareState.ANSWERED if answered else CareState.UNANSWERED
     care_call.note, care_call.recorded_at, care_call.recorded_by = _note(note), timezone.now(), by
     care_call.save(update_fields=["state", "note", "recorded_at", "recorded_by"])
-    if not answered:
+    if answered:
+        reached(care_call)
+    else:
         escalate_unanswered(care_call)
     return care_call
 

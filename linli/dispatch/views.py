@@ -240,7 +240,7 @@ def care_call_record(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(
             request,
-            _("Recorded; unanswered twice in a row: the community will visit.")
+            _("Recorded; unanswered twice in a row: the grid worker will visit.")
             if done.escalated
             else _("Care call recorded."),
         )

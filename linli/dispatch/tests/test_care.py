@@ -9,11 +9,11 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from linli.cases.models import Case
 from linli.dispatch import services
 from linli.dispatch.choices import CareState, ResponderKind
 from linli.dispatch.models import CareCall, Responder
 from linli.dispatch.tasks import care_calls_schedule
+from linli.gridwork.models import GridTask
 from linli.testing.registry import aged, move_in
 
 pytestmark = pytest.mark.django_db
@@ -40,22 +40,33 @@ def test_the_periodic_task_schedules_them(world, home):
     assert care_calls_schedule.call() == 1
 
 
-def test_two_unanswered_in_a_row_open_a_case(world, home):
+def test_two_unanswered_in_a_row_send_the_grid_worker_and_an_answer_closes_it(world, home):
     _spot, elder = home
     today = timezone.localdate()
     first = CareCall.objects.create(resident=elder, grid=world.a1, due_on=today - timedelta(days=7))
     services.care_call_record(care_call=first, answered=False, by=world.worker_a)
-    assert not Case.objects.exists()
+    assert not GridTask.objects.exists()
     second = CareCall.objects.create(resident=elder, grid=world.a1, due_on=today)
     second = services.care_call_record(
         care_call=second, answered=False, note="无人接听", by=world.worker_a
     )
     assert second.escalated
-    case = Case.objects.get()
-    assert "王秀英" in case.description and case.category.code == "elderly-help"
+    task = GridTask.objects.get()
+    assert (task.kind, task.ref, task.grid, task.resident, task.state) == (
+        "dispatch.care-unanswered",
+        str(elder.pk),
+        world.a1,
+        elder,
+        "open",
+    )
+    assert task.title == "上门看望王秀英：关怀电话连续2次无人接听"
+    assert task.due_on == today + timedelta(days=1)
     with pytest.raises(ValidationError) as refused:
         services.care_call_record(care_call=second, answered=True, by=world.worker_a)
     assert refused.value.messages == ["此关怀电话已记录。"]
+    third = CareCall.objects.create(resident=elder, grid=world.a1, due_on=today + timedelta(days=7))
+    services.care_call_record(care_call=third, answered=True, by=world.worker_a)
+    assert GridTask.objects.get().state == "done"
 
 
 def test_an_answered_call_in_between_resets_the_count(world, home):
@@ -66,7 +77,7 @@ def test_an_answered_call_in_between_resets_the_count(world, home):
             resident=elder, grid=world.a1, due_on=today - timedelta(days=days)
         )
         services.care_call_record(care_call=c, answered=answered, by=world.worker_a)
-    assert not Case.objects.exists()
+    assert not GridTask.objects.exists()
 
 
 def test_a_grid_worker_elsewhere_cannot_respond_here(world):
