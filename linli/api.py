@@ -20,6 +20,7 @@ from linli.core.routers import Router
 from linli.devices.api import router as devices_router
 from linli.devices.emqx_api import router as devices_emqx_router
 from linli.devices.ingest_api import router as devices_ingest_router
+from linli.dispatch.api import router as dispatch_router
 from linli.exports.api import router as exports_router
 from linli.gridwork.api import router as gridwork_router
 from linli.hall.api import router as hall_router
@@ -82,6 +83,7 @@ api.add_router("", alerts_router)
 api.add_router("", payments_router)
 api.add_router("", screens_router)
 api.add_router("", hall_router)
+api.add_router("", dispatch_router)
 api.add_router("", certificates_router)
 api.add_router("", appointments_router)
 api.add_router("", timebank_router)

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "linli.certificates",
     "linli.timebank",
     "linli.hall",
+    "linli.dispatch",
     "linli.appointments",
     "linli.assessment",
     "linli.core.admin_apps.AdminConfig",  # the Django admin, on with LINLI_DJANGO_ADMIN=1

@@ -24,6 +24,7 @@ urlpatterns = [
     path("cap/", include("linli.alerts.public_urls")),
     path("report/", include("linli.cases.public_urls")),
     path("hall/", include("linli.hall.urls")),
+    path("dispatch/", include("linli.dispatch.urls")),
     path("matters/", include("linli.hall.public_urls")),
     path("assessment/", include("linli.assessment.urls")),
     path("notifications/", include("linli.notifications.urls")),

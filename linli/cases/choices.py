@@ -24,6 +24,13 @@ class Stage(models.TextChoices):
     EVALUATED = "evaluated", _("Evaluated")
 
 
+class Priority(models.TextChoices):
+    """A category's priority: life first (an elder's emergency call, a fall)."""
+
+    NORMAL = "normal", _("Normal")
+    LIFE = "life", _("Life priority")
+
+
 class CategoryKind(models.TextChoices):
     EVENT = "event", _("Event (事件)")
     COMPONENT = "component", _("Component (部件)")

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from linli.cases import origins, sources
-from linli.cases.choices import OPEN_STAGES, CategoryKind, Stage
+from linli.cases.choices import OPEN_STAGES, CategoryKind, Priority, Stage
 from linli.cases.questions import validate_questions
 from linli.core.crypto import mask_phone
 from linli.core.fields import BlindIndexField, EncryptedTextField
@@ -46,6 +46,9 @@ class Category(models.Model):
         blank=True,
         validators=[validate_questions],
         help_text=_("Asked when reporting (Open311: the service's attributes)."),
+    )
+    priority = models.CharField(
+        _("priority"), max_length=8, choices=Priority.choices, default=Priority.NORMAL
     )
     order = models.PositiveSmallIntegerField(_("order"), default=100)
     active = models.BooleanField(_("active"), default=True)

@@ -37,6 +37,8 @@ ALARM_TYPES = [
     ("elder-emergency", "老人紧急呼叫", "elder-emergency-call", 3, 10),
     ("elder-service", "老人服务请求", "elderly-help", 30, 120),
     ("no-activity", "长时间无活动", "elder-emergency-call", 15, 60),
+    ("fall", "跌倒报警", "elder-emergency-call", 3, 10),
+    ("wandering", "走出安全区域", "elder-emergency-call", 5, 15),
     ("offline", "设备离线", None, None, None),
     ("low-battery", "电量低", None, None, None),
 ]
@@ -342,6 +344,27 @@ PROFILES = [
             rule("no-activity", MA, RuleKind.NO_DATA, "motion", minutes=12 * 60, clears=True),
             LOW_BATTERY,
         ],
+    ),
+    (
+        "fall-detector",
+        "跌倒探测器",
+        "老人居家跌倒探测（毫米波雷达）：检测到跌倒时上报",
+        3600,
+        [("fall", "检测到跌倒", "", B, 0, 1), BATTERY],
+        [rule("fall", C, RuleKind.BOOLEAN, "fall", clears=False), LOW_BATTERY, offline(180)],
+    ),
+    (
+        "locator",
+        "老人定位手环",
+        "随身定位：走出子女或社区设定的安全区域（电子围栏）时上报",
+        600,
+        [
+            ("outside", "在安全区域外", "", B, 0, 1),
+            ("lon", "经度", "°", N, -180, 180),
+            ("lat", "纬度", "°", N, -90, 90),
+            BATTERY,
+        ],
+        [rule("wandering", MA, RuleKind.BOOLEAN, "outside"), LOW_BATTERY, offline(60)],
     ),
 ]
 
