@@ -25,6 +25,7 @@ urlpatterns = [
     path("report/", include("linli.cases.public_urls")),
     path("hall/", include("linli.hall.urls")),
     path("matters/", include("linli.hall.public_urls")),
+    path("entitlements/", include("linli.entitlements.urls")),
     path("notifications/", include("linli.notifications.urls")),
     path("indicators/", include("linli.indicators.urls")),
     path("exports/", include("linli.exports.urls")),

@@ -1,0 +1,3 @@
+from linli.core.routers import Router
+
+router = Router(tags=["entitlements"])
