@@ -22,10 +22,10 @@ from django.utils.translation import gettext as _
 
 from linli.entitlements.choices import DisabilityType, EndReason
 from linli.entitlements.models import AmountRule, DisabilityCertificate, GrantKind
+from linli.regions.models import Region
 from linli.registry.choices import ResidentStatus
 from linli.registry.labels import DERIVED_LABELS, derived_label_q, years_ago
 from linli.registry.models import Label, Resident, ResidentLabel
-from linli.regions.models import Region
 
 
 @dataclass(frozen=True)

@@ -336,6 +336,9 @@ class Verification(models.Model):
             models.UniqueConstraint(fields=["campaign", "grant"], name="verification_one_per_grant")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.campaign} · {self.grant}"
+
 
 class VeteranRecordQuerySet(GridOwnedQuerySet["VeteranRecord"]):
     view_action = ENTITLEMENT_VIEW

@@ -43,9 +43,9 @@ from linli.entitlements.permissions import (
     ENTITLEMENT_VERIFY,
 )
 from linli.notifications.services import notify
-from linli.registry.models import Label, Resident
 from linli.regions.models import Region
 from linli.regions.selectors import district, ensure_may
+from linli.registry.models import Label, Resident
 
 NOTIFICATION_KIND = "entitlements"
 KIND_FIELDS = (
@@ -422,7 +422,7 @@ def grants_check_lapses(today: date | None = None) -> dict[str, int]:
                     _warn(locked, failed[0].failed)
                     counts["warned"] += 1
                 elif locked.lapse_warned_on + timedelta(days=LAPSE_GRACE_DAYS) <= today:
-                    grant_end(grant=locked, reason=_death_or(locked, failed[0].lapse), by=None)
+                    grant_end(grant=locked, reason=_death_or(locked, failed[0].lapse), on=today, by=None)
                     counts["ended"] += 1
         cleared = open_grants.filter(lapse_warned_on__isnull=False, resident__in=qualifying)
         counts["cleared"] += cleared.update(lapse_warned_on=None, lapse_reason="")

@@ -68,14 +68,16 @@ def certificate(resident, *, grade=1, type="physical", valid_for=365) -> Disabil
     today = timezone.localdate()
     return services.certificate_record(
         resident=resident,
-        number=resident.id_number
-        + f"{['', 'vision', 'hearing', 'speech', 'physical', 'intellectual', 'mental', 'multiple'].index(type)}{grade}",
+        number=f"{resident.id_number}{TYPES.index(type) + 1}{grade}",
         type=type,
         grade=grade,
         issued_on=today - timedelta(days=400),
         valid_until=today + timedelta(days=valid_for),
         by=None,
     )
+
+
+TYPES = ["vision", "hearing", "speech", "physical", "intellectual", "mental", "multiple"]
 
 
 def day(n: int) -> date:
