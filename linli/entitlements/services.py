@@ -422,7 +422,9 @@ def grants_check_lapses(today: date | None = None) -> dict[str, int]:
                     _warn(locked, failed[0].failed)
                     counts["warned"] += 1
                 elif locked.lapse_warned_on + timedelta(days=LAPSE_GRACE_DAYS) <= today:
-                    grant_end(grant=locked, reason=_death_or(locked, failed[0].lapse), on=today, by=None)
+                    grant_end(
+                        grant=locked, reason=_death_or(locked, failed[0].lapse), on=today, by=None
+                    )
                     counts["ended"] += 1
         cleared = open_grants.filter(lapse_warned_on__isnull=False, resident__in=qualifying)
         counts["cleared"] += cleared.update(lapse_warned_on=None, lapse_reason="")
