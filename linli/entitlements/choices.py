@@ -3,6 +3,7 @@ ends, verification results and veterans' service-station records."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Category(models.TextChoices):
@@ -43,7 +44,7 @@ class EndReason(models.TextChoices):
 class VerificationResult(models.TextChoices):
     PENDING = "pending", _("Not yet checked")
     CONFIRMED = "confirmed", _("Confirmed")
-    ENDED = "ended", _("Ended")
+    ENDED = "ended", pgettext_lazy("verification", "Ended")
 
 
 class VeteranRecordKind(models.TextChoices):

@@ -15,7 +15,7 @@ class GrantFilter(InGrid):
     labels = {
         "kind": gettext_lazy("Grant kind"),
         "state": gettext_lazy("State"),
-        "q": gettext_lazy("Name"),
+        "q": gettext_lazy("Person's name"),
         "category": gettext_lazy("Category"),
     }
     kind: str | None = Field(
@@ -59,7 +59,7 @@ class UnservedFilter(InGrid):
 
 
 class VeteranFilter(InGrid):
-    labels = {"q": gettext_lazy("Name"), "no_plaque": gettext_lazy("No honour plaque yet")}
+    labels = {"q": gettext_lazy("Person's name"), "no_plaque": gettext_lazy("No honour plaque yet")}
     q: str | None = Field(None, max_length=20, description="The start of the veteran's name.")
     no_plaque: bool = Field(False, description="Only veterans without a recorded 光荣牌.")
 

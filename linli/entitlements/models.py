@@ -42,7 +42,7 @@ class GrantKind(models.Model):
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=40, unique=True)
     category = models.CharField(_("category"), max_length=12, choices=Category.choices)
-    legal_basis = models.CharField(_("legal basis"), max_length=300)
+    legal_basis = models.CharField(_("policy basis"), max_length=300)
     labels_all = models.ManyToManyField(
         "registry.Label",
         related_name="+",
@@ -108,7 +108,7 @@ class AmountRule(models.Model):
         decimal_places=2,
         validators=[MinValueValidator(0)],
     )
-    unit = models.CharField(_("unit"), max_length=8, choices=Unit.choices)
+    unit = models.CharField(_("amount unit"), max_length=8, choices=Unit.choices)
 
     class Meta:
         verbose_name = _("amount rule")
@@ -206,7 +206,7 @@ class Grant(GridOwned):
         GrantKind, models.PROTECT, related_name="grants", verbose_name=_("grant kind")
     )
     amount = models.DecimalField(_("amount"), max_digits=9, decimal_places=2)
-    unit = models.CharField(_("unit"), max_length=8, choices=Unit.choices)
+    unit = models.CharField(_("amount unit"), max_length=8, choices=Unit.choices)
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ended on"), null=True, blank=True)
     end_reason = models.CharField(

@@ -369,7 +369,9 @@ def test_a_decision_publishes_application_decided_for_the_apps_above(world, matt
         services.step_complete(step=step, by=world.district_admin)
     application.refresh_from_db()
     assert not PublishedEvent.objects.filter(name="hall.application_decided").exists()
-    services.application_decide(application=application, approved=False, note="不符", by=world.worker_a)
+    services.application_decide(
+        application=application, approved=False, note="不符", by=world.worker_a
+    )
     event = PublishedEvent.objects.get(name="hall.application_decided")
     assert event.payload == {
         "application_id": application.pk,
