@@ -83,8 +83,8 @@ class GrantFigures:
                 .annotate(n=Count("pk"))
                 .order_by()
             )
-            for row in found:
-                add(row["grid__path"], UNSERVED, row["n"])
+            for counted in found:
+                add(counted["grid__path"], UNSERVED, counted["n"])
         return figures
 
 

@@ -139,7 +139,7 @@ class AmountRule(models.Model):
         return f"{self.kind} {self.region}"
 
 
-class CertificateQuerySet(GridOwnedQuerySet["DisabilityCertificate"]):
+class DisabilityCertificateQuerySet(GridOwnedQuerySet["DisabilityCertificate"]):
     view_action = ENTITLEMENT_VIEW
 
 
@@ -162,7 +162,7 @@ class DisabilityCertificate(GridOwned):
     valid_until = models.DateField(_("valid until"))
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
-    objects = CertificateQuerySet.as_manager()
+    objects = DisabilityCertificateQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("disability certificate")

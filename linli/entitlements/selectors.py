@@ -21,7 +21,7 @@ from linli.entitlements.models import (
 from linli.entitlements.permissions import ENTITLEMENT_VIEW
 from linli.entitlements.services import VETERAN_LABELS
 from linli.regions.selectors import may
-from linli.registry.models import Resident
+from linli.registry.models import Resident, ResidentLabel
 
 
 def kinds() -> QuerySet[GrantKind]:
@@ -111,8 +111,13 @@ def veterans(*, user: Any, filters: VeteranFilter) -> QuerySet[Resident]:
     year = timezone.localdate().year
     found = (
         residents_visible(user=user)
-        .filter(labels__code__in=VETERAN_LABELS)
-        .distinct()
+        .filter(
+            Exists(
+                ResidentLabel.objects.filter(
+                    resident=OuterRef("pk"), label__code__in=VETERAN_LABELS
+                )
+            )
+        )
         .annotate(
             plaque_on=records.filter(kind=VeteranRecordKind.PLAQUE).values("on")[:1],
             visits=Count(
@@ -145,8 +150,14 @@ def veteran_records_of(*, user: Any, resident: Resident) -> QuerySet[VeteranReco
 
 
 def campaigns_visible(*, user: Any) -> QuerySet[Campaign]:
+    """Campaigns of the user's regions, and those with a grant in them (a grid
+    worker's grids lie below the community the campaign is for)."""
+    mine = Verification.objects.visible_to(user, ENTITLEMENT_VIEW).values("campaign")
     return (
-        Campaign.objects.visible_to(user, ENTITLEMENT_VIEW)
+        Campaign.objects.filter(
+            Q(pk__in=Campaign.objects.visible_to(user, ENTITLEMENT_VIEW).values("pk"))
+            | Q(pk__in=mine)
+        )
         .select_related("region")
         .annotate(
             total=Count("verifications"),

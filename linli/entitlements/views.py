@@ -267,7 +267,7 @@ def _config_regions(request: HttpRequest) -> QuerySet[Region]:
             level__in=[Level.DISTRICT, Level.SUBDISTRICT, Level.COMMUNITY],
             retired_at__isnull=True,
         )
-        .order_by("path")[:500]
+        .order_by("path")
     )
 
 
@@ -399,7 +399,7 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
     regions = (
         Region.objects.visible_to(user, ENTITLEMENT_MANAGE)
         .filter(level__in=[Level.SUBDISTRICT, Level.COMMUNITY], retired_at__isnull=True)
-        .order_by("path")[:500]
+        .order_by("path")
     )
     today = timezone.localdate()
     form = CampaignForm(request.POST or None, regions=regions, initial={"year": today.year})

@@ -4,6 +4,7 @@ from django.utils import translation
 
 from linli.testing.entitlements import kinds as seed_kinds
 from linli.testing.entitlements import rules
+from linli.testing.http import english_client  # noqa: F401 — the client fixture
 
 
 @pytest.fixture(autouse=True)
