@@ -62,7 +62,7 @@ def community_b(world, made) -> Leaks:
         ("post", "entitlements:certificate-create"): Send(
             f"/entitlements/residents/{old.pk}/certificate/",
             {
-                "number": old.id_number + "41",
+                "number": f"{old.id_number}41",
                 "type": "physical",
                 "grade": "2",
                 "issued_on": day(-10).isoformat(),
@@ -114,7 +114,7 @@ def community_b(world, made) -> Leaks:
             f"{API}/entitlements/certificates",
             {
                 "resident_id": old.pk,
-                "number": old.id_number + "41",
+                "number": f"{old.id_number}41",
                 "type": "physical",
                 "grade": 2,
                 "issued_on": day(-10).isoformat(),

@@ -163,7 +163,9 @@ def test_the_district_edits_a_kind_and_a_rule_with_validation_audited(client, wo
         f"/entitlements/kinds/{kind.pk}/rules/",
         {"region": world.a.pk, "min_age": "80", "amount": "120", "unit": "month"},
     )
-    assert added.status_code == 302, re.findall(r"invalid-feedback[^>]*>([^<]+)", added.content.decode())
+    assert added.status_code == 302, re.findall(
+        r"invalid-feedback[^>]*>([^<]+)", added.content.decode()
+    )
     rule = AmountRule.objects.get(region=world.a)
     assert client.post(f"/entitlements/rules/{rule.pk}/delete/").status_code == 302
     assert not AmountRule.objects.filter(region=world.a).exists()
