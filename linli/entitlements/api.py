@@ -26,11 +26,11 @@ from linli.entitlements.permissions import (
 from linli.entitlements.schemas import (
     DisabilityCertificateIn,
     DisabilityCertificateOut,
-    GrantEndIn,
-    GrantIn,
+    EntitlementGrantEndIn,
+    EntitlementGrantIn,
+    EntitlementGrantOut,
     GrantKindCountOut,
     GrantKindOut,
-    GrantOut,
     UnservedOut,
     VeteranRecordIn,
     VeteranRecordOut,
@@ -64,9 +64,9 @@ def grant_kind_list(request: HttpRequest) -> list[dict[str, Any]]:
 
 @router.get(
     "/entitlements/grants",
-    response=list[GrantOut],
-    operation_id="grant_list",
-    url_name="grant-list",
+    response=list[EntitlementGrantOut],
+    operation_id="entitlement_grant_list",
+    url_name="entitlement-grant-list",
 )
 @requires(ENTITLEMENT_VIEW)
 @paginate
@@ -77,9 +77,9 @@ def grant_list(request: HttpRequest, filters: Query[GrantFilter]) -> QuerySet[Gr
 
 @router.get(
     "/entitlements/grants/{grant_id}",
-    response=GrantOut,
-    operation_id="grant_get",
-    url_name="grant-detail",
+    response=EntitlementGrantOut,
+    operation_id="entitlement_grant_get",
+    url_name="entitlement-grant-detail",
 )
 @requires(ENTITLEMENT_VIEW)
 def grant_get(request: HttpRequest, grant_id: int) -> Grant:
@@ -97,12 +97,12 @@ def _resident(request: HttpRequest, resident_id: int, action: str) -> Resident:
 
 @router.post(
     "/entitlements/grants",
-    response={201: GrantOut},
-    operation_id="grant_create",
-    url_name="grant-create",
+    response={201: EntitlementGrantOut},
+    operation_id="entitlement_grant_create",
+    url_name="entitlement-grant-create",
 )
 @requires(ENTITLEMENT_MANAGE)
-def grant_create(request: HttpRequest, payload: GrantIn) -> Status[Grant]:
+def grant_create(request: HttpRequest, payload: EntitlementGrantIn) -> Status[Grant]:
     """A caseworker's grant with its reason; 422 with every condition the resident
     fails, nothing saved."""
     resident = _resident(request, payload.resident_id, ENTITLEMENT_MANAGE)
@@ -121,12 +121,12 @@ def grant_create(request: HttpRequest, payload: GrantIn) -> Status[Grant]:
 
 @router.post(
     "/entitlements/grants/{grant_id}/end",
-    response=GrantOut,
-    operation_id="grant_end",
-    url_name="grant-end",
+    response=EntitlementGrantOut,
+    operation_id="entitlement_grant_end",
+    url_name="entitlement-grant-end",
 )
 @requires(ENTITLEMENT_MANAGE)
-def grant_end(request: HttpRequest, grant_id: int, payload: GrantEndIn) -> Grant:
+def grant_end(request: HttpRequest, grant_id: int, payload: EntitlementGrantEndIn) -> Grant:
     grant = get_object_or_404(
         selectors.grants_visible(user=request.user, action=ENTITLEMENT_MANAGE), pk=grant_id
     )

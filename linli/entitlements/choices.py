@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 
-class Category(models.TextChoices):
+class GrantCategory(models.TextChoices):
     ELDERLY = "elderly", _("Old age")
     DISABILITY = "disability", _("Disability")
     VETERAN = "veteran", _("Veterans")
@@ -25,7 +25,7 @@ class DisabilityType(models.TextChoices):
     MULTIPLE = "multiple", _("Multiple")
 
 
-class Unit(models.TextChoices):
+class AmountUnit(models.TextChoices):
     PER_MONTH = "month", _("yuan a month")
     PER_YEAR = "year", _("yuan a year")
     PERCENT_OFF = "percent", _("percent off the fee")

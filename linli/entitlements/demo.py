@@ -18,8 +18,8 @@ from django.utils import timezone
 from linli.entitlements import engine, services, subscribers
 from linli.entitlements.catalogue import LAID_OFF, ensure
 from linli.entitlements.choices import (
+    AmountUnit,
     DisabilityType,
-    Unit,
     VerificationResult,
     VeteranRecordKind,
 )
@@ -35,15 +35,15 @@ DISTRICT, CHEZHAN = "370306000000", "370306001001"
 # Demo figures, not 周村区's published ones (docs/entitlements.md).
 RULES: dict[str, list[tuple[int | None, int | None, str, str]]] = {
     "elderly-allowance": [
-        (80, 89, "100", Unit.PER_MONTH),
-        (90, 99, "200", Unit.PER_MONTH),
-        (100, None, "500", Unit.PER_MONTH),
+        (80, 89, "100", AmountUnit.PER_MONTH),
+        (90, 99, "200", AmountUnit.PER_MONTH),
+        (100, None, "500", AmountUnit.PER_MONTH),
     ],
-    "disability-living": [(None, None, "120", Unit.PER_MONTH)],
-    "disability-care": [(None, None, "100", Unit.PER_MONTH)],
-    "disability-residential": [(None, None, "300", Unit.PER_MONTH)],
-    "veteran-care": [(None, None, "600", Unit.PER_MONTH)],
-    "cable-tv-relief": [(None, None, "50", Unit.PERCENT_OFF)],
+    "disability-living": [(None, None, "120", AmountUnit.PER_MONTH)],
+    "disability-care": [(None, None, "100", AmountUnit.PER_MONTH)],
+    "disability-residential": [(None, None, "300", AmountUnit.PER_MONTH)],
+    "veteran-care": [(None, None, "600", AmountUnit.PER_MONTH)],
+    "cable-tv-relief": [(None, None, "50", AmountUnit.PERCENT_OFF)],
 }
 GRANTED_SHARE = 0.75
 REASONS = ("社区走访发现", "本人到社区申请", "网格员入户核实", "民政部门转办")

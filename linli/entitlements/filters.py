@@ -7,7 +7,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy
 from ninja import Field
 
-from linli.entitlements.choices import Category
+from linli.entitlements.choices import GrantCategory
 from linli.regions.filters import InGrid
 
 
@@ -16,12 +16,12 @@ class GrantFilter(InGrid):
         "kind": gettext_lazy("Grant kind"),
         "state": gettext_lazy("State"),
         "q": gettext_lazy("Person's name"),
-        "category": gettext_lazy("Category"),
+        "category": gettext_lazy("GrantCategory"),
     }
     kind: str | None = Field(
         None, max_length=40, pattern=r"^[-a-z0-9_]+$", description="A kind's code."
     )
-    category: Category | None = Field(None, description="A kind's category.")
+    category: GrantCategory | None = Field(None, description="A kind's category.")
     state: str | None = Field(
         None,
         pattern=r"^(open|ended|warned)$",

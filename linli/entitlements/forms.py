@@ -7,10 +7,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from linli.entitlements.choices import (
-    Category,
+    AmountUnit,
     DisabilityType,
     EndReason,
-    Unit,
+    GrantCategory,
     VerificationResult,
     VeteranRecordKind,
 )
@@ -25,7 +25,7 @@ def _region_name(region: Region) -> str:
 
 class KindForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=40)
-    category = forms.ChoiceField(label=_("Category"), choices=Category.choices)
+    category = forms.ChoiceField(label=_("GrantCategory"), choices=GrantCategory.choices)
     legal_basis = forms.CharField(
         label=_("Policy basis"), max_length=300, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -73,7 +73,7 @@ class RuleForm(forms.Form):
     min_age = forms.IntegerField(label=_("From age"), min_value=0, max_value=120, required=False)
     max_age = forms.IntegerField(label=_("To age"), min_value=0, max_value=150, required=False)
     amount = forms.DecimalField(label=_("Amount"), min_value=0, max_digits=9, decimal_places=2)
-    unit = forms.ChoiceField(label=_("Amount unit"), choices=Unit.choices)
+    unit = forms.ChoiceField(label=_("Amount unit"), choices=AmountUnit.choices)
 
     def __init__(self, *args: Any, regions: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -25,10 +25,10 @@ from linli.core.crypto import mask_id_number
 from linli.core.fields import EncryptedTextField
 from linli.core.scoping import ScopedQuerySet
 from linli.entitlements.choices import (
-    Category,
+    AmountUnit,
     DisabilityType,
     EndReason,
-    Unit,
+    GrantCategory,
     VerificationResult,
     VeteranRecordKind,
 )
@@ -41,7 +41,7 @@ class GrantKind(models.Model):
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=40, unique=True)
-    category = models.CharField(_("category"), max_length=12, choices=Category.choices)
+    category = models.CharField(_("category"), max_length=12, choices=GrantCategory.choices)
     legal_basis = models.CharField(_("policy basis"), max_length=300)
     labels_all = models.ManyToManyField(
         "registry.Label",
@@ -108,7 +108,7 @@ class AmountRule(models.Model):
         decimal_places=2,
         validators=[MinValueValidator(0)],
     )
-    unit = models.CharField(_("amount unit"), max_length=8, choices=Unit.choices)
+    unit = models.CharField(_("amount unit"), max_length=8, choices=AmountUnit.choices)
 
     class Meta:
         verbose_name = _("amount rule")
@@ -129,7 +129,7 @@ class AmountRule(models.Model):
                 violation_error_message=_("The band's last age is before its first."),
             ),
             models.CheckConstraint(
-                condition=~Q(unit=Unit.PERCENT_OFF) | Q(amount__lte=100),
+                condition=~Q(unit=AmountUnit.PERCENT_OFF) | Q(amount__lte=100),
                 name="amount_rule_percent_at_most_100",
                 violation_error_message=_("A relief is at most 100 percent."),
             ),
@@ -206,7 +206,7 @@ class Grant(GridOwned):
         GrantKind, models.PROTECT, related_name="grants", verbose_name=_("grant kind")
     )
     amount = models.DecimalField(_("amount"), max_digits=9, decimal_places=2)
-    unit = models.CharField(_("amount unit"), max_length=8, choices=Unit.choices)
+    unit = models.CharField(_("amount unit"), max_length=8, choices=AmountUnit.choices)
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ended on"), null=True, blank=True)
     end_reason = models.CharField(

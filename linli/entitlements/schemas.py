@@ -10,10 +10,10 @@ from ninja import Field, Schema
 from linli.core.crypto import mask_name
 from linli.core.schemas import Id
 from linli.entitlements.choices import (
-    Category,
+    AmountUnit,
     DisabilityType,
     EndReason,
-    Unit,
+    GrantCategory,
     VeteranRecordKind,
 )
 
@@ -24,13 +24,13 @@ class AmountRuleOut(Schema):
     min_age: int | None
     max_age: int | None
     amount: Decimal
-    unit: Unit
+    unit: AmountUnit
 
 
 class GrantKindOut(Schema):
     code: str
     name: str
-    category: Category
+    category: GrantCategory
     legal_basis: str
     labels_all: list[str] = Field(description="Codes of the labels all required.")
     labels_any: list[str] = Field(description="Codes of the labels of which one suffices.")
@@ -43,14 +43,14 @@ class GrantKindOut(Schema):
     rules: list[AmountRuleOut]
 
 
-class GrantOut(Schema):
+class EntitlementGrantOut(Schema):
     id: int
     kind: str = Field(alias="kind.code")
     resident_id: int
     holder: str = Field(description="The holder's name, masked.")
     grid_code: str = Field(alias="grid.code")
     amount: Decimal
-    unit: Unit
+    unit: AmountUnit
     starts_on: date
     ends_on: date | None
     end_reason: EndReason | None
@@ -72,14 +72,14 @@ class GrantOut(Schema):
         return str(obj.lapse_reason) or None
 
 
-class GrantIn(Schema):
+class EntitlementGrantIn(Schema):
     resident_id: Id
     kind: str = Field(max_length=40, pattern=r"^[-a-z0-9_]+$")
     reason: str = Field(min_length=1, max_length=300)
     starts_on: date | None = None
 
 
-class GrantEndIn(Schema):
+class EntitlementGrantEndIn(Schema):
     reason: EndReason
     note: str = Field("", max_length=300)
 

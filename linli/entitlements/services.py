@@ -22,9 +22,9 @@ from linli.core.crypto import mask_name
 from linli.entitlements import engine
 from linli.entitlements.choices import (
     LAPSE_GRACE_DAYS,
+    AmountUnit,
     DisabilityType,
     EndReason,
-    Unit,
     VerificationResult,
     VeteranRecordKind,
 )
@@ -144,7 +144,7 @@ def _rule_check(rule: AmountRule) -> None:
                     % {"band": band_text(other)}
                 }
             )
-    if rule.kind.category == "relief" and rule.unit != Unit.PERCENT_OFF:
+    if rule.kind.category == "relief" and rule.unit != AmountUnit.PERCENT_OFF:
         raise ValidationError({"unit": _("A fee relief is given as a percentage off.")})
 
 

@@ -21,7 +21,7 @@ from linli.core.forms import apply_errors
 from linli.core.htmx import render_page
 from linli.core.lists import page_of, query_without_page, render_list
 from linli.entitlements import selectors, services
-from linli.entitlements.choices import Category
+from linli.entitlements.choices import GrantCategory
 from linli.entitlements.exports import UNSERVED
 from linli.entitlements.filters import GrantFilter, UnservedFilter, VeteranFilter
 from linli.entitlements.forms import (
@@ -69,7 +69,7 @@ def grant_list(request: HttpRequest) -> HttpResponse:
         filters=filters,
         errors=errors,
         kinds=GrantKind.objects.all(),
-        categories=Category.choices,
+        categories=GrantCategory.choices,
     )
 
 

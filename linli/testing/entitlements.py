@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from linli.entitlements import services
 from linli.entitlements.catalogue import ensure
-from linli.entitlements.choices import Unit
+from linli.entitlements.choices import AmountUnit
 from linli.entitlements.models import AmountRule, DisabilityCertificate, GrantKind
 from linli.registry.models import Label, Resident
 from linli.registry.services import resident_set_labels
@@ -17,15 +17,15 @@ from linli.testing.registry import aged, id_number, move_in, place
 # 周村区's figures as the demo configures them (demo values, docs/entitlements.md).
 RULES: dict[str, list[tuple[int | None, int | None, str, str]]] = {
     "elderly-allowance": [
-        (80, 89, "100", Unit.PER_MONTH),
-        (90, 99, "200", Unit.PER_MONTH),
-        (100, None, "500", Unit.PER_MONTH),
+        (80, 89, "100", AmountUnit.PER_MONTH),
+        (90, 99, "200", AmountUnit.PER_MONTH),
+        (100, None, "500", AmountUnit.PER_MONTH),
     ],
-    "disability-living": [(None, None, "120", Unit.PER_MONTH)],
-    "disability-care": [(None, None, "100", Unit.PER_MONTH)],
-    "disability-residential": [(None, None, "300", Unit.PER_MONTH)],
-    "veteran-care": [(None, None, "600", Unit.PER_MONTH)],
-    "cable-tv-relief": [(None, None, "50", Unit.PERCENT_OFF)],
+    "disability-living": [(None, None, "120", AmountUnit.PER_MONTH)],
+    "disability-care": [(None, None, "100", AmountUnit.PER_MONTH)],
+    "disability-residential": [(None, None, "300", AmountUnit.PER_MONTH)],
+    "veteran-care": [(None, None, "600", AmountUnit.PER_MONTH)],
+    "cable-tv-relief": [(None, None, "50", AmountUnit.PERCENT_OFF)],
 }
 
 

@@ -8,7 +8,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from linli.entitlements import services
-from linli.entitlements.choices import EndReason, Unit, VeteranRecordKind
+from linli.entitlements.choices import AmountUnit, EndReason, VeteranRecordKind
 from linli.entitlements.models import Grant
 from linli.testing.entitlements import certificate, day, kinds, person, rules
 from linli.testing.leaks import Leaks, Send
@@ -23,7 +23,7 @@ def community_b(world, made) -> Leaks:
         kind=found["veteran-care"],
         region=world.b,
         amount=Decimal("650"),
-        unit=Unit.PER_MONTH,
+        unit=AmountUnit.PER_MONTH,
         by=None,
     )
     disabled = person(world.b1, name="钱泄漏", age=45, labels=["disabled", "dibao"], number="801")
@@ -100,12 +100,12 @@ def community_b(world, made) -> Leaks:
             f"/entitlements/campaigns/{campaign.pk}/verifications/{verification.pk}/",
             {"result": "confirmed"},
         ),
-        ("post", "api:grant-create"): Send(
+        ("post", "api:entitlement-grant-create"): Send(
             f"{API}/entitlements/grants",
             {"resident_id": poor.pk, "kind": kind.code, "reason": "凭证办理"},
             expect=201,
         ),
-        ("post", "api:grant-end"): Send(
+        ("post", "api:entitlement-grant-end"): Send(
             f"{API}/entitlements/grants/{allowance.pk}/end",
             {"reason": "caseworker", "note": "本人放弃"},
             expect=200,

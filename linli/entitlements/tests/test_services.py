@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from linli.audit.models import AuditEntry
 from linli.entitlements import engine, services
-from linli.entitlements.choices import EndReason, Unit, VerificationResult, VeteranRecordKind
+from linli.entitlements.choices import AmountUnit, EndReason, VerificationResult, VeteranRecordKind
 from linli.entitlements.models import AmountRule, Grant, VeteranRecord
 from linli.notifications.models import Notification
 from linli.registry.services import resident_move_out, resident_set_labels
@@ -24,7 +24,11 @@ def test_the_elderly_allowance_follows_the_age_band_and_a_region_overrides_its_p
     grant = services.grant_create(
         resident=old, kind=kinds["elderly-allowance"], reason="主动发现", by=world.worker_a
     )
-    assert (grant.amount, grant.unit, grant.grid) == (Decimal("100"), Unit.PER_MONTH, world.a1)
+    assert (grant.amount, grant.unit, grant.grid) == (
+        Decimal("100"),
+        AmountUnit.PER_MONTH,
+        world.a1,
+    )
     assert engine.amount_for(kinds["elderly-allowance"], older).amount == Decimal("200")
     # the subdistrict sets its own figures: they replace the district's there
     services.rule_create(
@@ -33,7 +37,7 @@ def test_the_elderly_allowance_follows_the_age_band_and_a_region_overrides_its_p
         min_age=80,
         max_age=None,
         amount=Decimal("150"),
-        unit=Unit.PER_MONTH,
+        unit=AmountUnit.PER_MONTH,
         by=world.district_admin,
     )
     assert engine.amount_for(kinds["elderly-allowance"], older).amount == Decimal("150")
@@ -115,7 +119,7 @@ def test_overlapping_bands_and_a_relief_over_100_percent_are_refused(world, kind
             min_age=95,
             max_age=None,
             amount=Decimal("1"),
-            unit=Unit.PER_MONTH,
+            unit=AmountUnit.PER_MONTH,
             by=world.district_admin,
         )
     assert "min_age" in overlap.value.message_dict
@@ -124,7 +128,7 @@ def test_overlapping_bands_and_a_relief_over_100_percent_are_refused(world, kind
             kind=kinds["cable-tv-relief"],
             region=world.a,
             amount=Decimal("120"),
-            unit=Unit.PERCENT_OFF,
+            unit=AmountUnit.PERCENT_OFF,
             by=world.district_admin,
         )
     with pytest.raises(PermissionDenied):
@@ -132,7 +136,7 @@ def test_overlapping_bands_and_a_relief_over_100_percent_are_refused(world, kind
             kind=kinds["cable-tv-relief"],
             region=world.a,
             amount=Decimal("100"),
-            unit=Unit.PERCENT_OFF,
+            unit=AmountUnit.PERCENT_OFF,
             by=world.worker_a,
         )
     assert AmountRule.objects.filter(region=world.a).count() == 0
@@ -143,7 +147,7 @@ def test_a_lapsed_label_warns_the_caseworker_then_ends_the_grant(world, kinds):
     grant = services.grant_create(
         resident=poor, kind=kinds["cable-tv-relief"], reason="凭证", by=world.worker_a
     )
-    assert (grant.amount, grant.unit) == (Decimal("50"), Unit.PERCENT_OFF)
+    assert (grant.amount, grant.unit) == (Decimal("50"), AmountUnit.PERCENT_OFF)
     assert services.grants_check_lapses() == {"warned": 0, "ended": 0, "cleared": 0}
     resident_set_labels(resident=poor, codes=[], by=None)
     assert services.grants_check_lapses()["warned"] == 1

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from linli.audit.models import AuditEntry
 from linli.entitlements import services
-from linli.entitlements.choices import Unit, VeteranRecordKind
+from linli.entitlements.choices import AmountUnit, VeteranRecordKind
 from linli.entitlements.models import AmountRule, Grant, GrantKind, VeteranRecord
 from linli.testing.entitlements import certificate, day, person
 from linli.testing.http import text
@@ -271,7 +271,7 @@ def test_amounts_follow_the_region_override_in_the_rule_table(world, kinds):
         kind=kinds["veteran-care"],
         region=world.a,
         amount=Decimal("650"),
-        unit=Unit.PER_MONTH,
+        unit=AmountUnit.PER_MONTH,
         by=world.district_admin,
     )
     veteran = person(world.a1, labels=["youfu"])
