@@ -16,7 +16,7 @@ class GrantFilter(InGrid):
         "kind": gettext_lazy("Grant kind"),
         "state": gettext_lazy("State"),
         "q": gettext_lazy("Person's name"),
-        "category": gettext_lazy("GrantCategory"),
+        "category": gettext_lazy("Category"),
     }
     kind: str | None = Field(
         None, max_length=40, pattern=r"^[-a-z0-9_]+$", description="A kind's code."

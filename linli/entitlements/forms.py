@@ -25,7 +25,7 @@ def _region_name(region: Region) -> str:
 
 class KindForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=40)
-    category = forms.ChoiceField(label=_("GrantCategory"), choices=GrantCategory.choices)
+    category = forms.ChoiceField(label=_("Category"), choices=GrantCategory.choices)
     legal_basis = forms.CharField(
         label=_("Policy basis"), max_length=300, widget=forms.Textarea(attrs={"rows": 2})
     )

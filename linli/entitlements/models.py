@@ -86,6 +86,11 @@ class GrantKind(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def disability_type_names(self) -> str:
+        names = dict(DisabilityType.choices)
+        return "、".join(str(names.get(t, t)) for t in self.disability_types)
+
 
 class AmountRule(models.Model):
     """A kind's amount in a region (and the regions below it), for an age band."""
