@@ -15,6 +15,7 @@ from linli.entitlements.choices import (
     VeteranRecordKind,
 )
 from linli.entitlements.models import GrantKind
+from linli.hall.models import Matter
 from linli.regions.models import Region
 from linli.registry.models import Label
 
@@ -33,13 +34,13 @@ class KindForm(forms.Form):
         label=_("Labels all required"),
         queryset=Label.objects.all(),
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
     )
     labels_any = forms.ModelMultipleChoiceField(
         label=_("Labels of which one suffices"),
         queryset=Label.objects.all(),
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
     )
     min_age = forms.IntegerField(label=_("Minimum age"), min_value=0, max_value=120, required=False)
     needs_certificate = forms.BooleanField(
@@ -57,15 +58,23 @@ class KindForm(forms.Form):
         label=_("Disability types (none: any)"),
         choices=DisabilityType.choices,
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
     )
-    matter = forms.SlugField(
+    matter = forms.ChoiceField(
         label=_("Service hall matter"),
-        max_length=40,
         required=False,
-        help_text=_("The code of the service hall matter whose approval grants it."),
+        help_text=_("The service hall matter whose approval grants it."),
     )
     active = forms.BooleanField(label=_("Granted now"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["matter"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [
+            ("", _("none: granted by caseworkers only")),
+            *Matter.objects.published().order_by("name").values_list("code", "name"),
+        ]
 
 
 class RuleForm(forms.Form):

@@ -149,7 +149,6 @@ def test_the_district_edits_a_kind_and_a_rule_with_validation_audited(client, wo
             "legal_basis": "新依据",
             "min_age": "80",
             "active": "on",
-            "matter": "elderly-allowance",
         },
     )
     assert good.status_code == 302, text(good)[-600:]
