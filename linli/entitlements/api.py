@@ -58,7 +58,7 @@ def grant_kind_list(request: HttpRequest) -> list[dict[str, Any]]:
             "labels_any": [label.code for label in k.labels_any.all()],
             "rules": list(k.rules.all()),
         }
-        for k in selectors.kinds()
+        for k in selectors.kinds(user=request.user)
     ]
 
 

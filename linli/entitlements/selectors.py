@@ -20,17 +20,29 @@ from linli.entitlements.models import (
 )
 from linli.entitlements.permissions import ENTITLEMENT_VIEW
 from linli.entitlements.services import VETERAN_LABELS
+from linli.regions.models import ancestor_paths
 from linli.regions.selectors import may
 from linli.registry.models import Resident, ResidentLabel
 
 
-def kinds() -> QuerySet[GrantKind]:
+def rules_visible(*, user: Any) -> QuerySet[AmountRule]:
+    """The amount rules that apply in the user's regions: those of the regions above
+    them, and of the regions within them (another community's own are not theirs)."""
+    found = AmountRule.objects.select_related("region").order_by("region__path", "min_age")
+    if getattr(user, "is_superuser", False):
+        return found
+    paths: list[str] = user.scope_paths(ENTITLEMENT_VIEW)
+    if not paths:
+        return found.none()
+    where = Q(region__path__in=[a for p in paths for a in (*ancestor_paths(p), p)])
+    for path in paths:
+        where |= Q(region__path__startswith=path)
+    return found.filter(where)
+
+
+def kinds(*, user: Any) -> QuerySet[GrantKind]:
     return GrantKind.objects.prefetch_related(
-        "labels_all",
-        "labels_any",
-        Prefetch(
-            "rules", AmountRule.objects.select_related("region").order_by("region__path", "min_age")
-        ),
+        "labels_all", "labels_any", Prefetch("rules", rules_visible(user=user))
     )
 
 

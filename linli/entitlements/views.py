@@ -235,7 +235,10 @@ def kind_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "entitlements/kind_list.html",
-        {"kinds": selectors.kinds(), "may_configure": _may_configure(request)},
+        {
+            "kinds": selectors.kinds(user=signed_in_user(request)),
+            "may_configure": _may_configure(request),
+        },
     )
 
 
