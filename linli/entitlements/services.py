@@ -42,12 +42,15 @@ from linli.entitlements.permissions import (
     ENTITLEMENT_MANAGE,
     ENTITLEMENT_VERIFY,
 )
+from linli.gridwork.services import grid_task_create, grid_tasks_close
 from linli.notifications.services import notify
 from linli.regions.models import Region
 from linli.regions.selectors import district, ensure_may
 from linli.registry.models import Label, Resident
 
 NOTIFICATION_KIND = "entitlements"
+# A grid task per household of a campaign: its grants to re-verify (ref "<campaign>-<household>").
+REVERIFY_TASK = "entitlements.reverify"
 KIND_FIELDS = (
     "name",
     "category",
@@ -59,6 +62,10 @@ KIND_FIELDS = (
     "matter",
     "active",
 )
+
+
+def task_ref(campaign: Campaign, household_pk: int) -> str:
+    return f"{campaign.pk}-{household_pk}"
 
 
 def _label(resident: Resident) -> str:
@@ -451,10 +458,24 @@ def campaign_start(*, region: Region, year: int, due_on: date, by: Any) -> Campa
     campaign = Campaign(region=region, year=year, due_on=due_on, created_by=by)
     campaign.full_clean()
     campaign.save()
-    grants = Grant.objects.filter(ends_on__isnull=True, grid__path__startswith=region.path)
+    grants = Grant.objects.filter(
+        ends_on__isnull=True, grid__path__startswith=region.path
+    ).select_related("resident__household__grid", "resident__household__house")
     Verification.objects.bulk_create(
         Verification(campaign=campaign, grant=grant) for grant in grants
     )
+    households = {g.resident.household_id: g.resident.household for g in grants}
+    for household in households.values():
+        grid_task_create(
+            kind=REVERIFY_TASK,
+            ref=task_ref(campaign, household.pk),
+            grid=household.grid,
+            title=_("Re-verify the grants of %(address)s (%(year)d)")
+            % {"address": household.house.address, "year": year},
+            due_on=due_on,
+            household=household,
+            by=None,
+        )
     audit_record(
         action=AuditAction.RECORD_CREATE,
         actor=by,
@@ -492,6 +513,13 @@ def verification_record(
     locked.result, locked.note = result, note[:300]
     locked.checked_by, locked.checked_at = by, timezone.now()
     locked.save(update_fields=["result", "note", "checked_by", "checked_at"])
+    household = locked.grant.resident.household_id
+    if not Verification.objects.filter(
+        campaign=locked.campaign_id,
+        grant__resident__household=household,
+        result=VerificationResult.PENDING,
+    ).exists():
+        grid_tasks_close(kind=REVERIFY_TASK, ref=f"{locked.campaign_id}-{household}", by=by)
     audit_record(
         action=AuditAction.RECORD_UPDATE,
         actor=by,

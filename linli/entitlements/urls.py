@@ -26,6 +26,7 @@ urlpatterns = [
     path("veterans/<int:pk>/", views.veteran_detail, name="veteran-detail"),
     path("campaigns/", views.campaign_list, name="campaign-list"),
     path("campaigns/<int:pk>/", views.campaign_detail, name="campaign-detail"),
+    path("campaigns/task/<str:ref>/", views.campaign_task, name="campaign-task"),
     path(
         "campaigns/<int:pk>/verifications/<int:verification_pk>/",
         views.verification_record,

@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -434,15 +434,35 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
 def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = signed_in_user(request)
     campaign = get_object_or_404(selectors.campaigns_visible(user=user), pk=pk)
+    verifications = selectors.verifications_of(user=user, campaign=campaign)
+    household = request.GET.get("household", "")
+    if household.isdigit() and len(household) < 19:
+        verifications = verifications.filter(grant__resident__household=int(household))
     return render(
         request,
         "entitlements/campaign_detail.html",
         {
             "campaign": campaign,
-            "verifications": selectors.verifications_of(user=user, campaign=campaign),
+            "verifications": verifications,
             "may_verify": user.has_action(ENTITLEMENT_VERIFY),
             "form": VerificationForm(),
         },
+    )
+
+
+@requires(ENTITLEMENT_VIEW)
+@require_GET
+def campaign_task(request: HttpRequest, ref: str) -> HttpResponse:
+    """A grid task's link (ref "<campaign>-<household>"): the campaign's page showing
+    that household's grants."""
+    campaign_pk, _sep, household = ref.partition("-")
+    if not (campaign_pk.isdigit() and household.isdigit()) or len(ref) > 40:
+        raise Http404
+    campaign = get_object_or_404(
+        selectors.campaigns_visible(user=signed_in_user(request)), pk=int(campaign_pk)
+    )
+    return redirect(
+        f"{reverse('entitlements:campaign-detail', args=[campaign.pk])}?household={household}"
     )
 
 

@@ -13,6 +13,7 @@ from linli.audit.models import AuditEntry
 from linli.entitlements import engine, services
 from linli.entitlements.choices import AmountUnit, EndReason, VerificationResult, VeteranRecordKind
 from linli.entitlements.models import AmountRule, Grant, VeteranRecord
+from linli.gridwork.models import GridTask
 from linli.notifications.models import Notification
 from linli.registry.services import resident_move_out, resident_set_labels
 from linli.testing.entitlements import certificate, day, person
@@ -235,6 +236,14 @@ def test_a_campaign_asks_every_open_grant_once_and_an_ended_result_ends_it(world
     with pytest.raises(ValidationError):
         services.campaign_start(region=world.a, year=2026, due_on=day(30), by=world.worker_a)
     verification = campaign.verifications.get()
+    task = GridTask.objects.get(kind="entitlements.reverify")
+    household = a.resident.household
+    assert (task.grid, task.household, task.ref, task.state) == (
+        world.a1,
+        household,
+        f"{campaign.pk}-{household.pk}",
+        "open",
+    )
     with pytest.raises(ValidationError):
         services.verification_record(
             verification=verification, result=VerificationResult.ENDED, by=world.grid_worker_a1
@@ -248,6 +257,8 @@ def test_a_campaign_asks_every_open_grant_once_and_an_ended_result_ends_it(world
     a.refresh_from_db()
     b.refresh_from_db()
     assert a.end_reason == EndReason.VERIFICATION and b.ends_on is None
+    task.refresh_from_db()
+    assert task.state == "done"  # the household's last grant checked
 
 
 def test_veterans_records_need_the_label_aid_needs_amount_and_reason_one_plaque(world, kinds):
