@@ -138,4 +138,9 @@ def community_b(world, made) -> Leaks:
         },
         markers=["钱泄漏", "孙泄漏", "周泄漏", "吴泄漏", "泄漏住院救助"],
         sends=sends,
+        urls={
+            "entitlements:campaign-task": [
+                f"/entitlements/campaigns/task/{campaign.pk}-{veteran.household_id}/"
+            ]
+        },
     )
