@@ -21,6 +21,7 @@ from linli.devices.api import router as devices_router
 from linli.devices.emqx_api import router as devices_emqx_router
 from linli.devices.ingest_api import router as devices_ingest_router
 from linli.dispatch.api import router as dispatch_router
+from linli.entitlements.api import router as entitlements_router
 from linli.exports.api import router as exports_router
 from linli.gridwork.api import router as gridwork_router
 from linli.hall.api import router as hall_router
@@ -81,6 +82,7 @@ api.add_router("", devices_emqx_router)
 api.add_router("", devices_router)
 api.add_router("", alerts_router)
 api.add_router("", payments_router)
+api.add_router("", entitlements_router)
 api.add_router("", screens_router)
 api.add_router("", hall_router)
 api.add_router("", dispatch_router)

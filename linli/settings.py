@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "linli.dispatch",
     "linli.appointments",
     "linli.assessment",
+    "linli.entitlements",
     "linli.core.admin_apps.AdminConfig",  # the Django admin, on with LINLI_DJANGO_ADMIN=1
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -27,6 +27,7 @@ urlpatterns = [
     path("dispatch/", include("linli.dispatch.urls")),
     path("matters/", include("linli.hall.public_urls")),
     path("assessment/", include("linli.assessment.urls")),
+    path("entitlements/", include("linli.entitlements.urls")),
     path("notifications/", include("linli.notifications.urls")),
     path("indicators/", include("linli.indicators.urls")),
     path("exports/", include("linli.exports.urls")),

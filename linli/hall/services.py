@@ -36,6 +36,7 @@ from linli.audit.services import audit_record
 from linli.certificates.models import Certificate, CertificateKind
 from linli.certificates.selectors import usable_certificates
 from linli.certificates.services import certificate_issue
+from linli.core import events
 from linli.core.crypto import blind_index
 from linli.core.problems import Conflict
 from linli.hall.catalogue import HOURS, PHONE
@@ -52,6 +53,7 @@ from linli.hall.choices import (
     ProvidedAs,
     StepState,
 )
+from linli.hall.events import ApplicationDecided
 from linli.hall.materials import MAX_FILES, MAX_TOTAL, CheckedMaterial, material_check
 from linli.hall.models import (
     Application,
@@ -588,6 +590,15 @@ def application_decide(
         details={"state": to, "approved": approved},
     )
     _tell(moved, _("Decision made"))
+    events.publish(
+        ApplicationDecided(
+            application_id=moved.pk,
+            matter=moved.matter.code,
+            approved=approved,
+            resident_id=moved.resident_id,
+            actor_id=by.pk,
+        )
+    )
     return moved
 
 

@@ -355,3 +355,28 @@ def test_the_fee_is_paid_through_the_payments_app(
     )
     payables.on_paid(order)  # at least once: a second run changes nothing
     assert application.transitions.filter(to_state=ApplicationState.DELIVERY).count() == 1
+
+
+def test_a_decision_publishes_application_decided_for_the_apps_above(world, matters):
+    from linli.core.models import PublishedEvent
+
+    application = at_desk(
+        matters["house-number"], desk=world.a, by=world.worker_a, id_number=id_number()
+    )
+    services.application_accept(application=application, by=world.worker_a)
+    for step in application.steps.order_by("stage"):
+        step.refresh_from_db()
+        services.step_complete(step=step, by=world.district_admin)
+    application.refresh_from_db()
+    assert not PublishedEvent.objects.filter(name="hall.application_decided").exists()
+    services.application_decide(
+        application=application, approved=False, note="不符", by=world.worker_a
+    )
+    event = PublishedEvent.objects.get(name="hall.application_decided")
+    assert event.payload == {
+        "application_id": application.pk,
+        "matter": "house-number",
+        "approved": False,
+        "resident_id": application.resident_id,
+        "actor_id": world.worker_a.pk,
+    }
