@@ -22,6 +22,7 @@ from linli.devices.ingest_api import router as devices_ingest_router
 from linli.exports.api import router as exports_router
 from linli.gridwork.api import router as gridwork_router
 from linli.hall.api import router as hall_router
+from linli.homecare.api import router as homecare_router
 from linli.indicators.api import router as indicators_router
 from linli.notices.api import router as notices_router
 from linli.payments.api import router as payments_router
@@ -80,5 +81,6 @@ api.add_router("", alerts_router)
 api.add_router("", payments_router)
 api.add_router("", screens_router)
 api.add_router("", hall_router)
+api.add_router("", homecare_router)
 api.add_router("", certificates_router)
 api.add_router("", appointments_router)
