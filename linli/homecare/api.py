@@ -16,7 +16,6 @@ from ninja.pagination import paginate
 
 from linli.accounts.auth import signed_in_user
 from linli.core.access import requires
-from linli.core.crypto import mask_name
 from linli.core.routers import Router
 from linli.core.xlsx import xlsx_download, xlsx_openapi
 from linli.homecare import selectors, services
@@ -53,24 +52,13 @@ from linli.homecare.statements import statement_workbook
 router = Router(tags=["homecare"])
 
 
-def _out(order: Order) -> Order:
-    order.__dict__["elder_name"] = mask_name(order.elder.name)
-    return order
-
-
 def _detail(order: Order) -> Order:
-    order = _out(order)
     extra: dict[str, Any] = {
         "address": order.elder.household.house.address,
         "moves": list(order.transitions.all()),
     }
     order.__dict__.update(extra)
     return order
-
-
-def _provider_out(provider: Provider) -> Provider:
-    provider.__dict__["area_codes"] = [a.region.code for a in provider.areas.all()]
-    return provider
 
 
 @router.get(
@@ -81,10 +69,9 @@ def _provider_out(provider: Provider) -> Provider:
 )
 @requires(ORDER_VIEW)
 @paginate
-def provider_list(request: HttpRequest) -> list[Provider]:
+def provider_list(request: HttpRequest) -> QuerySet[Provider]:
     """Providers of the caller's regions with their service areas."""
-    found = selectors.providers_visible(user=request.user).prefetch_related("areas__region")
-    return [_provider_out(p) for p in found]
+    return selectors.providers_visible(user=request.user).prefetch_related("areas__region")
 
 
 def _provider(request: HttpRequest, provider_id: int, action: str = ORDER_VIEW) -> Provider:
@@ -102,7 +89,7 @@ def _provider(request: HttpRequest, provider_id: int, action: str = ORDER_VIEW) 
 @requires(ORDER_VIEW)
 def provider_get(request: HttpRequest, provider_id: int) -> Provider:
     """A provider, its items and the ids of its care workers."""
-    provider = _provider_out(_provider(request, provider_id))
+    provider = _provider(request, provider_id)
     extra: dict[str, Any] = {
         "items": list(provider.items.order_by("category", "name")),
         "worker_ids": list(selectors.workers_of(provider).values_list("pk", flat=True)),
@@ -132,10 +119,10 @@ def item_save(request: HttpRequest, provider_id: int, payload: ServiceItemIn) ->
 )
 @requires(ORDER_VIEW)
 @paginate
-def order_list(request: HttpRequest, filters: Query[OrderFilter]) -> list[Order]:
+def order_list(request: HttpRequest, filters: Query[OrderFilter]) -> QuerySet[Order]:
     """Orders of the caller's regions, latest slot first."""
     found: QuerySet[Order] = filters.apply(selectors.orders_visible(user=request.user))
-    return [_out(o) for o in found]
+    return found
 
 
 def _order(request: HttpRequest, order_id: int, action: str = ORDER_VIEW) -> Order:

@@ -6,8 +6,10 @@ from decimal import Decimal
 
 from ninja import Field, Schema
 
+from linli.core.crypto import mask_name
 from linli.core.schemas import Id
 from linli.homecare.choices import Channel, Flag, Funding, OrderState, ServiceCategory
+from linli.homecare.models import Order, Provider
 
 
 class ServiceItemOut(Schema):
@@ -38,6 +40,10 @@ class ProviderOut(Schema):
     active: bool
     area_codes: list[str]
 
+    @staticmethod
+    def resolve_area_codes(obj: Provider) -> list[str]:
+        return [a.region.code for a in obj.areas.all()]
+
 
 class ProviderDetailOut(ProviderOut):
     items: list[ServiceItemOut]
@@ -64,6 +70,10 @@ class OrderOut(Schema):
     flags: list[Flag]
     rating: int | None
     settlement_id: int | None
+
+    @staticmethod
+    def resolve_elder_name(obj: Order) -> str:
+        return mask_name(obj.elder.name)
 
 
 class OrderMoveOut(Schema):

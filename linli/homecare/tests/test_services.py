@@ -108,7 +108,7 @@ def test_staff_book_where_they_work_and_residents_for_their_household(world, a, 
 
 def test_an_order_goes_only_to_a_care_worker_of_its_provider(world, a, b):
     order = order_to(a, OrderState.BOOKED)
-    other, _item, stranger = provider_in(
+    _other, _item, stranger = provider_in(
         world.a, world.a1, name="车站家政", worker_name="李四", worker_phone=phone(8300)
     )
 
@@ -264,7 +264,7 @@ def test_a_self_paid_visit_is_payable_once_checked_out_and_paid_once(world, a):
 
 def test_a_providers_people_see_only_its_orders(world, a):
     mine = order_to(a, OrderState.ASSIGNED)
-    other, item, stranger = provider_in(
+    _other, item, stranger = provider_in(
         world.a, world.a1, name="车站家政", worker_name="李四", worker_phone=phone(8302)
     )
     theirs = services.order_book(
