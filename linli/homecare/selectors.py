@@ -81,14 +81,17 @@ def workers_of(provider: Provider) -> QuerySet[User]:
     """The care workers of a provider: active users holding an active grant that acts
     for its organisation and allows serving orders."""
     roles = vocabulary.roles_allowing(ORDER_SERVE)
-    grants = RoleGrant.objects.active().filter(
-        role__in=roles, affiliation__organisation_id=provider.organisation_id
+    grants = RoleGrant.objects.filter(
+        revoked_at__isnull=True,
+        role__in=roles,
+        affiliation__organisation_id=provider.organisation_id,
     )
-    return (
+    found: QuerySet[User] = (
         User.objects.filter(is_active=True, grants__in=grants)
         .distinct()
         .order_by("full_name", "pk")
     )
+    return found
 
 
 def serves(provider: Provider, region: Region) -> bool:

@@ -175,7 +175,9 @@ def _channel_of(by: User | None, elder: Resident, channel: str) -> str:
     if by is None:
         return channel
     if _is_family(by, elder):
-        mine = bool(by.phone) and elder.phone_index == blind_index(by.phone, Resident.PHONE_CONTEXT)
+        mine = by.phone is not None and elder.phone_index == blind_index(
+            by.phone, Resident.PHONE_CONTEXT
+        )
         return Channel.ELDER if mine else Channel.FAMILY
     ensure_may(by, elder.grid, ORDER_BOOK)
     if channel not in (Channel.COMMUNITY, Channel.DISPATCH):
@@ -237,7 +239,7 @@ def order_book(
         from_state="",
         to_state=OrderState.BOOKED,
         actor=by,
-        note=Channel(channel).label,
+        note=str(Channel(channel).label),
     )
     return order
 

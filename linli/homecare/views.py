@@ -412,7 +412,7 @@ def family_book(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
-                messages.error(request, error)
+                messages.error(request, str(error))
         return redirect("homecare:family")
     try:
         order = services.order_book(
@@ -607,7 +607,7 @@ def provider_item(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
-                messages.error(request, error)
+                messages.error(request, str(error))
         return redirect("homecare:provider-detail", pk)
     data = form.cleaned_data
     try:
