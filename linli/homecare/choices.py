@@ -3,6 +3,7 @@ is funded, and the order's state machine with its allowed moves."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ServiceCategory(models.TextChoices):
@@ -33,10 +34,10 @@ class OrderState(models.TextChoices):
     """An order's state. Allowed moves: `MOVES`."""
 
     BOOKED = "booked", _("Booked")
-    ASSIGNED = "assigned", _("Assigned")
+    ASSIGNED = "assigned", pgettext_lazy("order state", "Assigned")
     CHECKED_IN = "checked_in", _("Checked in")
     CHECKED_OUT = "checked_out", _("Checked out")
-    CONFIRMED = "confirmed", _("Confirmed")
+    CONFIRMED = "confirmed", pgettext_lazy("order state", "Confirmed")
     SETTLED = "settled", _("Settled")
     CANCELLED = "cancelled", _("Cancelled")
 

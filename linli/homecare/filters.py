@@ -18,7 +18,7 @@ class OrderFilter(InGrid):
         "state": gettext_lazy("States"),
         "category": gettext_lazy("Service"),
         "funding": gettext_lazy("Funding"),
-        "provider": gettext_lazy("Provider"),
+        "provider": gettext_lazy("Service provider"),
         "day_from": gettext_lazy("From day"),
         "day_to": gettext_lazy("To day"),
         "flagged": gettext_lazy("Flagged visits only"),
@@ -51,7 +51,7 @@ class OrderFilter(InGrid):
 
 
 class SettlementFilter(ListFilter):
-    labels = {"provider": gettext_lazy("Provider"), "year": gettext_lazy("Year")}
+    labels = {"provider": gettext_lazy("Service provider"), "year": gettext_lazy("Year")}
     provider: int | None = Field(None, ge=1, le=2**31 - 1, description="A provider's id.")
     year: int | None = Field(None, ge=2000, le=2100, description="Months of this year.")
 

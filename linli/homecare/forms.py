@@ -14,7 +14,7 @@ class BookForm(forms.Form):
         label=_("Service"), queryset=ServiceItem.objects.none(), empty_label=None
     )
     starts_at = forms.DateTimeField(
-        label=_("From"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+        label=_("Starts at"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
     )
     funding = forms.ChoiceField(label=_("Funding"), choices=Funding.choices)
     note = forms.CharField(label=_("Note for the care worker"), max_length=200, required=False)
@@ -96,7 +96,7 @@ class ItemForm(forms.Form):
     code = forms.SlugField(label=_("Code"), max_length=40)
     name = forms.CharField(label=_("Name"), max_length=60)
     category = forms.ChoiceField(label=_("Category"), choices=ServiceCategory.choices)
-    unit = forms.CharField(label=_("Unit"), max_length=10)
+    unit = forms.CharField(label=_("Charged per"), max_length=10)
     price = forms.DecimalField(
         label=_("Price (yuan)"), min_value=0, max_value=100000, decimal_places=2
     )
@@ -105,7 +105,7 @@ class ItemForm(forms.Form):
 
 
 class SettleForm(forms.Form):
-    provider = forms.ModelChoiceField(label=_("Provider"), queryset=Provider.objects.none())
+    provider = forms.ModelChoiceField(label=_("Service provider"), queryset=Provider.objects.none())
     month = forms.DateField(
         label=_("Month"),
         input_formats=["%Y-%m"],

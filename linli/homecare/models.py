@@ -91,7 +91,7 @@ class ServiceItem(models.Model):
     code = models.SlugField(_("code"), max_length=40)
     name = models.CharField(_("name"), max_length=60)
     category = models.CharField(_("category"), max_length=12, choices=ServiceCategory.choices)
-    unit = models.CharField(_("unit"), max_length=10, help_text=_("e.g. 次, 小时, 份"))
+    unit = models.CharField(_("charged per"), max_length=10, help_text=_("e.g. 次, 小时, 份"))
     price_fen = models.PositiveIntegerField(
         _("price (fen)"), validators=[MaxValueValidator(10_000_000)]
     )
@@ -144,7 +144,7 @@ class Order(GridOwned):
         verbose_name=_("elder"),
     )
     provider = models.ForeignKey(
-        Provider, models.PROTECT, related_name="orders", verbose_name=_("provider")
+        Provider, models.PROTECT, related_name="orders", verbose_name=_("service provider")
     )
     item = models.ForeignKey(
         ServiceItem, models.PROTECT, related_name="orders", verbose_name=_("service item")
@@ -152,8 +152,8 @@ class Order(GridOwned):
     category = models.CharField(_("category"), max_length=12, choices=ServiceCategory.choices)
     price_fen = models.PositiveIntegerField(_("price (fen)"))
     minutes = models.PositiveSmallIntegerField(_("planned minutes"))
-    starts_at = models.DateTimeField(_("from"))
-    ends_at = models.DateTimeField(_("until"))
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"))
     channel = models.CharField(_("booked by"), max_length=12, choices=Channel.choices)
     funding = models.CharField(_("funding"), max_length=12, choices=Funding.choices)
     note = models.CharField(_("note"), max_length=200, blank=True)
@@ -290,8 +290,10 @@ class OrderTransition(models.Model):
     """One move of an order, who made it and why: the order's log."""
 
     order = models.ForeignKey(Order, models.CASCADE, related_name="transitions")
-    from_state = models.CharField(_("from"), max_length=12, choices=OrderState.choices, blank=True)
-    to_state = models.CharField(_("to"), max_length=12, choices=OrderState.choices)
+    from_state = models.CharField(
+        _("from state"), max_length=12, choices=OrderState.choices, blank=True
+    )
+    to_state = models.CharField(_("to state"), max_length=12, choices=OrderState.choices)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         models.PROTECT,
@@ -321,7 +323,7 @@ class Settlement(models.Model):
     """月度结算单: a provider's confirmed orders of one month, by funding source."""
 
     provider = models.ForeignKey(
-        Provider, models.PROTECT, related_name="settlements", verbose_name=_("provider")
+        Provider, models.PROTECT, related_name="settlements", verbose_name=_("service provider")
     )
     month = models.DateField(_("month"), help_text=_("The first day of the month."))
     orders_count = models.PositiveIntegerField(_("orders"))

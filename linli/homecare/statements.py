@@ -48,8 +48,8 @@ def statement_workbook(settlement: Settlement, out: IO[bytes], *, by: User) -> i
         out,
         sheet=f"{settlement.month:%Y-%m}",
         columns=[
-            Column(_("Order")),
-            Column(_("From"), "yyyy-mm-dd hh:mm"),
+            Column(_("Order no.")),
+            Column(_("Starts at"), "yyyy-mm-dd hh:mm"),
             Column(_("Service")),
             Column(_("Service item")),
             Column(_("Elder")),
