@@ -19,7 +19,7 @@ from linli.core.access import requires
 from linli.core.routers import Router
 from linli.core.xlsx import xlsx_download, xlsx_openapi
 from linli.homecare import selectors, services
-from linli.homecare.filters import OrderFilter, SettlementFilter
+from linli.homecare.filters import HomecareOrderFilter, SettlementFilter
 from linli.homecare.models import Order, Provider, ServiceItem, Settlement
 from linli.homecare.permissions import (
     ORDER_ASSIGN,
@@ -40,12 +40,12 @@ from linli.homecare.schemas import (
     PositionIn,
     ProviderDetailOut,
     ProviderOut,
-    RateIn,
     ReasonIn,
     ServiceItemIn,
     ServiceItemOut,
     SettlementIn,
     SettlementOut,
+    VisitRateIn,
 )
 from linli.homecare.statements import statement_workbook
 
@@ -119,7 +119,7 @@ def item_save(request: HttpRequest, provider_id: int, payload: ServiceItemIn) ->
 )
 @requires(ORDER_VIEW)
 @paginate
-def order_list(request: HttpRequest, filters: Query[OrderFilter]) -> QuerySet[Order]:
+def order_list(request: HttpRequest, filters: Query[HomecareOrderFilter]) -> QuerySet[Order]:
     """Orders of the caller's regions, latest slot first."""
     found: QuerySet[Order] = filters.apply(selectors.orders_visible(user=request.user))
     return found
@@ -255,7 +255,7 @@ def order_confirm(request: HttpRequest, order_id: int, payload: ConfirmIn) -> Or
     url_name="homecare-order-rate",
 )
 @requires(ORDER_BOOK)
-def order_rate(request: HttpRequest, order_id: int, payload: RateIn) -> Order:
+def order_rate(request: HttpRequest, order_id: int, payload: VisitRateIn) -> Order:
     """Record the elder's rating of a confirmed visit (once)."""
     order = _order(request, order_id, ORDER_BOOK)
     services.order_rate(

@@ -16,7 +16,7 @@ class ServiceCategory(models.TextChoices):
     COMPANY = "company", _("Companionship (陪护)")
 
 
-class Channel(models.TextChoices):
+class BookedVia(models.TextChoices):
     """Who booked the order."""
 
     ELDER = "elder", _("The elder")
@@ -30,7 +30,7 @@ class Funding(models.TextChoices):
     SELF_PAY = "self_pay", _("Self-pay")
 
 
-class OrderState(models.TextChoices):
+class HomecareState(models.TextChoices):
     """An order's state. Allowed moves: `MOVES`."""
 
     BOOKED = "booked", _("Booked")
@@ -43,21 +43,21 @@ class OrderState(models.TextChoices):
 
 
 MOVES: dict[str, frozenset[str]] = {
-    OrderState.BOOKED: frozenset({OrderState.ASSIGNED, OrderState.CANCELLED}),
-    OrderState.ASSIGNED: frozenset(
-        {OrderState.ASSIGNED, OrderState.CHECKED_IN, OrderState.CANCELLED}
+    HomecareState.BOOKED: frozenset({HomecareState.ASSIGNED, HomecareState.CANCELLED}),
+    HomecareState.ASSIGNED: frozenset(
+        {HomecareState.ASSIGNED, HomecareState.CHECKED_IN, HomecareState.CANCELLED}
     ),
-    OrderState.CHECKED_IN: frozenset({OrderState.CHECKED_OUT}),
-    OrderState.CHECKED_OUT: frozenset({OrderState.CONFIRMED}),
-    OrderState.CONFIRMED: frozenset({OrderState.SETTLED}),
-    OrderState.SETTLED: frozenset(),
-    OrderState.CANCELLED: frozenset(),
+    HomecareState.CHECKED_IN: frozenset({HomecareState.CHECKED_OUT}),
+    HomecareState.CHECKED_OUT: frozenset({HomecareState.CONFIRMED}),
+    HomecareState.CONFIRMED: frozenset({HomecareState.SETTLED}),
+    HomecareState.SETTLED: frozenset(),
+    HomecareState.CANCELLED: frozenset(),
 }
 
 # Orders still to be served (planned visits).
-OPEN_STATES = frozenset({OrderState.BOOKED, OrderState.ASSIGNED, OrderState.CHECKED_IN})
+OPEN_STATES = frozenset({HomecareState.BOOKED, HomecareState.ASSIGNED, HomecareState.CHECKED_IN})
 # Visits that took place.
-DONE_STATES = frozenset({OrderState.CHECKED_OUT, OrderState.CONFIRMED, OrderState.SETTLED})
+DONE_STATES = frozenset({HomecareState.CHECKED_OUT, HomecareState.CONFIRMED, HomecareState.SETTLED})
 
 
 class Flag(models.TextChoices):

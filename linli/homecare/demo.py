@@ -19,7 +19,7 @@ from linli.accounts.models import RoleGrant, User
 from linli.accounts.services import user_create
 from linli.core.permissions import Role
 from linli.homecare import services
-from linli.homecare.choices import Channel, Funding, OrderState
+from linli.homecare.choices import BookedVia, Funding, HomecareState
 from linli.homecare.models import Order, OrderTransition, Provider, ServiceItem
 from linli.regions.models import Region
 from linli.registry import services as registry
@@ -177,17 +177,17 @@ def _week(
         for _n in range(6):
             state: str
             if offset < 0:
-                state = rng.choice([OrderState.CONFIRMED] * 3 + [OrderState.CHECKED_OUT])
+                state = rng.choice([HomecareState.CONFIRMED] * 3 + [HomecareState.CHECKED_OUT])
             elif offset == 0:
                 state = rng.choice(
-                    [OrderState.CHECKED_IN, OrderState.ASSIGNED, OrderState.CHECKED_OUT]
+                    [HomecareState.CHECKED_IN, HomecareState.ASSIGNED, HomecareState.CHECKED_OUT]
                 )
             else:
-                state = rng.choice([OrderState.BOOKED, OrderState.ASSIGNED])
+                state = rng.choice([HomecareState.BOOKED, HomecareState.ASSIGNED])
             plan.append((offset, state))
-    plan += [(1, OrderState.CANCELLED), (-2, OrderState.CANCELLED)]
+    plan += [(1, HomecareState.CANCELLED), (-2, HomecareState.CANCELLED)]
     days_back = (today - last_month.replace(day=12)).days
-    plan += [(-days_back - rng.randint(0, 10), OrderState.CONFIRMED) for _ in range(18)]
+    plan += [(-days_back - rng.randint(0, 10), HomecareState.CONFIRMED) for _ in range(18)]
     for offset, state in plan:
         provider, items, workers = rng.choice(providers)
         item = rng.choice(items)
@@ -198,7 +198,7 @@ def _week(
     for provider, _items, _workers in providers:
         if Order.objects.filter(
             provider=provider,
-            state=OrderState.CONFIRMED,
+            state=HomecareState.CONFIRMED,
             starts_at__date__gte=last_month,
             starts_at__date__lt=today.replace(day=1),
         ).exists():
@@ -222,21 +222,21 @@ def _walk(
         item=item,
         starts_at=now + timedelta(minutes=30),
         funding=rng.choice([Funding.VOUCHER] * 3 + [Funding.SELF_PAY]),
-        channel=rng.choice([Channel.COMMUNITY, Channel.DISPATCH]),
+        channel=rng.choice([BookedVia.COMMUNITY, BookedVia.DISPATCH]),
         by=None,
     )
-    if state == OrderState.CANCELLED:
+    if state == HomecareState.CANCELLED:
         services.order_cancel(order=order, reason="老人住院，暂停服务", by=None)
-    elif state != OrderState.BOOKED:
+    elif state != HomecareState.BOOKED:
         order = services.order_assign(order=order, worker=rng.choice(workers), by=None)
         building = elder.household.house.building
         lon, lat = building.longitude, building.latitude
         assert lon is not None and lat is not None  # elders at placed homes only
-        if state != OrderState.ASSIGNED:
+        if state != HomecareState.ASSIGNED:
             order = services.order_check_in(
                 order=order, longitude=lon, latitude=lat, by=None, at=now
             )
-        if state in (OrderState.CHECKED_OUT, OrderState.CONFIRMED):
+        if state in (HomecareState.CHECKED_OUT, HomecareState.CONFIRMED):
             away = rng.random() < 0.08
             short = rng.random() < 0.1
             minutes = rng.randint(3, 10) if short else item.minutes + rng.randint(-5, 15)
@@ -248,7 +248,7 @@ def _walk(
                 by=None,
                 at=now + timedelta(minutes=minutes),
             )
-        if state == OrderState.CONFIRMED:
+        if state == HomecareState.CONFIRMED:
             services.order_confirm(order=order, rating=rng.choice([5, 5, 5, 4, 4, 3]), by=None)
     # Move the order, its visit and its log to its day and hour.
     day = timezone.localdate() + timedelta(days=offset)

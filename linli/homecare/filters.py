@@ -9,11 +9,11 @@ from django.utils.translation import gettext_lazy
 from ninja import Field
 
 from linli.core.lists import ListFilter
-from linli.homecare.choices import Funding, OrderState, ServiceCategory
+from linli.homecare.choices import Funding, HomecareState, ServiceCategory
 from linli.regions.filters import InGrid
 
 
-class OrderFilter(InGrid):
+class HomecareOrderFilter(InGrid):
     labels = {
         "state": gettext_lazy("States"),
         "category": gettext_lazy("Service"),
@@ -23,7 +23,7 @@ class OrderFilter(InGrid):
         "day_to": gettext_lazy("To day"),
         "flagged": gettext_lazy("Flagged visits only"),
     }
-    state: list[OrderState] = Field(default_factory=list, description="Any of these states.")
+    state: list[HomecareState] = Field(default_factory=list, description="Any of these states.")
     category: ServiceCategory | None = Field(None, description="A kind of service.")
     funding: Funding | None = Field(None, description="How orders are paid for.")
     provider: int | None = Field(None, ge=1, le=2**31 - 1, description="A provider's id.")

@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from linli.accounts.models import User
-from linli.homecare.choices import Channel, Funding, ServiceCategory
+from linli.homecare.choices import BookedVia, Funding, ServiceCategory
 from linli.homecare.models import Provider, ServiceItem
 from linli.registry.models import Organisation
 
@@ -29,7 +29,7 @@ class BookForm(forms.Form):
         if staff:
             self.fields["channel"] = forms.ChoiceField(
                 label=_("Booked by"),
-                choices=[(c.value, c.label) for c in (Channel.COMMUNITY, Channel.DISPATCH)],
+                choices=[(c.value, c.label) for c in (BookedVia.COMMUNITY, BookedVia.DISPATCH)],
             )
 
 

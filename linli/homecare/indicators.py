@@ -15,7 +15,7 @@ from django.db.models.functions import Substr
 from django.utils.translation import gettext_lazy as _
 
 from linli.core.indicators import Indicator, Measure, Unit, catalogue, midnight
-from linli.homecare.choices import DONE_STATES, Funding, OrderState, ServiceCategory
+from linli.homecare.choices import DONE_STATES, Funding, HomecareState, ServiceCategory
 from linli.homecare.models import Order
 from linli.homecare.permissions import ORDER_VIEW
 from linli.regions.selectors import regions_within
@@ -52,7 +52,7 @@ class VisitFigures:
             found = found.filter(grid__in=regions_within(paths).values("pk"))
         done = Q(state__in=DONE_STATES)
         counts: dict[str, Any] = {
-            "planned": Count("pk", filter=~Q(state=OrderState.CANCELLED)),
+            "planned": Count("pk", filter=~Q(state=HomecareState.CANCELLED)),
             "done": Count("pk", filter=done),
             "flagged": Count("pk", filter=done & FLAG_Q),
         }

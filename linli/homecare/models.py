@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from linli.core.scoping import ScopedQuerySet
-from linli.homecare.choices import Channel, Flag, Funding, OrderState, ServiceCategory
+from linli.homecare.choices import BookedVia, Flag, Funding, HomecareState, ServiceCategory
 from linli.homecare.permissions import ORDER_VIEW
 from linli.regions.models import GridOwned, GridOwnedQuerySet
 
@@ -154,7 +154,7 @@ class Order(GridOwned):
     minutes = models.PositiveSmallIntegerField(_("planned minutes"))
     starts_at = models.DateTimeField(_("starts at"))
     ends_at = models.DateTimeField(_("ends at"))
-    channel = models.CharField(_("booked by"), max_length=12, choices=Channel.choices)
+    channel = models.CharField(_("booked by"), max_length=12, choices=BookedVia.choices)
     funding = models.CharField(_("funding"), max_length=12, choices=Funding.choices)
     note = models.CharField(_("note"), max_length=200, blank=True)
     booked_by = models.ForeignKey(
@@ -174,7 +174,7 @@ class Order(GridOwned):
         verbose_name=_("care worker"),
     )
     state = models.CharField(
-        _("state"), max_length=12, choices=OrderState.choices, default=OrderState.BOOKED
+        _("state"), max_length=12, choices=HomecareState.choices, default=HomecareState.BOOKED
     )
     checked_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True)
     check_in_distance = models.PositiveIntegerField(
@@ -247,7 +247,7 @@ class Order(GridOwned):
                 violation_error_message=_("A rating is 1 to 5 stars."),
             ),
             models.CheckConstraint(
-                condition=~Q(state=OrderState.SETTLED) | Q(settlement__isnull=False),
+                condition=~Q(state=HomecareState.SETTLED) | Q(settlement__isnull=False),
                 name="homecare_order_settled",
                 violation_error_message=_("A settled order names its settlement."),
             ),
@@ -281,7 +281,7 @@ class Order(GridOwned):
     @property
     def late(self) -> bool:
         """Still to be served though its slot has ended."""
-        return self.state in (OrderState.BOOKED, OrderState.ASSIGNED) and (
+        return self.state in (HomecareState.BOOKED, HomecareState.ASSIGNED) and (
             self.ends_at < timezone.now()
         )
 
@@ -291,9 +291,9 @@ class OrderTransition(models.Model):
 
     order = models.ForeignKey(Order, models.CASCADE, related_name="transitions")
     from_state = models.CharField(
-        _("from state"), max_length=12, choices=OrderState.choices, blank=True
+        _("from state"), max_length=12, choices=HomecareState.choices, blank=True
     )
-    to_state = models.CharField(_("to state"), max_length=12, choices=OrderState.choices)
+    to_state = models.CharField(_("to state"), max_length=12, choices=HomecareState.choices)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         models.PROTECT,

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from linli.homecare.choices import Funding, OrderState
+from linli.homecare.choices import Funding, HomecareState
 from linli.homecare.models import Order
 from linli.payments.payables import Payable
 
@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from linli.payments.models import PaymentOrder
 
 KIND = "homecare.order"
-PAYABLE_STATES = (OrderState.CHECKED_OUT, OrderState.CONFIRMED, OrderState.SETTLED)
+PAYABLE_STATES = (HomecareState.CHECKED_OUT, HomecareState.CONFIRMED, HomecareState.SETTLED)
 
 
 def _order(ref: str) -> Order | None:

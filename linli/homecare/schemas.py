@@ -8,7 +8,7 @@ from ninja import Field, Schema
 
 from linli.core.crypto import mask_name
 from linli.core.schemas import Id
-from linli.homecare.choices import Channel, Flag, Funding, OrderState, ServiceCategory
+from linli.homecare.choices import BookedVia, Flag, Funding, HomecareState, ServiceCategory
 from linli.homecare.models import Order, Provider
 
 
@@ -52,7 +52,7 @@ class ProviderDetailOut(ProviderOut):
 
 class OrderOut(Schema):
     id: int
-    state: OrderState
+    state: HomecareState
     elder_id: int
     elder_name: str = Field(description="Masked.")
     grid_code: str = Field(alias="grid.code")
@@ -61,7 +61,7 @@ class OrderOut(Schema):
     category: ServiceCategory
     starts_at: datetime
     ends_at: datetime
-    channel: Channel
+    channel: BookedVia
     funding: Funding
     price_fen: int
     worker_id: int | None
@@ -78,7 +78,7 @@ class OrderOut(Schema):
 
 class OrderMoveOut(Schema):
     from_state: str
-    to_state: OrderState
+    to_state: HomecareState
     actor_id: int | None
     note: str
     at: datetime
@@ -99,7 +99,7 @@ class OrderIn(Schema):
     item_id: Id
     starts_at: datetime
     funding: Funding
-    channel: Channel = Channel.COMMUNITY
+    channel: BookedVia = BookedVia.COMMUNITY
     note: str = Field("", max_length=200)
 
 
@@ -117,7 +117,7 @@ class ConfirmIn(Schema):
     note: str = Field("", max_length=200)
 
 
-class RateIn(Schema):
+class VisitRateIn(Schema):
     rating: int = Field(ge=1, le=5)
     note: str = Field("", max_length=200)
 

@@ -15,7 +15,7 @@ from linli.accounts.models import RoleGrant, User
 from linli.core.crypto import blind_index
 from linli.core.permissions import Role, vocabulary
 from linli.core.scoping import AnyUser
-from linli.homecare.choices import OrderState
+from linli.homecare.choices import HomecareState
 from linli.homecare.models import Order, Provider, ServiceItem, Settlement, yuan
 from linli.homecare.permissions import ORDER_SERVE, ORDER_VIEW
 from linli.regions.models import Region
@@ -165,7 +165,7 @@ def worker_day(*, user: User, day: date) -> QuerySet[Order]:
         .filter(worker=user)
         .filter(
             Q(starts_at__gte=start, starts_at__lt=start + timedelta(days=1))
-            | Q(state=OrderState.CHECKED_IN)
+            | Q(state=HomecareState.CHECKED_IN)
         )
         .select_related("elder__household__house__building")
         .order_by("starts_at", "pk")

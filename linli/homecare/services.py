@@ -21,7 +21,7 @@ from linli.cases.services import case_report
 from linli.core.crypto import blind_index
 from linli.core.geojson import distance_m
 from linli.homecare import selectors
-from linli.homecare.choices import MOVES, Channel, Funding, OrderState
+from linli.homecare.choices import MOVES, BookedVia, Funding, HomecareState
 from linli.homecare.models import (
     Order,
     OrderTransition,
@@ -57,7 +57,7 @@ def _move(order: Order, to: str, *, by: User | None, note: str = "") -> None:
     if to not in MOVES[order.state]:
         raise ValidationError(
             _("An order that is %(state)s cannot become %(to)s.")
-            % {"state": order.get_state_display(), "to": OrderState(to).label}
+            % {"state": order.get_state_display(), "to": HomecareState(to).label}
         )
     OrderTransition.objects.create(
         order=order, from_state=order.state, to_state=to, actor=by, note=note[:300]
@@ -178,10 +178,10 @@ def _channel_of(by: User | None, elder: Resident, channel: str) -> str:
         mine = by.phone is not None and elder.phone_index == blind_index(
             by.phone, Resident.PHONE_CONTEXT
         )
-        return Channel.ELDER if mine else Channel.FAMILY
+        return BookedVia.ELDER if mine else BookedVia.FAMILY
     ensure_may(by, elder.grid, ORDER_BOOK)
-    if channel not in (Channel.COMMUNITY, Channel.DISPATCH):
-        return Channel.COMMUNITY
+    if channel not in (BookedVia.COMMUNITY, BookedVia.DISPATCH):
+        return BookedVia.COMMUNITY
     return channel
 
 
@@ -193,7 +193,7 @@ def order_book(
     starts_at: datetime,
     funding: str,
     by: User | None,
-    channel: str = Channel.COMMUNITY,
+    channel: str = BookedVia.COMMUNITY,
     note: str = "",
 ) -> Order:
     """A visit of `item` to the elder's home from `starts_at` for the item's minutes.
@@ -237,9 +237,9 @@ def order_book(
     OrderTransition.objects.create(
         order=order,
         from_state="",
-        to_state=OrderState.BOOKED,
+        to_state=HomecareState.BOOKED,
         actor=by,
-        note=str(Channel(channel).label),
+        note=str(BookedVia(channel).label),
     )
     return order
 
@@ -253,7 +253,7 @@ def order_assign(*, order: Order, worker: User, by: User | None) -> Order:
         raise ValidationError({"worker": _("Choose a care worker of the order's provider.")})
     if not selectors.serves(order.provider, order.grid):
         raise ValidationError({"worker": _("The provider no longer serves the elder's home.")})
-    _move(order, OrderState.ASSIGNED, by=by, note=worker.full_name or worker.username)
+    _move(order, HomecareState.ASSIGNED, by=by, note=worker.full_name or worker.username)
     order.worker = worker
     order.save(update_fields=["state", "worker"])
     return order
@@ -301,9 +301,9 @@ def order_check_in(
     _ensure_worker(by, order)
     order = _locked(order)
     at = at or timezone.now()
-    if order.state == OrderState.CHECKED_IN:
+    if order.state == HomecareState.CHECKED_IN:
         raise ValidationError(_("You have already checked in to this order."))
-    if order.state != OrderState.ASSIGNED:
+    if order.state != HomecareState.ASSIGNED:
         raise ValidationError(
             _("An order that is %(state)s cannot be checked in to.")
             % {"state": order.get_state_display()}
@@ -328,7 +328,7 @@ def order_check_in(
                 }
             )
         order.check_in_distance = round(distance)
-    _move(order, OrderState.CHECKED_IN, by=by)
+    _move(order, HomecareState.CHECKED_IN, by=by)
     order.checked_in_at = at
     fields = ["state", "checked_in_at", "check_in_distance", "flag_unplaced"]
     if photo is not None:
@@ -353,9 +353,9 @@ def order_check_out(
     _ensure_worker(by, order)
     order = _locked(order)
     at = at or timezone.now()
-    if order.state in (OrderState.BOOKED, OrderState.ASSIGNED):
+    if order.state in (HomecareState.BOOKED, HomecareState.ASSIGNED):
         raise ValidationError(_("Check in at the home before checking out."))
-    if order.state != OrderState.CHECKED_IN:
+    if order.state != HomecareState.CHECKED_IN:
         raise ValidationError(_("You have already checked out of this order."))
     lon, lat = _point(longitude, latitude)
     home = _home_point(order)
@@ -366,7 +366,7 @@ def order_check_out(
     assert order.checked_in_at is not None
     served = (at - order.checked_in_at).total_seconds() / 60
     order.flag_short = served * 100 < order.minutes * settings.LINLI_HOMECARE_SHORT_PERCENT
-    _move(order, OrderState.CHECKED_OUT, by=by)
+    _move(order, HomecareState.CHECKED_OUT, by=by)
     order.checked_out_at = at
     order.save(
         update_fields=["state", "checked_out_at", "check_out_distance", "flag_away", "flag_short"]
@@ -388,9 +388,9 @@ def order_confirm(
     _ensure_elder_side(by, order)
     _rating(rating)
     order = _locked(order)
-    if order.state != OrderState.CHECKED_OUT:
+    if order.state != HomecareState.CHECKED_OUT:
         raise ValidationError(_("Only a visit that has been checked out can be confirmed."))
-    _move(order, OrderState.CONFIRMED, by=by)
+    _move(order, HomecareState.CONFIRMED, by=by)
     order.confirmed_at, order.confirmed_by = timezone.now(), by
     order.rating, order.rating_note = rating, note.strip()[:200]
     order.save(update_fields=["state", "confirmed_at", "confirmed_by", "rating", "rating_note"])
@@ -403,7 +403,7 @@ def order_rate(*, order: Order, rating: int, by: User | None, note: str = "") ->
     _ensure_elder_side(by, order)
     _rating(rating)
     order = _locked(order)
-    if order.state not in (OrderState.CONFIRMED, OrderState.SETTLED):
+    if order.state not in (HomecareState.CONFIRMED, HomecareState.SETTLED):
         raise ValidationError(_("Rate a visit once it is confirmed."))
     if order.rating is not None:
         raise ValidationError(_("This visit has already been rated."))
@@ -427,7 +427,7 @@ def order_cancel(*, order: Order, reason: str, by: User | None) -> Order:
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the order is cancelled.")})
     order = _locked(order)
-    _move(order, OrderState.CANCELLED, by=by, note=reason.strip())
+    _move(order, HomecareState.CANCELLED, by=by, note=reason.strip())
     order.save(update_fields=["state"])
     return order
 
@@ -441,7 +441,7 @@ def order_complain(*, order: Order, text: str, by: User | None) -> Case:
     if not 5 <= len(text) <= 500:
         raise ValidationError({"text": _("Describe the complaint in 5 to 500 characters.")})
     order = _locked(order)
-    if order.state == OrderState.BOOKED:
+    if order.state == HomecareState.BOOKED:
         raise ValidationError(_("There is nothing to complain about before the order is assigned."))
     if cases_raised_by(order).filter(stage__in=OPEN_STAGES).exists():
         raise ValidationError(_("A complaint about this order is already being handled."))
@@ -507,7 +507,7 @@ def settlement_create(*, provider: Provider, month: date, by: User | None) -> Se
     orders = list(
         Order.objects.select_for_update()
         .filter(provider=provider, starts_at__gte=start, starts_at__lt=end)
-        .filter(state=OrderState.CONFIRMED, settlement__isnull=True)
+        .filter(state=HomecareState.CONFIRMED, settlement__isnull=True)
         .order_by("pk")
     )
     if not orders:
@@ -522,16 +522,16 @@ def settlement_create(*, provider: Provider, month: date, by: User | None) -> Se
         created_by=by,
     )
     updated = Order.objects.filter(
-        pk__in=[o.pk for o in orders], state=OrderState.CONFIRMED, settlement__isnull=True
-    ).update(state=OrderState.SETTLED, settlement=settlement)
+        pk__in=[o.pk for o in orders], state=HomecareState.CONFIRMED, settlement__isnull=True
+    ).update(state=HomecareState.SETTLED, settlement=settlement)
     if updated != len(orders):  # the rows are locked: only a bug gets here
         raise ValidationError(_("An order of this month was settled twice."))
     note = _("Settlement %(month)s.") % {"month": f"{month:%Y-%m}"}
     OrderTransition.objects.bulk_create(
         OrderTransition(
             order=o,
-            from_state=OrderState.CONFIRMED,
-            to_state=OrderState.SETTLED,
+            from_state=HomecareState.CONFIRMED,
+            to_state=HomecareState.SETTLED,
             actor=by,
             note=note,
         )

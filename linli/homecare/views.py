@@ -26,8 +26,8 @@ from linli.core.forms import apply_errors
 from linli.core.lists import page_of, render_list
 from linli.core.xlsx import xlsx_download
 from linli.homecare import selectors, services
-from linli.homecare.choices import Funding, OrderState, ServiceCategory
-from linli.homecare.filters import OrderFilter, SettlementFilter
+from linli.homecare.choices import Funding, HomecareState, ServiceCategory
+from linli.homecare.filters import HomecareOrderFilter, SettlementFilter
 from linli.homecare.forms import (
     AreasForm,
     AssignForm,
@@ -78,7 +78,7 @@ def _refused(request: HttpRequest, exc: ValidationError, to: str, *args: object)
 def order_list(request: HttpRequest) -> HttpResponse:
     """Orders of the user's regions (a provider's people: of their provider)."""
     user = signed_in_user(request)
-    filters, errors = OrderFilter.from_query(request.GET)
+    filters, errors = HomecareOrderFilter.from_query(request.GET)
     found = filters.apply(selectors.orders_visible(user=user), user=user)
     return render_list(
         request,
@@ -86,7 +86,7 @@ def order_list(request: HttpRequest) -> HttpResponse:
         page=page_of(request, found),
         filters=filters,
         errors=errors,
-        states=OrderState.choices,
+        states=HomecareState.choices,
         categories=ServiceCategory.choices,
         fundings=Funding.choices,
         providers=selectors.providers_visible(user=user),
@@ -443,7 +443,7 @@ def family_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     form = ConfirmForm(request.POST)
     form.is_valid()
     try:
-        if order.state == OrderState.CHECKED_OUT:
+        if order.state == HomecareState.CHECKED_OUT:
             services.order_confirm(
                 order=order,
                 rating=form.cleaned_data.get("rating"),
@@ -747,7 +747,7 @@ def today_panel(request: HttpRequest, pk: int) -> HttpResponse:
     today = timezone.localdate()
     orders = (
         Order.objects.filter(elder=elder, starts_at__date=today)
-        .exclude(state=OrderState.CANCELLED)
+        .exclude(state=HomecareState.CANCELLED)
         .select_related("item", "provider__organisation", "worker")
         .order_by("starts_at")
     )

@@ -12,7 +12,7 @@ from linli.accounts.models import User
 from linli.accounts.services import user_create
 from linli.core.permissions import Role
 from linli.homecare import services
-from linli.homecare.choices import Funding, OrderState
+from linli.homecare.choices import Funding, HomecareState
 from linli.homecare.models import Order, Provider, ServiceItem
 from linli.registry import services as registry
 from linli.registry.models import Resident
@@ -105,26 +105,26 @@ def order_to(s: Setup, state: str, *, funding: str = Funding.VOUCHER, by=None) -
     order = services.order_book(
         elder=s.elder, item=s.item, starts_at=soon(), funding=funding, by=by
     )
-    if state == OrderState.BOOKED:
+    if state == HomecareState.BOOKED:
         return order
-    if state == OrderState.CANCELLED:
+    if state == HomecareState.CANCELLED:
         return services.order_cancel(order=order, reason="老人住院", by=None)
     order = services.order_assign(order=order, worker=s.worker, by=None)
-    if state == OrderState.ASSIGNED:
+    if state == HomecareState.ASSIGNED:
         return order
     now = timezone.now()
     order = services.order_check_in(
         order=order, longitude=NEAR[0], latitude=NEAR[1], by=None, at=now
     )
-    if state == OrderState.CHECKED_IN:
+    if state == HomecareState.CHECKED_IN:
         return order
     order = services.order_check_out(
         order=order, longitude=NEAR[0], latitude=NEAR[1], by=None, at=now + timedelta(minutes=40)
     )
-    if state == OrderState.CHECKED_OUT:
+    if state == HomecareState.CHECKED_OUT:
         return order
     order = services.order_confirm(order=order, rating=5, by=None)
-    if state == OrderState.CONFIRMED:
+    if state == HomecareState.CONFIRMED:
         return order
     raise ValueError(state)
 

@@ -11,7 +11,7 @@ from PIL import Image
 from linli.accounts.services import user_create
 from linli.core.permissions import Role
 from linli.homecare import services
-from linli.homecare.choices import Funding, OrderState
+from linli.homecare.choices import Funding, HomecareState
 from linli.homecare.models import Order
 from linli.registry import services as registry
 from linli.testing.homecare import NEAR, backdate, last_month, order_to, setup, soon
@@ -52,17 +52,17 @@ def community_b(world, made) -> Leaks:
     resident.phone = son.phone
     resident.save()
 
-    booked = order_to(s, OrderState.BOOKED)
-    assigned = order_to(s, OrderState.ASSIGNED)
-    checked_in = order_to(s, OrderState.CHECKED_IN)
-    checked_out = order_to(s, OrderState.CHECKED_OUT, funding=Funding.SELF_PAY)
-    confirmed = services.order_confirm(order=order_to(s, OrderState.CHECKED_OUT), by=None)
-    settled = backdate(order_to(s, OrderState.CONFIRMED))
+    booked = order_to(s, HomecareState.BOOKED)
+    assigned = order_to(s, HomecareState.ASSIGNED)
+    checked_in = order_to(s, HomecareState.CHECKED_IN)
+    checked_out = order_to(s, HomecareState.CHECKED_OUT, funding=Funding.SELF_PAY)
+    confirmed = services.order_confirm(order=order_to(s, HomecareState.CHECKED_OUT), by=None)
+    settled = backdate(order_to(s, HomecareState.CONFIRMED))
     settlement = services.settlement_create(provider=s.provider, month=last_month(), by=None)
     settled.refresh_from_db()
     # The order to settle sits in the month before last (last month is settled above).
-    to_settle = backdate(order_to(s, OrderState.CONFIRMED))
-    cancelled = order_to(s, OrderState.CANCELLED)
+    to_settle = backdate(order_to(s, HomecareState.CONFIRMED))
+    cancelled = order_to(s, HomecareState.CANCELLED)
     services.order_complain(order=checked_in, text="护理员泄漏投诉测试", by=None)
     organisation = registry.organisation_create(
         grid=world.b1, name="市南泄漏助浴队", kind="enterprise", address="市南路1号", by=None

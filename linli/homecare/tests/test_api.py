@@ -1,6 +1,6 @@
 """Home services' API: lists in scope, booking, the moves, problems for bad input."""
 
-from linli.homecare.choices import OrderState
+from linli.homecare.choices import HomecareState
 from linli.homecare.models import Order, Settlement
 from linli.testing.homecare import FAR, NEAR, backdate, last_month, order_to, soon
 from linli.testing.http import call_api, problem_of
@@ -9,8 +9,8 @@ from linli.testing.http import call_api, problem_of
 def test_orders_are_listed_in_scope_with_elders_masked(
     client, world, a, b, django_assert_max_num_queries
 ):
-    order_to(a, OrderState.ASSIGNED)
-    order_to(b, OrderState.BOOKED)
+    order_to(a, HomecareState.ASSIGNED)
+    order_to(b, HomecareState.BOOKED)
     client.force_login(world.worker_a)
     with django_assert_max_num_queries(7):  # session, user, grants, affiliations, count, page
         found = client.get("/api/v1/homecare/orders").json()
@@ -54,7 +54,7 @@ def test_a_booking_and_its_moves_through_the_api(client, world, a):
         {"longitude": str(NEAR[0]), "latitude": str(NEAR[1])},
     )
     problem_of(early_out, 422)
-    assert Order.objects.get().state == OrderState.ASSIGNED
+    assert Order.objects.get().state == HomecareState.ASSIGNED
     inside = call_api(
         client,
         a.worker,
@@ -67,7 +67,7 @@ def test_a_booking_and_its_moves_through_the_api(client, world, a):
 
 
 def test_a_double_settlement_is_a_422_with_nothing_saved(client, world, a):
-    backdate(order_to(a, OrderState.CONFIRMED))
+    backdate(order_to(a, HomecareState.CONFIRMED))
     body = {"provider_id": a.provider.pk, "month": last_month().isoformat()}
     assert (
         call_api(client, world.subdistrict_admin, "post", "/homecare/settlements", body).status_code

@@ -11,7 +11,7 @@ from django.utils import timezone
 from linli.cases.models import Case
 from linli.cases.selectors import cases_raised_by
 from linli.homecare import payables, selectors, services
-from linli.homecare.choices import Channel, Funding, OrderState
+from linli.homecare.choices import BookedVia, Funding, HomecareState
 from linli.homecare.models import Order, OrderTransition, Settlement
 from linli.registry.models import Building
 from linli.testing.homecare import (
@@ -38,9 +38,9 @@ def refused(fn, **kwargs) -> ValidationError:
 
 
 def test_an_order_walks_from_booking_to_confirmation_with_each_move_logged(a):
-    order = order_to(a, OrderState.CONFIRMED)
+    order = order_to(a, HomecareState.CONFIRMED)
 
-    assert order.state == OrderState.CONFIRMED and order.rating == 5
+    assert order.state == HomecareState.CONFIRMED and order.rating == 5
     assert order.check_in_distance is not None and order.check_in_distance < 100
     assert order.flags == []
     assert moves(order) == ["booked", "assigned", "checked_in", "checked_out", "confirmed"]
@@ -82,9 +82,9 @@ def test_staff_book_where_they_work_and_residents_for_their_household(world, a, 
         starts_at=soon(),
         funding="voucher",
         by=world.worker_a,
-        channel=Channel.DISPATCH,
+        channel=BookedVia.DISPATCH,
     )
-    assert order.channel == Channel.DISPATCH and order.booked_by == world.worker_a
+    assert order.channel == BookedVia.DISPATCH and order.booked_by == world.worker_a
     with pytest.raises(PermissionDenied):
         services.order_book(
             elder=a.elder, item=a.item, starts_at=soon(), funding="voucher", by=world.worker_b
@@ -98,7 +98,7 @@ def test_staff_book_where_they_work_and_residents_for_their_household(world, a, 
     by_family = services.order_book(
         elder=a.elder, item=a.item, starts_at=soon(2), funding="self_pay", by=world.resident_a
     )
-    assert by_family.channel == Channel.FAMILY
+    assert by_family.channel == BookedVia.FAMILY
     assert list(selectors.family_elders(world.resident_a)) == [a.elder]  # not the daughter: 45
     with pytest.raises(PermissionDenied):  # a resident books for nobody else
         services.order_book(
@@ -107,7 +107,7 @@ def test_staff_book_where_they_work_and_residents_for_their_household(world, a, 
 
 
 def test_an_order_goes_only_to_a_care_worker_of_its_provider(world, a, b):
-    order = order_to(a, OrderState.BOOKED)
+    order = order_to(a, HomecareState.BOOKED)
     _other, _item, stranger = provider_in(
         world.a, world.a1, name="车站家政", worker_name="李四", worker_phone=phone(8300)
     )
@@ -116,7 +116,9 @@ def test_an_order_goes_only_to_a_care_worker_of_its_provider(world, a, b):
     assert set(error.message_dict) == {"worker"}
     error = refused(services.order_assign, order=order, worker=world.grid_worker_a1, by=None)
     assert set(error.message_dict) == {"worker"}
-    assert Order.objects.get(pk=order.pk).state == OrderState.BOOKED and moves(order) == ["booked"]
+    assert Order.objects.get(pk=order.pk).state == HomecareState.BOOKED and moves(order) == [
+        "booked"
+    ]
 
     services.order_assign(order=order, worker=a.worker, by=world.worker_a)
     with pytest.raises(PermissionDenied):  # outside B's worker's community
@@ -124,7 +126,7 @@ def test_an_order_goes_only_to_a_care_worker_of_its_provider(world, a, b):
 
 
 def test_a_check_in_far_from_the_home_is_refused_and_nothing_is_saved(a):
-    order = order_to(a, OrderState.ASSIGNED)
+    order = order_to(a, HomecareState.ASSIGNED)
 
     error = refused(
         services.order_check_in, order=order, longitude=FAR[0], latitude=FAR[1], by=a.worker
@@ -135,12 +137,12 @@ def test_a_check_in_far_from_the_home_is_refused_and_nothing_is_saved(a):
     )
     assert "location" in error.message_dict["longitude"][0]
     again = Order.objects.get(pk=order.pk)
-    assert again.state == OrderState.ASSIGNED and again.checked_in_at is None
+    assert again.state == HomecareState.ASSIGNED and again.checked_in_at is None
     assert moves(order) == ["booked", "assigned"]
 
 
 def test_a_check_out_before_check_in_is_refused(a):
-    order = order_to(a, OrderState.ASSIGNED)
+    order = order_to(a, HomecareState.ASSIGNED)
     error = refused(
         services.order_check_out, order=order, longitude=NEAR[0], latitude=NEAR[1], by=a.worker
     )
@@ -149,7 +151,7 @@ def test_a_check_out_before_check_in_is_refused(a):
 
 
 def test_only_the_assigned_worker_checks_in(world, a):
-    order = order_to(a, OrderState.ASSIGNED)
+    order = order_to(a, HomecareState.ASSIGNED)
     _p, _i, colleague = provider_in(
         world.a, world.a1, name="车站家政", worker_name="李四", worker_phone=phone(8301)
     )
@@ -158,7 +160,7 @@ def test_only_the_assigned_worker_checks_in(world, a):
 
 
 def test_short_visits_and_check_outs_away_from_the_home_are_flagged(a):
-    order = order_to(a, OrderState.CHECKED_IN)
+    order = order_to(a, HomecareState.CHECKED_IN)
     done = services.order_check_out(
         order=order,
         longitude=FAR[0],
@@ -173,12 +175,12 @@ def test_short_visits_and_check_outs_away_from_the_home_are_flagged(a):
 
 def test_a_home_without_a_position_is_accepted_and_flagged(a):
     Building.objects.update(longitude=None, latitude=None)
-    order = order_to(a, OrderState.CHECKED_IN)
+    order = order_to(a, HomecareState.CHECKED_IN)
     assert order.flag_unplaced and order.check_in_distance is None
 
 
 def test_confirmation_and_rating_come_once_and_in_range(a):
-    order = order_to(a, OrderState.CHECKED_OUT)
+    order = order_to(a, HomecareState.CHECKED_OUT)
     assert set(refused(services.order_confirm, order=order, rating=6, by=None).message_dict) == {
         "rating"
     }
@@ -192,7 +194,7 @@ def test_confirmation_and_rating_come_once_and_in_range(a):
 
 
 def test_a_complaint_becomes_a_case_with_the_order_as_its_origin(world, a):
-    order = order_to(a, OrderState.CHECKED_OUT)
+    order = order_to(a, HomecareState.CHECKED_OUT)
     case = services.order_complain(order=order, text="护理员迟到四十分钟", by=world.worker_a)
 
     assert list(cases_raised_by(order)) == [case]
@@ -204,14 +206,14 @@ def test_a_complaint_becomes_a_case_with_the_order_as_its_origin(world, a):
 
 
 def test_a_month_is_settled_once_and_each_order_once(world, a):
-    confirmed = [order_to(a, OrderState.CONFIRMED) for _ in range(2)]
-    paid = order_to(a, OrderState.CONFIRMED, funding=Funding.SELF_PAY)
-    short = order_to(a, OrderState.CHECKED_IN)
+    confirmed = [order_to(a, HomecareState.CONFIRMED) for _ in range(2)]
+    paid = order_to(a, HomecareState.CONFIRMED, funding=Funding.SELF_PAY)
+    short = order_to(a, HomecareState.CHECKED_IN)
     short = services.order_check_out(
         order=short, longitude=NEAR[0], latitude=NEAR[1], by=None, at=short.checked_in_at
     )
     short = services.order_confirm(order=short, by=None)
-    open_one = order_to(a, OrderState.ASSIGNED)
+    open_one = order_to(a, HomecareState.ASSIGNED)
     for order in [*confirmed, paid, short, open_one]:
         backdate(order)
     month = last_month()
@@ -223,9 +225,11 @@ def test_a_month_is_settled_once_and_each_order_once(world, a):
 
     assert settlement.orders_count == in_month and settlement.flagged_count == 1
     assert (settlement.voucher_fen, settlement.self_pay_fen) == (4500, 1500)
-    assert Order.objects.filter(settlement=settlement, state=OrderState.SETTLED).count() == in_month
+    assert (
+        Order.objects.filter(settlement=settlement, state=HomecareState.SETTLED).count() == in_month
+    )
     assert settlement.voucher_fen + settlement.self_pay_fen == 1500 * in_month
-    assert Order.objects.get(pk=open_one.pk).state == OrderState.ASSIGNED
+    assert Order.objects.get(pk=open_one.pk).state == HomecareState.ASSIGNED
     error = refused(services.settlement_create, provider=a.provider, month=month, by=None)
     assert "already settled" in error.message_dict["month"][0]
     assert Settlement.objects.count() == 1
@@ -241,7 +245,7 @@ def test_a_month_is_settled_once_and_each_order_once(world, a):
 
 
 def test_a_settled_order_is_never_settled_again(world, a):
-    order = backdate(order_to(a, OrderState.CONFIRMED))
+    order = backdate(order_to(a, HomecareState.CONFIRMED))
     month = timezone.localtime(order.starts_at).date().replace(day=1)
     first = services.settlement_create(provider=a.provider, month=month, by=None)
     Settlement.objects.filter(pk=first.pk).update(month=month.replace(year=month.year - 1))
@@ -251,9 +255,9 @@ def test_a_settled_order_is_never_settled_again(world, a):
 
 
 def test_a_self_paid_visit_is_payable_once_checked_out_and_paid_once(world, a):
-    order = order_to(a, OrderState.ASSIGNED, funding=Funding.SELF_PAY)
+    order = order_to(a, HomecareState.ASSIGNED, funding=Funding.SELF_PAY)
     assert payables.describe(str(order.pk)) is None
-    order = order_to(a, OrderState.CHECKED_OUT, funding=Funding.SELF_PAY)
+    order = order_to(a, HomecareState.CHECKED_OUT, funding=Funding.SELF_PAY)
     payable = payables.describe(str(order.pk))
     assert payable.amount_fen == 1500 and payable.region == world.a1
     services.order_paid(order=order, payment_ref="T1")
@@ -263,7 +267,7 @@ def test_a_self_paid_visit_is_payable_once_checked_out_and_paid_once(world, a):
 
 
 def test_a_providers_people_see_only_its_orders(world, a):
-    mine = order_to(a, OrderState.ASSIGNED)
+    mine = order_to(a, HomecareState.ASSIGNED)
     _other, item, stranger = provider_in(
         world.a, world.a1, name="车站家政", worker_name="李四", worker_phone=phone(8302)
     )

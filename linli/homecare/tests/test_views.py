@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 from PIL import Image
 
 from linli.audit.models import AuditEntry
-from linli.homecare.choices import Funding, OrderState
+from linli.homecare.choices import Funding, HomecareState
 from linli.homecare.models import Order, Settlement
 from linli.testing.homecare import FAR, NEAR, backdate, last_month, order_to
 from linli.testing.http import get, post, text
@@ -17,7 +17,7 @@ from linli.testing.registry import aged, move_in, phone
 
 
 def test_the_console_lists_orders_of_its_regions_only(client, world, a, b):
-    mine, theirs = order_to(a, OrderState.ASSIGNED), order_to(b, OrderState.BOOKED)
+    mine, theirs = order_to(a, HomecareState.ASSIGNED), order_to(b, HomecareState.BOOKED)
 
     page = text(get(client, world.worker_a, "/homecare/"))
     assert "王秀英" in page and "赵泄漏" not in page and f"#{mine.pk}" in page
@@ -75,7 +75,7 @@ def _photo() -> SimpleUploadedFile:
 
 
 def test_the_worker_checks_in_at_the_home_and_out_from_the_phone_page(client, world, a):
-    order = order_to(a, OrderState.ASSIGNED)
+    order = order_to(a, HomecareState.ASSIGNED)
     page = text(get(client, a.worker, "/homecare/today/"))
     assert "王秀英" in page and "Check in at the home" in page
 
@@ -89,7 +89,7 @@ def test_the_worker_checks_in_at_the_home_and_out_from_the_phone_page(client, wo
     assert "m from the elder's home" in text(
         client.get("/homecare/today/", HTTP_ACCEPT_LANGUAGE="en")
     )
-    assert Order.objects.get().state == OrderState.ASSIGNED
+    assert Order.objects.get().state == HomecareState.ASSIGNED
 
     done = post(
         client,
@@ -99,7 +99,7 @@ def test_the_worker_checks_in_at_the_home_and_out_from_the_phone_page(client, wo
     )
     assert done.status_code == 302
     order.refresh_from_db()
-    assert order.state == OrderState.CHECKED_IN and order.photo
+    assert order.state == HomecareState.CHECKED_IN and order.photo
     assert get(client, world.worker_a, f"/homecare/{order.pk}/photo/").status_code == 200
     assert get(client, world.worker_b, f"/homecare/{order.pk}/photo/").status_code == 404
 
@@ -110,12 +110,12 @@ def test_the_worker_checks_in_at_the_home_and_out_from_the_phone_page(client, wo
         {"longitude": NEAR[0], "latitude": NEAR[1]},
     )
     order.refresh_from_db()
-    assert order.state == OrderState.CHECKED_OUT and order.flag_short  # out at once
+    assert order.state == HomecareState.CHECKED_OUT and order.flag_short  # out at once
     assert "Visit too short" in text(get(client, world.worker_a, f"/homecare/{order.pk}/"))
 
 
 def test_a_bad_photo_is_refused_and_nothing_saved(client, a):
-    order = order_to(a, OrderState.ASSIGNED)
+    order = order_to(a, HomecareState.ASSIGNED)
     bad = SimpleUploadedFile("x.jpg", b"not an image", content_type="image/jpeg")
     post(
         client,
@@ -124,7 +124,7 @@ def test_a_bad_photo_is_refused_and_nothing_saved(client, a):
         {"longitude": NEAR[0], "latitude": NEAR[1], "photo": bad},
     )
     order.refresh_from_db()
-    assert order.state == OrderState.ASSIGNED and not order.photo
+    assert order.state == HomecareState.ASSIGNED and not order.photo
 
 
 def test_the_family_books_confirms_rates_and_complains(client, world, a):
@@ -149,7 +149,7 @@ def test_the_family_books_confirms_rates_and_complains(client, world, a):
     booked = Order.objects.get()
     assert booked.channel == "family" and booked.funding == Funding.SELF_PAY
 
-    visited = order_to(a, OrderState.CHECKED_OUT)
+    visited = order_to(a, HomecareState.CHECKED_OUT)
     post(
         client,
         world.resident_a,
@@ -157,7 +157,7 @@ def test_the_family_books_confirms_rates_and_complains(client, world, a):
         {"rating": "4", "note": "好"},
     )
     visited.refresh_from_db()
-    assert visited.state == OrderState.CONFIRMED and visited.rating == 4
+    assert visited.state == HomecareState.CONFIRMED and visited.rating == 4
     post(
         client,
         world.resident_a,
@@ -170,11 +170,11 @@ def test_the_family_books_confirms_rates_and_complains(client, world, a):
         post(client, world.resident_a, f"/homecare/family/{booked.pk}/cancel/", {}).status_code
         == 302
     )
-    assert Order.objects.get(pk=booked.pk).state == OrderState.CANCELLED
+    assert Order.objects.get(pk=booked.pk).state == HomecareState.CANCELLED
 
 
 def test_another_family_gets_404(client, world, a, b):
-    order = order_to(b, OrderState.CHECKED_OUT)
+    order = order_to(b, HomecareState.CHECKED_OUT)
     assert (
         post(
             client, world.resident_a, f"/homecare/family/{order.pk}/confirm/", {"rating": "5"}
@@ -190,7 +190,7 @@ def test_another_family_gets_404(client, world, a, b):
 
 
 def test_a_month_is_settled_from_the_console_and_its_statement_exported(client, world, a):
-    backdate(order_to(a, OrderState.CONFIRMED))
+    backdate(order_to(a, HomecareState.CONFIRMED))
     month = last_month().strftime("%Y-%m")
     response = post(
         client,
@@ -253,6 +253,6 @@ def test_providers_are_registered_and_keep_their_items(client, world, a):
 
 
 def test_the_elder_panel_shows_recent_orders_in_scope(client, world, a):
-    order_to(a, OrderState.BOOKED)
+    order_to(a, HomecareState.BOOKED)
     assert "助餐送餐" in text(get(client, world.worker_a, f"/homecare/panels/elder/{a.elder.pk}/"))
     assert get(client, world.worker_b, f"/homecare/panels/elder/{a.elder.pk}/").status_code == 404
