@@ -235,11 +235,7 @@ def order_book(
         booked_by=by,
     )
     OrderTransition.objects.create(
-        order=order,
-        from_state="",
-        to_state=HomecareState.BOOKED,
-        actor=by,
-        note=str(BookedVia(channel).label),
+        order=order, from_state="", to_state=HomecareState.BOOKED, actor=by
     )
     return order
 
