@@ -136,7 +136,9 @@ class ComplaintOut(Schema):
 
 class SettlementIn(Schema):
     provider_id: Id
-    month: date = Field(description="Any day of the month to settle.")
+    month: date = Field(
+        description="Any day of the month to settle.", ge=date(2000, 1, 1), le=date(2100, 12, 31)
+    )
 
 
 class SettlementOut(Schema):

@@ -200,6 +200,8 @@ def order_book(
     Booked by the elder or their family (a resident account), or by staff where the
     elder lives (the community, the dispatch centre)."""
     channel = _channel_of(by, elder, channel)
+    if timezone.is_naive(starts_at):  # a time without its zone is the site's
+        starts_at = timezone.make_aware(starts_at)
     errors: dict[str, str] = {}
     if elder.status != ResidentStatus.LIVING or elder.birth_date > years_ago(ELDERLY_AGE):
         errors["elder"] = _("Home services are for living residents aged 60 or over.")
@@ -492,7 +494,7 @@ def settlement_create(*, provider: Provider, month: date, by: User | None) -> Se
     """The provider's statement of a month that has ended: its confirmed orders (by the
     slot's start), each settled once. A month settled before is refused."""
     ensure_may(by, provider.organisation.grid, SETTLEMENT_MANAGE)
-    if month.day != 1:
+    if month.day != 1 or not 2000 <= month.year <= 2100:
         raise ValidationError({"month": _("A settlement is for a whole month.")})
     start, end = selectors.month_bounds(month)
     if end > timezone.now():
