@@ -25,6 +25,7 @@ from linli.entitlements.api import router as entitlements_router
 from linli.exports.api import router as exports_router
 from linli.gridwork.api import router as gridwork_router
 from linli.hall.api import router as hall_router
+from linli.homecare.api import router as homecare_router
 from linli.indicators.api import router as indicators_router
 from linli.notices.api import router as notices_router
 from linli.payments.api import router as payments_router
@@ -86,6 +87,7 @@ api.add_router("", entitlements_router)
 api.add_router("", screens_router)
 api.add_router("", hall_router)
 api.add_router("", dispatch_router)
+api.add_router("", homecare_router)
 api.add_router("", certificates_router)
 api.add_router("", appointments_router)
 api.add_router("", timebank_router)

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "linli.appointments",
     "linli.assessment",
     "linli.entitlements",
+    "linli.homecare",
     "linli.core.admin_apps.AdminConfig",  # the Django admin, on with LINLI_DJANGO_ADMIN=1
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -218,6 +219,11 @@ if not re.fullmatch(r"\d{4}(?!00)\d{2}0{6}", LINLI_DISTRICT):
 # Cases: how long after closing a case may be reopened (else it is reported anew).
 LINLI_CASE_REOPEN_DAYS = env_int("LINLI_CASE_REOPEN_DAYS", 7, minimum=0)
 LINLI_PHOTO_MAX_MB = env_int("LINLI_PHOTO_MAX_MB", 10, minimum=1)
+# Home services: a care worker checks in within this distance of the elder's home
+# (metres; farther is refused, a check-out farther is flagged), and a visit shorter
+# than this share of the item's planned minutes (percent) is flagged.
+LINLI_HOMECARE_RADIUS_M = env_int("LINLI_HOMECARE_RADIUS_M", 300, minimum=50)
+LINLI_HOMECARE_SHORT_PERCENT = env_int("LINLI_HOMECARE_SHORT_PERCENT", 50, minimum=1)
 # Where the display screens' weather items read forecasts (linli/screens/weather.py).
 # How often a screen or TV page polls for new content and alerts when no live update
 # comes (seconds); it retries sooner while the server is away.

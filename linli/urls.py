@@ -25,6 +25,7 @@ urlpatterns = [
     path("report/", include("linli.cases.public_urls")),
     path("hall/", include("linli.hall.urls")),
     path("dispatch/", include("linli.dispatch.urls")),
+    path("homecare/", include("linli.homecare.urls")),
     path("matters/", include("linli.hall.public_urls")),
     path("assessment/", include("linli.assessment.urls")),
     path("entitlements/", include("linli.entitlements.urls")),

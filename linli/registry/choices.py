@@ -76,8 +76,15 @@ class OrganisationType(models.TextChoices):
     MEDICAL = "medical", _("Medical institution")
 
 
-# The kinds of organisation whose people act for them (handle its cases).
-ACTING_KINDS = (OrganisationType.GOVERNMENT, OrganisationType.PROPERTY)
+# The kinds of organisation whose people act for them (handle its cases, serve its
+# home-service orders: social organisations, enterprises and clinics as providers).
+ACTING_KINDS = (
+    OrganisationType.GOVERNMENT,
+    OrganisationType.PROPERTY,
+    OrganisationType.SOCIAL,
+    OrganisationType.ENTERPRISE,
+    OrganisationType.MEDICAL,
+)
 
 
 # GB/T 3304 codes of China's 56 ethnic groups (names are data, shown as they are).

@@ -265,8 +265,9 @@ def buildings_at_addresses(addresses: Iterable[str]) -> dict[str, Building]:
 
 
 def organisations_to_act_for(*, user) -> QuerySet[Organisation]:
-    """Departments and property companies the user sees in the registry: whom a
-    person holding a role may act for."""
+    """Departments, property companies and service providers (social organisations,
+    enterprises, clinics) the user sees in the registry: whom a person holding a role
+    may act for."""
     return (
         organisations_visible(user=user)
         .filter(kind__in=ACTING_KINDS)

@@ -681,7 +681,7 @@ def affiliation_set(*, grant: RoleGrant, organisation: Organisation, by) -> Affi
         raise ValidationError({"organisation": _("Choose an organisation of your regions.")})
     if organisation.kind not in ACTING_KINDS:
         raise ValidationError(
-            {"organisation": _("Only a department or a property company has people acting for it.")}
+            {"organisation": _("Shops and schools have no people acting for them here.")}
         )
     if grant.revoked_at is not None:
         raise ValidationError(_("This role has been revoked."))

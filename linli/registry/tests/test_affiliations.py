@@ -71,12 +71,12 @@ def test_an_administrator_elsewhere_cannot_name_the_company(world, company):
     assert not Affiliation.objects.exists() and AuditEntry.objects.count() == before
 
 
-def test_only_departments_and_property_companies_have_people_acting_for_them(world):
+def test_shops_and_schools_have_no_people_acting_for_them(world):
     shop = services.organisation_create(
         grid=world.a1, name="车站便利店", kind="shop", address="车站街2号", by=None
     )
 
-    with pytest.raises(ValidationError, match="department or a property company"):
+    with pytest.raises(ValidationError, match="Shops and schools"):
         services.affiliation_set(grant=handler_grant(world), organisation=shop, by=None)
 
 
