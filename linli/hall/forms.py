@@ -42,10 +42,15 @@ class ApplicationForm(forms.Form):
         *args: Any,
         matter: Matter,
         communities: Any,
+        identity_from_registry: bool = False,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.matter = matter
+        if identity_from_registry:  # the registry's: shown, not asked (nor changed)
+            for name in ("name", "id_number"):
+                self.fields[name].disabled = True
+                self.fields[name].help_text = _("From the population registry.")
         region = self.fields["region"]
         assert isinstance(region, forms.ModelChoiceField)
         region.queryset = communities

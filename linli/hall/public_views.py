@@ -88,6 +88,7 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
         matter=matter,
         communities=communities,
         initial=initial,
+        identity_from_registry=person is not None,
     )
     if request.method == "POST" and form.is_valid():
         try:

@@ -40,6 +40,7 @@ from linli.core.crypto import blind_index
 from linli.core.problems import Conflict
 from linli.hall.catalogue import HOURS, PHONE
 from linli.hall.choices import (
+    PERSONAL_PREFILLS,
     PERSONAL_TYPES,
     TRANSITIONS,
     WITHDRAWABLE,
@@ -48,7 +49,6 @@ from linli.hall.choices import (
     DeliveryMode,
     FieldType,
     MaterialSource,
-    Prefill,
     ProvidedAs,
     StepState,
 )
@@ -290,6 +290,7 @@ def application_submit(
                 id_number=id_number,
                 phone=checked_phone,
                 answers=plain,
+                form=form_snapshot(matter),
                 private_answers=json.dumps(private, ensure_ascii=False) if private else "",
                 state=ApplicationState.SUBMITTED,
                 state_since=now,
@@ -757,6 +758,15 @@ def _phone(raw: str) -> str | None:
     return None
 
 
+def form_snapshot(matter: Matter) -> list[dict[str, str]]:
+    """The form as the applicant filled it in: its answers keep their labels however
+    the catalogue changes later."""
+    return [
+        {"key": f.key, "label": f.label, "type": f.type, "prefill": f.prefill}
+        for f in matter.fields.all()
+    ]
+
+
 def _district(region: Region) -> str:
     return region.path[: PATH_LENGTH[Level.DISTRICT]]
 
@@ -790,7 +800,7 @@ def _clean_answers(
         except ValidationError as exc:
             errors[key] = exc.messages[0]
             continue
-        if item.type in PERSONAL_TYPES or item.prefill in (Prefill.ADDRESS, Prefill.PHONE):
+        if item.type in PERSONAL_TYPES or item.prefill in PERSONAL_PREFILLS:
             private[item.key] = value
         else:
             plain[item.key] = value
