@@ -18,7 +18,7 @@ from linli.hall.models import (
     Matter,
     MatterField,
 )
-from linli.hall.permissions import APPLICATION_VIEW
+from linli.hall.permissions import APPLICATION_VIEW, MATTER_MANAGE
 from linli.regions.choices import Level
 from linli.regions.models import Region
 from linli.registry.choices import ResidentStatus
@@ -37,6 +37,11 @@ def matters_published() -> QuerySet[Matter]:
 def matter_guide(code: str) -> Matter:
     """One published matter with everything its guide page shows (404 otherwise)."""
     return matters_published().prefetch_related("materials", "fields", "steps").get(code=code)
+
+
+def matters_managed(*, user: "AnyUser") -> QuerySet[Matter]:
+    """The matters a user keeps: those of their regions (`matter.manage`)."""
+    return Matter.objects.visible_to(user, MATTER_MANAGE).select_related("region")
 
 
 def applications_visible(
