@@ -291,6 +291,8 @@ if not re.fullmatch(r"[a-z][a-z0-9_]{0,19}", LINLI_PAYMENT_PROVIDER):
         f"not {LINLI_PAYMENT_PROVIDER!r}."
     )
 LINLI_PAYMENT_DEMO_SECRET = env_str("LINLI_PAYMENT_DEMO_SECRET", "")
+# An order unpaid this long is closed (the payable can be paid again with a new one).
+LINLI_PAYMENT_UNPAID_HOURS = env_int("LINLI_PAYMENT_UNPAID_HOURS", 24, minimum=1)
 # Text messages (verification codes for residents who report without an account):
 # a dotted path to a backend class (linli/core/sms.py). The default logs messages
 # instead of sending them.

@@ -1062,6 +1062,15 @@ def application_paid(
     return moved
 
 
+def application_fee_news(*, application: Application, refunded: bool) -> None:
+    """The payments app refunded the fee, or closed its order unpaid (the application
+    still awaits payment: a new order pays it): the applicant is told."""
+    _tell(
+        application,
+        _("Fee refunded") if refunded else _("Payment order closed unpaid: pay again"),
+    )
+
+
 @transaction.atomic
 def application_deliver(
     *,

@@ -151,7 +151,10 @@ def test_bad_input_is_named_and_nothing_is_saved(client, world, matters):
             {"fields": {"key": "home", "label": "住址", "type": "date", "prefill": "address"}},
             "is of type",
         ),
-        ({"steps": {"stage": "3", "name": "复核", "department": "民政局", "days": "2"}}, "without a gap"),
+        (
+            {"steps": {"stage": "3", "name": "复核", "department": "民政局", "days": "2"}},
+            "without a gap",
+        ),
         (
             {
                 "materials": {
