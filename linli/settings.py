@@ -191,6 +191,8 @@ LINLI_PII_INDEX_KEY = env_str("LINLI_PII_INDEX_KEY")
 # (`<key id>:<base64 of 32 bytes>`, comma-separated, the first signs; empty: none can be
 # issued) and the font their PDF documents embed (default: the shipped WenQuanYi Micro Hei).
 LINLI_CERT_SIGNING_KEYS = env_str("LINLI_CERT_SIGNING_KEYS", "")
+# Failed certificate verifications a client address may make (ninja's rate syntax).
+LINLI_CERT_VERIFY_FAILURES = env_str("LINLI_CERT_VERIFY_FAILURES", "20/h")
 LINLI_CERT_FONT = env_str(
     "LINLI_CERT_FONT", str(BASE_DIR / "certificates" / "fonts" / "wqy-microhei.ttc")
 )
