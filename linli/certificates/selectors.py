@@ -56,8 +56,8 @@ def accounts_of(resident: Resident) -> QuerySet[User]:
     """The active accounts that stand for a resident (the converse of `residents_of`):
     the resident's mobile number, a resident's grant above the resident's grid."""
     if not resident.phone:
-        return User.objects.none()
-    return User.objects.filter(
+        return User.objects.none()  # type: ignore[no-any-return]
+    found: QuerySet[User] = User.objects.filter(
         is_active=True,
         phone_index=blind_index(resident.phone, User.PHONE_CONTEXT),
         grants__role=Role.RESIDENT,
@@ -66,6 +66,7 @@ def accounts_of(resident: Resident) -> QuerySet[User]:
             resident.grid.path[:n] for n in range(1, len(resident.grid.path) + 1)
         ],
     ).distinct()
+    return found
 
 
 def certificates_of(*, user: AnyUser) -> CertificateQuerySet:

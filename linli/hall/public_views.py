@@ -242,7 +242,7 @@ def material_template(request: HttpRequest, code: str, pk: int) -> FileResponse:
     material = get_object_or_404(matter.materials.all(), pk=pk)
     if not material.template:
         raise Http404
-    extension = material.template.name.rsplit(".", 1)[-1]
+    extension = (material.template.name or "").rsplit(".", 1)[-1]
     kind = next((k for k, e in EXTENSIONS.items() if e == extension), "application/octet-stream")
     response = FileResponse(
         material.template.open("rb"),

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.core.files.uploadedfile import UploadedFile
+from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import CharField, Value
 from django.db.models.functions import Concat
@@ -181,7 +181,7 @@ def _seed_templates(matter: Matter) -> None:
         if made is None:
             continue
         name, content = made
-        checked = attachment_check(ContentFile(content, name=name))
+        checked = attachment_check(SimpleUploadedFile(name, content))
         material.template.save(
             f"t.{EXTENSIONS[checked.content_type]}", ContentFile(checked.content), save=False
         )

@@ -505,7 +505,11 @@ def matter_edit(request: HttpRequest, code: str) -> HttpResponse:
             )
         except ValidationError as exc:
             rows = {"materials": materials, "fields": fields, "steps": steps}
-            by_prefix = {"materials": material_rows, "fields": field_rows, "steps": step_rows}
+            by_prefix: dict[str, forms.BaseFormSet] = {  # type: ignore[type-arg]
+                "materials": material_rows,
+                "fields": field_rows,
+                "steps": step_rows,
+            }
             for key, errors in exc.message_dict.items():
                 part, _sep, rest = key.partition("-")
                 if part in rows and rest:

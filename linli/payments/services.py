@@ -90,11 +90,18 @@ def _move(order: PaymentOrder, to: str, *, source: str, by: AnyUser | None, note
         object_label=order.out_trade_no,
         details={"from": old, "to": to, "source": source},
     )
-    said = {"order_id": order.pk, "kind": order.kind, "ref": order.ref}
     if to == OrderState.PAID and old != OrderState.REFUNDING:
-        events.publish(OrderPaid(**said, region_path=order.region.path))
+        events.publish(
+            OrderPaid(
+                order_id=order.pk, kind=order.kind, ref=order.ref, region_path=order.region.path
+            )
+        )
     elif to == OrderState.REFUNDED:
-        events.publish(OrderRefunded(**said, region_path=order.region.path))
+        events.publish(
+            OrderRefunded(
+                order_id=order.pk, kind=order.kind, ref=order.ref, region_path=order.region.path
+            )
+        )
 
 
 # --- orders --------------------------------------------------------------------------
