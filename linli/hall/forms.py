@@ -202,6 +202,7 @@ class MatterGuideForm(forms.ModelForm):  # type: ignore[type-arg]
             "phone",
             "published",
         ]
+        labels = {"summary": _("Summary of the matter")}
         widgets = {
             "legal_basis": forms.Textarea(attrs={"rows": 3}),
             "conditions": forms.Textarea(attrs={"rows": 3}),
@@ -265,7 +266,7 @@ class FieldRowForm(forms.Form):
 
 class StepRowForm(forms.Form):
     id = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    stage = forms.IntegerField(label=_("Stage"), min_value=1, max_value=9, required=False)
+    stage = forms.IntegerField(label=_("Stage no."), min_value=1, max_value=9, required=False)
     name = forms.CharField(label=_("Step"), max_length=40, required=False)
     department = forms.CharField(label=_("Department"), max_length=60, required=False)
     days = forms.IntegerField(label=_("Working days"), min_value=1, max_value=60, required=False)

@@ -772,6 +772,56 @@ def application_supplement(
     return moved
 
 
+def application_files_add(
+    *,
+    application: Application,
+    material: MatterMaterial,
+    files: Sequence[UploadedFile[Any]],
+    by: "User",
+) -> list[ApplicationMaterial]:
+    """The front desk adds a material's scans to an application it has taken in and not
+    yet checked (submitted): each file checked by its content and size, counted against
+    the material's and the application's limits, before anything is saved."""
+    _ensure_staff(application, by, APPLICATION_ACCEPT)
+    if material.matter_id != application.matter_id:
+        raise ValidationError({"material": _("The matter asks for no such material.")})
+    if not files:
+        raise ValidationError({"files": _("Add at least one material.")})
+    if application.state != ApplicationState.SUBMITTED:
+        raise Conflict(
+            _("This application is %(state)s: that step is not possible now.")
+            % {"state": application.get_state_display()},
+            code="wrong_state",
+        )
+    provided = Provided(files={material.pk: files})
+    have = application.materials.exclude(file="")
+    held = have.filter(material=material).count()
+    if held + len(files) > MAX_FILES:
+        raise ValidationError(
+            {
+                f"material_{material.pk}": _("%(name)s: at most %(n)s files.")
+                % {"name": material.name, "n": MAX_FILES}
+            }
+        )
+    checked = _check_files(application.matter, provided, have=have.count())
+    stored: list[ApplicationMaterial] = []
+    try:
+        with transaction.atomic():
+            locked = _locked(application, allowed=(ApplicationState.SUBMITTED,))
+            _provide(locked, locked.matter, provided, checked, None, by, stored)
+            audit_record(
+                action=AuditAction.RECORD_UPDATE,
+                actor=by,
+                obj=locked,
+                object_label=locked.code,
+                details={"material": material.name, "files": len(stored)},
+            )
+    except BaseException:
+        _remove(stored)
+        raise
+    return stored
+
+
 def missing_materials(application: Application) -> list[MatterMaterial]:
     """The required materials the application does not have yet."""
     have = set(application.materials.values_list("material_id", flat=True))
