@@ -10,73 +10,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from linli.audit.models import AuditEntry
 from linli.hall import selectors, services
 from linli.hall.blank_forms import blank_form
-from linli.hall.models import Matter, MatterMaterial
+from linli.hall.models import MatterMaterial
 from linli.notices.content import DOCX, PDF, attachment_check
-from linli.testing.hall import at_desk
+from linli.testing.hall import at_desk, editor_data
 from linli.testing.http import get, post, text
 from linli.testing.registry import id_number
 
 MINIMAL_PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-
-
-def page_data(matter: Matter) -> dict[str, object]:
-    """What the editor's form posts when nothing is changed (no blank rows)."""
-    data: dict[str, object] = {}
-    for name in services.GUIDE_FIELDS:
-        value = getattr(matter, name)
-        if isinstance(value, bool):
-            if value:
-                data[f"guide-{name}"] = "on"
-        else:
-            data[f"guide-{name}"] = str(value)
-    parts = {
-        "materials": [
-            {
-                "id": m.pk,
-                "name": m.name,
-                "form": m.form,
-                "copies": m.copies,
-                "required": m.required,
-                "note": m.note,
-                "source": m.source,
-                "certificate_kind": m.certificate_kind,
-            }
-            for m in matter.materials.all()
-        ],
-        "fields": [
-            {
-                "id": f.pk,
-                "key": f.key,
-                "label": f.label,
-                "type": f.type,
-                "required": f.required,
-                "options": "、".join(f.options),
-                "prefill": f.prefill,
-                "help": f.help,
-            }
-            for f in matter.fields.all()
-        ],
-        "steps": [
-            {
-                "id": s.pk,
-                "stage": s.stage,
-                "name": s.name,
-                "department": s.department,
-                "days": s.days,
-            }
-            for s in matter.steps.all()
-        ],
-    }
-    for prefix, rows in parts.items():
-        data[f"{prefix}-TOTAL_FORMS"] = str(len(rows))
-        data[f"{prefix}-INITIAL_FORMS"] = str(len(rows))
-        for n, row in enumerate(rows):
-            for key, value in row.items():
-                if value is True:
-                    data[f"{prefix}-{n}-{key}"] = "on"
-                elif value is not False:
-                    data[f"{prefix}-{n}-{key}"] = str(value)
-    return data
 
 
 def add_row(data: dict[str, object], prefix: str, **values: object) -> None:
@@ -99,7 +39,7 @@ def test_a_district_admin_edits_guide_materials_form_and_steps(client, world, ma
     url = f"/hall/matters/{matter.code}/"
     page = get(client, world.district_admin, url).content.decode()
     assert "临时救助" in page and 'value="困难情况证明"' in page
-    data = page_data(matter)
+    data = editor_data(matter)
     data["guide-time_limit"] = "5"
     data["guide-summary"] = "遭遇急难的家庭可申请临时救助。"
     add_row(
@@ -169,7 +109,7 @@ def test_bad_input_is_named_and_nothing_is_saved(client, world, matters):
         ),
     ]
     for change, says in cases:
-        data = page_data(matter)
+        data = editor_data(matter)
         data["guide-summary"] = "不应保存的摘要"
         for key, value in change.items():
             if isinstance(value, dict):
@@ -186,7 +126,7 @@ def test_bad_input_is_named_and_nothing_is_saved(client, world, matters):
 
 def test_the_applicant_block_is_not_asked_again_as_a_field(client, world, matters):
     matter = matters["temporary-assistance"]
-    data = page_data(matter)
+    data = editor_data(matter)
     add_row(data, "fields", key="applicant_name", label="申请人姓名", type="text", prefill="name")
     response = post(client, world.district_admin, f"/hall/matters/{matter.code}/", data)
     assert response.status_code == 422
@@ -201,7 +141,7 @@ def test_applications_keep_what_they_were_made_with(client, world, matters):
     labels = [a.label for a in selectors.answers_shown(application)]
     proof = matter.materials.get(name="困难情况证明")
     reason = matter.fields.first()
-    data = page_data(matter)
+    data = editor_data(matter)
     data[f"materials-{row_of(data, 'materials', proof.pk)}-DELETE"] = "on"
     data[f"fields-{row_of(data, 'fields', reason.pk)}-DELETE"] = "on"
     data["guide-fee"] = "10"
@@ -224,7 +164,9 @@ def test_outsiders_get_404_and_others_403(client, world, matters):
     own = matters["only-child-glory"]  # kept by the subdistrict
     url = f"/hall/matters/{district_matter.code}/"
     assert get(client, world.subdistrict_admin, url).status_code == 404
-    assert post(client, world.subdistrict_admin, url, page_data(district_matter)).status_code == 404
+    assert (
+        post(client, world.subdistrict_admin, url, editor_data(district_matter)).status_code == 404
+    )
     assert get(client, world.worker_a, url).status_code == 403
     listed = text(get(client, world.subdistrict_admin, "/hall/matters/"))
     assert own.name in listed and district_matter.name not in listed
