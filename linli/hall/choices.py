@@ -33,7 +33,7 @@ class MaterialSource(models.TextChoices):
 
 class FieldType(models.TextChoices):
     TEXT = "text", _("Text")
-    NUMBER = "number", _("Number")
+    NUMBER = "number", _("A number")
     DATE = "date", _("Date")
     CHOICE = "choice", _("Choice")
     PHONE = "phone", _("Phone number")

@@ -202,7 +202,11 @@ class MatterGuideForm(forms.ModelForm):  # type: ignore[type-arg]
             "phone",
             "published",
         ]
-        labels = {"summary": _("Summary of the matter")}
+        labels = {
+            "summary": _("Summary of the matter"),
+            "place": _("Where to apply"),
+            "published": _("Shown in the public catalogue"),
+        }
         widgets = {
             "legal_basis": forms.Textarea(attrs={"rows": 3}),
             "conditions": forms.Textarea(attrs={"rows": 3}),
@@ -246,7 +250,7 @@ class MaterialRowForm(forms.Form):
 
 class FieldRowForm(forms.Form):
     id = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    key = forms.CharField(label=_("Key"), max_length=32, required=False)
+    key = forms.CharField(label=_("Field key"), max_length=32, required=False)
     label = forms.CharField(label=_("Label"), max_length=40, required=False)
     type = forms.ChoiceField(label=_("Type"), choices=FieldType.choices, required=False)
     required = forms.BooleanField(label=_("Required"), required=False)

@@ -76,5 +76,22 @@ class Migration(migrations.Migration):
                 verbose_name="prefilled with",
             ),
         ),
+        migrations.AlterField(
+            model_name="matterfield",
+            name="type",
+            field=models.CharField(
+                choices=[
+                    ("text", "Text"),
+                    ("number", "A number"),
+                    ("date", "Date"),
+                    ("choice", "Choice"),
+                    ("phone", "Phone number"),
+                    ("id_number", "ID number"),
+                    ("yes_no", "Yes or no"),
+                ],
+                max_length=10,
+                verbose_name="type",
+            ),
+        ),
         migrations.RunPython(snapshot_forms, migrations.RunPython.noop),
     ]

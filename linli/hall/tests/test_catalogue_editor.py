@@ -92,7 +92,7 @@ def test_bad_input_is_named_and_nothing_is_saved(client, world, matters):
             "is of type",
         ),
         (
-            {"steps": {"stage": "3", "name": "复核", "department": "民政局", "days": "2"}},
+            {"steps": {"stage": "5", "name": "复核", "department": "民政局", "days": "2"}},
             "without a gap",
         ),
         (
