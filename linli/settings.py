@@ -196,6 +196,8 @@ LINLI_PII_INDEX_KEY = env_str("LINLI_PII_INDEX_KEY")
 # (`<key id>:<base64 of 32 bytes>`, comma-separated, the first signs; empty: none can be
 # issued) and the font their PDF documents embed (default: the shipped WenQuanYi Micro Hei).
 LINLI_CERT_SIGNING_KEYS = env_str("LINLI_CERT_SIGNING_KEYS", "")
+# Failed certificate verifications a client address may make (ninja's rate syntax).
+LINLI_CERT_VERIFY_FAILURES = env_str("LINLI_CERT_VERIFY_FAILURES", "20/h")
 LINLI_CERT_FONT = env_str(
     "LINLI_CERT_FONT", str(BASE_DIR / "certificates" / "fonts" / "wqy-microhei.ttc")
 )
@@ -301,6 +303,8 @@ if not re.fullmatch(r"[a-z][a-z0-9_]{0,19}", LINLI_PAYMENT_PROVIDER):
         f"not {LINLI_PAYMENT_PROVIDER!r}."
     )
 LINLI_PAYMENT_DEMO_SECRET = env_str("LINLI_PAYMENT_DEMO_SECRET", "")
+# An order unpaid this long is closed (the payable can be paid again with a new one).
+LINLI_PAYMENT_UNPAID_HOURS = env_int("LINLI_PAYMENT_UNPAID_HOURS", 24, minimum=1)
 # Text messages (verification codes for residents who report without an account):
 # a dotted path to a backend class (linli/core/sms.py). The default logs messages
 # instead of sending them.

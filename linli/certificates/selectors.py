@@ -52,6 +52,23 @@ def residents_of(user: AnyUser) -> QuerySet[Resident]:
     )
 
 
+def accounts_of(resident: Resident) -> QuerySet[User]:
+    """The active accounts that stand for a resident (the converse of `residents_of`):
+    the resident's mobile number, a resident's grant above the resident's grid."""
+    if not resident.phone:
+        return User.objects.none()  # type: ignore[no-any-return]
+    found: QuerySet[User] = User.objects.filter(
+        is_active=True,
+        phone_index=blind_index(resident.phone, User.PHONE_CONTEXT),
+        grants__role=Role.RESIDENT,
+        grants__revoked_at__isnull=True,
+        grants__region__path__in=[
+            resident.grid.path[:n] for n in range(1, len(resident.grid.path) + 1)
+        ],
+    ).distinct()
+    return found
+
+
 def certificates_of(*, user: AnyUser) -> CertificateQuerySet:
     """我的证照: the certificates held by the signed-in resident, newest first."""
     return Certificate.objects.filter(holder__in=residents_of(user)).select_related("kind")

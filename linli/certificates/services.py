@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -16,7 +17,9 @@ from linli.certificates import keys
 from linli.certificates.choices import NUMBER_ALPHABET, NUMBER_LENGTH, REASON_MAX
 from linli.certificates.models import Certificate, CertificateKind
 from linli.certificates.permissions import CERTIFICATE_ISSUE, CERTIFICATE_REVOKE
+from linli.certificates.selectors import accounts_of
 from linli.core.crypto import mask_name
+from linli.notifications.services import notify
 from linli.regions.choices import Level
 from linli.regions.models import Region
 from linli.regions.selectors import ensure_may
@@ -24,6 +27,7 @@ from linli.registry.choices import ResidentStatus
 from linli.registry.models import Resident
 
 VALUE_MAX = 200
+NOTIFICATION_KIND = "certificates.revoked"
 
 
 def _new_number() -> str:
@@ -151,5 +155,13 @@ def certificate_revoke(*, certificate: Certificate, reason: str, by: Any) -> Cer
         obj=locked,
         object_label=f"{locked.kind.name} {locked.number} {mask_name(locked.holder_name)}",
         details={"revoked": reason},
+    )
+    notify(  # the holder, through their own accounts
+        users=accounts_of(locked.holder),
+        kind=NOTIFICATION_KIND,
+        title=_("Certificate revoked: %(kind)s") % {"kind": locked.kind.name},
+        body=_("Your certificate %(number)s was revoked: %(reason)s")
+        % {"number": locked.number, "reason": reason},
+        url=reverse("certificates:mine"),
     )
     return locked

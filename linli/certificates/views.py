@@ -2,6 +2,9 @@
 document), a resident's own certificates (我的证照) and, public, the verification page
 a QR code opens and the published keys."""
 
+import logging
+
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -20,11 +23,15 @@ from linli.certificates.forms import RevokeForm
 from linli.certificates.models import Certificate
 from linli.certificates.pdf import certificate_pdf, verify_path
 from linli.certificates.permissions import CERTIFICATE_REVOKE, CERTIFICATE_VIEW
+from linli.certificates.throttling import FailedVerifications
 from linli.core.access import public, requires, signed_in
 from linli.core.crypto import mask_name
 from linli.core.forms import apply_errors
 from linli.core.lists import page_of, query_without_page, render_list
+from linli.core.network import client_ip
 from linli.regions.selectors import may
+
+logger = logging.getLogger(__name__)
 
 
 def pdf_answer(request: HttpRequest, certificate: Certificate) -> HttpResponse:
@@ -146,8 +153,23 @@ def my_certificate_document(request: HttpRequest, number: str) -> HttpResponse:
 @require_GET
 def verify(request: HttpRequest, number: str, signature: str) -> HttpResponse:
     """The page a certificate's QR code opens: genuine and valid, revoked (when, why),
-    expired, or not genuine; only the fields its kind makes public, masked."""
+    expired, or not genuine; only the fields its kind makes public, masked. An address
+    that failed too often lately is told to wait (429), checked or not."""
+    limiter = FailedVerifications()
+    if limiter.exceeded(request):
+        answer = render(request, "certificates/verify_limited.html", status=429)
+        answer["Retry-After"] = str(limiter.duration)
+        answer["Cache-Control"] = "no-store"
+        return answer
     found = selectors.verify(number=number[:40], signature=signature[:120])
+    if found.verdict == Verdict.FORGED:
+        limiter.failed(request)
+        if limiter.exceeded(request):  # this failure reached the limit: said once
+            logger.warning(
+                "certificates: verification failures from %s reached %s",
+                client_ip(request),
+                settings.LINLI_CERT_VERIFY_FAILURES,
+            )
     answer = render(
         request,
         "certificates/verify.html",

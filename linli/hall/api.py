@@ -9,7 +9,8 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Query, Status
+from ninja import File, Query, Status
+from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from linli.accounts.auth import signed_in_user
@@ -101,7 +102,7 @@ def application_list(
 @requires(APPLICATION_ACCEPT)
 def application_create(request: HttpRequest, payload: ApplicationIn) -> Status[Application]:
     """Take in an application at a front desk, on the applicant's behalf (originals
-    seen at the desk; files are added in the console). The same `request_key` sent
+    seen at the desk; scans are added with `…/materials/{material_id}`). The same `request_key` sent
     again answers the application made the first time."""
     user = signed_in_user(request)
     matter = Matter.objects.published().filter(code=payload.matter).first()
@@ -136,6 +137,30 @@ def application_create(request: HttpRequest, payload: ApplicationIn) -> Status[A
         desk=desk,
         request_key=payload.request_key,
         by=user,
+    )
+    return Status(201, _with_parts(application))
+
+
+@router.post(
+    "/hall/applications/{application_id}/materials/{material_id}",
+    response={201: ApplicationDetailOut},
+    operation_id="application_files_add",
+    url_name="application-files-add",
+)
+@requires(APPLICATION_ACCEPT)
+def application_files_add(
+    request: HttpRequest,
+    application_id: int,
+    material_id: int,
+    files: File[list[UploadedFile]],
+) -> Status[Application]:
+    """Add a material's scans (multipart, field `files`: JPEG, PNG, WebP or PDF, judged
+    by content; at most 5 a material, 20 an application) to an application taken in at
+    the desk and not yet checked."""
+    application = _application(request, application_id, APPLICATION_ACCEPT)
+    material = get_object_or_404(application.matter.materials.all(), pk=material_id)
+    services.application_files_add(
+        application=application, material=material, files=files, by=signed_in_user(request)
     )
     return Status(201, _with_parts(application))
 

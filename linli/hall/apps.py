@@ -20,6 +20,8 @@ class HallConfig(AppConfig):
                 describe=fees.describe,
                 on_paid=fees.on_paid,
                 return_url=fees.return_url,
+                on_refunded=fees.on_refunded,
+                on_expired=fees.on_expired,
             )
         )
 

@@ -79,11 +79,8 @@ ID_CARD = Material("居民身份证", F.BOTH, 1, note="原件核验,复印件正
 HUKOU = Material("户口簿", F.COPY, 1, note="户主页及本人页", source=S.REGISTRY)
 PHOTO = Material("近期免冠一寸彩色照片", F.ORIGINAL, 2)
 BANK = Material("本人社会保障卡或银行卡", F.COPY, 1, note="用于发放补贴,须为本人名下")
-NAME = Field("applicant_name", "申请人姓名", prefill=P.NAME)
-ID = Field("applicant_id", "公民身份号码", T.ID_NUMBER, prefill=P.ID_NUMBER)
 HOUSEHOLD = Field("household", "户号", prefill=P.HOUSEHOLD, required=False)
 ADDRESS = Field("address", "现居住地址", prefill=P.ADDRESS)
-PHONE_FIELD = Field("contact_phone", "联系电话", T.PHONE, prefill=P.PHONE)
 BIRTH = Field("birth_date", "出生日期", T.DATE, prefill=P.BIRTH_DATE)
 PEOPLE = Field("family_size", "家庭共同生活人口(人)", T.NUMBER)
 INCOME = Field("monthly_income", "家庭月人均收入(元)", T.NUMBER)
@@ -112,8 +109,6 @@ CATALOGUE: tuple[Entry, ...] = (
             Material("房屋产权证明或房屋租赁合同", note="租住的须提供经备案的租赁合同"),
         ),
         (
-            NAME,
-            ID,
             ADDRESS,
             Field("lived_since", "起始居住日期", T.DATE),
             Field(
@@ -138,11 +133,8 @@ CATALOGUE: tuple[Entry, ...] = (
         20,
         (ID_CARD, HUKOU, BANK, PHOTO),
         (
-            NAME,
-            ID,
             BIRTH,
             HOUSEHOLD,
-            PHONE_FIELD,
             Field("bank_name", "开户银行"),
             Field("bank_account", "银行账号", T.NUMBER),
         ),
@@ -166,9 +158,6 @@ CATALOGUE: tuple[Entry, ...] = (
             BANK,
         ),
         (
-            NAME,
-            ID,
-            PHONE_FIELD,
             Field(
                 "disability_type",
                 "残疾类别",
@@ -210,10 +199,7 @@ CATALOGUE: tuple[Entry, ...] = (
             Material("残疾证、病历等证明材料", required=False, note="因病、因残的提供"),
         ),
         (
-            NAME,
-            ID,
             ADDRESS,
-            PHONE_FIELD,
             PEOPLE,
             INCOME,
             Field("reason", "申请原因", T.CHOICE, options=("因病", "因残", "因灾", "失业", "其他")),
@@ -239,10 +225,7 @@ CATALOGUE: tuple[Entry, ...] = (
         15,
         (ID_CARD, HUKOU, Material("困难情况证明", note="医疗费用票据、事故证明等"), BANK),
         (
-            NAME,
-            ID,
             ADDRESS,
-            PHONE_FIELD,
             Field(
                 "difficulty",
                 "困难类型",
@@ -264,7 +247,7 @@ CATALOGUE: tuple[Entry, ...] = (
         5,
         10,
         (ID_CARD, PHOTO),
-        (NAME, ID, BIRTH, PHONE_FIELD),
+        (BIRTH,),
         (Step(1, "区老龄办制证", "区民政局老龄工作办公室", 3),),
         express=True,
         electronic=True,
@@ -287,8 +270,6 @@ CATALOGUE: tuple[Entry, ...] = (
             Material("子女出生医学证明", F.COPY),
         ),
         (
-            NAME,
-            ID,
             ADDRESS,
             Field("spouse_name", "配偶姓名"),
             Field("spouse_id", "配偶身份号码", T.ID_NUMBER),
@@ -316,9 +297,6 @@ CATALOGUE: tuple[Entry, ...] = (
             Material("房屋现状照片", F.ORIGINAL, 2, note="正门及周边参照物"),
         ),
         (
-            NAME,
-            ID,
-            PHONE_FIELD,
             Field("house_location", "房屋坐落"),
             Field(
                 "reason",
@@ -348,8 +326,6 @@ CATALOGUE: tuple[Entry, ...] = (
         1,
         (ID_CARD, Material("结婚证", F.COPY, note="未婚生育的按规定提供相关说明")),
         (
-            NAME,
-            ID,
             Field("spouse_name", "配偶姓名"),
             Field("spouse_id", "配偶身份号码", T.ID_NUMBER),
             Field("child_order", "本次生育孩次", T.CHOICE, options=("一孩", "二孩", "三孩")),
@@ -376,9 +352,6 @@ CATALOGUE: tuple[Entry, ...] = (
             BANK,
         ),
         (
-            NAME,
-            ID,
-            PHONE_FIELD,
             Field("hospital", "就诊医院"),
             Field("out_of_pocket", "个人负担医疗费用(元)", T.NUMBER),
         ),
@@ -401,8 +374,6 @@ CATALOGUE: tuple[Entry, ...] = (
             Material("监护人身份证", F.COPY),
         ),
         (
-            NAME,
-            ID,
             Field("guardian_name", "监护人姓名"),
             Field("guardian_phone", "监护人电话", T.PHONE),
             Field(
@@ -436,10 +407,7 @@ CATALOGUE: tuple[Entry, ...] = (
             Material("残疾证或诊断证明", F.COPY, required=False),
         ),
         (
-            NAME,
-            ID,
             ADDRESS,
-            PHONE_FIELD,
             Field("support_mode", "供养方式", T.CHOICE, options=("分散供养", "集中供养")),
         ),
         (Step(1, "入户调查", SQ, 5), Step(2, "街道审核", JD, 7), Step(3, "区民政局确认", MZ, 5)),
@@ -457,9 +425,6 @@ CATALOGUE: tuple[Entry, ...] = (
         5,
         (ID_CARD, HUKOU),
         (
-            NAME,
-            ID,
-            PHONE_FIELD,
             Field(
                 "contribution",
                 "缴费档次(元/年)",
@@ -486,9 +451,6 @@ CATALOGUE: tuple[Entry, ...] = (
             Material("困难情形证明", F.COPY, note="残疾证、低保证等"),
         ),
         (
-            NAME,
-            ID,
-            PHONE_FIELD,
             Field(
                 "category",
                 "困难类别",
@@ -520,9 +482,6 @@ CATALOGUE: tuple[Entry, ...] = (
         5,
         (ID_CARD, Material("解除或终止劳动合同证明", F.COPY, required=False)),
         (
-            NAME,
-            ID,
-            PHONE_FIELD,
             Field("last_employer", "原工作单位", required=False),
             Field("jobless_since", "失业日期", T.DATE),
         ),
@@ -541,9 +500,6 @@ CATALOGUE: tuple[Entry, ...] = (
         30,
         (ID_CARD, PHOTO, Material("退伍证或退役证明", F.COPY)),
         (
-            NAME,
-            ID,
-            PHONE_FIELD,
             Field("enlisted", "入伍时间", T.DATE),
             Field("discharged", "退役时间", T.DATE),
         ),
@@ -574,7 +530,7 @@ CATALOGUE: tuple[Entry, ...] = (
             ),
             Material("劳动合同或就学证明", F.COPY),
         ),
-        (NAME, ID, ADDRESS, PHONE_FIELD, Field("arrived", "来本区居住日期", T.DATE)),
+        (ADDRESS, Field("arrived", "来本区居住日期", T.DATE)),
         (Step(1, "社区采集信息", SQ, 2), Step(2, "公安派出所审核制证", "公安派出所", 10)),
         express=True,
     ),
@@ -589,7 +545,7 @@ CATALOGUE: tuple[Entry, ...] = (
         20,
         30,
         (ID_CARD, HUKOU, Material("家庭经济状况核对授权书", F.ORIGINAL)),
-        (NAME, ID, ADDRESS, PEOPLE, INCOME),
+        (ADDRESS, PEOPLE, INCOME),
         (
             Step(1, "入户调查", SQ, 5),
             Step(2, "家庭经济状况核对", "区民政局核对中心", 10),
@@ -613,9 +569,6 @@ CATALOGUE: tuple[Entry, ...] = (
             BANK,
         ),
         (
-            NAME,
-            ID,
-            PHONE_FIELD,
             Field("deceased_name", "逝者姓名"),
             Field("deceased_id", "逝者身份号码", T.ID_NUMBER),
             Field(
@@ -636,9 +589,6 @@ CATALOGUE: tuple[Entry, ...] = (
         30,
         (ID_CARD, HUKOU, PHOTO, Material("残疾评定表", F.ORIGINAL, note="由区残联指定医院评定")),
         (
-            NAME,
-            ID,
-            PHONE_FIELD,
             Field(
                 "disability_type",
                 "残疾类别",
@@ -666,10 +616,7 @@ CATALOGUE: tuple[Entry, ...] = (
         20,
         (ID_CARD, HUKOU, Material("老年人能力评估报告", F.COPY)),
         (
-            NAME,
-            ID,
             ADDRESS,
-            PHONE_FIELD,
             Field("care_level", "能力等级", T.CHOICE, options=("轻度失能", "中度失能", "重度失能")),
         ),
         (Step(1, "社区入户评估", SQ, 5), Step(2, "街道审核", JD, 5)),

@@ -33,7 +33,7 @@ class MaterialSource(models.TextChoices):
 
 class FieldType(models.TextChoices):
     TEXT = "text", _("Text")
-    NUMBER = "number", _("Number")
+    NUMBER = "number", _("A number")
     DATE = "date", _("Date")
     CHOICE = "choice", _("Choice")
     PHONE = "phone", _("Phone number")
@@ -45,16 +45,15 @@ class Prefill(models.TextChoices):
     """What a form field is filled with from the registry."""
 
     NONE = "", _("Nothing")
-    NAME = "name", _("Name")
-    ID_NUMBER = "id_number", _("ID number")
-    PHONE = "phone", _("Phone number")
     HOUSEHOLD = "household", _("Household")
     ADDRESS = "address", _("Address")
     BIRTH_DATE = "birth_date", _("Date of birth")
 
 
-# Prefilled values that are personal data: encrypted at rest, masked when shown.
-PERSONAL_PREFILLS = frozenset({Prefill.ID_NUMBER, Prefill.PHONE, Prefill.ADDRESS})
+# The applicant's own name, ID number and phone are the application's (its applicant
+# block, prefilled from the registry), never a form field: a resident is not asked twice.
+# Values that are personal data: encrypted at rest, masked when shown.
+PERSONAL_PREFILLS = frozenset({Prefill.ADDRESS})
 PERSONAL_TYPES = frozenset({FieldType.ID_NUMBER, FieldType.PHONE})
 
 

@@ -11,9 +11,12 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import OutputWrapper
+from django.db.models import Q, Value
+from django.db.models.functions import Replace
 from django.utils import timezone
 
 from linli.accounts.models import User
+from linli.certificates.models import Certificate
 from linli.hall import selectors, services
 from linli.hall.catalogue import CATALOGUE
 from linli.hall.choices import (
@@ -25,6 +28,7 @@ from linli.hall.choices import (
 )
 from linli.hall.models import Application, ApplicationStep, ApplicationTransition, Matter
 from linli.hall.workdays import add_working_days
+from linli.notifications.models import Notification
 from linli.regions.choices import Level
 from linli.regions.models import Region
 from linli.registry.choices import ResidentStatus
@@ -368,6 +372,25 @@ def _retime(rng: random.Random, application: Application, now: datetime) -> None
         fields["due_at"] = add_working_days(accepted, application.matter.time_limit)
         _retime_steps(list(steps.values()), accepted)
     Application.objects.filter(pk=application.pk).update(**fields)
+    _redate_code(application, transitions[0].at)
+
+
+def _redate_code(application: Application, submitted: datetime) -> None:
+    """The number carries the day it was applied for (BJ<day><6 digits>), as if it had
+    been made then; what quotes the number follows (the certificate's reference, which
+    its signature does not cover, and the notifications).
+    The audit trail keeps the number it recorded (its entries are hash-chained)."""
+    old = application.code
+    new = f"BJ{timezone.localtime(submitted):%Y%m%d}{old[-6:]}"
+    if new == old or Application.objects.filter(code=new).exists():
+        return
+    Application.objects.filter(pk=application.pk).update(code=new)
+    Certificate.objects.filter(reference=old).update(reference=new)
+    Notification.objects.filter(Q(url__contains=old) | Q(body__contains=old)).update(
+        url=Replace("url", Value(old), Value(new)),
+        body=Replace("body", Value(old), Value(new)),
+        title=Replace("title", Value(old), Value(new)),
+    )
 
 
 def _retime_steps(steps: list[ApplicationStep], accepted: datetime) -> None:

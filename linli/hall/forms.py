@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from linli.hall.choices import DeliveryMode, FieldType
+from linli.hall.choices import DeliveryMode, FieldType, MaterialForm, MaterialSource, Prefill
 from linli.hall.models import Matter, MatterMaterial
 from linli.regions.models import Region
 
@@ -42,10 +42,15 @@ class ApplicationForm(forms.Form):
         *args: Any,
         matter: Matter,
         communities: Any,
+        identity_from_registry: bool = False,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.matter = matter
+        if identity_from_registry:  # the registry's: shown, not asked (nor changed)
+            for name in ("name", "id_number"):
+                self.fields[name].disabled = True
+                self.fields[name].help_text = _("From the population registry.")
         region = self.fields["region"]
         assert isinstance(region, forms.ModelChoiceField)
         region.queryset = communities
@@ -154,3 +159,138 @@ class RateForm(forms.Form):
         widget=forms.RadioSelect,
     )
     comment = forms.CharField(label=_("Comment"), max_length=300, required=False)
+
+
+# ---- The catalogue editor ------------------------------------------------------------
+
+
+def _certificate_kinds() -> list[tuple[str, str]]:
+    from linli.certificates.models import CertificateKind
+
+    return [("", "—")] + [
+        (k.code, k.name) for k in CertificateKind.objects.filter(active=True).order_by("pk")
+    ]
+
+
+class MatterGuideForm(forms.ModelForm):  # type: ignore[type-arg]
+    """A matter's guide: what the public guide page (办事指南) shows, and its flags."""
+
+    certificate_kind = forms.ChoiceField(label=_("Certificate issued"), required=False)
+
+    class Meta:
+        model = Matter
+        fields = [
+            "name",
+            "category",
+            "summary",
+            "legal_basis",
+            "conditions",
+            "fee",
+            "fee_basis",
+            "time_limit",
+            "legal_limit",
+            "deliver_pickup",
+            "deliver_express",
+            "deliver_electronic",
+            "certificate_kind",
+            "one_visit",
+            "on_the_spot",
+            "district_wide",
+            "online",
+            "place",
+            "hours",
+            "phone",
+            "published",
+        ]
+        labels = {
+            "summary": _("Summary of the matter"),
+            "place": _("Where to apply"),
+            "published": _("Shown in the public catalogue"),
+        }
+        widgets = {
+            "legal_basis": forms.Textarea(attrs={"rows": 3}),
+            "conditions": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        kind = self.fields["certificate_kind"]
+        assert isinstance(kind, forms.ChoiceField)
+        kind.choices = _certificate_kinds()
+
+    def _post_clean(self) -> None:
+        """The model's own checks run in the service (`matter_update`), with the rows."""
+
+
+class MaterialRowForm(forms.Form):
+    id = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    name = forms.CharField(label=_("Material"), max_length=80, required=False)
+    form = forms.ChoiceField(label=_("Form"), choices=MaterialForm.choices, required=False)
+    copies = forms.IntegerField(label=_("Copies"), min_value=1, max_value=10, required=False)
+    required = forms.BooleanField(label=_("Required"), required=False)
+    note = forms.CharField(label=_("Note"), max_length=200, required=False)
+    source = forms.ChoiceField(
+        label=_("May come from"), choices=MaterialSource.choices, required=False
+    )
+    certificate_kind = forms.ChoiceField(label=_("Certificate that stands in"), required=False)
+    template = forms.FileField(label=_("Template (PDF, Word, Excel)"), required=False)
+    drop_template = forms.BooleanField(label=_("Remove the template"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        kind = self.fields["certificate_kind"]
+        assert isinstance(kind, forms.ChoiceField)
+        kind.choices = _certificate_kinds()
+
+    @property
+    def blank(self) -> bool:
+        data = self.cleaned_data
+        return not data.get("id") and not (data.get("name") or "").strip()
+
+
+class FieldRowForm(forms.Form):
+    id = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    key = forms.CharField(label=_("Field key"), max_length=32, required=False)
+    label = forms.CharField(label=_("Label"), max_length=40, required=False)
+    type = forms.ChoiceField(label=_("Type"), choices=FieldType.choices, required=False)
+    required = forms.BooleanField(label=_("Required"), required=False)
+    options = forms.CharField(
+        label=_("Options (choice only, separated by 、)"), max_length=800, required=False
+    )
+    prefill = forms.ChoiceField(
+        label=_("Prefilled from the registry"), choices=Prefill.choices, required=False
+    )
+    help = forms.CharField(label=_("Help"), max_length=120, required=False)
+
+    @property
+    def blank(self) -> bool:
+        data = self.cleaned_data
+        return not data.get("id") and not (data.get("key") or data.get("label") or "").strip()
+
+
+class StepRowForm(forms.Form):
+    id = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    stage = forms.IntegerField(label=_("Stage no."), min_value=1, max_value=9, required=False)
+    name = forms.CharField(label=_("Step"), max_length=40, required=False)
+    department = forms.CharField(label=_("Department"), max_length=60, required=False)
+    days = forms.IntegerField(label=_("Working days"), min_value=1, max_value=60, required=False)
+
+    @property
+    def blank(self) -> bool:
+        data = self.cleaned_data
+        return not data.get("id") and not (data.get("name") or "").strip()
+
+
+MaterialRows = forms.formset_factory(MaterialRowForm, extra=1, can_delete=True, max_num=30)
+FieldRows = forms.formset_factory(FieldRowForm, extra=1, can_delete=True, max_num=30)
+StepRows = forms.formset_factory(StepRowForm, extra=1, can_delete=True, max_num=30)
+
+OPTION_SEPARATORS = str.maketrans(
+    {",": "、", "\uff0c": "、", ";": "、", "\uff1b": "、", "\n": "、"}
+)
+
+
+def split_options(text: str) -> tuple[str, ...]:
+    return tuple(
+        o.strip() for o in (text or "").translate(OPTION_SEPARATORS).split("、") if o.strip()
+    )

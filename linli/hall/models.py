@@ -152,6 +152,14 @@ def _template_path(instance: "MatterMaterial", filename: str) -> str:
     return f"hall/templates/{uuid.uuid4().hex}.{filename.rsplit('.', 1)[-1]}"
 
 
+class MaterialManager(models.Manager["MatterMaterial"]):
+    """The materials a matter asks for now: a material taken off the catalogue while
+    applications still hold it is kept for them (`retired`), not asked for again."""
+
+    def get_queryset(self) -> models.QuerySet["MatterMaterial"]:
+        return super().get_queryset().filter(retired=False)
+
+
 class MatterMaterial(models.Model):
     """A material a matter asks for: original or copy, how many copies, a template to
     fill in, and whether the registry or an earlier certificate stands in for it."""
@@ -174,8 +182,17 @@ class MatterMaterial(models.Model):
     certificate_kind = models.CharField(_("certificate that stands in"), max_length=40, blank=True)
     template = models.FileField(_("template"), upload_to=_template_path, max_length=200, blank=True)
     template_name = models.CharField(_("template file name"), max_length=120, blank=True)
+    retired = models.BooleanField(
+        _("taken off"),
+        default=False,
+        help_text=_("No longer asked for; kept for the applications that provided it."),
+    )
+
+    objects = MaterialManager()
+    every: "models.Manager[MatterMaterial]" = models.Manager()
 
     class Meta:
+        base_manager_name = "every"
         verbose_name = _("material")
         verbose_name_plural = _("materials")
         ordering = ["matter", "order", "pk"]
@@ -328,6 +345,12 @@ class Application(models.Model):
     id_number_index = BlindIndexField(source="id_number", context=ID_CONTEXT)
     phone = EncryptedTextField(_("mobile phone"), context=PHONE_CONTEXT)
     answers = models.JSONField(_("form answers"), default=dict, blank=True)
+    form = models.JSONField(
+        _("form as applied"),
+        default=list,
+        blank=True,
+        help_text=_("The form's fields when the application was made: key, label, type, prefill."),
+    )
     private_answers = EncryptedTextField(
         _("form answers (personal)"), context=PRIVATE_CONTEXT, blank=True, default=""
     )

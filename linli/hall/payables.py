@@ -60,3 +60,22 @@ def return_url(ref: str) -> str | None:
     if application is None or application.applicant_id is None:
         return None
     return reverse("matters:mine-detail", args=[application.code])
+
+
+def on_refunded(order: "PaymentOrder") -> None:
+    """The fee was refunded: the applicant is told."""
+    from linli.hall.services import application_fee_news
+
+    application = _application(order.ref)
+    if application is not None:
+        application_fee_news(application=application, refunded=True)
+
+
+def on_expired(order: "PaymentOrder") -> None:
+    """The fee's order was closed unpaid: the application still awaits payment (a new
+    order pays it) and the applicant is told."""
+    from linli.hall.services import application_fee_news
+
+    application = _application(order.ref)
+    if application is not None and application.state == ApplicationState.PAYMENT:
+        application_fee_news(application=application, refunded=False)

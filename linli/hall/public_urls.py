@@ -15,4 +15,9 @@ urlpatterns = [
     path("mine/<str:code>/rate/", public_views.mine_rate, name="mine-rate"),
     path("<slug:code>/", public_views.matter_guide, name="matter-guide"),
     path("<slug:code>/apply/", public_views.apply, name="apply"),
+    path(
+        "<slug:code>/templates/<int:pk>/",
+        public_views.material_template,
+        name="material-template",
+    ),
 ]

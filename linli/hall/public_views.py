@@ -5,8 +5,8 @@ withdrawal and the rating (好差评)."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -21,6 +21,7 @@ from linli.hall.forms import ApplicationForm, RateForm
 from linli.hall.models import Application, Matter
 from linli.hall.payables import KIND
 from linli.hall.posted import provided_from
+from linli.notices.content import EXTENSIONS
 from linli.payments.services import payment_order_create
 
 
@@ -88,6 +89,7 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
         matter=matter,
         communities=communities,
         initial=initial,
+        identity_from_registry=person is not None,
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -230,3 +232,24 @@ def mine_rate(request: HttpRequest, code: str) -> HttpResponse:
     else:
         messages.success(request, _("Thank you for your rating."))
     return redirect("matters:mine-detail", code)
+
+
+@public
+@require_GET
+def material_template(request: HttpRequest, code: str, pk: int) -> FileResponse:
+    """A material's blank form (PDF, Word or Excel) to fill in: public, like its guide."""
+    matter = _guide(code)
+    material = get_object_or_404(matter.materials.all(), pk=pk)
+    if not material.template:
+        raise Http404
+    extension = (material.template.name or "").rsplit(".", 1)[-1]
+    kind = next((k for k, e in EXTENSIONS.items() if e == extension), "application/octet-stream")
+    response = FileResponse(
+        material.template.open("rb"),
+        content_type=kind,
+        as_attachment=True,
+        filename=material.template_name or f"{material.name}.{extension}",
+    )
+    response["Cache-Control"] = "public, max-age=600"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

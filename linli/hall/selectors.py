@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from django.db.models import Prefetch, QuerySet
 
 from linli.core.crypto import blind_index
-from linli.hall.choices import Prefill
+from linli.hall.choices import FieldType, Prefill
 from linli.hall.models import (
     Application,
     ApplicationMaterial,
@@ -18,7 +18,7 @@ from linli.hall.models import (
     Matter,
     MatterField,
 )
-from linli.hall.permissions import APPLICATION_VIEW
+from linli.hall.permissions import APPLICATION_VIEW, MATTER_MANAGE
 from linli.regions.choices import Level
 from linli.regions.models import Region
 from linli.registry.choices import ResidentStatus
@@ -37,6 +37,11 @@ def matters_published() -> QuerySet[Matter]:
 def matter_guide(code: str) -> Matter:
     """One published matter with everything its guide page shows (404 otherwise)."""
     return matters_published().prefetch_related("materials", "fields", "steps").get(code=code)
+
+
+def matters_managed(*, user: "AnyUser") -> QuerySet[Matter]:
+    """The matters a user keeps: those of their regions (`matter.manage`)."""
+    return Matter.objects.visible_to(user, MATTER_MANAGE).select_related("region")
 
 
 def applications_visible(
@@ -72,6 +77,10 @@ def private_answers(application: Application) -> dict[str, str]:
     return json.loads(application.private_answers) if application.private_answers else {}
 
 
+# Forms before the applicant's name left them (migration 0003) held it as a field.
+NAME_PREFILL = "name"
+
+
 @dataclass(frozen=True)
 class Answer:
     label: str
@@ -79,27 +88,29 @@ class Answer:
 
 
 def answers_shown(application: Application, *, masked: bool = True) -> list[Answer]:
-    """The form's answers by label, personal ones masked."""
+    """The form's answers by label (the form as it was when applied for: `form`),
+    personal ones masked."""
     from linli.core.crypto import mask_id_number, mask_name, mask_phone
 
     private = private_answers(application)
     shown: list[Answer] = []
-    for item in application.matter.fields.all():
-        if item.key in application.answers:
-            value = str(application.answers[item.key])
-            if masked and item.prefill == Prefill.NAME:
+    for item in application.form:
+        key, kind = item["key"], item["type"]
+        if key in application.answers:
+            value = str(application.answers[key])
+            if masked and item["prefill"] == NAME_PREFILL:
                 value = mask_name(value)
-            shown.append(Answer(item.label, value))
-        elif item.key in private:
-            value = private[item.key]
+            shown.append(Answer(item["label"], value))
+        elif key in private:
+            value = private[key]
             if masked:
-                if item.type == "id_number":
+                if kind == FieldType.ID_NUMBER:
                     value = mask_id_number(value)
-                elif item.type == "phone" or item.prefill == Prefill.PHONE:
+                elif kind == FieldType.PHONE:
                     value = mask_phone(value)
                 else:
                     value = value[:6] + "*" * max(len(value) - 6, 0)
-            shown.append(Answer(item.label, value))
+            shown.append(Answer(item["label"], value))
     return shown
 
 
@@ -120,15 +131,13 @@ def registry_person_of(user: "User") -> Resident | None:
 
 
 def prefill(fields: list[MatterField], resident: Resident | None) -> dict[str, str]:
-    """The form's initial values the registry gives: name, ID number, phone,
-    household, address, birth date (shown to the applicant themself only)."""
+    """The form's initial values the registry gives: household, address, birth date
+    (shown to the applicant themself only); the name, ID number and phone are the
+    applicant block's."""
     if resident is None:
         return {}
     house = resident.household.house
     values = {
-        Prefill.NAME: resident.name,
-        Prefill.ID_NUMBER: resident.id_number or "",
-        Prefill.PHONE: resident.phone or "",
         Prefill.HOUSEHOLD: resident.household.number,
         Prefill.ADDRESS: house.address,
         Prefill.BIRTH_DATE: resident.birth_date.isoformat(),

@@ -15,8 +15,9 @@ Other apps:
 """
 
 import json
+import re
 import secrets
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -24,8 +25,10 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.core.files.uploadedfile import UploadedFile
+from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
 from django.db import IntegrityError, transaction
+from django.db.models import CharField, Value
+from django.db.models.functions import Concat
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -39,8 +42,10 @@ from linli.certificates.services import certificate_issue
 from linli.core import events
 from linli.core.crypto import blind_index
 from linli.core.problems import Conflict
+from linli.hall.blank_forms import blank_form
 from linli.hall.catalogue import HOURS, PHONE
 from linli.hall.choices import (
+    PERSONAL_PREFILLS,
     PERSONAL_TYPES,
     TRANSITIONS,
     WITHDRAWABLE,
@@ -48,6 +53,7 @@ from linli.hall.choices import (
     ApplicationState,
     DeliveryMode,
     FieldType,
+    MaterialForm,
     MaterialSource,
     Prefill,
     ProvidedAs,
@@ -67,6 +73,7 @@ from linli.hall.models import (
 )
 from linli.hall.permissions import APPLICATION_ACCEPT, APPLICATION_HANDLE, MATTER_MANAGE
 from linli.hall.workdays import add_working_days
+from linli.notices.content import EXTENSIONS, CheckedFile, attachment_check
 from linli.notifications.services import notify
 from linli.regions.choices import PATH_LENGTH, Level
 from linli.regions.models import Region
@@ -78,9 +85,12 @@ if TYPE_CHECKING:
     from linli.accounts.models import User
     from linli.hall.catalogue import Entry
 
+type Refuse = Callable[[str, str], None]
+
 NOTIFICATION_KIND = "hall.application"
 MAX_TEXT = 200
 PHONE_DIGITS = 11
+FIELD_KEY = re.compile(r"[a-z][a-z0-9_]{0,31}")
 
 
 # ---- The catalogue -------------------------------------------------------------------
@@ -161,7 +171,403 @@ def matter_seed(*, entry: "Entry", region: Region, by: "User | None") -> tuple[M
             )
             for s in entry.steps
         )
+    _seed_templates(matter)
     return matter, created
+
+
+def _seed_templates(matter: Matter) -> None:
+    """Blank forms (`blank_forms.py`) for the matter's materials that have none yet,
+    checked as an upload would be."""
+    for material in matter.materials.filter(template=""):
+        made = blank_form(material.name)
+        if made is None:
+            continue
+        name, content = made
+        checked = attachment_check(SimpleUploadedFile(name, content))
+        material.template.save(
+            f"t.{EXTENSIONS[checked.content_type]}", ContentFile(checked.content), save=False
+        )
+        material.template_name = checked.name
+        material.save(update_fields=["template", "template_name"])
+
+
+# Guide fields a console may edit (the code names the matter's pages; its region is
+# where it sits: neither changes).
+GUIDE_FIELDS = (
+    "name",
+    "category",
+    "summary",
+    "legal_basis",
+    "conditions",
+    "fee",
+    "fee_basis",
+    "time_limit",
+    "legal_limit",
+    "deliver_pickup",
+    "deliver_express",
+    "deliver_electronic",
+    "certificate_kind",
+    "one_visit",
+    "on_the_spot",
+    "district_wide",
+    "online",
+    "place",
+    "hours",
+    "phone",
+    "published",
+)
+MAX_ROWS = 30  # materials, fields or steps of one matter
+MAX_OPTIONS = 20
+# What a field prefilled from the registry must be typed as.
+PREFILL_TYPES = {
+    Prefill.HOUSEHOLD: FieldType.TEXT,
+    Prefill.ADDRESS: FieldType.TEXT,
+    Prefill.BIRTH_DATE: FieldType.DATE,
+}
+
+
+@dataclass(frozen=True)
+class MaterialRow:
+    """A material as the catalogue editor sends it: `pk` None for a new one."""
+
+    pk: int | None
+    name: str
+    form: str
+    copies: int = 1
+    required: bool = True
+    note: str = ""
+    source: str = MaterialSource.APPLICANT
+    certificate_kind: str = ""
+    template: "UploadedFile[Any] | None" = None
+    drop_template: bool = False
+    delete: bool = False
+
+
+@dataclass(frozen=True)
+class FieldRow:
+    pk: int | None
+    key: str
+    label: str
+    type: str
+    required: bool = True
+    options: tuple[str, ...] = ()
+    prefill: str = Prefill.NONE
+    help: str = ""
+    delete: bool = False
+
+
+@dataclass(frozen=True)
+class StepRow:
+    pk: int | None
+    stage: int
+    name: str
+    department: str
+    days: int
+    delete: bool = False
+
+
+@transaction.atomic
+def matter_update(
+    *,
+    matter: Matter,
+    guide: Mapping[str, Any],
+    materials: Sequence[MaterialRow],
+    fields: Sequence[FieldRow],
+    steps: Sequence[StepRow],
+    by: "User",
+) -> Matter:
+    """The catalogue editor's save: the guide, materials (with their templates), form
+    and steps of a matter, all checked before anything is saved. Applications keep
+    what they were made with: their form (`Application.form`), fee, steps and
+    materials; a material they hold is taken off (`retired`), not deleted. Errors are
+    keyed by the guide's field or `<materials|fields|steps>-<row>-<field>`."""
+    ensure_may(by, matter.region, MATTER_MANAGE)
+    locked = Matter.objects.select_for_update().get(pk=matter.pk)
+    errors: dict[str, list[str]] = {}
+
+    def refuse(key: str, message: str) -> None:
+        errors.setdefault(key, []).append(message)
+
+    before = {name: getattr(locked, name) for name in GUIDE_FIELDS}
+    for name in GUIDE_FIELDS:
+        if name in guide:
+            setattr(locked, name, guide[name])
+    if locked.certificate_kind and not _certificate_kind_exists(locked.certificate_kind):
+        refuse("certificate_kind", _("No certificate of this kind is issued."))
+    if locked.deliver_electronic and not locked.certificate_kind:
+        refuse("certificate_kind", _("Electronic delivery issues a certificate: name its kind."))
+    try:
+        locked.full_clean(exclude=["code", "region"])
+    except ValidationError as exc:
+        for key, messages in exc.message_dict.items():
+            for message in messages:
+                refuse(key if key != "__all__" else "guide", message)
+    if len(materials) > MAX_ROWS or len(fields) > MAX_ROWS or len(steps) > MAX_ROWS:
+        raise ValidationError({"guide": _("At most %(n)s rows of each kind.") % {"n": MAX_ROWS}})
+    have_materials = {m.pk: m for m in MatterMaterial.every.filter(matter=locked)}
+    have_fields = {f.pk: f for f in locked.fields.all()}
+    have_steps = {s.pk: s for s in locked.steps.all()}
+    templates = _check_material_rows(materials, have_materials, refuse)
+    _check_field_rows(fields, have_fields, refuse)
+    _check_step_rows(steps, have_steps, locked, refuse)
+    if errors:
+        raise ValidationError(errors)
+    locked.save()
+    changed = {
+        "guide": sorted(n for n in GUIDE_FIELDS if getattr(locked, n) != before[n]),
+        **_save_materials(locked, materials, have_materials, templates),
+        **_save_fields(locked, fields, have_fields),
+        **_save_steps(locked, steps, have_steps),
+    }
+    audit_record(
+        action=AuditAction.RECORD_UPDATE,
+        actor=by,
+        obj=locked,
+        region=locked.region,
+        object_label=locked.name,
+        details={"matter": locked.code, **{k: v for k, v in changed.items() if v}},
+    )
+    return locked
+
+
+def _certificate_kind_exists(code: str) -> bool:
+    return CertificateKind.objects.filter(code=code, active=True).exists()
+
+
+def _text(value: str, limit: int) -> str:
+    return (value or "").strip()[:limit]
+
+
+def _check_material_rows(
+    rows: Sequence[MaterialRow],
+    have: Mapping[int, MatterMaterial],
+    refuse: "Refuse",
+) -> dict[int, CheckedFile]:
+    """Every material row checked, its template file by its content: {row: file}."""
+    names: set[str] = set()
+    templates: dict[int, CheckedFile] = {}
+    for n, row in enumerate(rows):
+        at = f"materials-{n}-"
+        if row.pk is not None and row.pk not in have:
+            refuse(f"{at}name", _("This material is not the matter's."))
+            continue
+        if row.delete:
+            continue
+        name = row.name.strip()
+        if not name or len(name) > 80:
+            refuse(f"{at}name", _("Name the material (at most 80 characters)."))
+        elif name in names:
+            refuse(f"{at}name", _("The matter already asks for this material."))
+        names.add(name)
+        if row.form not in MaterialForm.values:
+            refuse(f"{at}form", _("Choose original, copy or both."))
+        if not 1 <= row.copies <= 10:
+            refuse(f"{at}copies", _("1 to 10 copies."))
+        if row.source not in MaterialSource.values:
+            refuse(f"{at}source", _("Choose where the material may come from."))
+        elif row.source == MaterialSource.CERTIFICATE:
+            if not row.certificate_kind:
+                refuse(f"{at}certificate_kind", _("Name the certificate that stands in."))
+            elif not _certificate_kind_exists(row.certificate_kind):
+                refuse(f"{at}certificate_kind", _("No certificate of this kind is issued."))
+        if row.template:
+            try:
+                templates[n] = attachment_check(row.template)
+            except ValidationError as exc:
+                refuse(f"{at}template", " ".join(exc.messages))
+    return templates
+
+
+def _check_field_rows(
+    rows: Sequence[FieldRow], have: Mapping[int, MatterField], refuse: "Refuse"
+) -> None:
+    keys: set[str] = set()
+    for n, row in enumerate(rows):
+        at = f"fields-{n}-"
+        if row.pk is not None and row.pk not in have:
+            refuse(f"{at}label", _("This field is not the form's."))
+            continue
+        if row.delete:
+            continue
+        if not FIELD_KEY.fullmatch(row.key):
+            refuse(f"{at}key", _("Lower-case letters, digits and _, starting with a letter."))
+        elif row.key in keys:
+            refuse(f"{at}key", _("The form already has this field."))
+        keys.add(row.key)
+        if not row.label.strip() or len(row.label.strip()) > 40:
+            refuse(f"{at}label", _("Give the label (at most 40 characters)."))
+        if row.type not in FieldType.values:
+            refuse(f"{at}type", _("Choose the field's type."))
+        if row.type == FieldType.CHOICE:
+            options = [o for o in row.options if o]
+            if not 2 <= len(options) <= MAX_OPTIONS or len(set(options)) != len(options):
+                refuse(
+                    f"{at}options",
+                    _("A choice has 2 to %(n)s different options.") % {"n": MAX_OPTIONS},
+                )
+            elif any(len(o) > 40 for o in options):
+                refuse(f"{at}options", _("An option has at most 40 characters."))
+        elif row.options:
+            refuse(f"{at}options", _("Only a choice has options."))
+        if row.prefill not in Prefill.values:
+            refuse(
+                f"{at}prefill",
+                _(
+                    "The applicant's name, ID number and phone are asked once, in the "
+                    "applicant block: choose another prefill."
+                ),
+            )
+        elif row.prefill and PREFILL_TYPES[Prefill(row.prefill)] != row.type:
+            refuse(
+                f"{at}type",
+                _("A field prefilled with %(what)s is of type %(type)s.")
+                % {
+                    "what": Prefill(row.prefill).label,
+                    "type": FieldType(PREFILL_TYPES[Prefill(row.prefill)]).label,
+                },
+            )
+
+
+def _check_step_rows(
+    rows: Sequence[StepRow], have: Mapping[int, MatterStep], matter: Matter, refuse: "Refuse"
+) -> None:
+    seen: set[tuple[int, str]] = set()
+    stages: set[int] = set()
+    for n, row in enumerate(rows):
+        at = f"steps-{n}-"
+        if row.pk is not None and row.pk not in have:
+            refuse(f"{at}name", _("This step is not the matter's."))
+            continue
+        if row.delete:
+            continue
+        if not 1 <= row.stage <= 9:
+            refuse(f"{at}stage", _("A stage is 1 to 9."))
+        name = row.name.strip()
+        if not name or len(name) > 40:
+            refuse(f"{at}name", _("Name the step (at most 40 characters)."))
+        elif (row.stage, name) in seen:
+            refuse(f"{at}name", _("The stage already has this step."))
+        seen.add((row.stage, name))
+        stages.add(row.stage)
+        if not row.department.strip() or len(row.department.strip()) > 60:
+            refuse(f"{at}department", _("Name the department (at most 60 characters)."))
+        if not 1 <= row.days <= 60:
+            refuse(f"{at}days", _("1 to 60 working days."))
+        elif matter.legal_limit and row.days > matter.legal_limit:
+            refuse(f"{at}days", _("A step may not take longer than the legal time limit."))
+    if stages and sorted(stages) != list(range(1, max(stages) + 1)):
+        refuse("steps", _("Number the stages 1, 2, 3 … without a gap."))
+
+
+def _save_materials(
+    matter: Matter,
+    rows: Sequence[MaterialRow],
+    have: Mapping[int, MatterMaterial],
+    templates: Mapping[int, CheckedFile],
+) -> dict[str, list[str]]:
+    used = set(
+        ApplicationMaterial.objects.filter(material__matter=matter).values_list(
+            "material_id", flat=True
+        )
+    )
+    changed: dict[str, list[str]] = {"materials_added": [], "materials_removed": []}
+    retired = {m.name: m for m in have.values() if m.retired}
+    MatterMaterial.every.filter(
+        pk__in=[r.pk for r in rows if r.pk is not None and not r.delete]
+    ).update(name=Concat(Value("~"), "pk", output_field=CharField()))  # names may swap
+    order = 0
+    for n, row in enumerate(rows):
+        item = have.get(row.pk) if row.pk is not None else None
+        if row.delete:
+            if item is not None and not item.retired:
+                changed["materials_removed"].append(item.name)
+                if item.pk in used:  # its applications keep it
+                    item.retired = True
+                    item.save(update_fields=["retired"])
+                else:
+                    item.template.delete(save=False)
+                    item.delete()
+            continue
+        if item is None:
+            name = row.name.strip()
+            item = retired.get(name) or MatterMaterial(matter=matter)
+            item.retired = False
+            changed["materials_added"].append(name)
+        item.order = order
+        order += 1
+        item.name = row.name.strip()
+        item.form = row.form
+        item.copies = row.copies
+        item.required = row.required
+        item.note = _text(row.note, 200)
+        item.source = row.source
+        item.certificate_kind = (
+            row.certificate_kind if row.source == MaterialSource.CERTIFICATE else ""
+        )
+        if row.drop_template or n in templates:
+            if item.template:
+                item.template.delete(save=False)
+            item.template_name = ""
+        if n in templates:
+            checked = templates[n]
+            item.template.save(
+                f"t.{EXTENSIONS[checked.content_type]}", ContentFile(checked.content), save=False
+            )
+            item.template_name = checked.name[:120]
+        item.save()
+    return changed
+
+
+def _save_fields(
+    matter: Matter, rows: Sequence[FieldRow], have: Mapping[int, MatterField]
+) -> dict[str, list[str]]:
+    changed: dict[str, list[str]] = {"fields_added": [], "fields_removed": []}
+    kept = [r for r in rows if not r.delete]
+    gone = [have[r.pk] for r in rows if r.delete and r.pk is not None]
+    for item in gone:
+        changed["fields_removed"].append(item.key)
+    MatterField.objects.filter(pk__in=[i.pk for i in gone]).delete()
+    # keys may swap between rows: move the kept ones out of the way first
+    MatterField.objects.filter(pk__in=[r.pk for r in kept if r.pk is not None]).update(
+        key=Concat(Value("~"), "pk", output_field=CharField())
+    )
+    for order, row in enumerate(kept):
+        item = have[row.pk] if row.pk is not None else MatterField(matter=matter)
+        if row.pk is None:
+            changed["fields_added"].append(row.key)
+        item.order = order
+        item.key = row.key
+        item.label = row.label.strip()
+        item.type = row.type
+        item.required = row.required
+        item.options = [o for o in row.options if o] if row.type == FieldType.CHOICE else []
+        item.prefill = row.prefill
+        item.help = _text(row.help, 120)
+        item.save()
+    return changed
+
+
+def _save_steps(
+    matter: Matter, rows: Sequence[StepRow], have: Mapping[int, MatterStep]
+) -> dict[str, list[str]]:
+    changed: dict[str, list[str]] = {"steps_added": [], "steps_removed": []}
+    gone = [have[r.pk] for r in rows if r.delete and r.pk is not None]
+    changed["steps_removed"] = [s.name for s in gone]
+    MatterStep.objects.filter(pk__in=[s.pk for s in gone]).delete()
+    kept = [r for r in rows if not r.delete]
+    MatterStep.objects.filter(pk__in=[r.pk for r in kept if r.pk is not None]).update(
+        name=Concat(Value("~"), "pk", output_field=CharField())
+    )
+    for row in kept:
+        item = have[row.pk] if row.pk is not None else MatterStep(matter=matter)
+        if row.pk is None:
+            changed["steps_added"].append(row.name.strip())
+        item.stage = row.stage
+        item.name = row.name.strip()
+        item.department = row.department.strip()
+        item.days = row.days
+        item.save()
+    return changed
 
 
 # ---- Applying ------------------------------------------------------------------------
@@ -292,6 +698,7 @@ def application_submit(
                 id_number=id_number,
                 phone=checked_phone,
                 answers=plain,
+                form=form_snapshot(matter),
                 private_answers=json.dumps(private, ensure_ascii=False) if private else "",
                 state=ApplicationState.SUBMITTED,
                 state_since=now,
@@ -365,6 +772,56 @@ def application_supplement(
         _remove(stored)
         raise
     return moved
+
+
+def application_files_add(
+    *,
+    application: Application,
+    material: MatterMaterial,
+    files: Sequence[UploadedFile[Any]],
+    by: "User",
+) -> list[ApplicationMaterial]:
+    """The front desk adds a material's scans to an application it has taken in and not
+    yet checked (submitted): each file checked by its content and size, counted against
+    the material's and the application's limits, before anything is saved."""
+    _ensure_staff(application, by, APPLICATION_ACCEPT)
+    if material.matter_id != application.matter_id:
+        raise ValidationError({"material": _("The matter asks for no such material.")})
+    if not files:
+        raise ValidationError({"files": _("Add at least one material.")})
+    if application.state != ApplicationState.SUBMITTED:
+        raise Conflict(
+            _("This application is %(state)s: that step is not possible now.")
+            % {"state": application.get_state_display()},
+            code="wrong_state",
+        )
+    provided = Provided(files={material.pk: files})
+    have = application.materials.exclude(file="")
+    held = have.filter(material=material).count()
+    if held + len(files) > MAX_FILES:
+        raise ValidationError(
+            {
+                f"material_{material.pk}": _("%(name)s: at most %(n)s files.")
+                % {"name": material.name, "n": MAX_FILES}
+            }
+        )
+    checked = _check_files(application.matter, provided, have=have.count())
+    stored: list[ApplicationMaterial] = []
+    try:
+        with transaction.atomic():
+            locked = _locked(application, allowed=(ApplicationState.SUBMITTED,))
+            _provide(locked, locked.matter, provided, checked, None, by, stored)
+            audit_record(
+                action=AuditAction.RECORD_UPDATE,
+                actor=by,
+                obj=locked,
+                object_label=locked.code,
+                details={"material": material.name, "files": len(stored)},
+            )
+    except BaseException:
+        _remove(stored)
+        raise
+    return stored
 
 
 def missing_materials(application: Application) -> list[MatterMaterial]:
@@ -666,6 +1123,15 @@ def application_paid(
     return moved
 
 
+def application_fee_news(*, application: Application, refunded: bool) -> None:
+    """The payments app refunded the fee, or closed its order unpaid (the application
+    still awaits payment: a new order pays it): the applicant is told."""
+    _tell(
+        application,
+        _("Fee refunded") if refunded else _("Payment order closed unpaid: pay again"),
+    )
+
+
 @transaction.atomic
 def application_deliver(
     *,
@@ -768,6 +1234,15 @@ def _phone(raw: str) -> str | None:
     return None
 
 
+def form_snapshot(matter: Matter) -> list[dict[str, str]]:
+    """The form as the applicant filled it in: its answers keep their labels however
+    the catalogue changes later."""
+    return [
+        {"key": f.key, "label": f.label, "type": f.type, "prefill": f.prefill}
+        for f in matter.fields.all()
+    ]
+
+
 def _district(region: Region) -> str:
     return region.path[: PATH_LENGTH[Level.DISTRICT]]
 
@@ -801,7 +1276,7 @@ def _clean_answers(
         except ValidationError as exc:
             errors[key] = exc.messages[0]
             continue
-        if item.type in PERSONAL_TYPES or item.prefill in (Prefill.ADDRESS, Prefill.PHONE):
+        if item.type in PERSONAL_TYPES or item.prefill in PERSONAL_PREFILLS:
             private[item.key] = value
         else:
             plain[item.key] = value

@@ -4,6 +4,9 @@ and the back office (steps with their departments and deadlines, supplement
 requests, the decision, delivery). Everything is fetched from `visible_to`:
 an application outside the user's regions is a 404."""
 
+from typing import Any
+
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -16,19 +19,29 @@ from linli.core.access import requires
 from linli.core.forms import apply_errors
 from linli.core.lists import page_of, render_list
 from linli.hall import selectors, services
-from linli.hall.choices import ApplicationChannel, ApplicationState
+from linli.hall.choices import ApplicationChannel, ApplicationState, MaterialSource
 from linli.hall.filters import ApplicationFilter
 from linli.hall.forms import (
     ApplicationForm,
     DecideForm,
     DeliverForm,
+    FieldRows,
+    MaterialRows,
     MaterialsNoticeForm,
+    MatterGuideForm,
     NoteForm,
     RefuseForm,
+    StepRows,
+    split_options,
 )
 from linli.hall.models import Application, ApplicationMaterial, ApplicationStep, Matter
 from linli.hall.payables import KIND
-from linli.hall.permissions import APPLICATION_ACCEPT, APPLICATION_HANDLE, APPLICATION_VIEW
+from linli.hall.permissions import (
+    APPLICATION_ACCEPT,
+    APPLICATION_HANDLE,
+    APPLICATION_VIEW,
+    MATTER_MANAGE,
+)
 from linli.hall.posted import provided_from
 from linli.payments.services import payment_order_create
 from linli.regions.choices import Level
@@ -58,6 +71,7 @@ def application_list(request: HttpRequest) -> HttpResponse:
         states=ApplicationState.choices,
         matters=Matter.objects.published().order_by("name"),
         may_accept=user.has_action(APPLICATION_ACCEPT),
+        may_manage=user.has_action(MATTER_MANAGE),
     )
 
 
@@ -355,3 +369,172 @@ def material_file(request: HttpRequest, pk: int, material_pk: int) -> FileRespon
     response["Cache-Control"] = "private, max-age=600"
     response["Content-Disposition"] = "inline"
     return response
+
+
+# ---- The catalogue editor ------------------------------------------------------------
+
+
+@requires(MATTER_MANAGE)
+@require_GET
+def matter_list(request: HttpRequest) -> HttpResponse:
+    """The matters the user keeps (those of their regions), published or not."""
+    found = selectors.matters_managed(user=signed_in_user(request))
+    return render(request, "hall/matter_manage_list.html", {"matters": found})
+
+
+def _rows(formset: forms.BaseFormSet) -> list[tuple[int, Any]]:  # type: ignore[type-arg]
+    """(form index, cleaned data) of the formset's rows that are not blank."""
+    return [
+        (n, {**form.cleaned_data, "DELETE": form.cleaned_data.get("DELETE", False)})
+        for n, form in enumerate(formset.forms)
+        if form.cleaned_data and not form.blank
+    ]
+
+
+@requires(MATTER_MANAGE)
+@require_http_methods(["GET", "POST"])
+def matter_edit(request: HttpRequest, code: str) -> HttpResponse:
+    """Edit a matter's guide, materials (with templates), form and steps on one page,
+    saved together or not at all."""
+    user = signed_in_user(request)
+    matter = get_object_or_404(selectors.matters_managed(user=user), code=code)
+    post = request.POST if request.method == "POST" else None
+    files = request.FILES if request.method == "POST" else None
+    guide = MatterGuideForm(post, instance=matter, prefix="guide")
+    material_rows = MaterialRows(
+        post,
+        files,
+        prefix="materials",
+        initial=[
+            {
+                "id": m.pk,
+                "name": m.name,
+                "form": m.form,
+                "copies": m.copies,
+                "required": m.required,
+                "note": m.note,
+                "source": m.source,
+                "certificate_kind": m.certificate_kind,
+            }
+            for m in matter.materials.all()
+        ],
+    )
+    field_rows = FieldRows(
+        post,
+        prefix="fields",
+        initial=[
+            {
+                "id": f.pk,
+                "key": f.key,
+                "label": f.label,
+                "type": f.type,
+                "required": f.required,
+                "options": "、".join(f.options),
+                "prefill": f.prefill,
+                "help": f.help,
+            }
+            for f in matter.fields.all()
+        ],
+    )
+    step_rows = StepRows(
+        post,
+        prefix="steps",
+        initial=[
+            {
+                "id": s.pk,
+                "stage": s.stage,
+                "name": s.name,
+                "department": s.department,
+                "days": s.days,
+            }
+            for s in matter.steps.all()
+        ],
+    )
+    problems: list[str] = []
+    sets = (material_rows, field_rows, step_rows)
+    if post is not None and guide.is_valid() and all(s.is_valid() for s in sets):
+        materials = _rows(material_rows)
+        fields = _rows(field_rows)
+        steps = _rows(step_rows)
+        try:
+            services.matter_update(
+                matter=matter,
+                guide=guide.cleaned_data,
+                materials=[
+                    services.MaterialRow(
+                        pk=d["id"],
+                        name=d["name"],
+                        form=d["form"],
+                        copies=d["copies"] or 1,
+                        required=d["required"],
+                        note=d["note"],
+                        source=d["source"] or MaterialSource.APPLICANT,
+                        certificate_kind=d["certificate_kind"],
+                        template=d["template"] or None,
+                        drop_template=d["drop_template"],
+                        delete=d["DELETE"],
+                    )
+                    for _n, d in materials
+                ],
+                fields=[
+                    services.FieldRow(
+                        pk=d["id"],
+                        key=d["key"].strip(),
+                        label=d["label"],
+                        type=d["type"],
+                        required=d["required"],
+                        options=split_options(d["options"]),
+                        prefill=d["prefill"],
+                        help=d["help"],
+                        delete=d["DELETE"],
+                    )
+                    for _n, d in fields
+                ],
+                steps=[
+                    services.StepRow(
+                        pk=d["id"],
+                        stage=d["stage"] or 0,
+                        name=d["name"],
+                        department=d["department"],
+                        days=d["days"] or 0,
+                        delete=d["DELETE"],
+                    )
+                    for _n, d in steps
+                ],
+                by=user,
+            )
+        except ValidationError as exc:
+            rows = {"materials": materials, "fields": fields, "steps": steps}
+            by_prefix: dict[str, forms.BaseFormSet] = {  # type: ignore[type-arg]
+                "materials": material_rows,
+                "fields": field_rows,
+                "steps": step_rows,
+            }
+            for key, errors in exc.message_dict.items():
+                part, _sep, rest = key.partition("-")
+                if part in rows and rest:
+                    index, _sep, name = rest.partition("-")
+                    form = by_prefix[part].forms[rows[part][int(index)][0]]
+                    form.add_error(name if name in form.fields else None, errors)
+                elif key in guide.fields:
+                    guide.add_error(key, errors)
+                else:
+                    problems.extend(errors)
+        else:
+            messages.success(request, _("The matter %(name)s is saved.") % {"name": matter.name})
+            return redirect("hall:matter-edit", matter.code)
+    invalid = post is not None
+    return render(
+        request,
+        "hall/matter_edit.html",
+        {
+            "matter": matter,
+            "guide": guide,
+            "material_rows": material_rows,
+            "field_rows": field_rows,
+            "step_rows": step_rows,
+            "problems": problems,
+            "in_use": matter.applications.exists(),
+        },
+        status=422 if invalid else 200,
+    )

@@ -32,6 +32,7 @@ from linli.payments.schemas import (
     PaymentOrderOut,
     PaymentReconcileIn,
     PaymentReconciliationOut,
+    PaymentRefundIn,
 )
 from linli.regions.models import Region
 
@@ -148,6 +149,21 @@ def order_cancel(request: HttpRequest, order_id: int, payload: PaymentCancelIn) 
     """Cancel an unpaid order (its payer, or staff who manage payments there)."""
     order = _order(request, order_id)
     services.payment_cancel(order=order, note=payload.note, by=signed_in_user(request))
+    return _order(request, order_id)
+
+
+@router.post(
+    "/payments/orders/{order_id}/refund",
+    response=PaymentOrderDetailOut,
+    operation_id="payment_order_refund",
+    url_name="payment-order-refund",
+)
+@signed_in
+def order_refund(request: HttpRequest, order_id: int, payload: PaymentRefundIn) -> PaymentOrder:
+    """Refund a paid order in full (staff who manage payments there): it is being
+    refunded until the provider's signed notification confirms."""
+    order = _order(request, order_id)
+    services.payment_refund(order=order, reason=payload.reason, by=signed_in_user(request))
     return _order(request, order_id)
 
 

@@ -8,17 +8,23 @@ class PaymentsConfig(AppConfig):
     verbose_name = _("Payments")
 
     def ready(self) -> None:
+        from datetime import timedelta
+
         from django.core import checks
 
-        from linli.core import events, navigation
+        from linli.core import events, navigation, periodic
         from linli.payments import providers, subscribers
         from linli.payments.demo_provider import DemoProvider
-        from linli.payments.events import OrderPaid
+        from linli.payments.events import OrderExpired, OrderPaid, OrderRefunded
         from linli.payments.permissions import PAYMENT_VIEW
+        from linli.payments.tasks import payments_expire
 
         providers.register(DemoProvider())
         checks.register(providers.check_setting)
         events.subscribe(OrderPaid, subscribers.hand_to_payable)
+        events.subscribe(OrderRefunded, subscribers.refund_to_payable)
+        events.subscribe(OrderExpired, subscribers.expiry_to_payable)
+        periodic.register("payments-expire", payments_expire, every=timedelta(minutes=15))
         navigation.register(
             navigation.NavItem(
                 _("Payments"),

@@ -13,19 +13,26 @@ class OrderState(models.TextChoices):
     PAID = "paid", _("Paid")
     FAILED = "failed", _("Payment failed")
     CANCELLED = "cancelled", _("Cancelled")
+    REFUNDING = "refunding", _("Being refunded")
+    REFUNDED = "refunded", _("Refunded")
 
 
-# The state machine: the moves each state allows. Paid, failed and cancelled are final.
+# The state machine: the moves each state allows. Failed, cancelled and refunded are
+# final; a paid order may be refunded (in full), back to paid if the provider refuses.
 MOVES: dict[str, frozenset[str]] = {
     OrderState.CREATED: frozenset({OrderState.PENDING, OrderState.PAID, OrderState.CANCELLED}),
     OrderState.PENDING: frozenset({OrderState.PAID, OrderState.FAILED, OrderState.CANCELLED}),
-    OrderState.PAID: frozenset(),
+    OrderState.PAID: frozenset({OrderState.REFUNDING}),
+    OrderState.REFUNDING: frozenset({OrderState.REFUNDED, OrderState.PAID}),
+    OrderState.REFUNDED: frozenset(),
     OrderState.FAILED: frozenset(),
     OrderState.CANCELLED: frozenset(),
 }
 # An order a payable may have only one of at a time (a paid one included: paid once).
-LIVE = (OrderState.CREATED, OrderState.PENDING, OrderState.PAID)
+LIVE = (OrderState.CREATED, OrderState.PENDING, OrderState.PAID, OrderState.REFUNDING)
 OPEN = (OrderState.CREATED, OrderState.PENDING)
+# Orders whose money reached the provider (reconciliation counts them paid that day).
+PAID_ONCE = (OrderState.PAID, OrderState.REFUNDING, OrderState.REFUNDED)
 
 
 class Source(models.TextChoices):
@@ -51,6 +58,7 @@ class Refusal(models.TextChoices):
     UNKNOWN_ORDER = "unknown_order", _("Unknown order")
     AMOUNT = "amount", _("Amount or currency differs from the order")
     FINAL = "final", _("The order was already closed")
+    NOT_REFUNDING = "not_refunding", _("A refund nobody asked for")
 
 
 class Mismatch(models.TextChoices):
@@ -60,3 +68,4 @@ class Mismatch(models.TextChoices):
     NOT_THERE = "not_there", _("Paid here, not in the statement")
     AMOUNT = "amount", _("Amounts differ")
     UNPAID_HERE = "unpaid_here", _("Paid at the provider, not paid here")
+    REFUND = "refund", _("Refunded on one side only")

@@ -24,7 +24,13 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy
 
 from linli.payments.choices import CURRENCY
-from linli.payments.providers import BadSignature, Notification, StatementLine, Unreadable
+from linli.payments.providers import (
+    BadSignature,
+    Notification,
+    ProviderRefused,
+    StatementLine,
+    Unreadable,
+)
 
 if TYPE_CHECKING:
     from linli.payments.models import PaymentOrder
@@ -104,9 +110,11 @@ class DemoProvider:
         try:
             data = json.loads(body)
             amount = data["amount"]
-            success = data["trade_state"] == "SUCCESS"
+            refund = "refund_status" in data
+            success = data["refund_status" if refund else "trade_state"] == "SUCCESS"
             paid = datetime.fromisoformat(data["success_time"]) if success else None
             found = Notification(
+                refund=refund,
                 notify_id=str(data["id"])[:64],
                 out_trade_no=str(data["out_trade_no"])[:64],
                 trade_no=str(data["transaction_id"])[:64],
@@ -118,6 +126,39 @@ class DemoProvider:
         except (ValueError, KeyError, TypeError) as exc:
             raise Unreadable(str(exc)) from exc
         return found
+
+    def refund(self, order: "PaymentOrder", *, refund_no: str, reason: str) -> None:
+        """The demo provider refunds what its ledger has paid, and notifies (signed,
+        after the commit) as WeChat Pay's refund notification does."""
+        from django.db import transaction
+
+        from linli.payments.models import DemoCharge
+        from linli.payments.tasks import demo_notify
+
+        charge = DemoCharge.objects.select_for_update().filter(out_trade_no=order.out_trade_no)
+        found = charge.first()
+        if found is None or found.amount_fen != order.amount_fen:
+            raise ProviderRefused(str(gettext_lazy("The provider has no such payment.")))
+        if found.refunded_at is None:
+            now = timezone.now()
+            charge.update(refund_no=refund_no, refunded_at=now)
+        else:
+            now = found.refunded_at
+        data = {
+            "id": f"R{secrets.token_hex(12)}",
+            "out_trade_no": order.out_trade_no,
+            "transaction_id": found.trade_no,
+            "out_refund_no": refund_no,
+            "amount": {"total": order.amount_fen, "refund": order.amount_fen, "currency": CURRENCY},
+            "refund_status": "SUCCESS",
+            "success_time": now.isoformat(),
+        }
+        transaction.on_commit(lambda: demo_notify.enqueue(data))
+
+    def close(self, order: "PaymentOrder") -> bool:
+        from linli.payments.models import DemoCharge
+
+        return not DemoCharge.objects.filter(out_trade_no=order.out_trade_no).exists()
 
     def statement(self, day: date) -> list[StatementLine]:
         from linli.payments.models import DemoCharge
@@ -132,6 +173,7 @@ class DemoProvider:
                 trade_no=c.trade_no,
                 amount_fen=c.amount_fen,
                 paid_at=c.paid_at,
+                refunded=c.refunded_at is not None,
             )
             for c in charges
         ]

@@ -15,3 +15,26 @@ class OrderPaid(DomainEvent):
     kind: str
     ref: str
     region_path: str
+
+
+@dataclass(frozen=True)
+class OrderRefunded(DomainEvent):
+    """`payment.refunded`: the provider confirmed the order's full refund."""
+
+    name: ClassVar[str] = "payment.refunded"
+    order_id: int
+    kind: str
+    ref: str
+    region_path: str
+
+
+@dataclass(frozen=True)
+class OrderExpired(DomainEvent):
+    """`payment.expired`: an order left unpaid too long was closed (the payable may
+    be paid again with a new order)."""
+
+    name: ClassVar[str] = "payment.expired"
+    order_id: int
+    kind: str
+    ref: str
+    region_path: str

@@ -50,6 +50,9 @@ class PaymentOrder(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     paid_at = models.DateTimeField(_("paid"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    refund_no = models.CharField(_("refund number"), max_length=32, blank=True)
+    refund_reason = models.CharField(_("reason for the refund"), max_length=200, blank=True)
+    refunded_at = models.DateTimeField(_("refunded"), null=True, blank=True)
 
     objects = PaymentOrderQuerySet.as_manager()
 
@@ -174,6 +177,8 @@ class DemoCharge(models.Model):
     amount_fen = models.PositiveBigIntegerField(_("amount (fen)"))
     paid_at = models.DateTimeField(_("paid"))
     notify_id = models.CharField(_("notification number"), max_length=64, unique=True)
+    refund_no = models.CharField(_("refund number"), max_length=32, blank=True)
+    refunded_at = models.DateTimeField(_("refunded"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("demo provider payment")

@@ -36,13 +36,17 @@ class PayableKind:
     """`describe(ref)`: the payable now, None if no such record (or nothing to pay).
     `on_paid(order)`: runs once, after the commit of the order's move to paid (the
     record's own service: e.g. an application moves on). `return_url(ref)`: where the
-    payer goes back to after paying, or None for the order's own page."""
+    payer goes back to after paying, or None for the order's own page. `on_refunded`,
+    `on_expired(order)`: after the order is refunded, or closed unpaid for too long
+    (the record may tell its people; it can be paid again with a new order)."""
 
     code: str
     label: str | Promise
     describe: Callable[[str], Payable | None]
     on_paid: Callable[["PaymentOrder"], None]
     return_url: Callable[[str], str | None] | None = None
+    on_refunded: Callable[["PaymentOrder"], None] | None = None
+    on_expired: Callable[["PaymentOrder"], None] | None = None
 
 
 _KINDS: dict[str, PayableKind] = {}

@@ -24,6 +24,10 @@ class BadSignature(Exception):
     """A notification without a valid signature: not from the provider."""
 
 
+class ProviderRefused(Exception):
+    """The provider refused a request (a refund): its message, for the staff."""
+
+
 class Unreadable(Exception):
     """A signed notification whose body is not what the provider's format says."""
 
@@ -39,6 +43,7 @@ class Notification:
     currency: str
     success: bool
     paid_at: datetime | None
+    refund: bool = False  # the outcome of a refund (`success`: refunded), not a payment
 
 
 @dataclass(frozen=True)
@@ -49,6 +54,7 @@ class StatementLine:
     trade_no: str
     amount_fen: int
     paid_at: datetime
+    refunded: bool = False  # refunded in full since
 
 
 class Provider(Protocol):
@@ -64,6 +70,14 @@ class Provider(Protocol):
 
     def statement(self, day: date) -> list[StatementLine]:
         """The provider's payments of a day (local time)."""
+
+    def refund(self, order: "PaymentOrder", *, refund_no: str, reason: str) -> None:
+        """Ask for the paid order's full refund (its outcome comes as a signed
+        notification with `refund` set); ProviderRefused if the provider says no."""
+
+    def close(self, order: "PaymentOrder") -> bool:
+        """Close an unpaid order at the provider so it can no longer be paid; False if
+        the provider has it paid (the notification or reconciliation will tell)."""
 
 
 _PROVIDERS: dict[str, Provider] = {}

@@ -65,6 +65,10 @@ class PaymentCancelIn(Schema):
     note: str = Field("", max_length=200, description="Why, for the log.")
 
 
+class PaymentRefundIn(Schema):
+    reason: str = Field(min_length=1, max_length=200, description="Why, told to the payer.")
+
+
 class PaymentReconcileIn(Schema):
     day: date
     region: str = Field(pattern=REGION_CODE, description="A region's code (its subtree).")

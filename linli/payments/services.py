@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -25,13 +26,14 @@ from linli.payments.choices import (
     LIVE,
     MOVES,
     OPEN,
+    PAID_ONCE,
     Mismatch,
     OrderState,
     Outcome,
     Refusal,
     Source,
 )
-from linli.payments.events import OrderPaid
+from linli.payments.events import OrderExpired, OrderPaid, OrderRefunded
 from linli.payments.models import (
     DemoCharge,
     PaymentNotification,
@@ -71,10 +73,13 @@ def _move(order: PaymentOrder, to: str, *, source: str, by: AnyUser | None, note
     if to == OrderState.PAID:
         order.paid_at = timezone.now()
         fields.append("paid_at")
-    if to in (OrderState.FAILED, OrderState.CANCELLED):
+    if to in (OrderState.FAILED, OrderState.CANCELLED, OrderState.REFUNDED):
         order.closed_at = timezone.now()
         fields.append("closed_at")
-    order.save(update_fields=[*fields, "trade_no"])
+    if to == OrderState.REFUNDED:
+        order.refunded_at = order.closed_at
+        fields.append("refunded_at")
+    order.save(update_fields=[*fields, "trade_no", "refund_no", "refund_reason"])
     PaymentTransition.objects.create(
         order=order, from_state=old, to_state=to, source=source, by=_user(by), note=note[:200]
     )
@@ -85,9 +90,15 @@ def _move(order: PaymentOrder, to: str, *, source: str, by: AnyUser | None, note
         object_label=order.out_trade_no,
         details={"from": old, "to": to, "source": source},
     )
-    if to == OrderState.PAID:
+    if to == OrderState.PAID and old != OrderState.REFUNDING:
         events.publish(
             OrderPaid(
+                order_id=order.pk, kind=order.kind, ref=order.ref, region_path=order.region.path
+            )
+        )
+    elif to == OrderState.REFUNDED:
+        events.publish(
+            OrderRefunded(
                 order_id=order.pk, kind=order.kind, ref=order.ref, region_path=order.region.path
             )
         )
@@ -203,6 +214,78 @@ def payment_cancel(*, order: PaymentOrder, note: str, by: AnyUser | None) -> Pay
     return order
 
 
+@transaction.atomic
+def payment_refund(*, order: PaymentOrder, reason: str, by: AnyUser) -> PaymentOrder:
+    """Refund a paid order in full (staff who manage payments there): the order is
+    being refunded until the provider's signed notification says it is done. Asking
+    again while it is under way or done changes nothing and says so."""
+    ensure_may(by, order.region, PAYMENT_MANAGE)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Give the reason for the refund.")})
+    order = _locked(order)
+    if order.state in (OrderState.REFUNDING, OrderState.REFUNDED):
+        raise ValidationError(
+            _("This order is “%(state)s” already.") % {"state": order.get_state_display()}
+        )
+    if order.state != OrderState.PAID:
+        raise ValidationError(
+            _("Only a paid order can be refunded; this one is “%(state)s”.")
+            % {"state": order.get_state_display()}
+        )
+    order.refund_no = order.refund_no or f"RF{order.out_trade_no[2:]}"[:32]
+    order.refund_reason = reason[:200]
+    provider = providers.by_code(order.provider)
+    if provider is None:
+        raise ValidationError(_("The order's payment provider is not available."))
+    try:
+        provider.refund(order, refund_no=order.refund_no, reason=order.refund_reason)
+    except providers.ProviderRefused as exc:
+        raise ValidationError(
+            _("The payment provider refused the refund: %(why)s") % {"why": str(exc)[:200]}
+        ) from exc
+    _move(order, OrderState.REFUNDING, source=Source.STAFF, by=by, note=order.refund_reason)
+    return order
+
+
+def payment_orders_expire(*, hours: int | None = None) -> int:
+    """Close the orders unpaid for longer than `hours` (`LINLI_PAYMENT_UNPAID_HOURS`)
+    at the provider and here; the payable kind hears of each (`on_expired`) and may be
+    paid again. An order the provider has paid is left open for its notification (or
+    reconciliation). Run again, it finds nothing more: how many were closed."""
+    hours = hours or settings.LINLI_PAYMENT_UNPAID_HOURS
+    before = timezone.now() - timedelta(hours=hours)
+    closed = 0
+    stale = PaymentOrder.objects.filter(state__in=OPEN, created_at__lt=before).order_by("pk")
+    for pk in stale.values_list("pk", flat=True)[:1000]:
+        with transaction.atomic():
+            order = (
+                PaymentOrder.objects.select_for_update(skip_locked=True)
+                .select_related("region")
+                .filter(pk=pk, state__in=OPEN)
+                .first()
+            )
+            if order is None:
+                continue
+            provider = providers.by_code(order.provider)
+            if provider is None or not provider.close(order):
+                continue
+            _move(
+                order,
+                OrderState.CANCELLED,
+                source=Source.SYSTEM,
+                by=None,
+                note=_("Unpaid for %(n)s hours: closed.") % {"n": hours},
+            )
+            events.publish(
+                OrderExpired(
+                    order_id=order.pk, kind=order.kind, ref=order.ref, region_path=order.region.path
+                )
+            )
+            closed += 1
+    return closed
+
+
 # --- notifications -------------------------------------------------------------------
 
 
@@ -221,6 +304,7 @@ ANSWERS = {
     Refusal.UNKNOWN_ORDER: Answer(False, 404, "unknown out_trade_no"),
     Refusal.AMOUNT: Answer(False, 400, "amount or currency does not match the order"),
     Refusal.FINAL: Answer(True, 200, "OK (order already closed; left for reconciliation)"),
+    Refusal.NOT_REFUNDING: Answer(True, 200, "OK (no refund was asked; left for reconciliation)"),
 }
 UNSIGNED = Answer(False, 401, "signature missing or invalid")
 UNREADABLE = Answer(False, 400, "unreadable notification")
@@ -273,9 +357,12 @@ def _apply(provider_code: str, found: providers.Notification) -> Answer:
         outcome, refusal = Outcome.REFUSED, Refusal.UNKNOWN_ORDER
     elif found.amount_fen != order.amount_fen or found.currency != order.currency:
         outcome, refusal = Outcome.REFUSED, Refusal.AMOUNT
-    elif order.state == OrderState.PAID or (
-        not found.success and order.state != OrderState.PENDING
-    ):
+    elif found.refund:
+        if order.state == OrderState.REFUNDED:
+            outcome = Outcome.ALREADY
+        elif order.state != OrderState.REFUNDING:
+            outcome, refusal = Outcome.REFUSED, Refusal.NOT_REFUNDING
+    elif order.state in PAID_ONCE or (not found.success and order.state != OrderState.PENDING):
         outcome = Outcome.ALREADY
     elif order.state not in OPEN:
         outcome, refusal = Outcome.REFUSED, Refusal.FINAL
@@ -296,7 +383,15 @@ def _apply(provider_code: str, found: providers.Notification) -> Answer:
         return _answer(
             PaymentNotification.objects.get(provider=provider_code, notify_id=found.notify_id)
         )
-    if outcome == Outcome.APPLIED and order is not None:
+    if outcome == Outcome.APPLIED and order is not None and found.refund:
+        _move(
+            order,
+            OrderState.REFUNDED if found.success else OrderState.PAID,
+            source=Source.PROVIDER,
+            by=None,
+            note="" if found.success else _("The provider could not refund it."),
+        )
+    elif outcome == Outcome.APPLIED and order is not None:
         order.trade_no = found.trade_no[:64]
         _move(
             order,
@@ -395,7 +490,7 @@ def reconcile(*, day: date, region: Region, by: AnyUser | None) -> Reconciliatio
     paid_here = PaymentOrder.objects.filter(
         provider=provider.code,
         region__path__startswith=region.path,
-        state=OrderState.PAID,
+        state__in=PAID_ONCE,
         paid_at__gte=start,
         paid_at__lt=end,
     )
@@ -427,10 +522,20 @@ def reconcile(*, day: date, region: Region, by: AnyUser | None) -> Reconciliatio
                     order_fen=order.amount_fen,
                 )
             )
-        elif order.state != OrderState.PAID:
+        elif order.state not in PAID_ONCE:
             items.append(
                 ReconciliationItem(
                     mismatch=Mismatch.UNPAID_HERE,
+                    out_trade_no=line.out_trade_no,
+                    order=order,
+                    statement_fen=line.amount_fen,
+                    order_fen=order.amount_fen,
+                )
+            )
+        elif line.refunded != (order.state == OrderState.REFUNDED):
+            items.append(
+                ReconciliationItem(
+                    mismatch=Mismatch.REFUND,
                     out_trade_no=line.out_trade_no,
                     order=order,
                     statement_fen=line.amount_fen,

@@ -14,3 +14,11 @@ def demo_notify(data: dict[str, Any]) -> int:
     notification that fails to arrive is what reconciliation finds."""
     body, headers = demo_provider.signed(data)
     return demo_provider.deliver(body, headers)
+
+
+@task()
+def payments_expire() -> int:
+    """Close the orders left unpaid longer than `LINLI_PAYMENT_UNPAID_HOURS`."""
+    from linli.payments.services import payment_orders_expire
+
+    return payment_orders_expire()

@@ -11,4 +11,5 @@ urlpatterns = [
     path("reconciliations/run/", views.reconcile, name="reconcile"),
     path("<int:pk>/", views.order_detail, name="order-detail"),
     path("<int:pk>/cancel/", views.order_cancel, name="order-cancel"),
+    path("<int:pk>/refund/", views.order_refund, name="order-refund"),
 ]

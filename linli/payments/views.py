@@ -83,6 +83,8 @@ def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "order": order,
             "may_cancel": order.state in OPEN and may(user, order.region, PAYMENT_MANAGE),
+            "may_refund": order.state == OrderState.PAID
+            and may(user, order.region, PAYMENT_MANAGE),
         },
     )
 
@@ -100,6 +102,22 @@ def order_cancel(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, message)
     else:
         messages.success(request, _("The order is cancelled."))
+    return redirect("payments:order-detail", pk=order.pk)
+
+
+@requires(PAYMENT_MANAGE)
+@require_POST
+def order_refund(request: HttpRequest, pk: int) -> HttpResponse:
+    order = _order(request, pk)
+    try:
+        services.payment_refund(
+            order=order, reason=request.POST.get("reason", "")[:200], by=signed_in_user(request)
+        )
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The refund is asked for; the provider confirms it."))
     return redirect("payments:order-detail", pk=order.pk)
 
 

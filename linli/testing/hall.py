@@ -1,5 +1,5 @@
 """Factories of the service hall for tests: the catalogue seeded at the test world's
-district, and an application taken in at a desk."""
+district, an application taken in at a desk, and what the catalogue editor posts."""
 
 from linli.hall import services
 from linli.hall.catalogue import CATALOGUE
@@ -61,3 +61,63 @@ def at_desk(matter: Matter, *, desk: Region, by, id_number: str, complete: bool 
         **fields,
     )
     return application
+
+
+def editor_data(matter: Matter) -> dict[str, object]:
+    """What the editor's form posts when nothing is changed (no blank rows)."""
+    data: dict[str, object] = {}
+    for name in services.GUIDE_FIELDS:
+        value = getattr(matter, name)
+        if isinstance(value, bool):
+            if value:
+                data[f"guide-{name}"] = "on"
+        else:
+            data[f"guide-{name}"] = str(value)
+    parts = {
+        "materials": [
+            {
+                "id": m.pk,
+                "name": m.name,
+                "form": m.form,
+                "copies": m.copies,
+                "required": m.required,
+                "note": m.note,
+                "source": m.source,
+                "certificate_kind": m.certificate_kind,
+            }
+            for m in matter.materials.all()
+        ],
+        "fields": [
+            {
+                "id": f.pk,
+                "key": f.key,
+                "label": f.label,
+                "type": f.type,
+                "required": f.required,
+                "options": "、".join(f.options),
+                "prefill": f.prefill,
+                "help": f.help,
+            }
+            for f in matter.fields.all()
+        ],
+        "steps": [
+            {
+                "id": s.pk,
+                "stage": s.stage,
+                "name": s.name,
+                "department": s.department,
+                "days": s.days,
+            }
+            for s in matter.steps.all()
+        ],
+    }
+    for prefix, rows in parts.items():
+        data[f"{prefix}-TOTAL_FORMS"] = str(len(rows))
+        data[f"{prefix}-INITIAL_FORMS"] = str(len(rows))
+        for n, row in enumerate(rows):
+            for key, value in row.items():
+                if value is True:
+                    data[f"{prefix}-{n}-{key}"] = "on"
+                elif value is not False:
+                    data[f"{prefix}-{n}-{key}"] = str(value)
+    return data

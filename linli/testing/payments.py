@@ -15,6 +15,8 @@ from linli.regions.models import Region
 KIND = "test.fee"
 FEES: dict[str, payables.Payable] = {}
 PAID: list[int] = []  # the orders whose on_paid ran, in order
+REFUNDED: list[int] = []  # … whose on_refunded ran
+EXPIRED: list[int] = []  # … whose on_expired ran
 
 
 def _describe(ref: str) -> payables.Payable | None:
@@ -26,7 +28,13 @@ def _on_paid(order: PaymentOrder) -> None:
 
 
 TEST_FEE = payables.PayableKind(
-    code=KIND, label="测试费用", describe=_describe, on_paid=_on_paid, return_url=None
+    code=KIND,
+    label="测试费用",
+    describe=_describe,
+    on_paid=_on_paid,
+    return_url=None,
+    on_refunded=lambda order: REFUNDED.append(order.pk),
+    on_expired=lambda order: EXPIRED.append(order.pk),
 )
 
 

@@ -14,7 +14,7 @@ from linli.core.permissions import Role
 from linli.hall import services
 from linli.hall.catalogue import CATALOGUE, Entry
 from linli.hall.choices import ApplicationState
-from linli.testing.hall import at_desk, complete_answers, seed_catalogue
+from linli.testing.hall import at_desk, complete_answers, editor_data, seed_catalogue
 from linli.testing.leaks import Leaks, Send
 from linli.testing.registry import id_number
 from linli.testing.world import PASSWORD
@@ -130,6 +130,11 @@ def community_b(world, made) -> Leaks:
         **{f"answer_{k}": v for k, v in complete_answers(elderly).items()},
     }
     s, i, h, d, dl = submitted.pk, incomplete.pk, handling.pk, deciding.pk, delivery.pk
+    scanned = desk(ApplicationState.SUBMITTED)
+    edited = {**editor_data(own), "guide-summary": "市南社区停车证明(已修订)"}
+    template = next(
+        m for m in matters["minimum-living"].materials.all() if m.template
+    )  # a public blank form
     sends = {
         ("post", "hall:desk-apply"): Send(
             f"/hall/desk/{elderly.code}/", {**form, **originals, "desk": world.b.pk}
@@ -185,6 +190,12 @@ def community_b(world, made) -> Leaks:
             expect=201,
         ),
         ("post", "api:application-accept"): Send(f"{API}/hall/applications/{s}/accept", expect=200),
+        ("post", "api:application-files-add"): Send(
+            f"{API}/hall/applications/{scanned.pk}/materials/{photo.pk}",
+            lambda: {"files": _jpeg()},
+            expect=201,
+        ),
+        ("post", "hall:matter-edit"): Send(f"/hall/matters/{own.code}/", edited),
         ("post", "api:application-incomplete"): Send(
             f"{API}/hall/applications/{s}/incomplete", {"materials": [photo.pk]}, expect=200
         ),
@@ -209,6 +220,7 @@ def community_b(world, made) -> Leaks:
     uploaded = list(rated.materials.exclude(file=""))
     applications = [
         submitted,
+        scanned,
         incomplete,
         handling,
         deciding,
@@ -222,7 +234,12 @@ def community_b(world, made) -> Leaks:
         objects={"matter": [own], "application": applications},
         markers=[a.code for a in applications],
         sends=sends,
-        urls={"hall:material-file": [f"/hall/{rated.pk}/materials/{m.pk}/" for m in uploaded]},
+        urls={
+            "hall:material-file": [f"/hall/{rated.pk}/materials/{m.pk}/" for m in uploaded],
+            "matters:material-template": [
+                f"/matters/{template.matter.code}/templates/{template.pk}/"
+            ],
+        },
         searches=[f"?code={submitted.code}"],
         # The catalogue is public: a community's own matter names its community.
         shows_divisions={

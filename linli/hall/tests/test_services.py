@@ -129,16 +129,16 @@ def test_double_submission_gives_one_application(world, matters):
 
 
 @pytest.mark.parametrize(
-    ("key", "value", "says"),
+    ("code", "key", "value", "says"),
     [
-        ("birth_date", "去年春天", "2024-03-01"),
-        ("contact_phone", "12345", "11"),
+        ("elderly-card", "birth_date", "去年春天", "2024-03-01"),
+        ("child-protection", "guardian_phone", "12345", "11"),
     ],
 )
 def test_a_form_value_of_the_wrong_type_is_named_and_nothing_saved(
-    world, matters, key, value, says
+    world, matters, code, key, value, says
 ):
-    matter = matters["elderly-card"]
+    matter = matters[code]
     with pytest.raises(ValidationError) as refused:
         at_desk(
             matter,

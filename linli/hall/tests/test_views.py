@@ -160,3 +160,45 @@ def test_the_api_refuses_nul_characters_with_a_422_and_saves_nothing(client, wor
         answer = call_api(client, world.worker_a, "post", "/hall/applications", {**body, **bad})
         assert answer.status_code == 422, (bad, answer.content)
     assert not Application.objects.exists()
+
+
+def test_the_desk_adds_scans_through_the_api_checked_by_content_and_count(client, world, matters):
+    from PIL import Image
+
+    from linli.hall.materials import MAX_FILES
+    from linli.hall.models import ApplicationMaterial
+
+    client.force_login(world.worker_a)
+    matter = matters["elderly-card"]
+    application = at_desk(matter, desk=world.a, by=world.worker_a, id_number=id_number())
+    photo = matter.materials.get(name__contains="照片")
+    url = f"/api/v1/hall/applications/{application.pk}/materials/{photo.pk}"
+    out = BytesIO()
+    Image.new("RGB", (40, 40), "white").save(out, "PNG")
+
+    def scan(name="p.png", content=None):
+        return SimpleUploadedFile(name, content or out.getvalue())
+
+    added = client.post(url, {"files": [scan(), scan()]})
+    assert added.status_code == 201, added.content
+    assert (
+        ApplicationMaterial.objects.filter(application=application, material=photo)
+        .exclude(file="")
+        .count()
+        == 2
+    )
+    disguised = client.post(url, {"files": [scan("photo.jpg", b"MZ\x90\x00 a program")]})
+    assert disguised.status_code == 422
+    assert "photo.jpg" in disguised.json()["detail"] or "photo.jpg" in str(disguised.json())
+    too_many = client.post(url, {"files": [scan() for _ in range(MAX_FILES - 1)]})
+    assert too_many.status_code == 422
+    assert ApplicationMaterial.objects.exclude(file="").count() == 2  # nothing half-saved
+    other = client.post(
+        f"/api/v1/hall/applications/{application.pk}/materials/999999", {"files": [scan()]}
+    )
+    assert other.status_code == 404
+    client.force_login(world.worker_b)  # outside the region
+    assert client.post(url, {"files": [scan()]}).status_code == 404
+    client.force_login(world.worker_a)
+    services.application_accept(application=application, by=world.worker_a)
+    assert client.post(url, {"files": [scan()]}).status_code == 409

@@ -17,6 +17,8 @@ def test_kind():
     """The test payable kind, fresh for each test."""
     support.FEES.clear()
     support.PAID.clear()
+    support.REFUNDED.clear()
+    support.EXPIRED.clear()
     payables.register(support.TEST_FEE)
     yield
     payables.unregister(support.KIND)

@@ -8,6 +8,8 @@ from django.utils import timezone
 
 from linli.core.permissions import Role
 from linli.payments import services
+from linli.payments.choices import OrderState
+from linli.payments.models import DemoCharge, PaymentOrder
 from linli.testing import payments as support
 from linli.testing.leaks import Leaks, Send
 
@@ -22,10 +24,17 @@ def community_b(world, made) -> Leaks:
     waiting, _ = services.payment_order_create(kind=support.KIND, ref=first, by=None)
     paying, _ = services.payment_order_create(kind=support.KIND, ref=second, by=None)
     services.payment_checkout(order=paying, by=None)
+    paid = [_paid(world, f"LEAK-B-P{n}") for n in (1, 2)]  # to refund
     run = services.reconcile(day=timezone.localdate(), region=world.b, by=None)
     w = waiting.pk
     sends = {
         ("post", "payments:order-cancel"): Send(f"/payments/{w}/cancel/", {"note": "重复"}),
+        ("post", "payments:order-refund"): Send(
+            f"/payments/{paid[0].pk}/refund/", {"reason": "多收"}
+        ),
+        ("post", "api:payment-order-refund"): Send(
+            f"{API}/payments/orders/{paid[1].pk}/refund", {"reason": "多收"}, expect=200
+        ),
         ("post", "payments:reconcile"): Send(
             "/payments/reconciliations/run/",
             {"day": timezone.localdate().isoformat(), "region": world.b.code},
@@ -57,8 +66,8 @@ def community_b(world, made) -> Leaks:
         ),
     }
     return Leaks(
-        objects={"paymentorder": [waiting, paying], "reconciliation": [run]},
-        markers=[*MARKERS, waiting.out_trade_no, paying.out_trade_no],
+        objects={"paymentorder": [waiting, paying, *paid], "reconciliation": [run]},
+        markers=[*MARKERS, *(o.out_trade_no for o in (waiting, paying, *paid))],
         sends=sends,
         urls={
             "pay:order": [f"/pay/{o.out_trade_no}/" for o in (waiting, paying)],
@@ -66,3 +75,20 @@ def community_b(world, made) -> Leaks:
         },
         searches=["q=市南泄漏"],
     )
+
+
+def _paid(world, ref: str):
+    """An order of B paid at the demo provider (its ledger has the payment)."""
+    fee = support.fee(ref, world.b, 2500, payer=world.payer_b, description=MARKERS[0])
+    order, _ = services.payment_order_create(kind=support.KIND, ref=fee, by=None)
+    now = timezone.now()
+    PaymentOrder.objects.filter(pk=order.pk).update(state=OrderState.PAID, paid_at=now)
+    DemoCharge.objects.create(
+        trade_no=f"T-{ref}",
+        out_trade_no=order.out_trade_no,
+        amount_fen=2500,
+        paid_at=now,
+        notify_id=f"n-{ref}",
+    )
+    order.refresh_from_db()
+    return order
