@@ -14,6 +14,8 @@ from linli.core.permissions import Role
 from linli.testing.http import bearer, post_json, problem_of
 from linli.testing.world import PASSWORD
 
+pytestmark = pytest.mark.usefixtures("english")
+
 
 def test_an_admin_deactivates_a_user_who_then_cannot_sign_in(client, world):
     _token, secret = services.token_create(user=world.worker_a, name="t", days=30, by=None)

@@ -12,6 +12,8 @@ from ninja import Field
 
 from linli.core.lists import ListFilter, page_of, page_size, query_without_page
 
+pytestmark = pytest.mark.usefixtures("english")
+
 
 class Things(ListFilter):
     labels = {"name": "Name", "size": "Size", "tags": "Tags"}

@@ -12,6 +12,8 @@ from linli.registry import services
 from linli.registry.models import Affiliation
 from linli.testing.http import english_client, post_json, problem_of  # noqa: F401 (the English `client`)
 
+pytestmark = pytest.mark.usefixtures("english")
+
 OTHER_SUBDISTRICTS_COMMUNITY = "370306002001"
 
 
