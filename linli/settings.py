@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "linli.certificates",
     "linli.hall",
     "linli.appointments",
+    "linli.care",
     "linli.core.admin_apps.AdminConfig",  # the Django admin, on with LINLI_DJANGO_ADMIN=1
     "django.contrib.auth",
     "django.contrib.contenttypes",

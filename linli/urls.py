@@ -24,6 +24,7 @@ urlpatterns = [
     path("cap/", include("linli.alerts.public_urls")),
     path("report/", include("linli.cases.public_urls")),
     path("hall/", include("linli.hall.urls")),
+    path("care/", include("linli.care.urls")),
     path("matters/", include("linli.hall.public_urls")),
     path("notifications/", include("linli.notifications.urls")),
     path("indicators/", include("linli.indicators.urls")),
