@@ -16,19 +16,19 @@ from linli.gridwork.models import Visit
 from linli.notices.audience import reader_of
 from linli.registry.choices import ResidentStatus
 from linli.registry.labels import ELDERLY, derived_label_q
+from linli.registry.filters import ResidentFilter
 from linli.registry.models import Resident
+from linli.registry.selectors import resident_list
 
 AnyUser = Any
 TIMELINE_LIMIT = 50
 
 
 def elders_visible(*, user: AnyUser, action: str = ELDER_VIEW) -> QuerySet[Resident]:
-    """Living residents aged 60 or over in the user's scope for `action`."""
-    return (
-        Resident.objects.visible_to(user, action)
-        .filter(derived_label_q(ELDERLY), status=ResidentStatus.LIVING)
-        .select_related("grid__parent", "household__house__building", "care_profile")
-    )
+    """Living residents aged 60 or over in the user's scope for `action`, with what
+    the registry's pages show of them (address, grid, labels) and their profile."""
+    found: QuerySet[Resident] = resident_list(user=user, filters=ResidentFilter(), action=action)
+    return found.filter(derived_label_q(ELDERLY)).select_related("grid__parent", "care_profile")
 
 
 def elder_list(*, user: AnyUser, filters: ElderFilter) -> QuerySet[Resident]:

@@ -51,7 +51,9 @@ def test_health_data_is_encrypted_and_the_audit_names_only_the_fields(world, eng
 def test_bad_profile_input_is_refused_and_nothing_is_saved(world, english, fields, field, message):
     resident = elder(world.a1)
     with pytest.raises(ValidationError) as caught:
-        services.elder_update(resident=resident, by=world.worker_a, **{"conditions": HEALTH, **fields})
+        services.elder_update(
+            resident=resident, by=world.worker_a, **{"conditions": HEALTH, **fields}
+        )
     assert message in " ".join(caught.value.message_dict[field])
     assert not ElderProfile.objects.exists()
     assert not AuditEntry.objects.filter(object_type="care.elderprofile").exists()
@@ -140,7 +142,9 @@ def test_a_reveal_needs_a_reason_and_is_audited(world, english):
 def test_health_data_never_reaches_the_logs(world, caplog):
     caplog.set_level(logging.DEBUG)
     resident = profiled(elder(world.a1), conditions=HEALTH, allergies="青霉素过敏")
-    services.health_reveal(resident=resident, field="allergies", reason="急救时核对过敏", by=world.worker_a)
+    services.health_reveal(
+        resident=resident, field="allergies", reason="急救时核对过敏", by=world.worker_a
+    )
     logged = "\n".join(r.getMessage() for r in caplog.records)
     assert "高血压" not in logged and "青霉素" not in logged
 
@@ -194,8 +198,8 @@ def test_consent_goes_to_family_only(world, english):
     consent.refresh_from_db()
     assert consent.revoked_by == world.worker_a and consent.revoked_at
     details = list(
-        AuditEntry.objects.filter(object_type="care.familyconsent").order_by("seq").values_list(
-            "details", flat=True
-        )
+        AuditEntry.objects.filter(object_type="care.familyconsent")
+        .order_by("seq")
+        .values_list("details", flat=True)
     )
     assert [d["consent"] for d in details] == ["given", "revoked"]
