@@ -15,8 +15,8 @@ from linli.devices.models import Alarm, Device
 from linli.gridwork.models import Visit
 from linli.notices.audience import reader_of
 from linli.registry.choices import ResidentStatus
-from linli.registry.labels import ELDERLY, derived_label_q
 from linli.registry.filters import ResidentFilter
+from linli.registry.labels import ELDERLY, derived_label_q
 from linli.registry.models import Resident
 from linli.registry.selectors import resident_list
 
