@@ -19,6 +19,14 @@ def media(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def default_language(settings):
+    """Each test starts in the default language: a request activates its own in the
+    test's thread and it would stay for the tests after it."""
+    with translation.override(settings.LANGUAGE_CODE):
+        yield
+
+
+@pytest.fixture(autouse=True)
 def empty_cache():
     """Each test starts with an empty cache (it outlives the test's database)."""
     yield

@@ -156,8 +156,10 @@ def install(api: NinjaAPI) -> None:
 
     @api.exception_handler(HttpError)
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-        if isinstance(exc.__cause__, BodyRefused):  # parsed, but not a JSON object
-            return problem(request, 422, _("The request is not valid."), str(exc.__cause__))
+        refused = exc.__cause__
+        if isinstance(refused, BodyRefused):  # parsed, but not a JSON object, or NUL in it
+            errors = [{"field": refused.field, "message": str(refused)}] if refused.field else None
+            return problem(request, 422, _("The request is not valid."), str(refused), errors)
         if exc.status_code == 400:  # Ninja's own: the body is not parseable
             return problem(
                 request,

@@ -3,10 +3,8 @@ every answer (docs/architecture.md "Personal data")."""
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
 
 from ninja import Field, Schema
-from pydantic import field_validator
 
 from linli.core.schemas import Id
 from linli.hall.choices import (
@@ -162,15 +160,6 @@ class ApplicationIn(Schema):
     request_key: str = Field(
         "", max_length=40, description="The same key sent again gives the same application."
     )
-
-    @field_validator("*", mode="before")
-    @classmethod
-    def _no_nul(cls, value: Any) -> Any:
-        """PostgreSQL text cannot hold NUL: refused here (422), not at the INSERT (500)."""
-        texts = value.values() if isinstance(value, dict) else [value]
-        if any(isinstance(t, str) and "\x00" in t for t in texts):
-            raise ValueError("Text may not contain NUL characters.")
-        return value
 
 
 class ApplicationNoteIn(Schema):

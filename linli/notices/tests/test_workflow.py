@@ -69,7 +69,7 @@ def test_wrong_files_are_refused_and_nothing_is_saved(world, files, field):
     assert not NoticeImage.objects.exists() and not NoticeAttachment.objects.exists()
 
 
-def test_a_notice_is_written_for_a_community_or_above_where_one_writes(world):
+def test_a_notice_is_written_for_a_community_or_above_where_one_writes(world, english):
     with pytest.raises(ValidationError, match="city, district, subdistrict or community"):
         draft(world, region=world.a1)
     with pytest.raises(PermissionDenied):
@@ -102,7 +102,7 @@ def test_the_workflow_moves_step_by_step_and_logs_each_move(world):
     ]
 
 
-def test_invalid_moves_are_refused_with_a_clear_message(world):
+def test_invalid_moves_are_refused_with_a_clear_message(world, english):
     notice = draft(world)
     with pytest.raises(Conflict, match="This notice is Draft: that step is not possible now"):
         services.notice_approve(notice=notice, by=world.subdistrict_admin)
@@ -119,7 +119,7 @@ def test_invalid_moves_are_refused_with_a_clear_message(world):
     assert NoticeTransition.objects.count() == 2
 
 
-def test_a_subdistrict_notice_is_approved_at_the_subdistrict_not_below(world):
+def test_a_subdistrict_notice_is_approved_at_the_subdistrict_not_below(world, english):
     notice = draft(world, region=world.subdistrict, by=world.subdistrict_admin)
     services.notice_submit(notice=notice, by=world.subdistrict_admin)
     with pytest.raises(PermissionDenied, match="only someone who may do this for all of it"):
