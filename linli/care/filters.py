@@ -19,9 +19,7 @@ class ElderFilter(InGrid):
         "living_situation": gettext_lazy("Living situation"),
         "label": gettext_lazy("Label"),
     }
-    q: str | None = Field(
-        None, max_length=30, pattern=r"^[^\x00]*$", description="Start of the name."
-    )
+    q: str | None = Field(None, max_length=30, description="Start of the name.")
     living_situation: LivingSituation | None = Field(
         None, description="A living situation (residents without a profile have none)."
     )

@@ -1,23 +1,13 @@
 """The care API's schemas. Phones and health data are masked in every answer; the
 full conditions or allergies only through the audited reveal."""
 
-from typing import Any
-
 from ninja import Field, Schema
-from pydantic import field_validator
 
 from linli.care.choices import HealthField, LivingSituation, Relation
 from linli.care.masks import mask_health
 from linli.care.models import HEALTH_MAX, ElderProfile, EmergencyContact
 from linli.devices.models import Device
 from linli.registry.models import Resident
-
-
-def _no_nul(value: Any) -> Any:
-    """PostgreSQL text cannot hold NUL: refused here (422), not at the INSERT (500)."""
-    if isinstance(value, str) and "\x00" in value:
-        raise ValueError("Text may not contain NUL characters.")
-    return value
 
 
 class ElderOut(Schema):
@@ -99,22 +89,16 @@ class ElderPatch(Schema):
     conditions: str | None = Field(None, max_length=HEALTH_MAX)
     allergies: str | None = Field(None, max_length=HEALTH_MAX)
 
-    _nul = field_validator("conditions", "allergies", mode="before")(_no_nul)
-
 
 class ContactIn(Schema):
     name: str = Field(max_length=30)
     relation: Relation
     phone: str = Field(max_length=20)
 
-    _nul = field_validator("name", "phone", mode="before")(_no_nul)
-
 
 class HealthRevealIn(Schema):
     field: HealthField
     reason: str = Field(max_length=200)
-
-    _nul = field_validator("reason", mode="before")(_no_nul)
 
 
 class HealthRevealOut(Schema):
