@@ -9,7 +9,7 @@ class LivingSituation(models.TextChoices):
     EMPTY_NEST = "empty_nest", _("Empty nest")
 
 
-class Relation(models.TextChoices):
+class ContactRelation(models.TextChoices):
     SPOUSE = "spouse", _("Spouse")
     SON = "son", _("Son")
     DAUGHTER = "daughter", _("Daughter")
@@ -23,13 +23,13 @@ class Relation(models.TextChoices):
 
 # Who may see an elder's alarms and visits with the elder's consent: family only.
 FAMILY_RELATIONS = [
-    Relation.SPOUSE,
-    Relation.SON,
-    Relation.DAUGHTER,
-    Relation.CHILD_IN_LAW,
-    Relation.GRANDCHILD,
-    Relation.SIBLING,
-    Relation.RELATIVE,
+    ContactRelation.SPOUSE,
+    ContactRelation.SON,
+    ContactRelation.DAUGHTER,
+    ContactRelation.CHILD_IN_LAW,
+    ContactRelation.GRANDCHILD,
+    ContactRelation.SIBLING,
+    ContactRelation.RELATIVE,
 ]
 
 

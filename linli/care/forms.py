@@ -3,7 +3,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from linli.care.choices import FAMILY_RELATIONS, HealthField, LivingSituation, Relation
+from linli.care.choices import FAMILY_RELATIONS, ContactRelation, HealthField, LivingSituation
 from linli.care.models import HEALTH_MAX
 
 
@@ -32,7 +32,7 @@ class ProfileForm(forms.Form):
 
 class ContactForm(forms.Form):
     name = forms.CharField(label=_("Name"), required=False)
-    relation = forms.ChoiceField(label=_("Relation"), choices=Relation.choices)
+    relation = forms.ChoiceField(label=_("Relation"), choices=ContactRelation.choices)
     phone = forms.CharField(
         label=_("Phone"),
         required=False,

@@ -12,7 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from linli.care.choices import LivingSituation, Relation
+from linli.care.choices import ContactRelation, LivingSituation
 from linli.care.permissions import ELDER_VIEW
 from linli.core.crypto import mask_name, mask_phone
 from linli.core.fields import BlindIndexField, EncryptedTextField
@@ -86,7 +86,7 @@ class EmergencyContact(models.Model):
         ElderProfile, models.CASCADE, related_name="contacts", verbose_name=_("elder profile")
     )
     name = models.CharField(_("name"), max_length=30)
-    relation = models.CharField(_("relation"), max_length=16, choices=Relation.choices)
+    relation = models.CharField(_("relation"), max_length=16, choices=ContactRelation.choices)
     phone = EncryptedTextField(_("phone"), context=CONTACT_PHONE_CONTEXT)
     phone_index = BlindIndexField(source="phone", context=CONTACT_PHONE_CONTEXT, null=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -132,7 +132,7 @@ class FamilyConsent(models.Model):
         related_name="care_consents_held",
         verbose_name=_("family member"),
     )
-    relation = models.CharField(_("relation"), max_length=16, choices=Relation.choices)
+    relation = models.CharField(_("relation"), max_length=16, choices=ContactRelation.choices)
     given_at = models.DateTimeField(_("given at"))
     given_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

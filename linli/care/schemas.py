@@ -3,7 +3,7 @@ full conditions or allergies only through the audited reveal."""
 
 from ninja import Field, Schema
 
-from linli.care.choices import HealthField, LivingSituation, Relation
+from linli.care.choices import ContactRelation, HealthField, LivingSituation
 from linli.care.masks import mask_health
 from linli.care.models import HEALTH_MAX, ElderProfile, EmergencyContact
 from linli.devices.models import Device
@@ -44,7 +44,7 @@ class ElderOut(Schema):
 class ContactOut(Schema):
     id: int
     name: str
-    relation: Relation
+    relation: ContactRelation
     phone: str = Field(description="Masked.")
 
     @staticmethod
@@ -92,7 +92,7 @@ class ElderPatch(Schema):
 
 class ContactIn(Schema):
     name: str = Field(max_length=30)
-    relation: Relation
+    relation: ContactRelation
     phone: str = Field(max_length=20)
 
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from linli.audit.services import audit_record
-from linli.care.choices import FAMILY_RELATIONS, HealthField, LivingSituation, Relation
+from linli.care.choices import FAMILY_RELATIONS, ContactRelation, HealthField, LivingSituation
 from linli.care.models import (
     HEALTH_MAX,
     MAX_CONTACTS,
@@ -142,7 +142,7 @@ def contact_add(
         name = _clean(name, "name", limit=30, required=True)
     except ValidationError as exc:
         errors.update(exc.message_dict)
-    if relation not in Relation.values:
+    if relation not in ContactRelation.values:
         errors["relation"] = [_("Choose how the contact is related to the elder.")]
     try:
         phone = phone_normalised(phone)
