@@ -20,6 +20,7 @@ from linli.care.forms import ConsentForm, ContactForm, ProfileForm, RevealForm
 from linli.care.masks import mask_health
 from linli.care.models import EmergencyContact, FamilyConsent
 from linli.care.permissions import ELDER_MANAGE, ELDER_REVEAL_HEALTH, ELDER_VIEW
+from linli.core import panels
 from linli.core.access import requires, signed_in
 from linli.core.crypto import mask_name
 from linli.core.forms import apply_errors
@@ -286,6 +287,7 @@ def kiosk(request: HttpRequest) -> HttpResponse:
             "today": timezone.localdate(),
             "notices": notices_for(user=request.user)[:KIOSK_NOTICES],
             "called": request.GET.get("called") == "1",
+            "services_today": bool(panels.offered(request, panels.Panel, "care.today")),
         },
     )
 
