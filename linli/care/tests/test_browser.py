@@ -64,7 +64,7 @@ def test_the_elder_page_and_the_family_view(world, family, browser_context, tmp_
         page = context.new_page()
         page.set_default_timeout(60_000)  # (a loaded machine: the first page of a live server)
         errors = []
-        page.on("pageerror", lambda error: errors.append(error))
+        page.on("pageerror", lambda error, errors=errors: errors.append(error))
         page.goto(f"/care/elders/{resident.pk}/")
         sign_in(page, "worker.a")
         page.get_by_test_id("elder-card").wait_for()
@@ -105,7 +105,7 @@ def test_the_kiosk_reads_at_arms_length_and_calls_with_enter(
         page = context.new_page()
         page.set_default_timeout(60_000)  # (a loaded machine: the first page of a live server)
         errors = []
-        page.on("pageerror", lambda error: errors.append(error))
+        page.on("pageerror", lambda error, errors=errors: errors.append(error))
         page.goto("/care/home/")
         sign_in(page, elder_account.username)
         call = page.get_by_test_id("call")
