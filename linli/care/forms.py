@@ -31,7 +31,7 @@ class ProfileForm(forms.Form):
 
 
 class ContactForm(forms.Form):
-    name = forms.CharField(label=_("Name"), required=False)
+    name = forms.CharField(label=_("Contact's name"), required=False)
     relation = forms.ChoiceField(label=_("Relation"), choices=ContactRelation.choices)
     phone = forms.CharField(
         label=_("Phone"),
