@@ -66,7 +66,8 @@ class ElderFigures:
             .order_by()
         )
         figures: dict[str, dict[str, float]] = {}
-        for row in rows:
+        found_rows: list[dict[str, Any]] = [dict(row) for row in rows]  # (the counts untyped)
+        for row in found_rows:
             if len(row["key"]) != length:
                 continue
             totals = figures.setdefault(row["key"], {})

@@ -27,8 +27,10 @@ def profiled(resident: Resident, **fields) -> Resident:
 def account_of(resident: Resident, username: str) -> User:
     """A resident account matched to `resident` by its mobile number, in its community."""
     assert resident.phone, "the registry person needs a mobile number"
+    community = resident.grid.parent
+    assert community is not None
     user = User.objects.create_user(
         username, PASSWORD, full_name=resident.name, phone=resident.phone
     )
-    RoleGrant.objects.create(user=user, role=Role.RESIDENT, region=resident.grid.parent)
+    RoleGrant.objects.create(user=user, role=Role.RESIDENT, region=community)
     return user
