@@ -5,7 +5,7 @@ caller's regions are 404."""
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Query
+from ninja import Query, Status
 from ninja.pagination import paginate
 
 from linli.care import selectors, services
@@ -125,14 +125,17 @@ def contact_list(request: HttpRequest, resident_id: int) -> QuerySet[EmergencyCo
 @requires(ELDER_MANAGE)
 def contact_add(
     request: HttpRequest, resident_id: int, payload: ContactIn
-) -> tuple[int, EmergencyContact]:
+) -> Status[EmergencyContact]:
     resident = _elder(request, resident_id, ELDER_MANAGE)
-    return 201, services.contact_add(
-        resident=resident,
-        name=payload.name,
-        relation=payload.relation,
-        phone=payload.phone,
-        by=request.user,
+    return Status(
+        201,
+        services.contact_add(
+            resident=resident,
+            name=payload.name,
+            relation=payload.relation,
+            phone=payload.phone,
+            by=request.user,
+        ),
     )
 
 
@@ -143,7 +146,7 @@ def contact_add(
     url_name="elder-contact-remove",
 )
 @requires(ELDER_MANAGE)
-def contact_remove(request: HttpRequest, contact_id: int) -> tuple[int, None]:
+def contact_remove(request: HttpRequest, contact_id: int) -> Status[None]:
     contact = get_object_or_404(
         EmergencyContact.objects.visible_to(request.user, ELDER_MANAGE).select_related(
             "profile__resident__grid"
@@ -151,4 +154,4 @@ def contact_remove(request: HttpRequest, contact_id: int) -> tuple[int, None]:
         pk=contact_id,
     )
     services.contact_remove(contact=contact, by=request.user)
-    return 204, None
+    return Status(204, None)

@@ -7,8 +7,8 @@ from ninja.pagination import paginate
 from linli.core.access import requires
 from linli.core.routers import Router
 from linli.gridwork import selectors, services
-from linli.gridwork.filters import PatrolFilter, VisitFilter
-from linli.gridwork.permissions import PATROL_RUN, PATROL_VIEW, VISIT_RECORD
+from linli.gridwork.filters import PatrolFilter, TaskFilter, VisitFilter
+from linli.gridwork.permissions import PATROL_RUN, PATROL_VIEW, TASK_DO, TASK_VIEW, VISIT_RECORD
 from linli.gridwork.schemas import (
     CheckInIn,
     CheckInOut,
@@ -18,6 +18,8 @@ from linli.gridwork.schemas import (
     PatrolOut,
     PointsIn,
     PointsOut,
+    TaskCloseIn,
+    TaskOut,
     VisitIn,
     VisitOut,
 )
@@ -160,3 +162,28 @@ def visit_record(request: HttpRequest, payload: VisitIn):
         household=household, by=request.user, **payload.dict(exclude={"household"})
     )
     return Status(201, visit)
+
+
+@router.get(
+    "/grid-tasks", response=list[TaskOut], operation_id="grid_task_list", url_name="grid-task-list"
+)
+@requires(TASK_VIEW)
+@paginate
+def task_list(request: HttpRequest, filters: Query[TaskFilter]):
+    """Grid tasks in the caller's regions (open ones by default), soonest due first."""
+    return selectors.task_list(user=request.user, filters=filters)
+
+
+@router.post(
+    "/grid-tasks/{task_id}/close",
+    response=TaskOut,
+    operation_id="task_close",
+    url_name="task-close",
+)
+@requires(TASK_DO)
+def task_close(request: HttpRequest, task_id: int, payload: TaskCloseIn):
+    """Mark a task done, or cancelled (`cancel`, with the reason in `note`)."""
+    task = get_object_or_404(selectors.tasks_visible(user=request.user, action=TASK_DO), pk=task_id)
+    if payload.cancel:
+        return services.grid_task_cancel(task=task, reason=payload.note, by=request.user)
+    return services.grid_task_done(task=task, note=payload.note, by=request.user)

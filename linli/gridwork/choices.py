@@ -1,4 +1,5 @@
-"""Grid work's vocabularies: how a check-in was made, why a household was visited."""
+"""Grid work's vocabularies: how a check-in was made, why a household was visited,
+where a grid task stands."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -15,6 +16,12 @@ class VisitPurpose(models.TextChoices):
     VERIFICATION = "verification", _("Checking the household's data (信息核实)")
     DISPUTE = "dispute", _("Looking into a dispute (矛盾排查)")
     POLICY = "policy", _("Explaining a policy (政策宣传)")
+
+
+class TaskState(models.TextChoices):
+    OPEN = "open", _("Open")
+    DONE = "done", _("Done")
+    CANCELLED = "cancelled", _("Cancelled")
 
 
 # A browser sends its GPS points in batches; a batch holds at most this many.

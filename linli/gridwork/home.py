@@ -11,15 +11,17 @@ from django.utils.translation import gettext_lazy as _
 from linli.core.panels import HomeBlock, Tile
 from linli.core.permissions import Role
 from linli.gridwork import selectors
-from linli.gridwork.filters import PatrolFilter, VisitFilter
+from linli.gridwork.filters import PatrolFilter, TaskFilter, VisitFilter
 
 
 def _day(request: HttpRequest) -> dict[str, Any]:
     user = request.user
     patrols = selectors.patrol_list(user=user, filters=PatrolFilter(days=1))
     visits = selectors.visit_list(user=user, filters=VisitFilter(days=7))
+    tasks = selectors.task_list(user=user, filters=TaskFilter())
     return {
         "tiles": [
+            Tile(_("Open grid tasks"), tasks.count(), reverse("gridwork:task-list")),
             Tile(_("Patrols, last 24 hours"), patrols.count(), _url("gridwork:patrol-list", 1)),
             Tile(_("Visits, last 7 days"), visits.count(), _url("gridwork:visit-list", 7)),
         ],

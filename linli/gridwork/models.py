@@ -1,13 +1,16 @@
 """Grid work: checkpoints and patrol routes a community plans, the patrols grid
-workers make (GPS trajectory and check-ins), and household visits (走访)."""
+workers make (GPS trajectory and check-ins), household visits (走访), and the grid
+tasks other apps hand to grid workers."""
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from linli.gridwork.choices import CheckInMethod, VisitPurpose
+from linli.gridwork import task_kinds
+from linli.gridwork.choices import CheckInMethod, TaskState, VisitPurpose
 from linli.regions.models import GridOwned, GridOwnedQuerySet
 
 
@@ -244,3 +247,83 @@ class Visit(GridOwned):
 
     def __str__(self) -> str:
         return f"{self.household_id} {self.visited_at:%Y-%m-%d}"
+
+
+class GridTaskQuerySet(GridOwnedQuerySet):
+    view_action = "task.view"
+
+
+class GridTask(GridOwned):
+    """网格任务: work another app hands to a grid's workers (re-assess an elder,
+    re-verify a grant). Its kind (linli.gridwork.task_kinds) links it to the app's
+    object by `ref`; the app closes it when its own record shows the work done, or a
+    worker marks it done on the spot. One open task per kind and ref."""
+
+    kind = models.CharField(_("kind"), max_length=40)
+    ref = models.CharField(_("reference"), max_length=40)
+    title = models.CharField(_("title"), max_length=200)
+    detail = models.TextField(_("detail"), max_length=2000, blank=True)
+    resident = models.ForeignKey(
+        "registry.Resident",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("resident"),
+    )
+    household = models.ForeignKey(
+        "registry.Household",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("household"),
+    )
+    due_on = models.DateField(_("due"))
+    state = models.CharField(
+        _("state"), max_length=10, choices=TaskState.choices, default=TaskState.OPEN
+    )
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("closed by"),
+    )
+
+    objects = GridTaskQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("grid task")
+        verbose_name_plural = _("grid tasks")
+        ordering = ["due_on", "pk"]
+        indexes = [models.Index(fields=["grid", "state", "due_on"], name="gridtask_grid_due")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "ref"],
+                condition=models.Q(state="open"),
+                name="gridtask_one_open_per_ref",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def overdue(self) -> bool:
+        return self.state == TaskState.OPEN and self.due_on < timezone.localdate()
+
+    @property
+    def kind_label(self) -> str:
+        kind = task_kinds.get(self.kind)
+        return str(kind.label) if kind else self.kind
+
+    @property
+    def link(self) -> str:
+        """The page of the app's object the task is about."""
+        kind = task_kinds.get(self.kind)
+        return kind.url(self.ref) if kind else ""

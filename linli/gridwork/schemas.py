@@ -1,11 +1,11 @@
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 from ninja import Field, Schema
 from pydantic import AwareDatetime
 
 from linli.core.schemas import Id
-from linli.gridwork.choices import MAX_POINTS_PER_BATCH, CheckInMethod, VisitPurpose
+from linli.gridwork.choices import MAX_POINTS_PER_BATCH, CheckInMethod, TaskState, VisitPurpose
 
 LONGITUDE = Field(ge=-180, le=180, max_digits=9, decimal_places=6)
 LATITUDE = Field(ge=-90, le=90, max_digits=8, decimal_places=6)
@@ -97,3 +97,26 @@ class VisitOut(Schema):
     purpose: VisitPurpose
     notes: str
     confirmed: bool
+
+
+class TaskOut(Schema):
+    id: int
+    kind: str = Field(description="The kind's code (the app that handed it out).")
+    kind_label: str
+    ref: str = Field(description="The app's key of the object the task is about.")
+    link: str = Field(description="The page of that object.")
+    title: str
+    detail: str
+    grid_code: str = Field(alias="grid.code")
+    resident: int | None = Field(None, alias="resident_id")
+    household: int | None = Field(None, alias="household_id")
+    due_on: date
+    overdue: bool
+    state: TaskState
+    note: str
+    closed_at: datetime | None
+
+
+class TaskCloseIn(Schema):
+    note: str = Field("", max_length=500, description="What was found (done), or why (cancel).")
+    cancel: bool = Field(False, description="Cancel the task instead: `note` then required.")

@@ -4,9 +4,9 @@ from django.db.models import Count, Prefetch, QuerySet
 from django.utils import timezone
 
 from linli.accounts.selectors import people_who_may_in_scope
-from linli.gridwork.filters import PatrolFilter, VisitFilter
-from linli.gridwork.models import CheckIn, Checkpoint, Patrol, Route, RouteStop, Visit
-from linli.gridwork.permissions import PATROL_PLAN, PATROL_RUN, PATROL_VIEW
+from linli.gridwork.filters import PatrolFilter, TaskFilter, VisitFilter
+from linli.gridwork.models import CheckIn, Checkpoint, GridTask, Patrol, Route, RouteStop, Visit
+from linli.gridwork.permissions import PATROL_PLAN, PATROL_RUN, PATROL_VIEW, TASK_VIEW
 from linli.regions.filters import InGrid
 from linli.registry.permissions import REGISTRY_VIEW
 
@@ -160,3 +160,13 @@ def on_duty(*, community) -> list[dict]:
             {"name": grant.user.full_name, "patrolling": grant.user_id in patrolling}
         )
     return [{"grid": grid.name, "workers": workers[grid.pk]} for grid in grids]
+
+
+def tasks_visible(*, user, action: str = TASK_VIEW) -> QuerySet[GridTask]:
+    return GridTask.objects.visible_to(user, action)
+
+
+def task_list(*, user, filters: TaskFilter | None = None) -> QuerySet[GridTask]:
+    """Grid tasks in the user's regions (open ones by default), soonest due first."""
+    found = (filters or TaskFilter()).apply(tasks_visible(user=user))
+    return found.select_related("grid", "resident", "household__house__building")

@@ -1,5 +1,5 @@
 """Writes of grid work: planning checkpoints and routes, patrols (start, trajectory,
-check-ins, end) and household visits. Each checks who may act where."""
+check-ins, end), household visits and grid tasks. Each checks who may act where."""
 
 import itertools
 import secrets
@@ -22,13 +22,24 @@ from linli.gridwork.choices import (
     STALE_PATROL_HOURS,
     VISIT_BACKDATE_DAYS,
     CheckInMethod,
+    TaskState,
 )
-from linli.gridwork.models import CheckIn, Checkpoint, Patrol, PatrolPoint, Route, RouteStop, Visit
-from linli.gridwork.permissions import PATROL_PLAN, PATROL_RUN, VISIT_RECORD
+from linli.gridwork.models import (
+    CheckIn,
+    Checkpoint,
+    GridTask,
+    Patrol,
+    PatrolPoint,
+    Route,
+    RouteStop,
+    Visit,
+)
+from linli.gridwork.permissions import PATROL_PLAN, PATROL_RUN, TASK_DO, VISIT_RECORD
+from linli.gridwork.task_kinds import get as task_kind
 from linli.regions.choices import Level
 from linli.regions.models import Region
 from linli.regions.selectors import ensure_may, may
-from linli.registry.models import Household
+from linli.registry.models import Household, Resident
 from linli.registry.services import household_verify
 
 # Faster than this between two fixes is a GPS jump, not walking or cycling: the
@@ -382,3 +393,72 @@ def visit_record(
     if confirmed:
         household_verify(household=household, by=by)
     return visit
+
+
+@transaction.atomic
+def grid_task_create(
+    *,
+    kind: str,
+    ref: str,
+    grid: Region,
+    title: str,
+    due_on: date,
+    resident: Resident | None = None,
+    household: Household | None = None,
+    detail: str = "",
+    by=None,
+) -> GridTask:
+    """The open task of `kind` for the app's object `ref`, in `grid`: created, or the
+    one already open brought up to date (its title, detail and due date), so an app
+    may call this again whenever its object changes. `by` None: the app's own rule
+    (a periodic task, an event), not a person."""
+    if task_kind(kind) is None:
+        raise ValidationError({"kind": _("There is no task of this kind.")})
+    ensure_may(by, grid, TASK_DO)
+    _ensure_grid(grid)
+    task = GridTask.objects.select_for_update().filter(
+        kind=kind, ref=ref, state=TaskState.OPEN
+    ).first() or GridTask(kind=kind, ref=ref)
+    task.grid, task.title, task.detail, task.due_on = grid, title.strip(), detail.strip(), due_on
+    task.resident, task.household = resident, household
+    task.full_clean(exclude=["grid", "resident", "household"], validate_constraints=False)
+    task.save()
+    return task
+
+
+def _close(task: GridTask, state: str, note: str, by) -> GridTask:
+    if task.state != TaskState.OPEN:
+        raise ValidationError(
+            _("This task is already %(state)s.") % {"state": task.get_state_display()}
+        )
+    task.state, task.note = state, note.strip()
+    task.closed_at, task.closed_by = timezone.now(), by
+    task.full_clean(exclude=["grid", "resident", "household"], validate_constraints=False)
+    task.save(update_fields=["state", "note", "closed_at", "closed_by"])
+    return task
+
+
+@transaction.atomic
+def grid_task_done(*, task: GridTask, note: str = "", by) -> GridTask:
+    """A grid worker did the task on the spot (`note`: what they found)."""
+    ensure_may(by, task.grid, TASK_DO)
+    return _close(GridTask.objects.select_for_update().get(pk=task.pk), TaskState.DONE, note, by)
+
+
+@transaction.atomic
+def grid_task_cancel(*, task: GridTask, reason: str, by) -> GridTask:
+    """The task is not needed (the elder moved away…): `reason` is required."""
+    ensure_may(by, task.grid, TASK_DO)
+    if not reason.strip():
+        raise ValidationError({"note": _("Say why the task is cancelled.")})
+    task = GridTask.objects.select_for_update().get(pk=task.pk)
+    return _close(task, TaskState.CANCELLED, reason, by)
+
+
+@transaction.atomic
+def grid_tasks_close(*, kind: str, ref: str, by=None) -> int:
+    """The app's record shows the work of `ref` done (the elder was re-assessed): its
+    open task, if any, is done. Returns how many were closed (0 or 1)."""
+    return GridTask.objects.filter(kind=kind, ref=ref, state=TaskState.OPEN).update(
+        state=TaskState.DONE, closed_at=timezone.now(), closed_by=by
+    )

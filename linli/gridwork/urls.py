@@ -19,5 +19,7 @@ urlpatterns = [
     path("routes/<int:pk>/end/", views.route_end, name="route-end"),
     path("visits/", views.visit_list, name="visit-list"),
     path("visits/new/<int:household_pk>/", views.visit_record, name="visit-record"),
+    path("tasks/", views.task_list, name="task-list"),
+    path("tasks/<int:pk>/close/", views.task_close, name="task-close"),
     path("households/<int:household_pk>/visits/", views.household_visits, name="household-visits"),
 ]

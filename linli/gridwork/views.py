@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from linli.accounts.auth import signed_in_user
 from linli.cases.selectors import cases_raised_by
 from linli.core.access import requires
 from linli.core.forms import apply_errors
@@ -19,7 +20,8 @@ from linli.core.htmx import render_page
 from linli.core.lists import page_of, render_list
 from linli.core.maps import map_settings
 from linli.gridwork import selectors, services
-from linli.gridwork.filters import GridWorkFilter, PatrolFilter, VisitFilter
+from linli.gridwork.choices import TaskState
+from linli.gridwork.filters import GridWorkFilter, PatrolFilter, TaskFilter, VisitFilter
 from linli.gridwork.forms import (
     CheckInForm,
     CheckpointForm,
@@ -27,7 +29,15 @@ from linli.gridwork.forms import (
     RouteForm,
     VisitForm,
 )
-from linli.gridwork.permissions import PATROL_PLAN, PATROL_RUN, PATROL_VIEW, VISIT_RECORD
+from linli.gridwork.permissions import (
+    PATROL_PLAN,
+    PATROL_RUN,
+    PATROL_VIEW,
+    TASK_DO,
+    TASK_VIEW,
+    VISIT_RECORD,
+)
+from linli.gridwork.task_kinds import all_kinds
 from linli.regions.filters import InGrid
 from linli.regions.models import Region
 from linli.regions.selectors import active_grids, may
@@ -48,7 +58,7 @@ def _start_form(request: HttpRequest, data=None) -> PatrolStartForm:
 def home(request: HttpRequest):
     """A grid worker's day: the patrol under way or a start, their routes, and links
     to the households to verify and the visits."""
-    user = request.user
+    user = signed_in_user(request)
     runs = user.has_action(PATROL_RUN)
     return render(
         request,
@@ -60,6 +70,7 @@ def home(request: HttpRequest):
             "may_plan": user.has_action(PATROL_PLAN),
             "may_visit": user.has_action(VISIT_RECORD),
             "may_see_visits": user.has_action(REGISTRY_VIEW),
+            "may_see_tasks": user.has_action(TASK_VIEW),
         },
     )
 
@@ -390,3 +401,40 @@ def visit_record(request: HttpRequest, household_pk: int):
         {"household": household, "form": form},
         status=status,
     )
+
+
+@requires(TASK_VIEW)
+@require_GET
+def task_list(request: HttpRequest):
+    """The grid tasks other apps hand to grid workers, soonest due first, each linking
+    to its app's object; a worker marks one done (or cancelled, with a reason)."""
+    filters, errors = TaskFilter.from_query(request.GET)
+    return render_list(
+        request,
+        "gridwork/task_list.html",
+        page=page_of(request, selectors.task_list(user=request.user, filters=filters)),
+        filters=filters,
+        errors=errors,
+        kinds=all_kinds(),
+        states=TaskState.choices,
+        may_do=signed_in_user(request).has_action(TASK_DO),
+    )
+
+
+@requires(TASK_DO)
+@require_POST
+def task_close(request: HttpRequest, pk: int):
+    """Done (`note`: what was found) or, with `cancel`, cancelled (`note`: why)."""
+    task = get_object_or_404(selectors.tasks_visible(user=request.user, action=TASK_DO), pk=pk)
+    note = request.POST.get("note", "")
+    try:
+        if request.POST.get("cancel"):
+            services.grid_task_cancel(task=task, reason=note, by=request.user)
+        else:
+            services.grid_task_done(task=task, note=note, by=request.user)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Task closed: %(title)s") % {"title": task.title})
+    return redirect("gridwork:task-list")

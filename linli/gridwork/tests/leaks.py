@@ -1,5 +1,6 @@
 """Community B for the leak test: checkpoints, a route through two of them, B's
-worker on patrol there (checked in at the first), and a visit to B's household."""
+worker on patrol there (checked in at the first), a visit to B's household, and a
+grid task there."""
 
 from datetime import timedelta
 from decimal import Decimal
@@ -7,9 +8,10 @@ from decimal import Decimal
 from django.utils import timezone
 
 from linli.gridwork import services
+from linli.gridwork.models import GridTask
 from linli.testing.leaks import Leaks, Send
 
-MARKERS = ["市南泄漏巡查点", "市南泄漏路线", "市南泄漏走访"]
+MARKERS = ["市南泄漏巡查点", "市南泄漏路线", "市南泄漏走访", "市南泄漏任务"]
 
 
 def community_b(world, made) -> Leaks:
@@ -46,6 +48,10 @@ def community_b(world, made) -> Leaks:
         "latitude": "36.820000",
         "accuracy": 8,
     }
+    # No app hands out tasks in this test: the row stands for any kind's.
+    task = GridTask.objects.create(
+        grid=grid, kind="leaks.check", ref="1", title=MARKERS[3], due_on=timezone.localdate()
+    )
     mine = {"by": "worker_b"}
     return Leaks(
         objects={
@@ -53,6 +59,7 @@ def community_b(world, made) -> Leaks:
             "route": [route],
             "patrol": [patrol],
             "visit": [visit],
+            "gridtask": [task],
         },
         markers=MARKERS,
         sends={
@@ -96,6 +103,10 @@ def community_b(world, made) -> Leaks:
                     "visited_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
                     "notes": "一切正常",
                 },
+            ),
+            ("post", "gridwork:task-close"): Send(f"/grid/tasks/{task.pk}/close/", {"note": "好"}),
+            ("post", "api:grid-task-close"): Send(
+                f"/api/v1/grid-tasks/{task.pk}/close", {"note": "好"}, expect=200
             ),
             ("post", "api:patrol-start"): Send(
                 "/api/v1/patrols", {"grid_code": grid.code}, expect=201
