@@ -12,6 +12,7 @@ from linli.alerts.api import router as alerts_router
 from linli.appointments.api import router as appointments_router
 from linli.assessment.api import router as assessment_router
 from linli.audit.api import router as audit_router
+from linli.care.api import router as care_router
 from linli.cases.api import router as cases_router
 from linli.certificates.api import router as certificates_router
 from linli.core import problems
@@ -88,6 +89,7 @@ api.add_router("", screens_router)
 api.add_router("", hall_router)
 api.add_router("", dispatch_router)
 api.add_router("", homecare_router)
+api.add_router("", care_router)
 api.add_router("", certificates_router)
 api.add_router("", appointments_router)
 api.add_router("", timebank_router)

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "linli.assessment",
     "linli.entitlements",
     "linli.homecare",
+    "linli.care",
     "linli.core.admin_apps.AdminConfig",  # the Django admin, on with LINLI_DJANGO_ADMIN=1
     "django.contrib.auth",
     "django.contrib.contenttypes",

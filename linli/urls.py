@@ -26,6 +26,7 @@ urlpatterns = [
     path("hall/", include("linli.hall.urls")),
     path("dispatch/", include("linli.dispatch.urls")),
     path("homecare/", include("linli.homecare.urls")),
+    path("care/", include("linli.care.urls")),
     path("matters/", include("linli.hall.public_urls")),
     path("assessment/", include("linli.assessment.urls")),
     path("entitlements/", include("linli.entitlements.urls")),

@@ -1,0 +1,125 @@
+"""Reads of elderly care: elders in the user's scope (registry residents aged 60 or
+over, with their profile if one was made), an elder's home devices, the timeline of
+alarms at home, the family consents and what a family member may see."""
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from linli.care.filters import ElderFilter
+from linli.care.models import ElderProfile, EmergencyContact, FamilyConsent
+from linli.care.permissions import ELDER_VIEW
+from linli.devices.models import Alarm, Device
+from linli.gridwork.models import Visit
+from linli.notices.audience import reader_of
+from linli.registry.choices import ResidentStatus
+from linli.registry.filters import ResidentFilter
+from linli.registry.labels import ELDERLY, derived_label_q
+from linli.registry.models import Resident
+from linli.registry.selectors import resident_list
+
+AnyUser = Any
+TIMELINE_LIMIT = 50
+
+
+def elders_visible(*, user: AnyUser, action: str = ELDER_VIEW) -> QuerySet[Resident]:
+    """Living residents aged 60 or over in the user's scope for `action`, with what
+    the registry's pages show of them (address, grid, labels) and their profile."""
+    found: QuerySet[Resident] = resident_list(user=user, filters=ResidentFilter(), action=action)
+    return found.filter(derived_label_q(ELDERLY)).select_related("grid__parent", "care_profile")
+
+
+def elder_list(*, user: AnyUser, filters: ElderFilter) -> QuerySet[Resident]:
+    return filters.apply(elders_visible(user=user), user=user).order_by("grid__path", "name", "pk")
+
+
+def profile_of(resident: Resident) -> ElderProfile | None:
+    return ElderProfile.objects.filter(resident=resident).first()
+
+
+def contacts_of(resident: Resident) -> QuerySet[EmergencyContact]:
+    return EmergencyContact.objects.filter(profile__resident=resident).order_by("pk")
+
+
+def devices_at_home(resident: Resident) -> QuerySet[Device]:
+    """The devices at the elder's house, and those of their building placed at no
+    house of it (a stairwell's smoke detector), in service."""
+    house = resident.household.house
+    return (
+        Device.objects.filter(
+            Q(house_id=house.pk) | Q(building_id=house.building_id, house__isnull=True),
+            retired_at__isnull=True,
+        )
+        .select_related("profile")
+        .order_by("house", "name")
+    )
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One line of an elder's timeline."""
+
+    at: datetime
+    kind: str  # "alarm"
+    title: str
+    detail: str
+    open: bool
+
+
+def alarms_at_home(resident: Resident) -> QuerySet[Alarm]:
+    return (
+        Alarm.objects.filter(device__in=devices_at_home(resident).values("pk"))
+        .select_related("alarm_type", "device")
+        .order_by("-started_at")
+    )
+
+
+def timeline(resident: Resident, *, limit: int = TIMELINE_LIMIT) -> list[Entry]:
+    """The alarms at the elder's home, newest first."""
+    return [
+        Entry(
+            at=alarm.started_at,
+            kind="alarm",
+            title=alarm.alarm_type.name,
+            detail=alarm.device.name,
+            open=alarm.cleared_at is None,
+        )
+        for alarm in alarms_at_home(resident)[:limit]
+    ]
+
+
+def visits_of(resident: Resident, *, limit: int = TIMELINE_LIMIT) -> QuerySet[Visit]:
+    """The grid workers' visits to the elder's household, newest first."""
+    return (
+        Visit.objects.filter(household_id=resident.household_id)
+        .select_related("visitor")
+        .order_by("-visited_at")[:limit]
+    )
+
+
+def consents_of(resident: Resident) -> QuerySet[FamilyConsent]:
+    return (
+        FamilyConsent.objects.filter(profile__resident=resident)
+        .select_related("family", "given_by", "revoked_by")
+        .order_by("revoked_at", "-given_at")
+    )
+
+
+def person_of(user: AnyUser) -> Resident | None:
+    """The registry person of a resident account (matched by mobile number where the
+    account holds its resident role), else None."""
+    return reader_of(user).resident
+
+
+def consents_for(user: AnyUser) -> QuerySet[FamilyConsent]:
+    """The consents in force that the signed-in family member holds."""
+    person = person_of(user)
+    if person is None:
+        return FamilyConsent.objects.none()
+    return (
+        FamilyConsent.objects.active()
+        .filter(family=person, profile__resident__status=ResidentStatus.LIVING)
+        .select_related("profile__resident__household__house__building")
+    )
