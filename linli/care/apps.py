@@ -16,4 +16,6 @@ class CareConfig(AppConfig):
             panels.Panel(
                 "registry.resident", _("Elder profile"), "care:resident-panel", ELDER_VIEW
             ),
+            # The elder a call is about, on the dispatcher's page of the call.
+            panels.Panel("dispatch.call", _("Elder profile"), "care:call-card", ELDER_VIEW),
         )

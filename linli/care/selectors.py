@@ -12,6 +12,7 @@ from linli.care.filters import ElderFilter
 from linli.care.models import ElderProfile, EmergencyContact, FamilyConsent
 from linli.care.permissions import ELDER_VIEW
 from linli.devices.models import Alarm, Device
+from linli.dispatch.models import Call
 from linli.gridwork.models import Visit
 from linli.notices.audience import reader_of
 from linli.registry.choices import ResidentStatus
@@ -66,6 +67,7 @@ class Entry:
     title: str
     detail: str
     open: bool
+    call: str = ""  # where the dispatch centre's call for the alarm stands
 
 
 def alarms_at_home(resident: Resident) -> QuerySet[Alarm]:
@@ -77,7 +79,8 @@ def alarms_at_home(resident: Resident) -> QuerySet[Alarm]:
 
 
 def timeline(resident: Resident, *, limit: int = TIMELINE_LIMIT) -> list[Entry]:
-    """The alarms at the elder's home, newest first."""
+    """The alarms at the elder's home, newest first, each with the dispatch centre's
+    call it raised (its state, and its outcome once closed)."""
     return [
         Entry(
             at=alarm.started_at,
@@ -85,9 +88,19 @@ def timeline(resident: Resident, *, limit: int = TIMELINE_LIMIT) -> list[Entry]:
             title=alarm.alarm_type.name,
             detail=alarm.device.name,
             open=alarm.cleared_at is None,
+            call=_call_summary(alarm),
         )
-        for alarm in alarms_at_home(resident)[:limit]
+        for alarm in alarms_at_home(resident).select_related("call")[:limit]
     ]
+
+
+def _call_summary(alarm: Alarm) -> str:
+    call: Call | None = getattr(alarm, "call", None)
+    if call is None:
+        return ""
+    if call.outcome:
+        return f"{call.get_state_display()}（{call.get_outcome_display()}）"
+    return str(call.get_state_display())
 
 
 def visits_of(resident: Resident, *, limit: int = TIMELINE_LIMIT) -> QuerySet[Visit]:

@@ -12,6 +12,7 @@ urlpatterns = [
     path("elders/<int:pk>/contacts/", views.contact_add, name="contact-add"),
     path("elders/<int:pk>/consents/", views.consent_give, name="consent-give"),
     path("elders/<int:pk>/card/", views.elder_card, name="elder-card"),
+    path("calls/<int:pk>/card/", views.call_card, name="call-card"),
     path("elders/<int:pk>/registry/", views.resident_panel, name="resident-panel"),
     path("contacts/<int:pk>/remove/", views.contact_remove, name="contact-remove"),
     path("consents/<int:pk>/revoke/", views.consent_revoke, name="consent-revoke"),

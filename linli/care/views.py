@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from linli.accounts.auth import signed_in_user
 from linli.care import selectors, services
 from linli.care.choices import LivingSituation
 from linli.care.filters import ElderFilter
@@ -26,6 +27,7 @@ from linli.core.crypto import mask_name
 from linli.core.forms import apply_errors
 from linli.core.htmx import render_page
 from linli.core.lists import page_of, render_list
+from linli.dispatch.selectors import calls_visible
 from linli.notices.selectors import notices_for
 from linli.regions.selectors import may
 from linli.registry.labels import ELDERLY, derived_label_q
@@ -241,10 +243,24 @@ def resident_panel(request: HttpRequest, pk: int) -> HttpResponse:
 @requires(ELDER_VIEW)
 @require_GET
 def elder_card(request: HttpRequest, pk: int) -> HttpResponse:
-    """The elder's profile card (for a dispatcher's page of a call): living situation,
-    emergency contacts with their phones, conditions and allergies masked, the devices
-    at home."""
-    resident = _elder(request, pk)
+    """The elder's profile card: living situation, emergency contacts with their
+    phones, conditions and allergies masked, the devices at home."""
+    return _card(request, _elder(request, pk))
+
+
+@requires(ELDER_VIEW)
+@require_GET
+def call_card(request: HttpRequest, pk: int) -> HttpResponse:
+    """The card of the elder a dispatch call is about, on the dispatcher's page of the
+    call (the `dispatch.call` panel): 404 for a call the person may not see, a note
+    when the call's home has no elder."""
+    call = get_object_or_404(calls_visible(user=signed_in_user(request)), pk=pk)
+    if call.resident_id is None:
+        return render_page(request, "care/elder_card.html", {"resident": None}, partial="card")
+    return _card(request, _elder(request, call.resident_id))
+
+
+def _card(request: HttpRequest, resident: Resident) -> HttpResponse:
     profile = selectors.profile_of(resident)
     return render_page(
         request,
