@@ -177,8 +177,8 @@ def task_list(request: HttpRequest, filters: Query[TaskFilter]):
 @router.post(
     "/grid-tasks/{task_id}/close",
     response=TaskOut,
-    operation_id="task_close",
-    url_name="task-close",
+    operation_id="grid_task_close",
+    url_name="grid-task-close",
 )
 @requires(TASK_DO)
 def task_close(request: HttpRequest, task_id: int, payload: TaskCloseIn):

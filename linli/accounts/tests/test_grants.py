@@ -376,7 +376,7 @@ def test_a_revoked_admins_token_loses_its_power_at_once(client, world):
     problem_of(client.get("/api/v1/users", **bearer(secret)), 403)
     me = client.get("/api/v1/me", **bearer(secret)).json()
     assert [g["role"] for g in me["grants"]] == ["resident"]
-    assert me["actions"] == ["case.report", "region.view"]
+    assert me["actions"] == ["case.report", "order.request", "region.view"]
 
 
 def test_a_revoked_grant_narrows_the_scope_at_once(client, world):

@@ -17,7 +17,7 @@ def test_the_seeded_profiles_say_what_devices_report(world):
     fire = smoke.rules.get(alarm_type__code="fire")
     assert (fire.kind, fire.key, fire.severity) == ("boolean", "smoke", "critical")
     assert fire.alarm_type.case_category.code == "fire-alarm"
-    assert DeviceProfile.objects.count() == 18
+    assert DeviceProfile.objects.count() == 20
 
 
 def test_a_device_gets_a_token_kept_only_as_its_digest(world):

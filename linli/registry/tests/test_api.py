@@ -508,7 +508,7 @@ def test_labels_are_put_as_a_whole(world, a, api):
 def test_the_label_list(world, a, api):
     body = ok(api(world.grid_worker_a1, "get", "/labels"))
 
-    assert body["count"] == 10
+    assert body["count"] == 11
     assert body["items"][0] == {"code": "elderly", "name": "60岁以上老人", "derived": True}
 
 
