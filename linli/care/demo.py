@@ -9,7 +9,9 @@ Through the services (by=None); idempotent: nothing is done once profiles exist.
 import random
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import OutputWrapper
+from django.db import transaction
 
 from linli.accounts.demo import DEMO_PASSWORD
 from linli.accounts.models import User
@@ -93,24 +95,32 @@ def seed(stdout: OutputWrapper, **_options: Any) -> None:
     stdout.write(f"care: {len(elders)} elder profiles in 车站社区{accounts}")
 
 
-def _account(username: str, person: Resident, community: Region) -> None:
-    if not User.objects.filter(username=username).exists():
-        user_create(
-            username=username,
-            full_name=person.name,
-            password=DEMO_PASSWORD,
-            role=Role.RESIDENT,
-            region=community,
-            phone=person.phone,
-            by=None,
-        )
+def _account(username: str, person: Resident, community: Region) -> bool:
+    """The resident account `username` for `person`; False when another demo account
+    already has their mobile number (the next person is tried)."""
+    if User.objects.filter(username=username).exists():
+        return True
+    try:
+        with transaction.atomic():
+            user_create(
+                username=username,
+                full_name=person.name,
+                password=DEMO_PASSWORD,
+                role=Role.RESIDENT,
+                region=community,
+                phone=person.phone,
+                by=None,
+            )
+    except ValidationError:
+        return False
+    return True
 
 
 def _kiosk(elders: list[Resident], community: Region) -> str:
     """`laoren`: the first elder living alone with a mobile number of their own."""
     for elder in elders:
-        if elder.phone and elder.care_profile.living_situation == "alone":
-            _account("laoren", elder, community)
+        alone = elder.care_profile.living_situation == "alone"
+        if elder.phone and alone and _account("laoren", elder, community):
             return f", kiosk account laoren ({elder.name})"
     return ""
 
@@ -129,13 +139,12 @@ def _family(elders: list[Resident], community: Region) -> str:
             .order_by("birth_date")
             .first()
         )
-        if child is None:
+        if child is None or not _account("jiashu", child, community):
             continue
         relation = "daughter" if child.sex == "female" else "son"
         services.contact_add(
             resident=elder, name=child.name, relation=relation, phone=child.phone or "", by=None
         )
         services.consent_give(resident=elder, family=child, relation=relation, by=None)
-        _account("jiashu", child, community)
         return f", family account jiashu ({child.name}, consent of {elder.name})"
     return ""

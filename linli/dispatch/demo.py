@@ -50,6 +50,8 @@ def _responders(community: Region, grid: Region) -> list[Any]:
             contact_name="马春燕",
             contact_phone="0533-6412345",
         )
+    subdistrict = community.parent  # handlers are granted at a subdistrict
+    assert subdistrict is not None
     for username, name, phone in CARE_WORKERS:
         user = User.objects.filter(username=username).first()
         if user is None:
@@ -59,7 +61,7 @@ def _responders(community: Region, grid: Region) -> list[Any]:
                 phone=phone,
                 password=DEMO_PASSWORD,
                 role=Role.DEPARTMENT_HANDLER,
-                region=community,
+                region=subdistrict,
                 by=None,
             )
         grant = user.grants.first()

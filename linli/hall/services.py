@@ -1053,7 +1053,7 @@ def application_decide(
             matter=moved.matter.code,
             approved=approved,
             resident_id=moved.resident_id,
-            actor_id=by.pk,
+            actor_id=by.pk if by is not None else None,
         )
     )
     return moved
