@@ -10,10 +10,13 @@ CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-back
 
 
 def sign_in(page, username: str) -> None:
-    """On the login page the browser was sent to: sign in with the test password."""
+    """On the login page the browser was sent to: sign in with the test password, and
+    wait for the next page to load (its stylesheets too: a test that measures the page
+    must not measure it unstyled, as a loaded machine can show it for a moment)."""
     page.fill("#id_username", username)
     page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit].btn-primary")
+    with page.expect_navigation():
+        page.click("button[type=submit].btn-primary")
 
 
 AXE = "/static/vendor/axe-core-4.14.1/axe.min.js"  # vendored (static/vendor/README.md)
