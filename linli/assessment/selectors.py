@@ -1,12 +1,12 @@
 """Every read of the assessment app: scales offered, assessments in the user's
-regions, a resident's history, and `current_level` for the apps above (care,
-entitlements)."""
+regions, a resident's history, and `current_level` and `current_level_in` for the
+apps above (care, entitlements)."""
 
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from linli.assessment.choices import AssessmentState
 from linli.assessment.models import Assessment, Scale
@@ -47,6 +47,22 @@ def current_level(resident: "Resident") -> Level | None:
         scale=f"{latest.scale.code} {latest.scale.version}",
         due_on=latest.due_on,
         assessment_id=latest.pk,
+    )
+
+
+def current_level_in(levels: list[str]) -> Exists:
+    """A condition on registry residents: their latest confirmed assessment (as
+    `latest_confirmed` picks it) is at one of `levels` (CareLevel codes)."""
+    newer = Assessment.objects.filter(
+        resident=OuterRef("resident"), state=AssessmentState.CONFIRMED
+    ).filter(
+        Q(assessed_on__gt=OuterRef("assessed_on"))
+        | Q(assessed_on=OuterRef("assessed_on"), pk__gt=OuterRef("pk"))
+    )
+    return Exists(
+        Assessment.objects.filter(
+            resident=OuterRef("pk"), state=AssessmentState.CONFIRMED, level__in=levels
+        ).exclude(Exists(newer))
     )
 
 

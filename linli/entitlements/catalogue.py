@@ -12,7 +12,8 @@ from typing import Any
 LAID_OFF = ("laid_off", "下岗失业人员")
 
 # code, name, category, legal basis, all labels, any label, min age, certificate
-# (needed, max grade, types), hall matter, order
+# (needed, max grade, types), care levels (of the latest confirmed ability
+# assessment), hall matter, order
 KINDS: list[dict[str, Any]] = [
     {
         "code": "elderly-allowance",
@@ -22,6 +23,17 @@ KINDS: list[dict[str, Any]] = [
         "min_age": 80,
         "matter": "elderly-allowance",
         "order": 10,
+    },
+    {
+        "code": "elderly-care-subsidy",
+        "name": "经济困难失能老年人护理补贴",
+        "category": "elderly",
+        "legal_basis": "《财政部 民政部 全国老龄办关于建立健全经济困难的高龄 失能等老年人"
+        "补贴制度的通知》(2014年)",
+        "any": ["dibao", "tekun"],
+        "min_age": 60,
+        "care_levels": ["moderate", "severe", "total"],
+        "order": 15,
     },
     {
         "code": "disability-living",
@@ -83,7 +95,10 @@ def ensure(grant_kind: Any, label: Any) -> None:
     label.objects.get_or_create(
         code=LAID_OFF[0], defaults={"name": LAID_OFF[1], "derived": False, "order": 95}
     )
+    fields = {f.name for f in grant_kind._meta.get_fields()}
     for entry in KINDS:
+        if "care_levels" in entry and "care_levels" not in fields:
+            continue  # (a migration before the field: the one adding it seeds the kind)
         kind, made = grant_kind.objects.get_or_create(
             code=entry["code"],
             defaults={
@@ -94,6 +109,9 @@ def ensure(grant_kind: Any, label: Any) -> None:
                 "needs_certificate": entry.get("certificate", False),
                 "max_grade": entry.get("max_grade"),
                 "disability_types": entry.get("types", []),
+                **(
+                    {"care_levels": entry.get("care_levels", [])} if "care_levels" in fields else {}
+                ),
                 "matter": entry.get("matter", ""),
                 "order": entry["order"],
             },

@@ -34,6 +34,7 @@ class AmountUnit(models.TextChoices):
 class EndReason(models.TextChoices):
     LABEL_LAPSED = "label", _("No longer holds the required label")
     CERTIFICATE = "certificate", _("Disability certificate expired or missing")
+    CARE_LEVEL = "care_level", _("Care level changed at re-assessment")
     MOVED_OUT = "moved", _("Moved out")
     DIED = "died", _("Died")
     NOT_ELIGIBLE = "ineligible", _("No longer meets the conditions")

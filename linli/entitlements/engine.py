@@ -5,7 +5,8 @@ the same rules answer a caseworker's single grant (`refusals`: one message per
 condition the person fails), the daily lapse check and the 应享未享 report (everyone in
 scope who qualifies and has no open grant of the kind). Typed labels are read from the
 registry's label links, derived ones (`elderly`, `elderly_alone`…) from their
-conditions (linli.registry.labels); ages from birth dates in the site's time zone.
+conditions (linli.registry.labels); ages from birth dates in the site's time zone;
+care levels from the latest confirmed ability assessment (linli.assessment).
 
 The amount: the nearest region up the resident's grid that has rules for the kind
 decides — a community's rules override its subdistrict's, which override the
@@ -20,6 +21,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from linli.assessment.selectors import current_level_in
 from linli.entitlements.choices import DisabilityType, EndReason
 from linli.entitlements.models import AmountRule, DisabilityCertificate, GrantKind
 from linli.regions.models import Region
@@ -104,6 +106,14 @@ def conditions(kind: GrantKind, today: date | None = None) -> list[Condition]:
     if kind.needs_certificate:
         found.append(
             Condition(certificate_q(kind, today), certificate_wanted(kind), EndReason.CERTIFICATE)
+        )
+    if kind.care_levels:
+        found.append(
+            Condition(
+                Q(current_level_in(kind.care_levels)),
+                _("is not assessed as %(levels)s") % {"levels": kind.care_level_names},
+                EndReason.CARE_LEVEL,
+            )
         )
     return found
 

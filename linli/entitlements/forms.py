@@ -6,6 +6,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from linli.assessment.choices import CareLevel
 from linli.entitlements.choices import (
     AmountUnit,
     DisabilityType,
@@ -59,6 +60,13 @@ class KindForm(forms.Form):
         choices=DisabilityType.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+    )
+    care_levels = forms.MultipleChoiceField(
+        label=_("Care levels (none: not a condition)"),
+        choices=CareLevel.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+        help_text=_("Of the latest confirmed ability assessment."),
     )
     matter = forms.ChoiceField(
         label=_("Service hall matter"),

@@ -21,6 +21,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from linli.assessment.choices import CareLevel
 from linli.core.crypto import mask_id_number
 from linli.core.fields import EncryptedTextField
 from linli.core.scoping import ScopedQuerySet
@@ -69,6 +70,15 @@ class GrantKind(models.Model):
         help_text=_("Grade 1 is the most severe: 2 means grades 1 and 2."),
     )
     disability_types = models.JSONField(_("disability types"), default=list, blank=True)
+    care_levels = models.JSONField(
+        _("care levels"),
+        default=list,
+        blank=True,
+        help_text=_(
+            "The care levels of the latest confirmed ability assessment that qualify "
+            "(none: the assessment is not a condition)."
+        ),
+    )
     matter = models.CharField(
         _("service hall matter"),
         max_length=40,
@@ -90,6 +100,11 @@ class GrantKind(models.Model):
     def disability_type_names(self) -> str:
         names = dict(DisabilityType.choices)
         return "、".join(str(names.get(t, t)) for t in self.disability_types)
+
+    @property
+    def care_level_names(self) -> str:
+        names = dict(CareLevel.choices)
+        return "、".join(str(names.get(c, c)) for c in self.care_levels)
 
 
 class AmountRule(models.Model):

@@ -7,6 +7,7 @@ from typing import Any
 
 from ninja import Field, Schema
 
+from linli.assessment.choices import CareLevel
 from linli.core.crypto import mask_name
 from linli.core.schemas import Id
 from linli.entitlements.choices import (
@@ -38,6 +39,10 @@ class GrantKindOut(Schema):
     needs_certificate: bool
     max_grade: int | None
     disability_types: list[DisabilityType]
+    care_levels: list[CareLevel] = Field(
+        description="Care levels of the latest confirmed ability assessment that qualify "
+        "(none: not a condition)."
+    )
     matter: str = Field(description="The service hall matter whose approval grants it.")
     active: bool
     rules: list[AmountRuleOut]

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from linli.accounts.selectors import people_who_may
+from linli.assessment.choices import CareLevel
 from linli.audit.choices import AuditAction
 from linli.audit.services import audit_record
 from linli.core.crypto import mask_name
@@ -59,6 +60,7 @@ KIND_FIELDS = (
     "needs_certificate",
     "max_grade",
     "disability_types",
+    "care_levels",
     "matter",
     "active",
 )
@@ -98,6 +100,10 @@ def kind_update(
     wrong = set(item.disability_types) - set(DisabilityType.values)
     if wrong:
         raise ValidationError({"disability_types": _("Unknown disability type.")})
+    levels = set(item.care_levels or [])
+    if levels - set(CareLevel.values):
+        raise ValidationError({"care_levels": _("Unknown care level.")})
+    item.care_levels = [c for c in CareLevel.values if c in levels]
     if item.max_grade is not None and not item.needs_certificate:
         raise ValidationError(
             {"max_grade": _("A grade applies only when a disability certificate is needed.")}

@@ -28,6 +28,7 @@ class BookedVia(models.TextChoices):
 class Funding(models.TextChoices):
     VOUCHER = "voucher", _("Subsidy voucher")
     SELF_PAY = "self_pay", _("Self-pay")
+    TIME_BANK = "time_bank", _("Time-bank hours")
 
 
 class HomecareState(models.TextChoices):

@@ -144,6 +144,7 @@ catalogue.register(
             [
                 (Funding.VOUCHER, _("Visits paid by subsidy voucher")),
                 (Funding.SELF_PAY, _("Self-paid visits")),
+                (Funding.TIME_BANK, _("Visits paid with time-bank hours")),
             ]
         )
     ),

@@ -11,6 +11,7 @@ elder's grid, so it is seen where the elder is. Its moves are logged
 """
 
 import uuid
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -206,6 +207,15 @@ class Order(GridOwned):
     )
     rating_note = models.CharField(_("comment"), max_length=200, blank=True)
     paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
+    time_bank_entry = models.OneToOneField(
+        "timebank.Entry",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("time-bank entry"),
+        help_text=_("The hours taken from the elder's time-bank account for this order."),
+    )
     settlement = models.ForeignKey(
         "Settlement",
         models.PROTECT,
@@ -223,6 +233,7 @@ class Order(GridOwned):
         provider_id: int
         item_id: int
         worker_id: int | None
+        time_bank_entry_id: int | None
         settlement_id: int | None
 
     class Meta:
@@ -259,6 +270,11 @@ class Order(GridOwned):
     @property
     def price_yuan(self) -> str:
         return yuan(self.price_fen)
+
+    @property
+    def hours(self) -> Decimal:
+        """The planned minutes in time-bank hours (two places)."""
+        return (Decimal(self.minutes) / 60).quantize(Decimal("0.01"))
 
     @property
     def flags(self) -> list[Flag]:
@@ -329,6 +345,14 @@ class Settlement(models.Model):
     orders_count = models.PositiveIntegerField(_("orders"))
     voucher_fen = models.PositiveBigIntegerField(_("subsidy vouchers (fen)"))
     self_pay_fen = models.PositiveBigIntegerField(_("self-pay (fen)"))
+    time_bank_fen = models.PositiveBigIntegerField(
+        _("time-bank hours redeemed (fen)"),
+        default=0,
+        help_text=_("The price of the orders paid with time-bank hours, owed by the district."),
+    )
+    time_bank_hours = models.DecimalField(
+        _("time-bank hours"), max_digits=10, decimal_places=2, default=Decimal("0")
+    )
     flagged_count = models.PositiveIntegerField(_("flagged visits"))
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -362,7 +386,7 @@ class Settlement(models.Model):
 
     @property
     def total_fen(self) -> int:
-        return self.voucher_fen + self.self_pay_fen
+        return self.voucher_fen + self.self_pay_fen + self.time_bank_fen
 
     @property
     def voucher_yuan(self) -> str:
@@ -371,6 +395,10 @@ class Settlement(models.Model):
     @property
     def self_pay_yuan(self) -> str:
         return yuan(self.self_pay_fen)
+
+    @property
+    def time_bank_yuan(self) -> str:
+        return yuan(self.time_bank_fen)
 
     @property
     def total_yuan(self) -> str:

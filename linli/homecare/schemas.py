@@ -148,5 +148,7 @@ class SettlementOut(Schema):
     orders_count: int
     voucher_fen: int
     self_pay_fen: int
+    time_bank_fen: int = Field(description="The price of the orders paid with time-bank hours.")
+    time_bank_hours: Decimal
     flagged_count: int
     created_at: datetime

@@ -15,7 +15,7 @@ from linli.accounts.models import RoleGrant, User
 from linli.core.crypto import blind_index
 from linli.core.permissions import Role, vocabulary
 from linli.core.scoping import AnyUser
-from linli.homecare.choices import HomecareState
+from linli.homecare.choices import Funding, HomecareState
 from linli.homecare.models import Order, Provider, ServiceItem, Settlement, yuan
 from linli.homecare.permissions import ORDER_SERVE, ORDER_VIEW
 from linli.regions.models import Region
@@ -195,6 +195,9 @@ def statement(settlement: Settlement) -> dict[str, object]:
     )
     return {
         "orders": orders,
-        "by_funding": [{**row, "yuan": yuan(row["fen"] or 0)} for row in by_funding],
+        "by_funding": [
+            {**row, "label": Funding(row["funding"]).label, "yuan": yuan(row["fen"] or 0)}
+            for row in by_funding
+        ],
         "flagged": [o for o in orders if o.flags],
     }

@@ -43,6 +43,8 @@ from linli.regions.selectors import ensure_may, may
 from linli.registry.choices import ACTING_KINDS, OrganisationType, ResidentStatus
 from linli.registry.labels import ELDERLY_AGE, years_ago
 from linli.registry.models import Organisation, Resident
+from linli.timebank.choices import hours_text
+from linli.timebank.services import entry_reverse, hours_spend
 
 SOURCE = "homecare"  # the case source of complaints (居家服务投诉)
 COMPLAINT_CATEGORY = "elderly-help"  # 老人帮扶
@@ -239,7 +241,26 @@ def order_book(
     OrderTransition.objects.create(
         order=order, from_state="", to_state=HomecareState.BOOKED, actor=by
     )
+    if funding == Funding.TIME_BANK:
+        _spend_hours(order)
     return order
+
+
+def _spend_hours(order: Order) -> None:
+    """The order's hours taken from the elder's time-bank account, by the system: who
+    booked was checked above (the elder, their family or staff where they live), and is
+    in the order's log."""
+    try:
+        order.time_bank_entry = hours_spend(
+            holder=order.elder,
+            hours=order.hours,
+            reference=f"homecare-order-{order.pk}",
+            by=None,
+            note=_("Home-service order #%(pk)s: %(item)s") % {"pk": order.pk, "item": order.item},
+        )
+    except ValidationError as exc:
+        raise ValidationError({"funding": exc.messages}) from None
+    order.save(update_fields=["time_bank_entry"])
 
 
 @transaction.atomic
@@ -427,6 +448,15 @@ def order_cancel(*, order: Order, reason: str, by: User | None) -> Order:
     order = _locked(order)
     _move(order, HomecareState.CANCELLED, by=by, note=reason.strip())
     order.save(update_fields=["state"])
+    if order.time_bank_entry is not None:
+        entry_reverse(entry=order.time_bank_entry, reason=reason.strip(), by=None)
+        OrderTransition.objects.create(
+            order=order,
+            from_state=order.state,
+            to_state=order.state,
+            actor=by,
+            note=_("%(hours)s time-bank hours given back.") % {"hours": hours_text(order.hours)},
+        )
     return order
 
 
@@ -516,6 +546,10 @@ def settlement_create(*, provider: Provider, month: date, by: User | None) -> Se
         orders_count=len(orders),
         voucher_fen=sum(o.price_fen for o in orders if o.funding == Funding.VOUCHER),
         self_pay_fen=sum(o.price_fen for o in orders if o.funding == Funding.SELF_PAY),
+        time_bank_fen=sum(o.price_fen for o in orders if o.funding == Funding.TIME_BANK),
+        time_bank_hours=sum(
+            (o.hours for o in orders if o.funding == Funding.TIME_BANK), Decimal("0")
+        ),
         flagged_count=sum(1 for o in orders if o.flags),
         created_by=by,
     )

@@ -21,6 +21,7 @@ RULES: dict[str, list[tuple[int | None, int | None, str, str]]] = {
         (90, 99, "200", AmountUnit.PER_MONTH),
         (100, None, "500", AmountUnit.PER_MONTH),
     ],
+    "elderly-care-subsidy": [(None, None, "150", AmountUnit.PER_MONTH)],
     "disability-living": [(None, None, "120", AmountUnit.PER_MONTH)],
     "disability-care": [(None, None, "100", AmountUnit.PER_MONTH)],
     "disability-residential": [(None, None, "300", AmountUnit.PER_MONTH)],

@@ -4,7 +4,7 @@ the detail with its findings, confirming; 404 outside the region."""
 from django.utils import timezone
 
 from linli.assessment.models import Assessment
-from linli.assessment.tests.support import answers_for, best
+from linli.testing.assessment import answers_for, best
 from linli.testing.http import call_api, ok, problem_of
 
 

@@ -6,7 +6,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from linli.assessment import services
-from linli.assessment.tests.support import answers_for
+from linli.testing.assessment import answers_for
 from linli.testing.indicators import table
 from linli.testing.registry import aged, move_in, place
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from linli.assessment import scaledef
-from linli.assessment.tests.support import answers_for, best
+from linli.testing.assessment import answers_for, best
 
 SCALES = Path(__file__).resolve().parent.parent / "scales"
 

@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from linli.assessment import selectors, services
 from linli.assessment.models import Assessment
-from linli.assessment.tests.support import answers_for, best
 from linli.core.problems import Conflict
+from linli.testing.assessment import answers_for, best
 from linli.testing.registry import aged, move_in, place
 
 

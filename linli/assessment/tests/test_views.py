@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from linli.assessment import services
 from linli.assessment.models import Assessment
-from linli.assessment.tests.support import answers_for, best
+from linli.testing.assessment import answers_for, best
 from linli.testing.http import get, post, text
 
 

@@ -10,12 +10,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from linli.audit.models import AuditEntry
+from linli.core.permissions import Role
 from linli.entitlements import engine, services
 from linli.entitlements.choices import AmountUnit, EndReason, VerificationResult, VeteranRecordKind
 from linli.entitlements.models import AmountRule, Grant, VeteranRecord
 from linli.gridwork.models import GridTask
 from linli.notifications.models import Notification
 from linli.registry.services import resident_move_out, resident_set_labels
+from linli.testing.assessment import assessed
 from linli.testing.entitlements import certificate, day, person
 
 
@@ -320,3 +322,24 @@ def test_the_certificate_number_is_checked_and_kept_encrypted(world, kinds):
     assert disabled.id_number not in stored
     assert made.masked_number.endswith(made.number[-4:]) and "*" in made.masked_number
     assert timedelta(days=1)
+
+
+def test_a_care_level_condition_follows_the_latest_confirmed_assessment(world, kinds):
+    """经济困难失能老年人护理补贴: 60+, 低保 or 特困, and moderately disabled or worse
+    by the latest confirmed assessment; a re-assessment at a milder level lapses it."""
+    second = world.person("worker.a2", Role.COMMUNITY_WORKER, world.a.code, full_name="李强")
+    elder = person(world.a1, age=75, labels=["dibao"])
+    kind = kinds["elderly-care-subsidy"]
+    assert engine.refusals(kind, elder) == [
+        "王秀英最近一次确认的能力评估等级不属于中度失能、重度失能、完全失能。"
+    ]
+    assessed(elder, 40, by=world.worker_a, second=second, days_ago=30)  # 重度
+
+    grant = services.grant_create(resident=elder, kind=kind, reason="入户评估", by=world.worker_a)
+    assert (grant.amount, grant.unit) == (Decimal("150"), AmountUnit.PER_MONTH)
+    assert services.grants_check_lapses() == {"warned": 0, "ended": 0, "cleared": 0}
+    assessed(elder, 70, by=world.worker_a, second=second)  # 轻度, today
+    assert services.grants_check_lapses()["warned"] == 1
+    services.grants_check_lapses(day(15))
+    grant.refresh_from_db()
+    assert (grant.ends_on, grant.end_reason) == (day(15), EndReason.CARE_LEVEL)

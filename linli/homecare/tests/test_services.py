@@ -3,6 +3,7 @@ check-out at the home, confirmation, rating, complaints, settlement — and what
 input gets (a clear message, nothing half-saved)."""
 
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -25,6 +26,9 @@ from linli.testing.homecare import (
     soon,
 )
 from linli.testing.registry import aged, move_in, phone
+from linli.timebank.choices import ServiceKind
+from linli.timebank.selectors import balance as balance_of
+from linli.timebank.services import hours_earn
 
 
 def moves(order):
@@ -288,3 +292,36 @@ def test_an_elder_booked_in_another_community_is_refused_by_the_provider_area(wo
         services.order_book, elder=elder, item=a.item, starts_at=soon(), funding="voucher", by=None
     )
     assert set(error.message_dict) == {"item"}
+
+
+def test_time_bank_hours_pay_for_an_order_and_come_back_when_it_is_cancelled(world, a):
+    """The item's 30 minutes are 0.5 hours from the elder's account: refused with the
+    balance when it is short (no order saved), given back on cancelling, settled with
+    the other orders of the month at the item's price."""
+    error = refused(
+        services.order_book,
+        elder=a.elder,
+        item=a.item,
+        starts_at=soon(),
+        funding=Funding.TIME_BANK,
+        by=None,
+    )
+    assert "Not enough hours" in error.message_dict["funding"][0]
+    assert not Order.objects.exists()
+    hours_earn(volunteer=a.elder, hours=Decimal("0.75"), service=ServiceKind.COMPANY, by=None)
+
+    order = order_to(a, HomecareState.BOOKED, funding=Funding.TIME_BANK)
+    assert order.hours == Decimal("0.50")
+    assert balance_of(a.elder) == Decimal("0.25")
+    cancelled = services.order_cancel(order=order, reason="老人住院", by=None)
+    assert balance_of(a.elder) == Decimal("0.75")
+    assert OrderTransition.objects.filter(order=cancelled).last().note == (
+        "0.5 time-bank hours given back."
+    )
+
+    backdate(order_to(a, HomecareState.CONFIRMED, funding=Funding.TIME_BANK))
+    backdate(order_to(a, HomecareState.CONFIRMED))
+    settlement = services.settlement_create(provider=a.provider, month=last_month(), by=None)
+    assert (settlement.voucher_fen, settlement.time_bank_fen) == (1500, 1500)
+    assert settlement.time_bank_hours == Decimal("0.50") and settlement.total_fen == 3000
+    assert balance_of(a.elder) == Decimal("0.25")
