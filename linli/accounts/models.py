@@ -136,7 +136,7 @@ class RoleGrantQuerySet(ScopedQuerySet):
     region_path = "region__path"
     view_action = "user.view"
 
-    def active(self):
+    def active(self) -> "RoleGrantQuerySet":
         return self.filter(revoked_at__isnull=True)
 
     def allowing(self, action: str):

@@ -3,13 +3,17 @@
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from linli.accounts.models import RoleGrant, User
+from linli.core.permissions import Role
 from linli.dispatch.choices import CareState
 from linli.dispatch.filters import CallFilter
 from linli.dispatch.models import Call, CallStep, CareCall, Responder, ReturnVisit
-from linli.dispatch.permissions import CALL_VIEW
+from linli.dispatch.permissions import CALL_HANDLE, CALL_VIEW
+from linli.regions.choices import Level
+from linli.regions.models import Region
 from linli.registry.models import Resident
 
 _CALL_RELATED = (
@@ -40,6 +44,33 @@ def responders_visible(*, user: Any, action: str = CALL_VIEW) -> QuerySet[Respon
         Responder.objects.visible_to(user, action)
         .select_related("user", "region", "organisation")
         .order_by("-on_duty", "region__path", "pk")
+    )
+
+
+def responder_candidates(*, user: Any) -> QuerySet[User]:
+    """Who `user` may add to the responders: active people with a grid worker's grant,
+    or a grant acting for an organisation (a provider's care workers), where `user`
+    handles calls."""
+    grants = RoleGrant.objects.visible_to(user, CALL_HANDLE).active()
+    found: QuerySet[User] = (
+        User.objects.filter(is_active=True)
+        .filter(
+            Q(grants__in=grants.filter(role=Role.GRID_WORKER))
+            | Q(grants__in=grants.filter(affiliation__isnull=False))
+        )
+        .distinct()
+        .order_by("full_name", "username")
+    )
+    return found
+
+
+def responder_regions(*, user: Any) -> QuerySet[Region]:
+    """The communities and grids in use where `user` handles calls."""
+    return (
+        Region.objects.visible_to(user, CALL_HANDLE)
+        .filter(level__in=[Level.COMMUNITY, Level.GRID], retired_at__isnull=True)
+        .select_related("parent")
+        .order_by("path")
     )
 
 

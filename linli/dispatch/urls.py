@@ -18,5 +18,6 @@ urlpatterns = [
     path("care/", views.care_calls, name="care-calls"),
     path("care/<int:pk>/record/", views.care_call_record, name="care-call-record"),
     path("responders/", views.responders, name="responders"),
+    path("responders/new/", views.responder_new, name="responder-new"),
     path("responders/<int:pk>/duty/", views.responder_duty, name="responder-duty"),
 ]

@@ -9,15 +9,17 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from linli.accounts.auth import signed_in_user
 from linli.core.access import requires
+from linli.core.forms import apply_errors
 from linli.core.htmx import render_page
 from linli.core.lists import page_of, query_without_page, render_list
 from linli.dispatch import selectors, services
 from linli.dispatch.choices import CallKind, CallState, Emergency, Outcome, Step, VisitResult
 from linli.dispatch.filters import CallFilter
+from linli.dispatch.forms import ResponderForm
 from linli.dispatch.models import Call
 from linli.dispatch.permissions import CALL_HANDLE, CALL_VIEW
 from linli.regions.selectors import may
@@ -260,7 +262,39 @@ def responders(request: HttpRequest) -> HttpResponse:
         page,
         rows=_with_calls(list(page.object_list)),
         handles=handles,
+        may_add=user.has_action(CALL_HANDLE),
     )
+
+
+@requires(CALL_HANDLE)
+@require_http_methods(["GET", "POST"])
+def responder_new(request: HttpRequest) -> HttpResponse:
+    """Add a grid worker or a provider's care worker to the responders of a community
+    or grid."""
+    user = signed_in_user(request)
+    form = ResponderForm(
+        request.POST or None,
+        people=selectors.responder_candidates(user=user),
+        regions=selectors.responder_regions(user=user),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            responder = services.responder_register(
+                user=form.cleaned_data["user"],
+                region=form.cleaned_data["region"],
+                kind=form.cleaned_data["kind"],
+                by=user,
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("%(name)s responds in %(region)s.")
+                % {"name": responder.user.get_short_name(), "region": responder.region.name},
+            )
+            return redirect("dispatch:responders")
+    return render_page(request, "dispatch/responder_form.html", {"form": form})
 
 
 @requires(CALL_HANDLE)

@@ -98,6 +98,10 @@ def community_b(world, made) -> Leaks:
         ("post", "api:call-close"): Send(
             f"{API}/calls/{a}/close", {"outcome": "contact_reached"}, expect=200
         ),
+        ("post", "dispatch:responder-new"): Send(
+            "/dispatch/responders/new/",
+            {"user": worker.pk, "region": world.b1.pk, "kind": "care_worker"},
+        ),
         ("post", "api:responder-create"): Send(
             f"{API}/responders",
             {"username": worker.username, "region_code": world.b1.code, "kind": "care_worker"},

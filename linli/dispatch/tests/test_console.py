@@ -4,8 +4,9 @@ out of order get a Chinese message; outside the region, 404."""
 
 import pytest
 
-from linli.dispatch.models import Call
-from linli.dispatch.tests.conftest import press
+from linli.core.permissions import Role
+from linli.dispatch.models import Call, Responder
+from linli.dispatch.tests.conftest import care_worker, press
 from linli.testing.http import text
 
 pytestmark = pytest.mark.django_db
@@ -73,3 +74,32 @@ def test_outside_the_region_a_call_is_not_found(client, world, call):
     assert client.post(f"/dispatch/calls/{call.pk}/answer/").status_code == 404
     assert "王秀英" not in text(client.get("/dispatch/"))
     assert Call.objects.get().state == "new"
+
+
+def test_a_dispatcher_adds_a_responder_from_the_people_of_their_region(client, world, provider):
+    """The form offers the region's grid workers and providers' care workers (never
+    B's); a care worker added as a grid worker gets the reason; added, they are listed."""
+    worker = care_worker(world, provider, "care.sun", "孙护工")
+    world.person("grid.b1", Role.GRID_WORKER, world.b1.code, full_name="钱泄漏")
+    client.force_login(world.worker_a)
+    form = text(client.get("/dispatch/responders/new/"))
+    assert "孙护工（care.sun）" in form and "钱泄漏" not in form
+    refused = client.post(
+        "/dispatch/responders/new/",
+        {"user": worker.pk, "region": world.a1.pk, "kind": "grid_worker"},
+    )
+    assert "此人不是本区域的网格员。" in text(refused)
+    assert not Responder.objects.exists()
+    added = client.post(
+        "/dispatch/responders/new/",
+        {"user": worker.pk, "region": world.a1.pk, "kind": "care_worker"},
+        follow=True,
+    )
+    assert "孙护工" in text(added) and "颐和居家养老服务中心" in text(added)
+    assert Responder.objects.get().organisation == provider
+    client.force_login(world.worker_b)
+    outside = client.post(
+        "/dispatch/responders/new/",
+        {"user": worker.pk, "region": world.a1.pk, "kind": "care_worker"},
+    )
+    assert outside.status_code == 200 and Responder.objects.count() == 1
