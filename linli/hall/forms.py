@@ -222,6 +222,54 @@ class MatterGuideForm(forms.ModelForm):  # type: ignore[type-arg]
         """The model's own checks run in the service (`matter_update`), with the rows."""
 
 
+class MatterNewForm(forms.ModelForm):  # type: ignore[type-arg]
+    """A new matter of one of the user's regions: its code and guide's essentials. It
+    starts unpublished; materials, form, steps and the rest follow in the editor."""
+
+    region = forms.ModelChoiceField(
+        label=_("Handled at"),
+        queryset=Region.objects.none(),
+        help_text=_("The district, subdistrict or community that handles the matter."),
+    )
+
+    class Meta:
+        model = Matter
+        fields = [
+            "code",
+            "name",
+            "region",
+            "category",
+            "summary",
+            "legal_basis",
+            "conditions",
+            "time_limit",
+            "legal_limit",
+            "place",
+            "hours",
+            "phone",
+        ]
+        labels = {"summary": _("Summary of the matter"), "place": _("Where to apply")}
+        help_texts = {
+            "code": _(
+                "Lower-case letters, digits and hyphens, such as chezhan-parking-permit: "
+                "it names the matter's pages and never changes."
+            )
+        }
+        widgets = {
+            "legal_basis": forms.Textarea(attrs={"rows": 3}),
+            "conditions": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args: Any, regions: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        region = self.fields["region"]
+        assert isinstance(region, forms.ModelChoiceField)
+        region.queryset = regions
+
+    def _post_clean(self) -> None:
+        """The model's own checks run in the service (`matter_create`)."""
+
+
 class MaterialRowForm(forms.Form):
     id = forms.IntegerField(widget=forms.HiddenInput, required=False)
     name = forms.CharField(label=_("Material"), max_length=80, required=False)

@@ -21,13 +21,14 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
 from django.db import IntegrityError, transaction
-from django.db.models import CharField, Value
+from django.db.models import CharField, ProtectedError, Value
 from django.db.models.functions import Concat
 from django.urls import reverse
 from django.utils import timezone
@@ -189,6 +190,94 @@ def _seed_templates(matter: Matter) -> None:
         )
         material.template_name = checked.name
         material.save(update_fields=["template", "template_name"])
+
+
+RESERVED_CODES = frozenset({"new"})  # names of the console's own pages under /hall/matters/
+NEW_MATTER_FIELDS = (
+    "name",
+    "category",
+    "summary",
+    "legal_basis",
+    "conditions",
+    "time_limit",
+    "legal_limit",
+    "place",
+    "hours",
+    "phone",
+)
+
+
+@transaction.atomic
+def matter_create(*, code: str, region: Region, by: "User", **guide: Any) -> Matter:
+    """A new matter of `region` (a district, subdistrict or community where `by` keeps
+    the catalogue), unpublished until its editor publishes it; audited."""
+    ensure_may(by, region, MATTER_MANAGE)
+    unknown = guide.keys() - set(NEW_MATTER_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown matter fields: {sorted(unknown)}")
+    code = code.strip().lower()
+    if region.level not in (Level.DISTRICT, Level.SUBDISTRICT, Level.COMMUNITY):
+        raise ValidationError(
+            {"region": _("A matter sits at a district, subdistrict or community.")}
+        )
+    if code in RESERVED_CODES or Matter.objects.filter(code=code).exists():
+        raise ValidationError({"code": _("This code is taken: choose another.")})
+    matter = Matter(
+        code=code,
+        region=region,
+        published=False,
+        **{k: v.strip() if isinstance(v, str) else v for k, v in guide.items()},
+    )
+    matter.full_clean()
+    matter.save()
+    audit_record(
+        action=AuditAction.RECORD_CREATE,
+        actor=by,
+        obj=matter,
+        region=region,
+        object_label=matter.name,
+        details={"matter": matter.code},
+    )
+    return matter
+
+
+def _delete_files(files: list[Any]) -> None:
+    for file in files:
+        file.storage.delete(file.name)
+
+
+@transaction.atomic
+def matter_delete(*, matter: Matter, by: "User") -> None:
+    """A matter nobody has applied for goes, with its materials, form and steps; one
+    with applications stays (they keep it): unpublish it instead. Audited."""
+    ensure_may(by, matter.region, MATTER_MANAGE)
+    locked = Matter.objects.select_for_update().get(pk=matter.pk)
+    if Application.objects.filter(matter=locked).exists():
+        raise ValidationError(
+            _("People have applied for this matter: unpublish it instead of deleting it.")
+        )
+    materials = MatterMaterial.every.filter(matter=locked)
+    templates = [m.template for m in materials if m.template]
+    audit_record(
+        action=AuditAction.RECORD_DELETE,
+        actor=by,
+        obj=locked,
+        region=locked.region,
+        object_label=locked.name,
+        details={"matter": locked.code},
+    )
+    try:
+        with transaction.atomic():
+            materials.delete()
+            locked.delete()
+    except ProtectedError:  # appointment slots or queue numbers of the matter
+        raise ValidationError(
+            _(
+                "Other records still use this matter (appointments, queue numbers): "
+                "unpublish it instead."
+            )
+        ) from None
+    transaction.on_commit(partial(_delete_files, templates))
 
 
 # Guide fields a console may edit (the code names the matter's pages; its region is

@@ -29,6 +29,7 @@ from linli.hall.forms import (
     MaterialRows,
     MaterialsNoticeForm,
     MatterGuideForm,
+    MatterNewForm,
     NoteForm,
     RefuseForm,
     StepRows,
@@ -380,6 +381,66 @@ def matter_list(request: HttpRequest) -> HttpResponse:
     """The matters the user keeps (those of their regions), published or not."""
     found = selectors.matters_managed(user=signed_in_user(request))
     return render(request, "hall/matter_manage_list.html", {"matters": found})
+
+
+def _matter_regions(user: Any) -> Any:
+    return (
+        Region.objects.visible_to(user, MATTER_MANAGE)
+        .filter(
+            level__in=[Level.DISTRICT, Level.SUBDISTRICT, Level.COMMUNITY],
+            retired_at__isnull=True,
+        )
+        .order_by("path")
+    )
+
+
+@requires(MATTER_MANAGE)
+@require_http_methods(["GET", "POST"])
+def matter_new(request: HttpRequest) -> HttpResponse:
+    """A new matter of one of the user's regions (a community's own, say): its code and
+    the guide's essentials, then on to the editor for the rest, unpublished."""
+    user = signed_in_user(request)
+    form = MatterNewForm(request.POST or None, regions=_matter_regions(user))
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            matter = services.matter_create(
+                code=data.pop("code"), region=data.pop("region"), by=user, **data
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("%(name)s is made: add its materials, form and steps, then publish it.")
+                % {"name": matter.name},
+            )
+            return redirect("hall:matter-edit", matter.code)
+    return render(
+        request,
+        "hall/matter_new.html",
+        {"form": form},
+        status=422 if request.method == "POST" else 200,
+    )
+
+
+@requires(MATTER_MANAGE)
+@require_POST
+def matter_delete(request: HttpRequest, code: str) -> HttpResponse:
+    """Delete a matter nobody has applied for."""
+    user = signed_in_user(request)
+    matter = get_object_or_404(selectors.matters_managed(user=user), code=code)
+    if request.POST.get("confirm") != "1":
+        messages.error(request, _("Tick the box to confirm the deletion."))
+        return redirect("hall:matter-edit", matter.code)
+    try:
+        services.matter_delete(matter=matter, by=user)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return redirect("hall:matter-edit", matter.code)
+    messages.success(request, _("%(name)s is deleted.") % {"name": matter.name})
+    return redirect("hall:matter-manage-list")
 
 
 def _rows(formset: forms.BaseFormSet) -> list[tuple[int, Any]]:  # type: ignore[type-arg]

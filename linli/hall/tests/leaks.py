@@ -196,6 +196,24 @@ def community_b(world, made) -> Leaks:
             expect=201,
         ),
         ("post", "hall:matter-edit"): Send(f"/hall/matters/{own.code}/", edited),
+        ("post", "hall:matter-new"): Send(
+            "/hall/matters/new/",
+            {
+                "code": "b-own-permit",
+                "name": "社区停车证办理",
+                "region": world.b.pk,
+                "category": "other",
+                "summary": "本社区居民车辆停车证",
+                "legal_basis": "社区停车管理规约",
+                "conditions": "本社区常住居民",
+                "time_limit": 3,
+                "legal_limit": 5,
+                "place": "社区服务站",
+                "hours": "工作日 9:00–17:00",
+                "phone": "0533-6180000",
+            },
+        ),
+        ("post", "hall:matter-delete"): Send(f"/hall/matters/{own.code}/delete/", {"confirm": "1"}),
         ("post", "api:application-incomplete"): Send(
             f"{API}/hall/applications/{s}/incomplete", {"materials": [photo.pk]}, expect=200
         ),

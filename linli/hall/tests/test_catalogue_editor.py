@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from linli.audit.models import AuditEntry
 from linli.hall import selectors, services
 from linli.hall.blank_forms import blank_form
-from linli.hall.models import MatterMaterial
+from linli.hall.models import Matter, MatterMaterial
 from linli.notices.content import DOCX, PDF, attachment_check
 from linli.testing.hall import at_desk, editor_data
 from linli.testing.http import get, post, text
@@ -190,3 +190,57 @@ def test_the_seeded_blank_forms_are_real_documents(client, matters):
     name, content = blank_form("本人书面申请")
     assert name.endswith(".docx") and b"word/document.xml" in content
     assert BytesIO(content).read(4) == b"PK\x03\x04"
+
+
+NEW = {
+    "code": "chezhan-parking-permit",
+    "name": "社区停车证办理",
+    "category": "other",
+    "summary": "本社区居民车辆停车证",
+    "legal_basis": "社区停车管理规约",
+    "conditions": "本社区常住居民",
+    "time_limit": "3",
+    "legal_limit": "5",
+    "place": "社区服务站",
+    "hours": "工作日 9:00–17:00",
+    "phone": "0533-6180000",
+}
+
+
+def test_a_community_gets_a_matter_of_its_own_and_an_unused_one_is_deleted(client, world, matters):
+    """Made unpublished at the community, then edited; a taken code, a region outside
+    and a time limit over the legal one are refused with nothing saved; deleted only
+    while nobody has applied, and only with the box ticked."""
+    client.force_login(world.subdistrict_admin)  # (in Chinese, as the admin reads it)
+    form = text(client.get("/hall/matters/new/"))
+    assert world.a.name in form and world.b.name in form
+    assert world.other_subdistrict.name not in form
+    taken = client.post(
+        "/hall/matters/new/", {**NEW, "code": "only-child-glory", "region": world.a.pk}
+    )
+    assert taken.status_code == 422 and "此代码已被占用，请换一个。" in text(taken)
+    late = client.post("/hall/matters/new/", {**NEW, "legal_limit": "2", "region": world.a.pk})
+    assert late.status_code == 422
+    outside = world.other_subdistrict.children.first()
+    assert client.post("/hall/matters/new/", {**NEW, "region": outside.pk}).status_code == 422
+    assert not Matter.objects.filter(code=NEW["code"]).exists()
+
+    made = client.post("/hall/matters/new/", {**NEW, "region": world.a.pk}, follow=True)
+    assert made.redirect_chain == [(f"/hall/matters/{NEW['code']}/", 302)]
+    assert "已创建社区停车证办理：请添加材料、表单和步骤，然后发布。" in text(made)
+    matter = Matter.objects.get(code=NEW["code"])
+    assert matter.region == world.a and not matter.published
+    assert AuditEntry.objects.filter(object_type="hall.matter", action="record_create").exists()
+    assert "社区停车证办理" not in text(client.get("/matters/"))
+
+    unticked = client.post(f"/hall/matters/{matter.code}/delete/", {}, follow=True)
+    assert "请勾选以确认删除。" in text(unticked) and Matter.objects.filter(pk=matter.pk).exists()
+    used = matters["only-child-glory"]
+    at_desk(used, desk=world.a, by=world.worker_a, id_number=id_number())
+    refused = client.post(f"/hall/matters/{used.code}/delete/", {"confirm": "1"}, follow=True)
+    assert "已有人申请此事项" in text(refused) and Matter.objects.filter(pk=used.pk).exists()
+    gone = client.post(f"/hall/matters/{matter.code}/delete/", {"confirm": "1"})
+    assert gone.status_code == 302 and not Matter.objects.filter(pk=matter.pk).exists()
+    client.force_login(world.other_subdistrict_admin)
+    outsider = client.post(f"/hall/matters/{used.code}/delete/", {"confirm": "1"})
+    assert outsider.status_code == 404
