@@ -27,6 +27,7 @@ from linli.registry.choices import Relation, ResidentStatus
 from linli.registry.idnumber import make_id_number
 from linli.registry.labels import ELDERLY_AGE, years_ago
 from linli.registry.models import Organisation, Resident
+from linli.timebank.selectors import balance
 
 COMMUNITY = "370306001001"  # 车站社区
 DEMO_PASSWORD = "Linli-demo-2026"  # the accounts demo's
@@ -217,11 +218,14 @@ def _walk(
 ) -> None:
     """An order booked for soon, walked to `state`, then moved to its day."""
     now = timezone.now()
+    funding = rng.choice([Funding.VOUCHER] * 3 + [Funding.SELF_PAY])
+    if balance(elder) * 60 >= item.minutes:  # an elder with hours given or earned spends them
+        funding = Funding.TIME_BANK
     order = services.order_book(
         elder=elder,
         item=item,
         starts_at=now + timedelta(minutes=30),
-        funding=rng.choice([Funding.VOUCHER] * 3 + [Funding.SELF_PAY]),
+        funding=funding,
         channel=rng.choice([BookedVia.COMMUNITY, BookedVia.DISPATCH]),
         by=None,
     )
