@@ -23,6 +23,7 @@ from linli.assessment.schemas import (
     AssessmentOut,
     AssessmentScaleDetailOut,
     AssessmentScaleOut,
+    WithdrawIn,
 )
 from linli.core.access import requires
 from linli.core.problems import Problem
@@ -131,6 +132,28 @@ def assessment_create(request: HttpRequest, payload: AssessmentIn) -> Status[Ass
         by=user,
     )
     return Status(201, _detail(assessment))
+
+
+@router.post(
+    "/assessment/assessments/{assessment_id}/withdraw",
+    response={200: AssessmentDetailOut, 409: Problem},
+    operation_id="assessment_withdraw",
+    url_name="assessment-withdraw",
+)
+@requires(ASSESSMENT_PERFORM)
+def assessment_withdraw(
+    request: HttpRequest, assessment_id: int, payload: WithdrawIn
+) -> Assessment:
+    """Either assessor withdraws an assessment awaiting confirmation (403 for anyone
+    else; 409 once confirmed or withdrawn): it counts nowhere."""
+    assessment = get_object_or_404(
+        selectors.assessments_visible(user=request.user, action=ASSESSMENT_PERFORM),
+        pk=assessment_id,
+    )
+    done = services.assessment_withdraw(
+        assessment=assessment, reason=payload.reason, by=signed_in_user(request)
+    )
+    return _detail(selectors.assessments_visible(user=request.user).get(pk=done.pk))
 
 
 @router.post(

@@ -14,6 +14,7 @@ class AssessmentReason(models.TextChoices):
 class AssessmentState(models.TextChoices):
     PENDING = "pending", _("Awaiting the second assessor")
     CONFIRMED = "confirmed", _("Confirmed by both assessors")
+    WITHDRAWN = "withdrawn", _("Withdrawn before confirmation")
 
 
 class CareLevel(models.TextChoices):

@@ -109,6 +109,8 @@ class Assessment(GridOwned):
         _("state"), max_length=10, choices=AssessmentState.choices, default=AssessmentState.PENDING
     )
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    withdraw_reason = models.CharField(_("why withdrawn"), max_length=200, blank=True)
     due_on = models.DateField(_("re-assessment due on"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 

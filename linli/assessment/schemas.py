@@ -28,6 +28,10 @@ class AssessmentScaleDetailOut(AssessmentScaleOut):
     )
 
 
+class WithdrawIn(Schema):
+    reason: str = Field(min_length=2, max_length=200, description="Why it is withdrawn.")
+
+
 class AssessmentIn(Schema):
     resident: Id
     scale: Id = Field(description="A scale version offered for new assessments.")
@@ -66,6 +70,7 @@ class AssessmentOut(Schema):
     overridden: bool
     state: AssessmentState
     confirmed_at: datetime | None
+    withdrawn_at: datetime | None
     due_on: date | None = Field(description="Re-assessment due (once confirmed).")
 
 

@@ -228,6 +228,42 @@ def assessment_confirm(*, assessment: Assessment, by: "User") -> Assessment:
     return assessment
 
 
+MAX_WITHDRAW_REASON = 200
+
+
+@transaction.atomic
+def assessment_withdraw(*, assessment: Assessment, reason: str, by: "User") -> Assessment:
+    """Either of its assessors takes back an assessment not yet confirmed (an answer
+    entered wrong, the wrong elder): it counts nowhere, and the elder may be assessed
+    again. The reason is kept; the audit entry names the state only."""
+    assessment = Assessment.objects.select_for_update().select_related("grid").get(pk=assessment.pk)
+    ensure_may(by, assessment.grid, ASSESSMENT_PERFORM)
+    if by.pk not in (assessment.assessor_id, assessment.second_assessor_id):
+        raise PermissionDenied(_("Only its two assessors may withdraw this assessment."))
+    if assessment.state != AssessmentState.PENDING:
+        raise Conflict(_("Only an assessment awaiting its second assessor can be withdrawn."))
+    reason = reason.strip()
+    if not 2 <= len(reason) <= MAX_WITHDRAW_REASON:
+        raise ValidationError(
+            {
+                "reason": _("Say why it is withdrawn, in 2 to %(n)s characters.")
+                % {"n": MAX_WITHDRAW_REASON}
+            }
+        )
+    assessment.state = AssessmentState.WITHDRAWN
+    assessment.withdrawn_at = timezone.now()
+    assessment.withdraw_reason = reason
+    assessment.save(update_fields=["state", "withdrawn_at", "withdraw_reason"])
+    audit_record(
+        action=AuditAction.RECORD_UPDATE,
+        actor=by,
+        obj=assessment,
+        object_label=str(assessment.pk),
+        details={"state": AssessmentState.WITHDRAWN},
+    )
+    return assessment
+
+
 REASSESS = "assessment.reassess"  # the grid task kind (apps.py)
 
 

@@ -11,5 +11,6 @@ urlpatterns = [
     path("<int:pk>/", views.assessment_detail, name="assessment-detail"),
     path("<int:pk>/report/", views.assessment_report, name="assessment-report"),
     path("<int:pk>/confirm/", views.assessment_confirm, name="assessment-confirm"),
+    path("<int:pk>/withdraw/", views.assessment_withdraw, name="assessment-withdraw"),
     path("elder/<int:resident_pk>/", views.elder_panel, name="elder-panel"),
 ]

@@ -149,6 +149,8 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "report": report,
             "may_confirm": assessment.state == AssessmentState.PENDING
             and assessment.second_assessor_id == user.pk,
+            "may_withdraw": assessment.state == AssessmentState.PENDING
+            and user.pk in (assessment.assessor_id, assessment.second_assessor_id),
         },
     )
 
@@ -179,6 +181,26 @@ def assessment_confirm(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, " ".join(exc.messages))
         return redirect("assessment:assessment-detail", assessment.pk)
     messages.success(request, _("Assessment confirmed: it is now the elder's care level."))
+    return redirect("assessment:assessment-detail", assessment.pk)
+
+
+@requires(ASSESSMENT_PERFORM)
+@require_POST
+def assessment_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    """Either assessor withdraws the assessment before it is confirmed."""
+    assessment = _assessment(request, pk, ASSESSMENT_PERFORM)
+    try:
+        services.assessment_withdraw(
+            assessment=assessment,
+            reason=request.POST.get("reason", ""),
+            by=signed_in_user(request),
+        )
+    except PermissionDenied as exc:
+        messages.error(request, str(exc) or _("You may not withdraw this assessment."))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Assessment withdrawn: it counts nowhere."))
     return redirect("assessment:assessment-detail", assessment.pk)
 
 

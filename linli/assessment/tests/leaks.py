@@ -70,11 +70,20 @@ def community_b(world, made) -> Leaks:
             ("post", "assessment:assessment-confirm"): Send(
                 f"/assessment/{pending.pk}/confirm/", by="worker_b"
             ),
+            ("post", "assessment:assessment-withdraw"): Send(
+                f"/assessment/{pending.pk}/withdraw/", {"reason": "录错了老人"}, by="worker_b"
+            ),
             ("post", "api:assessment-create"): Send(
                 f"{API}/assessment/assessments", api_body, expect=201
             ),
             ("post", "api:assessment-confirm"): Send(
                 f"{API}/assessment/assessments/{pending.pk}/confirm", by="worker_b", expect=200
+            ),
+            ("post", "api:assessment-withdraw"): Send(
+                f"{API}/assessment/assessments/{pending.pk}/withdraw",
+                {"reason": "录错了老人"},
+                by="worker_b",
+                expect=200,
             ),
         },
         searches=["?q=孙泄漏"],

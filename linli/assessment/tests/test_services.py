@@ -11,6 +11,7 @@ from linli.assessment import selectors, services
 from linli.assessment.models import Assessment
 from linli.core.problems import Conflict
 from linli.testing.assessment import answers_for, best
+from linli.testing.http import text
 from linli.testing.registry import aged, move_in, place
 
 
@@ -146,3 +147,29 @@ def test_confirming_hands_the_next_reassessment_to_the_grid(world, elder, gb, se
         ("done", first.due_on),
         ("open", later.due_on),
     ]
+
+
+def test_either_assessor_withdraws_a_pending_assessment_with_a_reason(
+    client, world, elder, gb, second_a
+):
+    """Not a third person, not without a reason, not once confirmed; withdrawn, it
+    counts nowhere and the elder may be assessed again. (This app's `client` reads
+    English.)"""
+    a = record(world, elder, gb, second_a, answers=answers_for(gb.parsed, 40))
+    with pytest.raises(PermissionDenied):
+        services.assessment_withdraw(assessment=a, reason="录错了", by=world.worker_b)
+    client.force_login(world.worker_a)
+    page = client.post(f"/assessment/{a.pk}/withdraw/", {"reason": " "}, follow=True)
+    assert "Say why it is withdrawn, in 2 to 200 characters." in text(page)
+    assert Assessment.objects.get(pk=a.pk).state == "pending"
+    page = client.post(f"/assessment/{a.pk}/withdraw/", {"reason": "录错了老人"}, follow=True)
+    assert "Assessment withdrawn: it counts nowhere." in text(page) and "录错了老人" in text(page)
+    a.refresh_from_db()
+    assert a.state == "withdrawn" and a.withdrawn_at is not None
+    assert selectors.current_level(elder) is None
+    with pytest.raises(Conflict):
+        services.assessment_withdraw(assessment=a, reason="再撤回", by=second_a)
+    again = record(world, elder, gb, second_a)
+    assert services.assessment_confirm(assessment=again, by=second_a).state == "confirmed"
+    with pytest.raises(Conflict):
+        services.assessment_withdraw(assessment=again, reason="已确认", by=second_a)
