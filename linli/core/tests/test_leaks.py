@@ -131,18 +131,31 @@ def walk(client, b: Leaks, parts=PARTS):
                     yield route, search, client.get(search)
 
 
+def counts(querysets: list) -> list[int]:
+    """How many rows each queryset has, in one query: the snapshots below take about
+    140 counts after each request, one round trip instead of 140."""
+    parts, params = [], []
+    for n, qs in enumerate(querysets):
+        sql, found = qs.order_by().values("pk").query.sql_with_params()
+        parts.append(f"(SELECT COUNT(*) FROM ({sql}) AS q{n})")  # noqa: S608 (Django's SQL)
+        params.extend(found)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(parts), params)
+        return list(cursor.fetchone())
+
+
 def snapshot(b: Leaks, b_path: str) -> list[tuple]:
     """B's objects as stored, and how many rows of each region-owned model lie in B (so a
     record created there from outside shows too). Read with plain SQL: no model is
     built and nothing decrypted, so it is cheap enough to take after every request."""
-    rows: list[tuple] = [
-        (
-            model._meta.label,
-            model.objects.filter(**{f"{qs.region_path}__startswith": b_path}).count(),
-        )
+    scoped = [
+        (model._meta.label, model.objects.filter(**{f"{qs.region_path}__startswith": b_path}))
         for model in apps.get_models()
         if isinstance(qs := model.objects.all(), ScopedQuerySet)
     ]
+    rows: list[tuple] = list(
+        zip([label for label, _qs in scoped], counts([qs for _label, qs in scoped]), strict=True)
+    )
     by_model: dict[type, set] = {}
     for obj in chain.from_iterable(b.objects.values()):
         by_model.setdefault(type(obj), set()).add(obj.pk)
@@ -169,12 +182,9 @@ SIGNING_IN_CHANGES = {"last_login", "updated_at"}  # the test signs people in af
 def everything(b: Leaks, b_path: str) -> list[tuple]:
     """B's snapshot and how many rows every model has (but sessions): whether a request
     changed anything at all (a district-wide setting, an audit entry above B)."""
-    counts = [
-        (model._meta.label, model._default_manager.count())
-        for model in apps.get_models()
-        if model._meta.app_label != "sessions"
-    ]
-    return snapshot(b, b_path) + counts
+    models = [m for m in apps.get_models() if m._meta.app_label != "sessions"]
+    every = counts([m._default_manager.all() for m in models])
+    return snapshot(b, b_path) + [(m._meta.label, n) for m, n in zip(models, every, strict=True)]
 
 
 def shown(response, sent: str, markers: list[str]) -> list[str]:

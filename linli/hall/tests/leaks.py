@@ -33,6 +33,11 @@ def community_b(world, made) -> Leaks:
     own = services.matter_seed(entry=_own_entry(), region=world.b, by=None)[
         0
     ]  # a community's own matter
+    unused = services.matter_seed(
+        entry=replace(_own_entry(), code="shinan-bike", name="市南社区电动车充电登记"),
+        region=world.b,
+        by=None,
+    )[0]  # nobody has applied for it: it may be deleted
     elderly = matters["elderly-card"]  # one step, pickup, 全区通办
     worker = world.worker_b
 
@@ -213,7 +218,9 @@ def community_b(world, made) -> Leaks:
                 "phone": "0533-6180000",
             },
         ),
-        ("post", "hall:matter-delete"): Send(f"/hall/matters/{own.code}/delete/", {"confirm": "1"}),
+        ("post", "hall:matter-delete"): Send(
+            f"/hall/matters/{unused.code}/delete/", {"confirm": "1"}
+        ),
         ("post", "api:application-incomplete"): Send(
             f"{API}/hall/applications/{s}/incomplete", {"materials": [photo.pk]}, expect=200
         ),
@@ -249,7 +256,7 @@ def community_b(world, made) -> Leaks:
         owed,
     ]
     return Leaks(
-        objects={"matter": [own], "application": applications},
+        objects={"matter": [own, unused], "application": applications},
         markers=[a.code for a in applications],
         sends=sends,
         urls={
