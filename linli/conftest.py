@@ -34,6 +34,17 @@ def empty_cache():
 
 
 @pytest.fixture(autouse=True)
+def live_hub_stopped():
+    """The live hub's listening thread stopped after each test (a page's stream starts
+    it): left running, it polls a test database that is gone ("no such table" on
+    SQLite, once a second, for the rest of the run)."""
+    yield
+    from linli.core import live
+
+    live.hub.stop()
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["linli.testing.world.FastArgon2PasswordHasher"]
 
