@@ -7,6 +7,7 @@ from typing import IO
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from linli.accounts.models import User
 from linli.audit.choices import AuditAction
@@ -43,7 +44,7 @@ def statement_workbook(settlement: Settlement, out: IO[bytes], *, by: User) -> i
     for funding in Funding:
         fen = sum(o.price_fen for o in orders if o.funding == funding)
         rows.append([*blank[:7], str(funding.label), fen / 100, "", ""])
-    rows.append([*blank[:7], _("Total"), settlement.total_fen / 100, "", ""])
+    rows.append([*blank[:7], pgettext("amount", "Total"), settlement.total_fen / 100, "", ""])
     written = write_xlsx(
         out,
         sheet=f"{settlement.month:%Y-%m}",
