@@ -29,6 +29,10 @@ TEST_ENV = LINLI_SECRET_KEY=test-only-not-a-secret LINLI_DATA_DIR=var/test \
 PG_URL ?= postgres://linli:linli@127.0.0.1:5432/linli
 # pytest-xdist: one test process per CPU (PYTEST_WORKERS=0 runs the suite in this process).
 PYTEST_WORKERS ?= logical
+# The browser tests (marker `browser`) run on SQLite only, but those that need
+# PostgreSQL: a page in Chromium is the same over either database, and they cost CI
+# about two minutes. PG_PYTEST_ARGS= runs them all there too.
+PG_PYTEST_ARGS ?= -m "not browser or postgresql"
 
 .PHONY: help demo build test test-pg lint mypy mypy-baseline openapi messages mosquitto-plugin clean
 
@@ -37,7 +41,7 @@ help:
 	@echo "              (devices' MQTT broker on $(HOST):$(MQTT_PORT); MQTT_PORT=… to change)"
 	@echo "make test     ruff + mypy (scripts/mypy-check) + the whole suite on SQLite"
 	@echo "make mypy     the type check alone; make mypy-baseline rewrites mypy-baseline.txt"
-	@echo "make test-pg  the suite on PostgreSQL (DATABASE_URL, default $(PG_URL))"
+	@echo "make test-pg  the suite on PostgreSQL, browser tests only where they need it (DATABASE_URL, default $(PG_URL))"
 	@echo "make openapi  rewrite the committed OpenAPI snapshot (docs/api/openapi.json)"
 	@echo "make messages extract strings into the .po files (needs GNU gettext)"
 	@echo "make mosquitto-plugin  build Linli's Mosquitto plugin into var/mosquitto/"
@@ -104,7 +108,8 @@ test: lint
 
 test-pg: $(VENV)/.synced
 	$(TEST_ENV) $(LINLI) messages compile
-	$(TEST_ENV) DATABASE_URL=$${DATABASE_URL:-$(PG_URL)} $(VENV)/bin/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+	$(TEST_ENV) DATABASE_URL=$${DATABASE_URL:-$(PG_URL)} $(VENV)/bin/pytest -n $(PYTEST_WORKERS) \
+		$(PG_PYTEST_ARGS) $(PYTEST_ARGS)
 
 openapi: $(VENV)/.synced
 	$(TEST_ENV) $(LINLI) export_openapi_schema --api linli.api.api --indent 2 \

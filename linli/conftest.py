@@ -11,6 +11,19 @@ from linli.testing.browser import CHROMIUM, CHROMIUM_FLAGS
 from linli.testing.world import World, build_world
 
 
+def pytest_collection_modifyitems(items):
+    """Tests marked `postgresql(reason=…)` are skipped, with their reason, on another
+    database."""
+    from django.db import connections
+
+    if connections["default"].vendor == "postgresql":
+        return
+    for item in items:
+        marker = item.get_closest_marker("postgresql")
+        if marker is not None:
+            item.add_marker(pytest.mark.skip(reason=marker.kwargs["reason"]))
+
+
 @pytest.fixture(autouse=True)
 def media(settings, tmp_path):
     """Uploaded files (case photos) go to a directory of the test's own."""

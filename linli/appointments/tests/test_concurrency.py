@@ -5,7 +5,7 @@ import threading
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection, connections
+from django.db import connections
 from django.utils import translation
 
 from linli.accounts.models import User
@@ -15,9 +15,7 @@ from linli.testing.appointments import slot_at, tomorrow_at
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        connection.vendor != "postgresql", reason="concurrent writers need PostgreSQL"
-    ),
+    pytest.mark.postgresql(reason="concurrent writers need PostgreSQL"),
 ]
 
 

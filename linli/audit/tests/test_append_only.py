@@ -9,9 +9,8 @@ from linli.audit import chain
 from linli.audit.models import HEAD_ID, AppendOnlyError, AuditEntry, AuditHead
 from linli.audit.tests.support import record
 
-postgresql_only = pytest.mark.skipif(
-    connection.vendor != "postgresql",
-    reason="The guard triggers exist on PostgreSQL only (SQLite relies on the ORM guards).",
+postgresql_only = pytest.mark.postgresql(
+    reason="The guard triggers exist on PostgreSQL only (SQLite relies on the ORM guards)."
 )
 
 

@@ -8,7 +8,7 @@ database cannot be shared by threads.
 import threading
 
 import pytest
-from django.db import close_old_connections, connection, connections, transaction
+from django.db import close_old_connections, connections, transaction
 
 from linli.audit import chain
 from linli.audit.choices import AuditAction
@@ -19,10 +19,9 @@ THREADS = 8
 EACH = 25
 
 
-@pytest.mark.skipif(
-    connection.vendor != "postgresql",
+@pytest.mark.postgresql(
     reason="Needs PostgreSQL: SQLite serialises writers and its in-memory test "
-    "database is not shared between threads (run `make test-pg`).",
+    "database is not shared between threads (run `make test-pg`)."
 )
 @pytest.mark.django_db(transaction=True)
 def test_parallel_writers_make_one_unbroken_chain():

@@ -278,7 +278,7 @@ def test_the_list_runs_a_fixed_number_of_queries(client, world, case):
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
+@pytest.mark.postgresql(reason="row locks need PostgreSQL")
 def test_two_people_accepting_at_once_one_wins_the_other_gets_a_conflict(world):
     category = Category.objects.get(code="exposed-garbage")
     case = services.case_report(

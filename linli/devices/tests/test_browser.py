@@ -8,7 +8,6 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from linli.core import live
@@ -139,27 +138,3 @@ def test_without_event_source_the_inbox_follows_by_long_poll(
     page.locator(f"#alarm-{alarm.pk}").wait_for(timeout=2000)
     assert time.monotonic() - started < 2
     assert any("last=" in url for url in polls)
-
-
-@pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="sessions are PostgreSQL's (pg_stat_activity)"
-)
-@pytest.mark.django_db(transaction=True)
-def test_no_database_session_is_left_behind_by_the_browser_test():
-    """Run after the browser test above (transactional tests run last, in file order):
-    no other session holds the test database, else it cannot be dropped at the end
-    ("being accessed by other users"). `browser_context` closes the connection the
-    test's queries opened inside Playwright's block."""
-
-    def others() -> list[tuple]:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT pid, state, left(query, 80) FROM pg_stat_activity"
-                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
-            )
-            return cursor.fetchall()
-
-    deadline = time.monotonic() + 5  # the live server's request threads end with the browser
-    while others() and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert others() == []

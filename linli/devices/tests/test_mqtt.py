@@ -309,10 +309,9 @@ def test_no_message_lost_when_the_broker_restarts(devices, broker, workers):
         client.loop_stop()
 
 
-@pytest.mark.skipif(
-    connection.vendor != "postgresql",
+@pytest.mark.postgresql(
     reason="Needs PostgreSQL: the writer thread has a connection of its own, and the "
-    "SQLite test database lives in this thread's (run `make test-pg`).",
+    "SQLite test database lives in this thread's (run `make test-pg`)."
 )
 @pytest.mark.django_db(transaction=True)
 def test_a_pipelined_worker_acknowledges_only_what_its_writer_committed(
@@ -375,10 +374,9 @@ def _database_url() -> str:
     return f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
 
 
-@pytest.mark.skipif(
-    connection.vendor != "postgresql",
+@pytest.mark.postgresql(
     reason="Needs PostgreSQL: the killed worker is another process, and the SQLite "
-    "test database lives in this one's memory (run `make test-pg`).",
+    "test database lives in this one's memory (run `make test-pg`)."
 )
 @pytest.mark.django_db(transaction=True)
 def test_no_message_lost_when_a_worker_is_stopped_or_killed(devices, broker, workers):
@@ -593,10 +591,9 @@ def test_a_part_of_the_simulation_connects_only_its_share_of_the_devices(
     assert listener.keys() == share
 
 
-@pytest.mark.skipif(
-    connection.vendor != "postgresql",
+@pytest.mark.postgresql(
     reason="Needs PostgreSQL: the simulating processes read the profiles, and the SQLite "
-    "test database lives in this one's memory (run `make test-pg`).",
+    "test database lives in this one's memory (run `make test-pg`)."
 )
 @pytest.mark.django_db(transaction=True)
 def test_more_devices_than_a_process_takes_run_in_several_processes_stopped_together(

@@ -11,9 +11,7 @@ from linli.devices.models import HourlyAggregate, Telemetry
 from linli.devices.tests.support import message, ms
 
 pytestmark = pytest.mark.django_db
-postgres_only = pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="partitions need PostgreSQL"
-)
+postgres_only = pytest.mark.postgresql(reason="partitions need PostgreSQL")
 sqlite_only = pytest.mark.skipif(
     connection.vendor == "postgresql", reason="PostgreSQL drops partitions"
 )

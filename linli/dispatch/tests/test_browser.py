@@ -9,7 +9,6 @@ import re
 import time
 
 import pytest
-from django.db import connections
 from django.utils import timezone
 
 from linli.core import live
@@ -23,10 +22,9 @@ from linli.testing.browser import sign_in
 # locked"): PostgreSQL only, as the screens' live tests.
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(
-        connections["default"].vendor != "postgresql",
+    pytest.mark.postgresql(
         reason="Needs PostgreSQL: the live server's threads and the test's share SQLite's "
-        "one in-memory connection (run `make test-pg`).",
+        "one in-memory connection (run `make test-pg`)."
     ),
 ]
 SHOTS = os.environ.get("LINLI_SHOTS", "")

@@ -7,7 +7,6 @@ open list and the home page's unread count within 2 s, without a reload."""
 import time
 
 import pytest
-from django.db import connections
 
 from linli.core import live
 from linli.notices import services
@@ -91,11 +90,10 @@ def test_the_notice_pages_pass_axe_in_normal_and_large_text(world, homes, browse
     assert errors == []
 
 
-@pytest.mark.skipif(
-    connections["default"].vendor != "postgresql",
+@pytest.mark.postgresql(
     reason="Needs PostgreSQL: the live server's request threads, the stream's and the "
     "table transport's poller share the SQLite test database's one in-memory connection "
-    "(failed 2 full runs in 3 here; run `make test-pg`).",
+    "(failed 2 full runs in 3 here; run `make test-pg`)."
 )
 @pytest.mark.parametrize("live_transport", ["table"], indirect=True)
 @pytest.mark.django_db(transaction=True)

@@ -4,7 +4,7 @@ forged, wrong amounts and unknown orders refused or answered alike, and audited.
 import threading
 
 import pytest
-from django.db import connection, connections
+from django.db import connections
 
 from linli.audit.models import AuditEntry
 from linli.core.models import PublishedEvent
@@ -137,7 +137,7 @@ def test_a_failed_payment_fails_the_order_and_a_late_success_is_left_for_reconci
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
+@pytest.mark.postgresql(reason="row locks need PostgreSQL")
 @pytest.mark.parametrize("same", [True, False], ids=["replayed", "two-notifications"])
 def test_two_callbacks_at_once_pay_the_order_once(world, same):
     from django.test import Client

@@ -104,9 +104,8 @@ def test_the_sqlite_database_file_holds_no_plaintext_id_or_phone_numbers(demo, t
 
 
 @committed
-@pytest.mark.skipif(
-    connection.vendor != "postgresql",
-    reason=f"the PostgreSQL variant (pg_dump); this run uses {connection.vendor}",
+@pytest.mark.postgresql(
+    reason=f"the PostgreSQL variant (pg_dump); this run uses {connection.vendor}"
 )
 def test_pg_dump_of_the_database_holds_no_plaintext_id_or_phone_numbers(demo):
     pg_dump = shutil.which("pg_dump")

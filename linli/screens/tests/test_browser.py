@@ -39,11 +39,10 @@ def focus_ring(page) -> dict:
 # A display and a TV page open at once, streams held while they fetch: on SQLite the
 # live server's request threads share the test database's one in-memory connection and
 # race on it (sqlite3: "bad parameter or other API misuse", 1 CI run in 3).
-needs_postgresql = pytest.mark.skipif(
-    connections["default"].vendor != "postgresql",
+needs_postgresql = pytest.mark.postgresql(
     reason="Needs PostgreSQL: the live server's request threads share the SQLite test "
     "database's one in-memory connection, and a display's and a TV's streams, fetches "
-    "and polls use it at once (run `make test-pg`).",
+    "and polls use it at once (run `make test-pg`)."
 )
 
 
@@ -343,3 +342,25 @@ def test_a_notice_reaches_an_open_display_and_tv_channel_within_two_seconds(
     for context in contexts:
         context.close()
     _wait(lambda: len(live.hub) == 0, "the pages' streams to end")
+
+
+@pytest.mark.postgresql(reason="sessions are PostgreSQL's (pg_stat_activity)")
+@pytest.mark.django_db(transaction=True)
+def test_no_database_session_is_left_behind_by_the_browser_test():
+    """Run after the browser tests above (transactional tests run last, in file order):
+    no other session holds the test database, else it cannot be dropped at the end
+    ("being accessed by other users"). `browser_context` closes the connection the
+    test's queries opened inside Playwright's block."""
+
+    def others() -> list[tuple]:
+        with connections["default"].cursor() as cursor:
+            cursor.execute(
+                "SELECT pid, state, left(query, 80) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+            return cursor.fetchall()
+
+    deadline = time.monotonic() + 5  # the live server's request threads end with the browser
+    while others() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert others() == []

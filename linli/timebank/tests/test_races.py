@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection, connections
+from django.db import connections
 
 from linli.timebank import selectors
 from linli.timebank.models import Entry
@@ -15,7 +15,7 @@ from linli.timebank.services import hours_earn, hours_spend
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
+@pytest.mark.postgresql(reason="row locks need PostgreSQL")
 def test_two_spends_at_once_never_overdraw(world, volunteer):
     hours_earn(volunteer=volunteer, hours=Decimal("3"), service="meals", reference="", by=None)
     barrier = threading.Barrier(2)

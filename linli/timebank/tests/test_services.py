@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
 
@@ -228,7 +228,7 @@ def test_the_database_refuses_a_negative_balance(world, volunteer):
         Account.objects.filter(pk=account.pk).update(balance=D("-0.01"))
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="the trigger is PostgreSQL's")
+@pytest.mark.postgresql(reason="the trigger is PostgreSQL's")
 def test_postgresql_refuses_to_edit_or_delete_entries(world, volunteer):
 
     entry = hours_earn(
