@@ -30,9 +30,12 @@ GRANTABLE_ROLES: dict[str, frozenset[str]] = {
             Role.DEPARTMENT_HANDLER,
             Role.AUDITOR,
             Role.RESIDENT,
+            Role.FAMILY,
         }
     ),
-    Role.SUBDISTRICT_ADMIN: frozenset({Role.COMMUNITY_WORKER, Role.GRID_WORKER, Role.RESIDENT}),
+    Role.SUBDISTRICT_ADMIN: frozenset(
+        {Role.COMMUNITY_WORKER, Role.GRID_WORKER, Role.RESIDENT, Role.FAMILY}
+    ),
 }
 
 # The levels of the region tree at which each role can be held.
@@ -45,4 +48,5 @@ ROLE_LEVELS: dict[str, frozenset[str]] = {
     Role.DEPARTMENT_HANDLER: frozenset({Level.DISTRICT, Level.SUBDISTRICT}),
     Role.AUDITOR: frozenset({Level.CITY, Level.DISTRICT, Level.SUBDISTRICT}),
     Role.RESIDENT: frozenset({Level.COMMUNITY}),
+    Role.FAMILY: frozenset({Level.COMMUNITY}),
 }

@@ -8,6 +8,7 @@ class CareConfig(AppConfig):
     verbose_name = _("Elderly care")
 
     def ready(self) -> None:
+        from linli.care import home
         from linli.care.permissions import ELDER_VIEW
         from linli.core import navigation, panels
 
@@ -18,4 +19,5 @@ class CareConfig(AppConfig):
             ),
             # The elder a call is about, on the dispatcher's page of the call.
             panels.Panel("dispatch.call", _("Elder profile"), "care:call-card", ELDER_VIEW),
+            *home.BLOCKS,
         )

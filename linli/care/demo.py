@@ -1,8 +1,10 @@
 """Demo elder profiles for 车站社区 (docs/care.md): the community's elders from the
 demo registry — living situation from their household, conditions and allergies for
 some, one or two emergency contacts — an elder with a kiosk account (`laoren`, the
-home page at /care/home/), and a daughter in the registry (`jiashu`) holding her
-mother's consent to follow her alarms and visits at /care/family/.
+home page at /care/home/), a daughter in the registry (`jiashu`) holding her
+mother's consent to follow her alarms and visits at /care/family/, and a son or
+daughter living in another city (`waidi`, a 家属 account: an emergency contact the
+registry does not know, ADR 0027) holding another elder's.
 
 Through the services (by=None); idempotent: nothing is done once profiles exist."""
 
@@ -17,7 +19,7 @@ from linli.accounts.demo import DEMO_PASSWORD
 from linli.accounts.models import User
 from linli.accounts.services import user_create
 from linli.care import services
-from linli.care.models import ElderProfile
+from linli.care.models import ElderProfile, EmergencyContact
 from linli.core.permissions import Role
 from linli.regions.models import Region
 from linli.registry.choices import ResidentStatus
@@ -91,13 +93,16 @@ def seed(stdout: OutputWrapper, **_options: Any) -> None:
                 phone=f"139{rng.randint(0, 99_999_999):08d}",
                 by=None,
             )
-    accounts = _kiosk(elders, community) + _family(elders, community)
+    accounts = _kiosk(elders, community) + _family(elders, community) + _away(elders, community)
     stdout.write(f"care: {len(elders)} elder profiles in 车站社区{accounts}")
 
 
-def _account(username: str, person: Resident, community: Region) -> bool:
-    """The resident account `username` for `person`; False when another demo account
-    already has their mobile number (the next person is tried)."""
+def _account(
+    username: str, person: Resident | EmergencyContact, community: Region, role: str = Role.RESIDENT
+) -> bool:
+    """The account `username` for `person` (a resident's, or a contact's 家属 account);
+    False when another demo account already has their mobile number (the next person
+    is tried)."""
     if User.objects.filter(username=username).exists():
         return True
     try:
@@ -106,7 +111,7 @@ def _account(username: str, person: Resident, community: Region) -> bool:
                 username=username,
                 full_name=person.name,
                 password=DEMO_PASSWORD,
-                role=Role.RESIDENT,
+                role=role,
                 region=community,
                 phone=person.phone,
                 by=None,
@@ -147,4 +152,20 @@ def _family(elders: list[Resident], community: Region) -> str:
         )
         services.consent_give(resident=elder, family=child, relation=relation, by=None)
         return f", family account jiashu ({child.name}, consent of {elder.name})"
+    return ""
+
+
+def _away(elders: list[Resident], community: Region) -> str:
+    """`waidi`: a son or daughter in another city, an emergency contact of an elder
+    living alone, with the elder's consent and a 家属 account."""
+    for elder in elders:
+        if elder.care_profile.living_situation != "alone":
+            continue
+        for contact in services.contact_candidates(elder):
+            if not _account("waidi", contact, community, Role.FAMILY):
+                continue
+            services.consent_give(
+                resident=elder, contact=contact, relation=contact.relation, by=None
+            )
+            return f", family account waidi ({contact.name}, away; consent of {elder.name})"
     return ""

@@ -50,13 +50,20 @@ class RevealForm(forms.Form):
 
 
 class ConsentForm(forms.Form):
-    family = forms.IntegerField(label=_("Family member"), widget=forms.Select)
+    family = forms.CharField(label=_("Family member"), max_length=24, widget=forms.Select)
     relation = forms.ChoiceField(
         label=_("Relation"),
         choices=[(r.value, r.label) for r in FAMILY_RELATIONS],
     )
 
-    def __init__(self, *args: Any, candidates: list[tuple[int, str]], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, candidates: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        # Offered: the elder's family as the service finds it; the service checks again.
+        # Offered: the elder's family as the service finds it (`resident:<pk>` or
+        # `contact:<pk>`); the service checks again.
         self.fields["family"].widget.choices = [("", "—"), *candidates]
+
+    def holder(self) -> dict[str, int]:
+        """`{"family": pk}` or `{"contact": pk}` from the chosen value; {} if it is
+        neither."""
+        kind, _sep, pk = self.cleaned_data["family"].partition(":")
+        return {kind: int(pk)} if kind in ("resident", "contact") and pk.isdigit() else {}

@@ -120,8 +120,10 @@ class ConsentQuerySet(ScopedQuerySet["FamilyConsent"]):
 
 class FamilyConsent(models.Model):
     """The elder's consent, recorded by staff on the elder's behalf, that a family
-    member (a resident with an account) sees the elder's alarms and visits. Revocable;
-    giving and revoking are audited."""
+    member sees the elder's alarms and visits on their own account: a registry person
+    (`family`, whose resident account has their mobile number) or, for family outside
+    the registry, one of the elder's emergency contacts (`contact`, whose 家属 account
+    has the contact's number; ADR 0027). Revocable; giving and revoking are audited."""
 
     profile = models.ForeignKey(
         ElderProfile, models.PROTECT, related_name="consents", verbose_name=_("elder profile")
@@ -129,8 +131,18 @@ class FamilyConsent(models.Model):
     family = models.ForeignKey(
         "registry.Resident",
         models.PROTECT,
+        null=True,
+        blank=True,
         related_name="care_consents_held",
         verbose_name=_("family member"),
+    )
+    contact = models.ForeignKey(
+        EmergencyContact,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="consents",
+        verbose_name=_("emergency contact"),
     )
     relation = models.CharField(_("relation"), max_length=16, choices=ContactRelation.choices)
     given_at = models.DateTimeField(_("given at"))
@@ -164,11 +176,22 @@ class FamilyConsent(models.Model):
                 condition=Q(revoked_at__isnull=True),
                 name="consent_one_active_per_family",
                 violation_error_message=_("This family member already has the elder's consent."),
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["profile", "contact"],
+                condition=Q(revoked_at__isnull=True),
+                name="consent_one_active_per_contact",
+                violation_error_message=_("This family member already has the elder's consent."),
+            ),
+            models.CheckConstraint(
+                condition=Q(family__isnull=False, contact__isnull=True)
+                | Q(family__isnull=True, contact__isnull=False),
+                name="consent_names_a_person_or_a_contact",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.profile} → {mask_name(self.family.name)}"
+        return f"{self.profile} → {self.masked_family}"
 
     @property
     def active(self) -> bool:
@@ -176,7 +199,8 @@ class FamilyConsent(models.Model):
 
     @property
     def masked_family(self) -> str:
-        return mask_name(self.family.name)
+        holder = self.family if self.family_id is not None else self.contact
+        return mask_name(holder.name if holder is not None else "")
 
     @property
     def region_path(self) -> str:

@@ -8,13 +8,17 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
+from linli.accounts.models import RoleGrant, User
 from linli.care.filters import ElderFilter
-from linli.care.models import ElderProfile, EmergencyContact, FamilyConsent
+from linli.care.models import CONTACT_PHONE_CONTEXT, ElderProfile, EmergencyContact, FamilyConsent
 from linli.care.permissions import ELDER_VIEW
+from linli.core.crypto import blind_index
+from linli.core.permissions import Role
 from linli.devices.models import Alarm, Device
 from linli.dispatch.models import Call
 from linli.gridwork.models import Visit
 from linli.notices.audience import reader_of
+from linli.regions.selectors import regions_within
 from linli.registry.choices import ResidentStatus
 from linli.registry.filters import ResidentFilter
 from linli.registry.labels import ELDERLY, derived_label_q
@@ -127,12 +131,27 @@ def person_of(user: AnyUser) -> Resident | None:
 
 
 def consents_for(user: AnyUser) -> QuerySet[FamilyConsent]:
-    """The consents in force that the signed-in family member holds."""
+    """The consents in force that the signed-in family member holds: as the registry's
+    person of their resident account, or as the elder's emergency contact with their
+    account's mobile number, below the account's 家属 grants (ADR 0027)."""
+    held = Q(pk__in=[])
     person = person_of(user)
-    if person is None:
-        return FamilyConsent.objects.none()
+    if person is not None:
+        held |= Q(family=person)
+    paths = [g.region.path for g in _grants(user, Role.FAMILY)]
+    if paths and user.phone:
+        held |= Q(
+            contact__phone_index=blind_index(user.phone, CONTACT_PHONE_CONTEXT),
+            profile__resident__grid__in=regions_within(paths),
+        )
     return (
         FamilyConsent.objects.active()
-        .filter(family=person, profile__resident__status=ResidentStatus.LIVING)
+        .filter(held, profile__resident__status=ResidentStatus.LIVING)
         .select_related("profile__resident__household__house__building")
     )
+
+
+def _grants(user: AnyUser, role: str) -> list[RoleGrant]:
+    if not isinstance(user, User) or not user.is_active:
+        return []
+    return [grant for grant in user.active_grants() if grant.role == role]

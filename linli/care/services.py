@@ -171,8 +171,20 @@ def contact_add(
 
 @transaction.atomic
 def contact_remove(*, contact: EmergencyContact, by: AnyUser) -> None:
+    """Remove a contact; refused while they hold the elder's consent. Consents they
+    held and that were revoked go with them (the audit trail keeps both steps)."""
     resident = contact.profile.resident
     ensure_may(by, resident.grid, ELDER_MANAGE)
+    if contact.consents.active().exists():
+        raise ValidationError(
+            {
+                "contact": _(
+                    "This contact holds the elder's consent to see alarms and visits: "
+                    "revoke the consent first."
+                )
+            }
+        )
+    contact.consents.all().delete()
     audit_record(
         action="record_delete",
         actor=by,
@@ -244,16 +256,49 @@ def family_candidates(resident: Resident) -> list[tuple[Resident, str]]:
     return list(found.values())
 
 
+def contact_candidates(resident: Resident) -> list[EmergencyContact]:
+    """The elder's emergency contacts of a family relation whom the registry does not
+    know (no living resident has their mobile number): family outside the district,
+    who may be given the consent as a contact (ADR 0027). The others are offered as
+    the registry's person (`family_candidates`)."""
+    profile = ElderProfile.objects.filter(resident=resident).first()
+    if profile is None:
+        return []
+    contacts = [
+        contact
+        for contact in profile.contacts.filter(relation__in=FAMILY_RELATIONS)
+        if contact.phone and PHONE.fullmatch(contact.phone)
+    ]
+    known = set(
+        Resident.objects.filter(
+            phone_index__in=[blind_index(c.phone, Resident.PHONE_CONTEXT) for c in contacts],
+            status=ResidentStatus.LIVING,
+        ).values_list("phone_index", flat=True)
+    )
+    return [c for c in contacts if blind_index(c.phone, Resident.PHONE_CONTEXT) not in known]
+
+
 @transaction.atomic
 def consent_give(
-    *, resident: Resident, family: Resident, relation: str, by: AnyUser
+    *,
+    resident: Resident,
+    relation: str,
+    by: AnyUser,
+    family: Resident | None = None,
+    contact: EmergencyContact | None = None,
 ) -> FamilyConsent:
-    """Record the elder's consent that `family` sees their alarms and visits."""
+    """Record the elder's consent that a family member sees their alarms and visits:
+    `family`, a registry person, or `contact`, one of the elder's emergency contacts
+    the registry does not know."""
     ensure_may(by, resident.grid, ELDER_MANAGE)
     if relation not in FAMILY_RELATIONS:
         raise ValidationError(
             {"relation": _("Consent is given to family only: choose a family relation.")}
         )
+    if (family is None) == (contact is None):
+        raise ValidationError({"family": _("Choose a family member.")})
+    if contact is not None:
+        return _consent_to_contact(resident=resident, contact=contact, relation=relation, by=by)
     if family.pk not in {person.pk for person, _r in family_candidates(resident)}:
         raise ValidationError(
             {
@@ -285,6 +330,39 @@ def consent_give(
     return consent
 
 
+def _consent_to_contact(
+    *, resident: Resident, contact: EmergencyContact, relation: str, by: AnyUser
+) -> FamilyConsent:
+    if contact.pk not in {c.pk for c in contact_candidates(resident)}:
+        raise ValidationError(
+            {
+                "family": _(
+                    "This contact cannot be given the consent: they must be one of the "
+                    "elder's emergency contacts, of a family relation, with a mobile number."
+                )
+            }
+        )
+    profile = _profile_for(resident)
+    if profile.consents.active().filter(contact=contact).exists():
+        raise ValidationError({"family": _("This family member already has the elder's consent.")})
+    consent = FamilyConsent.objects.create(
+        profile=profile,
+        contact=contact,
+        relation=relation,
+        given_at=timezone.now(),
+        given_by=by if getattr(by, "is_authenticated", False) else None,
+    )
+    audit_record(
+        action="record_create",
+        actor=by,
+        obj=consent,
+        region=resident.grid,
+        object_label=_label(resident),
+        details={"consent": "given", "contact_id": contact.pk, "relation": relation},
+    )
+    return consent
+
+
 @transaction.atomic
 def consent_revoke(*, consent: FamilyConsent, by: AnyUser) -> FamilyConsent:
     consent = FamilyConsent.objects.select_for_update().get(pk=consent.pk)
@@ -301,7 +379,11 @@ def consent_revoke(*, consent: FamilyConsent, by: AnyUser) -> FamilyConsent:
         obj=consent,
         region=resident.grid,
         object_label=_label(resident),
-        details={"consent": "revoked", "family_id": consent.family_id},
+        details={
+            "consent": "revoked",
+            "family_id": consent.family_id,
+            "contact_id": consent.contact_id,
+        },
     )
     return consent
 

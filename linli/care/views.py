@@ -57,13 +57,22 @@ def elder_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _candidates(resident: Resident) -> list[tuple[int, str]]:
+def _candidates(resident: Resident) -> list[tuple[str, str]]:
+    """The consent form's choices: `resident:<pk>` for the registry's people,
+    `contact:<pk>` for emergency contacts the registry does not know."""
+    household, contact_in, contact_out = (
+        _("same household"),
+        _("emergency contact"),
+        _("emergency contact outside the registry"),
+    )
     offered = []
     for person, _relation in services.family_candidates(resident):
         if person.household_id == resident.household_id:
-            offered.append((person.pk, f"{person.name}（{_('same household')}）"))
+            offered.append((f"resident:{person.pk}", f"{person.name}（{household}）"))
         else:
-            offered.append((person.pk, f"{mask_name(person.name)}（{_('emergency contact')}）"))
+            offered.append((f"resident:{person.pk}", f"{mask_name(person.name)}（{contact_in}）"))
+    for contact in services.contact_candidates(resident):
+        offered.append((f"contact:{contact.pk}", f"{mask_name(contact.name)}（{contact_out}）"))
     return offered
 
 
@@ -175,8 +184,12 @@ def contact_remove(request: HttpRequest, pk: int) -> HttpResponse:
         pk=pk,
     )
     resident_pk = contact.profile.resident_id
-    services.contact_remove(contact=contact, by=request.user)
-    messages.success(request, _("The emergency contact was removed."))
+    try:
+        services.contact_remove(contact=contact, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The emergency contact was removed."))
     return redirect("care:elder-detail", resident_pk)
 
 
@@ -186,15 +199,14 @@ def consent_give(request: HttpRequest, pk: int) -> HttpResponse:
     resident = _elder(request, pk, ELDER_MANAGE)
     form = ConsentForm(request.POST, candidates=_candidates(resident))
     if form.is_valid():
-        family = Resident.objects.filter(pk=form.cleaned_data["family"]).first()
+        chosen = form.holder()
+        holder = {
+            "family": Resident.objects.filter(pk=chosen.get("resident", 0)).first(),
+            "contact": EmergencyContact.objects.filter(pk=chosen.get("contact", 0)).first(),
+        }
         try:
-            if family is None:
-                raise ValidationError({"family": _("Choose a family member.")})
             services.consent_give(
-                resident=resident,
-                family=family,
-                relation=form.cleaned_data["relation"],
-                by=request.user,
+                resident=resident, relation=form.cleaned_data["relation"], by=request.user, **holder
             )
         except ValidationError as exc:
             apply_errors(form, exc)

@@ -24,9 +24,13 @@ class Role(models.TextChoices):
     DEPARTMENT_HANDLER = "department_handler", _("Department handler")
     AUDITOR = "auditor", _("Auditor")
     RESIDENT = "resident", _("Resident")
+    # 家属: someone outside the registry (an elder's daughter in another city) whom an
+    # elder's consent names as an emergency contact; held at the elder's community
+    # (ADR 0027).
+    FAMILY = "family", _("Family member")
 
 
-STAFF_ROLES = frozenset(Role) - {Role.RESIDENT}
+STAFF_ROLES = frozenset(Role) - {Role.RESIDENT, Role.FAMILY}
 ADMIN_ROLES = frozenset({Role.PLATFORM_ADMIN, Role.DISTRICT_ADMIN, Role.SUBDISTRICT_ADMIN})
 
 

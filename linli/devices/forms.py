@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from linli.accounts.models import User
-from linli.core.permissions import Role
+from linli.core.permissions import STAFF_ROLES, Role
 from linli.devices.choices import Channel, Operator, RuleKind, Severity, ValueType
 from linli.devices.models import AlarmType, DeviceProfile
 from linli.regions.forms import region_choices
@@ -304,7 +304,7 @@ class AlarmTypeForm(forms.Form):
             self.order_fields(["name", "code"])
 
 
-ROLE_CHOICES = [(r.value, r.label) for r in Role if r != Role.RESIDENT]
+ROLE_CHOICES = [(r.value, r.label) for r in Role if r in STAFF_ROLES]
 
 
 class NotificationRuleForm(forms.Form):

@@ -32,5 +32,6 @@ vocabulary.register(
         Role.GRID_WORKER: {ORDER_VIEW, ORDER_BOOK},
         Role.AUDITOR: {ORDER_VIEW},
         Role.RESIDENT: {ORDER_REQUEST},
+        Role.FAMILY: {ORDER_REQUEST},  # for the elders whose consent they hold
     },
 )

@@ -12,6 +12,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
 from linli.accounts.models import RoleGrant, User
+from linli.care.selectors import consents_for
 from linli.core.crypto import blind_index
 from linli.core.permissions import Role, vocabulary
 from linli.core.scoping import AnyUser
@@ -126,22 +127,22 @@ def elders_visible(*, user: AnyUser, action: str) -> QuerySet[Resident]:
 
 
 def family_elders(user: AnyUser) -> QuerySet[Resident]:
-    """The elders a resident's account books for: the registry's people with the
-    account's mobile number (below their resident grants), and the elders of their
-    households (the elder themself or a family member living with them)."""
+    """The elders a resident's or 家属's account books for: the elders of the
+    households of the registry's people with the account's mobile number (below their
+    resident grants: the elder themself or family living with them), and the elders
+    whose consent the account holds (care.selectors.consents_for)."""
     if not isinstance(user, User) or not user.is_active or not user.phone:
         return Resident.objects.none()
     paths = [g.region.path for g in user.active_grants() if g.role == Role.RESIDENT]
-    if not paths:
-        return Resident.objects.none()
     selves = Resident.objects.filter(
         status=ResidentStatus.LIVING,
         phone_index=blind_index(user.phone, Resident.PHONE_CONTEXT),
         grid__in=regions_within(paths),
     )
+    consented = consents_for(user).values("profile__resident")
     return (
         Resident.objects.filter(
-            household__in=selves.values("household"),
+            Q(household__in=selves.values("household")) | Q(pk__in=consented),
             status=ResidentStatus.LIVING,
             birth_date__lte=years_ago(ELDERLY_AGE),
         )

@@ -34,3 +34,11 @@ def account_of(resident: Resident, username: str) -> User:
     )
     RoleGrant.objects.create(user=user, role=Role.RESIDENT, region=community)
     return user
+
+
+def family_account(phone: str, username: str, community) -> User:
+    """A 家属 account (family outside the registry, ADR 0027) with `phone`, held at
+    `community`."""
+    user = User.objects.create_user(username, PASSWORD, full_name="王丽", phone=phone)
+    RoleGrant.objects.create(user=user, role=Role.FAMILY, region=community)
+    return user

@@ -113,6 +113,6 @@ def test_the_grant_form_offers_only_the_roles_the_admin_may_grant(client, world)
     client.force_login(world.subdistrict_admin)
     page = client.get(f"/accounts/users/{world.worker_a.pk}/").content.decode()
     offered = set(re.findall(r'<option value="(\w+)"', page))
-    assert offered == {Role.COMMUNITY_WORKER, Role.GRID_WORKER, Role.RESIDENT}
+    assert offered == {Role.COMMUNITY_WORKER, Role.GRID_WORKER, Role.RESIDENT, Role.FAMILY}
     page = client.get("/accounts/users/new/").content.decode()
     assert set(re.findall(r'<option value="(\w+)"', page)) == offered

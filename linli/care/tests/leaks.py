@@ -1,5 +1,6 @@
 """Community B for the leak test: an elder of B with a profile (health data), two
-emergency contacts, a daughter in the household holding the elder's consent, and
+emergency contacts, a daughter in the household and a grandson outside the registry
+(a contact) holding the elder's consent, and
 accounts for the elder (the home kiosk) and the daughter (the family's view)."""
 
 from linli.care import services
@@ -36,6 +37,12 @@ def community_b(world, made) -> Leaks:
     consent = services.consent_give(
         resident=resident, family=daughter, relation="daughter", by=None
     )
+    far_away = services.contact_add(
+        resident=resident, name="上官泄漏孙", relation="grandchild", phone="13905339905", by=None
+    )
+    to_contact = services.consent_give(
+        resident=resident, contact=far_away, relation="grandchild", by=None
+    )
     world.elder_b = account_of(resident, "elder.b")
     world.family_b = account_of(daughter, "family.b")
     page, api = f"/care/elders/{resident.pk}", f"/api/v1/care/elders/{resident.pk}"
@@ -44,7 +51,7 @@ def community_b(world, made) -> Leaks:
         objects={
             "elderprofile": [resident.care_profile],
             "emergencycontact": [contact],
-            "familyconsent": [consent],
+            "familyconsent": [consent, to_contact],
         },
         markers=MARKERS,
         searches=["?q=上官"],
@@ -56,7 +63,7 @@ def community_b(world, made) -> Leaks:
             ),
             ("post", "care:contact-remove"): Send(f"/care/contacts/{contact.pk}/remove/"),
             ("post", "care:consent-give"): Send(
-                f"{page}/consents/", {"family": son.pk, "relation": "son"}
+                f"{page}/consents/", {"family": f"resident:{son.pk}", "relation": "son"}
             ),
             ("post", "care:consent-revoke"): Send(f"/care/consents/{consent.pk}/revoke/"),
             ("post", "care:kiosk-call"): Send("/care/home/call/", by="elder_b"),

@@ -4,15 +4,17 @@ region (or without the elder's consent) see nothing."""
 
 from django.utils.http import urlencode
 
+from linli.accounts.models import RoleGrant
 from linli.audit.models import AuditEntry
 from linli.care import services
 from linli.care.models import ElderProfile, EmergencyContact
 from linli.cases.models import Case
+from linli.core.permissions import Role
 from linli.devices.models import Alarm, AlarmType, Device, DeviceProfile
 from linli.devices.services import device_provision
 from linli.gridwork.models import Visit
 from linli.registry.choices import Relation as HouseholdRelation
-from linli.testing.care import account_of, elder, profiled
+from linli.testing.care import account_of, elder, family_account, profiled
 from linli.testing.http import get, post, text
 from linli.testing.registry import aged, move_in, phone
 
@@ -198,7 +200,7 @@ def test_with_consent_the_family_sees_alarms_and_visits_until_revoked(client, wo
         client,
         world.worker_a,
         f"{_page(resident)}consents/",
-        {"family": daughter.pk, "relation": "daughter"},
+        {"family": f"resident:{daughter.pk}", "relation": "daughter"},
     )
     assert given.status_code == 302
     button = _device(world, resident, "call-button", "CB-0100")
@@ -238,9 +240,93 @@ def test_consent_for_someone_who_is_not_family_is_refused(client, world):
         client,
         world.worker_a,
         f"{_page(resident)}consents/",
-        {"family": stranger.pk, "relation": "son"},
+        {"family": f"resident:{stranger.pk}", "relation": "son"},
     )
     assert response.status_code == 422 and "not the elder's family" in text(response)
+
+
+def _daughter_far_away(world):
+    """An elder whose daughter lives in another city: an emergency contact whose
+    number no registry person has."""
+    resident = profiled(elder(world.a1, phone=phone(32)))
+    contact = services.contact_add(
+        resident=resident, name="王丽", relation="daughter", phone=phone(33), by=None
+    )
+    return resident, contact
+
+
+def test_a_daughter_outside_the_registry_follows_her_mother_as_a_contact(client, world):
+    resident, contact = _daughter_far_away(world)
+    page = text(get(client, world.worker_a, _page(resident)))
+    assert "王*（emergency contact outside the registry）" in page
+    given = post(
+        client,
+        world.worker_a,
+        f"{_page(resident)}consents/",
+        {"family": f"contact:{contact.pk}", "relation": "daughter"},
+    )
+    assert given.status_code == 302
+    consent = resident.care_profile.consents.get()
+    assert consent.contact == contact and consent.family is None
+    assert AuditEntry.objects.filter(details__contact_id=contact.pk).exists()
+    Visit.objects.create(
+        grid=resident.grid,
+        household=resident.household,
+        visitor=world.grid_worker_a1,
+        visited_at="2026-01-04T09:00:00Z",
+        purpose="care",
+    )
+    # Her number with a 家属 grant in another community sees nothing of her mother.
+    daughter = family_account(phone(33), "wang.li", world.b)
+    assert get(client, daughter, f"/care/family/{resident.pk}/").status_code == 404
+    assert resident.name not in text(get(client, daughter, "/care/family/"))
+    RoleGrant.objects.create(user=daughter, role=Role.FAMILY, region=world.a)
+    assert resident.name in text(get(client, daughter, "/care/family/"))
+    assert "2026-01-04" in text(get(client, daughter, f"/care/family/{resident.pk}/"))
+    assert "My elders" in text(get(client, daughter, "/"))  # her home page links them
+    refused = post(client, world.worker_a, f"/care/contacts/{contact.pk}/remove/", {})
+    assert "revoke the consent first" in text(get(client, world.worker_a, refused["Location"]))
+    assert EmergencyContact.objects.filter(pk=contact.pk).exists()
+    post(client, world.worker_a, f"/care/consents/{consent.pk}/revoke/", {})
+    assert get(client, daughter, f"/care/family/{resident.pk}/").status_code == 404
+    post(client, world.worker_a, f"/care/contacts/{contact.pk}/remove/", {})
+    assert not EmergencyContact.objects.filter(pk=contact.pk).exists()
+
+
+def test_a_contact_is_offered_as_the_registry_person_when_the_registry_knows_them(client, world):
+    resident, _daughter, _account = _family(world)
+    contact = resident.care_profile.contacts.get()
+    page = text(get(client, world.worker_a, _page(resident)))
+    assert "outside the registry" not in page
+    response = post(
+        client,
+        world.worker_a,
+        f"{_page(resident)}consents/",
+        {"family": f"contact:{contact.pk}", "relation": "daughter"},
+    )
+    assert response.status_code == 422 and "cannot be given the consent" in text(response)
+    assert not resident.care_profile.consents.exists()
+
+
+def test_another_elders_contact_or_a_garbled_choice_is_refused(client, world):
+    resident, _contact = _daughter_far_away(world)
+    other = profiled(elder(world.a1, name="赵桂芝", number="305"))
+    theirs = services.contact_add(
+        resident=other, name="赵强", relation="son", phone=phone(34), by=None
+    )
+    for chosen, message in [
+        (f"contact:{theirs.pk}", "cannot be given the consent"),
+        ("contact:abc", "Choose a family member."),
+        ("someone", "Choose a family member."),
+    ]:
+        response = post(
+            client,
+            world.worker_a,
+            f"{_page(resident)}consents/",
+            {"family": chosen, "relation": "son"},
+        )
+        assert response.status_code == 422 and message in text(response), chosen
+    assert not resident.care_profile.consents.exists()
 
 
 def test_the_kiosk_call_presses_the_homes_call_button(

@@ -1,5 +1,6 @@
 """The demo's elder profiles for 车站社区: living situations from the households,
-contacts, the kiosk and family accounts with the consent; a second run does nothing."""
+contacts, the kiosk and family accounts with the consent (one of them for a contact
+outside the registry); a second run does nothing."""
 
 from io import StringIO
 
@@ -34,5 +35,9 @@ def test_the_demo_seeds_profiles_accounts_and_a_consent(world):
     laoren, jiashu = User.objects.get(username="laoren"), User.objects.get(username="jiashu")
     assert person_of(laoren) == alone and person_of(jiashu) == son
     assert [c.profile.resident for c in consents_for(jiashu)] == [mother]
+    waidi = User.objects.get(username="waidi")  # a contact of the elder living alone
+    assert waidi.active_grants()[0].role == "family" and person_of(waidi) is None
+    (away,) = consents_for(waidi)
+    assert away.profile.resident == alone and away.contact.phone == waidi.phone
     demo.seed(OutputWrapper(StringIO()))
-    assert FamilyConsent.objects.count() == 1 and ElderProfile.objects.count() == 2
+    assert FamilyConsent.objects.count() == 2 and ElderProfile.objects.count() == 2

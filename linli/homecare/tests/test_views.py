@@ -9,9 +9,11 @@ from openpyxl import load_workbook
 from PIL import Image
 
 from linli.audit.models import AuditEntry
-from linli.homecare.choices import Funding, HomecareState
+from linli.care import services as care_services
+from linli.homecare.choices import BookedVia, Funding, HomecareState
 from linli.homecare.models import Order, Settlement
-from linli.testing.homecare import FAR, NEAR, backdate, last_month, order_to
+from linli.testing.care import family_account
+from linli.testing.homecare import FAR, NEAR, backdate, last_month, order_to, soon
 from linli.testing.http import get, post, text
 from linli.testing.registry import aged, move_in, phone
 
@@ -133,8 +135,6 @@ def test_the_family_books_confirms_rates_and_complains(client, world, a):
     )
     world.resident_a.phone = daughter.phone
     world.resident_a.save()
-    from linli.testing.homecare import soon
-
     when = soon(5).astimezone().strftime("%Y-%m-%dT%H:%M")
     page = text(get(client, world.resident_a, "/homecare/family/"))
     assert "Book for 王秀英" in page
@@ -171,6 +171,29 @@ def test_the_family_books_confirms_rates_and_complains(client, world, a):
         == 302
     )
     assert Order.objects.get(pk=booked.pk).state == HomecareState.CANCELLED
+
+
+def test_a_daughter_outside_the_registry_books_once_her_mother_consents(client, world, a):
+    contact = care_services.contact_add(
+        resident=a.elder, name="王丽", relation="daughter", phone=phone(8170), by=None
+    )
+    daughter = family_account(phone(8170), "wang.li", world.a)
+    book = f"/homecare/family/elders/{a.elder.pk}/book/"
+    assert "Book for 王秀英" not in text(get(client, daughter, "/homecare/family/"))
+    assert post(client, daughter, book, {}).status_code == 404
+
+    care_services.consent_give(resident=a.elder, contact=contact, relation="daughter", by=None)
+    assert "Book for 王秀英" in text(get(client, daughter, "/homecare/family/"))
+    prefix = f"e{a.elder.pk}"
+    when = soon(5).astimezone().strftime("%Y-%m-%dT%H:%M")
+    response = post(
+        client,
+        daughter,
+        book,
+        {f"{prefix}-item": a.item.pk, f"{prefix}-starts_at": when, f"{prefix}-funding": "self_pay"},
+    )
+    assert response.status_code == 302
+    assert Order.objects.get().channel == BookedVia.FAMILY
 
 
 def test_another_family_gets_404(client, world, a, b):
