@@ -4,15 +4,28 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0006_large_text'),
+        ("accounts", "0006_large_text"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='rolegrant',
-            name='role',
-            field=models.CharField(choices=[('platform_admin', 'Platform admin'), ('district_admin', 'District admin'), ('subdistrict_admin', 'Subdistrict admin'), ('community_worker', 'Community worker'), ('grid_worker', 'Grid worker'), ('department_handler', 'Department handler'), ('auditor', 'Auditor'), ('resident', 'Resident'), ('family', 'Family member')], max_length=24, verbose_name='role'),
+            model_name="rolegrant",
+            name="role",
+            field=models.CharField(
+                choices=[
+                    ("platform_admin", "Platform admin"),
+                    ("district_admin", "District admin"),
+                    ("subdistrict_admin", "Subdistrict admin"),
+                    ("community_worker", "Community worker"),
+                    ("grid_worker", "Grid worker"),
+                    ("department_handler", "Department handler"),
+                    ("auditor", "Auditor"),
+                    ("resident", "Resident"),
+                    ("family", "Family member"),
+                ],
+                max_length=24,
+                verbose_name="role",
+            ),
         ),
     ]
