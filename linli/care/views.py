@@ -200,13 +200,13 @@ def consent_give(request: HttpRequest, pk: int) -> HttpResponse:
     form = ConsentForm(request.POST, candidates=_candidates(resident))
     if form.is_valid():
         chosen = form.holder()
-        holder = {
-            "family": Resident.objects.filter(pk=chosen.get("resident", 0)).first(),
-            "contact": EmergencyContact.objects.filter(pk=chosen.get("contact", 0)).first(),
-        }
         try:
             services.consent_give(
-                resident=resident, relation=form.cleaned_data["relation"], by=request.user, **holder
+                resident=resident,
+                relation=form.cleaned_data["relation"],
+                by=request.user,
+                family=Resident.objects.filter(pk=chosen.get("resident", 0)).first(),
+                contact=EmergencyContact.objects.filter(pk=chosen.get("contact", 0)).first(),
             )
         except ValidationError as exc:
             apply_errors(form, exc)
