@@ -264,18 +264,17 @@ def contact_candidates(resident: Resident) -> list[EmergencyContact]:
     profile = ElderProfile.objects.filter(resident=resident).first()
     if profile is None:
         return []
-    contacts = [
-        contact
+    mobile = {
+        contact: blind_index(contact.phone, Resident.PHONE_CONTEXT)
         for contact in profile.contacts.filter(relation__in=FAMILY_RELATIONS)
         if contact.phone and PHONE.fullmatch(contact.phone)
-    ]
+    }
     known = set(
         Resident.objects.filter(
-            phone_index__in=[blind_index(c.phone, Resident.PHONE_CONTEXT) for c in contacts],
-            status=ResidentStatus.LIVING,
+            phone_index__in=list(mobile.values()), status=ResidentStatus.LIVING
         ).values_list("phone_index", flat=True)
     )
-    return [c for c in contacts if blind_index(c.phone, Resident.PHONE_CONTEXT) not in known]
+    return [contact for contact, index in mobile.items() if index not in known]
 
 
 @transaction.atomic
@@ -295,10 +294,10 @@ def consent_give(
         raise ValidationError(
             {"relation": _("Consent is given to family only: choose a family relation.")}
         )
-    if (family is None) == (contact is None):
-        raise ValidationError({"family": _("Choose a family member.")})
-    if contact is not None:
+    if contact is not None and family is None:
         return _consent_to_contact(resident=resident, contact=contact, relation=relation, by=by)
+    if family is None or contact is not None:
+        raise ValidationError({"family": _("Choose a family member.")})
     if family.pk not in {person.pk for person, _r in family_candidates(resident)}:
         raise ValidationError(
             {
