@@ -39,7 +39,8 @@ CONDITIONS = [
     "白内障术后，视力差",
 ]
 ALLERGIES = ["青霉素", "磺胺类药物", "海鲜", "花粉", "头孢类药物"]
-GIVEN = "伟芳娜强敏静磊军洋勇艳杰娟涛明超秀霞平刚"
+GIVEN_MALE = "伟强磊军洋勇杰涛明超平刚"
+GIVEN_FEMALE = "芳娜敏静艳娟秀霞丽萍"
 
 
 def seed(stdout: OutputWrapper, **_options: Any) -> None:
@@ -82,14 +83,18 @@ def seed(stdout: OutputWrapper, **_options: Any) -> None:
         )
         surname = elder.name[:1]
         for k in range(1 + (n % 2)):
+            relation = rng.choice(
+                ["son", "daughter", "child_in_law", "neighbour"] if k else ["son", "daughter"]
+            )
+            given = {"son": GIVEN_MALE, "daughter": GIVEN_FEMALE}.get(
+                relation, GIVEN_MALE + GIVEN_FEMALE
+            )
             services.contact_add(
                 resident=elder,
                 name=surname
-                + rng.choice(GIVEN)
-                + ("" if rng.random() < 0.5 else rng.choice(GIVEN)),
-                relation=rng.choice(["son", "daughter", "child_in_law", "neighbour"])
-                if k
-                else rng.choice(["son", "daughter"]),
+                + rng.choice(given)
+                + ("" if rng.random() < 0.5 else rng.choice(given)),
+                relation=relation,
                 phone=f"139{rng.randint(0, 99_999_999):08d}",
                 by=None,
             )

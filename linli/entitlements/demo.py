@@ -2,8 +2,9 @@
 docs/entitlements.md), and in 车站社区: disability certificates for its disabled
 residents, grants of every kind to most of those who qualify (the rest show in the
 应享未享 report), a few laid-off workers with the cable TV relief, a grant warned of
-a lapse, the veterans' station records (春节 and 八一 visits, hardship aid, 光荣牌),
-and this year's re-verification with some results. Grants also follow the hall's
+a lapse, an elder assessed as disabled in a 低保 household with the care subsidy, the
+veterans' station records (春节 and 八一 visits, hardship aid, 光荣牌), and this
+year's re-verification with some results. Grants also follow the hall's
 approved 高龄津贴 and 两项补贴 applications. Idempotent: nothing is added twice."""
 
 import random
@@ -15,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import OutputWrapper
 from django.utils import timezone
 
+from linli.assessment.selectors import current_level_in
 from linli.entitlements import engine, services, subscribers
 from linli.entitlements.catalogue import LAID_OFF, ensure
 from linli.entitlements.choices import (
@@ -28,10 +30,12 @@ from linli.hall.events import ApplicationDecided
 from linli.hall.models import Application
 from linli.regions.models import Region
 from linli.registry.choices import ResidentStatus
+from linli.registry.labels import ELDERLY, derived_label_q
 from linli.registry.models import Label, Resident
 from linli.registry.services import resident_set_labels
 
 DISTRICT, CHEZHAN = "370306000000", "370306001001"
+CARE_SUBSIDY = "elderly-care-subsidy"
 # Demo figures, not 周村区's published ones (docs/entitlements.md).
 RULES: dict[str, list[tuple[int | None, int | None, str, str]]] = {
     "elderly-allowance": [
@@ -39,7 +43,7 @@ RULES: dict[str, list[tuple[int | None, int | None, str, str]]] = {
         (90, 99, "200", AmountUnit.PER_MONTH),
         (100, None, "500", AmountUnit.PER_MONTH),
     ],
-    "elderly-care-subsidy": [(None, None, "150", AmountUnit.PER_MONTH)],
+    CARE_SUBSIDY: [(None, None, "150", AmountUnit.PER_MONTH)],
     "disability-living": [(None, None, "120", AmountUnit.PER_MONTH)],
     "disability-care": [(None, None, "100", AmountUnit.PER_MONTH)],
     "disability-residential": [(None, None, "300", AmountUnit.PER_MONTH)],
@@ -85,6 +89,7 @@ def seed(stdout: OutputWrapper, **_options: Any) -> None:
     today = timezone.localdate()
     _certificates(rng, residents.filter(labels__code="disabled"), today)
     _laid_off(rng, residents)
+    _poor_and_disabled(residents, kinds.get(CARE_SUBSIDY), today)
     made = 0
     for kind in kinds.values():
         for person in residents.filter(engine.qualifying_q(kind)).order_by("pk"):
@@ -199,6 +204,26 @@ def _campaign(rng: random.Random, chezhan: Region, today: Any) -> None:
             services.verification_record(
                 verification=verification, result=VerificationResult.CONFIRMED, by=None
             )
+
+
+def _poor_and_disabled(residents: Any, kind: GrantKind | None, today: Any) -> None:
+    """The first elder assessed moderately disabled or worse becomes 低保 and is granted
+    the 经济困难失能老年人护理补贴 (the demo registry's few 低保 holders include no
+    such elder), unless someone already qualifies."""
+    if kind is None or residents.filter(engine.qualifying_q(kind)).exists():
+        return
+    elder = (
+        residents.filter(derived_label_q(ELDERLY), current_level_in(kind.care_levels))
+        .order_by("pk")
+        .first()
+    )
+    if elder is None:
+        return
+    codes = [*elder.labels.values_list("code", flat=True), "dibao"]
+    resident_set_labels(resident=elder, codes=codes, by=None)
+    services.grant_create(
+        resident=elder, kind=kind, reason=REASONS[0], starts_on=today - timedelta(days=60), by=None
+    )
 
 
 def _a_lapse(residents: Any) -> int:

@@ -14,6 +14,7 @@ from linli.entitlements.models import Grant
 from linli.hall.events import ApplicationDecided
 from linli.hall.models import Application
 from linli.notifications.models import Notification
+from linli.testing.assessment import assessed
 from linli.testing.entitlements import certificate, person
 from linli.testing.hall import at_desk, seed_catalogue
 
@@ -105,7 +106,7 @@ def test_indicators_count_grants_in_force_and_the_unserved(world, kinds):
     )
 
 
-def test_the_demo_grants_every_kind_in_chezhan(world):
+def test_the_demo_grants_every_kind_in_chezhan(world, monkeypatch):
     from linli.entitlements import demo
     from linli.registry.services import resident_set_labels
     from linli.testing.entitlements import kinds as seed
@@ -124,10 +125,14 @@ def test_the_demo_grants_every_kind_in_chezhan(world):
     ):
         resident = person(world.a1, age=45 if n < 5 else 84 + n, labels=labels, number=str(100 + n))
         resident_set_labels(resident=resident, codes=labels, by=None)
-    demo.GRANTED_SHARE = 1.0
+    disabled = person(world.a1, age=81, number="120")  # no 低保: the demo makes one
+    assessed(disabled, 50, by=world.worker_a, second=world.subdistrict_admin, days_ago=30)
+    monkeypatch.setattr(demo, "GRANTED_SHARE", 1.0)
     out = StringIO()
     demo.seed(OutputWrapper(out))
     demo.seed(OutputWrapper(out))  # idempotent
     made = set(Grant.objects.values_list("kind__code", flat=True))
     assert {"elderly-allowance", "disability-living", "veteran-care", "cable-tv-relief"} <= made
+    assert Grant.objects.get(kind__code="elderly-care-subsidy").resident == disabled
+    assert disabled.labels.filter(code="dibao").exists()
     assert "already there" in out.getvalue()
