@@ -21,6 +21,7 @@ urlpatterns = [
     path("payments/", include("linli.payments.urls")),
     path("pay/", include("linli.payments.pay_urls")),
     path("appointments/", include("linli.appointments.urls")),
+    path("hall-terminal/", include("linli.appointments.terminal_urls")),
     path("cap/", include("linli.alerts.public_urls")),
     path("report/", include("linli.cases.public_urls")),
     path("hall/", include("linli.hall.urls")),

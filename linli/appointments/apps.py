@@ -13,9 +13,10 @@ class AppointmentsConfig(AppConfig):
         from linli.appointments.live import QUEUE_CHANNEL
         from linli.appointments.permissions import CENTRE_VIEW
         from linli.appointments.tasks import appointments_missed
+        from linli.appointments.terminal import live_scope
         from linli.core import live, navigation, periodic
 
-        live.register(QUEUE_CHANNEL, action=CENTRE_VIEW)
+        live.register(QUEUE_CHANNEL, scope=live_scope)  # staff, and a terminal's centre
         periodic.register("appointments-missed", appointments_missed, every=timedelta(minutes=10))
         navigation.register(
             navigation.NavItem(

@@ -50,3 +50,13 @@ TICKET_MOVES: dict[str, tuple[tuple[str, ...], str]] = {
     TicketAction.FINISH: ((TicketState.CALLED,), TicketState.DONE),
     TicketAction.SKIP: ((TicketState.CALLED,), TicketState.NO_SHOW),
 }
+
+
+class TerminalKind(models.TextChoices):
+    """A centre's unattended machines (`Terminal`)."""
+
+    KIOSK = "kiosk", _("Ticket kiosk")
+    CALL_SCREEN = "call_screen", _("Call screen")
+
+
+TERMINAL_SEEN_EVERY_S = 60  # a terminal's last-seen time is written at most once a minute

@@ -6,7 +6,12 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from linli.appointments.choices import BOOKING_DAYS_AHEAD, MAX_SLOT_CAPACITY, WEEKDAY_LABELS
+from linli.appointments.choices import (
+    BOOKING_DAYS_AHEAD,
+    MAX_SLOT_CAPACITY,
+    WEEKDAY_LABELS,
+    TerminalKind,
+)
 from linli.appointments.models import Queue, Window
 from linli.hall.models import Matter
 
@@ -36,6 +41,11 @@ class CentreForm(forms.Form):
 class QueueForm(forms.Form):
     letter = forms.CharField(label=_("Letter"), max_length=1, help_text=_("A to Z: A012."))
     name = forms.CharField(label=_("Name"), max_length=30)
+
+
+class TerminalForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=TerminalKind.choices)
+    name = forms.CharField(label=_("Name"), max_length=40, help_text=_("E.g. 一楼大厅取号机."))
 
 
 class WindowForm(forms.Form):

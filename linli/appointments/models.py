@@ -7,7 +7,9 @@ closed days of its own (`CentreClosure`); the working calendar's holidays
 (`capacity`); `booked` counts its active appointments and the database refuses more
 than `capacity` (a check constraint; booking is one conditional UPDATE, so concurrent
 bookings cannot overbook). A ticket is a queue's number of the day (A012); windows call
-the queues they serve, and every move of a ticket is a `TicketChange`.
+the queues they serve, and every move of a ticket is a `TicketChange`. A centre's
+unattended machines, its ticket kiosks and call screens (`Terminal`), sign in with a
+token instead of a person.
 """
 
 from django.conf import settings
@@ -24,6 +26,7 @@ from linli.appointments.choices import (
     MAX_WINDOWS,
     WEEKDAY_LABELS,
     AppointmentState,
+    TerminalKind,
     TicketAction,
     TicketState,
 )
@@ -379,3 +382,39 @@ class TicketChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.ticket_id} {self.action}"
+
+
+class TerminalQuerySet(ScopedQuerySet["Terminal"]):
+    region_path = "centre__region__path"
+    view_action = CENTRE_VIEW
+
+
+class Terminal(models.Model):
+    """取号机 or 叫号屏: a centre's ticket kiosk or call screen, which runs unattended
+    and signs in with its token (kept only as its SHA-256, linli.devices.tokens), not
+    as a person. Retired: its token stops working."""
+
+    centre = models.ForeignKey(
+        Centre, models.PROTECT, related_name="terminals", verbose_name=_("service centre")
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=TerminalKind.choices)
+    name = models.CharField(_("name"), max_length=40)
+    token_hash = models.CharField(_("token digest"), max_length=64, unique=True, editable=False)
+    token_rotated_at = models.DateTimeField(_("token issued at"), default=timezone.now)
+    last_seen_at = models.DateTimeField(_("last seen"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    retired_at = models.DateTimeField(_("retired at"), null=True, blank=True)
+
+    objects = TerminalQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("terminal")
+        verbose_name_plural = _("terminals")
+        ordering = ["centre", "kind", "name"]
+
+    def __str__(self) -> str:
+        return f"{self.centre.name} · {self.name}"
+
+    @property
+    def region_path(self) -> str:
+        return self.centre.region.path

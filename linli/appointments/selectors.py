@@ -9,8 +9,9 @@ from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils import timezone
 
 from linli.appointments.choices import BOOKING_DAYS_AHEAD, AppointmentState, TicketState
-from linli.appointments.models import Appointment, Centre, Queue, Slot, Ticket, Window
+from linli.appointments.models import Appointment, Centre, Queue, Slot, Terminal, Ticket, Window
 from linli.appointments.permissions import CENTRE_VIEW
+from linli.devices.tokens import token_digest
 from linli.hall.models import Matter
 
 
@@ -187,3 +188,18 @@ def waiting_for(window: Window) -> QuerySet[Ticket]:
             "pk",
         )
     )
+
+
+def terminal_by_token(token: str) -> Terminal | None:
+    """The terminal in service holding this token, with its centre."""
+    if not token or len(token) > 64:
+        return None
+    return (
+        Terminal.objects.filter(token_hash=token_digest(token), retired_at__isnull=True)
+        .select_related("centre__region")
+        .first()
+    )
+
+
+def terminals_of(centre: Centre) -> QuerySet[Terminal]:
+    return centre.terminals.filter(retired_at__isnull=True).order_by("kind", "name")

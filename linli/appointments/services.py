@@ -24,8 +24,10 @@ from linli.appointments.choices import (
     BOOKING_DAYS_AHEAD,
     MAX_SLOT_CAPACITY,
     MAX_TICKETS_A_DAY,
+    TERMINAL_SEEN_EVERY_S,
     TICKET_MOVES,
     AppointmentState,
+    TerminalKind,
     TicketAction,
     TicketState,
 )
@@ -36,6 +38,7 @@ from linli.appointments.models import (
     CentreHours,
     Queue,
     Slot,
+    Terminal,
     Ticket,
     TicketChange,
     Window,
@@ -43,6 +46,7 @@ from linli.appointments.models import (
 from linli.appointments.permissions import CENTRE_MANAGE, TICKET_CALL
 from linli.audit.choices import AuditAction
 from linli.audit.services import audit_record
+from linli.devices.tokens import new_token, token_digest
 from linli.hall.models import Matter
 from linli.regions.models import Region
 from linli.regions.selectors import ensure_may
@@ -534,3 +538,78 @@ def ticket_transfer(*, ticket: Ticket, to: Window, by: Any) -> Ticket:
     if not to.active:
         raise ValidationError({"to": _("This window is closed.")})
     return _move(ticket, TicketAction.TRANSFER, window, by, transferred_to=to)
+
+
+# --- terminals -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def terminal_register(*, centre: Centre, kind: str, name: str, by: Any) -> tuple[Terminal, str]:
+    """A ticket kiosk or call screen of `centre` and its token, returned this once."""
+    ensure_may(by, centre.region, CENTRE_MANAGE)
+    if kind not in TerminalKind.values:
+        raise ValidationError({"kind": _("Choose a ticket kiosk or a call screen.")})
+    name = name.strip()
+    if not name or len(name) > 40:
+        raise ValidationError({"name": _("Give the terminal a name of at most 40 characters.")})
+    if centre.terminals.filter(name=name, retired_at__isnull=True).exists():
+        raise ValidationError({"name": _("This centre already has a terminal of this name.")})
+    token = new_token()
+    terminal = Terminal.objects.create(
+        centre=centre, kind=kind, name=name, token_hash=token_digest(token)
+    )
+    audit_record(
+        action=AuditAction.TOKEN_CREATE,
+        actor=by,
+        obj=terminal,
+        object_label=str(terminal),
+        details={"issued": "new", "kind": kind},
+    )
+    return terminal, token
+
+
+def _terminal_locked(terminal: Terminal, by: Any) -> Terminal:
+    ensure_may(by, terminal.centre.region, CENTRE_MANAGE)
+    locked = Terminal.objects.select_for_update().select_related("centre__region")
+    return locked.get(pk=terminal.pk)
+
+
+@transaction.atomic
+def terminal_token_rotate(*, terminal: Terminal, by: Any) -> str:
+    """A new token; the old one stops working at once."""
+    terminal = _terminal_locked(terminal, by)
+    if terminal.retired_at is not None:
+        raise ValidationError(_("This terminal is retired."))
+    token = new_token()
+    terminal.token_hash, terminal.token_rotated_at = token_digest(token), timezone.now()
+    terminal.save(update_fields=["token_hash", "token_rotated_at"])
+    audit_record(
+        action=AuditAction.TOKEN_CREATE,
+        actor=by,
+        obj=terminal,
+        object_label=str(terminal),
+        details={"issued": "rotated"},
+    )
+    return token
+
+
+@transaction.atomic
+def terminal_retire(*, terminal: Terminal, by: Any) -> Terminal:
+    """Out of service: its token stops working, it leaves the centre's list."""
+    terminal = _terminal_locked(terminal, by)
+    if terminal.retired_at is None:
+        terminal.retired_at = timezone.now()
+        terminal.save(update_fields=["retired_at"])
+        audit_record(
+            action=AuditAction.TOKEN_REVOKE, actor=by, obj=terminal, object_label=str(terminal)
+        )
+    return terminal
+
+
+def terminal_seen(terminal: Terminal) -> None:
+    """The terminal asked for a page: its last-seen time, written at most once a minute."""
+    now = timezone.now()
+    seen = terminal.last_seen_at
+    if seen is None or (now - seen).total_seconds() >= TERMINAL_SEEN_EVERY_S:
+        Terminal.objects.filter(pk=terminal.pk).update(last_seen_at=now)
+        terminal.last_seen_at = now

@@ -24,9 +24,10 @@ from linli.appointments.forms import (
     ClosureForm,
     QueueForm,
     SlotsForm,
+    TerminalForm,
     WindowForm,
 )
-from linli.appointments.models import Appointment, Centre, Slot, Ticket, Window
+from linli.appointments.models import Appointment, Centre, Slot, Terminal, Ticket, Window
 from linli.appointments.permissions import CENTRE_MANAGE, CENTRE_VIEW, TICKET_CALL
 from linli.core.access import requires, signed_in
 from linli.core.forms import apply_errors
@@ -260,6 +261,8 @@ def centre_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "window_form": WindowForm(centre=centre),
         "slots_form": SlotsForm(centre=centre, initial={"day": day}),
         "closure_form": ClosureForm(),
+        "terminals": selectors.terminals_of(centre),
+        "terminal_form": TerminalForm(),
     }
     return render_page(request, "appointments/centre_detail.html", context, partial="figures")
 
@@ -345,15 +348,96 @@ def closure_create(request: HttpRequest, pk: int) -> HttpResponse:
     return _set_up(request, pk, ClosureForm, make)
 
 
+# --- terminals: the centre's kiosks and call screens -----------------------------------
+
+
+def _token_page(request: HttpRequest, terminal: Terminal, token: str, *, new: bool) -> HttpResponse:
+    return render(
+        request,
+        "appointments/terminal_token.html",
+        {"terminal": terminal, "token": token, "new": new},
+        status=201 if new else 200,
+    )
+
+
+@requires(CENTRE_MANAGE)
+@require_POST
+def terminal_create(request: HttpRequest, pk: int) -> HttpResponse:
+    """Register a ticket kiosk or call screen: its token is shown on the answer, this once."""
+    centre = _centre(request, pk, CENTRE_MANAGE)
+    form = TerminalForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(
+                " ".join(
+                    f"{form.fields[f].label}：{' '.join(str(m) for m in e)}"
+                    for f, e in form.errors.items()
+                    if f in form.fields
+                )
+            )
+        terminal, token = services.terminal_register(
+            centre=centre,
+            kind=form.cleaned_data["kind"],
+            name=form.cleaned_data["name"],
+            by=signed_in_user(request),
+        )
+    except ValidationError as exc:
+        messages.error(request, _errors(exc))
+        return redirect("appointments:centre-detail", pk=centre.pk)
+    return _token_page(request, terminal, token, new=True)
+
+
+def _managed_terminal(request: HttpRequest, pk: int) -> Terminal:
+    return get_object_or_404(
+        Terminal.objects.visible_to(signed_in_user(request), CENTRE_MANAGE)
+        .filter(retired_at__isnull=True)
+        .select_related("centre__region"),
+        pk=pk,
+    )
+
+
+@requires(CENTRE_MANAGE)
+@require_POST
+def terminal_token_rotate(request: HttpRequest, pk: int) -> HttpResponse:
+    """A new token, shown once; the old one stops working at once."""
+    terminal = _managed_terminal(request, pk)
+    token = services.terminal_token_rotate(terminal=terminal, by=signed_in_user(request))
+    return _token_page(request, terminal, token, new=False)
+
+
+@requires(CENTRE_MANAGE)
+@require_POST
+def terminal_retire(request: HttpRequest, pk: int) -> HttpResponse:
+    terminal = _managed_terminal(request, pk)
+    services.terminal_retire(terminal=terminal, by=signed_in_user(request))
+    messages.success(request, _("The terminal is retired: its token no longer works."))
+    return redirect("appointments:centre-detail", pk=terminal.centre_id)
+
+
 # --- kiosk, ticket, call screen ---------------------------------------------------------
 
 
 @requires(TICKET_CALL)
 @require_http_methods(["GET", "POST"])
 def kiosk(request: HttpRequest, pk: int) -> HttpResponse:
-    """取号: one large button per queue, and check-in with a booking code."""
+    """取号 on a staff member's screen: one large button per queue, and check-in with a
+    booking code."""
     centre = _centre(request, pk, TICKET_CALL)
-    user = signed_in_user(request)
+    return kiosk_page(
+        request,
+        centre,
+        by=signed_in_user(request),
+        here=reverse("appointments:kiosk", args=[centre.pk]),
+        ticket_url="appointments:ticket",
+    )
+
+
+def kiosk_page(
+    request: HttpRequest, centre: Centre, *, by: Any, here: str, ticket_url: str
+) -> HttpResponse:
+    """The kiosk of `centre`, issuing tickets `by` a staff member or None (a kiosk
+    terminal, linli/appointments/terminal.py): a ticket shows at `ticket_url`, a refusal
+    back `here`."""
     form = CheckInForm(request.POST if "code" in request.POST else None)
     if request.method == "POST":
         try:
@@ -368,16 +452,16 @@ def kiosk(request: HttpRequest, pk: int) -> HttpResponse:
                 if appointment is None:
                     raise ValidationError(_("No appointment at this centre has this code."))
                 ticket = services.ticket_issue(
-                    queue=appointment.slot.queue, appointment=appointment, by=user
+                    queue=appointment.slot.queue, appointment=appointment, by=by
                 )
             else:
                 raw = request.POST.get("queue", "")
                 queue = get_object_or_404(centre.queues.all(), pk=int(raw) if raw.isdigit() else 0)
-                ticket = services.ticket_issue(queue=queue, by=user)
+                ticket = services.ticket_issue(queue=queue, by=by)
         except ValidationError as exc:
             messages.error(request, _errors(exc))
-            return redirect("appointments:kiosk", pk=centre.pk)
-        return redirect("appointments:ticket", pk=ticket.pk)
+            return redirect(here)
+        return redirect(ticket_url, pk=ticket.pk)
     board = selectors.queue_board(centre)
     return render(request, "appointments/kiosk.html", {"centre": centre, "form": form, **board})
 
@@ -389,10 +473,17 @@ def ticket(request: HttpRequest, pk: int) -> HttpResponse:
     found = get_object_or_404(
         selectors.tickets_visible(user=signed_in_user(request), action=TICKET_CALL), pk=pk
     )
+    return ticket_page(request, found, back=reverse("appointments:kiosk", args=[found.centre_id]))
+
+
+def ticket_page(request: HttpRequest, found: Ticket, *, back: str) -> HttpResponse:
+    """The ticket as printed; "Done" goes `back` to the kiosk."""
     ahead = Ticket.objects.filter(
         queue=found.queue, day=found.day, state=TicketState.WAITING, issued_at__lt=found.issued_at
     ).count()
-    return render(request, "appointments/ticket.html", {"ticket": found, "ahead": ahead})
+    return render(
+        request, "appointments/ticket.html", {"ticket": found, "ahead": ahead, "back": back}
+    )
 
 
 @requires(CENTRE_VIEW)

@@ -80,14 +80,16 @@ def register(
         raise ValueError("Give an action or a scope.")
     if name in _channels:
         raise ValueError(f"Live channel {name} is already registered.")
-    _channels[name] = Channel(name, scope or _staff_scope(action or ""), upward)
+    _channels[name] = Channel(name, scope or staff_scope(action or ""), upward)
 
 
 def channels() -> dict[str, Channel]:
     return dict(_channels)
 
 
-def _staff_scope(action: str) -> Scope:
+def staff_scope(action: str) -> Scope:
+    """The scope of staff: the paths where the signed-in user may do `action`."""
+
     def scope(request: HttpRequest) -> list[str] | None:
         user: Any = request.user
         if not user.is_authenticated or not user.is_active:

@@ -52,6 +52,9 @@ def community_b(world, made) -> Leaks:
     called = services.ticket_issue(queue=a, by=None)
     services.ticket_call_next(window=one, by=None)
     waiting = services.ticket_issue(queue=a, by=None)
+    terminal, _token = services.terminal_register(
+        centre=centre, kind="call_screen", name="市南大厅叫号屏", by=None
+    )
     c, q, w1, w2, t, t2, ap = centre.pk, a.pk, one.pk, two.pk, called.pk, waiting.pk, appointment.pk
     later = (day + timedelta(days=2)).isoformat()
     sends = {
@@ -87,6 +90,22 @@ def community_b(world, made) -> Leaks:
             f"/appointments/centres/{c}/closures/", {"day": later, "reason": "检修"}
         ),
         ("post", "appointments:kiosk"): Send(f"/appointments/centres/{c}/kiosk/", {"queue": q}),
+        ("post", "appointments:terminal-create"): Send(
+            f"/appointments/centres/{c}/terminals/", {"kind": "kiosk", "name": "取号机"}, expect=201
+        ),
+        ("post", "appointments:terminal-token-rotate"): Send(
+            f"/appointments/terminals/{terminal.pk}/token/", expect=200
+        ),
+        ("post", "appointments:terminal-retire"): Send(
+            f"/appointments/terminals/{terminal.pk}/retire/"
+        ),
+        # A terminal's pages answer its token's cookie only: without one, the sign-in.
+        ("post", "appointments-terminal:signin"): Send(
+            "/hall-terminal/signin/", {"token": "not-a-token"}, expect=422, anyone=True
+        ),
+        ("post", "appointments-terminal:kiosk"): Send(
+            "/hall-terminal/kiosk/", {"queue": q}, anyone=True
+        ),
         ("post", "appointments:window-next"): Send(f"/appointments/windows/{w2}/next/"),
         ("post", "appointments:ticket-call"): Send(f"/appointments/windows/{w2}/call/{t2}/"),
         ("post", "appointments:ticket-recall"): Send(f"/appointments/tickets/{t}/recall/"),
@@ -126,6 +145,7 @@ def community_b(world, made) -> Leaks:
             "slot": [slot, spare],
             "appointment": [appointment],
             "ticket": [called, waiting],
+            "terminal": [terminal],
         },
         markers=MARKERS,
         sends=sends,
