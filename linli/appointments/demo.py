@@ -2,12 +2,17 @@
 车站社区党群服务中心 and 大街街道为民服务中心 — each with its queues, windows (and the
 matters of the catalogue they handle, where the hall's demo seeded them), a week of
 slots, today's appointments (the demo resident 陈秀英's among them), today's tickets
-(called, served, waiting, not come) and two weeks of past tickets for the indicator."""
+(called, served, waiting, not come), two weeks of past tickets for the indicator, and
+a ticket kiosk and a call screen terminal each, their tokens written to
+`demo-terminal-tokens.tsv` in the data directory (owner only) to sign them in at
+/hall-terminal/."""
 
 import random
 from datetime import datetime, time, timedelta
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import OutputWrapper
 from django.db import transaction
 from django.utils import timezone
@@ -15,8 +20,9 @@ from django.utils import timezone
 from linli.accounts.models import User
 from linli.appointments import services
 from linli.appointments.calendar import opening
-from linli.appointments.choices import TicketState
+from linli.appointments.choices import TerminalKind, TicketState
 from linli.appointments.models import Centre, Queue, Slot, Ticket, Window
+from linli.core.private import write_private_lines
 from linli.hall.models import Matter
 from linli.regions.models import Region
 
@@ -59,20 +65,35 @@ CENTRES: list[tuple[str, str, str, str, list[tuple[int, str, str, tuple[str, ...
     ),
 ]
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙马朱胡郭何高林罗"
+TERMINALS = ((TerminalKind.KIOSK, "大厅取号机"), (TerminalKind.CALL_SCREEN, "大厅叫号屏"))
+TOKENS_FILE = "demo-terminal-tokens.tsv"
 GIVEN = ["秀英", "桂兰", "建国", "玉梅", "志强", "春华", "国庆", "丽娟", "海燕", "德胜"]
+
+
+def tokens_path() -> Path:
+    return Path(settings.DATA_DIR) / TOKENS_FILE
 
 
 def seed(stdout: OutputWrapper, **_options: Any) -> None:
     rng = random.Random(370306)
-    made = 0
+    tokens: list[tuple[str, str, str]] = []
     for code, name, address, phone, windows in CENTRES:
         region = Region.objects.filter(code=code).first()
         if region is None or Centre.objects.filter(region=region, name=name).exists():
             continue
         with transaction.atomic():
-            _centre(rng, region, name, address, phone, windows)
-        made += 1
-    stdout.write(f"appointments: {made} service centres with windows, slots and tickets")
+            centre = _centre(rng, region, name, address, phone, windows)
+            for kind, label in TERMINALS:
+                _terminal, token = services.terminal_register(
+                    centre=centre, kind=kind, name=label, by=None
+                )
+                tokens.append((name, label, token))
+    if tokens:
+        write_private_lines(tokens_path(), tokens)
+    stdout.write(
+        f"appointments: {len(tokens) // len(TERMINALS)} service centres with windows, slots, "
+        f"tickets and terminals (tokens in {tokens_path()})"
+    )
 
 
 def _centre(
@@ -82,7 +103,7 @@ def _centre(
     address: str,
     phone: str,
     windows: list[tuple[int, str, str, tuple[str, ...]]],
-) -> None:
+) -> Centre:
     centre = services.centre_create(
         region=region, name=name, address=address, phone=phone, hours=WEEK, by=None
     )
@@ -126,6 +147,7 @@ def _centre(
     _appointments(rng, centre)
     _tickets_today(rng, centre, list(queues.values()), made)
     _past_tickets(rng, centre, list(queues.values()), made)
+    return centre
 
 
 def _people(rng: random.Random, n: int) -> list[User]:

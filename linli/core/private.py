@@ -4,7 +4,7 @@ are readable by the service's own user only."""
 
 import os
 import stat
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -67,3 +67,13 @@ def sqlite_files_private(sender: Any, connection: Any, **kwargs: Any) -> None:
                 path.chmod(PRIVATE_FILE)
         except FileNotFoundError:
             continue
+
+
+def write_private_lines(path: Path, rows: Iterable[tuple[str, ...]]) -> None:
+    """`rows` as tab-separated lines in a file only its owner may read, rewritten whole
+    (the demo's device, screen and terminal tokens)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, PRIVATE_FILE)
+    os.fchmod(descriptor, PRIVATE_FILE)  # an older file keeps its mode otherwise
+    with os.fdopen(descriptor, "w", encoding="utf-8") as out:
+        out.writelines("\t".join(row) + "\n" for row in rows)

@@ -22,7 +22,6 @@ elevators to the elevator's owner.
 """
 
 import math
-import os
 import random
 from collections.abc import Iterator
 from datetime import datetime, timedelta
@@ -43,6 +42,7 @@ from linli.cases.events import StageChanged
 from linli.cases.models import Case, CaseTransition, Category, RoutingRule, RoutingTarget
 from linli.core.geojson import contains
 from linli.core.permissions import Role
+from linli.core.private import write_private_lines
 from linli.devices.choices import AlarmAction, Channel, Severity, ValueType
 from linli.devices.events import AlarmRaised
 from linli.devices.indicators import snapshot
@@ -137,7 +137,7 @@ def seed(stdout: OutputWrapper, **_options: Any) -> None:
     tokens: list[tuple[str, str, str]] = []
     for community in communities:
         _community(community, rng, tokens)
-    _write_tokens(tokens)
+    write_private_lines(tokens_path(), tokens)
     _steward_and_rules()
     devices = list(Device.objects.select_related("profile").order_by("pk"))
     now = timezone.now()
@@ -274,16 +274,6 @@ def _points_in(grid: Region, rng: random.Random, n: int) -> list[tuple[Decimal, 
         if contains(grid.boundary, lon, lat):
             found.append((Decimal(f"{lon:.6f}"), Decimal(f"{lat:.6f}")))
     return found
-
-
-def _write_tokens(tokens: list[tuple[str, str, str]]) -> None:
-    """The tokens file, readable by its owner only (rewritten whole)."""
-    path = tokens_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    os.fchmod(descriptor, 0o600)  # an older file keeps its mode otherwise
-    with os.fdopen(descriptor, "w", encoding="utf-8") as out:
-        out.writelines(f"{key}\t{token}\t{profile}\n" for key, token, profile in tokens)
 
 
 def _steward_and_rules() -> None:

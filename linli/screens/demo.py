@@ -4,7 +4,6 @@ district's forecast. The six channels come with migration 0002. The screens' tok
 are written to `demo-screen-tokens.tsv` in the data directory (owner only), for
 signing the demo's screens in."""
 
-import os
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -13,6 +12,7 @@ from django.conf import settings
 from django.core.management.base import OutputWrapper
 from django.utils import timezone
 
+from linli.core.private import write_private_lines
 from linli.regions.choices import Level
 from linli.regions.models import Region
 from linli.registry.models import Building
@@ -115,10 +115,5 @@ def seed(stdout: OutputWrapper, **_options: Any) -> None:
         Screen.objects.filter(pk=screen.pk).update(
             last_seen_at=seen, showing=str(first.pk) if first else ""
         )
-    path = tokens_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    os.fchmod(descriptor, 0o600)
-    with os.fdopen(descriptor, "w", encoding="utf-8") as out:
-        out.writelines(f"{name}\t{kind}\t{token}\n" for name, kind, token in tokens)
-    stdout.write(f"screens: {len(tokens)} demo screens (tokens in {path}), 3 playlists")
+    write_private_lines(tokens_path(), tokens)
+    stdout.write(f"screens: {len(tokens)} demo screens (tokens in {tokens_path()}), 3 playlists")
