@@ -14,5 +14,7 @@ class AccountsConfig(AppConfig):
         from linli.accounts.tasks import phone_codes_purge
         from linli.core import navigation, periodic
 
-        navigation.register(navigation.NavItem(_("Users"), "accounts:user-list", USER_VIEW, 90))
+        navigation.register(
+            navigation.NavItem(_("Users"), "accounts:user-list", USER_VIEW, 90, menu="admin")
+        )
         periodic.register("phone-codes-purge", phone_codes_purge, every=timedelta(hours=6))

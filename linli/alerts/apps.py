@@ -38,5 +38,6 @@ class AlertsConfig(AppConfig):
                     "alerts:place-create",
                     "alerts:place-edit",
                 ),
+                menu="publishing",
             )
         )

@@ -31,5 +31,6 @@ class AppointmentsConfig(AppConfig):
                     "appointments:kiosk",
                     "appointments:call-screen",
                 ),
+                menu="services",
             ),
         )

@@ -15,7 +15,11 @@ class AssessmentConfig(AppConfig):
 
         navigation.register(
             navigation.NavItem(
-                _("Ability assessment"), "assessment:assessment-list", ASSESSMENT_VIEW, 36
+                _("Ability assessment"),
+                "assessment:assessment-list",
+                ASSESSMENT_VIEW,
+                36,
+                menu="care",
             )
         )
         # The elder's profile page (care.elder, keyed by the resident) shows the level.

@@ -12,5 +12,7 @@ class AuditConfig(AppConfig):
         from linli.audit.permissions import AUDIT_VIEW
         from linli.core import navigation, panels
 
-        navigation.register(navigation.NavItem(_("Audit trail"), "audit:index", AUDIT_VIEW, 95))
+        navigation.register(
+            navigation.NavItem(_("Audit trail"), "audit:index", AUDIT_VIEW, 95, menu="admin")
+        )
         panels.register(*home.BLOCKS)

@@ -12,7 +12,9 @@ class CareConfig(AppConfig):
         from linli.care.permissions import ELDER_VIEW
         from linli.core import navigation, panels
 
-        navigation.register(navigation.NavItem(_("Elders"), "care:elder-list", ELDER_VIEW, 24))
+        navigation.register(
+            navigation.NavItem(_("Elders"), "care:elder-list", ELDER_VIEW, 24, menu="care")
+        )
         panels.register(
             panels.Panel(
                 "registry.resident", _("Elder profile"), "care:resident-panel", ELDER_VIEW

@@ -16,7 +16,9 @@ class CasesConfig(AppConfig):
         from linli.cases.tasks import cases_escalate, report_drafts_tidy
         from linli.core import events, navigation, panels, periodic
 
-        navigation.register(navigation.NavItem(_("Cases"), "cases:case-inbox", CASE_VIEW, 30))
+        navigation.register(
+            navigation.NavItem(_("Cases"), "cases:case-inbox", CASE_VIEW, 30, menu="cases")
+        )
         panels.register(*home.BLOCKS)
         periodic.register("cases-escalate", cases_escalate, every=timedelta(minutes=5))
         periodic.register("report-drafts-tidy", report_drafts_tidy, every=timedelta(hours=1))

@@ -19,6 +19,10 @@ class CertificatesConfig(AppConfig):
         panels.register(*home.BLOCKS)
         navigation.register(
             navigation.NavItem(
-                _("Certificates"), "certificates:certificate-list", CERTIFICATE_VIEW, order=75
+                _("Certificates"),
+                "certificates:certificate-list",
+                CERTIFICATE_VIEW,
+                order=75,
+                menu="services",
             )
         )

@@ -61,6 +61,7 @@ class DevicesConfig(AppConfig):
                     "devices:profile-detail",
                     "devices:profile-create",
                 ),
+                menu="devices",
             ),
             navigation.NavItem(
                 pgettext_lazy("console", "Alarms"),
@@ -74,6 +75,7 @@ class DevicesConfig(AppConfig):
                     "devices:alarm-type-create",
                     "devices:alarm-type-edit",
                 ),
+                menu="devices",
             ),
         )
         panels.register(

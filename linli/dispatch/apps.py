@@ -34,5 +34,6 @@ class DispatchConfig(AppConfig):
                     "dispatch:return-visits",
                     "dispatch:responders",
                 ),
+                menu="care",
             )
         )

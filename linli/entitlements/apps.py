@@ -19,7 +19,9 @@ class EntitlementsConfig(AppConfig):
         from linli.hall.events import ApplicationDecided
 
         navigation.register(
-            navigation.NavItem(_("Entitlements"), "entitlements:grant-list", ENTITLEMENT_VIEW, 37)
+            navigation.NavItem(
+                _("Entitlements"), "entitlements:grant-list", ENTITLEMENT_VIEW, 37, menu="care"
+            )
         )
         periodic.register("grants-check-lapses", grants_check_lapses, every=timedelta(days=1))
         task_kinds.register(

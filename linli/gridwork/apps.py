@@ -18,7 +18,9 @@ class GridworkConfig(AppConfig):
         from linli.gridwork.tasks import patrols_end_stale
         from linli.registry.permissions import REGISTRY_VIEW
 
-        navigation.register(navigation.NavItem(_("Grid work"), "gridwork:home", PATROL_VIEW, 35))
+        navigation.register(
+            navigation.NavItem(_("Grid work"), "gridwork:home", PATROL_VIEW, 35, menu="cases")
+        )
         panels.register(
             panels.Panel(
                 "registry.household", _("Visits"), "gridwork:household-visits", REGISTRY_VIEW

@@ -26,5 +26,7 @@ class HallConfig(AppConfig):
         )
 
         navigation.register(
-            navigation.NavItem(_("Service hall"), "hall:application-list", APPLICATION_VIEW, 35)
+            navigation.NavItem(
+                _("Service hall"), "hall:application-list", APPLICATION_VIEW, 35, menu="services"
+            )
         )

@@ -37,7 +37,9 @@ class HomecareConfig(AppConfig):
             panels.Panel("care.today", _("Today's services"), "homecare:today-panel", ORDER_VIEW),
         )
         navigation.register(
-            navigation.NavItem(_("Home services"), "homecare:order-list", ORDER_VIEW, 37),
+            navigation.NavItem(
+                _("Home services"), "homecare:order-list", ORDER_VIEW, 37, menu="care"
+            ),
             navigation.NavItem(_("My visits today"), "homecare:worker-today", ORDER_SERVE, 38),
             navigation.NavItem(
                 _("Home services for my family"), "homecare:family", ORDER_REQUEST, 39

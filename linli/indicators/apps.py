@@ -17,7 +17,9 @@ class IndicatorsConfig(AppConfig):
 
         indicators.autodiscover()
         navigation.register(
-            navigation.NavItem(_("Indicators"), "indicators:table", INDICATOR_VIEW, 60)
+            navigation.NavItem(
+                _("Indicators"), "indicators:table", INDICATOR_VIEW, 60, menu="admin"
+            )
         )
         periodic.register("indicators-rollup", indicators_rollup, every=timedelta(minutes=5))
         panels.register(*home.BLOCKS)

@@ -16,7 +16,9 @@ class NoticesConfig(AppConfig):
         from linli.notices.permissions import NOTICE_VIEW
         from linli.notices.tasks import notices_due
 
-        navigation.register(navigation.NavItem(_("Notices"), "notices:list", NOTICE_VIEW, 45))
+        navigation.register(
+            navigation.NavItem(_("Notices"), "notices:list", NOTICE_VIEW, 45, menu="publishing")
+        )
         panels.register(*home.BLOCKS)
         live.register(LIVE_NOTICES, scope=live_scope, upward=True)  # residents' open pages
         periodic.register("notices-due", notices_due, every=timedelta(minutes=1))

@@ -32,5 +32,6 @@ class PaymentsConfig(AppConfig):
                 PAYMENT_VIEW,
                 48,
                 also=("payments:order-detail", "payments:reconciliation-list"),
+                menu="services",
             )
         )

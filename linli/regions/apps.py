@@ -11,4 +11,6 @@ class RegionsConfig(AppConfig):
         from linli.core import navigation
         from linli.regions.permissions import REGION_VIEW
 
-        navigation.register(navigation.NavItem(_("Regions"), "regions:index", REGION_VIEW, 10))
+        navigation.register(
+            navigation.NavItem(_("Regions"), "regions:index", REGION_VIEW, 10, menu="registry")
+        )

@@ -17,16 +17,23 @@ class RegistryConfig(AppConfig):
         from linli.registry.permissions import REGISTRY_VIEW
 
         navigation.register(
-            navigation.NavItem(_("Residents"), "registry:resident-list", REGISTRY_VIEW, 20),
+            navigation.NavItem(
+                _("Residents"), "registry:resident-list", REGISTRY_VIEW, 20, menu="registry"
+            ),
             navigation.NavItem(
                 _("Buildings"),
                 "registry:building-list",
                 REGISTRY_VIEW,
                 21,
                 also=("registry:building-detail",),
+                menu="registry",
             ),
-            navigation.NavItem(_("Households to verify"), "registry:freshness", REGISTRY_VIEW, 22),
-            navigation.NavItem(_("Organisations"), "registry:organisation-list", REGISTRY_VIEW, 23),
+            navigation.NavItem(
+                _("Households to verify"), "registry:freshness", REGISTRY_VIEW, 22, menu="registry"
+            ),
+            navigation.NavItem(
+                _("Organisations"), "registry:organisation-list", REGISTRY_VIEW, 23, menu="registry"
+            ),
         )
         # On a person's page (accounts): the organisations they act for, per role.
         panels.register(

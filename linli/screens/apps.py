@@ -41,5 +41,6 @@ class ScreensConfig(AppConfig):
                     "screens:channel-detail",
                     "screens:forecast-list",
                 ),
+                menu="publishing",
             ),
         )

@@ -13,7 +13,9 @@ class TimebankConfig(AppConfig):
         from linli.timebank.permissions import TIMEBANK_VIEW
 
         navigation.register(
-            navigation.NavItem(_("Time bank"), "timebank:account-list", TIMEBANK_VIEW, order=78)
+            navigation.NavItem(
+                _("Time bank"), "timebank:account-list", TIMEBANK_VIEW, order=78, menu="care"
+            )
         )
         panels.register(*home.BLOCKS)
         # The elder's page (care): the elder's balance as a volunteer, the services received.

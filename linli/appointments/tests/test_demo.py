@@ -30,4 +30,3 @@ def test_the_demo_seeds_three_centres_once(world, settings, tmp_path):
     assert len(rows) == 6 and demo.tokens_path().stat().st_mode & 0o777 == 0o600
     for _centre, _name, token in rows:
         assert selectors.terminal_by_token(token) is not None
-

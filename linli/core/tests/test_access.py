@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from linli.core.access import SIGNED_IN, requires, signed_in
-from linli.core.navigation import navigation
+from linli.core.navigation import MENUS, NavItem, navigation
 
 
 @requires("grid.manage")
@@ -77,6 +77,30 @@ def test_navigation_shows_regions_to_every_role(world):
 def test_navigation_leaves_out_entries_the_user_may_not_use(world):
     assert "Users" in nav_labels(world.district_admin)
     assert "Users" not in nav_labels(world.grid_worker_a1)
+
+
+def test_the_bar_groups_entries_into_menus_and_marks_the_current_one(client, world):
+    client.force_login(world.district_admin)
+    page = client.get("/registry/buildings/")
+    bar = page.context["nav_bar"]
+    menus = {entry["menu"]: entry for entry in bar if "entries" in entry}
+    assert list(menus) == list(MENUS)  # the district admin may use two or more in each
+    assert [entry["menu"] for entry in bar if entry["active"]] == ["registry"]
+    inside = [item["url"] for entry in bar for item in entry.get("entries", [entry])]
+    assert sorted(inside) == sorted(item["url"] for item in page.context["nav_items"])
+    html = page.content.decode()
+    assert html.count('data-bs-toggle="dropdown"') == len(MENUS)
+    assert 'class="dropdown-item active"\n                href="/registry/buildings/"' in html
+
+
+def test_a_menu_with_one_usable_entry_stands_as_that_entry(client, world):
+    client.force_login(world.resident_a)
+    page = client.get("/")
+    assert page.context["nav_bar"]
+    assert not any("entries" in entry for entry in page.context["nav_bar"])
+    assert "dropdown" not in page.content.decode()
+    with pytest.raises(ValueError, match="Unknown menu"):
+        NavItem("x", "core:home", "region.view", menu="nowhere")
 
 
 def test_navigation_marks_the_current_app_active(client, world):
