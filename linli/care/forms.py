@@ -63,7 +63,7 @@ class ConsentForm(forms.Form):
         self.fields["family"].widget.choices = [("", "—"), *candidates]
 
     def holder(self) -> dict[str, int]:
-        """`{"family": pk}` or `{"contact": pk}` from the chosen value; {} if it is
+        """`{"resident": pk}` or `{"contact": pk}` from the chosen value; {} if it is
         neither."""
         kind, _sep, pk = self.cleaned_data["family"].partition(":")
         return {kind: int(pk)} if kind in ("resident", "contact") and pk.isdigit() else {}
