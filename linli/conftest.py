@@ -2,6 +2,7 @@
 password hashing set up for tests, English messages, a browser."""
 
 import os
+import threading
 
 import pytest
 from django.core.cache import cache
@@ -85,6 +86,8 @@ def browser_context(live_server):
         pytest.skip("Chromium is not installed: apt-get install chromium")
     from playwright.sync_api import sync_playwright
 
+    _one_request_at_a_time_on_sqlite(live_server)
+
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
@@ -97,6 +100,37 @@ def browser_context(live_server):
         yield new_context
         browser.close()
         _close_database_connections()
+
+
+def _one_request_at_a_time_on_sqlite(live_server) -> None:
+    """On SQLite the live server's request threads share the test database's one
+    in-memory connection: a page's htmx requests fired together on load (its panels,
+    the notifications badge) raced on it ("bad parameter or other API misuse", a 500
+    swapped into the page: a CI run and 2 local runs in 9 failed so). Here they are
+    answered one at a time, their bodies read inside the lock; the live stream, which
+    holds its request open, is not (its tests need PostgreSQL)."""
+    from django.db import connection
+
+    from linli.core import live
+
+    httpd = live_server.thread.httpd
+    if connection.vendor != "sqlite" or getattr(httpd, "linli_serial", False):
+        return
+    app, lock = httpd.get_app(), threading.Lock()
+
+    def serial(environ, start_response):
+        if environ.get("PATH_INFO") == live.PATH:
+            return app(environ, start_response)
+        with lock:
+            response = app(environ, start_response)
+            try:
+                return [b"".join(response)]
+            finally:
+                if hasattr(response, "close"):
+                    response.close()
+
+    httpd.set_app(serial)
+    httpd.linli_serial = True
 
 
 def _close_database_connections():

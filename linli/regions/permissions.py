@@ -1,6 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 
-from linli.core.permissions import STAFF_ROLES, Role, vocabulary
+from linli.core.permissions import Role, vocabulary
 
 REGION_VIEW = "region.view"
 GRID_MANAGE = "grid.manage"
@@ -11,7 +11,7 @@ vocabulary.register(
         GRID_MANAGE: _("Create, rename, redraw and retire grids"),
     },
     {
-        **{role: {REGION_VIEW} for role in STAFF_ROLES | {Role.RESIDENT}},
+        **{role: {REGION_VIEW} for role in Role},  # everyone's home page links their regions
         Role.PLATFORM_ADMIN: {REGION_VIEW, GRID_MANAGE},
         Role.DISTRICT_ADMIN: {REGION_VIEW, GRID_MANAGE},
         Role.SUBDISTRICT_ADMIN: {REGION_VIEW, GRID_MANAGE},

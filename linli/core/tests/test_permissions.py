@@ -41,8 +41,8 @@ def test_the_regions_actions_are_registered():
 
 def test_admin_roles_are_staff_and_residents_are_not():
     assert ADMIN_ROLES < STAFF_ROLES
-    assert Role.RESIDENT not in STAFF_ROLES
-    assert STAFF_ROLES | {Role.RESIDENT} == set(Role)
+    assert Role.RESIDENT not in STAFF_ROLES and Role.FAMILY not in STAFF_ROLES
+    assert STAFF_ROLES | {Role.RESIDENT, Role.FAMILY} == set(Role)
 
 
 def test_allows_answers_per_role_and_action():
