@@ -24,6 +24,7 @@ from linli.cases.selectors import cases_raised_by
 from linli.core.access import requires
 from linli.core.forms import apply_errors
 from linli.core.lists import page_of, render_list
+from linli.core.permissions import Role
 from linli.core.xlsx import xlsx_download
 from linli.homecare import selectors, services
 from linli.homecare.choices import Funding, HomecareState, ServiceCategory
@@ -397,6 +398,8 @@ def family(request: HttpRequest) -> HttpResponse:
             "orders": selectors.family_orders(user).order_by("-starts_at", "-pk")[:30],
             "confirm_form": ConfirmForm(),
             "complaint_form": ComplaintForm(),
+            # A 家属 account (ADR 0027) books only for the elders whose consent it holds.
+            "resident": any(g.role == Role.RESIDENT for g in user.active_grants()),
         },
     )
 

@@ -179,7 +179,8 @@ def test_a_daughter_outside_the_registry_books_once_her_mother_consents(client, 
     )
     daughter = family_account(phone(8170), "wang.li", world.a)
     book = f"/homecare/family/elders/{a.elder.pk}/book/"
-    assert "Book for 王秀英" not in text(get(client, daughter, "/homecare/family/"))
+    page = text(get(client, daughter, "/homecare/family/"))
+    assert "Book for 王秀英" not in page and "No elder has given you consent yet" in page
     assert post(client, daughter, book, {}).status_code == 404
 
     care_services.consent_give(resident=a.elder, contact=contact, relation="daughter", by=None)
