@@ -2,7 +2,6 @@
 token (a cookie set by the sign-in page), not as a person: the ticket kiosk (取号机)
 and the hall's call screen (叫号屏), each for its own centre only."""
 
-from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,9 +18,9 @@ from linli.appointments.views import kiosk_page, ticket_page
 from linli.core import live
 from linli.core.access import public
 from linli.core.htmx import render_page
+from linli.devices.tokens import keep_in_cookie
 
 COOKIE = "linli_terminal"
-COOKIE_AGE = 10 * 365 * 86400  # a terminal stays signed in until its token is rotated
 _staff = live.staff_scope(CENTRE_VIEW)
 
 
@@ -75,14 +74,7 @@ def signin(request: HttpRequest) -> HttpResponse:
         )
         return _signin(request, error=message, status=422)
     response = redirect("appointments-terminal:home")
-    response.set_cookie(
-        COOKIE,
-        token,
-        max_age=COOKIE_AGE,
-        httponly=True,
-        samesite="Lax",
-        secure=settings.SESSION_COOKIE_SECURE,
-    )
+    keep_in_cookie(response, COOKIE, token)
     return response
 
 

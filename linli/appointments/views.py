@@ -267,18 +267,20 @@ def centre_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render_page(request, "appointments/centre_detail.html", context, partial="figures")
 
 
+def _form_errors(form: Any) -> str:
+    """A set-up form's errors as one message, each after its field's label."""
+    return " ".join(
+        f"{form.fields[f].label if f in form.fields else ''}：{' '.join(str(m) for m in e)}"
+        for f, e in form.errors.items()
+    )
+
+
 def _set_up(request: HttpRequest, pk: int, form_class: Any, make: Any) -> HttpResponse:
     centre = _centre(request, pk, CENTRE_MANAGE)
     kwargs = {"centre": centre} if form_class in (WindowForm, SlotsForm) else {}
     form = form_class(request.POST, **kwargs)
     if not form.is_valid():
-        messages.error(
-            request,
-            " ".join(
-                f"{form.fields[f].label if f in form.fields else ''}：{' '.join(e)}"
-                for f, e in form.errors.items()
-            ),
-        )
+        messages.error(request, _form_errors(form))
     else:
         try:
             done = make(centre, form.cleaned_data, signed_in_user(request))
@@ -368,13 +370,7 @@ def terminal_create(request: HttpRequest, pk: int) -> HttpResponse:
     form = TerminalForm(request.POST)
     try:
         if not form.is_valid():
-            raise ValidationError(
-                " ".join(
-                    f"{form.fields[f].label}：{' '.join(str(m) for m in e)}"
-                    for f, e in form.errors.items()
-                    if f in form.fields
-                )
-            )
+            raise ValidationError(_form_errors(form))
         terminal, token = services.terminal_register(
             centre=centre,
             kind=form.cleaned_data["kind"],

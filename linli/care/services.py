@@ -294,11 +294,9 @@ def consent_give(
         raise ValidationError(
             {"relation": _("Consent is given to family only: choose a family relation.")}
         )
-    if contact is not None and family is None:
-        return _consent_to_contact(resident=resident, contact=contact, relation=relation, by=by)
-    if family is None or contact is not None:
+    if (family is None) == (contact is None):
         raise ValidationError({"family": _("Choose a family member.")})
-    if family.pk not in {person.pk for person, _r in family_candidates(resident)}:
+    if family is not None and family.pk not in {p.pk for p, _r in family_candidates(resident)}:
         raise ValidationError(
             {
                 "family": _(
@@ -308,31 +306,7 @@ def consent_give(
                 )
             }
         )
-    profile = _profile_for(resident)
-    if profile.consents.active().filter(family=family).exists():
-        raise ValidationError({"family": _("This family member already has the elder's consent.")})
-    consent = FamilyConsent.objects.create(
-        profile=profile,
-        family=family,
-        relation=relation,
-        given_at=timezone.now(),
-        given_by=by if getattr(by, "is_authenticated", False) else None,
-    )
-    audit_record(
-        action="record_create",
-        actor=by,
-        obj=consent,
-        region=resident.grid,
-        object_label=_label(resident),
-        details={"consent": "given", "family_id": family.pk, "relation": relation},
-    )
-    return consent
-
-
-def _consent_to_contact(
-    *, resident: Resident, contact: EmergencyContact, relation: str, by: AnyUser
-) -> FamilyConsent:
-    if contact.pk not in {c.pk for c in contact_candidates(resident)}:
+    if contact is not None and contact.pk not in {c.pk for c in contact_candidates(resident)}:
         raise ValidationError(
             {
                 "family": _(
@@ -342,10 +316,11 @@ def _consent_to_contact(
             }
         )
     profile = _profile_for(resident)
-    if profile.consents.active().filter(contact=contact).exists():
+    if profile.consents.active().filter(family=family, contact=contact).exists():
         raise ValidationError({"family": _("This family member already has the elder's consent.")})
     consent = FamilyConsent.objects.create(
         profile=profile,
+        family=family,
         contact=contact,
         relation=relation,
         given_at=timezone.now(),
@@ -357,7 +332,12 @@ def _consent_to_contact(
         obj=consent,
         region=resident.grid,
         object_label=_label(resident),
-        details={"consent": "given", "contact_id": contact.pk, "relation": relation},
+        details={
+            "consent": "given",
+            "family_id": consent.family_id,
+            "contact_id": consent.contact_id,
+            "relation": relation,
+        },
     )
     return consent
 

@@ -6,6 +6,9 @@ import hashlib
 import secrets
 import string
 
+from django.conf import settings
+from django.http import HttpResponse
+
 ALPHABET = string.ascii_letters + string.digits
 LENGTH = 20
 
@@ -16,3 +19,17 @@ def new_token() -> str:
 
 def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+def keep_in_cookie(response: HttpResponse, cookie: str, token: str) -> None:
+    """A machine that signs in with its token (a display screen, a hall terminal) keeps
+    it in `cookie` until the token is rotated: ten years, HttpOnly, SameSite=Lax, and
+    Secure where the session cookie is."""
+    response.set_cookie(
+        cookie,
+        token,
+        max_age=10 * 365 * 86400,
+        httponly=True,
+        samesite="Lax",
+        secure=settings.SESSION_COOKIE_SECURE,
+    )

@@ -20,13 +20,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from linli.core.access import public
 from linli.core.problems import problem
+from linli.devices.tokens import keep_in_cookie
 from linli.screens import content, selectors, services
 from linli.screens.choices import HEARTBEAT_EVERY_S, HEARTBEAT_MIN_GAP_S, ItemKind, ScreenKind
 from linli.screens.models import Channel, PlaylistItem, Screen
 from linli.screens.permissions import SCREEN_VIEW
 
 COOKIE = "linli_screen"
-COOKIE_AGE = 10 * 365 * 86400  # a screen stays signed in until its token is rotated
 
 
 def screen_of(request: HttpRequest) -> Screen | None:
@@ -120,14 +120,7 @@ def signin(request: HttpRequest) -> HttpResponse:
         )
     target = "screens-display:tv-home" if screen.kind == ScreenKind.TV else "screens-display:screen"
     response = redirect(target)
-    response.set_cookie(
-        COOKIE,
-        token,
-        max_age=COOKIE_AGE,
-        httponly=True,
-        samesite="Lax",
-        secure=settings.SESSION_COOKIE_SECURE,
-    )
+    keep_in_cookie(response, COOKIE, token)
     return response
 
 
